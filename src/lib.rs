@@ -1,0 +1,13 @@
+//! repatsim: a discrete-event simulator for repatriation and evacuation logistics.
+//!
+//! Data flows scenario file -> [`scenario`] (parse, validate) -> [`model`] (people
+//! flowing through sites, legs and checkpoints on the [`engine`]) -> [`experiment`]
+//! (many replications in parallel) -> [`stats`] -> [`report`].
+
+pub mod cli;
+pub mod engine;
+pub mod experiment;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod stats;

@@ -1,0 +1,12 @@
+//! The repatriation network on top of the engine: people flowing along routes through
+//! sites (beds, stays), legs (vehicles, seats) and checkpoints (booths, opening hours).
+
+pub mod flow;
+pub mod network;
+pub mod result;
+pub mod state;
+
+pub use flow::{Event, World};
+pub use network::{Network, Step};
+pub use result::{EndReason, Holding, MetricSink, ReplicationResult, metric_names};
+pub use state::{Phase, TimeUse};

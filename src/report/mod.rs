@@ -1,0 +1,226 @@
+//! Turning a batch into something to read: a summary table for the terminal and the
+//! summary as JSON.
+
+use crate::experiment::{Batch, StuckGroup};
+use crate::model::{Network, Phase, Step};
+use crate::stats::Summary;
+use serde_json::{Map, Value, json};
+
+/// A number shown with precision that suits its size; missing values as "-".
+pub fn fmt_num(x: f64) -> String {
+    if x.is_nan() {
+        return "-".into();
+    }
+    let a = x.abs();
+    if a == 0.0 || a >= 1000.0 {
+        format!("{x:.0}")
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn json_num(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+/// The summary as JSON: `{"scenario", "seed", "replications", "metrics": {NAME: {"mean",
+/// "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "min", "max", "n"}}}` plus how
+/// replications ended. Deterministic: no timings or host details.
+pub fn summary_json(batch: &Batch) -> Value {
+    let sc = batch.scenario();
+    let mut metrics = Map::new();
+    for (name, s) in batch.summaries() {
+        metrics.insert(name, summary_value(&s));
+    }
+    let (all_home, horizon, stalled) = batch.end_counts();
+    json!({
+        "scenario": sc.name,
+        "seed": sc.seed,
+        "replications": batch.len(),
+        "first_replication": batch.first_replication,
+        "population": sc.population(),
+        "repatsim_version": env!("CARGO_PKG_VERSION"),
+        "ended": { "all_home": all_home, "horizon": horizon, "stalled": stalled },
+        "left_behind": batch.stuck.iter().map(|g| json!({
+            "at": batch.network.step_name(g.at),
+            "waiting_for": g.waiting_for.map(|w| batch.network.step_name(w).to_string()),
+            "doing": phase_word(g.phase),
+            "replications": g.replications,
+            "mean_people": g.people as f64 / g.replications as f64,
+        })).collect::<Vec<_>>(),
+        "metrics": metrics,
+    })
+}
+
+fn summary_value(s: &Summary) -> Value {
+    json!({
+        "mean": json_num(s.mean),
+        "sd": json_num(s.sd),
+        "ci95_low": json_num(s.ci95_low),
+        "ci95_high": json_num(s.ci95_high),
+        "p05": json_num(s.p05),
+        "p50": json_num(s.p50),
+        "p95": json_num(s.p95),
+        "min": json_num(s.min),
+        "max": json_num(s.max),
+        "n": s.n,
+    })
+}
+
+fn phase_word(p: Phase) -> &'static str {
+    match p {
+        Phase::NotReleased => "not yet released",
+        Phase::Staying => "staying",
+        Phase::Done => "waiting to move on",
+        Phase::Queued => "queueing",
+        Phase::InService => "being served",
+        Phase::Travelling => "travelling",
+        Phase::Home => "home",
+    }
+}
+
+fn step_kind(s: Step) -> &'static str {
+    match s {
+        Step::Origin(_) => "origin",
+        Step::Site(_) => "site",
+        Step::Leg(_) => "leg",
+        Step::Checkpoint(_) => "checkpoint",
+        Step::Home(_) => "home",
+    }
+}
+
+/// One line about people left behind, e.g. "45.0 at site `hotel`, waiting for leg `bus`".
+pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
+    let mean = g.people as f64 / g.replications as f64;
+    let place = format!("{} `{}`", step_kind(g.at), net.step_name(g.at));
+    match g.waiting_for {
+        Some(w) if g.phase == Phase::Done || g.phase == Phase::NotReleased => format!(
+            "{} people on average at {place}, waiting for {} `{}` (in {} replications)",
+            fmt_num(mean),
+            step_kind(w),
+            net.step_name(w),
+            g.replications
+        ),
+        _ => format!(
+            "{} people on average at {place}, {} (in {} replications)",
+            fmt_num(mean),
+            phase_word(g.phase),
+            g.replications
+        ),
+    }
+}
+
+/// The human-readable summary printed by `repatsim run`.
+pub fn summary_table(batch: &Batch) -> String {
+    let sc = batch.scenario();
+    let n = batch.len();
+    let mut out = String::new();
+    let rate = if batch.wall_seconds > 0.0 {
+        batch.events as f64 / batch.wall_seconds / 1e6
+    } else {
+        f64::NAN
+    };
+    out.push_str(&format!(
+        "{}: {} replications (seed {}, replications {}..{}), {} people; {} threads, {:.2} s, {:.1} M events/s\n",
+        sc.name,
+        n,
+        sc.seed,
+        batch.first_replication,
+        batch.first_replication + n as u64,
+        sc.population(),
+        batch.threads,
+        batch.wall_seconds,
+        rate
+    ));
+    if !sc.description.is_empty() {
+        out.push_str(&format!("{}\n", sc.description));
+    }
+    out.push('\n');
+    let (all_home, horizon, stalled) = batch.end_counts();
+    out.push_str(&format!(
+        "Everyone home within the {:.0}-day horizon in {all_home} of {n} replications",
+        sc.horizon_hours / 24.0
+    ));
+    if horizon > 0 {
+        out.push_str(&format!(
+            "; {horizon} reached the horizon with people still on their way"
+        ));
+    }
+    if stalled > 0 {
+        out.push_str(&format!(
+            "; {stalled} STALLED (nothing more could happen, people still waiting)"
+        ));
+    }
+    out.push_str(".\n");
+    if let Some(m) = batch.summary("makespan_days")
+        && m.n > 0
+    {
+        out.push_str(&format!(
+            "Days until everyone is home: {} (95% CI {} to {}; p5 {}, p50 {}, p95 {}){}\n",
+            fmt_num(m.mean),
+            fmt_num(m.ci95_low),
+            fmt_num(m.ci95_high),
+            fmt_num(m.p05),
+            fmt_num(m.p50),
+            fmt_num(m.p95),
+            if (m.n as usize) < n {
+                format!(" over the {} replications that finished", m.n)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if !batch.stuck.is_empty() {
+        out.push_str("Left behind at the end:\n");
+        for g in &batch.stuck {
+            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g)));
+        }
+    }
+    let sections: [(&str, &str); 6] = [
+        ("", "Overall"),
+        ("cohort.", "Cohorts"),
+        ("site.", "Sites"),
+        ("checkpoint.", "Checkpoints"),
+        ("leg.", "Legs"),
+        ("in_stage.", "People not home at the end, by place"),
+    ];
+    let summaries = batch.summaries();
+    let width = summaries.iter().map(|(k, _)| k.len()).max().unwrap_or(10).max(10);
+    for (prefix, title) in sections {
+        let rows: Vec<&(String, Summary)> = summaries
+            .iter()
+            .filter(|(k, _)| {
+                if prefix.is_empty() {
+                    !k.contains('.')
+                } else {
+                    k.starts_with(prefix)
+                }
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title}\n"));
+        out.push_str(&format!(
+            "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
+            "metric", "mean", "95% CI", "p5", "p50", "p95"
+        ));
+        for (k, s) in rows {
+            let ci = format!("[{}, {}]", fmt_num(s.ci95_low), fmt_num(s.ci95_high));
+            out.push_str(&format!(
+                "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
+                k,
+                fmt_num(s.mean),
+                ci,
+                fmt_num(s.p05),
+                fmt_num(s.p50),
+                fmt_num(s.p95)
+            ));
+        }
+    }
+    out
+}

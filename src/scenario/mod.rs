@@ -1,0 +1,169 @@
+//! Scenario files: TOML parsed in two stages, [`raw`] structures that mirror the file,
+//! then a validated, immutable [`Scenario`] with names resolved to indices. Every
+//! problem is reported with file, line, column and the field, never a panic.
+
+pub mod clock;
+pub mod error;
+pub mod raw;
+pub mod types;
+pub mod validate;
+
+pub use error::{Diagnostic, LineCol, ScenarioError};
+pub use types::*;
+
+use std::path::Path;
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read scenario file {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was read but is not an acceptable scenario.
+    #[error("{0}")]
+    Invalid(#[from] ScenarioError),
+}
+
+/// A scenario accepted together with the warnings it drew.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The warnings rendered like errors, for printing.
+    pub fn render_warnings(&self) -> String {
+        error::render(
+            &self.scenario.file,
+            &self.scenario.source_text,
+            &self.warnings,
+            codespan_reporting::diagnostic::Severity::Warning,
+        )
+    }
+}
+
+/// Reads and validates the scenario at `path`.
+pub fn load(path: impl AsRef<Path>) -> Result<Loaded, LoadError> {
+    let path = path.as_ref();
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: label.clone(),
+        source,
+    })?;
+    Ok(parse(&text, &label)?)
+}
+
+/// Validates scenario `text`; `file` names it in messages.
+pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
+    let fail = |diagnostics| ScenarioError {
+        file: file.to_string(),
+        text: text.to_string(),
+        diagnostics,
+    };
+    let raw: raw::RawFile = toml::from_str(text).map_err(|e| fail(vec![from_toml_error(&e, text)]))?;
+    let (scenario, warnings) = validate::validate(raw, file, text).map_err(fail)?;
+    Ok(Loaded { scenario, warnings })
+}
+
+/// Turns a TOML or serde error into a diagnostic naming the field it sits on.
+fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let span = e.span();
+    let raw_msg = e.message().trim().to_string();
+    let field = span
+        .as_ref()
+        .map_or_else(|| "scenario file".to_string(), |s| field_at(text, s.start, &raw_msg));
+    let msg = raw_msg
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number >= 0")
+        .replace("expected f64", "expected a number");
+    let mut d = Diagnostic::new(field, span, msg);
+    // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected ...".
+    if let Some(rest) = raw_msg
+        .strip_prefix("unknown field `")
+        .or_else(|| raw_msg.strip_prefix("unknown variant `"))
+        && let Some((word, tail)) = rest.split_once('`')
+    {
+        let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        d.help = Some(match error::did_you_mean(word, options.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if options.is_empty() => "remove it".to_string(),
+            None => format!("valid here: {}", options.join(", ")),
+        });
+    } else if raw_msg.starts_with("missing field") {
+        d.help = Some("see the scenario field reference in README.md".into());
+    }
+    d
+}
+
+/// The dotted path of the field at byte `offset`: the enclosing `[table]` header (with
+/// the element's name when it has one) and the key on that line.
+fn field_at(text: &str, offset: usize, msg: &str) -> String {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim())
+        .filter(|k| {
+            !k.is_empty() && !k.starts_with('[') && k.chars().all(|c| c.is_alphanumeric() || "_-.\"".contains(c))
+        })
+        .map(|k| k.trim_matches('"').to_string());
+    let key = key.or_else(|| {
+        msg.strip_prefix("unknown field `")
+            .and_then(|r| r.split_once('`'))
+            .map(|(w, _)| w.to_string())
+    });
+    // Find the header above (or on) this line.
+    let mut table: Option<(String, usize)> = None;
+    for (pos, l) in line_starts(text).filter(|&(p, _)| p <= offset) {
+        let t = l.trim();
+        if t.starts_with('[') {
+            let name = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            table = Some((name, pos));
+        }
+    }
+    let mut path = String::new();
+    if let Some((name, pos)) = &table {
+        path.push_str(name);
+        // Name the element: `name = "..."` between this header and the next.
+        let body_end = line_starts(text)
+            .find(|&(p, l)| p > *pos && l.trim().starts_with('['))
+            .map_or(text.len(), |(p, _)| p);
+        let element = text[*pos..body_end].lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == "name").then(|| v.trim().trim_matches('"').to_string())
+        });
+        if let Some(n) = element.filter(|n| !n.is_empty() && !n.contains(['.', ' '])) {
+            path.push('.');
+            path.push_str(&n);
+        }
+    }
+    if let Some(k) = key {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&k);
+    }
+    if path.is_empty() { "scenario file".into() } else { path }
+}
+
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = 0;
+    text.split_inclusive('\n').map(move |l| {
+        let p = pos;
+        pos += l.len();
+        (p, l)
+    })
+}

@@ -1,0 +1,8 @@
+//! Statistics: online accumulators used inside a replication ([`online`]) and
+//! summaries across replications ([`summary`]).
+
+pub mod online;
+pub mod summary;
+
+pub use online::{Level, LevelSummary, Tally};
+pub use summary::{Summary, quantile_sorted, t975};

@@ -1,0 +1,185 @@
+//! Statistics gathered during one replication, updated in O(1) without allocating.
+
+/// A count that changes over time (people in a place, busy booths): its time integral,
+/// the integral of its square (for the time-averaged variance), and its peak.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Level {
+    value: u64,
+    last_hours: f64,
+    since_hours: f64,
+    integral: f64,
+    integral_sq: f64,
+    peak: u64,
+}
+
+impl Level {
+    #[inline]
+    fn advance(&mut self, now: f64) {
+        let dt = now - self.last_hours;
+        if dt > 0.0 {
+            let v = self.value as f64;
+            self.integral += v * dt;
+            self.integral_sq += v * v * dt;
+            self.last_hours = now;
+        }
+    }
+
+    /// One more at time `now`.
+    #[inline]
+    pub fn up(&mut self, now: f64) {
+        self.advance(now);
+        self.value += 1;
+        self.peak = self.peak.max(self.value);
+    }
+
+    /// One fewer at time `now`.
+    #[inline]
+    pub fn down(&mut self, now: f64) {
+        self.advance(now);
+        debug_assert!(self.value > 0, "level below zero");
+        self.value = self.value.saturating_sub(1);
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// Forgets the history before `now` (end of a warm-up), keeping the current value.
+    pub fn restart(&mut self, now: f64) {
+        self.advance(now);
+        *self = Level {
+            value: self.value,
+            last_hours: now,
+            since_hours: now,
+            integral: 0.0,
+            integral_sq: 0.0,
+            peak: self.value,
+        };
+    }
+
+    /// Summary over `[start, end]`, where start is 0 or the last restart.
+    pub fn summary(&self, end: f64) -> LevelSummary {
+        let mut l = *self;
+        l.advance(end);
+        let span = (end - l.since_hours).max(0.0);
+        let (mean, var) = if span > 0.0 {
+            let m = l.integral / span;
+            (m, (l.integral_sq / span - m * m).max(0.0))
+        } else {
+            (l.value as f64, 0.0)
+        };
+        LevelSummary {
+            mean,
+            variance: var,
+            peak: l.peak,
+            integral: l.integral,
+            final_value: l.value,
+            span_hours: span,
+        }
+    }
+}
+
+/// A [`Level`] closed at the end of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LevelSummary {
+    /// Time-averaged value.
+    pub mean: f64,
+    /// Time-averaged variance.
+    pub variance: f64,
+    /// Largest value reached.
+    pub peak: u64,
+    /// Integral of the value over the observed span (value x hours).
+    pub integral: f64,
+    /// Value at the end.
+    pub final_value: u64,
+    /// Length of the observed span in hours.
+    pub span_hours: f64,
+}
+
+/// Observed durations (waits, stays): count, sum, sum of squares, maximum, and how many
+/// were strictly positive.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub count: u64,
+    pub sum: f64,
+    pub sum_sq: f64,
+    pub max: f64,
+    pub positive: u64,
+}
+
+impl Tally {
+    /// Records one duration.
+    #[inline]
+    pub fn record(&mut self, x: f64) {
+        self.count += 1;
+        self.sum += x;
+        self.sum_sq += x * x;
+        if x > self.max {
+            self.max = x;
+        }
+        if x > 0.0 {
+            self.positive += 1;
+        }
+    }
+
+    /// Mean of the recorded values (NaN if none).
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            f64::NAN
+        } else {
+            self.sum / self.count as f64
+        }
+    }
+
+    /// Fraction of recorded values above zero (NaN if none).
+    pub fn fraction_positive(&self) -> f64 {
+        if self.count == 0 {
+            f64::NAN
+        } else {
+            self.positive as f64 / self.count as f64
+        }
+    }
+
+    /// Largest recorded value (NaN if none).
+    pub fn max_or_nan(&self) -> f64 {
+        if self.count == 0 { f64::NAN } else { self.max }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_integrates_by_hand() {
+        let mut l = Level::default();
+        l.up(1.0); // 1 from t=1
+        l.up(2.0); // 2 from t=2
+        l.down(4.0); // 1 from t=4
+        let s = l.summary(5.0);
+        // integral = 1*1 + 2*2 + 1*1 = 6 over 5 hours
+        assert_eq!(s.integral, 6.0);
+        assert_eq!(s.mean, 1.2);
+        assert_eq!(s.peak, 2);
+        // E[X^2] = (1 + 8 + 1)/5 = 2, var = 2 - 1.44
+        assert!((s.variance - 0.56).abs() < 1e-12);
+        let mut r = l;
+        r.restart(4.0);
+        let s = r.summary(6.0);
+        assert_eq!((s.mean, s.peak, s.span_hours), (1.0, 1, 2.0));
+    }
+
+    #[test]
+    fn tally() {
+        let mut t = Tally::default();
+        assert!(t.mean().is_nan());
+        for x in [0.0, 2.0, 4.0] {
+            t.record(x);
+        }
+        assert_eq!(t.mean(), 2.0);
+        assert_eq!(t.max, 4.0);
+        assert!((t.fraction_positive() - 2.0 / 3.0).abs() < 1e-12);
+    }
+}

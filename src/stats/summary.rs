@@ -1,0 +1,142 @@
+//! Summaries across replications: mean, standard deviation, Student-t confidence
+//! interval and quantiles.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// One metric summarised over replications. Missing values (NaN: for example a makespan
+/// in a replication where not everyone got home) are left out and counted in `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Replications with a value.
+    pub n: u64,
+    pub mean: f64,
+    pub sd: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom (1.96 in the limit).
+pub fn t975(df: u64) -> f64 {
+    if df == 0 {
+        return f64::NAN;
+    }
+    if df >= 1000 {
+        // statrs' inverse loses digits for very large df; the Cornish-Fisher expansion
+        // around the normal quantile is exact to ~1e-12 here.
+        let z: f64 = 1.959_963_984_540_054;
+        let v = df as f64;
+        let (z3, z5, z7) = (z.powi(3), z.powi(5), z.powi(7));
+        return z
+            + (z3 + z) / (4.0 * v)
+            + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * v * v)
+            + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * v * v * v);
+    }
+    StudentsT::new(0.0, 1.0, df as f64).map_or(1.959_963_984_540_054, |t| t.inverse_cdf(0.975))
+}
+
+/// The `q` quantile of sorted `xs` by linear interpolation between order statistics
+/// (Hyndman & Fan type 7, the default of R and NumPy).
+pub fn quantile_sorted(xs: &[f64], q: f64) -> f64 {
+    match xs.len() {
+        0 => f64::NAN,
+        1 => xs[0],
+        n => {
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+        }
+    }
+}
+
+/// Mean and sample standard deviation (Welford's method, stable for large n).
+pub fn mean_sd(xs: impl IntoIterator<Item = f64>) -> (u64, f64, f64) {
+    let (mut n, mut mean, mut m2) = (0u64, 0.0f64, 0.0f64);
+    for x in xs {
+        n += 1;
+        let d = x - mean;
+        mean += d / n as f64;
+        m2 += d * (x - mean);
+    }
+    let sd = if n > 1 {
+        (m2 / (n - 1) as f64).sqrt()
+    } else if n == 1 {
+        0.0
+    } else {
+        f64::NAN
+    };
+    (n, if n > 0 { mean } else { f64::NAN }, sd)
+}
+
+impl Summary {
+    /// Summarises `values` (NaN entries skipped). `values` need not be sorted.
+    pub fn of(values: &[f64]) -> Self {
+        let mut xs: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        xs.sort_by(f64::total_cmp);
+        let (n, mean, sd) = mean_sd(xs.iter().copied());
+        let half = if n > 1 {
+            t975(n - 1) * sd / (n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        let (lo, hi) = if n == 1 {
+            (mean, mean)
+        } else {
+            (mean - half, mean + half)
+        };
+        Summary {
+            n,
+            mean,
+            sd,
+            ci95_low: lo,
+            ci95_high: hi,
+            p05: quantile_sorted(&xs, 0.05),
+            p50: quantile_sorted(&xs, 0.5),
+            p95: quantile_sorted(&xs, 0.95),
+            min: xs.first().copied().unwrap_or(f64::NAN),
+            max: xs.last().copied().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// Half-width of the 95% confidence interval of the mean.
+    pub fn ci95_half_width(&self) -> f64 {
+        (self.ci95_high - self.ci95_low) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn textbook_values() {
+        assert!((t975(1) - 12.706_204_736).abs() < 1e-6);
+        assert!((t975(10) - 2.228_138_852).abs() < 1e-6);
+        assert!((t975(999) - 1.962_341_461).abs() < 1e-6);
+        assert!((t975(1000) - 1.962_339_081).abs() < 1e-8);
+        assert!((t975(1_000_000) - 1.959_966).abs() < 1e-5);
+        let s = Summary::of(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
+        assert_eq!(s.n, 4);
+        assert_eq!(s.mean, 2.5);
+        assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert_eq!(s.p50, 2.5);
+        assert!((s.p05 - 1.15).abs() < 1e-12);
+        assert!((s.ci95_half_width() - 3.182_446_305 * s.sd / 2.0).abs() < 1e-6);
+        assert_eq!((s.min, s.max), (1.0, 4.0));
+    }
+
+    #[test]
+    fn empty_and_single() {
+        let e = Summary::of(&[]);
+        assert_eq!(e.n, 0);
+        assert!(e.mean.is_nan());
+        let one = Summary::of(&[7.0]);
+        assert_eq!((one.mean, one.ci95_low, one.ci95_high, one.sd), (7.0, 7.0, 7.0, 0.0));
+    }
+}
