@@ -102,9 +102,9 @@ pub fn render(file: &str, text: &str, diagnostics: &[Diagnostic], severity: Seve
         let at = line_col(text, span.start);
         let mut report = Report::new(severity)
             .with_code(d.field.clone())
-            .with_message(format!("{} (at {file}:{}:{})", d.message, at.line, at.column));
+            .with_message(d.message.clone());
         if text.is_empty() {
-            report = report.with_notes(vec![format!("in {file}")]);
+            report = report.with_notes(vec![format!("in {file}:{}:{}", at.line, at.column)]);
         } else {
             report = report.with_labels(vec![Label::primary((), span).with_message(format!("`{}`", d.field))]);
         }

@@ -101,53 +101,60 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
 }
 
 /// The dotted path of the field at byte `offset`: the enclosing `[table]` header (with
-/// the element's name when it has one) and the key on that line.
+/// the element's name for `[[array]]` tables) and the key on that line.
 fn field_at(text: &str, offset: usize, msg: &str) -> String {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let line = &text[line_start..line_end];
-    let key = line
-        .split_once('=')
-        .map(|(k, _)| k.trim())
-        .filter(|k| {
-            !k.is_empty() && !k.starts_with('[') && k.chars().all(|c| c.is_alphanumeric() || "_-.\"".contains(c))
-        })
-        .map(|k| k.trim_matches('"').to_string());
-    let key = key.or_else(|| {
-        msg.strip_prefix("unknown field `")
-            .and_then(|r| r.split_once('`'))
-            .map(|(w, _)| w.to_string())
-    });
-    // Find the header above (or on) this line.
-    let mut table: Option<(String, usize)> = None;
-    for (pos, l) in line_starts(text).filter(|&(p, _)| p <= offset) {
-        let t = l.trim();
-        if t.starts_with('[') {
-            let name = t
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            table = Some((name, pos));
-        }
-    }
-    let mut path = String::new();
-    if let Some((name, pos)) = &table {
-        path.push_str(name);
-        // Name the element: `name = "..."` between this header and the next.
-        let body_end = line_starts(text)
-            .find(|&(p, l)| p > *pos && l.trim().starts_with('['))
-            .map_or(text.len(), |(p, _)| p);
-        let element = text[*pos..body_end].lines().skip(1).find_map(|l| {
-            let (k, v) = l.split_once('=')?;
-            (k.trim() == "name").then(|| v.trim().trim_matches('"').to_string())
+    let on_header = line.trim_start().starts_with('[');
+    let key = if on_header {
+        None
+    } else {
+        line.split_once('=')
+            .map(|(k, _)| k.trim())
+            .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || "_-.\"".contains(c)))
+            .map(|k| k.trim_matches('"').to_string())
+            .or_else(|| {
+                msg.strip_prefix("unknown field `")
+                    .and_then(|r| r.split_once('`'))
+                    .map(|(w, _)| w.to_string())
+            })
+    };
+    // The header at or above this line.
+    let table = line_starts(text)
+        .filter(|&(p, l)| p <= offset && l.trim_start().starts_with('['))
+        .last()
+        .map(|(pos, l)| {
+            let t = l.trim();
+            (
+                t.trim_start_matches('[')
+                    .split(']')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+                pos,
+                t.starts_with("[["),
+            )
         });
-        if let Some(n) = element.filter(|n| !n.is_empty() && !n.contains(['.', ' '])) {
-            path.push('.');
-            path.push_str(&n);
+    let mut path = String::new();
+    if let Some((name, pos, is_array)) = &table {
+        path.push_str(name);
+        // Name the element of an array table, unless the header itself is the problem.
+        let header_unknown = on_header && msg.starts_with("unknown field");
+        if *is_array && !header_unknown {
+            let body_end = line_starts(text)
+                .find(|&(p, l)| p > *pos && l.trim().starts_with('['))
+                .map_or(text.len(), |(p, _)| p);
+            let element = text[*pos..body_end].lines().skip(1).find_map(|l| {
+                let (k, v) = l.split_once('=')?;
+                (k.trim() == "name").then(|| v.trim().trim_matches('"').to_string())
+            });
+            if let Some(n) = element.filter(|n| !n.is_empty() && !n.contains(['.', ' '])) {
+                path.push('.');
+                path.push_str(&n);
+            }
         }
     }
     if let Some(k) = key {

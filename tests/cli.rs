@@ -1,0 +1,105 @@
+//! The command line as a user drives it: exit codes, determinism across thread counts,
+//! readable errors.
+
+mod common;
+use assert_cmd::Command;
+use common::repo;
+
+fn repatsim() -> Command {
+    Command::cargo_bin("repatsim").unwrap()
+}
+
+#[test]
+fn same_seed_same_json_whatever_the_thread_count() {
+    let file = repo("scenarios/first-wave-2023.toml");
+    let out = |threads: &str| {
+        let o = repatsim()
+            .args(["run"])
+            .arg(&file)
+            .args(["-n", "64", "--json", "--threads", threads])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let one = out("1");
+    assert_eq!(one, out("2"));
+    assert_eq!(one, out("3"));
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(v["replications"], 64);
+    assert_eq!(v["metrics"]["home"]["mean"], 700.0);
+    for key in ["mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "min", "max"] {
+        assert!(v["metrics"]["makespan_days"].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn a_different_seed_gives_different_numbers() {
+    let file = repo("scenarios/first-wave-2023.toml");
+    let run = |seed: &str| {
+        repatsim()
+            .arg("run")
+            .arg(&file)
+            .args(["-n", "8", "--json", "--seed", seed])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_ne!(run("1"), run("2"));
+}
+
+#[test]
+fn run_prints_a_readable_summary() {
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "20"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("Everyone home within the 30-day horizon in 20 of 20 replications"),
+        "{text}"
+    );
+    assert!(text.contains("Days until everyone is home"));
+    assert!(text.contains("site.sinuiju-quarantine.peak_occupancy"));
+}
+
+#[test]
+fn bad_input_exits_2_with_file_line_column_and_field() {
+    let bad = repo("tests/bad_scenarios/03-zero-seats.toml");
+    let o = repatsim().arg("run").arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("03-zero-seats.toml:30:9"), "{err}");
+    assert!(err.contains("leg.bus.seats"), "{err}");
+
+    let o = repatsim()
+        .arg("validate")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("first-wave-2023.toml: ok"));
+
+    let o = repatsim().args(["run", "no/such/file.toml"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read scenario file no/such/file.toml"));
+
+    let o = repatsim()
+        .args(["run"])
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "clap usage errors are bad input too");
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    for f in common::shipped_scenarios() {
+        repatsim().arg("validate").arg(&f).assert().success();
+    }
+}

@@ -1,0 +1,69 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use repatsim::experiment::{self, Batch, RunOptions};
+use repatsim::model::Network;
+use repatsim::scenario::{self, Scenario};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Path of a file in the repository.
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Loads a shipped scenario, panicking with the rendered error if it is invalid.
+pub fn load(path: &str) -> Scenario {
+    match scenario::load(repo(path)) {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Parses scenario text, panicking with the rendered error if it is invalid.
+pub fn parse(text: &str) -> Scenario {
+    match scenario::parse(text, "test.toml") {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Every `*.toml` under `scenarios/`, recursively, sorted.
+pub fn shipped_scenarios() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(&repo("scenarios"), &mut v);
+    v.sort();
+    v
+}
+
+/// Runs replications `0..n` on `threads` threads.
+pub fn run(sc: &Scenario, n: u64, threads: usize) -> Batch {
+    experiment::run(
+        sc,
+        &RunOptions {
+            replications: 0..n,
+            threads: Some(threads),
+        },
+    )
+    .unwrap()
+}
+
+/// The compiled network of a scenario.
+pub fn network(sc: &Scenario) -> Arc<Network> {
+    Arc::new(Network::new(Arc::new(sc.clone())))
+}
+
+/// Mean of a metric over a batch.
+pub fn mean(b: &Batch, metric: &str) -> f64 {
+    b.summary(metric).unwrap_or_else(|| panic!("no metric {metric}")).mean
+}

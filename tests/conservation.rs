@@ -1,0 +1,56 @@
+//! Nothing lost: in every replication of every shipped scenario, each person ends in
+//! exactly one state (home, or still at a named place), and each cohort's time use adds
+//! up to its members' door-to-door times.
+
+mod common;
+use common::*;
+use repatsim::experiment::run_one;
+use repatsim::model::{EndReason, Phase};
+
+#[test]
+fn everyone_is_accounted_for_in_every_shipped_scenario() {
+    let files = shipped_scenarios();
+    assert!(files.len() >= 2, "expected shipped scenarios, found {files:?}");
+    for path in files {
+        let sc = load(path.strip_prefix(repo("")).unwrap().to_str().unwrap());
+        // Large scenarios get fewer replications; every one is still checked.
+        let n = if sc.population() > 20_000 { 2 } else { 20 };
+        let batch = run(&sc, n, 2);
+        let home = batch.metric_index("home").unwrap();
+        let places: Vec<usize> = (0..batch.metric_names.len())
+            .filter(|&i| batch.metric_names[i].starts_with("in_stage."))
+            .collect();
+        assert!(!places.is_empty());
+        for (i, row) in batch.rows.iter().enumerate() {
+            let counted = row[home] + places.iter().map(|&p| row[p]).sum::<f64>();
+            assert_eq!(
+                counted,
+                sc.population() as f64,
+                "{}: replication {i} lost people",
+                path.display()
+            );
+            for c in &sc.cohorts {
+                let h = row[batch.metric_index(&format!("cohort.{}.home", c.name)).unwrap()];
+                let nh = row[batch.metric_index(&format!("cohort.{}.not_home", c.name)).unwrap()];
+                assert_eq!(h + nh, f64::from(c.size), "{}: cohort {}", path.display(), c.name);
+            }
+        }
+        // Person-level view of the first replication.
+        let net = network(&sc);
+        let r = run_one(&net, 0);
+        let held: u64 = r.holdings.iter().map(|h| h.people).sum();
+        assert_eq!(r.home + held, sc.population(), "{}", path.display());
+        assert!(r.holdings.iter().all(|h| h.phase != Phase::Home));
+        if r.end_reason == EndReason::AllHome {
+            for c in &r.cohorts {
+                let used: f64 = c.time_use_hours.iter().sum();
+                let door_to_door = c.door_to_door_mean_hours * f64::from(c.home);
+                assert!(
+                    (used - door_to_door).abs() <= 1e-6 * door_to_door.max(1.0),
+                    "{}: {used} vs {door_to_door}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
