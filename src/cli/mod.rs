@@ -28,6 +28,13 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Run the validation cases against queueing theory and print the table of
+    /// docs/VALIDATION.md (exit code 1 if any case fails).
+    ValidateTheory {
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+        threads: Option<u64>,
+    },
 }
 
 /// `repatsim run`.
@@ -88,6 +95,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
+        Command::ValidateTheory { threads } => validate_theory(threads.map(|t| t as usize)),
     }
 }
 
@@ -115,6 +123,16 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         report::summary_table(&batch)
     };
     write_stdout(&text)
+}
+
+fn validate_theory(threads: Option<usize>) -> Result<(), Failure> {
+    let outcomes = crate::validation::run_all(threads).map_err(|e| Failure::Internal(e.to_string()))?;
+    write_stdout(&crate::validation::markdown_table(&outcomes))?;
+    let failed = outcomes.iter().filter(|o| !o.passed).count();
+    if failed > 0 {
+        return Err(Failure::Internal(format!("{failed} validation check(s) failed")));
+    }
+    Ok(())
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {

@@ -3,7 +3,7 @@
 //! number of threads or how the work was split.
 
 use crate::model::Phase;
-use crate::model::{EndReason, Holding, Network, ReplicationResult, Step, World, metric_names};
+use crate::model::{EndReason, Network, ReplicationResult, Step, World, metric_names};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use rayon::prelude::*;
@@ -69,9 +69,13 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<Batch, ExperimentEr
     run_network(&net, opts)
 }
 
-/// As [`run`], for an already compiled network.
-pub fn run_network(net: &Arc<Network>, opts: &RunOptions) -> Result<Batch, ExperimentError> {
-    let started = Instant::now();
+/// Runs the replications in `opts` and maps each result through `f`, in parallel; the
+/// outputs come back in replication order whatever the thread count.
+pub fn map_replications<T, F>(net: &Arc<Network>, opts: &RunOptions, f: F) -> Result<(Vec<T>, usize), ExperimentError>
+where
+    T: Send,
+    F: Fn(ReplicationResult) -> T + Sync,
+{
     let pool = {
         let mut b = rayon::ThreadPoolBuilder::new();
         if let Some(t) = opts.threads {
@@ -83,20 +87,23 @@ pub fn run_network(net: &Arc<Network>, opts: &RunOptions) -> Result<Batch, Exper
         })?
     };
     let threads = pool.current_num_threads();
-    let per_rep: Vec<(Vec<f64>, EndReason, u64, Vec<Holding>)> = pool.install(|| {
+    let out = pool.install(|| {
         opts.replications
             .clone()
             .into_par_iter()
-            .map_init(
-                || World::new(Arc::clone(net)),
-                |world, i| {
-                    let r = world.run(i);
-                    let row = r.metric_values(net);
-                    (row, r.end_reason, r.events, r.holdings)
-                },
-            )
+            .map_init(|| World::new(Arc::clone(net)), |world, i| f(world.run(i)))
             .collect()
     });
+    Ok((out, threads))
+}
+
+/// As [`run`], for an already compiled network.
+pub fn run_network(net: &Arc<Network>, opts: &RunOptions) -> Result<Batch, ExperimentError> {
+    let started = Instant::now();
+    let (per_rep, threads) = map_replications(net, opts, |r| {
+        let row = r.metric_values(net);
+        (row, r.end_reason, r.events, r.holdings)
+    })?;
     let mut rows = Vec::with_capacity(per_rep.len());
     let mut end_reasons = Vec::with_capacity(per_rep.len());
     let mut stuck: Vec<StuckGroup> = Vec::new();

@@ -184,6 +184,10 @@ impl World {
         let sc = &net.scenario;
         let seed = sc.seed;
         self.sim.reset();
+        if sc.warmup_hours > 0.0 {
+            // Scheduled first, so it precedes anything else at the same instant.
+            self.sim.schedule_at(sc.warmup_hours, Event::WarmupEnd);
+        }
         f.replication = replication;
         f.home = 0;
         f.last_home_hours = 0.0;
@@ -254,6 +258,7 @@ impl World {
                         self.sim.schedule_at(at, Event::Release { cohort, count: people });
                     }
                 }
+                Arrival::Regular { at_hours, .. } => self.sim.schedule_at(*at_hours, Event::Arrival { cohort }),
                 Arrival::Poisson { .. } | Arrival::PerDay { .. } => {
                     let t = f.next_arrival_time(i, 0.0);
                     self.sim.schedule_at(t, Event::Arrival { cohort });
@@ -375,9 +380,13 @@ impl Model<Event> for Flow {
 
 impl Flow {
     fn next_arrival_time(&mut self, c: usize, now: f64) -> f64 {
+        let arrival = &self.net.scenario.cohorts[c].arrival;
+        if let Arrival::Regular { every_hours, .. } = arrival {
+            return now + every_hours;
+        }
         let rng = self.cohorts[c].rng.as_mut().expect("cohort stream set at reset");
         let e: f64 = -(1.0 - rng.random::<f64>()).ln(); // Exp(1)
-        match &self.net.scenario.cohorts[c].arrival {
+        match arrival {
             Arrival::Poisson { per_hour } => now + e / per_hour,
             Arrival::PerDay { per_day } => {
                 // Inversion of a piecewise-constant rate: walk day by day spending E.

@@ -30,6 +30,7 @@ pub struct RawHeader {
     pub horizon_days: Spanned<f64>,
     pub seed: Option<Spanned<i64>>,
     pub replications: Option<Spanned<i64>>,
+    pub warmup_hours: Option<Spanned<f64>>,
 }
 
 /// What a site is for.
@@ -127,6 +128,7 @@ pub enum RawArrivalProcess {
     AllAtOnce,
     Poisson,
     PerDay,
+    Regular,
     Batches,
 }
 
@@ -138,6 +140,7 @@ pub struct RawArrival {
     pub at_hours: Option<Spanned<f64>>,
     pub per_hour: Option<Spanned<f64>>,
     pub per_day: Option<Spanned<Vec<f64>>>,
+    pub every_hours: Option<Spanned<f64>>,
     pub batches: Option<Spanned<Vec<Spanned<RawBatch>>>>,
 }
 

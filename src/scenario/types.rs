@@ -36,6 +36,8 @@ pub struct Scenario {
     pub seed: u64,
     /// Replications run when the command line does not say.
     pub replications: u32,
+    /// Statistics (not people) restart at this time, to measure steady state.
+    pub warmup_hours: f64,
     pub sites: Vec<Site>,
     pub legs: Vec<Leg>,
     pub checkpoints: Vec<Checkpoint>,
@@ -155,6 +157,8 @@ pub enum Arrival {
     /// A Poisson process whose rate is `per_day[d]` people per day during day `d`
     /// (the last rate continues), until the cohort is complete.
     PerDay { per_day: Vec<f64> },
+    /// One person every `every_hours`, the first at `at_hours`.
+    Regular { at_hours: f64, every_hours: f64 },
     /// Fixed groups at fixed times: `(at_hours, people)`, sorted by time.
     Batches(Vec<(f64, u32)>),
 }

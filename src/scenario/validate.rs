@@ -313,6 +313,23 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         None => Some(100),
         Some(r) => ck.count("scenario.replications", r, 1, 100_000_000, "replications"),
     };
+    let warmup = match &header.warmup_hours {
+        None => Some(0.0),
+        Some(w) => {
+            let v = ck.positive("scenario.warmup_hours", w, true, MAX_HORIZON_DAYS * 24.0);
+            if let (Some(v), Some(h)) = (v, horizon_days)
+                && v >= h * 24.0
+            {
+                ck.error(
+                    "scenario.warmup_hours",
+                    span(w),
+                    format!("the warm-up ({v} h) must end before the horizon ({} h)", h * 24.0),
+                    None,
+                );
+            }
+            v
+        }
+    };
     let start_week = start.map(clock::week_hours).unwrap_or(0.0);
     let start_dt = start.unwrap_or_default();
 
@@ -762,6 +779,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         horizon_hours: horizon_days.unwrap_or(1.0) * 24.0,
         seed: seed.unwrap_or(1),
         replications: replications.unwrap_or(100),
+        warmup_hours: warmup.unwrap_or(0.0),
         sites,
         legs,
         checkpoints,
@@ -918,12 +936,14 @@ fn check_arrival(
         RawArrivalProcess::AllAtOnce => &["at_hours"],
         RawArrivalProcess::Poisson => &["per_hour"],
         RawArrivalProcess::PerDay => &["per_day"],
+        RawArrivalProcess::Regular => &["every_hours", "at_hours"],
         RawArrivalProcess::Batches => &["batches"],
     };
     let given = [
         ("at_hours", a_ref.at_hours.as_ref().map(|x| x.span())),
         ("per_hour", a_ref.per_hour.as_ref().map(|x| x.span())),
         ("per_day", a_ref.per_day.as_ref().map(|x| x.span())),
+        ("every_hours", a_ref.every_hours.as_ref().map(|x| x.span())),
         ("batches", a_ref.batches.as_ref().map(|x| x.span())),
     ];
     let mut ok = true;
@@ -984,6 +1004,26 @@ fn check_arrival(
                 return None;
             }
             Arrival::PerDay { per_day: v.clone() }
+        }
+        RawArrivalProcess::Regular => {
+            let Some(x) = &a_ref.every_hours else {
+                ck.error(
+                    format!("{f}.every_hours"),
+                    span(a),
+                    "a regular arrival process needs every_hours",
+                    Some("e.g. arrival = { process = \"regular\", every_hours = 0.5 }".into()),
+                );
+                return None;
+            };
+            let every = ck.positive(&format!("{f}.every_hours"), x, false, horizon_h)?;
+            let at = match &a_ref.at_hours {
+                Some(x) => ck.positive(&format!("{f}.at_hours"), x, true, horizon_h)?,
+                None => 0.0,
+            };
+            Arrival::Regular {
+                at_hours: at,
+                every_hours: every,
+            }
         }
         RawArrivalProcess::Batches => {
             let Some(x) = &a_ref.batches else {

@@ -2,6 +2,7 @@
 //! summaries across replications ([`summary`]).
 
 pub mod online;
+pub mod queueing;
 pub mod summary;
 
 pub use online::{Level, LevelSummary, Tally};

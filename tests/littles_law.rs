@@ -1,0 +1,97 @@
+//! Little's law on every stage of every shipped scenario: for each count the model keeps
+//! (people in a checkpoint queue or booth, in a site or waiting for its beds, waiting for
+//! or aboard a vehicle), the time integral of the count equals the sum of the durations
+//! recorded for it, plus the time of people still inside at the end (at most the final
+//! count times the observed span). With L = integral / T, lambda = entries / T and
+//! W = sum / entries this is L = lambda W.
+
+mod common;
+use common::*;
+use repatsim::experiment::run_one;
+use repatsim::stats::{LevelSummary, Tally};
+
+fn check(what: &str, level: &LevelSummary, tally: &Tally, failures: &mut Vec<String>) {
+    let gap = level.integral - tally.sum;
+    let bound = level.final_value as f64 * level.span_hours;
+    let eps = 1e-7 * level.integral.max(1.0);
+    if gap < -eps || gap > bound + eps {
+        failures.push(format!(
+            "{what}: integral {} vs sum of durations {} (allowed gap 0..{bound})",
+            level.integral, tally.sum
+        ));
+    }
+    if level.final_value == 0 && level.integral > 0.0 {
+        // Everyone left: L = lambda W exactly (to rounding).
+        let (l, lw) = (
+            level.integral / level.span_hours,
+            tally.count as f64 / level.span_hours * tally.mean(),
+        );
+        if (l - lw).abs() > 1e-7 * l.max(1.0) {
+            failures.push(format!("{what}: L = {l} but lambda W = {lw}"));
+        }
+    }
+}
+
+#[test]
+fn littles_law_holds_on_every_stage_of_every_shipped_scenario() {
+    let mut failures = Vec::new();
+    let mut stages = 0;
+    for path in shipped_scenarios() {
+        let mut sc = load(path.strip_prefix(repo("")).unwrap().to_str().unwrap());
+        // A warm-up restart splits the durations of people inside at that moment; the
+        // law is about the whole run, so check it without the restart.
+        sc.warmup_hours = 0.0;
+        let net = network(&sc);
+        for rep in 0..3 {
+            let r = run_one(&net, rep);
+            let p = path.file_name().unwrap().to_string_lossy();
+            for (s, spec) in r.sites.iter().zip(&sc.sites) {
+                check(
+                    &format!("{p} rep {rep} site {} occupancy", spec.name),
+                    &s.occupancy,
+                    &s.stays,
+                    &mut failures,
+                );
+                check(
+                    &format!("{p} rep {rep} site {} bed queue", spec.name),
+                    &s.bed_queue,
+                    &s.bed_waits,
+                    &mut failures,
+                );
+                stages += 2;
+            }
+            for (l, spec) in r.legs.iter().zip(&sc.legs) {
+                check(
+                    &format!("{p} rep {rep} leg {} queue", spec.name),
+                    &l.queue,
+                    &l.waits,
+                    &mut failures,
+                );
+                check(
+                    &format!("{p} rep {rep} leg {} aboard", spec.name),
+                    &l.aboard,
+                    &l.rides,
+                    &mut failures,
+                );
+                stages += 2;
+            }
+            for (k, spec) in r.checkpoints.iter().zip(&sc.checkpoints) {
+                check(
+                    &format!("{p} rep {rep} checkpoint {} queue", spec.name),
+                    &k.queue,
+                    &k.waits,
+                    &mut failures,
+                );
+                check(
+                    &format!("{p} rep {rep} checkpoint {} booths", spec.name),
+                    &k.busy,
+                    &k.services,
+                    &mut failures,
+                );
+                stages += 2;
+            }
+        }
+    }
+    assert!(stages > 50, "only {stages} stage checks ran");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
