@@ -193,15 +193,7 @@ impl World {
         f.last_home_hours = 0.0;
         f.stats_since_hours = 0.0;
         f.work.clear();
-        let first_person = &net.cohort_first_person;
-        let first_step = &net.cohort_first_step;
-        let mut cohort = 0usize;
-        f.people.reset(net.population as usize, |p| {
-            while cohort + 1 < first_person.len() && p as u32 >= first_person[cohort + 1] {
-                cohort += 1;
-            }
-            first_step[cohort]
-        });
+        f.people.ensure(net.population as usize);
         for (i, s) in f.sites.iter_mut().enumerate() {
             s.occupancy = Default::default();
             s.stays = Default::default();
@@ -422,6 +414,7 @@ impl Flow {
         let p = (self.net.cohort_first_person[c] + cohort.released) as usize;
         cohort.released += 1;
         let ppl = &mut self.people;
+        ppl.pos[p] = self.net.cohort_first_step[c];
         ppl.phase[p] = Phase::Done;
         ppl.released_at[p] = now;
         ppl.entered_at[p] = now;
@@ -429,6 +422,7 @@ impl Flow {
         if let Step::Origin(s) = self.net.steps[ppl.pos[p] as usize] {
             self.sites[s as usize].occupancy.up(now);
         }
+        debug_assert!(matches!(self.net.steps[ppl.pos[p] as usize], Step::Origin(_)));
         self.request_next(sim, p);
     }
 

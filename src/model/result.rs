@@ -231,10 +231,21 @@ impl ReplicationResult {
         let mut holdings: Vec<Holding> = Vec::new();
         if end_reason != EndReason::AllHome {
             // One pass over people: group by (position, phase).
+            // Released people, one by one; the unreleased wait at their origin.
             let mut counts: std::collections::BTreeMap<(u32, Phase), u64> = Default::default();
-            for (&pos, &phase) in f.people.pos.iter().zip(&f.people.phase) {
-                if phase != Phase::Home {
-                    *counts.entry((pos, phase)).or_default() += 1;
+            for (c, cohort) in f.cohorts.iter().enumerate() {
+                let first = net.cohort_first_person[c] as usize;
+                for p in first..first + cohort.released as usize {
+                    let phase = f.people.phase[p];
+                    if phase != Phase::Home {
+                        *counts.entry((f.people.pos[p], phase)).or_default() += 1;
+                    }
+                }
+                let unreleased = u64::from(net.scenario.cohorts[c].size - cohort.released);
+                if unreleased > 0 {
+                    *counts
+                        .entry((net.cohort_first_step[c], Phase::NotReleased))
+                        .or_default() += unreleased;
                 }
             }
             for ((pos, phase), people) in counts {

@@ -40,15 +40,15 @@ pub struct People {
 }
 
 impl People {
-    /// Resets every person to "not released" at step `pos_of(person)`.
-    pub fn reset(&mut self, n: usize, mut pos_of: impl FnMut(usize) -> u32) {
-        self.pos.clear();
-        self.pos.extend((0..n).map(&mut pos_of));
-        self.phase.clear();
-        self.phase.resize(n, Phase::NotReleased);
-        for v in [&mut self.entered_at, &mut self.ready_at, &mut self.released_at] {
-            v.clear();
-            v.resize(n, 0.0);
+    /// Makes room for `n` people. Contents are not reset between replications: a
+    /// person's fields are written when they are released, and nobody reads them before.
+    pub fn ensure(&mut self, n: usize) {
+        if self.pos.len() < n {
+            self.pos.resize(n, 0);
+            self.phase.resize(n, Phase::NotReleased);
+            self.entered_at.resize(n, 0.0);
+            self.ready_at.resize(n, 0.0);
+            self.released_at.resize(n, 0.0);
         }
     }
 }
