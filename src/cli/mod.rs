@@ -109,10 +109,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         sc.seed = s;
     }
     let n = args.replications.unwrap_or(u64::from(sc.replications));
-    let opts = RunOptions {
-        replications: 0..n,
-        threads: args.threads.map(|t| t as usize),
-    };
+    let opts = RunOptions::new(0..n).threads(args.threads.map(|t| t as usize));
     let batch = experiment::run(&sc, &opts).map_err(|e| Failure::Internal(e.to_string()))?;
     let text = if args.json {
         let mut s = serde_json::to_string_pretty(&report::summary_json(&batch))

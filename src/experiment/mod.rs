@@ -1,9 +1,17 @@
 //! Monte Carlo experiments: many replications of one scenario, in parallel with rayon,
 //! with results that depend only on (scenario, seed, replication index), never on the
-//! number of threads or how the work was split.
+//! number of threads, the block size, or how the work was split across machines.
+//!
+//! Replications run in index-ordered blocks. Each block runs in parallel; its results
+//! are then folded in index order into the batch: one row of metrics per replication,
+//! time-series histograms on a fixed grid, and totals of who was left where. Nothing
+//! per person outlives its replication.
 
-use crate::model::Phase;
-use crate::model::{EndReason, Network, ReplicationResult, Step, World, metric_names};
+pub mod timeseries;
+
+pub use timeseries::TimeSeries;
+
+use crate::model::{EndReason, Network, Phase, ReplicationResult, SeriesSpec, Step, World, metric_names};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use rayon::prelude::*;
@@ -18,10 +26,41 @@ pub struct RunOptions {
     pub replications: Range<u64>,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
+    /// Spacing of the time-series grid, in hours.
+    pub grid_hours: f64,
+    /// Replications per block (parallel within a block, folded in order between blocks).
+    pub block: u64,
+}
+
+impl RunOptions {
+    /// Replications `range` with defaults for the rest (all cores, 6-hour grid, blocks of 256).
+    pub fn new(range: Range<u64>) -> Self {
+        Self {
+            replications: range,
+            threads: None,
+            grid_hours: 6.0,
+            block: 256,
+        }
+    }
+
+    /// Sets the thread count.
+    pub fn threads(mut self, threads: Option<usize>) -> Self {
+        self.threads = threads;
+        self
+    }
+}
+
+/// Keep adding blocks of replications until the 95% CI half-width of `metric` is at most
+/// `half_width`, or `max_replications` have run.
+#[derive(Clone, Debug)]
+pub struct Precision {
+    pub metric: String,
+    pub half_width: f64,
+    pub max_replications: u64,
 }
 
 /// People left somewhere at the end of unfinished replications, summed over them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct StuckGroup {
     pub at: Step,
     pub phase: Phase,
@@ -41,7 +80,9 @@ pub struct Batch {
     /// `rows[i]` belongs to replication `first_replication + i`.
     pub rows: Vec<Vec<f64>>,
     pub end_reasons: Vec<EndReason>,
+    /// Sorted: most people first, then by place (a canonical order, whatever the split).
     pub stuck: Vec<StuckGroup>,
+    pub timeseries: TimeSeries,
     pub events: u64,
     pub wall_seconds: f64,
     pub threads: usize,
@@ -56,6 +97,15 @@ pub enum ExperimentError {
         #[source]
         source: rayon::ThreadPoolBuildError,
     },
+    #[error("no metric named `{0}`")]
+    UnknownMetric(String),
+}
+
+/// Replications of shard `index` (1-based) of `count` when `total` are split into
+/// contiguous, nearly equal ranges.
+pub fn shard_range(total: u64, index: u64, count: u64) -> Range<u64> {
+    let at = |i: u64| ((u128::from(total) * u128::from(i)) / u128::from(count)) as u64;
+    at(index - 1)..at(index)
 }
 
 /// Runs one replication (for tests, traces and benchmarks).
@@ -63,10 +113,15 @@ pub fn run_one(net: &Arc<Network>, replication: u64) -> ReplicationResult {
     World::new(Arc::clone(net)).run(replication)
 }
 
-/// Runs the replications in `opts` of `scenario`.
-pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<Batch, ExperimentError> {
-    let net = Arc::new(Network::new(Arc::new(scenario.clone())));
-    run_network(&net, opts)
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t);
+    }
+    b.build().map_err(|source| ExperimentError::Threads {
+        threads: threads.unwrap_or(0),
+        source,
+    })
 }
 
 /// Runs the replications in `opts` and maps each result through `f`, in parallel; the
@@ -76,16 +131,7 @@ where
     T: Send,
     F: Fn(ReplicationResult) -> T + Sync,
 {
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = opts.threads {
-            b = b.num_threads(t);
-        }
-        b.build().map_err(|source| ExperimentError::Threads {
-            threads: opts.threads.unwrap_or(0),
-            source,
-        })?
-    };
+    let pool = pool(opts.threads)?;
     let threads = pool.current_num_threads();
     let out = pool.install(|| {
         opts.replications
@@ -97,52 +143,200 @@ where
     Ok((out, threads))
 }
 
-/// As [`run`], for an already compiled network.
-pub fn run_network(net: &Arc<Network>, opts: &RunOptions) -> Result<Batch, ExperimentError> {
-    let started = Instant::now();
-    let (per_rep, threads) = map_replications(net, opts, |r| {
-        let row = r.metric_values(net);
-        (row, r.end_reason, r.events, r.holdings)
-    })?;
-    let mut rows = Vec::with_capacity(per_rep.len());
-    let mut end_reasons = Vec::with_capacity(per_rep.len());
-    let mut stuck: Vec<StuckGroup> = Vec::new();
-    let mut events = 0;
-    for (row, reason, ev, holdings) in per_rep {
-        rows.push(row);
-        end_reasons.push(reason);
-        events += ev;
-        for h in holdings {
-            match stuck
-                .iter_mut()
-                .find(|g| g.at == h.at && g.phase == h.phase && g.waiting_for == h.waiting_for)
-            {
-                Some(g) => {
-                    g.replications += 1;
-                    g.people += h.people;
-                }
-                None => stuck.push(StuckGroup {
-                    at: h.at,
-                    phase: h.phase,
-                    waiting_for: h.waiting_for,
-                    replications: 1,
-                    people: h.people,
-                }),
-            }
+/// Runs the replications in `opts` of `scenario`.
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<Batch, ExperimentError> {
+    let net = Arc::new(Network::new(Arc::new(scenario.clone())));
+    run_network(&net, opts, None)
+}
+
+/// What one replication hands back to the fold.
+struct RepOut {
+    row: Vec<f64>,
+    reason: EndReason,
+    events: u64,
+    holdings: Vec<crate::model::Holding>,
+    samples: Vec<u32>,
+}
+
+impl Batch {
+    /// An empty batch starting at replication `first`.
+    pub fn empty(net: &Arc<Network>, first: u64, grid_hours: f64) -> Self {
+        Batch {
+            network: Arc::clone(net),
+            metric_names: metric_names(net),
+            first_replication: first,
+            rows: Vec::new(),
+            end_reasons: Vec::new(),
+            stuck: Vec::new(),
+            timeseries: TimeSeries::new(SeriesSpec::new(net, grid_hours)),
+            events: 0,
+            wall_seconds: 0.0,
+            threads: 0,
         }
     }
-    stuck.sort_by_key(|g| std::cmp::Reverse(g.people));
-    Ok(Batch {
-        network: Arc::clone(net),
-        metric_names: metric_names(net),
-        first_replication: opts.replications.start,
-        rows,
-        end_reasons,
-        stuck,
-        events,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        threads,
-    })
+
+    fn fold(&mut self, out: RepOut) {
+        self.rows.push(out.row);
+        self.end_reasons.push(out.reason);
+        self.events += out.events;
+        self.timeseries.add(&out.samples);
+        for h in out.holdings {
+            self.add_stuck(StuckGroup {
+                at: h.at,
+                phase: h.phase,
+                waiting_for: h.waiting_for,
+                replications: 1,
+                people: h.people,
+            });
+        }
+    }
+
+    fn add_stuck(&mut self, g: StuckGroup) {
+        match self
+            .stuck
+            .iter_mut()
+            .find(|s| s.at == g.at && s.phase == g.phase && s.waiting_for == g.waiting_for)
+        {
+            Some(s) => {
+                s.replications += g.replications;
+                s.people += g.people;
+            }
+            None => self.stuck.push(g),
+        }
+    }
+
+    fn sort_stuck(&mut self) {
+        self.stuck.sort_by(|a, b| {
+            b.people
+                .cmp(&a.people)
+                .then_with(|| (a.at, a.phase, a.waiting_for).cmp(&(b.at, b.phase, b.waiting_for)))
+        });
+    }
+
+    /// Appends the batch of the replications that follow this one's (for blocks and
+    /// shards): the result is what one run over both ranges would have produced.
+    pub fn append(&mut self, next: Batch) -> Result<(), String> {
+        let end = self.first_replication + self.rows.len() as u64;
+        if next.first_replication != end {
+            return Err(format!(
+                "replications {}.. do not follow replications ..{end}",
+                next.first_replication
+            ));
+        }
+        if next.metric_names != self.metric_names || next.timeseries.spec != self.timeseries.spec {
+            return Err("the parts come from different scenarios or grids".into());
+        }
+        self.rows.extend(next.rows);
+        self.end_reasons.extend(next.end_reasons);
+        self.events += next.events;
+        self.wall_seconds += next.wall_seconds;
+        self.threads = self.threads.max(next.threads);
+        self.timeseries.merge(&next.timeseries);
+        for g in next.stuck {
+            self.add_stuck(g);
+        }
+        self.sort_stuck();
+        Ok(())
+    }
+}
+
+/// As [`run`], for an already compiled network, calling `progress(done)` as
+/// replications finish.
+pub fn run_network(
+    net: &Arc<Network>,
+    opts: &RunOptions,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Batch, ExperimentError> {
+    let started = Instant::now();
+    let pool = pool(opts.threads)?;
+    let mut batch = Batch::empty(net, opts.replications.start, opts.grid_hours);
+    batch.threads = pool.current_num_threads();
+    let series = batch.timeseries.spec.clone();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let block = opts.block.max(1);
+    let mut start = opts.replications.start;
+    while start < opts.replications.end {
+        let end = (start + block).min(opts.replications.end);
+        let outs: Vec<RepOut> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map_init(
+                    || World::with_series(Arc::clone(net), series.clone()),
+                    |world, i| {
+                        let r = world.run(i);
+                        let out = RepOut {
+                            row: r.metric_values(net),
+                            reason: r.end_reason,
+                            events: r.events,
+                            holdings: r.holdings,
+                            samples: world.samples().to_vec(),
+                        };
+                        if let Some(p) = progress {
+                            p(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                        }
+                        out
+                    },
+                )
+                .collect()
+        });
+        for o in outs {
+            batch.fold(o);
+        }
+        start = end;
+    }
+    batch.sort_stuck();
+    batch.wall_seconds = started.elapsed().as_secs_f64();
+    Ok(batch)
+}
+
+/// Runs blocks of `opts.block` replications from `opts.replications.start` until the
+/// precision target is met or the cap is reached. The stopping point depends only on
+/// the results, so the same command stops at the same replication every time.
+pub fn run_until_precise(
+    net: &Arc<Network>,
+    opts: &RunOptions,
+    target: &Precision,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Batch, ExperimentError> {
+    let index = metric_names(net)
+        .iter()
+        .position(|n| *n == target.metric)
+        .ok_or_else(|| ExperimentError::UnknownMetric(target.metric.clone()))?;
+    let first = opts.replications.start;
+    let cap = first + target.max_replications;
+    let block = opts.block.max(2);
+    let mut batch: Option<Batch> = None;
+    let mut next = first;
+    let offset = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let end = (next + block).min(cap);
+        let base = offset.load(std::sync::atomic::Ordering::Relaxed);
+        let shifted = |d: u64| {
+            if let Some(p) = progress {
+                p(base + d)
+            }
+        };
+        let part = run_network(
+            net,
+            &RunOptions {
+                replications: next..end,
+                block,
+                ..opts.clone()
+            },
+            Some(&shifted),
+        )?;
+        offset.store(base + (end - next), std::sync::atomic::Ordering::Relaxed);
+        match &mut batch {
+            None => batch = Some(part),
+            Some(b) => b.append(part).expect("blocks are contiguous"),
+        }
+        next = end;
+        let b = batch.as_ref().expect("at least one block ran");
+        let s = Summary::of(&b.column(index));
+        if (s.n > 1 && s.ci95_half_width() <= target.half_width) || next >= cap {
+            return Ok(batch.expect("at least one block ran"));
+        }
+    }
 }
 
 impl Batch {
@@ -189,5 +383,25 @@ impl Batch {
     pub fn end_counts(&self) -> (usize, usize, usize) {
         let c = |r| self.end_reasons.iter().filter(|&&x| x == r).count();
         (c(EndReason::AllHome), c(EndReason::Horizon), c(EndReason::Stalled))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard_range;
+
+    #[test]
+    fn shards_cover_every_replication_once() {
+        for total in [0u64, 1, 7, 1000, 1001] {
+            for count in 1..=9u64 {
+                let mut next = 0;
+                for i in 1..=count {
+                    let r = shard_range(total, i, count);
+                    assert_eq!(r.start, next);
+                    next = r.end;
+                }
+                assert_eq!(next, total);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 use super::network::{Network, Step};
 use super::result::{EndReason, ReplicationResult};
 use super::state::*;
+use super::timeseries::{SeriesSource, SeriesSpec, TraceKind, TraceRow, TraceStage};
 use crate::engine::{self, Model, RunEnd, Simulation};
 use crate::scenario::{Arrival, Departure, SiteKind};
 use rand::RngExt;
@@ -67,11 +68,24 @@ struct Flow {
     home: u32,
     last_home_hours: f64,
     stats_since_hours: f64,
+    series: SeriesSpec,
+    /// `series.points x series.sources.len()` counts, point-major.
+    samples: Vec<u32>,
+    next_sample: usize,
+    /// Rows of the trace, when tracing.
+    trace: Option<Vec<TraceRow>>,
 }
 
 impl World {
-    /// Allocates the state for `net`; call [`World::run`] for each replication.
+    /// Allocates the state for `net`, sampling time series every 6 hours; call
+    /// [`World::run`] for each replication.
     pub fn new(net: Arc<Network>) -> Self {
+        let series = SeriesSpec::new(&net, 6.0);
+        Self::with_series(net, series)
+    }
+
+    /// As [`World::new`] with a chosen time grid.
+    pub fn with_series(net: Arc<Network>, series: SeriesSpec) -> Self {
         let sc = &net.scenario;
         let dummy = engine::stream(0, 0, engine::StreamKey(0));
         let sites = sc
@@ -146,6 +160,10 @@ impl World {
             last_home_hours: 0.0,
             stats_since_hours: 0.0,
             replication: 0,
+            samples: vec![0; series.points * series.sources.len()],
+            next_sample: 0,
+            series,
+            trace: None,
             net,
         };
         World {
@@ -157,6 +175,30 @@ impl World {
     /// Runs replication `replication` from scratch. The result depends only on the
     /// scenario, its seed and `replication`.
     pub fn run(&mut self, replication: u64) -> ReplicationResult {
+        self.flow.trace = None;
+        self.run_inner(replication)
+    }
+
+    /// Runs `replication` exactly as [`World::run`] does and also returns every event it
+    /// handled (and every arrival home), in order.
+    pub fn run_traced(&mut self, replication: u64) -> (ReplicationResult, Vec<TraceRow>) {
+        self.flow.trace = Some(Vec::new());
+        let r = self.run_inner(replication);
+        (r, self.flow.trace.take().unwrap_or_default())
+    }
+
+    /// The time-series counts of the last replication run, point-major
+    /// (`samples()[k * series().sources.len() + j]` is series `j` at point `k`).
+    pub fn samples(&self) -> &[u32] {
+        &self.flow.samples
+    }
+
+    /// The time grid and series sampled.
+    pub fn series(&self) -> &SeriesSpec {
+        &self.flow.series
+    }
+
+    fn run_inner(&mut self, replication: u64) -> ReplicationResult {
         self.reset(replication);
         let horizon = self.flow.net.scenario.horizon_hours;
         let end = if self.flow.home == self.flow.net.population {
@@ -164,6 +206,8 @@ impl World {
         } else {
             engine::run(&mut self.sim, &mut self.flow, horizon)
         };
+        // Nothing changes after the end: the remaining grid points see the final state.
+        self.flow.sample_until(f64::INFINITY);
         let reason = match end {
             RunEnd::Stopped => EndReason::AllHome,
             RunEnd::Horizon => EndReason::Horizon,
@@ -193,6 +237,7 @@ impl World {
         f.last_home_hours = 0.0;
         f.stats_since_hours = 0.0;
         f.work.clear();
+        f.next_sample = 0;
         f.people.ensure(net.population as usize);
         for (i, s) in f.sites.iter_mut().enumerate() {
             s.occupancy = Default::default();
@@ -297,6 +342,26 @@ impl<'a> FlowView<'a> {
 impl Model<Event> for Flow {
     fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) -> ControlFlow<()> {
         let now = sim.now_hours();
+        self.sample_until(now);
+        // When tracing, the event's row goes first (filled in after handling), so the
+        // arrivals home it causes follow it.
+        let mut row_at = None;
+        let mut stay_site = None;
+        if let Some(t) = &mut self.trace {
+            row_at = Some(t.len());
+            t.push(TraceRow {
+                time_hours: now,
+                kind: TraceKind::WarmupEnd,
+                stage: TraceStage::None,
+                person: None,
+                vehicle: None,
+                queue_after: 0,
+                count_after: 0,
+            });
+            if let Event::StayEnd { person } = event {
+                stay_site = Some(self.net.steps[self.people.pos[person as usize] as usize]);
+            }
+        }
         match event {
             Event::Release { cohort, count } => {
                 for _ in 0..count {
@@ -362,6 +427,9 @@ impl Model<Event> for Flow {
             Event::WarmupEnd => self.restart_statistics(now),
         }
         self.drain(sim);
+        if let Some(at) = row_at {
+            self.trace_event(at, now, event, stay_site);
+        }
         if self.home == self.net.population {
             ControlFlow::Break(())
         } else {
@@ -371,6 +439,90 @@ impl Model<Event> for Flow {
 }
 
 impl Flow {
+    /// Records every grid point strictly before `now` with the current counts.
+    #[inline]
+    fn sample_until(&mut self, now: f64) {
+        while self.next_sample < self.series.points && self.series.time_hours(self.next_sample) < now {
+            let width = self.series.sources.len();
+            let base = self.next_sample * width;
+            for (j, src) in self.series.sources.iter().enumerate() {
+                self.samples[base + j] = match *src {
+                    SeriesSource::Home => self.home,
+                    SeriesSource::SiteOccupancy(s) => self.sites[s as usize].occupancy.value() as u32,
+                    SeriesSource::SiteBedQueue(s) => self.sites[s as usize].entry_queue.len() as u32,
+                };
+            }
+            self.next_sample += 1;
+        }
+    }
+
+    fn trace_event(&mut self, at: usize, now: f64, event: Event, stay_site: Option<Step>) {
+        let (kind, stage, person, vehicle) = match event {
+            Event::Release { cohort, .. } => (TraceKind::Release, TraceStage::Cohort(cohort), None, None),
+            Event::Arrival { cohort } => (TraceKind::Arrival, TraceStage::Cohort(cohort), None, None),
+            Event::StayEnd { person } => {
+                let site = match stay_site {
+                    Some(Step::Site(s) | Step::Origin(s)) => TraceStage::Site(s),
+                    _ => TraceStage::None,
+                };
+                (TraceKind::StayEnd, site, Some(person), None)
+            }
+            Event::ServiceEnd { checkpoint, person } => (
+                TraceKind::ServiceEnd,
+                TraceStage::Checkpoint(checkpoint),
+                Some(person),
+                None,
+            ),
+            Event::CheckpointOpens { checkpoint } => (
+                TraceKind::CheckpointOpens,
+                TraceStage::Checkpoint(checkpoint),
+                None,
+                None,
+            ),
+            Event::VehicleArrives { leg, vehicle } => {
+                (TraceKind::VehicleArrives, TraceStage::Leg(leg), None, Some(vehicle))
+            }
+            Event::VehicleBack { leg, vehicle } => (TraceKind::VehicleBack, TraceStage::Leg(leg), None, Some(vehicle)),
+            Event::Slot { leg } => (TraceKind::Slot, TraceStage::Leg(leg), None, None),
+            Event::DepartureCheck { leg } => (TraceKind::DepartureCheck, TraceStage::Leg(leg), None, None),
+            Event::MaxWait { leg } => (TraceKind::MaxWait, TraceStage::Leg(leg), None, None),
+            Event::WarmupEnd => (TraceKind::WarmupEnd, TraceStage::None, None, None),
+        };
+        let (queue_after, count_after) = match stage {
+            TraceStage::None => (0, 0),
+            TraceStage::Site(s) => {
+                let st = &self.sites[s as usize];
+                (st.entry_queue.len() as u64, st.occupancy.value())
+            }
+            TraceStage::Leg(l) => {
+                let st = &self.legs[l as usize];
+                (st.queue.len() as u64, st.aboard.value())
+            }
+            TraceStage::Checkpoint(k) => {
+                let st = &self.checkpoints[k as usize];
+                (st.queue.len() as u64, st.busy.value())
+            }
+            TraceStage::Cohort(c) => {
+                let size = self.net.scenario.cohorts[c as usize].size;
+                (
+                    u64::from(size - self.cohorts[c as usize].released),
+                    u64::from(self.cohorts[c as usize].home),
+                )
+            }
+        };
+        if let Some(t) = &mut self.trace {
+            t[at] = TraceRow {
+                time_hours: now,
+                kind,
+                stage,
+                person,
+                vehicle,
+                queue_after,
+                count_after,
+            };
+        }
+    }
+
     fn next_arrival_time(&mut self, c: usize, now: f64) -> f64 {
         let arrival = &self.net.scenario.cohorts[c].arrival;
         if let Arrival::Regular { every_hours, .. } = arrival {
@@ -453,6 +605,18 @@ impl Flow {
                 cs.door_to_door.push(now - self.people.released_at[p]);
                 self.home += 1;
                 self.last_home_hours = now;
+                if let Some(t) = &mut self.trace {
+                    let Step::Home(h) = next else { unreachable!() };
+                    t.push(TraceRow {
+                        time_hours: now,
+                        kind: TraceKind::Home,
+                        stage: TraceStage::Site(h),
+                        person: Some(p as u32),
+                        vehicle: None,
+                        queue_after: 0,
+                        count_after: u64::from(self.home),
+                    });
+                }
             }
             Step::Checkpoint(k) => {
                 self.leave(p, now);

@@ -5,8 +5,10 @@ pub mod flow;
 pub mod network;
 pub mod result;
 pub mod state;
+pub mod timeseries;
 
 pub use flow::{Event, World};
 pub use network::{Network, Step};
 pub use result::{EndReason, Holding, MetricSink, ReplicationResult, metric_names};
 pub use state::{Phase, TimeUse};
+pub use timeseries::{SeriesSource, SeriesSpec, TraceKind, TraceRow, TraceStage};

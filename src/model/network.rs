@@ -6,7 +6,7 @@ use crate::scenario::{Scenario, SiteKind, Stage};
 use std::sync::Arc;
 
 /// One step of a flattened route.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     /// Waiting at the cohort's origin site.
     Origin(u16),

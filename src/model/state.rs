@@ -6,7 +6,7 @@ use crate::stats::{Level, Tally};
 use std::collections::VecDeque;
 
 /// What a person is doing at their current step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[repr(u8)]
 pub enum Phase {
     /// Not yet released by their cohort's arrival process.

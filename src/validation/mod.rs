@@ -318,14 +318,9 @@ pub fn run_all(threads: Option<usize>) -> Result<Vec<Outcome>, ValidationError> 
         let n = u64::from(sc.replications);
         let net = Arc::new(Network::new(Arc::new(sc)));
         let quantities: Vec<Quantity> = checks.iter().map(|c| c.quantity).collect();
-        let (rows, _) = map_replications(
-            &net,
-            &RunOptions {
-                replications: 0..n,
-                threads,
-            },
-            |r| quantities.iter().map(|q| q.read(&r)).collect::<Vec<f64>>(),
-        )?;
+        let (rows, _) = map_replications(&net, &RunOptions::new(0..n).threads(threads), |r| {
+            quantities.iter().map(|q| q.read(&r)).collect::<Vec<f64>>()
+        })?;
         for (j, check) in checks.into_iter().enumerate() {
             let values: Vec<f64> = rows.iter().map(|r| r[j]).collect();
             let estimate = Summary::of(&values);

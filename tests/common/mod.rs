@@ -48,14 +48,7 @@ pub fn shipped_scenarios() -> Vec<PathBuf> {
 
 /// Runs replications `0..n` on `threads` threads.
 pub fn run(sc: &Scenario, n: u64, threads: usize) -> Batch {
-    experiment::run(
-        sc,
-        &RunOptions {
-            replications: 0..n,
-            threads: Some(threads),
-        },
-    )
-    .unwrap()
+    experiment::run(sc, &RunOptions::new(0..n).threads(Some(threads))).unwrap()
 }
 
 /// The compiled network of a scenario.

@@ -1,0 +1,141 @@
+//! What a replication records on a fixed time grid (people home, site occupancy, people
+//! waiting for beds), and one-replication traces of every event.
+
+use super::network::{Network, Step};
+use crate::scenario::SiteKind;
+
+/// A count sampled on the grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeriesSource {
+    /// People home.
+    Home,
+    /// People holding a bed at a site.
+    SiteOccupancy(u16),
+    /// People waiting elsewhere for a bed at a site.
+    SiteBedQueue(u16),
+}
+
+/// The grid and the series sampled on it: point `k` is time `k * grid_hours`, and its
+/// value is the count after every event at or before that time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesSpec {
+    pub grid_hours: f64,
+    pub points: usize,
+    pub names: Vec<String>,
+    pub sources: Vec<SeriesSource>,
+}
+
+impl SeriesSpec {
+    /// People home, then occupancy of every site people stay in, then the bed queue of
+    /// every site with a bed limit; points from 0 to the horizon.
+    pub fn new(net: &Network, grid_hours: f64) -> Self {
+        let sc = &net.scenario;
+        let mut names = vec!["home".to_string()];
+        let mut sources = vec![SeriesSource::Home];
+        for (i, s) in sc.sites.iter().enumerate() {
+            let staged = net.steps.contains(&Step::Site(i as u16));
+            if staged && !matches!(s.kind, SiteKind::Origin | SiteKind::Home) {
+                names.push(format!("site.{}.occupancy", s.name));
+                sources.push(SeriesSource::SiteOccupancy(i as u16));
+            }
+        }
+        for (i, s) in sc.sites.iter().enumerate() {
+            if net.steps.contains(&Step::Site(i as u16)) && s.beds.is_some() {
+                names.push(format!("site.{}.waiting_for_bed", s.name));
+                sources.push(SeriesSource::SiteBedQueue(i as u16));
+            }
+        }
+        let grid_hours = grid_hours.max(1e-6);
+        let points = (sc.horizon_hours / grid_hours).floor() as usize + 1;
+        Self {
+            grid_hours,
+            points,
+            names,
+            sources,
+        }
+    }
+
+    /// Time of grid point `k` in hours.
+    pub fn time_hours(&self, k: usize) -> f64 {
+        k as f64 * self.grid_hours
+    }
+}
+
+/// What happened in one row of a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceKind {
+    Release,
+    Arrival,
+    StayEnd,
+    ServiceEnd,
+    CheckpointOpens,
+    VehicleArrives,
+    VehicleBack,
+    Slot,
+    DepartureCheck,
+    MaxWait,
+    WarmupEnd,
+    /// A person reached home (inside the handling of another event).
+    Home,
+}
+
+impl TraceKind {
+    /// Name in trace files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceKind::Release => "release",
+            TraceKind::Arrival => "arrival",
+            TraceKind::StayEnd => "stay_end",
+            TraceKind::ServiceEnd => "service_end",
+            TraceKind::CheckpointOpens => "checkpoint_opens",
+            TraceKind::VehicleArrives => "vehicle_arrives",
+            TraceKind::VehicleBack => "vehicle_back",
+            TraceKind::Slot => "timetable_slot",
+            TraceKind::DepartureCheck => "departure_check",
+            TraceKind::MaxWait => "max_wait",
+            TraceKind::WarmupEnd => "warmup_end",
+            TraceKind::Home => "home",
+        }
+    }
+}
+
+/// Which element a trace row is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceStage {
+    None,
+    Site(u16),
+    Leg(u16),
+    Checkpoint(u16),
+    Cohort(u16),
+}
+
+/// One row of a replication's trace: an event (or a person reaching home) and the
+/// queue length and count at its stage right after it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TraceRow {
+    pub time_hours: f64,
+    pub kind: TraceKind,
+    pub stage: TraceStage,
+    pub person: Option<u32>,
+    pub vehicle: Option<u32>,
+    /// Queue at the stage after the event: people waiting for a bed (site), to board
+    /// (leg), in line (checkpoint), or still to be released (cohort).
+    pub queue_after: u64,
+    /// Count at the stage after the event: occupancy (site), aboard (leg), busy booths
+    /// (checkpoint), people home (home rows and cohorts).
+    pub count_after: u64,
+}
+
+impl TraceStage {
+    /// The element's name, or "" when the row has no stage.
+    pub fn name(self, net: &Network) -> &str {
+        let sc = &net.scenario;
+        match self {
+            TraceStage::None => "",
+            TraceStage::Site(s) => &sc.sites[s as usize].name,
+            TraceStage::Leg(l) => &sc.legs[l as usize].name,
+            TraceStage::Checkpoint(k) => &sc.checkpoints[k as usize].name,
+            TraceStage::Cohort(c) => &sc.cohorts[c as usize].name,
+        }
+    }
+}
