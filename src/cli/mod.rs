@@ -1,13 +1,15 @@
 //! The command line: a thin layer that parses arguments, calls the library and maps
 //! failures to exit codes (0 ok, 2 bad input, 1 internal failure).
 
-use crate::experiment::{self, RunOptions};
-use crate::report;
+use crate::experiment::{self, Batch, Precision, RunOptions};
+use crate::model::{Network, World};
+use crate::report::{self, output};
 use crate::scenario::{self, LoadError};
 use clap::{Args, Parser, Subcommand};
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Discrete-event simulation of repatriation and evacuation logistics.
 #[derive(Debug, Parser)]
@@ -22,6 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Run Monte Carlo replications of a scenario and print a summary.
     Run(RunArgs),
+    /// Combine the output directories of a sharded run into one.
+    Merge(MergeArgs),
+    /// Write every event of one replication as CSV.
+    Trace(TraceArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files (TOML).
@@ -54,6 +60,66 @@ pub struct RunArgs {
     /// Print the summary as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Write summary.json, replications.csv, timeseries.csv and a copy of the scenario
+    /// into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no note of the files written (warnings and errors still show).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Report events processed, wall time and events per second on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Spacing of the time-series grid, in hours.
+    #[arg(long, default_value_t = 6.0)]
+    pub grid_hours: f64,
+    /// Keep adding blocks of replications until the 95% CI half-width of METRIC is at
+    /// most VALUE, e.g. `makespan_days=0.25` (replaces -n).
+    #[arg(long, value_name = "METRIC=VALUE")]
+    pub until_ci: Option<String>,
+    /// Upper limit on replications for --until-ci.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_replications: u64,
+    /// Replications per block (the step of --until-ci).
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub block: u64,
+    /// Run only shard I of N (1-based) of the -n replications, for combining later with
+    /// `repatsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+}
+
+/// `repatsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output directories of the shards, in any order.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the combined outputs.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `repatsim trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Which replication (as numbered in replications.csv).
+    #[arg(long)]
+    pub replication: u64,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// A failure, with the exit code it maps to.
@@ -68,6 +134,15 @@ pub enum Failure {
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
         Failure::BadInput(e.to_string())
+    }
+}
+
+impl From<output::OutputError> for Failure {
+    fn from(e: output::OutputError) -> Self {
+        match e {
+            output::OutputError::Io { .. } => Failure::Internal(e.to_string()),
+            _ => Failure::BadInput(e.to_string()),
+        }
     }
 }
 
@@ -94,9 +169,52 @@ pub fn main() -> ExitCode {
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Merge(args) => merge(args),
+        Command::Trace(args) => trace(args),
         Command::Validate { files } => validate(&files),
         Command::ValidateTheory { threads } => validate_theory(threads.map(|t| t as usize)),
     }
+}
+
+fn parse_shard(s: &str) -> Result<output::ShardInfo, Failure> {
+    let bad = || Failure::BadInput(format!("--shard {s}: write I/N with 1 <= I <= N, e.g. --shard 2/8"));
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if count == 0 || index == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(output::ShardInfo { index, count })
+}
+
+fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Precision, Failure> {
+    let bad = |m: String| Failure::BadInput(format!("--until-ci {s}: {m}"));
+    let (metric, value) = s.split_once('=').ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. makespan_days=0.25".into()))?;
+    let half_width: f64 = value.trim().parse().map_err(|_| bad(format!("`{value}` is not a number")))?;
+    if !(half_width > 0.0 && half_width.is_finite()) {
+        return Err(bad("the half-width must be a number > 0".into()));
+    }
+    let names = crate::model::metric_names(net);
+    let metric = metric.trim();
+    if !names.iter().any(|n| n == metric) {
+        let hint = scenario::error::did_you_mean(metric, names.iter().map(String::as_str))
+            .map_or(String::new(), |m| format!(" (did you mean `{m}`?)"));
+        return Err(bad(format!("no metric named `{metric}`{hint}")));
+    }
+    Ok(Precision { metric: metric.to_string(), half_width, max_replications })
+}
+
+/// A progress bar on stderr with rate and ETA; hidden when stderr is not a terminal,
+/// `TERM=dumb`, or `quiet`.
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if quiet || dumb || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {per_sec}  ETA {eta}") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
@@ -108,18 +226,140 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(s) = args.seed {
         sc.seed = s;
     }
+    if !(args.grid_hours > 0.0 && args.grid_hours.is_finite()) {
+        return Err(Failure::BadInput(format!("--grid-hours {}: must be a number > 0", args.grid_hours)));
+    }
+    if let Some(dir) = &args.out {
+        output::prepare_dir(dir, args.force)?;
+    }
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    if shard.is_some() && args.until_ci.is_some() {
+        return Err(Failure::BadInput("--shard and --until-ci cannot be combined: a shard runs a fixed range".into()));
+    }
     let n = args.replications.unwrap_or(u64::from(sc.replications));
-    let opts = RunOptions::new(0..n).threads(args.threads.map(|t| t as usize));
-    let batch = experiment::run(&sc, &opts).map_err(|e| Failure::Internal(e.to_string()))?;
-    let text = if args.json {
-        let mut s = serde_json::to_string_pretty(&report::summary_json(&batch))
+    let range = match shard {
+        Some(s) => experiment::shard_range(n, s.index, s.count),
+        None => 0..n,
+    };
+    let net = Arc::new(Network::new(Arc::new(sc)));
+    let opts = RunOptions { replications: range.clone(), threads: args.threads.map(|t| t as usize), grid_hours: args.grid_hours, block: args.block };
+    let internal = |e: experiment::ExperimentError| Failure::Internal(e.to_string());
+    let batch = match &args.until_ci {
+        Some(spec) => {
+            let target = parse_precision(spec, args.max_replications, &net)?;
+            let bar = progress_bar(target.max_replications, args.quiet);
+            let b = experiment::run_until_precise(&net, &opts, &target, Some(&|d| bar.set_position(d))).map_err(internal)?;
+            bar.finish_and_clear();
+            let s = b.summary(&target.metric).expect("metric checked");
+            let met = s.ci95_half_width() <= target.half_width;
+            eprintln!(
+                "--until-ci: {} replications; 95% CI half-width of {} is {} ({} the target {})",
+                b.len(),
+                target.metric,
+                report::fmt_num(s.ci95_half_width()),
+                if met { "within" } else { "NOT within, cap reached:" },
+                target.half_width
+            );
+            b
+        }
+        None => {
+            let bar = progress_bar(range.end - range.start, args.quiet);
+            let b = experiment::run_network(&net, &opts, Some(&|d| bar.set_position(d))).map_err(internal)?;
+            bar.finish_and_clear();
+            b
+        }
+    };
+    if args.verbose {
+        eprintln!(
+            "{} events in {:.3} s on {} threads: {:.2} M events/s",
+            batch.events,
+            batch.wall_seconds,
+            batch.threads,
+            batch.events as f64 / batch.wall_seconds.max(1e-9) / 1e6
+        );
+    }
+    if let Some(dir) = &args.out {
+        output::write_outputs(dir, &batch, shard)?;
+    }
+    print_batch(&batch, args.json, shard)?;
+    if let Some(dir) = &args.out
+        && !args.quiet
+    {
+        eprintln!("wrote {}", list_outputs(dir));
+    }
+    Ok(())
+}
+
+fn list_outputs(dir: &Path) -> String {
+    [output::SUMMARY, output::REPLICATIONS, output::TIMESERIES, output::SCENARIO_COPY]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_batch(batch: &Batch, json: bool, shard: Option<output::ShardInfo>) -> Result<(), Failure> {
+    let text = if json {
+        let mut s = serde_json::to_string_pretty(&output::summary_document(batch, shard, false))
             .map_err(|e| Failure::Internal(e.to_string()))?;
         s.push('\n');
         s
     } else {
-        report::summary_table(&batch)
+        report::summary_table(batch)
     };
     write_stdout(&text)
+}
+
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    output::prepare_dir(&args.out, args.force)?;
+    let batch = output::merge_parts(&args.parts)?;
+    output::write_outputs(&args.out, &batch, None)?;
+    print_batch(&batch, false, None)?;
+    eprintln!("merged {} parts: {}", args.parts.len(), list_outputs(&args.out));
+    Ok(())
+}
+
+fn trace(args: TraceArgs) -> Result<(), Failure> {
+    let mut sc = scenario::load(&args.file)?.scenario;
+    if let Some(s) = args.seed {
+        sc.seed = s;
+    }
+    let net = Arc::new(Network::new(Arc::new(sc)));
+    let (result, rows) = World::new(Arc::clone(&net)).run_traced(args.replication);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Failure::Internal(e.to_string());
+    w.write_record(["time_hours", "event", "stage", "person", "vehicle", "queue_after", "count_after"]).map_err(csv_err)?;
+    for r in &rows {
+        let opt = |x: Option<u32>| x.map_or(String::new(), |v| v.to_string());
+        w.write_record([
+            format!("{}", r.time_hours),
+            r.kind.as_str().to_string(),
+            r.stage.name(&net).to_string(),
+            opt(r.person),
+            opt(r.vehicle),
+            r.queue_after.to_string(),
+            r.count_after.to_string(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
+    match &args.out {
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = path.file_name().ok_or_else(|| Failure::BadInput(format!("--out {}: not a file name", path.display())))?;
+            output::write_atomic(dir, &name.to_string_lossy(), &bytes)?;
+        }
+        None => write_stdout(&String::from_utf8_lossy(&bytes))?,
+    }
+    eprintln!(
+        "replication {}: {} events, {} of {} people home{}",
+        args.replication,
+        result.events,
+        result.home,
+        result.population,
+        result.makespan_hours().map_or(String::new(), |h| format!(", makespan {} days", report::fmt_num(h / 24.0)))
+    );
+    Ok(())
 }
 
 fn validate_theory(threads: Option<usize>) -> Result<(), Failure> {
@@ -154,11 +394,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             Err(e) => failed.push_str(&e.to_string()),
         }
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::BadInput(failed))
-    }
+    if failed.is_empty() { Ok(()) } else { Err(Failure::BadInput(failed)) }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

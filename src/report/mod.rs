@@ -1,5 +1,7 @@
-//! Turning a batch into something to read: a summary table for the terminal and the
-//! summary as JSON.
+//! Turning a batch into something to read: a summary table for the terminal, the
+//! summary as JSON, and the files of an output directory ([`output`]).
+
+pub mod output;
 
 use crate::experiment::{Batch, StuckGroup};
 use crate::model::{Network, Phase, Step};

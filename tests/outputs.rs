@@ -1,0 +1,186 @@
+//! Output directories: identical for any thread count, a sharded run merged equals the
+//! unsharded run byte for byte, existing results are not overwritten by accident, a
+//! precision target is met, and a trace reproduces its replication's row.
+
+mod common;
+use assert_cmd::Command;
+use common::repo;
+use std::path::Path;
+
+fn repatsim() -> Command {
+    Command::cargo_bin("repatsim").unwrap()
+}
+
+const FILES: [&str; 4] = ["replications.csv", "timeseries.csv", "scenario.toml", "merge-data.json"];
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// summary.json without its timing block (the only part that may differ).
+fn summary_without_timing(dir: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(&read(&dir.join("summary.json"))).unwrap();
+    v.as_object_mut().unwrap().remove("performance");
+    v
+}
+
+fn run_into(dir: &Path, extra: &[&str]) {
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-q", "--out"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn outputs_do_not_depend_on_threads_and_shards_merge_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    run_into(&whole, &["-n", "300", "--threads", "1", "--block", "64"]);
+    for t in ["2", "4"] {
+        let d = tmp.path().join(format!("t{t}"));
+        run_into(&d, &["-n", "300", "--threads", t]);
+        for f in FILES {
+            assert_eq!(read(&whole.join(f)), read(&d.join(f)), "{f} differs with --threads {t}");
+        }
+        assert_eq!(summary_without_timing(&whole), summary_without_timing(&d));
+    }
+    let mut parts = Vec::new();
+    for i in 1..=3 {
+        let d = tmp.path().join(format!("part-{i}"));
+        run_into(&d, &["-n", "300", "--shard", &format!("{i}/3")]);
+        parts.push(d);
+    }
+    let merged = tmp.path().join("merged");
+    let o = repatsim().arg("merge").args([&parts[2], &parts[0], &parts[1]]).arg("--out").arg(&merged).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in FILES {
+        assert_eq!(read(&whole.join(f)), read(&merged.join(f)), "merged {f} differs from the unsharded run");
+    }
+    assert_eq!(summary_without_timing(&whole), summary_without_timing(&merged));
+    let part: serde_json::Value = serde_json::from_slice(&read(&parts[1].join("summary.json"))).unwrap();
+    assert_eq!(part["shard"]["index"], 2);
+    assert_eq!(part["first_replication"], 100);
+
+    // A gap between parts is refused.
+    let o = repatsim().arg("merge").args([&parts[0], &parts[2]]).arg("--out").arg(tmp.path().join("gap")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("do not follow"));
+}
+
+#[test]
+fn summary_files_hold_what_researchers_need() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("out");
+    run_into(&d, &["-n", "50"]);
+    let s: serde_json::Value = serde_json::from_slice(&read(&d.join("summary.json"))).unwrap();
+    assert_eq!(s["scenario"], "first-wave-2023");
+    assert_eq!(s["replications"], 50);
+    assert_eq!(s["seed"], 20230828);
+    assert_eq!(s["scenario_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(s["repatsim_version"], env!("CARGO_PKG_VERSION"));
+    assert!(s["performance"]["events"].as_u64().unwrap() > 0);
+    assert_eq!(read(&d.join("scenario.toml")), read(&repo("scenarios/first-wave-2023.toml")));
+    let csv = String::from_utf8(read(&d.join("replications.csv"))).unwrap();
+    assert_eq!(csv.lines().count(), 51);
+    // Time series bands are ordered at every point.
+    let ts = String::from_utf8(read(&d.join("timeseries.csv"))).unwrap();
+    let mut rows = 0;
+    for line in ts.lines().skip(1) {
+        let f: Vec<f64> = line.split(',').skip(3).map(|x| x.parse().unwrap()).collect();
+        assert!(f[1] <= f[2] && f[2] <= f[3] && f[3] <= f[4] && f[4] <= f[5], "{line}");
+        rows += 1;
+    }
+    assert!(rows > 100);
+    assert!(ts.lines().last().unwrap().starts_with("site.pyongyang-quarantine.waiting_for_bed,720,30,"));
+}
+
+#[test]
+fn an_existing_output_directory_is_not_overwritten_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("out");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("precious.txt"), "keep me").unwrap();
+    let o = repatsim().arg("run").arg(repo("scenarios/first-wave-2023.toml")).args(["-n", "5", "--out"]).arg(&d).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("use --force"));
+    assert!(!d.join("summary.json").exists());
+    run_into(&d, &["-n", "5", "--force"]);
+    assert!(d.join("summary.json").exists());
+    assert_eq!(std::fs::read_to_string(d.join("precious.txt")).unwrap(), "keep me");
+    // An empty directory is fine.
+    let e = tmp.path().join("empty");
+    std::fs::create_dir(&e).unwrap();
+    run_into(&e, &["-n", "5"]);
+}
+
+#[test]
+fn until_ci_stops_below_the_target_reproducibly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut counts = Vec::new();
+    for i in 0..2 {
+        let d = tmp.path().join(format!("ci{i}"));
+        run_into(&d, &["--until-ci", "makespan_days=0.002", "--block", "40"]);
+        let s: serde_json::Value = serde_json::from_slice(&read(&d.join("summary.json"))).unwrap();
+        let m = &s["metrics"]["makespan_days"];
+        let half = (m["ci95_high"].as_f64().unwrap() - m["ci95_low"].as_f64().unwrap()) / 2.0;
+        assert!(half <= 0.002, "half-width {half}");
+        let n = s["replications"].as_u64().unwrap();
+        assert_eq!(n % 40, 0, "whole blocks");
+        assert!(n > 40, "the target needs more than one block here");
+        counts.push(n);
+    }
+    assert_eq!(counts[0], counts[1]);
+    // A cap stops it early, and it says so.
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-q", "--until-ci", "makespan_days=0.0000001", "--max-replications", "60", "--block", "20", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["replications"], 60);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NOT within"));
+    let o = repatsim().arg("run").arg(repo("scenarios/first-wave-2023.toml")).args(["--until-ci", "makespan_dayz=1"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `makespan_days`"));
+}
+
+#[test]
+fn a_trace_reproduces_its_replication() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("out");
+    run_into(&d, &["-n", "20"]);
+    let csv = String::from_utf8(read(&d.join("replications.csv"))).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for k in [0u64, 7, 19] {
+        let row: Vec<&str> = csv.lines().nth(k as usize + 1).unwrap().split(',').collect();
+        let trace_path = tmp.path().join(format!("trace-{k}.csv"));
+        repatsim()
+            .arg("trace")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(["--replication", &k.to_string(), "--out"])
+            .arg(&trace_path)
+            .assert()
+            .success();
+        let trace = String::from_utf8(read(&trace_path)).unwrap();
+        let homes: Vec<f64> = trace
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(1) == Some("home"))
+            .map(|l| l.split(',').next().unwrap().parse().unwrap())
+            .collect();
+        let events = trace.lines().skip(1).filter(|l| l.split(',').nth(1) != Some("home")).count();
+        assert_eq!(homes.len().to_string(), row[col("home")], "replication {k}: home count");
+        assert_eq!(events.to_string(), row[col("events")], "replication {k}: events");
+        let makespan = homes.iter().cloned().fold(f64::MIN, f64::max) / 24.0;
+        let expected: f64 = row[col("makespan_days")].parse().unwrap();
+        assert!((makespan - expected).abs() < 1e-12, "replication {k}: makespan {makespan} vs {expected}");
+    }
+}

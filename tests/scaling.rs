@@ -1,0 +1,68 @@
+//! The deployment script behind docs/SCALING.md's Slurm and Kubernetes examples runs
+//! the right shard from each scheduler's environment, and the merged parts equal an
+//! unsharded run.
+
+mod common;
+use assert_cmd::cargo::cargo_bin;
+use common::repo;
+use std::path::Path;
+use std::process::Command;
+
+fn shard(out: &Path, env: &[(&str, String)]) {
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo("deploy/repatsim-shard.sh"))
+        .env("SCENARIO", repo("scenarios/first-wave-2023.toml"))
+        .env("REPLICATIONS", "90")
+        .env("OUT", out)
+        .env("REPATSIM", cargo_bin("repatsim"))
+        .env("THREADS", "1");
+    for v in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX", "SHARD_INDEX", "SHARD_COUNT"] {
+        cmd.env_remove(v);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn merge(parts: &Path, out: &Path) {
+    let mut cmd = Command::new(cargo_bin("repatsim"));
+    cmd.arg("merge");
+    for i in 1..=3 {
+        cmd.arg(parts.join(format!("part-{i}")));
+    }
+    let o = cmd.arg("--out").arg(out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn slurm_and_kubernetes_shards_merge_to_the_unsharded_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    let o = Command::new(cargo_bin("repatsim"))
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "90", "-q", "--out"])
+        .arg(&whole)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+
+    let slurm = tmp.path().join("slurm");
+    // An array declared as --array=5-7: task ids 5, 6, 7 are shards 1, 2, 3.
+    for id in 5..=7 {
+        shard(&slurm, &[("SLURM_ARRAY_TASK_ID", id.to_string()), ("SLURM_ARRAY_TASK_MIN", "5".into()), ("SLURM_ARRAY_TASK_COUNT", "3".into())]);
+    }
+    let k8s = tmp.path().join("k8s");
+    for index in 0..3 {
+        shard(&k8s, &[("JOB_COMPLETION_INDEX", index.to_string()), ("SHARD_COUNT", "3".into())]);
+    }
+    for parts in [&slurm, &k8s] {
+        let merged = parts.join("merged");
+        merge(parts, &merged);
+        for f in ["replications.csv", "timeseries.csv", "merge-data.json"] {
+            assert_eq!(std::fs::read(whole.join(f)).unwrap(), std::fs::read(merged.join(f)).unwrap(), "{f} from {}", parts.display());
+        }
+    }
+}
