@@ -32,7 +32,7 @@ route = ["home"]
 
 /// Mean and 95% CI half-width of people released (and so home) by the horizon.
 fn released_by(arrival: &str, days: f64) -> (f64, f64) {
-    let b = run(&scenario(arrival, days, 1_000_000), 400, 2);
+    let b = run(&scenario(arrival, days, 100_000), 400, 2);
     let s = b.summary("home").unwrap();
     (s.mean, s.ci95_half_width())
 }

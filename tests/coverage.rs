@@ -7,7 +7,7 @@
 mod common;
 use common::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use repatsim::experiment::{run_network, RunOptions};
+use repatsim::experiment::{RunOptions, run_network};
 
 fn poisson_day(rate: f64) -> repatsim::scenario::Scenario {
     parse(&format!(
@@ -29,7 +29,7 @@ kind = "home"
 [[cohort]]
 name = "people"
 origin = "origin"
-size = 100000
+size = 5000
 arrival = {{ process = "poisson", per_hour = {rate} }}
 route = ["home"]
 "#
@@ -38,7 +38,11 @@ route = ["home"]
 
 #[test]
 fn confidence_intervals_cover_the_true_mean_about_95_percent_of_the_time() {
-    let config = Config { cases: 4, failure_persistence: None, ..Config::default() };
+    let config = Config {
+        cases: 4,
+        failure_persistence: None,
+        ..Config::default()
+    };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
     let mut runner = TestRunner::new_with_rng(config, rng);
     runner

@@ -56,10 +56,20 @@ fn outputs_do_not_depend_on_threads_and_shards_merge_exactly() {
         parts.push(d);
     }
     let merged = tmp.path().join("merged");
-    let o = repatsim().arg("merge").args([&parts[2], &parts[0], &parts[1]]).arg("--out").arg(&merged).output().unwrap();
+    let o = repatsim()
+        .arg("merge")
+        .args([&parts[2], &parts[0], &parts[1]])
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in FILES {
-        assert_eq!(read(&whole.join(f)), read(&merged.join(f)), "merged {f} differs from the unsharded run");
+        assert_eq!(
+            read(&whole.join(f)),
+            read(&merged.join(f)),
+            "merged {f} differs from the unsharded run"
+        );
     }
     assert_eq!(summary_without_timing(&whole), summary_without_timing(&merged));
     let part: serde_json::Value = serde_json::from_slice(&read(&parts[1].join("summary.json"))).unwrap();
@@ -67,7 +77,13 @@ fn outputs_do_not_depend_on_threads_and_shards_merge_exactly() {
     assert_eq!(part["first_replication"], 100);
 
     // A gap between parts is refused.
-    let o = repatsim().arg("merge").args([&parts[0], &parts[2]]).arg("--out").arg(tmp.path().join("gap")).output().unwrap();
+    let o = repatsim()
+        .arg("merge")
+        .args([&parts[0], &parts[2]])
+        .arg("--out")
+        .arg(tmp.path().join("gap"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("do not follow"));
 }
@@ -84,7 +100,10 @@ fn summary_files_hold_what_researchers_need() {
     assert_eq!(s["scenario_sha256"].as_str().unwrap().len(), 64);
     assert_eq!(s["repatsim_version"], env!("CARGO_PKG_VERSION"));
     assert!(s["performance"]["events"].as_u64().unwrap() > 0);
-    assert_eq!(read(&d.join("scenario.toml")), read(&repo("scenarios/first-wave-2023.toml")));
+    assert_eq!(
+        read(&d.join("scenario.toml")),
+        read(&repo("scenarios/first-wave-2023.toml"))
+    );
     let csv = String::from_utf8(read(&d.join("replications.csv"))).unwrap();
     assert_eq!(csv.lines().count(), 51);
     // Time series bands are ordered at every point.
@@ -96,7 +115,12 @@ fn summary_files_hold_what_researchers_need() {
         rows += 1;
     }
     assert!(rows > 100);
-    assert!(ts.lines().last().unwrap().starts_with("site.pyongyang-quarantine.waiting_for_bed,720,30,"));
+    assert!(
+        ts.lines()
+            .last()
+            .unwrap()
+            .starts_with("site.pyongyang-quarantine.waiting_for_bed,720,30,")
+    );
 }
 
 #[test]
@@ -105,7 +129,13 @@ fn an_existing_output_directory_is_not_overwritten_without_force() {
     let d = tmp.path().join("out");
     std::fs::create_dir(&d).unwrap();
     std::fs::write(d.join("precious.txt"), "keep me").unwrap();
-    let o = repatsim().arg("run").arg(repo("scenarios/first-wave-2023.toml")).args(["-n", "5", "--out"]).arg(&d).output().unwrap();
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "5", "--out"])
+        .arg(&d)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("use --force"));
     assert!(!d.join("summary.json").exists());
@@ -139,14 +169,28 @@ fn until_ci_stops_below_the_target_reproducibly() {
     let o = repatsim()
         .arg("run")
         .arg(repo("scenarios/first-wave-2023.toml"))
-        .args(["-q", "--until-ci", "makespan_days=0.0000001", "--max-replications", "60", "--block", "20", "--json"])
+        .args([
+            "-q",
+            "--until-ci",
+            "makespan_days=0.0000001",
+            "--max-replications",
+            "60",
+            "--block",
+            "20",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["replications"], 60);
     assert!(String::from_utf8_lossy(&o.stderr).contains("NOT within"));
-    let o = repatsim().arg("run").arg(repo("scenarios/first-wave-2023.toml")).args(["--until-ci", "makespan_dayz=1"]).output().unwrap();
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["--until-ci", "makespan_dayz=1"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `makespan_days`"));
 }
@@ -176,11 +220,18 @@ fn a_trace_reproduces_its_replication() {
             .filter(|l| l.split(',').nth(1) == Some("home"))
             .map(|l| l.split(',').next().unwrap().parse().unwrap())
             .collect();
-        let events = trace.lines().skip(1).filter(|l| l.split(',').nth(1) != Some("home")).count();
+        let events = trace
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(1) != Some("home"))
+            .count();
         assert_eq!(homes.len().to_string(), row[col("home")], "replication {k}: home count");
         assert_eq!(events.to_string(), row[col("events")], "replication {k}: events");
         let makespan = homes.iter().cloned().fold(f64::MIN, f64::max) / 24.0;
         let expected: f64 = row[col("makespan_days")].parse().unwrap();
-        assert!((makespan - expected).abs() < 1e-12, "replication {k}: makespan {makespan} vs {expected}");
+        assert!(
+            (makespan - expected).abs() < 1e-12,
+            "replication {k}: makespan {makespan} vs {expected}"
+        );
     }
 }

@@ -16,7 +16,14 @@ fn shard(out: &Path, env: &[(&str, String)]) {
         .env("OUT", out)
         .env("REPATSIM", cargo_bin("repatsim"))
         .env("THREADS", "1");
-    for v in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX", "SHARD_INDEX", "SHARD_COUNT"] {
+    for v in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_COUNT",
+        "JOB_COMPLETION_INDEX",
+        "SHARD_INDEX",
+        "SHARD_COUNT",
+    ] {
         cmd.env_remove(v);
     }
     for (k, v) in env {
@@ -52,17 +59,32 @@ fn slurm_and_kubernetes_shards_merge_to_the_unsharded_run() {
     let slurm = tmp.path().join("slurm");
     // An array declared as --array=5-7: task ids 5, 6, 7 are shards 1, 2, 3.
     for id in 5..=7 {
-        shard(&slurm, &[("SLURM_ARRAY_TASK_ID", id.to_string()), ("SLURM_ARRAY_TASK_MIN", "5".into()), ("SLURM_ARRAY_TASK_COUNT", "3".into())]);
+        shard(
+            &slurm,
+            &[
+                ("SLURM_ARRAY_TASK_ID", id.to_string()),
+                ("SLURM_ARRAY_TASK_MIN", "5".into()),
+                ("SLURM_ARRAY_TASK_COUNT", "3".into()),
+            ],
+        );
     }
     let k8s = tmp.path().join("k8s");
     for index in 0..3 {
-        shard(&k8s, &[("JOB_COMPLETION_INDEX", index.to_string()), ("SHARD_COUNT", "3".into())]);
+        shard(
+            &k8s,
+            &[("JOB_COMPLETION_INDEX", index.to_string()), ("SHARD_COUNT", "3".into())],
+        );
     }
     for parts in [&slurm, &k8s] {
         let merged = parts.join("merged");
         merge(parts, &merged);
         for f in ["replications.csv", "timeseries.csv", "merge-data.json"] {
-            assert_eq!(std::fs::read(whole.join(f)).unwrap(), std::fs::read(merged.join(f)).unwrap(), "{f} from {}", parts.display());
+            assert_eq!(
+                std::fs::read(whole.join(f)).unwrap(),
+                std::fs::read(merged.join(f)).unwrap(),
+                "{f} from {}",
+                parts.display()
+            );
         }
     }
 }

@@ -179,7 +179,10 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
 fn parse_shard(s: &str) -> Result<output::ShardInfo, Failure> {
     let bad = || Failure::BadInput(format!("--shard {s}: write I/N with 1 <= I <= N, e.g. --shard 2/8"));
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let (index, count): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (index, count): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if count == 0 || index == 0 || index > count {
         return Err(bad());
     }
@@ -188,8 +191,13 @@ fn parse_shard(s: &str) -> Result<output::ShardInfo, Failure> {
 
 fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Precision, Failure> {
     let bad = |m: String| Failure::BadInput(format!("--until-ci {s}: {m}"));
-    let (metric, value) = s.split_once('=').ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. makespan_days=0.25".into()))?;
-    let half_width: f64 = value.trim().parse().map_err(|_| bad(format!("`{value}` is not a number")))?;
+    let (metric, value) = s
+        .split_once('=')
+        .ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. makespan_days=0.25".into()))?;
+    let half_width: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| bad(format!("`{value}` is not a number")))?;
     if !(half_width > 0.0 && half_width.is_finite()) {
         return Err(bad("the half-width must be a number > 0".into()));
     }
@@ -200,7 +208,11 @@ fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Prec
             .map_or(String::new(), |m| format!(" (did you mean `{m}`?)"));
         return Err(bad(format!("no metric named `{metric}`{hint}")));
     }
-    Ok(Precision { metric: metric.to_string(), half_width, max_replications })
+    Ok(Precision {
+        metric: metric.to_string(),
+        half_width,
+        max_replications,
+    })
 }
 
 /// A progress bar on stderr with rate and ETA; hidden when stderr is not a terminal,
@@ -211,7 +223,9 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {per_sec}  ETA {eta}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications  {per_sec}  ETA {eta}")
+    {
         bar.set_style(style);
     }
     bar
@@ -227,14 +241,19 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         sc.seed = s;
     }
     if !(args.grid_hours > 0.0 && args.grid_hours.is_finite()) {
-        return Err(Failure::BadInput(format!("--grid-hours {}: must be a number > 0", args.grid_hours)));
+        return Err(Failure::BadInput(format!(
+            "--grid-hours {}: must be a number > 0",
+            args.grid_hours
+        )));
     }
     if let Some(dir) = &args.out {
         output::prepare_dir(dir, args.force)?;
     }
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     if shard.is_some() && args.until_ci.is_some() {
-        return Err(Failure::BadInput("--shard and --until-ci cannot be combined: a shard runs a fixed range".into()));
+        return Err(Failure::BadInput(
+            "--shard and --until-ci cannot be combined: a shard runs a fixed range".into(),
+        ));
     }
     let n = args.replications.unwrap_or(u64::from(sc.replications));
     let range = match shard {
@@ -242,13 +261,19 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         None => 0..n,
     };
     let net = Arc::new(Network::new(Arc::new(sc)));
-    let opts = RunOptions { replications: range.clone(), threads: args.threads.map(|t| t as usize), grid_hours: args.grid_hours, block: args.block };
+    let opts = RunOptions {
+        replications: range.clone(),
+        threads: args.threads.map(|t| t as usize),
+        grid_hours: args.grid_hours,
+        block: args.block,
+    };
     let internal = |e: experiment::ExperimentError| Failure::Internal(e.to_string());
     let batch = match &args.until_ci {
         Some(spec) => {
             let target = parse_precision(spec, args.max_replications, &net)?;
             let bar = progress_bar(target.max_replications, args.quiet);
-            let b = experiment::run_until_precise(&net, &opts, &target, Some(&|d| bar.set_position(d))).map_err(internal)?;
+            let b = experiment::run_until_precise(&net, &opts, &target, Some(&|d| bar.set_position(d)))
+                .map_err(internal)?;
             bar.finish_and_clear();
             let s = b.summary(&target.metric).expect("metric checked");
             let met = s.ci95_half_width() <= target.half_width;
@@ -291,11 +316,16 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 }
 
 fn list_outputs(dir: &Path) -> String {
-    [output::SUMMARY, output::REPLICATIONS, output::TIMESERIES, output::SCENARIO_COPY]
-        .iter()
-        .map(|f| dir.join(f).display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        output::SUMMARY,
+        output::REPLICATIONS,
+        output::TIMESERIES,
+        output::SCENARIO_COPY,
+    ]
+    .iter()
+    .map(|f| dir.join(f).display().to_string())
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 fn print_batch(batch: &Batch, json: bool, shard: Option<output::ShardInfo>) -> Result<(), Failure> {
@@ -328,7 +358,16 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
     let (result, rows) = World::new(Arc::clone(&net)).run_traced(args.replication);
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Failure::Internal(e.to_string());
-    w.write_record(["time_hours", "event", "stage", "person", "vehicle", "queue_after", "count_after"]).map_err(csv_err)?;
+    w.write_record([
+        "time_hours",
+        "event",
+        "stage",
+        "person",
+        "vehicle",
+        "queue_after",
+        "count_after",
+    ])
+    .map_err(csv_err)?;
     for r in &rows {
         let opt = |x: Option<u32>| x.map_or(String::new(), |v| v.to_string());
         w.write_record([
@@ -345,8 +384,13 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
     let bytes = w.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
     match &args.out {
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = path.file_name().ok_or_else(|| Failure::BadInput(format!("--out {}: not a file name", path.display())))?;
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .ok_or_else(|| Failure::BadInput(format!("--out {}: not a file name", path.display())))?;
             output::write_atomic(dir, &name.to_string_lossy(), &bytes)?;
         }
         None => write_stdout(&String::from_utf8_lossy(&bytes))?,
@@ -357,7 +401,10 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
         result.events,
         result.home,
         result.population,
-        result.makespan_hours().map_or(String::new(), |h| format!(", makespan {} days", report::fmt_num(h / 24.0)))
+        result.makespan_hours().map_or(String::new(), |h| format!(
+            ", makespan {} days",
+            report::fmt_num(h / 24.0)
+        ))
     );
     Ok(())
 }
@@ -394,7 +441,11 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             Err(e) => failed.push_str(&e.to_string()),
         }
     }
-    if failed.is_empty() { Ok(()) } else { Err(Failure::BadInput(failed)) }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(failed))
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

@@ -108,6 +108,46 @@ pub fn shard_range(total: u64, index: u64, count: u64) -> Range<u64> {
     at(index - 1)..at(index)
 }
 
+/// Worlds kept between blocks and rayon splits, so a large population is allocated
+/// once per worker rather than once per split. Reusing a world never changes results:
+/// every replication starts from a full reset.
+struct WorldPool<'a> {
+    net: &'a Arc<Network>,
+    series: SeriesSpec,
+    free: std::sync::Mutex<Vec<World>>,
+}
+
+/// A world borrowed from the pool; it goes back when dropped.
+struct Lease<'p, 'a> {
+    world: Option<World>,
+    pool: &'p WorldPool<'a>,
+}
+
+impl WorldPool<'_> {
+    fn lease(&self) -> Lease<'_, '_> {
+        let reused = self.free.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let world = reused.unwrap_or_else(|| World::with_series(Arc::clone(self.net), self.series.clone()));
+        Lease {
+            world: Some(world),
+            pool: self,
+        }
+    }
+}
+
+impl Drop for Lease<'_, '_> {
+    fn drop(&mut self) {
+        if let (Some(w), Ok(mut free)) = (self.world.take(), self.pool.free.lock()) {
+            free.push(w);
+        }
+    }
+}
+
+impl Lease<'_, '_> {
+    fn world(&mut self) -> &mut World {
+        self.world.as_mut().expect("a lease holds its world until dropped")
+    }
+}
+
 /// Runs one replication (for tests, traces and benchmarks).
 pub fn run_one(net: &Arc<Network>, replication: u64) -> ReplicationResult {
     World::new(Arc::clone(net)).run(replication)
@@ -133,11 +173,16 @@ where
 {
     let pool = pool(opts.threads)?;
     let threads = pool.current_num_threads();
+    let worlds = WorldPool {
+        net,
+        series: SeriesSpec::new(net, opts.grid_hours),
+        free: Default::default(),
+    };
     let out = pool.install(|| {
         opts.replications
             .clone()
             .into_par_iter()
-            .map_init(|| World::new(Arc::clone(net)), |world, i| f(world.run(i)))
+            .map_init(|| worlds.lease(), |lease, i| f(lease.world().run(i)))
             .collect()
     });
     Ok((out, threads))
@@ -251,7 +296,11 @@ pub fn run_network(
     let pool = pool(opts.threads)?;
     let mut batch = Batch::empty(net, opts.replications.start, opts.grid_hours);
     batch.threads = pool.current_num_threads();
-    let series = batch.timeseries.spec.clone();
+    let worlds = WorldPool {
+        net,
+        series: batch.timeseries.spec.clone(),
+        free: Default::default(),
+    };
     let done = std::sync::atomic::AtomicU64::new(0);
     let block = opts.block.max(1);
     let mut start = opts.replications.start;
@@ -261,8 +310,9 @@ pub fn run_network(
             (start..end)
                 .into_par_iter()
                 .map_init(
-                    || World::with_series(Arc::clone(net), series.clone()),
-                    |world, i| {
+                    || worlds.lease(),
+                    |lease, i| {
+                        let world = lease.world();
                         let r = world.run(i);
                         let out = RepOut {
                             row: r.metric_values(net),

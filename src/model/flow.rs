@@ -1,13 +1,15 @@
 //! People flowing along their routes: the event handler that moves them through sites,
 //! legs and checkpoints. Built on the engine's clock and calendar; resources (beds,
-//! seats, booths) are counters and FIFO queues driven by events.
+//! seats, booths) are counters and priority lines driven by events, and cascades run
+//! through a small work list instead of recursion.
 
 use super::network::{Network, Step};
+use super::queue::PersonQueue;
 use super::result::{EndReason, ReplicationResult};
 use super::state::*;
 use super::timeseries::{SeriesSource, SeriesSpec, TraceKind, TraceRow, TraceStage};
-use crate::engine::{self, Model, RunEnd, Simulation};
-use crate::scenario::{Arrival, Departure, SiteKind};
+use crate::engine::{self, Model, RunEnd, Simulation, Stream};
+use crate::scenario::{Admission, Arrival, Closable, Departure, OnPositive, Quota, SiteKind};
 use rand::RngExt;
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -20,12 +22,20 @@ pub enum Event {
     Release { cohort: u16, count: u32 },
     /// One person of a cohort with a random arrival process; schedules the next.
     Arrival { cohort: u16 },
+    /// A wave notifies its people.
+    WaveNotify { wave: u16 },
+    /// A wave's people are ready for pickup.
+    WaveReady { wave: u16 },
+    /// A notified person slips away (if still unescorted).
+    Evade { person: u32 },
     /// A person's stay at a site is over.
     StayEnd { person: u32 },
     /// A person's service at a checkpoint is over.
     ServiceEnd { checkpoint: u16, person: u32 },
-    /// A closed checkpoint opens.
+    /// A closed (or quota-exhausted) checkpoint may serve again.
     CheckpointOpens { checkpoint: u16 },
+    /// A new approval period of a cohort begins.
+    ApprovalReset { cohort: u16 },
     /// A vehicle reaches the end of its leg.
     VehicleArrives { leg: u16, vehicle: u32 },
     /// A vehicle is back at the start of its leg, empty.
@@ -36,6 +46,8 @@ pub enum Event {
     DepartureCheck { leg: u16 },
     /// The first passenger waiting for a when-full leg has waited the maximum.
     MaxWait { leg: u16 },
+    /// A closure of a leg ends.
+    LegReopens { leg: u16 },
     /// Statistics restart here.
     WarmupEnd,
 }
@@ -64,8 +76,12 @@ struct Flow {
     legs: Vec<LegState>,
     checkpoints: Vec<CheckpointState>,
     cohorts: Vec<CohortState>,
+    categories: Vec<CategoryState>,
+    /// People released or notified so far, per variant.
+    variant_released: Vec<u32>,
     work: VecDeque<Action>,
     home: u32,
+    evaded: u32,
     last_home_hours: f64,
     stats_since_hours: f64,
     series: SeriesSpec,
@@ -74,6 +90,34 @@ struct Flow {
     next_sample: usize,
     /// Rows of the trace, when tracing.
     trace: Option<Vec<TraceRow>>,
+}
+
+/// The window of `windows` (sorted, disjoint) containing `t`, if any.
+#[inline]
+fn window_at(windows: &[(f64, f64)], t: f64) -> Option<(f64, f64)> {
+    windows.iter().copied().find(|&(a, b)| a <= t && t < b)
+}
+
+/// Sorts and merges windows in place.
+fn merge_in_place(w: &mut Vec<(f64, f64)>) {
+    w.retain(|x| x.1 > x.0);
+    w.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = 0;
+    for i in 0..w.len() {
+        if out > 0 && w[i].0 <= w[out - 1].1 {
+            w[out - 1].1 = w[out - 1].1.max(w[i].1);
+        } else {
+            w[out] = w[i];
+            out += 1;
+        }
+    }
+    w.truncate(out);
+}
+
+/// One exponential draw with rate `rate`.
+#[inline]
+fn exp_draw(rng: &mut Stream, rate: f64) -> f64 {
+    -(1.0 - rng.random::<f64>()).ln() / rate
 }
 
 impl World {
@@ -88,18 +132,23 @@ impl World {
     pub fn with_series(net: Arc<Network>, series: SeriesSpec) -> Self {
         let sc = &net.scenario;
         let dummy = engine::stream(0, 0, engine::StreamKey(0));
+        let levels = net.levels;
         let sites = sc
             .sites
             .iter()
             .map(|s| SiteState {
                 beds: s.beds.map(u64::from),
+                reserved: 0,
                 no_stay: s.stay_hours.is_fixed() && s.stay_hours.mean() == 0.0,
                 occupancy: Default::default(),
                 stays: Default::default(),
-                entry_queue: VecDeque::new(),
+                entry_queue: PersonQueue::new(levels),
                 entry_waiting: Default::default(),
                 bed_waits: Default::default(),
+                abandoned: Default::default(),
+                tested_positive: 0,
                 rng: dummy.clone(),
+                test_rng: dummy.clone(),
                 admit_pending: false,
             })
             .collect();
@@ -111,18 +160,27 @@ impl World {
                 idle: Vec::with_capacity(l.vehicles as usize),
                 manifest: vec![0; l.vehicles as usize * l.seats as usize],
                 load: vec![0; l.vehicles as usize],
-                queue: VecDeque::new(),
+                queue: PersonQueue::new(levels),
                 waiting: Default::default(),
                 waits: Default::default(),
+                abandoned: Default::default(),
                 aboard: Default::default(),
                 rides: Default::default(),
+                holding: Default::default(),
                 trips: 0,
                 passengers: 0,
                 missed_departures: 0,
+                cancelled_departures: 0,
+                closed_departures: 0,
+                breakdowns: 0,
+                closed: Vec::new(),
                 travel_rng: dummy.clone(),
                 return_rng: dummy.clone(),
+                cancel_rng: dummy.clone(),
+                breakdown_rng: dummy.clone(),
                 depart_pending: false,
                 check_scheduled: false,
+                reopen_scheduled: false,
                 timer_at: None,
             })
             .collect();
@@ -131,11 +189,15 @@ impl World {
             .iter()
             .map(|k| CheckpointState {
                 servers: u64::from(k.servers),
-                queue: VecDeque::new(),
+                queue: PersonQueue::new(1),
                 waiting: Default::default(),
                 waits: Default::default(),
+                abandoned: Default::default(),
                 busy: Default::default(),
                 services: Default::default(),
+                holding: Default::default(),
+                closed: Vec::new(),
+                quota_used: (i64::MIN, 0),
                 rng: dummy.clone(),
                 serve_pending: false,
                 open_scheduled: false,
@@ -146,6 +208,8 @@ impl World {
             .iter()
             .map(|c| CohortState {
                 door_to_door: Vec::with_capacity(c.size as usize),
+                evaded: vec![0; sc.categories.len()],
+                approval_queue: PersonQueue::new(levels),
                 ..Default::default()
             })
             .collect();
@@ -155,8 +219,11 @@ impl World {
             legs,
             checkpoints,
             cohorts,
+            categories: vec![CategoryState::default(); sc.categories.len()],
+            variant_released: vec![0; net.variants.len()],
             work: VecDeque::with_capacity(64),
             home: 0,
+            evaded: 0,
             last_home_hours: 0.0,
             stats_since_hours: 0.0,
             replication: 0,
@@ -201,7 +268,7 @@ impl World {
     fn run_inner(&mut self, replication: u64) -> ReplicationResult {
         self.reset(replication);
         let horizon = self.flow.net.scenario.horizon_hours;
-        let end = if self.flow.home == self.flow.net.population {
+        let end = if self.flow.finished() {
             RunEnd::Stopped
         } else {
             engine::run(&mut self.sim, &mut self.flow, horizon)
@@ -234,18 +301,24 @@ impl World {
         }
         f.replication = replication;
         f.home = 0;
+        f.evaded = 0;
         f.last_home_hours = 0.0;
         f.stats_since_hours = 0.0;
         f.work.clear();
         f.next_sample = 0;
         f.people.ensure(net.population as usize);
+        let stream = |key| engine::stream(seed, replication, key);
         for (i, s) in f.sites.iter_mut().enumerate() {
+            s.reserved = 0;
             s.occupancy = Default::default();
             s.stays = Default::default();
             s.entry_queue.clear();
             s.entry_waiting = Default::default();
             s.bed_waits = Default::default();
-            s.rng = engine::stream(seed, replication, net.keys.site_stay[i]);
+            s.abandoned = Default::default();
+            s.tested_positive = 0;
+            s.rng = stream(net.keys.site_stay[i]);
+            s.test_rng = stream(net.keys.site_test[i]);
             s.admit_pending = false;
         }
         for (i, l) in f.legs.iter_mut().enumerate() {
@@ -255,36 +328,85 @@ impl World {
             l.queue.clear();
             l.waiting = Default::default();
             l.waits = Default::default();
+            l.abandoned = Default::default();
             l.aboard = Default::default();
             l.rides = Default::default();
+            l.holding = Default::default();
             l.trips = 0;
             l.passengers = 0;
             l.missed_departures = 0;
-            l.travel_rng = engine::stream(seed, replication, net.keys.leg_travel[i]);
-            l.return_rng = engine::stream(seed, replication, net.keys.leg_return[i]);
+            l.cancelled_departures = 0;
+            l.closed_departures = 0;
+            l.breakdowns = 0;
+            l.closed.clear();
+            l.closed.extend_from_slice(&net.leg_closed[i]);
+            l.travel_rng = stream(net.keys.leg_travel[i]);
+            l.return_rng = stream(net.keys.leg_return[i]);
+            l.cancel_rng = stream(net.keys.leg_cancel[i]);
+            l.breakdown_rng = stream(net.keys.leg_breakdown[i]);
             l.depart_pending = false;
             l.check_scheduled = false;
+            l.reopen_scheduled = false;
             l.timer_at = None;
         }
         for (i, k) in f.checkpoints.iter_mut().enumerate() {
             k.queue.clear();
             k.waiting = Default::default();
             k.waits = Default::default();
+            k.abandoned = Default::default();
             k.busy = Default::default();
             k.services = Default::default();
-            k.rng = engine::stream(seed, replication, net.keys.checkpoint_service[i]);
+            k.holding = Default::default();
+            k.closed.clear();
+            k.closed.extend_from_slice(&net.checkpoint_closed[i]);
+            k.quota_used = (i64::MIN, 0);
+            k.rng = stream(net.keys.checkpoint_service[i]);
             k.serve_pending = false;
             k.open_scheduled = false;
         }
         for (i, c) in f.cohorts.iter_mut().enumerate() {
             c.released = 0;
             c.home = 0;
+            c.evaded.fill(0);
             c.door_to_door.clear();
-            c.time_use_hours = [0.0; 7];
-            c.rng = Some(engine::stream(seed, replication, net.keys.cohort_arrival[i]));
+            c.time_use_hours = [0.0; TIME_USES];
+            c.approval_queue.clear();
+            c.approval_waits = Default::default();
+            c.approvals_used = (i64::MIN, 0);
+            c.approval_reset_scheduled = false;
+            c.rng = Some(stream(net.keys.cohort_arrival[i]));
+            c.evasion_rng = Some(stream(net.keys.cohort_evasion[i]));
         }
-        // Initial events: arrivals, timetables.
+        f.categories.iter_mut().for_each(|c| *c = CategoryState::default());
+        f.variant_released.fill(0);
+        // Random closures: each week an outbreak may start at a uniform time in it.
+        for (o, outbreak) in sc.outbreaks.iter().enumerate() {
+            let mut rng = stream(net.keys.outbreak[o]);
+            let mut week = 0.0;
+            while week * 168.0 < sc.horizon_hours {
+                let (u, at): (f64, f64) = (rng.random(), rng.random());
+                if u < outbreak.probability_per_week {
+                    let start = (week + at) * 168.0;
+                    let window = (start, start + outbreak.duration_hours.sample(&mut rng));
+                    for a in &outbreak.applies_to {
+                        match a {
+                            Closable::Leg(l) => f.legs[l.0 as usize].closed.push(window),
+                            Closable::Checkpoint(k) => f.checkpoints[k.0 as usize].closed.push(window),
+                        }
+                    }
+                }
+                week += 1.0;
+            }
+        }
+        if !sc.outbreaks.is_empty() {
+            f.legs.iter_mut().for_each(|l| merge_in_place(&mut l.closed));
+            f.checkpoints.iter_mut().for_each(|k| merge_in_place(&mut k.closed));
+        }
+        // Initial events: arrivals, waves, timetables.
         for (i, c) in sc.cohorts.iter().enumerate() {
+            if c.has_waves {
+                continue;
+            }
             let cohort = i as u16;
             match &c.arrival {
                 Arrival::AllAtOnce { at_hours } => self
@@ -301,6 +423,10 @@ impl World {
                     self.sim.schedule_at(t, Event::Arrival { cohort });
                 }
             }
+        }
+        for (w, wave) in sc.waves.iter().enumerate() {
+            self.sim
+                .schedule_at(wave.at_hours, Event::WaveNotify { wave: w as u16 });
         }
         for (i, leg) in sc.legs.iter().enumerate() {
             if let Departure::Timetable(tt) = &leg.departure
@@ -319,7 +445,10 @@ pub struct FlowView<'a> {
     pub legs: &'a [LegState],
     pub checkpoints: &'a [CheckpointState],
     pub cohorts: &'a [CohortState],
+    pub categories: &'a [CategoryState],
+    pub variant_released: &'a [u32],
     pub home: u32,
+    pub evaded: u32,
     pub last_home_hours: f64,
     pub stats_since_hours: f64,
 }
@@ -332,7 +461,10 @@ impl<'a> FlowView<'a> {
             legs: &f.legs,
             checkpoints: &f.checkpoints,
             cohorts: &f.cohorts,
+            categories: &f.categories,
+            variant_released: &f.variant_released,
             home: f.home,
+            evaded: f.evaded,
             last_home_hours: f.last_home_hours,
             stats_since_hours: f.stats_since_hours,
         }
@@ -359,7 +491,7 @@ impl Model<Event> for Flow {
                 count_after: 0,
             });
             if let Event::StayEnd { person } = event {
-                stay_site = Some(self.net.steps[self.people.pos[person as usize] as usize]);
+                stay_site = Some(self.current_site_step(person as usize));
             }
         }
         match event {
@@ -376,10 +508,35 @@ impl Model<Event> for Flow {
                     sim.schedule_at(t, Event::Arrival { cohort });
                 }
             }
+            Event::WaveNotify { wave } => {
+                let w = wave as usize;
+                let c = self.net.scenario.waves[w].cohort.0 as usize;
+                let members = self.net.wave_members[w].clone();
+                for k in members.clone() {
+                    let p = self.net.released_person(c, k) as usize;
+                    self.notify(sim, p);
+                }
+                self.cohorts[c].released = self.cohorts[c].released.max(members.end);
+                sim.schedule_in(self.net.scenario.waves[w].lead_hours, Event::WaveReady { wave });
+            }
+            Event::WaveReady { wave } => {
+                let w = wave as usize;
+                let c = self.net.scenario.waves[w].cohort.0 as usize;
+                for k in self.net.wave_members[w].clone() {
+                    let p = self.net.released_person(c, k) as usize;
+                    if self.people.phase[p] == Phase::Notified {
+                        self.spend(p, TimeUse::AwaitingPickup, now - self.people.released_at[p]);
+                        self.people.phase[p] = Phase::Done;
+                        self.people.ready_at[p] = now;
+                        self.request_next(sim, p);
+                    }
+                }
+            }
+            Event::Evade { person } => self.evade(sim, person as usize),
             Event::StayEnd { person } => {
-                let p = person as usize;
-                self.note_stay_over(p, now);
-                self.request_next(sim, p);
+                if self.people.phase[person as usize] == Phase::Staying {
+                    self.stay_end(sim, person as usize);
+                }
             }
             Event::ServiceEnd { checkpoint, person } => {
                 let p = person as usize;
@@ -397,6 +554,7 @@ impl Model<Event> for Flow {
                 self.checkpoints[checkpoint as usize].open_scheduled = false;
                 self.push_serve(checkpoint);
             }
+            Event::ApprovalReset { cohort } => self.approve_waiting(sim, cohort as usize),
             Event::VehicleArrives { leg, vehicle } => self.vehicle_arrives(sim, leg, vehicle),
             Event::VehicleBack { leg, vehicle } => {
                 self.legs[leg as usize].idle.push(vehicle);
@@ -404,11 +562,25 @@ impl Model<Event> for Flow {
             }
             Event::Slot { leg } => {
                 let l = leg as usize;
+                let spec = &self.net.scenario.legs[l];
                 let st = &mut self.legs[l];
-                if !st.queue.is_empty() && st.idle.is_empty() {
-                    st.missed_departures += 1;
+                // One draw per slot, whatever happens, so the stream stays aligned.
+                let cancelled =
+                    spec.cancel_probability > 0.0 && st.cancel_rng.random::<f64>() < spec.cancel_probability;
+                if window_at(&st.closed, now).is_some() {
+                    if !st.queue.is_empty() {
+                        st.closed_departures += 1;
+                    }
+                } else if cancelled {
+                    if !st.queue.is_empty() {
+                        st.cancelled_departures += 1;
+                    }
+                } else {
+                    if !st.queue.is_empty() && st.idle.is_empty() {
+                        st.missed_departures += 1;
+                    }
+                    self.dispatch_all(sim, leg);
                 }
-                self.dispatch_all(sim, leg);
                 if let Departure::Timetable(tt) = &self.net.scenario.legs[l].departure
                     && let Some(t) = tt.next(now, false)
                     && t <= self.net.scenario.horizon_hours
@@ -424,13 +596,17 @@ impl Model<Event> for Flow {
                 self.legs[leg as usize].timer_at = None;
                 self.push_depart(leg);
             }
+            Event::LegReopens { leg } => {
+                self.legs[leg as usize].reopen_scheduled = false;
+                self.push_depart(leg);
+            }
             Event::WarmupEnd => self.restart_statistics(now),
         }
         self.drain(sim);
         if let Some(at) = row_at {
             self.trace_event(at, now, event, stay_site);
         }
-        if self.home == self.net.population {
+        if self.finished() {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -439,6 +615,11 @@ impl Model<Event> for Flow {
 }
 
 impl Flow {
+    /// Everyone who will ever be released or notified is home or has evaded.
+    fn finished(&self) -> bool {
+        self.home + self.evaded == self.net.target
+    }
+
     /// Records every grid point strictly before `now` with the current counts.
     #[inline]
     fn sample_until(&mut self, now: f64) {
@@ -487,6 +668,25 @@ impl Flow {
             Event::DepartureCheck { leg } => (TraceKind::DepartureCheck, TraceStage::Leg(leg), None, None),
             Event::MaxWait { leg } => (TraceKind::MaxWait, TraceStage::Leg(leg), None, None),
             Event::WarmupEnd => (TraceKind::WarmupEnd, TraceStage::None, None, None),
+            Event::WaveNotify { wave } | Event::WaveReady { wave } => {
+                let kind = if matches!(event, Event::WaveNotify { .. }) {
+                    TraceKind::WaveNotify
+                } else {
+                    TraceKind::WaveReady
+                };
+                (
+                    kind,
+                    TraceStage::Cohort(self.net.scenario.waves[wave as usize].cohort.0),
+                    None,
+                    None,
+                )
+            }
+            Event::Evade { person } => {
+                let c = self.net.step_cohort(self.people.pos[person as usize]) as u16;
+                (TraceKind::Evade, TraceStage::Cohort(c), Some(person), None)
+            }
+            Event::ApprovalReset { cohort } => (TraceKind::ApprovalReset, TraceStage::Cohort(cohort), None, None),
+            Event::LegReopens { leg } => (TraceKind::LegReopens, TraceStage::Leg(leg), None, None),
         };
         let (queue_after, count_after) = match stage {
             TraceStage::None => (0, 0),
@@ -503,10 +703,11 @@ impl Flow {
                 (st.queue.len() as u64, st.busy.value())
             }
             TraceStage::Cohort(c) => {
+                let cs = &self.cohorts[c as usize];
                 let size = self.net.scenario.cohorts[c as usize].size;
                 (
-                    u64::from(size - self.cohorts[c as usize].released),
-                    u64::from(self.cohorts[c as usize].home),
+                    u64::from(size - cs.released) + cs.approval_queue.len() as u64,
+                    u64::from(cs.home),
                 )
             }
         };
@@ -556,53 +757,345 @@ impl Flow {
 
     #[inline]
     fn spend(&mut self, p: usize, what: TimeUse, hours: f64) {
-        let c = self.net.step_cohort[self.people.pos[p] as usize] as usize;
+        let c = self.net.step_cohort(self.people.pos[p]);
         self.cohorts[c].time_use_hours[what as usize] += hours;
     }
 
-    fn release_one(&mut self, sim: &mut Simulation<Event>, c: usize) {
-        let now = sim.now_hours();
-        let cohort = &mut self.cohorts[c];
-        let p = (self.net.cohort_first_person[c] + cohort.released) as usize;
-        cohort.released += 1;
+    /// The priority level of person `p`.
+    #[inline]
+    fn level(&self, p: usize) -> usize {
+        self.net.variant_of(self.people.pos[p]).level
+    }
+
+    /// The site step a staying person occupies (their isolation site while isolating).
+    fn current_site_step(&self, p: usize) -> Step {
+        let step = self.net.steps[self.people.pos[p] as usize];
+        match step {
+            Step::Site(s) if self.people.flags[p] & flag::ISOLATING != 0 => {
+                Step::Site(self.isolation_site(s).unwrap_or(s))
+            }
+            other => other,
+        }
+    }
+
+    /// Where positives of site `s` are isolated, if they are.
+    fn isolation_site(&self, s: u16) -> Option<u16> {
+        match &self.net.scenario.sites[s as usize].testing {
+            Some(t) => match t.on_positive {
+                OnPositive::Isolate(iso) => Some(iso.0),
+                OnPositive::Extend(_) => None,
+            },
+            None => None,
+        }
+    }
+
+    /// Puts person `p` at their origin, with every field written afresh.
+    fn enter_origin(&mut self, p: usize, now: f64) {
+        let v = self.net.person_variant[p] as usize;
+        self.variant_released[v] += 1;
         let ppl = &mut self.people;
-        ppl.pos[p] = self.net.cohort_first_step[c];
-        ppl.phase[p] = Phase::Done;
+        ppl.pos[p] = self.net.variants[v].first_step;
+        ppl.flags[p] = 0;
         ppl.released_at[p] = now;
         ppl.entered_at[p] = now;
         ppl.ready_at[p] = now;
         if let Step::Origin(s) = self.net.steps[ppl.pos[p] as usize] {
             self.sites[s as usize].occupancy.up(now);
         }
-        debug_assert!(matches!(self.net.steps[ppl.pos[p] as usize], Step::Origin(_)));
+    }
+
+    fn release_one(&mut self, sim: &mut Simulation<Event>, c: usize) {
+        let now = sim.now_hours();
+        let k = self.cohorts[c].released;
+        self.cohorts[c].released += 1;
+        let p = self.net.released_person(c, k) as usize;
+        self.enter_origin(p, now);
+        self.people.phase[p] = Phase::Done;
         self.request_next(sim, p);
+    }
+
+    /// Person `p` is told to get ready; from now until they board an escorted leg they
+    /// may slip away at their variant's hazard.
+    fn notify(&mut self, sim: &mut Simulation<Event>, p: usize) {
+        let now = sim.now_hours();
+        self.enter_origin(p, now);
+        self.people.phase[p] = Phase::Notified;
+        let rate = self.net.variant_of(self.people.pos[p]).evasion_per_hour;
+        if rate > 0.0 {
+            let c = self.net.step_cohort(self.people.pos[p]);
+            let rng = self.cohorts[c].evasion_rng.as_mut().expect("set at reset");
+            let t = now + exp_draw(rng, rate);
+            if t <= self.net.scenario.horizon_hours {
+                sim.schedule_at(t, Event::Evade { person: p as u32 });
+            }
+        }
+    }
+
+    /// Person `p` slips away, if they still can: out of whatever line they are in, and
+    /// out of whatever bed they hold.
+    fn evade(&mut self, sim: &mut Simulation<Event>, p: usize) {
+        let now = sim.now_hours();
+        let phase = self.people.phase[p];
+        let flags = self.people.flags[p];
+        if matches!(phase, Phase::Home | Phase::Evaded | Phase::NotReleased) || flags & flag::ESCORTED != 0 {
+            return;
+        }
+        if matches!(phase, Phase::InService | Phase::Travelling) {
+            // Not while being served or on the move; the hazard is memoryless, so draw
+            // the remaining time afresh.
+            let rate = self.net.variant_of(self.people.pos[p]).evasion_per_hour;
+            let c = self.net.step_cohort(self.people.pos[p]);
+            let rng = self.cohorts[c].evasion_rng.as_mut().expect("set at reset");
+            let t = now + exp_draw(rng, rate);
+            if t <= self.net.scenario.horizon_hours {
+                sim.schedule_at(t, Event::Evade { person: p as u32 });
+            }
+            return;
+        }
+        let pos = self.people.pos[p] as usize;
+        let waited = now - self.people.ready_at[p];
+        match phase {
+            Phase::Notified => self.spend(p, TimeUse::AwaitingPickup, now - self.people.released_at[p]),
+            Phase::Done if flags & flag::AWAITING_APPROVAL != 0 => {
+                let c = self.net.step_cohort(pos as u32);
+                self.cohorts[c].approval_queue.remove_one();
+                self.spend(p, TimeUse::WaitingForApproval, waited);
+            }
+            Phase::Done => {
+                let next = match self.net.steps[pos] {
+                    Step::Site(s) if flags & flag::TO_ISOLATION != 0 => Step::Site(self.isolation_site(s).unwrap_or(s)),
+                    _ => self.net.steps[pos + 1],
+                };
+                match next {
+                    Step::Leg(l) => {
+                        let st = &mut self.legs[l as usize];
+                        st.queue.remove_one();
+                        st.waiting.down(now);
+                        st.abandoned.record(waited);
+                        self.spend(p, TimeUse::WaitingForTransport, waited);
+                    }
+                    Step::Site(s) => {
+                        let st = &mut self.sites[s as usize];
+                        st.entry_queue.remove_one();
+                        st.entry_waiting.down(now);
+                        st.abandoned.record(waited);
+                        self.holding_down(p, now);
+                        self.spend(p, TimeUse::WaitingForBed, waited);
+                    }
+                    _ => {}
+                }
+            }
+            Phase::Queued => {
+                if let Step::Checkpoint(k) = self.net.steps[pos] {
+                    let st = &mut self.checkpoints[k as usize];
+                    st.queue.remove_one();
+                    st.waiting.down(now);
+                    st.abandoned.record(waited);
+                }
+                self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
+            }
+            Phase::Staying => {
+                let stayed = now - self.people.entered_at[p];
+                self.spend(p, self.stay_use(p), stayed);
+            }
+            _ => {}
+        }
+        self.leave(p, now);
+        self.people.phase[p] = Phase::Evaded;
+        let v = self.net.variant_of(pos as u32);
+        let (c, cat) = (v.cohort as usize, v.category as usize);
+        self.cohorts[c].evaded[cat] += 1;
+        self.categories[cat].evaded += 1;
+        self.evaded += 1;
+    }
+
+    /// What a stay at the current site counts as.
+    fn stay_use(&self, p: usize) -> TimeUse {
+        match self.current_site_step(p) {
+            Step::Site(s) if self.net.scenario.sites[s as usize].kind == SiteKind::Quarantine => TimeUse::InQuarantine,
+            _ if self.people.flags[p] & flag::ISOLATING != 0 => TimeUse::InQuarantine,
+            _ => TimeUse::AtAssembly,
+        }
     }
 
     /// A stay at a site ended: the person is ready to move on.
     fn note_stay_over(&mut self, p: usize, now: f64) {
         let stayed = now - self.people.entered_at[p];
-        let use_ = match self.net.steps[self.people.pos[p] as usize] {
-            Step::Site(s) if self.net.scenario.sites[s as usize].kind == SiteKind::Quarantine => TimeUse::InQuarantine,
-            _ => TimeUse::AtAssembly,
-        };
-        self.spend(p, use_, stayed);
+        self.spend(p, self.stay_use(p), stayed);
         self.people.phase[p] = Phase::Done;
         self.people.ready_at[p] = now;
+    }
+
+    /// The end of a stay: a test if the site tests (once), then onwards.
+    fn stay_end(&mut self, sim: &mut Simulation<Event>, p: usize) {
+        let now = sim.now_hours();
+        let flags = self.people.flags[p];
+        if let Step::Site(s) = self.net.steps[self.people.pos[p] as usize]
+            && flags & (flag::ISOLATING | flag::TESTED) == 0
+            && let Some(testing) = &self.net.scenario.sites[s as usize].testing
+        {
+            self.people.flags[p] |= flag::TESTED;
+            let st = &mut self.sites[s as usize];
+            if st.test_rng.random::<f64>() < testing.positive_probability {
+                st.tested_positive += 1;
+                match testing.on_positive {
+                    OnPositive::Extend(extra) => {
+                        let more = extra.sample(&mut st.test_rng);
+                        sim.schedule_in(more, Event::StayEnd { person: p as u32 });
+                        return;
+                    }
+                    OnPositive::Isolate(iso) => {
+                        self.note_stay_over(p, now);
+                        self.people.flags[p] |= flag::TO_ISOLATION;
+                        let iso = iso.0;
+                        if self.sites[iso as usize].has_free_bed() {
+                            self.move_to_isolation(sim, p, iso);
+                        } else {
+                            let level = self.level(p);
+                            let st = &mut self.sites[iso as usize];
+                            st.entry_queue.push(p as u32, level);
+                            st.entry_waiting.up(now);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        self.note_stay_over(p, now);
+        self.request_next(sim, p);
+    }
+
+    /// A positive person leaves their bed for one at the isolation site `iso`.
+    fn move_to_isolation(&mut self, sim: &mut Simulation<Event>, p: usize, iso: u16) {
+        let now = sim.now_hours();
+        let waited = now - self.people.ready_at[p];
+        self.sites[iso as usize].bed_waits.record(waited);
+        self.spend(p, TimeUse::WaitingForBed, waited);
+        self.leave(p, now);
+        let ppl = &mut self.people;
+        ppl.flags[p] = (ppl.flags[p] & !flag::TO_ISOLATION) | flag::ISOLATING;
+        ppl.entered_at[p] = now;
+        ppl.phase[p] = Phase::Staying;
+        let st = &mut self.sites[iso as usize];
+        st.occupancy.up(now);
+        let stay = self.net.scenario.sites[iso as usize].stay_hours.sample(&mut st.rng);
+        sim.schedule_in(stay, Event::StayEnd { person: p as u32 });
+    }
+
+    /// The calendar period (of `period_hours`) containing `t`, counted from Monday 00:00.
+    fn period(&self, t: f64, period_hours: f64) -> i64 {
+        ((self.net.scenario.start_week_hours + t) / period_hours).floor() as i64
+    }
+
+    /// When period `index` begins, in simulated hours.
+    fn period_start(&self, index: i64, period_hours: f64) -> f64 {
+        index as f64 * period_hours - self.net.scenario.start_week_hours
+    }
+
+    /// Takes one of the cohort's approvals for the period containing `now`, if any is left.
+    fn take_approval(&mut self, c: usize, q: Quota, now: f64) -> bool {
+        let period = self.period(now, q.period_hours);
+        let used = &mut self.cohorts[c].approvals_used;
+        if used.0 != period {
+            *used = (period, 0);
+        }
+        if used.1 < q.count {
+            used.1 += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn schedule_approval_reset(&mut self, sim: &mut Simulation<Event>, c: usize, q: Quota) {
+        if !self.cohorts[c].approval_reset_scheduled {
+            self.cohorts[c].approval_reset_scheduled = true;
+            let next = self.period_start(self.period(sim.now_hours(), q.period_hours) + 1, q.period_hours);
+            sim.schedule_at(next, Event::ApprovalReset { cohort: c as u16 });
+        }
+    }
+
+    /// A new approval period: approve whoever waits, up to the quota.
+    fn approve_waiting(&mut self, sim: &mut Simulation<Event>, c: usize) {
+        let now = sim.now_hours();
+        self.cohorts[c].approval_reset_scheduled = false;
+        let Some(q) = self.net.scenario.cohorts[c].approvals else {
+            return;
+        };
+        while !self.cohorts[c].approval_queue.is_empty() {
+            if !self.take_approval(c, q, now) {
+                break;
+            }
+            let phases = &self.people.phase;
+            let Some((p, _)) = self.cohorts[c]
+                .approval_queue
+                .pop(|x| phases[x as usize] != Phase::Evaded)
+            else {
+                break;
+            };
+            let p = p as usize;
+            let waited = now - self.people.ready_at[p];
+            self.cohorts[c].approval_waits.record(waited);
+            self.spend(p, TimeUse::WaitingForApproval, waited);
+            let ppl = &mut self.people;
+            ppl.flags[p] = (ppl.flags[p] & !flag::AWAITING_APPROVAL) | flag::APPROVED;
+            ppl.ready_at[p] = now;
+            self.request_next(sim, p);
+        }
+        if !self.cohorts[c].approval_queue.is_empty() {
+            self.schedule_approval_reset(sim, c, q);
+        }
+    }
+
+    fn holding_up(&mut self, p: usize, now: f64) {
+        match self.net.steps[self.people.pos[p] as usize] {
+            Step::Leg(l) => self.legs[l as usize].holding.up(now),
+            Step::Checkpoint(k) => self.checkpoints[k as usize].holding.up(now),
+            _ => {}
+        }
+    }
+
+    fn holding_down(&mut self, p: usize, now: f64) {
+        match self.net.steps[self.people.pos[p] as usize] {
+            Step::Leg(l) => self.legs[l as usize].holding.down(now),
+            Step::Checkpoint(k) => self.checkpoints[k as usize].holding.down(now),
+            _ => {}
+        }
     }
 
     /// Person `p` has finished their step: try to enter the next one.
     fn request_next(&mut self, sim: &mut Simulation<Event>, p: usize) {
         let now = sim.now_hours();
-        let next = self.net.steps[self.people.pos[p] as usize + 1];
+        let pos = self.people.pos[p] as usize;
+        if let Step::Origin(_) = self.net.steps[pos]
+            && self.people.flags[p] & flag::APPROVED == 0
+        {
+            let c = self.net.step_cohort(pos as u32);
+            if let Some(q) = self.net.scenario.cohorts[c].approvals {
+                if !self.take_approval(c, q, now) {
+                    let level = self.level(p);
+                    self.cohorts[c].approval_queue.push(p as u32, level);
+                    self.people.flags[p] |= flag::AWAITING_APPROVAL;
+                    self.schedule_approval_reset(sim, c, q);
+                    return;
+                }
+                self.people.flags[p] |= flag::APPROVED;
+            }
+        }
+        let next = self.net.steps[pos + 1];
         match next {
             Step::Home(_) => {
                 self.leave(p, now);
                 self.people.pos[p] += 1;
                 self.people.phase[p] = Phase::Home;
-                let c = self.net.step_cohort[self.people.pos[p] as usize] as usize;
+                let v = self.net.variant_of(self.people.pos[p]);
+                let (c, cat) = (v.cohort as usize, v.category as usize);
+                let d = now - self.people.released_at[p];
                 let cs = &mut self.cohorts[c];
                 cs.home += 1;
-                cs.door_to_door.push(now - self.people.released_at[p]);
+                cs.door_to_door.push(d);
+                self.categories[cat].home += 1;
+                self.categories[cat].door_to_door.record(d);
                 self.home += 1;
                 self.last_home_hours = now;
                 if let Some(t) = &mut self.trace {
@@ -622,25 +1115,28 @@ impl Flow {
                 self.leave(p, now);
                 self.people.pos[p] += 1;
                 self.people.phase[p] = Phase::Queued;
-                self.people.ready_at[p] = now; // joined the queue
+                self.people.ready_at[p] = now; // joined the line
                 let st = &mut self.checkpoints[k as usize];
-                st.queue.push_back(p as u32);
+                st.queue.push(p as u32, 0);
                 st.waiting.up(now);
                 self.push_serve(k);
             }
             Step::Leg(l) => {
+                let level = self.level(p);
                 let st = &mut self.legs[l as usize];
-                st.queue.push_back(p as u32);
+                st.queue.push(p as u32, level);
                 st.waiting.up(now);
                 self.push_depart(l);
             }
             Step::Site(s) => {
-                let st = &mut self.sites[s as usize];
-                if st.has_free_bed() {
+                if self.people.flags[p] & flag::RESERVED != 0 || self.sites[s as usize].has_free_bed() {
                     self.admit(sim, p, s);
                 } else {
-                    st.entry_queue.push_back(p as u32);
+                    let level = self.level(p);
+                    let st = &mut self.sites[s as usize];
+                    st.entry_queue.push(p as u32, level);
                     st.entry_waiting.up(now);
+                    self.holding_up(p, now);
                 }
             }
             Step::Origin(_) => unreachable!("routes never lead back to an origin"),
@@ -649,28 +1145,43 @@ impl Flow {
 
     /// Releases whatever person `p` holds at their current step.
     fn leave(&mut self, p: usize, now: f64) {
-        match self.net.steps[self.people.pos[p] as usize] {
-            Step::Origin(s) | Step::Site(s) => {
-                let st = &mut self.sites[s as usize];
-                st.occupancy.down(now);
-                st.stays.record(now - self.people.entered_at[p]);
-                if st.beds.is_some() && !st.entry_queue.is_empty() {
-                    self.push_admit(s);
-                }
+        let s = match self.current_site_step(p) {
+            Step::Origin(s) | Step::Site(s) => s,
+            _ => return,
+        };
+        self.people.flags[p] &= !flag::ISOLATING;
+        let st = &mut self.sites[s as usize];
+        st.occupancy.down(now);
+        st.stays.record(now - self.people.entered_at[p]);
+        if st.beds.is_some() {
+            if !st.entry_queue.is_empty() {
+                self.push_admit(s);
             }
-            Step::Leg(_) | Step::Checkpoint(_) | Step::Home(_) => {}
+            for i in 0..self.net.reserving_legs[s as usize].len() {
+                self.push_depart(self.net.reserving_legs[s as usize][i]);
+            }
         }
     }
 
-    /// Person `p`, ready at the step before site `s`, takes a bed there.
+    /// Person `p`, ready at the step before site `s` (or positive and bound for its
+    /// isolation site), takes a bed there.
     fn admit(&mut self, sim: &mut Simulation<Event>, p: usize, s: u16) {
+        if self.people.flags[p] & flag::TO_ISOLATION != 0 {
+            return self.move_to_isolation(sim, p, s);
+        }
         let now = sim.now_hours();
         let waited = now - self.people.ready_at[p];
         self.sites[s as usize].bed_waits.record(waited);
         self.spend(p, TimeUse::WaitingForBed, waited);
+        if self.people.flags[p] & flag::RESERVED != 0 {
+            self.people.flags[p] &= !flag::RESERVED;
+            self.sites[s as usize].reserved -= 1;
+        }
         self.leave(p, now);
-        self.people.pos[p] += 1;
-        self.people.entered_at[p] = now;
+        let ppl = &mut self.people;
+        ppl.pos[p] += 1;
+        ppl.entered_at[p] = now;
+        ppl.flags[p] &= !flag::TESTED;
         let st = &mut self.sites[s as usize];
         st.occupancy.up(now);
         if st.no_stay {
@@ -714,13 +1225,15 @@ impl Flow {
             match a {
                 Action::Admit(s) => {
                     self.sites[s as usize].admit_pending = false;
-                    loop {
+                    let now = sim.now_hours();
+                    while self.sites[s as usize].unclaimed_beds() > 0 {
+                        let phases = &self.people.phase;
                         let st = &mut self.sites[s as usize];
-                        if st.beds.is_some_and(|b| st.occupancy.value() >= b) {
+                        let Some((p, _)) = st.entry_queue.pop(|x| phases[x as usize] != Phase::Evaded) else {
                             break;
-                        }
-                        let Some(p) = st.entry_queue.pop_front() else { break };
-                        st.entry_waiting.down(sim.now_hours());
+                        };
+                        st.entry_waiting.down(now);
+                        self.holding_down(p as usize, now);
                         self.admit(sim, p as usize, s);
                     }
                 }
@@ -736,34 +1249,69 @@ impl Flow {
         }
     }
 
+    /// The first time at or after `t` when checkpoint `k` is open and not closed.
+    fn checkpoint_next_open(&self, k: usize, t: f64) -> Option<f64> {
+        let spec = &self.net.scenario.checkpoints[k];
+        let mut t = t;
+        for _ in 0..10_000 {
+            let o = spec.open.next_open(t)?;
+            match window_at(&self.checkpoints[k].closed, o) {
+                Some((_, end)) => t = end,
+                None => return Some(o),
+            }
+        }
+        None
+    }
+
     fn serve(&mut self, sim: &mut Simulation<Event>, k: u16) {
         let now = sim.now_hours();
-        let spec = &self.net.scenario.checkpoints[k as usize];
-        let st = &mut self.checkpoints[k as usize];
-        if st.queue.is_empty() {
+        let ki = k as usize;
+        if self.checkpoints[ki].queue.is_empty() {
             return;
         }
-        if !spec.open.is_open(now) {
-            if !st.open_scheduled
-                && let Some(t) = spec.open.next_open(now)
+        let spec = &self.net.scenario.checkpoints[ki];
+        let (quota, service_hours) = (spec.quota, spec.service_hours);
+        let open = spec.open.is_open(now) && window_at(&self.checkpoints[ki].closed, now).is_none();
+        if !open {
+            if !self.checkpoints[ki].open_scheduled
+                && let Some(t) = self.checkpoint_next_open(ki, now)
             {
-                st.open_scheduled = true;
+                self.checkpoints[ki].open_scheduled = true;
                 sim.schedule_at(t, Event::CheckpointOpens { checkpoint: k });
             }
             return;
         }
-        while st.busy.value() < st.servers {
-            let Some(p) = st.queue.pop_front() else { break };
+        while self.checkpoints[ki].busy.value() < self.checkpoints[ki].servers {
+            if let Some(q) = quota {
+                let period = self.period(now, q.period_hours);
+                let next = self.period_start(period + 1, q.period_hours);
+                let st = &mut self.checkpoints[ki];
+                if st.quota_used.0 != period {
+                    st.quota_used = (period, 0);
+                }
+                if st.quota_used.1 >= q.count {
+                    if !st.open_scheduled {
+                        st.open_scheduled = true;
+                        sim.schedule_at(next, Event::CheckpointOpens { checkpoint: k });
+                    }
+                    break;
+                }
+            }
+            let phases = &self.people.phase;
+            let st = &mut self.checkpoints[ki];
+            let Some((p, _)) = st.queue.pop(|x| phases[x as usize] != Phase::Evaded) else {
+                break;
+            };
             let p = p as usize;
+            st.quota_used.1 += 1;
             st.waiting.down(now);
             let waited = now - self.people.ready_at[p];
             st.waits.record(waited);
-            let c = self.net.step_cohort[self.people.pos[p] as usize] as usize;
-            self.cohorts[c].time_use_hours[TimeUse::WaitingAtCheckpoint as usize] += waited;
             st.busy.up(now);
+            let service = service_hours.sample(&mut st.rng);
+            self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
             self.people.phase[p] = Phase::InService;
             self.people.entered_at[p] = now; // service start
-            let service = spec.service_hours.sample(&mut st.rng);
             sim.schedule_in(
                 service,
                 Event::ServiceEnd {
@@ -774,28 +1322,69 @@ impl Flow {
         }
     }
 
+    /// Beds that passengers of leg `l` could still have reserved for them now.
+    fn reservable(&self, l: usize) -> u64 {
+        match self.net.reserve_target[l] {
+            Some(t) => {
+                let st = &self.sites[t as usize];
+                st.unclaimed_beds().saturating_sub(st.entry_queue.len() as u64)
+            }
+            None => u64::MAX,
+        }
+    }
+
+    /// True (and a reopening scheduled) if leg `l` is closed now.
+    fn leg_closed(&mut self, sim: &mut Simulation<Event>, l: u16) -> bool {
+        let st = &mut self.legs[l as usize];
+        match window_at(&st.closed, sim.now_hours()) {
+            Some((_, end)) => {
+                if !st.reopen_scheduled {
+                    st.reopen_scheduled = true;
+                    sim.schedule_at(end, Event::LegReopens { leg: l });
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
     fn try_depart(&mut self, sim: &mut Simulation<Event>, l: u16) {
         let now = sim.now_hours();
-        match self.net.scenario.legs[l as usize].departure {
+        let li = l as usize;
+        match self.net.scenario.legs[li].departure {
             Departure::WhenFull { max_wait_hours } => loop {
-                let st = &self.legs[l as usize];
-                let Some(&head) = st.queue.front() else { break };
-                if st.idle.is_empty() {
+                let st = &self.legs[li];
+                if st.queue.is_empty() || st.idle.is_empty() || self.leg_closed(sim, l) {
                     break;
                 }
+                let st = &self.legs[li];
                 let seats = st.seats as usize;
-                if st.queue.len() >= seats {
+                let cap = (self.reservable(li).min(seats as u64)) as usize;
+                if st.queue.len() >= seats && cap >= seats {
                     self.depart(sim, l, seats as u32);
                     continue;
                 }
                 let Some(mw) = max_wait_hours else { break };
-                let due = self.people.ready_at[head as usize] + mw;
+                let phases = &self.people.phase;
+                let ready = &self.people.ready_at;
+                let st = &mut self.legs[li];
+                let Some(longest) = st
+                    .queue
+                    .fronts(|x| phases[x as usize] != Phase::Evaded)
+                    .map(|p| ready[p as usize])
+                    .min_by(f64::total_cmp)
+                else {
+                    break;
+                };
+                let due = longest + mw;
                 if due <= now {
-                    let n = st.queue.len() as u32;
+                    if cap == 0 {
+                        break; // waits for a bed to free up downstream
+                    }
+                    let n = st.queue.len().min(cap) as u32;
                     self.depart(sim, l, n);
                     continue;
                 }
-                let st = &mut self.legs[l as usize];
                 if st.timer_at.is_none_or(|t| t > due) {
                     st.timer_at = Some(due);
                     sim.schedule_at(due, Event::MaxWait { leg: l });
@@ -803,7 +1392,7 @@ impl Flow {
                 break;
             },
             Departure::WhenFullOrEmptyQueue => {
-                let st = &mut self.legs[l as usize];
+                let st = &mut self.legs[li];
                 if !st.queue.is_empty() && !st.idle.is_empty() && !st.check_scheduled {
                     st.check_scheduled = true;
                     sim.schedule_at(now, Event::DepartureCheck { leg: l });
@@ -813,43 +1402,88 @@ impl Flow {
         }
     }
 
-    /// Every idle vehicle needed leaves now, each with up to `seats` of the people waiting.
+    /// Every idle vehicle needed leaves now, each with up to `seats` of the people waiting
+    /// (and, for a reserving leg, no more than there are beds to reserve).
     fn dispatch_all(&mut self, sim: &mut Simulation<Event>, l: u16) {
+        if self.leg_closed(sim, l) {
+            return;
+        }
         loop {
             let st = &self.legs[l as usize];
             if st.idle.is_empty() || st.queue.is_empty() {
                 break;
             }
-            let n = st.queue.len().min(st.seats as usize) as u32;
+            let n = (st.queue.len() as u64)
+                .min(u64::from(st.seats))
+                .min(self.reservable(l as usize)) as u32;
+            if n == 0 {
+                break;
+            }
             self.depart(sim, l, n);
         }
     }
 
-    /// The first `n` people in the leg's queue board an idle vehicle, which leaves now.
+    /// The next `n` people in the leg's line board an idle vehicle, which leaves now.
     fn depart(&mut self, sim: &mut Simulation<Event>, l: u16, n: u32) {
         let now = sim.now_hours();
         let li = l as usize;
+        let spec = &self.net.scenario.legs[li];
+        let (escorted, travel_hours, breakdown_probability, repair_hours) = (
+            spec.escorted,
+            spec.travel_hours,
+            spec.breakdown_probability,
+            spec.repair_hours,
+        );
+        let target = match spec.admission {
+            Admission::Reserve => self.net.reserve_target[li],
+            Admission::None => None,
+        };
         let v = self.legs[li].idle.pop().expect("caller checked for an idle vehicle");
         let seats = self.legs[li].seats as usize;
-        for k in 0..n as usize {
+        let mut boarded = 0;
+        while boarded < n as usize {
+            let phases = &self.people.phase;
             let st = &mut self.legs[li];
-            let p = st.queue.pop_front().expect("caller checked the queue") as usize;
+            let Some((p, _)) = st.queue.pop(|x| phases[x as usize] != Phase::Evaded) else {
+                break;
+            };
+            let p = p as usize;
             st.waiting.down(now);
             let waited = now - self.people.ready_at[p];
             st.waits.record(waited);
             st.aboard.up(now);
-            st.manifest[v as usize * seats + k] = p as u32;
+            st.manifest[v as usize * seats + boarded] = p as u32;
+            boarded += 1;
             self.spend(p, TimeUse::WaitingForTransport, waited);
             self.leave(p, now);
-            self.people.pos[p] += 1;
-            self.people.phase[p] = Phase::Travelling;
-            self.people.entered_at[p] = now;
+            let ppl = &mut self.people;
+            ppl.pos[p] += 1;
+            ppl.phase[p] = Phase::Travelling;
+            ppl.entered_at[p] = now;
+            if escorted {
+                ppl.flags[p] |= flag::ESCORTED;
+            }
+            if let Some(t) = target {
+                ppl.flags[p] |= flag::RESERVED;
+                self.sites[t as usize].reserved += 1;
+            }
         }
         let st = &mut self.legs[li];
-        st.load[v as usize] = n;
+        st.load[v as usize] = boarded as u32;
         st.trips += 1;
-        st.passengers += u64::from(n);
-        let travel = self.net.scenario.legs[li].travel_hours.sample(&mut st.travel_rng);
+        st.passengers += boarded as u64;
+        let mut travel = travel_hours.sample(&mut st.travel_rng);
+        if breakdown_probability > 0.0 {
+            // Two draws per trip, whatever happens, so the stream stays aligned.
+            let (u, repair) = (
+                st.breakdown_rng.random::<f64>(),
+                repair_hours.map_or(0.0, |d| d.sample(&mut st.breakdown_rng)),
+            );
+            if u < breakdown_probability {
+                st.breakdowns += 1;
+                travel += repair;
+            }
+        }
         sim.schedule_in(travel, Event::VehicleArrives { leg: l, vehicle: v });
     }
 
@@ -882,18 +1516,23 @@ impl Flow {
             s.entry_waiting.restart(now);
             s.stays = Default::default();
             s.bed_waits = Default::default();
+            s.abandoned = Default::default();
         }
         for l in &mut self.legs {
             l.waiting.restart(now);
             l.aboard.restart(now);
+            l.holding.restart(now);
             l.waits = Default::default();
             l.rides = Default::default();
+            l.abandoned = Default::default();
         }
         for k in &mut self.checkpoints {
             k.waiting.restart(now);
             k.busy.restart(now);
+            k.holding.restart(now);
             k.waits = Default::default();
             k.services = Default::default();
+            k.abandoned = Default::default();
         }
     }
 }

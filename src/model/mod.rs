@@ -3,6 +3,7 @@
 
 pub mod flow;
 pub mod network;
+pub mod queue;
 pub mod result;
 pub mod state;
 pub mod timeseries;

@@ -1,8 +1,10 @@
-//! The scenario compiled for simulation: every route flattened into one array of steps,
-//! so a person's whole position is one index and moving on is `+ 1`.
+//! The scenario compiled for simulation: every route of every (cohort, category)
+//! flattened into one array of steps, so a person's whole position is one index and
+//! moving on is `+ 1`; plus the static facts every replication shares.
 
 use crate::engine::StreamKey;
-use crate::scenario::{Scenario, SiteKind, Stage};
+use crate::scenario::{Admission, Closable, Scenario, SiteKind, Stage};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// One step of a flattened route.
@@ -20,93 +22,286 @@ pub enum Step {
     Home(u16),
 }
 
+/// A route as followed by one category of one cohort.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub cohort: u16,
+    pub category: u16,
+    /// Index in `steps` of its origin step.
+    pub first_step: u32,
+    /// Dense priority level: 0 is served first.
+    pub level: usize,
+    /// Evasion hazard per hour (cohort hazard times category multiplier).
+    pub evasion_per_hour: f64,
+    /// People of this cohort in this category.
+    pub size: u32,
+}
+
 /// Random-stream keys of one replication's stochastic elements.
 #[derive(Clone, Debug)]
 pub struct StreamKeys {
     pub site_stay: Vec<StreamKey>,
+    pub site_test: Vec<StreamKey>,
     pub leg_travel: Vec<StreamKey>,
     pub leg_return: Vec<StreamKey>,
+    pub leg_cancel: Vec<StreamKey>,
+    pub leg_breakdown: Vec<StreamKey>,
     pub checkpoint_service: Vec<StreamKey>,
     pub cohort_arrival: Vec<StreamKey>,
+    pub cohort_evasion: Vec<StreamKey>,
+    pub outbreak: Vec<StreamKey>,
 }
 
 /// A scenario ready to be replicated: immutable, shared by every replication and thread.
 #[derive(Clone, Debug)]
 pub struct Network {
     pub scenario: Arc<Scenario>,
-    /// Every cohort's route, `[Origin, ..., Home]`, one after another.
+    /// Every variant's route, `[Origin, ..., Home]`, one after another.
     pub steps: Vec<Step>,
-    /// Which cohort each step belongs to.
-    pub step_cohort: Vec<u16>,
-    /// Index in `steps` of each cohort's origin step.
-    pub cohort_first_step: Vec<u32>,
+    /// Which variant each step belongs to.
+    pub step_variant: Vec<u16>,
+    pub variants: Vec<Variant>,
     /// Index of each cohort's first person; people of cohort c are
     /// `cohort_first_person[c] .. cohort_first_person[c] + size`.
     pub cohort_first_person: Vec<u32>,
+    /// The variant of every person.
+    pub person_variant: Vec<u16>,
+    /// Per cohort with waves, its people in the order they are notified: by priority,
+    /// then index. Cohorts with an arrival process release people in index order (and
+    /// have an empty list here).
+    pub wave_order: Vec<Vec<u32>>,
+    /// Per wave, the range of its cohort's release order it notifies.
+    pub wave_members: Vec<Range<u32>>,
+    /// People who will ever be released or notified: the run is finished when all of
+    /// them are home or have evaded.
+    pub target: u32,
     /// Total number of people.
     pub population: u32,
+    /// Number of priority levels.
+    pub levels: usize,
+    /// Per leg with `admission = "reserve"`, the site whose beds it reserves.
+    pub reserve_target: Vec<Option<u16>>,
+    /// Per site, the legs that reserve its beds.
+    pub reserving_legs: Vec<Vec<u16>>,
+    /// Per site, true if people can stay there (a route stage or an isolation site).
+    pub site_used: Vec<bool>,
+    /// Per leg and per checkpoint, the fixed closed windows (closures and holidays).
+    pub leg_closed: Vec<Vec<(f64, f64)>>,
+    pub checkpoint_closed: Vec<Vec<(f64, f64)>>,
+    /// True if any cohort can evade.
+    pub evasion: bool,
     pub keys: StreamKeys,
+}
+
+fn keys(kind: &str, names: impl Iterator<Item = impl AsRef<str>>, purpose: &str) -> Vec<StreamKey> {
+    names.map(|n| StreamKey::new(kind, n.as_ref(), purpose)).collect()
 }
 
 impl Network {
     /// Compiles a validated scenario.
     pub fn new(scenario: Arc<Scenario>) -> Self {
+        let sc = &scenario;
+        // Dense priority levels.
+        let mut priorities: Vec<u32> = sc.categories.iter().map(|c| c.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        let level_of = |p: u32| priorities.iter().position(|&x| x == p).unwrap_or(0);
+
         let mut steps = Vec::new();
-        let mut step_cohort = Vec::new();
-        let mut cohort_first_step = Vec::new();
+        let mut step_variant = Vec::new();
+        let mut variants = Vec::new();
         let mut cohort_first_person = Vec::new();
+        let mut person_variant = Vec::new();
+        let mut wave_order = Vec::new();
         let mut population: u32 = 0;
-        for (c, cohort) in scenario.cohorts.iter().enumerate() {
-            cohort_first_step.push(steps.len() as u32);
+        let mut target: u32 = 0;
+        for (c, cohort) in sc.cohorts.iter().enumerate() {
             cohort_first_person.push(population);
-            population += cohort.size;
-            steps.push(Step::Origin(cohort.origin.0));
-            for stage in &cohort.route {
-                steps.push(match *stage {
-                    Stage::Site(s) if scenario.sites[s.0 as usize].kind == SiteKind::Home => Step::Home(s.0),
-                    Stage::Site(s) => Step::Site(s.0),
-                    Stage::Leg(l) => Step::Leg(l.0),
-                    Stage::Checkpoint(k) => Step::Checkpoint(k.0),
+            // One variant per category present in the mix.
+            let first_variant = variants.len();
+            for &(cat, size) in &cohort.mix {
+                let category = &sc.categories[cat.0 as usize];
+                variants.push(Variant {
+                    cohort: c as u16,
+                    category: cat.0,
+                    first_step: steps.len() as u32,
+                    level: level_of(category.priority),
+                    evasion_per_hour: cohort.evasion_per_hour * category.evasion_multiplier,
+                    size,
                 });
+                steps.push(Step::Origin(cohort.origin.0));
+                for stage in cohort.route_of(cat) {
+                    steps.push(match *stage {
+                        Stage::Site(s) if sc.sites[s.0 as usize].kind == SiteKind::Home => Step::Home(s.0),
+                        Stage::Site(s) => Step::Site(s.0),
+                        Stage::Leg(l) => Step::Leg(l.0),
+                        Stage::Checkpoint(k) => Step::Checkpoint(k.0),
+                    });
+                }
+                step_variant.resize(steps.len(), (variants.len() - 1) as u16);
             }
-            step_cohort.resize(steps.len(), c as u16);
+            // Categories interleaved evenly through the cohort (smooth weighted round
+            // robin), with exactly the apportioned counts.
+            let counts: Vec<i64> = cohort.mix.iter().map(|&(_, n)| i64::from(n)).collect();
+            let first = population;
+            let mine_start = person_variant.len();
+            if counts.len() == 1 {
+                person_variant.resize(mine_start + cohort.size as usize, first_variant as u16);
+            } else {
+                let mut current = vec![0i64; counts.len()];
+                let total = i64::from(cohort.size);
+                for _ in 0..cohort.size {
+                    for (cur, n) in current.iter_mut().zip(&counts) {
+                        *cur += n;
+                    }
+                    let best = (0..counts.len())
+                        .max_by_key(|&j| (current[j], std::cmp::Reverse(j)))
+                        .unwrap_or(0);
+                    current[best] -= total;
+                    person_variant.push((first_variant + best) as u16);
+                }
+            }
+            let order = if cohort.has_waves {
+                let mut order: Vec<u32> = (first..first + cohort.size).collect();
+                order.sort_by_key(|&p| (variants[person_variant[p as usize] as usize].level, p));
+                order
+            } else {
+                Vec::new()
+            };
+            wave_order.push(order);
+            population += cohort.size;
+            target += if cohort.has_waves {
+                let notified: u64 = sc
+                    .waves
+                    .iter()
+                    .filter(|w| w.cohort.0 as usize == c)
+                    .map(|w| u64::from(w.notify))
+                    .sum();
+                notified.min(u64::from(cohort.size)) as u32
+            } else {
+                cohort.size
+            };
         }
+        let mut wave_members = Vec::new();
+        let mut notified = vec![0u32; sc.cohorts.len()];
+        for w in &sc.waves {
+            let c = w.cohort.0 as usize;
+            let start = notified[c];
+            let end = (start + w.notify).min(sc.cohorts[c].size);
+            notified[c] = end;
+            wave_members.push(start..end);
+        }
+        // Reservations: the one bed-limited site after each reserving leg.
+        let mut reserve_target = vec![None; sc.legs.len()];
+        for (i, leg) in sc.legs.iter().enumerate() {
+            if leg.admission != Admission::Reserve {
+                continue;
+            }
+            for (k, st) in steps.iter().enumerate() {
+                if *st != Step::Leg(i as u16) {
+                    continue;
+                }
+                let after = steps[k + 1..].iter().find(|s| !matches!(s, Step::Checkpoint(_)));
+                if let Some(Step::Site(s)) = after
+                    && sc.sites[*s as usize].beds.is_some()
+                {
+                    reserve_target[i] = Some(*s);
+                }
+            }
+        }
+        let mut reserving_legs = vec![Vec::new(); sc.sites.len()];
+        for (l, t) in reserve_target.iter().enumerate() {
+            if let Some(s) = t {
+                reserving_legs[*s as usize].push(l as u16);
+            }
+        }
+        let mut site_used: Vec<bool> = (0..sc.sites.len())
+            .map(|s| steps.contains(&Step::Site(s as u16)))
+            .collect();
+        for (s, site) in sc.sites.iter().enumerate() {
+            if let Some(t) = &site.testing
+                && let crate::scenario::OnPositive::Isolate(iso) = t.on_positive
+                && site_used[s]
+            {
+                site_used[iso.0 as usize] = true;
+            }
+        }
+        let mut leg_closed = vec![Vec::new(); sc.legs.len()];
+        let mut checkpoint_closed: Vec<Vec<(f64, f64)>> = sc.checkpoints.iter().map(|k| k.closed.clone()).collect();
+        for c in &sc.closures {
+            for a in &c.applies_to {
+                match a {
+                    Closable::Leg(l) => leg_closed[l.0 as usize].push((c.from_hours, c.to_hours)),
+                    Closable::Checkpoint(k) => checkpoint_closed[k.0 as usize].push((c.from_hours, c.to_hours)),
+                }
+            }
+        }
+        let leg_closed = leg_closed
+            .into_iter()
+            .map(crate::scenario::validate::merge_windows)
+            .collect();
+        let checkpoint_closed = checkpoint_closed
+            .into_iter()
+            .map(crate::scenario::validate::merge_windows)
+            .collect();
+        let site_names = || sc.sites.iter().map(|s| &s.name);
+        let leg_names = || sc.legs.iter().map(|s| &s.name);
+        let cohort_names = || sc.cohorts.iter().map(|s| &s.name);
         let keys = StreamKeys {
-            site_stay: scenario
-                .sites
-                .iter()
-                .map(|s| StreamKey::new("site", &s.name, "stay"))
-                .collect(),
-            leg_travel: scenario
-                .legs
-                .iter()
-                .map(|l| StreamKey::new("leg", &l.name, "travel"))
-                .collect(),
-            leg_return: scenario
-                .legs
-                .iter()
-                .map(|l| StreamKey::new("leg", &l.name, "return"))
-                .collect(),
-            checkpoint_service: scenario
-                .checkpoints
-                .iter()
-                .map(|k| StreamKey::new("checkpoint", &k.name, "service"))
-                .collect(),
-            cohort_arrival: scenario
-                .cohorts
-                .iter()
-                .map(|c| StreamKey::new("cohort", &c.name, "arrival"))
-                .collect(),
+            site_stay: keys("site", site_names(), "stay"),
+            site_test: keys("site", site_names(), "test"),
+            leg_travel: keys("leg", leg_names(), "travel"),
+            leg_return: keys("leg", leg_names(), "return"),
+            leg_cancel: keys("leg", leg_names(), "cancel"),
+            leg_breakdown: keys("leg", leg_names(), "breakdown"),
+            checkpoint_service: keys("checkpoint", sc.checkpoints.iter().map(|k| &k.name), "service"),
+            cohort_arrival: keys("cohort", cohort_names(), "arrival"),
+            cohort_evasion: keys("cohort", cohort_names(), "evasion"),
+            outbreak: keys("outbreak", sc.outbreaks.iter().map(|o| &o.name), "windows"),
         };
+        let evasion = variants.iter().any(|v| v.evasion_per_hour > 0.0);
+        let levels = priorities.len().max(1);
         Self {
             scenario,
             steps,
-            step_cohort,
-            cohort_first_step,
+            step_variant,
+            variants,
             cohort_first_person,
+            person_variant,
+            wave_order,
+            wave_members,
+            target,
             population,
+            levels,
+            reserve_target,
+            reserving_legs,
+            site_used,
+            leg_closed,
+            checkpoint_closed,
+            evasion,
             keys,
         }
+    }
+
+    /// The `k`-th person cohort `c` releases or notifies.
+    #[inline]
+    pub fn released_person(&self, c: usize, k: u32) -> u32 {
+        match self.wave_order[c].get(k as usize) {
+            Some(&p) => p,
+            None => self.cohort_first_person[c] + k,
+        }
+    }
+
+    /// The cohort a step belongs to.
+    #[inline]
+    pub fn step_cohort(&self, pos: u32) -> usize {
+        self.variants[self.step_variant[pos as usize] as usize].cohort as usize
+    }
+
+    /// The variant a step belongs to.
+    #[inline]
+    pub fn variant_of(&self, pos: u32) -> &Variant {
+        &self.variants[self.step_variant[pos as usize] as usize]
     }
 
     /// The name of the place a step refers to.

@@ -3,7 +3,7 @@
 
 use super::flow::FlowView;
 use super::network::{Network, Step};
-use super::state::{Phase, TimeUse};
+use super::state::{Phase, TIME_USES, TimeUse};
 use crate::engine::Simulation;
 use crate::scenario::SiteKind;
 use crate::stats::{LevelSummary, Tally};
@@ -11,7 +11,7 @@ use crate::stats::{LevelSummary, Tally};
 /// Why a replication stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndReason {
-    /// Everyone reached home.
+    /// Everyone released or notified reached home (or evaded).
     AllHome,
     /// The horizon was reached with people still on their way.
     Horizon,
@@ -31,6 +31,10 @@ pub struct SiteResult {
     pub bed_queue: LevelSummary,
     /// Waits for a bed, per person admitted.
     pub bed_waits: Tally,
+    /// Waits of people who evaded while waiting for a bed here.
+    pub abandoned: Tally,
+    pub tested_positive: u64,
+    pub cost: f64,
 }
 
 /// A leg's statistics.
@@ -40,28 +44,40 @@ pub struct LegResult {
     pub trips: u64,
     pub passengers: u64,
     pub missed_departures: u64,
+    pub cancelled_departures: u64,
+    pub closed_departures: u64,
+    pub breakdowns: u64,
     /// People ready to board and waiting.
     pub queue: LevelSummary,
     /// Waits from ready to boarding, per person boarded.
     pub waits: Tally,
+    /// Waits of people who evaded before boarding.
+    pub abandoned: Tally,
     /// People aboard.
     pub aboard: LevelSummary,
     /// Ride times, per person arrived.
     pub rides: Tally,
+    /// People off this leg waiting for a bed at the next site.
+    pub holding: LevelSummary,
+    pub cost: f64,
 }
 
 /// A checkpoint's statistics.
 #[derive(Clone, Debug)]
 pub struct CheckpointResult {
     pub servers: u64,
-    /// Open hours in the observed span.
+    /// Open hours in the observed span (opening hours less closures).
     pub open_hours: f64,
     pub queue: LevelSummary,
     /// Waits in the queue, per person whose service started.
     pub waits: Tally,
+    pub abandoned: Tally,
     pub busy: LevelSummary,
     /// Service times, per person served.
     pub services: Tally,
+    /// People served here waiting for a bed at the next site.
+    pub holding: LevelSummary,
+    pub cost: f64,
 }
 
 /// A cohort's statistics.
@@ -70,12 +86,23 @@ pub struct CohortResult {
     pub size: u32,
     pub released: u32,
     pub home: u32,
+    /// Evaded, per category of the scenario.
+    pub evaded: Vec<u32>,
     pub door_to_door_mean_hours: f64,
     pub door_to_door_p50_hours: f64,
     pub door_to_door_p90_hours: f64,
     pub door_to_door_max_hours: f64,
-    /// Hours spent by all people of the cohort, by use, up to the end of the run.
-    pub time_use_hours: [f64; 7],
+    /// Hours spent by all people of the cohort, by use, up to home, evasion or the end.
+    pub time_use_hours: [f64; TIME_USES],
+    pub approval_waits: Tally,
+}
+
+/// A category's statistics, over all cohorts.
+#[derive(Clone, Debug)]
+pub struct CategoryResult {
+    pub home: u32,
+    pub evaded: u32,
+    pub door_to_door: Tally,
 }
 
 /// People left at one place at the end, and what they were waiting for.
@@ -102,12 +129,17 @@ pub struct ReplicationResult {
     pub stats_since_hours: f64,
     pub events: u64,
     pub population: u64,
+    /// People ever released or notified.
+    pub target: u64,
     pub home: u64,
+    pub evaded: u64,
     pub sites: Vec<SiteResult>,
     pub legs: Vec<LegResult>,
     pub checkpoints: Vec<CheckpointResult>,
     pub cohorts: Vec<CohortResult>,
-    /// Everyone not home at the end, grouped by where they are and what they wait for.
+    pub categories: Vec<CategoryResult>,
+    /// Everyone neither home nor evaded at the end, grouped by where they are and what
+    /// they wait for.
     pub holdings: Vec<Holding>,
 }
 
@@ -143,6 +175,23 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
+/// Open hours of `open` within `[from, to]`, less the closed `windows`.
+fn open_hours(open: &crate::engine::WeeklyHours, windows: &[(f64, f64)], from: f64, to: f64) -> f64 {
+    let closed: f64 = windows
+        .iter()
+        .map(|&(a, b)| open.open_hours_between(a.max(from), b.min(to)))
+        .sum();
+    (open.open_hours_between(from, to) - closed).max(0.0)
+}
+
+fn quantile_of(d: &mut [f64], q: f64) -> f64 {
+    if d.is_empty() {
+        return f64::NAN;
+    }
+    d.sort_unstable_by(f64::total_cmp);
+    crate::stats::quantile_sorted(d, q)
+}
+
 impl ReplicationResult {
     pub(crate) fn collect(
         net: &Network,
@@ -156,42 +205,63 @@ impl ReplicationResult {
             EndReason::AllHome => f.last_home_hours,
             _ => sim.now_hours(),
         };
+        let since = f.stats_since_hours;
         let sites = f
             .sites
             .iter()
-            .map(|s| SiteResult {
-                beds: s.beds,
-                occupancy: s.occupancy.summary(end),
-                stays: s.stays,
-                bed_queue: s.entry_waiting.summary(end),
-                bed_waits: s.bed_waits,
+            .zip(&sc.sites)
+            .map(|(s, spec)| {
+                let occupancy = s.occupancy.summary(end);
+                SiteResult {
+                    beds: s.beds,
+                    cost: spec.cost_per_bed_night * occupancy.integral / 24.0,
+                    occupancy,
+                    stays: s.stays,
+                    bed_queue: s.entry_waiting.summary(end),
+                    bed_waits: s.bed_waits,
+                    abandoned: s.abandoned,
+                    tested_positive: s.tested_positive,
+                }
             })
             .collect();
         let legs = f
             .legs
             .iter()
-            .map(|l| LegResult {
+            .zip(&sc.legs)
+            .map(|(l, spec)| LegResult {
                 seats: l.seats,
                 trips: l.trips,
                 passengers: l.passengers,
                 missed_departures: l.missed_departures,
+                cancelled_departures: l.cancelled_departures,
+                closed_departures: l.closed_departures,
+                breakdowns: l.breakdowns,
                 queue: l.waiting.summary(end),
                 waits: l.waits,
+                abandoned: l.abandoned,
                 aboard: l.aboard.summary(end),
                 rides: l.rides,
+                holding: l.holding.summary(end),
+                cost: l.trips as f64 * (spec.cost_per_trip + spec.cost_per_seat * f64::from(l.seats)),
             })
             .collect();
         let checkpoints = f
             .checkpoints
             .iter()
             .zip(&sc.checkpoints)
-            .map(|(k, spec)| CheckpointResult {
-                servers: k.servers,
-                open_hours: spec.open.open_hours_between(f.stats_since_hours, end),
-                queue: k.waiting.summary(end),
-                waits: k.waits,
-                busy: k.busy.summary(end),
-                services: k.services,
+            .map(|(k, spec)| {
+                let open = open_hours(&spec.open, &k.closed, since, end);
+                CheckpointResult {
+                    servers: k.servers,
+                    open_hours: open,
+                    queue: k.waiting.summary(end),
+                    waits: k.waits,
+                    abandoned: k.abandoned,
+                    busy: k.busy.summary(end),
+                    services: k.services,
+                    holding: k.holding.summary(end),
+                    cost: spec.cost_per_open_hour * open,
+                }
             })
             .collect();
         let cohorts = f
@@ -200,58 +270,57 @@ impl ReplicationResult {
             .zip(&sc.cohorts)
             .map(|(c, spec)| {
                 let mut d = c.door_to_door.clone();
-                let q = |d: &mut Vec<f64>, p: f64| {
-                    if d.is_empty() {
-                        return f64::NAN;
-                    }
-                    // Same interpolation as across replications (type 7).
-                    d.sort_unstable_by(f64::total_cmp);
-                    crate::stats::quantile_sorted(d, p)
-                };
                 let mean = if d.is_empty() {
                     f64::NAN
                 } else {
                     d.iter().sum::<f64>() / d.len() as f64
                 };
-                let p50 = q(&mut d, 0.5);
-                let p90 = crate::stats::quantile_sorted(&d, 0.9);
-                let max = d.last().copied().unwrap_or(f64::NAN);
                 CohortResult {
                     size: spec.size,
                     released: c.released,
                     home: c.home,
+                    evaded: c.evaded.clone(),
                     door_to_door_mean_hours: mean,
-                    door_to_door_p50_hours: p50,
-                    door_to_door_p90_hours: if d.is_empty() { f64::NAN } else { p90 },
-                    door_to_door_max_hours: max,
+                    door_to_door_p50_hours: quantile_of(&mut d, 0.5),
+                    door_to_door_p90_hours: quantile_of(&mut d, 0.9),
+                    door_to_door_max_hours: d.last().copied().unwrap_or(f64::NAN),
                     time_use_hours: c.time_use_hours,
+                    approval_waits: c.approval_waits,
                 }
             })
             .collect();
+        let categories = f
+            .categories
+            .iter()
+            .map(|c| CategoryResult {
+                home: c.home,
+                evaded: c.evaded,
+                door_to_door: c.door_to_door,
+            })
+            .collect();
         let mut holdings: Vec<Holding> = Vec::new();
-        if end_reason != EndReason::AllHome {
-            // One pass over people: group by (position, phase).
-            // Released people, one by one; the unreleased wait at their origin.
+        if end_reason != EndReason::AllHome || u64::from(net.target) < u64::from(net.population) {
+            // Released people one by one; the rest wait at their origin, unreleased.
             let mut counts: std::collections::BTreeMap<(u32, Phase), u64> = Default::default();
             for (c, cohort) in f.cohorts.iter().enumerate() {
-                let first = net.cohort_first_person[c] as usize;
-                for p in first..first + cohort.released as usize {
+                for k in 0..cohort.released {
+                    let p = net.released_person(c, k) as usize;
                     let phase = f.people.phase[p];
-                    if phase != Phase::Home {
+                    if !matches!(phase, Phase::Home | Phase::Evaded) {
                         *counts.entry((f.people.pos[p], phase)).or_default() += 1;
                     }
                 }
-                let unreleased = u64::from(net.scenario.cohorts[c].size - cohort.released);
+            }
+            for (v, variant) in net.variants.iter().enumerate() {
+                let unreleased = variant.size - f.variant_released[v];
                 if unreleased > 0 {
-                    *counts
-                        .entry((net.cohort_first_step[c], Phase::NotReleased))
-                        .or_default() += unreleased;
+                    *counts.entry((variant.first_step, Phase::NotReleased)).or_default() += u64::from(unreleased);
                 }
             }
             for ((pos, phase), people) in counts {
                 let at = net.steps[pos as usize];
-                let waiting_for =
-                    matches!(phase, Phase::Done | Phase::NotReleased).then(|| net.steps[pos as usize + 1]);
+                let waiting_for = matches!(phase, Phase::Done | Phase::NotReleased | Phase::Notified)
+                    .then(|| net.steps[pos as usize + 1]);
                 holdings.push(Holding {
                     at,
                     phase,
@@ -264,14 +333,17 @@ impl ReplicationResult {
             replication,
             end_reason,
             end_hours: end,
-            stats_since_hours: f.stats_since_hours,
+            stats_since_hours: since,
             events: sim.events_processed(),
             population: u64::from(net.population),
+            target: u64::from(net.target),
             home: u64::from(f.home),
+            evaded: u64::from(f.evaded),
             sites,
             legs,
             checkpoints,
             cohorts,
+            categories,
             holdings,
         }
     }
@@ -294,9 +366,17 @@ impl ReplicationResult {
         out
     }
 
+    /// Total cost of the replication.
+    pub fn total_cost(&self) -> f64 {
+        self.sites.iter().map(|s| s.cost).sum::<f64>()
+            + self.legs.iter().map(|l| l.cost).sum::<f64>()
+            + self.checkpoints.iter().map(|k| k.cost).sum::<f64>()
+    }
+
     /// Emits every metric, in a fixed order determined by the scenario alone.
     pub fn emit(&self, net: &Network, out: &mut impl MetricSink) {
         let sc = &net.scenario;
+        let features = Features::of(net);
         let makespan = self.makespan_hours().map_or(f64::NAN, |h| h / 24.0);
         out.metric("", "", "makespan_days", makespan);
         out.metric(
@@ -312,24 +392,76 @@ impl ReplicationResult {
             f64::from(u8::from(self.end_reason == EndReason::Stalled)),
         );
         out.metric("", "", "home", self.home as f64);
-        out.metric("", "", "not_home", (self.population - self.home) as f64);
+        if features.evasion {
+            out.metric("", "", "evaded", self.evaded as f64);
+        }
+        out.metric("", "", "not_home", (self.population - self.home - self.evaded) as f64);
+        if features.waves {
+            out.metric("", "", "not_notified", (self.population - self.target) as f64);
+        }
         out.metric("", "", "events", self.events as f64);
+        if features.costs {
+            let total = self.total_cost();
+            out.metric("cost", "", "total", total);
+            out.metric(
+                "cost",
+                "",
+                "per_person_home",
+                if self.home > 0 {
+                    total / self.home as f64
+                } else {
+                    f64::NAN
+                },
+            );
+        }
         for (c, spec) in self.cohorts.iter().zip(&sc.cohorts) {
             let n = &spec.name;
             out.metric("cohort", n, "home", f64::from(c.home));
-            out.metric("cohort", n, "not_home", f64::from(c.size - c.home));
+            if features.evasion {
+                out.metric("cohort", n, "evaded", f64::from(c.evaded.iter().sum::<u32>()));
+                for &(cat, _) in &spec.mix {
+                    let name = format!("evaded.{}", sc.categories[cat.0 as usize].name);
+                    out.metric("cohort", n, &name, f64::from(c.evaded[cat.0 as usize]));
+                }
+            }
+            out.metric(
+                "cohort",
+                n,
+                "not_home",
+                f64::from(c.size - c.home - c.evaded.iter().sum::<u32>()),
+            );
             out.metric("cohort", n, "mean_door_to_door_days", c.door_to_door_mean_hours / 24.0);
             out.metric("cohort", n, "p50_door_to_door_days", c.door_to_door_p50_hours / 24.0);
             out.metric("cohort", n, "p90_door_to_door_days", c.door_to_door_p90_hours / 24.0);
             out.metric("cohort", n, "max_door_to_door_days", c.door_to_door_max_hours / 24.0);
+            if spec.approvals.is_some() {
+                out.metric("cohort", n, "mean_approval_wait_hours", c.approval_waits.mean());
+            }
             for u in TimeUse::ALL {
-                let name = format!("mean_hours_{}", u.as_str());
-                out.metric("cohort", n, &name, c.time_use_hours[u as usize] / f64::from(c.size));
+                let relevant = match u {
+                    TimeUse::AwaitingPickup => spec.has_waves,
+                    TimeUse::WaitingForApproval => spec.approvals.is_some(),
+                    _ => true,
+                };
+                if relevant {
+                    let name = format!("mean_hours_{}", u.as_str());
+                    out.metric("cohort", n, &name, c.time_use_hours[u as usize] / f64::from(c.size));
+                }
+            }
+        }
+        if features.categories {
+            for (c, spec) in self.categories.iter().zip(&sc.categories) {
+                let n = &spec.name;
+                out.metric("category", n, "home", f64::from(c.home));
+                if features.evasion {
+                    out.metric("category", n, "evaded", f64::from(c.evaded));
+                }
+                out.metric("category", n, "mean_door_to_door_days", c.door_to_door.mean() / 24.0);
             }
         }
         for (i, (s, spec)) in self.sites.iter().zip(&sc.sites).enumerate() {
             // Only places people stay in: not origins, homes or mere locations.
-            if matches!(spec.kind, SiteKind::Origin | SiteKind::Home) || !net.steps.contains(&Step::Site(i as u16)) {
+            if matches!(spec.kind, SiteKind::Origin | SiteKind::Home) || !net.site_used[i] {
                 continue;
             }
             let n = &spec.name;
@@ -343,8 +475,14 @@ impl ReplicationResult {
             out.metric("site", n, "mean_bed_wait_hours", s.bed_waits.mean());
             out.metric("site", n, "max_bed_wait_hours", s.bed_waits.max_or_nan());
             out.metric("site", n, "peak_bed_queue", s.bed_queue.peak as f64);
+            if spec.testing.is_some() {
+                out.metric("site", n, "tested_positive", s.tested_positive as f64);
+            }
+            if spec.cost_per_bed_night > 0.0 {
+                out.metric("site", n, "cost", s.cost);
+            }
         }
-        for (k, spec) in self.checkpoints.iter().zip(&sc.checkpoints) {
+        for (i, (k, spec)) in self.checkpoints.iter().zip(&sc.checkpoints).enumerate() {
             let n = &spec.name;
             out.metric("checkpoint", n, "served", k.services.count as f64);
             out.metric("checkpoint", n, "mean_wait_hours", k.waits.mean());
@@ -359,8 +497,15 @@ impl ReplicationResult {
                 ratio(k.busy.integral, k.servers as f64 * k.open_hours),
             );
             out.metric("checkpoint", n, "mean_service_minutes", k.services.mean() * 60.0);
+            if features.holding(net, Step::Checkpoint(i as u16)) {
+                out.metric("checkpoint", n, "peak_holding", k.holding.peak as f64);
+                out.metric("checkpoint", n, "mean_holding", k.holding.mean);
+            }
+            if spec.cost_per_open_hour > 0.0 {
+                out.metric("checkpoint", n, "cost", k.cost);
+            }
         }
-        for (l, spec) in self.legs.iter().zip(&sc.legs) {
+        for (i, (l, spec)) in self.legs.iter().zip(&sc.legs).enumerate() {
             let n = &spec.name;
             out.metric("leg", n, "trips", l.trips as f64);
             out.metric("leg", n, "passengers", l.passengers as f64);
@@ -374,8 +519,25 @@ impl ReplicationResult {
             out.metric("leg", n, "max_wait_hours", l.waits.max_or_nan());
             out.metric("leg", n, "peak_queue", l.queue.peak as f64);
             out.metric("leg", n, "mean_travel_hours", l.rides.mean());
-            if matches!(spec.departure, crate::scenario::Departure::Timetable(_)) {
+            let timetabled = matches!(spec.departure, crate::scenario::Departure::Timetable(_));
+            if timetabled {
                 out.metric("leg", n, "missed_departures", l.missed_departures as f64);
+            }
+            if spec.cancel_probability > 0.0 {
+                out.metric("leg", n, "cancelled_departures", l.cancelled_departures as f64);
+            }
+            if timetabled && features.closable_leg(net, i) {
+                out.metric("leg", n, "departures_lost_to_closures", l.closed_departures as f64);
+            }
+            if spec.breakdown_probability > 0.0 {
+                out.metric("leg", n, "breakdowns", l.breakdowns as f64);
+            }
+            if features.holding(net, Step::Leg(i as u16)) {
+                out.metric("leg", n, "peak_holding", l.holding.peak as f64);
+                out.metric("leg", n, "mean_holding", l.holding.mean);
+            }
+            if spec.cost_per_trip > 0.0 || spec.cost_per_seat > 0.0 {
+                out.metric("leg", n, "cost", l.cost);
             }
         }
         // Where everyone not home is, by place; every place on a route always appears.
@@ -404,30 +566,79 @@ impl ReplicationResult {
     }
 }
 
+/// Which optional metrics a scenario has.
+struct Features {
+    evasion: bool,
+    waves: bool,
+    costs: bool,
+    categories: bool,
+}
+
+impl Features {
+    fn of(net: &Network) -> Self {
+        let sc = &net.scenario;
+        Features {
+            evasion: net.evasion,
+            waves: !sc.waves.is_empty(),
+            costs: sc.sites.iter().any(|s| s.cost_per_bed_night > 0.0)
+                || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
+                || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0),
+            categories: sc.categories.len() > 1,
+        }
+    }
+
+    /// Can people finish `step` and then wait for a bed (holding)?
+    fn holding(&self, net: &Network, step: Step) -> bool {
+        net.steps
+            .windows(2)
+            .any(|w| w[0] == step && matches!(w[1], Step::Site(s) if net.scenario.sites[s as usize].beds.is_some()))
+    }
+
+    /// Can leg `l` be closed?
+    fn closable_leg(&self, net: &Network, l: usize) -> bool {
+        let sc = &net.scenario;
+        let leg = crate::scenario::Closable::Leg(crate::scenario::LegId(l as u16));
+        !net.leg_closed[l].is_empty() || sc.outbreaks.iter().any(|o| o.applies_to.contains(&leg))
+    }
+}
+
 /// The metric names of a scenario, in [`ReplicationResult::emit`] order.
 pub fn metric_names(net: &Network) -> Vec<String> {
-    let empty = ReplicationResult {
+    let mut names = NameSink::default();
+    empty_result(net).emit(net, &mut names);
+    names.0
+}
+
+/// A result with the scenario's shape and no data, for listing names.
+fn empty_result(net: &Network) -> ReplicationResult {
+    let sc = &net.scenario;
+    let tally = Tally::default();
+    let level = LevelSummary::default();
+    ReplicationResult {
         replication: 0,
         end_reason: EndReason::Horizon,
         end_hours: 0.0,
         stats_since_hours: 0.0,
         events: 0,
         population: u64::from(net.population),
+        target: u64::from(net.target),
         home: 0,
-        sites: net
-            .scenario
+        evaded: 0,
+        sites: sc
             .sites
             .iter()
-            .map(|_| SiteResult {
-                beds: None,
-                occupancy: Default::default(),
-                stays: Default::default(),
-                bed_queue: Default::default(),
-                bed_waits: Default::default(),
+            .map(|s| SiteResult {
+                beds: s.beds.map(u64::from),
+                occupancy: level,
+                stays: tally,
+                bed_queue: level,
+                bed_waits: tally,
+                abandoned: tally,
+                tested_positive: 0,
+                cost: 0.0,
             })
             .collect(),
-        legs: net
-            .scenario
+        legs: sc
             .legs
             .iter()
             .map(|l| LegResult {
@@ -435,48 +646,58 @@ pub fn metric_names(net: &Network) -> Vec<String> {
                 trips: 0,
                 passengers: 0,
                 missed_departures: 0,
-                queue: Default::default(),
-                waits: Default::default(),
-                aboard: Default::default(),
-                rides: Default::default(),
+                cancelled_departures: 0,
+                closed_departures: 0,
+                breakdowns: 0,
+                queue: level,
+                waits: tally,
+                abandoned: tally,
+                aboard: level,
+                rides: tally,
+                holding: level,
+                cost: 0.0,
             })
             .collect(),
-        checkpoints: net
-            .scenario
+        checkpoints: sc
             .checkpoints
             .iter()
             .map(|k| CheckpointResult {
                 servers: u64::from(k.servers),
                 open_hours: 0.0,
-                queue: Default::default(),
-                waits: Default::default(),
-                busy: Default::default(),
-                services: Default::default(),
+                queue: level,
+                waits: tally,
+                abandoned: tally,
+                busy: level,
+                services: tally,
+                holding: level,
+                cost: 0.0,
             })
             .collect(),
-        cohorts: net
-            .scenario
+        cohorts: sc
             .cohorts
             .iter()
             .map(|c| CohortResult {
                 size: c.size,
                 released: 0,
                 home: 0,
+                evaded: vec![0; sc.categories.len()],
                 door_to_door_mean_hours: 0.0,
                 door_to_door_p50_hours: 0.0,
                 door_to_door_p90_hours: 0.0,
                 door_to_door_max_hours: 0.0,
-                time_use_hours: [0.0; 7],
+                time_use_hours: [0.0; TIME_USES],
+                approval_waits: tally,
+            })
+            .collect(),
+        categories: sc
+            .categories
+            .iter()
+            .map(|_| CategoryResult {
+                home: 0,
+                evaded: 0,
+                door_to_door: tally,
             })
             .collect(),
         holdings: Vec::new(),
-    };
-    let mut names = NameSink::default();
-    // Site beds decide whether bed_utilization appears: mirror the scenario.
-    let mut r = empty;
-    for (s, spec) in r.sites.iter_mut().zip(&net.scenario.sites) {
-        s.beds = spec.beds.map(u64::from);
     }
-    r.emit(net, &mut names);
-    names.0
 }

@@ -1,16 +1,18 @@
 //! Per-replication state of people, sites, legs and checkpoints: compact arrays and
 //! queues of person indices, allocated once and reused across replications.
 
+use super::queue::PersonQueue;
 use crate::engine::Stream;
 use crate::stats::{Level, Tally};
-use std::collections::VecDeque;
 
 /// What a person is doing at their current step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[repr(u8)]
 pub enum Phase {
-    /// Not yet released by their cohort's arrival process.
+    /// Not yet released (by the arrival process) or notified (by a wave).
     NotReleased,
+    /// Notified by a wave, not yet ready for pickup.
+    Notified,
     /// Staying at a site until the stay ends.
     Staying,
     /// Finished the current step; waiting for the next one to take them.
@@ -23,6 +25,26 @@ pub enum Phase {
     Travelling,
     /// Home.
     Home,
+    /// Slipped away before pickup.
+    Evaded,
+}
+
+/// Per-person flags.
+pub mod flag {
+    /// Has boarded an escorted leg: can no longer evade.
+    pub const ESCORTED: u8 = 1;
+    /// Holds a bed reserved at the next bed-limited site.
+    pub const RESERVED: u8 = 2;
+    /// Passed the cohort's approval quota.
+    pub const APPROVED: u8 = 4;
+    /// Waiting in the cohort's approval line.
+    pub const AWAITING_APPROVAL: u8 = 8;
+    /// Tested at the end of the current stay.
+    pub const TESTED: u8 = 16;
+    /// Tested positive; waiting for a bed at the isolation site.
+    pub const TO_ISOLATION: u8 = 32;
+    /// Holds a bed at the isolation site of their current step's site.
+    pub const ISOLATING: u8 = 64;
 }
 
 /// People as parallel arrays indexed by person.
@@ -31,11 +53,12 @@ pub struct People {
     /// Index into the network's flattened steps.
     pub pos: Vec<u32>,
     pub phase: Vec<Phase>,
+    pub flags: Vec<u8>,
     /// When the person entered the current step (or started service at a checkpoint).
     pub entered_at: Vec<f64>,
     /// When the person became ready for the next step (or joined a checkpoint queue).
     pub ready_at: Vec<f64>,
-    /// When the person was released at the origin.
+    /// When the person was released at the origin or notified.
     pub released_at: Vec<f64>,
 }
 
@@ -46,6 +69,7 @@ impl People {
         if self.pos.len() < n {
             self.pos.resize(n, 0);
             self.phase.resize(n, Phase::NotReleased);
+            self.flags.resize(n, 0);
             self.entered_at.resize(n, 0.0);
             self.ready_at.resize(n, 0.0);
             self.released_at.resize(n, 0.0);
@@ -53,32 +77,45 @@ impl People {
     }
 }
 
-/// A place people stay in: occupancy, a FIFO of people waiting for a bed.
+/// A place people stay in: occupancy, a line of people waiting for a bed.
 #[derive(Clone, Debug)]
 pub struct SiteState {
     pub beds: Option<u64>,
+    /// Beds promised to passengers of `reserve` legs now under way.
+    pub reserved: u64,
     /// Time of stay is always zero: no stay event is needed.
     pub no_stay: bool,
     pub occupancy: Level,
     /// Sojourn from entering to leaving.
     pub stays: Tally,
-    pub entry_queue: VecDeque<u32>,
+    pub entry_queue: PersonQueue,
     pub entry_waiting: Level,
     /// Waits for a bed (from ready to leave the previous step until admitted).
     pub bed_waits: Tally,
+    /// Waits of people who evaded while waiting for a bed here.
+    pub abandoned: Tally,
+    pub tested_positive: u64,
     pub rng: Stream,
+    pub test_rng: Stream,
     pub admit_pending: bool,
 }
 
 impl SiteState {
-    /// True if a person arriving now may walk straight in.
+    /// Beds neither taken nor promised.
+    #[inline]
+    pub fn unclaimed_beds(&self) -> u64 {
+        self.beds
+            .map_or(u64::MAX, |b| b.saturating_sub(self.occupancy.value() + self.reserved))
+    }
+
+    /// True if a person arriving now without a reservation may walk straight in.
     #[inline]
     pub fn has_free_bed(&self) -> bool {
-        self.entry_queue.is_empty() && self.beds.is_none_or(|b| self.occupancy.value() < b)
+        self.entry_queue.is_empty() && self.unclaimed_beds() > 0
     }
 }
 
-/// A transport leg: vehicles idle at its start, a boarding queue, manifests of the
+/// A transport leg: vehicles idle at its start, a boarding line, manifests of the
 /// vehicles under way.
 #[derive(Clone, Debug)]
 pub struct LegState {
@@ -88,34 +125,53 @@ pub struct LegState {
     /// `seats` slots per vehicle holding the people aboard.
     pub manifest: Vec<u32>,
     pub load: Vec<u32>,
-    pub queue: VecDeque<u32>,
+    pub queue: PersonQueue,
     pub waiting: Level,
     /// Waits from ready to boarding.
     pub waits: Tally,
+    /// Waits of people who evaded while waiting to board.
+    pub abandoned: Tally,
     pub aboard: Level,
     /// Travel time per passenger.
     pub rides: Tally,
+    /// People off this leg waiting for a bed at the next site.
+    pub holding: Level,
     pub trips: u64,
     pub passengers: u64,
-    /// Timetabled departures that found no vehicle at the start.
+    /// Timetabled departures that found people waiting but no vehicle at the start.
     pub missed_departures: u64,
+    pub cancelled_departures: u64,
+    pub closed_departures: u64,
+    pub breakdowns: u64,
+    /// Closed windows this replication (fixed and outbreaks), sorted and disjoint.
+    pub closed: Vec<(f64, f64)>,
     pub travel_rng: Stream,
     pub return_rng: Stream,
+    pub cancel_rng: Stream,
+    pub breakdown_rng: Stream,
     pub depart_pending: bool,
     pub check_scheduled: bool,
+    pub reopen_scheduled: bool,
     /// Time of the pending max-wait timer, if any.
     pub timer_at: Option<f64>,
 }
 
-/// A checkpoint: FIFO queue and parallel servers.
+/// A checkpoint: one line and parallel servers.
 #[derive(Clone, Debug)]
 pub struct CheckpointState {
     pub servers: u64,
-    pub queue: VecDeque<u32>,
+    pub queue: PersonQueue,
     pub waiting: Level,
     pub waits: Tally,
+    pub abandoned: Tally,
     pub busy: Level,
     pub services: Tally,
+    /// People served here waiting for a bed at the next site.
+    pub holding: Level,
+    /// Closed windows this replication (holidays, closures, outbreaks), sorted and disjoint.
+    pub closed: Vec<(f64, f64)>,
+    /// (period index, services started in it) for a quota.
+    pub quota_used: (i64, u32),
     pub rng: Stream,
     pub serve_pending: bool,
     pub open_scheduled: bool,
@@ -125,6 +181,8 @@ pub struct CheckpointState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
 pub enum TimeUse {
+    AwaitingPickup,
+    WaitingForApproval,
     WaitingForTransport,
     Travelling,
     WaitingAtCheckpoint,
@@ -134,9 +192,14 @@ pub enum TimeUse {
     InQuarantine,
 }
 
+/// Number of [`TimeUse`] values.
+pub const TIME_USES: usize = 9;
+
 impl TimeUse {
     /// All uses, in report order.
-    pub const ALL: [TimeUse; 7] = [
+    pub const ALL: [TimeUse; TIME_USES] = [
+        TimeUse::AwaitingPickup,
+        TimeUse::WaitingForApproval,
         TimeUse::WaitingForTransport,
         TimeUse::Travelling,
         TimeUse::WaitingAtCheckpoint,
@@ -149,6 +212,8 @@ impl TimeUse {
     /// Name used in metric paths.
     pub fn as_str(self) -> &'static str {
         match self {
+            TimeUse::AwaitingPickup => "awaiting_pickup",
+            TimeUse::WaitingForApproval => "waiting_for_approval",
             TimeUse::WaitingForTransport => "waiting_for_transport",
             TimeUse::Travelling => "travelling",
             TimeUse::WaitingAtCheckpoint => "waiting_at_checkpoint",
@@ -160,13 +225,31 @@ impl TimeUse {
     }
 }
 
-/// Per cohort: people released, home, door-to-door times and time use.
+/// Per cohort: people released, home, evaded, door-to-door times and time use.
 #[derive(Clone, Debug, Default)]
 pub struct CohortState {
+    /// People released or notified so far (a prefix of the network's release order).
     pub released: u32,
     pub home: u32,
+    /// Evaded, per category of the scenario.
+    pub evaded: Vec<u32>,
     /// Door-to-door hours of everyone home, in order of arrival home.
     pub door_to_door: Vec<f64>,
-    pub time_use_hours: [f64; 7],
+    pub time_use_hours: [f64; TIME_USES],
+    /// People waiting for approval, by priority level.
+    pub approval_queue: PersonQueue,
+    pub approval_waits: Tally,
+    /// (period index, approvals given in it).
+    pub approvals_used: (i64, u32),
+    pub approval_reset_scheduled: bool,
     pub rng: Option<Stream>,
+    pub evasion_rng: Option<Stream>,
+}
+
+/// Per category (across cohorts): people home and their door-to-door hours.
+#[derive(Clone, Debug, Default)]
+pub struct CategoryState {
+    pub home: u32,
+    pub evaded: u32,
+    pub door_to_door: Tally,
 }

@@ -75,6 +75,11 @@ pub enum TraceKind {
     DepartureCheck,
     MaxWait,
     WarmupEnd,
+    WaveNotify,
+    WaveReady,
+    Evade,
+    ApprovalReset,
+    LegReopens,
     /// A person reached home (inside the handling of another event).
     Home,
 }
@@ -94,6 +99,11 @@ impl TraceKind {
             TraceKind::DepartureCheck => "departure_check",
             TraceKind::MaxWait => "max_wait",
             TraceKind::WarmupEnd => "warmup_end",
+            TraceKind::WaveNotify => "wave_notify",
+            TraceKind::WaveReady => "wave_ready",
+            TraceKind::Evade => "evade",
+            TraceKind::ApprovalReset => "approval_reset",
+            TraceKind::LegReopens => "leg_reopens",
             TraceKind::Home => "home",
         }
     }

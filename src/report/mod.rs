@@ -75,7 +75,9 @@ fn summary_value(s: &Summary) -> Value {
 
 fn phase_word(p: Phase) -> &'static str {
     match p {
-        Phase::NotReleased => "not yet released",
+        Phase::NotReleased => "not yet released or notified",
+        Phase::Notified => "notified, awaiting pickup",
+        Phase::Evaded => "evaded",
         Phase::Staying => "staying",
         Phase::Done => "waiting to move on",
         Phase::Queued => "queueing",

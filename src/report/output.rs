@@ -40,12 +40,18 @@ pub enum OutputError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.display().to_string(), source }
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// SHA-256 of the scenario text, in hex: identifies exactly what was run.
 pub fn scenario_sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Creates `dir` if needed; refuses a non-empty one unless `force`.
@@ -76,7 +82,9 @@ pub fn write_atomic_with(
     let target = dir.join(name);
     let f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
     let mut w = std::io::BufWriter::new(f);
-    let result = write(&mut w).and_then(|_| w.flush()).and_then(|_| w.get_ref().sync_all());
+    let result = write(&mut w)
+        .and_then(|_| w.flush())
+        .and_then(|_| w.get_ref().sync_all());
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(io(&tmp)(e));
@@ -125,7 +133,18 @@ pub fn write_replications_csv(out: impl std::io::Write, batch: &Batch) -> std::i
 /// percentiles across replications.
 pub fn write_timeseries_csv(out: impl std::io::Write, ts: &TimeSeries) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["series", "time_hours", "time_days", "mean", "p05", "p25", "p50", "p75", "p95"]).map_err(csv_error)?;
+    w.write_record([
+        "series",
+        "time_hours",
+        "time_days",
+        "mean",
+        "p05",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+    ])
+    .map_err(csv_error)?;
     for (j, name) in ts.spec.names.iter().enumerate() {
         for k in 0..ts.spec.points {
             let t = ts.spec.time_hours(k);
@@ -168,7 +187,10 @@ pub fn summary_document(batch: &Batch, shard: Option<ShardInfo>, performance: bo
     for (k, v) in std::mem::take(obj) {
         out.insert(k.clone(), v);
         if k == "scenario" {
-            out.insert("scenario_sha256".into(), json!(scenario_sha256(&batch.scenario().source_text)));
+            out.insert(
+                "scenario_sha256".into(),
+                json!(scenario_sha256(&batch.scenario().source_text)),
+            );
         }
     }
     if let Some(s) = shard {
@@ -206,13 +228,19 @@ pub fn write_outputs(dir: &Path, batch: &Batch, shard: Option<ShardInfo>) -> Res
         grid_hours: ts.spec.grid_hours,
         points: ts.spec.points,
         series: ts.spec.names.clone(),
-        histograms: ts.hist.iter().map(|h| h.iter().map(|(&v, &c)| (v, c)).collect()).collect(),
+        histograms: ts
+            .hist
+            .iter()
+            .map(|h| h.iter().map(|(&v, &c)| (v, c)).collect())
+            .collect(),
         left_behind: batch.stuck.clone(),
     };
     write_atomic(dir, SCENARIO_COPY, sc.source_text.as_bytes())?;
     write_atomic_with(dir, REPLICATIONS, |w| write_replications_csv(w, batch))?;
     write_atomic_with(dir, TIMESERIES, |w| write_timeseries_csv(w, ts))?;
-    write_atomic_with(dir, MERGE_DATA, |w| serde_json::to_writer(w, &merge).map_err(std::io::Error::other))?;
+    write_atomic_with(dir, MERGE_DATA, |w| {
+        serde_json::to_writer(w, &merge).map_err(std::io::Error::other)
+    })?;
     // Last, so a directory with a summary is complete.
     write_atomic(dir, SUMMARY, summary.as_bytes())
 }
@@ -226,7 +254,8 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     let label = dir.display().to_string();
     let bad = |m: String| OutputError::BadPart(label.clone(), m);
     let text = read(&dir.join(SCENARIO_COPY))?;
-    let merge: MergeData = serde_json::from_str(&read(&dir.join(MERGE_DATA))?).map_err(|e| bad(format!("{MERGE_DATA}: {e}")))?;
+    let merge: MergeData =
+        serde_json::from_str(&read(&dir.join(MERGE_DATA))?).map_err(|e| bad(format!("{MERGE_DATA}: {e}")))?;
     if merge.scenario_sha256 != scenario_sha256(&text) {
         return Err(bad(format!("{SCENARIO_COPY} does not match the hash in {MERGE_DATA}")));
     }
@@ -237,23 +266,42 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     let net = Arc::new(Network::new(Arc::new(sc)));
     let mut batch = Batch::empty(&net, merge.first_replication, merge.grid_hours);
     let spec: &SeriesSpec = &batch.timeseries.spec;
-    if spec.names != merge.series || spec.points != merge.points || merge.histograms.len() != spec.points * spec.names.len() {
+    if spec.names != merge.series
+        || spec.points != merge.points
+        || merge.histograms.len() != spec.points * spec.names.len()
+    {
         return Err(bad("its time series do not fit its scenario".into()));
     }
-    batch.timeseries.hist = merge.histograms.iter().map(|h| h.iter().copied().collect::<BTreeMap<u32, u64>>()).collect();
+    batch.timeseries.hist = merge
+        .histograms
+        .iter()
+        .map(|h| h.iter().copied().collect::<BTreeMap<u32, u64>>())
+        .collect();
     batch.timeseries.replications = merge.replications;
     batch.stuck = merge.left_behind;
     let path = dir.join(REPLICATIONS);
     let mut r = csv::Reader::from_path(&path).map_err(|e| bad(format!("{REPLICATIONS}: {e}")))?;
-    let header: Vec<String> = r.headers().map_err(|e| bad(e.to_string()))?.iter().map(String::from).collect();
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
     if header.len() != batch.metric_names.len() + 2 || header[2..] != batch.metric_names[..] {
-        return Err(bad(format!("{REPLICATIONS} has other columns than its scenario's metrics")));
+        return Err(bad(format!(
+            "{REPLICATIONS} has other columns than its scenario's metrics"
+        )));
     }
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| bad(format!("{REPLICATIONS}: {e}")))?;
-        let index: u64 = rec[0].parse().map_err(|_| bad(format!("{REPLICATIONS} row {}: bad replication number", i + 1)))?;
+        let index: u64 = rec[0]
+            .parse()
+            .map_err(|_| bad(format!("{REPLICATIONS} row {}: bad replication number", i + 1)))?;
         if index != merge.first_replication + i as u64 {
-            return Err(bad(format!("{REPLICATIONS} row {}: replication {index} out of order", i + 1)));
+            return Err(bad(format!(
+                "{REPLICATIONS} row {}: replication {index} out of order",
+                i + 1
+            )));
         }
         let end = match &rec[1] {
             "all_home" => EndReason::AllHome,
@@ -261,7 +309,11 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
             "stalled" => EndReason::Stalled,
             other => return Err(bad(format!("{REPLICATIONS} row {}: unknown end `{other}`", i + 1))),
         };
-        let row = rec.iter().skip(2).map(|f| if f.is_empty() { Ok(f64::NAN) } else { f.parse::<f64>() }).collect::<Result<Vec<f64>, _>>();
+        let row = rec
+            .iter()
+            .skip(2)
+            .map(|f| if f.is_empty() { Ok(f64::NAN) } else { f.parse::<f64>() })
+            .collect::<Result<Vec<f64>, _>>();
         let row = row.map_err(|_| bad(format!("{REPLICATIONS} row {}: not a number", i + 1)))?;
         if let Some(ev) = batch.metric_index("events") {
             batch.events += row[ev] as u64;
@@ -270,7 +322,11 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
         batch.end_reasons.push(end);
     }
     if batch.rows.len() as u64 != merge.replications {
-        return Err(bad(format!("{REPLICATIONS} holds {} rows, {MERGE_DATA} says {}", batch.rows.len(), merge.replications)));
+        return Err(bad(format!(
+            "{REPLICATIONS} holds {} rows, {MERGE_DATA} says {}",
+            batch.rows.len(),
+            merge.replications
+        )));
     }
     Ok(batch)
 }
@@ -287,7 +343,10 @@ pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
     let (h0, seed0) = (hash(&parts[0]), parts[0].scenario().seed);
     for (b, d) in parts.iter().zip(dirs) {
         if hash(b) != h0 || b.scenario().seed != seed0 {
-            return Err(OutputError::Mismatch(format!("{} ran another scenario or seed than the others", d.display())));
+            return Err(OutputError::Mismatch(format!(
+                "{} ran another scenario or seed than the others",
+                d.display()
+            )));
         }
     }
     let mut iter = parts.into_iter();

@@ -160,6 +160,27 @@ pub fn parse_timetable_entry(s: &str) -> Result<TimetableEntry, String> {
     Ok(TimetableEntry::Weekly(weekly))
 }
 
+/// A day or an inclusive range of days: "2023-10-01" or "2023-10-01..2023-10-07".
+pub fn parse_date_range(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let date = |d: &str| {
+        NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("`{}` is not a valid date (YYYY-MM-DD)", d.trim()))
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (date(a)?, date(b)?);
+            if b < a {
+                return Err(format!("`{s}` ends before it starts"));
+            }
+            Ok((a, b))
+        }
+        None => {
+            let d = date(s)?;
+            Ok((d, d))
+        }
+    }
+}
+
 /// Hours since Monday 00:00 of the week containing `t`.
 pub fn week_hours(t: NaiveDateTime) -> f64 {
     f64::from(t.weekday().num_days_from_monday()) * 24.0

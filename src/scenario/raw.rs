@@ -2,6 +2,7 @@
 //! on every value that validation may need to point at.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// The whole file.
@@ -17,6 +18,55 @@ pub struct RawFile {
     pub checkpoint: Vec<Spanned<RawCheckpoint>>,
     #[serde(default)]
     pub cohort: Vec<Spanned<RawCohort>>,
+    #[serde(default)]
+    pub category: Vec<Spanned<RawCategory>>,
+    #[serde(default)]
+    pub wave: Vec<Spanned<RawWave>>,
+    #[serde(default)]
+    pub closure: Vec<Spanned<RawClosure>>,
+    #[serde(default)]
+    pub outbreak: Vec<Spanned<RawOutbreak>>,
+}
+
+/// `[[category]]`: a kind of person with a boarding priority and an evasion propensity.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub name: Spanned<String>,
+    pub priority: Option<Spanned<i64>>,
+    pub evasion_multiplier: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[[wave]]`: notify people of a cohort, who are ready for pickup after a lead time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWave {
+    pub cohort: Spanned<String>,
+    pub at_day: Spanned<f64>,
+    pub notify: Spanned<i64>,
+    pub lead_hours: Option<Spanned<f64>>,
+}
+
+/// `[[closure]]`: legs and checkpoints closed over a fixed window.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClosure {
+    pub name: Spanned<String>,
+    pub applies_to: Spanned<Vec<Spanned<String>>>,
+    pub from: Spanned<toml::value::Datetime>,
+    pub to: Spanned<toml::value::Datetime>,
+}
+
+/// `[[outbreak]]`: random closures of legs and checkpoints.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutbreak {
+    pub name: Spanned<String>,
+    pub applies_to: Spanned<Vec<Spanned<String>>>,
+    pub probability_per_week: Spanned<f64>,
+    pub duration_days: Spanned<RawDist>,
 }
 
 /// `[scenario]`.
@@ -31,6 +81,7 @@ pub struct RawHeader {
     pub seed: Option<Spanned<i64>>,
     pub replications: Option<Spanned<i64>>,
     pub warmup_hours: Option<Spanned<f64>>,
+    pub currency: Option<String>,
 }
 
 /// What a site is for.
@@ -54,6 +105,10 @@ pub struct RawSite {
     pub description: String,
     pub beds: Option<Spanned<i64>>,
     pub stay_hours: Option<Spanned<RawDist>>,
+    pub cost_per_bed_night: Option<Spanned<f64>>,
+    pub test_positive_probability: Option<Spanned<f64>>,
+    pub positive_extra_stay_hours: Option<Spanned<RawDist>>,
+    pub positive_isolation_site: Option<Spanned<String>>,
 }
 
 /// Transport mode of a leg (descriptive; used in reports).
@@ -70,6 +125,14 @@ pub enum RawMode {
     Van,
     Car,
     Walk,
+}
+
+/// Whether a leg waits for beds downstream before leaving.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawAdmission {
+    None,
+    Reserve,
 }
 
 /// When a vehicle leaves.
@@ -96,6 +159,13 @@ pub struct RawLeg {
     pub departure: Option<Spanned<RawDeparture>>,
     pub timetable: Option<Spanned<Vec<Spanned<String>>>>,
     pub max_wait_hours: Option<Spanned<f64>>,
+    pub escorted: Option<Spanned<bool>>,
+    pub admission: Option<Spanned<RawAdmission>>,
+    pub cancel_probability: Option<Spanned<f64>>,
+    pub breakdown_probability: Option<Spanned<f64>>,
+    pub repair_hours: Option<Spanned<RawDist>>,
+    pub cost_per_trip: Option<Spanned<f64>>,
+    pub cost_per_seat: Option<Spanned<f64>>,
 }
 
 /// `[[checkpoint]]`.
@@ -108,6 +178,10 @@ pub struct RawCheckpoint {
     pub service_minutes: Spanned<RawDist>,
     pub open_hours: Option<Spanned<String>>,
     pub open_days: Option<Spanned<String>>,
+    pub closed_dates: Option<Spanned<Vec<Spanned<String>>>>,
+    pub quota_per_day: Option<Spanned<i64>>,
+    pub quota_per_week: Option<Spanned<i64>>,
+    pub cost_per_open_hour: Option<Spanned<f64>>,
 }
 
 /// `[[cohort]]`.
@@ -119,7 +193,15 @@ pub struct RawCohort {
     pub size: Spanned<i64>,
     pub route: Spanned<Vec<Spanned<String>>>,
     pub arrival: Option<Spanned<RawArrival>>,
+    pub mix: Option<Spanned<BTreeMap<String, f64>>>,
+    pub category_routes: Option<Spanned<BTreeMap<String, RawRoute>>>,
+    pub evasion_per_hour: Option<Spanned<f64>>,
+    pub approvals_per_day: Option<Spanned<i64>>,
+    pub approvals_per_week: Option<Spanned<i64>>,
 }
+
+/// A route as written: stage names with their spans.
+pub type RawRoute = Spanned<Vec<Spanned<String>>>;
 
 /// How a cohort's people become ready to leave their origin.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]

@@ -11,6 +11,9 @@ pub struct LegId(pub u16);
 /// Index of a checkpoint in [`Scenario::checkpoints`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CheckpointId(pub u16);
+/// Index of a category in [`Scenario::categories`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CategoryId(pub u16);
 /// Index of a cohort in [`Scenario::cohorts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CohortId(pub u16);
@@ -42,6 +45,96 @@ pub struct Scenario {
     pub legs: Vec<Leg>,
     pub checkpoints: Vec<Checkpoint>,
     pub cohorts: Vec<Cohort>,
+    /// Kinds of people; every cohort's people belong to these (an implicit `all` when a
+    /// cohort gives no mix).
+    pub categories: Vec<Category>,
+    /// Notification waves, sorted by time.
+    pub waves: Vec<Wave>,
+    /// Fixed closures of legs and checkpoints.
+    pub closures: Vec<Closure>,
+    /// Random closures of legs and checkpoints.
+    pub outbreaks: Vec<Outbreak>,
+    /// Label of the cost unit (e.g. "USD").
+    pub currency: String,
+}
+
+/// A kind of person: who boards first and who is likely to slip away.
+#[derive(Clone, Debug)]
+pub struct Category {
+    pub name: String,
+    /// 1 is served first; seats and beds go by priority, then first come first served.
+    pub priority: u32,
+    /// Multiplies the cohort's evasion hazard.
+    pub evasion_multiplier: f64,
+}
+
+/// "At day D, notify N people of cohort X; they are ready for pickup L hours later."
+#[derive(Clone, Debug)]
+pub struct Wave {
+    pub cohort: CohortId,
+    pub at_hours: f64,
+    pub notify: u32,
+    pub lead_hours: f64,
+}
+
+/// A leg or checkpoint that a closure can stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closable {
+    Leg(LegId),
+    Checkpoint(CheckpointId),
+}
+
+/// A fixed window during which legs and checkpoints are closed.
+#[derive(Clone, Debug)]
+pub struct Closure {
+    pub name: String,
+    pub applies_to: Vec<Closable>,
+    pub from_hours: f64,
+    pub to_hours: f64,
+}
+
+/// Random closures: in each week an outbreak starts with this probability, at a uniform
+/// time within the week, and closes the listed elements for a random duration.
+#[derive(Clone, Debug)]
+pub struct Outbreak {
+    pub name: String,
+    pub applies_to: Vec<Closable>,
+    pub probability_per_week: f64,
+    pub duration_hours: Dist,
+}
+
+/// A cap on how many people may pass in a calendar period.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quota {
+    pub count: u32,
+    /// 24 (a calendar day, from midnight) or 168 (a week, from Monday 00:00).
+    pub period_hours: f64,
+}
+
+/// What a positive test at the end of a stay does.
+#[derive(Clone, Debug)]
+pub enum OnPositive {
+    /// The stay is extended by a draw of this distribution (the bed is kept).
+    Extend(Dist),
+    /// The person moves to this site (waiting for a bed there while keeping theirs), stays
+    /// its stay, then continues their route.
+    Isolate(SiteId),
+}
+
+/// A test at the end of a stay.
+#[derive(Clone, Debug)]
+pub struct Testing {
+    pub positive_probability: f64,
+    pub on_positive: OnPositive,
+}
+
+/// Whether a leg waits for beds downstream before it leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Leave regardless; arrivals that find no bed wait at the destination.
+    None,
+    /// Leave only with a bed reserved at the next bed-limited site for every passenger.
+    Reserve,
 }
 
 /// What a site is for; sets defaults and how it is reported.
@@ -80,6 +173,8 @@ pub struct Site {
     pub beds: Option<u32>,
     /// Minimum stay after entering, in hours (quarantine: 168 by default; others 0).
     pub stay_hours: Dist,
+    pub testing: Option<Testing>,
+    pub cost_per_bed_night: f64,
 }
 
 /// Transport mode of a leg.
@@ -125,6 +220,17 @@ pub struct Leg {
     /// Empty run back to `from`, one draw per trip, in hours.
     pub return_hours: Dist,
     pub departure: Departure,
+    /// People aboard are under escort: from here on they cannot evade.
+    pub escorted: bool,
+    pub admission: Admission,
+    /// Probability that a timetabled departure is cancelled (the slot is lost).
+    pub cancel_probability: f64,
+    /// Probability that a trip breaks down, adding a repair time to it.
+    pub breakdown_probability: f64,
+    pub repair_hours: Option<Dist>,
+    pub cost_per_trip: f64,
+    /// Per seat offered, per trip.
+    pub cost_per_seat: f64,
 }
 
 /// A border or customs post: parallel servers (booths) with a per-person service time,
@@ -137,6 +243,10 @@ pub struct Checkpoint {
     /// Per person, in hours.
     pub service_hours: Dist,
     pub open: WeeklyHours,
+    /// Closed windows (holidays), in simulated hours, sorted and disjoint.
+    pub closed: Vec<(f64, f64)>,
+    pub quota: Option<Quota>,
+    pub cost_per_open_hour: f64,
 }
 
 /// One step of a route after the origin.
@@ -172,6 +282,26 @@ pub struct Cohort {
     /// Stages after the origin; the last is a site of kind home.
     pub route: Vec<Stage>,
     pub arrival: Arrival,
+    /// How many people of each category (adds up to `size`).
+    pub mix: Vec<(CategoryId, u32)>,
+    /// Routes that replace `route` for some categories.
+    pub category_routes: Vec<(CategoryId, Vec<Stage>)>,
+    /// Hazard of slipping away per hour, from notice until boarding an escorted leg.
+    pub evasion_per_hour: f64,
+    /// A cap on how many may leave the origin per day or week.
+    pub approvals: Option<Quota>,
+    /// True if people are released by waves rather than by `arrival`.
+    pub has_waves: bool,
+}
+
+impl Cohort {
+    /// The route a category of this cohort follows.
+    pub fn route_of(&self, category: CategoryId) -> &[Stage] {
+        self.category_routes
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map_or(&self.route, |(_, r)| r)
+    }
 }
 
 impl Scenario {

@@ -83,6 +83,55 @@ impl Checker {
         Some(x)
     }
 
+    /// A probability in [0, 1].
+    fn probability(&mut self, field: &str, v: &Spanned<f64>) -> Option<f64> {
+        let x = *v.get_ref();
+        if !(0.0..=1.0).contains(&x) {
+            self.error(
+                field,
+                span(v),
+                format!("a probability must be between 0 and 1, got {x}"),
+                None,
+            );
+            return None;
+        }
+        Some(x)
+    }
+
+    /// An optional amount of money (>= 0), default 0.
+    fn money(&mut self, field: &str, v: Option<&Spanned<f64>>) -> f64 {
+        v.and_then(|v| self.positive(field, v, true, 1e15)).unwrap_or(0.0)
+    }
+
+    /// At most one of a daily and a weekly cap.
+    fn quota(
+        &mut self,
+        prefix: &str,
+        day: Option<&Spanned<i64>>,
+        week: Option<&Spanned<i64>>,
+    ) -> Option<Option<Quota>> {
+        match (day, week) {
+            (Some(_), Some(w)) => {
+                self.error(
+                    format!("{prefix}_per_week"),
+                    span(w),
+                    "give a daily or a weekly cap, not both",
+                    None,
+                );
+                None
+            }
+            (Some(d), None) => Some(Some(Quota {
+                count: self.count(&format!("{prefix}_per_day"), d, 1, MAX_COUNT, "a daily cap")?,
+                period_hours: 24.0,
+            })),
+            (None, Some(w)) => Some(Some(Quota {
+                count: self.count(&format!("{prefix}_per_week"), w, 1, MAX_COUNT, "a weekly cap")?,
+                period_hours: 168.0,
+            })),
+            (None, None) => Some(None),
+        }
+    }
+
     /// A distribution; `to_hours` converts the file's unit to hours.
     fn dist(&mut self, field: &str, raw: &Spanned<RawDist>, to_hours: f64) -> Option<Dist> {
         let spec = match raw.get_ref() {
@@ -271,30 +320,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
 
     // [scenario]
     check_name(&mut ck, "scenario.name", &header.name);
-    let start = {
-        let dt = header.start.get_ref();
-        match (dt.date, dt.time, dt.offset) {
-            (Some(d), Some(t), None) => {
-                chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-                    .and_then(|date| {
-                        date.and_hms_opt(u32::from(t.hour), u32::from(t.minute), u32::from(t.second.unwrap_or(0)))
-                    })
-                    .or_else(|| {
-                        ck.error("scenario.start", span(&header.start), "not a valid date and time", None);
-                        None
-                    })
-            }
-            _ => {
-                ck.error(
-                    "scenario.start",
-                    span(&header.start),
-                    "start needs a local date and time without a time zone",
-                    Some("e.g. start = 2023-08-28T06:00:00".into()),
-                );
-                None
-            }
-        }
-    };
+    let start = local_datetime(&mut ck, "scenario.start", &header.start);
     let horizon_days = ck.positive("scenario.horizon_days", &header.horizon_days, false, MAX_HORIZON_DAYS);
     let seed = match &header.seed {
         None => Some(1),
@@ -410,6 +436,53 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         }
     };
 
+    // Categories.
+    let mut categories: Vec<Category> = Vec::new();
+    for (i, c) in raw.category.iter().enumerate() {
+        let r = c.get_ref();
+        let l = label("category", i, r.name.get_ref());
+        check_name(&mut ck, &format!("{l}.name"), &r.name);
+        if categories.iter().any(|x| x.name == *r.name.get_ref()) {
+            ck.error(
+                format!("{l}.name"),
+                span(&r.name),
+                format!("the category `{}` is defined twice", r.name.get_ref()),
+                None,
+            );
+        }
+        let priority = match &r.priority {
+            Some(p) => ck.count(&format!("{l}.priority"), p, 1, 1000, "priority").unwrap_or(1),
+            None => 1,
+        };
+        let evasion_multiplier = match &r.evasion_multiplier {
+            Some(m) => ck
+                .positive(&format!("{l}.evasion_multiplier"), m, true, 1e6)
+                .unwrap_or(1.0),
+            None => 1.0,
+        };
+        categories.push(Category {
+            name: r.name.get_ref().clone(),
+            priority,
+            evasion_multiplier,
+        });
+    }
+    let category_names: Vec<String> = categories.iter().map(|c| c.name.clone()).collect();
+    let resolve_category =
+        |ck: &mut Checker, field: &str, name: &str, at: Option<Range<usize>>| -> Option<CategoryId> {
+            match category_names.iter().position(|c| c == name) {
+                Some(i) => Some(CategoryId(i as u16)),
+                None => {
+                    let help = match did_you_mean(name, category_names.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`? categories are: {}", category_names.join(", ")),
+                        None if category_names.is_empty() => "define it with a [[category]] table".to_string(),
+                        None => format!("categories are: {}", category_names.join(", ")),
+                    };
+                    ck.error(field, at, format!("no category is named `{name}`"), Some(help));
+                    None
+                }
+            }
+        };
+
     // Sites.
     let mut sites = Vec::new();
     for (i, s) in raw.site.iter().enumerate() {
@@ -449,11 +522,70 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
             Some(d) => ck.dist(&format!("{l}.stay_hours"), d, 1.0),
             None => Dist::fixed(if kind == SiteKind::Quarantine { 168.0 } else { 0.0 }).ok(),
         };
+        let cost_per_bed_night = ck.money(&format!("{l}.cost_per_bed_night"), r.cost_per_bed_night.as_ref());
+        let testing = match (
+            &r.test_positive_probability,
+            &r.positive_extra_stay_hours,
+            &r.positive_isolation_site,
+        ) {
+            (None, None, None) => None,
+            (None, extra, iso) => {
+                let at = extra.as_ref().map(|x| x.span()).or(iso.as_ref().map(|x| x.span()));
+                ck.error(
+                    format!("{l}.test_positive_probability"),
+                    at,
+                    "a test outcome is given but no test_positive_probability",
+                    None,
+                );
+                None
+            }
+            (Some(p), extra, iso) => {
+                let p = ck.probability(&format!("{l}.test_positive_probability"), p);
+                let on_positive = match (extra, iso) {
+                    (Some(d), None) => ck
+                        .dist(&format!("{l}.positive_extra_stay_hours"), d, 1.0)
+                        .map(OnPositive::Extend),
+                    (None, Some(site)) => {
+                        resolve_site(&mut ck, format!("{l}.positive_isolation_site"), site).map(OnPositive::Isolate)
+                    }
+                    (Some(_), Some(site)) => {
+                        ck.error(
+                            format!("{l}.positive_isolation_site"),
+                            span(site),
+                            "give positive_extra_stay_hours or positive_isolation_site, not both",
+                            None,
+                        );
+                        None
+                    }
+                    (None, None) => {
+                        ck.error(format!("{l}.test_positive_probability"), span(r.test_positive_probability.as_ref().expect("matched Some")), "say what a positive test does", Some("add positive_extra_stay_hours = 72 (the stay is extended) or positive_isolation_site = \"isolation-ward\"".into()));
+                        None
+                    }
+                };
+                match (p, on_positive) {
+                    (Some(positive_probability), Some(on_positive)) => Some(Testing {
+                        positive_probability,
+                        on_positive,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        if testing.is_some() && terminal {
+            ck.error(
+                format!("{l}.test_positive_probability"),
+                Some(s.span()),
+                format!("a site of kind {} has no stay to test at the end of", kind.as_str()),
+                None,
+            );
+        }
         sites.push(Site {
             name: r.name.get_ref().clone(),
             kind,
             beds,
             stay_hours: stay.unwrap_or_else(|| Dist::fixed(0.0).expect("zero is valid")),
+            testing,
+            cost_per_bed_night,
         });
     }
 
@@ -621,6 +753,39 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
             Some(departure),
         ) = (from, to, vehicles, seats, travel, ret, departure)
         {
+            let cancel_probability = r
+                .cancel_probability
+                .as_ref()
+                .and_then(|p| ck.probability(&format!("{l}.cancel_probability"), p))
+                .unwrap_or(0.0);
+            if let Some(p) = &r.cancel_probability
+                && !matches!(departure, Departure::Timetable(_))
+            {
+                ck.error(
+                    format!("{l}.cancel_probability"),
+                    span(p),
+                    "cancellations apply to timetabled departures only",
+                    Some("use departure = \"timetable\", or remove cancel_probability".into()),
+                );
+            }
+            let breakdown_probability = r
+                .breakdown_probability
+                .as_ref()
+                .and_then(|p| ck.probability(&format!("{l}.breakdown_probability"), p))
+                .unwrap_or(0.0);
+            let repair_hours = match (&r.repair_hours, breakdown_probability > 0.0) {
+                (Some(d), _) => ck.dist(&format!("{l}.repair_hours"), d, 1.0),
+                (None, true) => {
+                    ck.error(
+                        format!("{l}.repair_hours"),
+                        r.breakdown_probability.as_ref().map(|b| b.span()),
+                        "a breakdown probability needs repair_hours",
+                        Some("e.g. repair_hours = { dist = \"triangular\", min = 2, mode = 4, max = 12 }".into()),
+                    );
+                    None
+                }
+                (None, false) => None,
+            };
             legs.push(Leg {
                 name: r.name.get_ref().clone(),
                 from,
@@ -631,6 +796,16 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
                 travel_hours,
                 return_hours,
                 departure,
+                escorted: r.escorted.as_ref().is_none_or(|e| *e.get_ref()),
+                admission: match r.admission.as_ref().map(|a| *a.get_ref()) {
+                    Some(RawAdmission::Reserve) => Admission::Reserve,
+                    _ => Admission::None,
+                },
+                cancel_probability,
+                breakdown_probability,
+                repair_hours,
+                cost_per_trip: ck.money(&format!("{l}.cost_per_trip"), r.cost_per_trip.as_ref()),
+                cost_per_seat: ck.money(&format!("{l}.cost_per_seat"), r.cost_per_seat.as_ref()),
             });
         }
     }
@@ -688,13 +863,38 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
             }
             _ => None,
         };
-        if let (Some(servers), Some(service_hours), Some(open)) = (servers, service, open) {
+        let mut closed = Vec::new();
+        for entry in r.closed_dates.as_ref().map_or(&[][..], |v| v.get_ref().as_slice()) {
+            match clock::parse_date_range(entry.get_ref()) {
+                Ok((a, b)) => {
+                    let from = clock::hours_between(start_dt, a.and_hms_opt(0, 0, 0).expect("midnight exists"));
+                    let to = clock::hours_between(
+                        start_dt,
+                        b.succ_opt().unwrap_or(b).and_hms_opt(0, 0, 0).expect("midnight exists"),
+                    );
+                    if to > 0.0 {
+                        closed.push((from.max(0.0), to));
+                    }
+                }
+                Err(m) => ck.error(format!("{l}.closed_dates"), span(entry), m, None),
+            }
+        }
+        let quota = ck.quota(
+            &format!("{l}.quota"),
+            r.quota_per_day.as_ref(),
+            r.quota_per_week.as_ref(),
+        );
+        let cost_per_open_hour = ck.money(&format!("{l}.cost_per_open_hour"), r.cost_per_open_hour.as_ref());
+        if let (Some(servers), Some(service_hours), Some(open), Some(quota)) = (servers, service, open, quota) {
             checkpoints.push(Checkpoint {
                 name: r.name.get_ref().clone(),
                 site,
                 servers,
                 service_hours,
                 open,
+                closed: merge_windows(closed),
+                quota,
+                cost_per_open_hour,
             });
         }
     }
@@ -736,15 +936,89 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         }
         let size = ck.count(&format!("{l}.size"), &r.size, 1, MAX_COUNT, "size");
         population += i64::from(size.unwrap_or(0));
-        let route = check_route(&mut ck, &l, r, origin, &names, &stage_names, &raw, &sites);
+        let ctx = RouteContext {
+            names: &names,
+            stage_names: &stage_names,
+            raw: &raw,
+            sites: &sites,
+        };
+        let route = check_route(&mut ck, &format!("{l}.route"), &r.route, origin, &ctx);
         let arrival = check_arrival(&mut ck, &l, r, size, horizon_days);
-        if let (Some(origin), Some(size), Some(route), Some(arrival)) = (origin, size, route, arrival) {
+        let mix = match (&r.mix, size) {
+            (None, Some(size)) => Some(vec![(CategoryId(u16::MAX), size)]),
+            (Some(m), Some(size)) => {
+                let mut shares = Vec::new();
+                let mut ok = true;
+                for (name, &share) in m.get_ref() {
+                    let Some(cat) = resolve_category(&mut ck, &format!("{l}.mix"), name, Some(m.span())) else {
+                        ok = false;
+                        continue;
+                    };
+                    if !(share.is_finite() && share >= 0.0) {
+                        ck.error(
+                            format!("{l}.mix"),
+                            span(m),
+                            format!("the share of `{name}` must be a number >= 0, got {share}"),
+                            None,
+                        );
+                        ok = false;
+                    }
+                    shares.push((cat, share));
+                }
+                let total: f64 = shares.iter().map(|(_, s)| s).sum();
+                if ok && (total - 1.0).abs() > 1e-6 {
+                    ck.error(format!("{l}.mix"), span(m), format!("the shares add up to {total}, not 1"), Some("give each category's share of the cohort as a fraction, e.g. { accused = 0.1, other = 0.9 }".into()));
+                    ok = false;
+                }
+                ok.then(|| apportion(size, &shares))
+            }
+            _ => None,
+        };
+        let mut category_routes = Vec::new();
+        if let Some(cr) = &r.category_routes {
+            for (name, route) in cr.get_ref() {
+                let field = format!("{l}.category_routes.{name}");
+                let cat = resolve_category(&mut ck, &field, name, Some(cr.span()));
+                if let (Some(cat), Some(mix)) = (cat, &mix)
+                    && !mix.iter().any(|(c, _)| *c == cat)
+                {
+                    ck.error(
+                        &field,
+                        Some(cr.span()),
+                        format!("`{name}` has a route but no share in this cohort's mix"),
+                        None,
+                    );
+                }
+                if let (Some(cat), Some(stages)) = (cat, check_route(&mut ck, &field, route, origin, &ctx)) {
+                    category_routes.push((cat, stages));
+                }
+            }
+        }
+        let evasion_per_hour = match &r.evasion_per_hour {
+            Some(h) => ck
+                .positive(&format!("{l}.evasion_per_hour"), h, true, 1e3)
+                .unwrap_or(0.0),
+            None => 0.0,
+        };
+        let approvals = ck.quota(
+            &format!("{l}.approvals"),
+            r.approvals_per_day.as_ref(),
+            r.approvals_per_week.as_ref(),
+        );
+        if let (Some(origin), Some(size), Some(route), Some(arrival), Some(mix), Some(approvals)) =
+            (origin, size, route, arrival, mix, approvals)
+        {
             cohorts.push(Cohort {
                 name: r.name.get_ref().clone(),
                 origin,
                 size,
                 route,
                 arrival,
+                mix,
+                category_routes,
+                evasion_per_hour,
+                approvals,
+                has_waves: false,
             });
         }
     }
@@ -763,6 +1037,180 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
             format!("the cohorts hold {population} people in all; at most {MAX_COUNT} are supported"),
             None,
         );
+    }
+
+    // The implicit category of cohorts without a mix.
+    if cohorts.iter().any(|c| c.mix.iter().any(|(cat, _)| cat.0 == u16::MAX)) {
+        let all = match categories.iter().position(|c| c.name == "all") {
+            Some(i) => i,
+            None => {
+                categories.push(Category {
+                    name: "all".into(),
+                    priority: 1,
+                    evasion_multiplier: 1.0,
+                });
+                categories.len() - 1
+            }
+        };
+        for c in &mut cohorts {
+            for (cat, _) in &mut c.mix {
+                if cat.0 == u16::MAX {
+                    *cat = CategoryId(all as u16);
+                }
+            }
+        }
+    }
+
+    // Waves.
+    let mut waves = Vec::new();
+    for (i, w) in raw.wave.iter().enumerate() {
+        let r = w.get_ref();
+        let l = format!("wave[{i}]");
+        let cohort = match cohorts.iter().position(|c| c.name == *r.cohort.get_ref()) {
+            Some(c) => Some(c),
+            None => {
+                let names: Vec<&str> = cohorts.iter().map(|c| c.name.as_str()).collect();
+                let help = did_you_mean(r.cohort.get_ref(), names.iter().copied()).map_or_else(
+                    || format!("cohorts are: {}", names.join(", ")),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                ck.error(
+                    format!("{l}.cohort"),
+                    span(&r.cohort),
+                    format!("no cohort is named `{}`", r.cohort.get_ref()),
+                    Some(help),
+                );
+                None
+            }
+        };
+        let at = ck.positive(
+            &format!("{l}.at_day"),
+            &r.at_day,
+            true,
+            horizon_days.unwrap_or(MAX_HORIZON_DAYS),
+        );
+        let notify = ck.count(&format!("{l}.notify"), &r.notify, 1, MAX_COUNT, "notify");
+        let lead = match &r.lead_hours {
+            Some(x) => ck.positive(&format!("{l}.lead_hours"), x, true, MAX_HORIZON_DAYS * 24.0),
+            None => Some(0.0),
+        };
+        if let Some(c) = cohort {
+            if raw
+                .cohort
+                .iter()
+                .find(|rc| *rc.get_ref().name.get_ref() == cohorts[c].name)
+                .is_some_and(|rc| rc.get_ref().arrival.is_some())
+            {
+                ck.error(
+                    format!("{l}.cohort"),
+                    span(&r.cohort),
+                    format!(
+                        "cohort `{}` has an arrival process; its people come either by arrival or by waves, not both",
+                        cohorts[c].name
+                    ),
+                    Some("remove the cohort's `arrival`, or these waves".into()),
+                );
+            }
+            cohorts[c].has_waves = true;
+        }
+        if let (Some(c), Some(at), Some(notify), Some(lead)) = (cohort, at, notify, lead) {
+            waves.push(Wave {
+                cohort: CohortId(c as u16),
+                at_hours: at * 24.0,
+                notify,
+                lead_hours: lead,
+            });
+        }
+    }
+    waves.sort_by(|a, b| a.at_hours.total_cmp(&b.at_hours));
+    for c in &cohorts {
+        let notified: u64 = waves
+            .iter()
+            .filter(|w| cohorts[w.cohort.0 as usize].name == c.name)
+            .map(|w| u64::from(w.notify))
+            .sum();
+        if c.has_waves && notified > u64::from(c.size) {
+            ck.warn(format!("cohort.{}.size", c.name), None, format!("waves notify {notified} people of cohort `{}`, which has only {}; the later waves notify whoever is left", c.name, c.size), None);
+        }
+        if !c.has_waves && c.evasion_per_hour > 0.0 {
+            ck.warn(format!("cohort.{}.evasion_per_hour", c.name), None, format!("cohort `{}` has an evasion hazard but no waves: evasion runs from notice, so without waves nobody is notified and nobody evades", c.name), Some("add [[wave]] tables for this cohort".into()));
+        }
+    }
+
+    // Closures and outbreaks.
+    let closable = |ck: &mut Checker, field: &str, list: &Spanned<Vec<Spanned<String>>>| -> Vec<Closable> {
+        let mut out = Vec::new();
+        for n in list.get_ref() {
+            match names.get(n.get_ref()) {
+                Some((Named::Leg(i), _)) => out.push(Closable::Leg(LegId(*i as u16))),
+                Some((Named::Checkpoint(i), _)) => out.push(Closable::Checkpoint(CheckpointId(*i as u16))),
+                Some((Named::Site(_), _)) => ck.error(
+                    field,
+                    span(n),
+                    format!("`{}` is a site; closures stop legs and checkpoints", n.get_ref()),
+                    None,
+                ),
+                None => {
+                    let help =
+                        did_you_mean(n.get_ref(), stage_names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+                    ck.error(
+                        field,
+                        span(n),
+                        format!("no leg or checkpoint is named `{}`", n.get_ref()),
+                        help,
+                    );
+                }
+            }
+        }
+        if list.get_ref().is_empty() {
+            ck.error(
+                field,
+                span(list),
+                "applies_to is empty",
+                Some("list the legs and checkpoints it closes".into()),
+            );
+        }
+        out
+    };
+    let mut closures = Vec::new();
+    for (i, c) in raw.closure.iter().enumerate() {
+        let r = c.get_ref();
+        let l = label("closure", i, r.name.get_ref());
+        let applies_to = closable(&mut ck, &format!("{l}.applies_to"), &r.applies_to);
+        let from = local_datetime(&mut ck, &format!("{l}.from"), &r.from);
+        let to = local_datetime(&mut ck, &format!("{l}.to"), &r.to);
+        if let (Some(a), Some(b)) = (from, to) {
+            if b <= a {
+                ck.error(
+                    format!("{l}.to"),
+                    span(&r.to),
+                    "the closure must end after it starts",
+                    None,
+                );
+            }
+            closures.push(Closure {
+                name: r.name.get_ref().clone(),
+                applies_to,
+                from_hours: clock::hours_between(start_dt, a),
+                to_hours: clock::hours_between(start_dt, b),
+            });
+        }
+    }
+    let mut outbreaks = Vec::new();
+    for (i, o) in raw.outbreak.iter().enumerate() {
+        let r = o.get_ref();
+        let l = label("outbreak", i, r.name.get_ref());
+        let applies_to = closable(&mut ck, &format!("{l}.applies_to"), &r.applies_to);
+        let p = ck.probability(&format!("{l}.probability_per_week"), &r.probability_per_week);
+        let d = ck.dist(&format!("{l}.duration_days"), &r.duration_days, 24.0);
+        if let (Some(probability_per_week), Some(duration_hours)) = (p, d) {
+            outbreaks.push(Outbreak {
+                name: r.name.get_ref().clone(),
+                applies_to,
+                probability_per_week,
+                duration_hours,
+            });
+        }
     }
 
     if !ck.errors.is_empty() {
@@ -784,26 +1232,45 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         legs,
         checkpoints,
         cohorts,
+        categories,
+        waves,
+        closures,
+        outbreaks,
+        currency: header.currency.clone().unwrap_or_default(),
     };
     warn_unfillable_vehicles(&mut ck, &scenario, &raw);
+    check_reservations(&mut ck, &scenario, &raw);
+    if !ck.errors.is_empty() {
+        return Err(ck.errors);
+    }
     Ok((scenario, ck.warnings))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What route checking needs to know about the rest of the file.
+struct RouteContext<'a> {
+    names: &'a HashMap<String, (Named, Range<usize>)>,
+    stage_names: &'a [&'a str],
+    raw: &'a RawFile,
+    sites: &'a [Site],
+}
+
 fn check_route(
     ck: &mut Checker,
-    l: &str,
-    r: &RawCohort,
+    field: &str,
+    route: &Spanned<Vec<Spanned<String>>>,
     origin: Option<SiteId>,
-    names: &HashMap<String, (Named, Range<usize>)>,
-    stage_names: &[&str],
-    raw: &RawFile,
-    sites: &[Site],
+    ctx: &RouteContext,
 ) -> Option<Vec<Stage>> {
-    let field = format!("{l}.route");
-    let steps = r.route.get_ref();
+    let RouteContext {
+        names,
+        stage_names,
+        raw,
+        sites,
+    } = *ctx;
+    let field = field.to_string();
+    let steps = route.get_ref();
     if steps.is_empty() {
-        ck.error(&field, span(&r.route), "the route is empty", Some("list the stages from the origin to a home site, e.g. [\"bus\", \"hotel\", \"customs\", \"quarantine\", \"home\"]".into()));
+        ck.error(&field, span(route), "the route is empty", Some("list the stages from the origin to a home site, e.g. [\"bus\", \"hotel\", \"customs\", \"quarantine\", \"home\"]".into()));
         return None;
     }
     let mut ok = true;
@@ -909,7 +1376,7 @@ fn check_route(
             };
             ck.error(
                 &field,
-                span(&r.route),
+                span(route),
                 format!("the route never reaches home: its last stage `{last}` is not a site of kind home"),
                 Some(help),
             );
@@ -1094,6 +1561,128 @@ fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
                 format!("{demand} people use this leg, which leaves only when all {} seats are taken: the last {rest} would wait forever", leg.seats),
                 Some("set max_wait_hours, or use departure = \"when_full_or_empty_queue\"".into()),
             );
+        }
+    }
+}
+
+/// A TOML local date-time as a chrono value.
+fn local_datetime(ck: &mut Checker, field: &str, v: &Spanned<toml::value::Datetime>) -> Option<chrono::NaiveDateTime> {
+    let dt = v.get_ref();
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), Some(t), None) => {
+            let out = chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .and_then(|date| {
+                    date.and_hms_opt(u32::from(t.hour), u32::from(t.minute), u32::from(t.second.unwrap_or(0)))
+                });
+            if out.is_none() {
+                ck.error(field, span(v), "not a valid date and time", None);
+            }
+            out
+        }
+        _ => {
+            ck.error(
+                field,
+                span(v),
+                "needs a local date and time without a time zone",
+                Some("e.g. 2023-08-28T06:00:00".into()),
+            );
+            None
+        }
+    }
+}
+
+/// Sorted, merged copies of `windows` (`(from, to)` pairs).
+pub fn merge_windows(mut windows: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    windows.retain(|w| w.1 > w.0);
+    windows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(windows.len());
+    for (a, b) in windows {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// Whole people per category from shares (largest remainder; ties to the earlier
+/// category), so the counts add up to `size` exactly.
+fn apportion(size: u32, shares: &[(CategoryId, f64)]) -> Vec<(CategoryId, u32)> {
+    let exact: Vec<f64> = shares.iter().map(|(_, s)| s * f64::from(size)).collect();
+    let mut counts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut left = size - counts.iter().sum::<u32>().min(size);
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for &i in order.iter().cycle().take(shares.len() * 2) {
+        if left == 0 {
+            break;
+        }
+        counts[i] += 1;
+        left -= 1;
+    }
+    shares.iter().zip(counts).map(|((c, _), n)| (*c, n)).collect()
+}
+
+/// A leg with `admission = "reserve"` needs one bed-limited site after it on every route
+/// that uses it, and a vehicle that can ever fill with reserved beds.
+fn check_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, leg) in sc.legs.iter().enumerate() {
+        if leg.admission != Admission::Reserve {
+            continue;
+        }
+        let at = raw
+            .leg
+            .get(i)
+            .and_then(|r| r.get_ref().admission.as_ref().map(|a| a.span()));
+        let field = format!("leg.{}.admission", leg.name);
+        let mut targets: Vec<SiteId> = Vec::new();
+        for c in &sc.cohorts {
+            let mut routes: Vec<&[Stage]> = vec![&c.route];
+            routes.extend(c.category_routes.iter().map(|(_, r)| r.as_slice()));
+            for route in routes {
+                for (k, st) in route.iter().enumerate() {
+                    if *st != Stage::Leg(LegId(i as u16)) {
+                        continue;
+                    }
+                    let target = route[k + 1..].iter().find(|s| !matches!(s, Stage::Checkpoint(_)));
+                    match target {
+                        Some(Stage::Site(s)) if sc.sites[s.0 as usize].beds.is_some() => {
+                            if !targets.contains(s) {
+                                targets.push(*s);
+                            }
+                        }
+                        _ => ck.warn(&field, at.clone(), format!("on cohort `{}`'s route no bed-limited site follows leg `{}` (past checkpoints), so there is nothing to reserve", c.name, leg.name), None),
+                    }
+                }
+            }
+        }
+        if targets.len() > 1 {
+            let names: Vec<&str> = targets.iter().map(|s| sc.sites[s.0 as usize].name.as_str()).collect();
+            ck.error(
+                &field,
+                at.clone(),
+                format!(
+                    "passengers of leg `{}` go on to different bed-limited sites ({}); reserve needs one",
+                    leg.name,
+                    names.join(", ")
+                ),
+                Some("split the leg in two, one per destination".into()),
+            );
+        }
+        if let (Some(t), Departure::WhenFull { max_wait_hours: None }) = (targets.first(), &leg.departure) {
+            let beds = sc.sites[t.0 as usize].beds.unwrap_or(u32::MAX);
+            if beds < leg.seats {
+                ck.error(
+                    &field,
+                    at,
+                    format!("leg `{}` leaves only when all {} seats are taken and every passenger has a bed reserved, but `{}` has only {beds} beds: it could never leave", leg.name, leg.seats, sc.sites[t.0 as usize].name),
+                    Some("set max_wait_hours, use fewer seats or more beds, or another departure rule".into()),
+                );
+            }
         }
     }
 }
