@@ -1,5 +1,5 @@
 //! Nothing lost: in every replication of every shipped scenario, each person ends in
-//! exactly one state (home, or still at a named place), and each cohort's time use adds
+//! exactly one state (home, evaded, or still at a named place), and each cohort's time use adds
 //! up to its members' door-to-door times.
 
 mod common;
@@ -22,7 +22,8 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
             .collect();
         assert!(!places.is_empty());
         for (i, row) in batch.rows.iter().enumerate() {
-            let counted = row[home] + places.iter().map(|&p| row[p]).sum::<f64>();
+            let evaded = batch.metric_index("evaded").map_or(0.0, |e| row[e]);
+            let counted = row[home] + evaded + places.iter().map(|&p| row[p]).sum::<f64>();
             assert_eq!(
                 counted,
                 sc.population() as f64,
@@ -30,19 +31,34 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
                 path.display()
             );
             for c in &sc.cohorts {
-                let h = row[batch.metric_index(&format!("cohort.{}.home", c.name)).unwrap()];
-                let nh = row[batch.metric_index(&format!("cohort.{}.not_home", c.name)).unwrap()];
-                assert_eq!(h + nh, f64::from(c.size), "{}: cohort {}", path.display(), c.name);
+                let get = |m: &str| {
+                    batch
+                        .metric_index(&format!("cohort.{}.{m}", c.name))
+                        .map_or(0.0, |i| row[i])
+                };
+                assert_eq!(
+                    get("home") + get("evaded") + get("not_home"),
+                    f64::from(c.size),
+                    "{}: cohort {}",
+                    path.display(),
+                    c.name
+                );
             }
         }
         // Person-level view of the first replication.
         let net = network(&sc);
         let r = run_one(&net, 0);
         let held: u64 = r.holdings.iter().map(|h| h.people).sum();
-        assert_eq!(r.home + held, sc.population(), "{}", path.display());
         assert!(r.holdings.iter().all(|h| h.phase != Phase::Home));
+        assert_eq!(r.home + r.evaded + held, sc.population(), "{}", path.display());
         if r.end_reason == EndReason::AllHome {
-            for c in &r.cohorts {
+            // Time use adds up to door-to-door time for cohorts whose members all got
+            // home (evaders' time until they left is counted too).
+            for c in r
+                .cohorts
+                .iter()
+                .filter(|c| c.evaded.iter().sum::<u32>() == 0 && c.home == c.size)
+            {
                 let used: f64 = c.time_use_hours.iter().sum();
                 let door_to_door = c.door_to_door_mean_hours * f64::from(c.home);
                 assert!(

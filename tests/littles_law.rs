@@ -1,7 +1,8 @@
 //! Little's law on every stage of every shipped scenario: for each count the model keeps
 //! (people in a checkpoint queue or booth, in a site or waiting for its beds, waiting for
 //! or aboard a vehicle), the time integral of the count equals the sum of the durations
-//! recorded for it, plus the time of people still inside at the end (at most the final
+//! recorded for it (including the waits of people who evaded from a line), plus the
+//! time of people still inside at the end (at most the final
 //! count times the observed span). With L = integral / T, lambda = entries / T and
 //! W = sum / entries this is L = lambda W.
 
@@ -9,6 +10,17 @@ mod common;
 use common::*;
 use repatsim::experiment::run_one;
 use repatsim::stats::{LevelSummary, Tally};
+
+/// Durations recorded for a count: completed ones plus those cut short by evasion.
+fn both(a: &Tally, b: &Tally) -> Tally {
+    Tally {
+        count: a.count + b.count,
+        sum: a.sum + b.sum,
+        sum_sq: a.sum_sq + b.sum_sq,
+        max: a.max.max(b.max),
+        positive: a.positive + b.positive,
+    }
+}
 
 fn check(what: &str, level: &LevelSummary, tally: &Tally, failures: &mut Vec<String>) {
     let gap = level.integral - tally.sum;

@@ -581,9 +581,10 @@ impl Model<Event> for Flow {
                     }
                     self.dispatch_all(sim, leg);
                 }
+                // Scheduled even beyond the horizon: a run that ends with people waiting
+                // for a later departure reached the horizon, it did not stall.
                 if let Departure::Timetable(tt) = &self.net.scenario.legs[l].departure
                     && let Some(t) = tt.next(now, false)
-                    && t <= self.net.scenario.horizon_hours
                 {
                     sim.schedule_at(t, Event::Slot { leg });
                 }
@@ -1072,7 +1073,9 @@ impl Flow {
         {
             let c = self.net.step_cohort(pos as u32);
             if let Some(q) = self.net.scenario.cohorts[c].approvals {
-                if !self.take_approval(c, q, now) {
+                if self.take_approval(c, q, now) {
+                    self.cohorts[c].approval_waits.record(0.0);
+                } else {
                     let level = self.level(p);
                     self.cohorts[c].approval_queue.push(p as u32, level);
                     self.people.flags[p] |= flag::AWAITING_APPROVAL;

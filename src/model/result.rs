@@ -145,7 +145,8 @@ pub struct ReplicationResult {
 
 /// Receives named metrics one at a time (names are built only by sinks that want them).
 pub trait MetricSink {
-    /// One metric: `scope.element.name`, or just `name` when `scope` is empty.
+    /// One metric: `scope.element.name`, `scope.name` when `element` is empty, or just
+    /// `name` when `scope` is empty.
     fn metric(&mut self, scope: &str, element: &str, name: &str, value: f64);
 }
 
@@ -154,10 +155,10 @@ pub trait MetricSink {
 pub struct NameSink(pub Vec<String>);
 impl MetricSink for NameSink {
     fn metric(&mut self, scope: &str, element: &str, name: &str, _: f64) {
-        self.0.push(if scope.is_empty() {
-            name.to_string()
-        } else {
-            format!("{scope}.{element}.{name}")
+        self.0.push(match (scope.is_empty(), element.is_empty()) {
+            (true, _) => name.to_string(),
+            (false, true) => format!("{scope}.{name}"),
+            (false, false) => format!("{scope}.{element}.{name}"),
         });
     }
 }

@@ -1,0 +1,545 @@
+//! Each policy and human factor shows its effect in the direction theory says, with fixed
+//! seeds and enough replications to be sure.
+
+mod common;
+use common::*;
+use repatsim::experiment::run_one;
+use repatsim::model::EndReason;
+
+const BASE: &str = r#"
+[scenario]
+name = "policy"
+start = 2024-01-01T00:00:00   # a Monday
+horizon_days = 60
+seed = 5
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "quarantine"
+kind = "quarantine"
+stay_hours = 24
+
+[[site]]
+name = "home"
+kind = "home"
+"#;
+
+fn scenario(extra: &str) -> repatsim::scenario::Scenario {
+    parse(&format!("{BASE}\n{extra}"))
+}
+
+fn metric(sc: &repatsim::scenario::Scenario, n: u64, name: &str) -> repatsim::stats::Summary {
+    run(sc, n, 2)
+        .summary(name)
+        .unwrap_or_else(|| panic!("no metric {name}"))
+}
+
+#[test]
+fn longer_notice_means_more_evasion_as_one_minus_exp() {
+    let h = 0.01; // per hour
+    let mut evaded = Vec::new();
+    for lead in [12.0, 48.0] {
+        let sc = scenario(&format!(
+            r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "quarantine"
+mode = "bus"
+vehicles = 1
+seats = 10000
+travel_hours = 2
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 10000
+evasion_per_hour = {h}
+route = ["bus", "quarantine", "home"]
+
+[[wave]]
+cohort = "workers"
+at_day = 0
+notify = 10000
+lead_hours = {lead}
+"#
+        ));
+        let s = metric(&sc, 20, "evaded");
+        // Pickup happens exactly at the end of the lead time: P(evade) = 1 - exp(-h L).
+        let theory = 10000.0 * (1.0 - f64::exp(-h * lead));
+        assert!(
+            (s.mean - theory).abs() <= s.ci95_half_width() + 1e-9,
+            "lead {lead}: {} +/- {} vs {theory}",
+            s.mean,
+            s.ci95_half_width()
+        );
+        let home = metric(&sc, 20, "home");
+        assert!(
+            (home.mean + s.mean - 10000.0).abs() < 1e-9,
+            "everyone notified ends home or evaded"
+        );
+        evaded.push(s.mean);
+    }
+    assert!(evaded[1] > evaded[0] * 3.0, "{evaded:?}");
+}
+
+#[test]
+fn evasion_continues_while_waiting_for_a_slow_pickup_and_stops_once_escorted() {
+    // One 10-seat bus on a 10-hour round trip; 40 people ready at once: the k-th busload
+    // waits 10k hours at the camp, exposed; nobody evades once aboard.
+    let sc = scenario(
+        r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "quarantine"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 5
+departure = "when_full"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 40
+evasion_per_hour = 0.02
+route = ["bus", "quarantine", "home"]
+
+[[wave]]
+cohort = "workers"
+at_day = 0
+notify = 40
+lead_hours = 0
+"#,
+    );
+    let b = run(&sc, 400, 2);
+    let evaded = b.summary("evaded").unwrap();
+    // Without refilling, later busloads fill with people from later in the line, so the
+    // exact figure depends on the order of evasions; it must lie between "only the first
+    // 10 ride at time 0" and the bound for 30 people exposed for up to 30 hours.
+    assert!(
+        evaded.mean > 1.0,
+        "people waiting for the bus do evade: {}",
+        evaded.mean
+    );
+    assert!(evaded.mean < 30.0 * (1.0 - f64::exp(-0.02 * 30.0)), "{}", evaded.mean);
+    let (all_home, horizon, stalled) = b.end_counts();
+    assert_eq!(all_home + horizon + stalled, 400);
+}
+
+#[test]
+fn a_daily_quota_of_q_makes_the_makespan_at_least_n_over_q_days() {
+    let base = r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "home"
+mode = "bus"
+vehicles = 50
+seats = 50
+travel_hours = 24
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 1000
+route = ["bus", "home"]
+"#;
+    let free = scenario(base);
+    let limited = scenario(&format!("{base}approvals_per_day = 100\n"));
+    let m_free = metric(&free, 5, "makespan_days");
+    let m_limited = metric(&limited, 5, "makespan_days");
+    assert!(
+        (m_free.mean - 1.0).abs() < 1e-9,
+        "without a quota everyone travels at once"
+    );
+    // 100 approvals per calendar day: the last 100 leave on day 9 and arrive a day later.
+    assert!(
+        m_limited.min >= 1000.0 / 100.0 - 1e-9,
+        "makespan {} < N/Q",
+        m_limited.min
+    );
+    assert!((m_limited.mean - 10.0).abs() < 1e-9, "{}", m_limited.mean);
+    let wait = metric(&limited, 5, "cohort.workers.mean_approval_wait_hours");
+    assert!(
+        (wait.mean - 24.0 * 4.5).abs() < 1e-9,
+        "mean approval wait {}",
+        wait.mean
+    );
+
+    // A weekly quota at a checkpoint has the same effect per week.
+    let checkpoint = scenario(
+        r#"
+[[checkpoint]]
+name = "exit"
+servers = 10
+service_minutes = 1
+quota_per_week = 300
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 1000
+route = ["exit", "home"]
+"#,
+    );
+    let m = metric(&checkpoint, 3, "makespan_days");
+    // 300 a week from Monday: the last 100 pass in week 4 (days 21 on).
+    assert!(m.mean >= 21.0 && m.mean < 22.0, "{}", m.mean);
+}
+
+fn reserve_scenario(admission: &str) -> repatsim::scenario::Scenario {
+    scenario(&format!(
+        r#"
+[[site]]
+name = "sinuiju"
+kind = "quarantine"
+beds = 40
+stay_hours = 48
+
+[[leg]]
+name = "bridge"
+from = "camp"
+to = "sinuiju"
+mode = "bus"
+vehicles = 3
+seats = 20
+travel_hours = {{ dist = "uniform", min = 0.5, max = 1.5 }}
+admission = "{admission}"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 300
+route = ["bridge", "sinuiju", "home"]
+"#
+    ))
+}
+
+#[test]
+fn reserve_keeps_border_holding_at_zero_and_none_does_not() {
+    let reserve = run(&reserve_scenario("reserve"), 30, 2);
+    let none = run(&reserve_scenario("none"), 30, 2);
+    let r = |b: &repatsim::experiment::Batch, m: &str| b.summary(m).unwrap();
+    assert_eq!(r(&reserve, "leg.bridge.peak_holding").max, 0.0);
+    assert_eq!(r(&reserve, "site.sinuiju.max_bed_wait_hours").max, 0.0);
+    assert!(
+        r(&none, "leg.bridge.peak_holding").min >= 20.0,
+        "arrivals pile up at the border without reservation"
+    );
+    assert!(r(&none, "site.sinuiju.mean_bed_wait_hours").mean > 1.0);
+    // Both get everyone home; beds are never over-filled.
+    for b in [&reserve, &none] {
+        assert_eq!(r(b, "home").min, 300.0);
+        assert!(r(b, "site.sinuiju.peak_occupancy").max <= 40.0);
+    }
+    // The wait moves from the border to the camp.
+    assert!(r(&reserve, "leg.bridge.mean_wait_hours").mean > r(&none, "leg.bridge.mean_wait_hours").mean);
+}
+
+#[test]
+fn a_vehicle_bigger_than_the_beds_it_reserves_is_refused_before_the_run() {
+    let text = format!(
+        "{BASE}\n{}",
+        r#"
+[[site]]
+name = "small"
+kind = "quarantine"
+beds = 10
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "small"
+mode = "bus"
+vehicles = 1
+seats = 45
+travel_hours = 1
+departure = "when_full"
+admission = "reserve"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 90
+route = ["bus", "small", "home"]
+"#
+    );
+    let err = repatsim::scenario::parse(&text, "t.toml").unwrap_err();
+    assert!(
+        err.diagnostics
+            .iter()
+            .any(|d| d.field == "leg.bus.admission" && d.message.contains("could never leave")),
+        "{err}"
+    );
+}
+
+#[test]
+fn cancelling_every_flight_strands_the_cohort_without_losing_anyone() {
+    let sc = scenario(
+        r#"
+[[leg]]
+name = "flight"
+from = "camp"
+to = "quarantine"
+mode = "flight"
+vehicles = 1
+seats = 200
+travel_hours = 2
+departure = "timetable"
+timetable = ["tue,fri 10:00"]
+cancel_probability = 1.0
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 200
+route = ["flight", "quarantine", "home"]
+"#,
+    );
+    let b = run(&sc, 10, 2);
+    assert_eq!(b.end_counts(), (0, 10, 0), "every replication reaches the horizon");
+    assert_eq!(b.summary("home").unwrap().max, 0.0);
+    assert_eq!(b.summary("in_stage.camp.people").unwrap().min, 200.0);
+    // 60 days hold 17 Tuesdays and Fridays; each one was cancelled with people waiting.
+    assert_eq!(b.summary("leg.flight.cancelled_departures").unwrap().mean, 17.0);
+    assert!(b.stuck.iter().any(|g| g.people == 2000), "{:?}", b.stuck);
+}
+
+#[test]
+fn priorities_bring_high_priority_people_home_first() {
+    let sc = scenario(
+        r#"
+[[category]]
+name = "health"
+priority = 1
+
+[[category]]
+name = "other"
+priority = 2
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "quarantine"
+mode = "bus"
+vehicles = 1
+seats = 20
+travel_hours = { dist = "triangular", min = 2, mode = 3, max = 5 }
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 200
+mix = { health = 0.3, other = 0.7 }
+route = ["bus", "quarantine", "home"]
+"#,
+    );
+    let b = run(&sc, 20, 2);
+    let health = b.summary("category.health.mean_door_to_door_days").unwrap();
+    let other = b.summary("category.other.mean_door_to_door_days").unwrap();
+    assert!(health.max < other.min, "health {health:?} other {other:?}");
+    assert_eq!(
+        b.summary("category.health.home").unwrap().mean,
+        60.0,
+        "shares are apportioned exactly"
+    );
+    // Person by person: the last health case is home before the first other one boards.
+    let r = run_one(&network(&sc), 0);
+    assert_eq!(r.end_reason, EndReason::AllHome);
+    assert!(r.categories[0].door_to_door.max < r.categories[1].door_to_door.mean());
+}
+
+#[test]
+fn category_routes_send_health_cases_to_their_own_ward() {
+    let sc = scenario(
+        r#"
+[[category]]
+name = "health"
+
+[[category]]
+name = "other"
+
+[[site]]
+name = "ward"
+kind = "quarantine"
+beds = 5
+stay_hours = 72
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "home"
+mode = "bus"
+vehicles = 10
+seats = 50
+travel_hours = 1
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+mix = { health = 0.1, other = 0.9 }
+route = ["bus", "quarantine", "home"]
+category_routes = { health = ["bus", "ward", "home"] }
+"#,
+    );
+    let b = run(&sc, 3, 1);
+    assert_eq!(b.summary("site.ward.admitted").unwrap().mean, 10.0);
+    assert_eq!(b.summary("site.quarantine.admitted").unwrap().mean, 90.0);
+    // 10 health cases, 5 beds, 72 h: two rounds.
+    assert!(
+        (b.summary("category.health.mean_door_to_door_days").unwrap().mean - (1.0 + 72.0 * 1.5) / 24.0).abs() < 1e-9
+    );
+}
+
+#[test]
+fn closures_delay_by_their_length_and_outbreaks_close_at_random() {
+    let base = r#"
+[[checkpoint]]
+name = "customs"
+servers = 100
+service_minutes = 6
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["customs", "home"]
+"#;
+    let open = scenario(base);
+    let closed = scenario(&format!(
+        "{base}\n[[closure]]\nname = \"holiday\"\napplies_to = [\"customs\"]\nfrom = 2024-01-01T00:00:00\nto = 2024-01-04T00:00:00\n"
+    ));
+    let holiday = scenario(&base.replace(
+        "service_minutes = 6",
+        "service_minutes = 6\nclosed_dates = [\"2024-01-01..2024-01-02\"]",
+    ));
+    let m = |sc: &repatsim::scenario::Scenario| metric(sc, 2, "makespan_days").mean * 24.0;
+    assert!((m(&open) - 0.1).abs() < 1e-9);
+    assert!((m(&closed) - 72.1).abs() < 1e-9, "{}", m(&closed));
+    assert!((m(&holiday) - 48.1).abs() < 1e-9, "{}", m(&holiday));
+    // An outbreak certain every week at a random time, closing customs for 1 to 3 days,
+    // against a steady trickle of arrivals: people wait, by random amounts.
+    let trickle = base.replace(
+        "size = 100",
+        "size = 300\narrival = { process = \"regular\", every_hours = 1 }",
+    );
+    let calm = scenario(&trickle);
+    let outbreak = scenario(&format!(
+        "{trickle}\n[[outbreak]]\nname = \"covid\"\napplies_to = [\"customs\"]\nprobability_per_week = 1.0\nduration_days = {{ dist = \"uniform\", min = 1, max = 3 }}\n"
+    ));
+    assert_eq!(metric(&calm, 5, "checkpoint.customs.mean_wait_hours").max, 0.0);
+    let waits = metric(&outbreak, 50, "checkpoint.customs.mean_wait_hours");
+    assert!(waits.mean > 1.0 && waits.sd > 0.0, "{waits:?}");
+    // Closed hours are not open hours: utilisation stays a fraction of the open time.
+    assert!(metric(&outbreak, 50, "checkpoint.customs.utilization").max <= 1.0);
+}
+
+#[test]
+fn breakdowns_add_repair_time_and_testing_extends_or_isolates() {
+    let bus = |extra: &str| {
+        scenario(&format!(
+            r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "quarantine"
+mode = "bus"
+vehicles = 1
+seats = 100
+travel_hours = 2
+{extra}
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["bus", "quarantine", "home"]
+"#
+        ))
+    };
+    let m = |sc: &repatsim::scenario::Scenario| metric(sc, 2, "makespan_days").mean * 24.0;
+    assert!((m(&bus("")) - 26.0).abs() < 1e-9);
+    assert!((m(&bus("breakdown_probability = 1.0\nrepair_hours = 5")) - 31.0).abs() < 1e-9);
+
+    let tested = |policy: &str| {
+        parse(&(BASE.replace("stay_hours = 24", &format!("stay_hours = 24\ntest_positive_probability = 1.0\n{policy}")).replace(
+            "[[site]]\nname = \"home\"",
+            "[[site]]\nname = \"ward\"\nkind = \"quarantine\"\nbeds = 10\nstay_hours = 100\n\n[[site]]\nname = \"home\"",
+        ) + r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "quarantine"
+mode = "bus"
+vehicles = 1
+seats = 100
+travel_hours = 2
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 20
+route = ["bus", "quarantine", "home"]
+"#))
+    };
+    let extend = tested("positive_extra_stay_hours = 72");
+    assert!((m(&extend) - (2.0 + 24.0 + 72.0)).abs() < 1e-9);
+    assert_eq!(metric(&extend, 2, "site.quarantine.tested_positive").mean, 20.0);
+    let isolate = tested("positive_isolation_site = \"ward\"");
+    // 20 positives, 10 isolation beds of 100 hours: two rounds after the 24-hour stay.
+    assert!((m(&isolate) - (2.0 + 24.0 + 200.0)).abs() < 1e-9, "{}", m(&isolate));
+    let b = run(&isolate, 2, 1);
+    assert_eq!(b.summary("site.ward.peak_occupancy").unwrap().max, 10.0);
+    assert_eq!(b.summary("site.ward.admitted").unwrap().mean, 20.0);
+    // Waiting positives keep their quarantine bed until an isolation bed frees.
+    assert!((b.summary("site.ward.mean_bed_wait_hours").unwrap().mean - 50.0).abs() < 1e-9);
+    assert_eq!(b.summary("site.quarantine.peak_occupancy").unwrap().max, 20.0);
+}
+
+#[test]
+fn costs_add_up_by_hand() {
+    let sc = parse(
+        &(BASE.replace("stay_hours = 24", "stay_hours = 24\ncost_per_bed_night = 30")
+            + r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "quarantine"
+mode = "bus"
+vehicles = 2
+seats = 50
+travel_hours = 2
+cost_per_trip = 400
+cost_per_seat = 2
+
+[[checkpoint]]
+name = "customs"
+servers = 4
+service_minutes = 1
+open_hours = "08:00-16:00"
+cost_per_open_hour = 100
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["bus", "quarantine", "customs", "home"]
+"#),
+    );
+    let b = run(&sc, 2, 1);
+    // Bus: 2 trips x (400 + 50 x 2) = 1000. Quarantine: 100 people x 1 night x 30 = 3000.
+    // Customs: from t = 26 (02:00 Tuesday) it opens 08:00-16:00; 100 people on 4 booths
+    // take 25 minutes: everyone is home at 08:25 on Tuesday (t = 32 + 25/60), and the
+    // open hours up to then are Monday 08-16 and Tuesday 08:00-08:25: 8 + 25/60 hours.
+    let customs = 100.0 * (8.0 + 25.0 / 60.0);
+    let total = 1000.0 + 3000.0 + customs;
+    let got = b.summary("cost.total").unwrap().mean;
+    assert!((got - total).abs() < 1e-6, "{got} vs {total}");
+    assert!((b.summary("cost.per_person_home").unwrap().mean - total / 100.0).abs() < 1e-6);
+}
