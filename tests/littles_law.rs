@@ -67,7 +67,7 @@ fn littles_law_holds_on_every_stage_of_every_shipped_scenario() {
                 check(
                     &format!("{p} rep {rep} site {} bed queue", spec.name),
                     &s.bed_queue,
-                    &s.bed_waits,
+                    &both(&s.bed_waits, &s.abandoned),
                     &mut failures,
                 );
                 stages += 2;
@@ -76,7 +76,7 @@ fn littles_law_holds_on_every_stage_of_every_shipped_scenario() {
                 check(
                     &format!("{p} rep {rep} leg {} queue", spec.name),
                     &l.queue,
-                    &l.waits,
+                    &both(&l.waits, &l.abandoned),
                     &mut failures,
                 );
                 check(
@@ -91,7 +91,7 @@ fn littles_law_holds_on_every_stage_of_every_shipped_scenario() {
                 check(
                     &format!("{p} rep {rep} checkpoint {} queue", spec.name),
                     &k.queue,
-                    &k.waits,
+                    &both(&k.waits, &k.abandoned),
                     &mut failures,
                 );
                 check(

@@ -1132,7 +1132,8 @@ impl Flow {
                 self.push_depart(l);
             }
             Step::Site(s) => {
-                if self.people.flags[p] & flag::RESERVED != 0 || self.sites[s as usize].has_free_bed() {
+                let reserved_here = self.people.flags[p] & flag::RESERVED != 0 && self.sites[s as usize].beds.is_some();
+                if reserved_here || self.sites[s as usize].has_free_bed() {
                     self.admit(sim, p, s);
                 } else {
                     let level = self.level(p);
@@ -1176,7 +1177,8 @@ impl Flow {
         let waited = now - self.people.ready_at[p];
         self.sites[s as usize].bed_waits.record(waited);
         self.spend(p, TimeUse::WaitingForBed, waited);
-        if self.people.flags[p] & flag::RESERVED != 0 {
+        if self.people.flags[p] & flag::RESERVED != 0 && self.sites[s as usize].beds.is_some() {
+            // The first bed-limited site ahead is the one reserved.
             self.people.flags[p] &= !flag::RESERVED;
             self.sites[s as usize].reserved -= 1;
         }

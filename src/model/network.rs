@@ -201,10 +201,14 @@ impl Network {
                 if *st != Step::Leg(i as u16) {
                     continue;
                 }
-                let after = steps[k + 1..].iter().find(|s| !matches!(s, Step::Checkpoint(_)));
-                if let Some(Step::Site(s)) = after
-                    && sc.sites[*s as usize].beds.is_some()
-                {
+                // The first bed-limited site ahead, past checkpoints, further legs and
+                // places without a bed limit: the reservation covers the whole way there.
+                let after = steps[k + 1..].iter().find(|s| match s {
+                    Step::Site(x) => sc.sites[*x as usize].beds.is_some(),
+                    Step::Home(_) => true,
+                    _ => false,
+                });
+                if let Some(Step::Site(s)) = after {
                     reserve_target[i] = Some(*s);
                 }
             }

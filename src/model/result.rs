@@ -436,6 +436,7 @@ impl ReplicationResult {
             out.metric("cohort", n, "p90_door_to_door_days", c.door_to_door_p90_hours / 24.0);
             out.metric("cohort", n, "max_door_to_door_days", c.door_to_door_max_hours / 24.0);
             if spec.approvals.is_some() {
+                out.metric("cohort", n, "approved", c.approval_waits.count as f64);
                 out.metric("cohort", n, "mean_approval_wait_hours", c.approval_waits.mean());
             }
             for u in TimeUse::ALL {

@@ -47,6 +47,7 @@ pub fn summary_json(batch: &Batch) -> Value {
         "population": sc.population(),
         "repatsim_version": env!("CARGO_PKG_VERSION"),
         "ended": { "all_home": all_home, "horizon": horizon, "stalled": stalled },
+        "waiting": waiting_by_stage(batch),
         "left_behind": batch.stuck.iter().map(|g| json!({
             "at": batch.network.step_name(g.at),
             "waiting_for": g.waiting_for.map(|w| batch.network.step_name(w).to_string()),
@@ -118,6 +119,97 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
     }
 }
 
+/// Total waiting at one stage, in person-hours (mean over replications).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Wait {
+    /// The stage people wait for: a site (beds), a leg (transport), a checkpoint, or a
+    /// cohort's approvals.
+    pub stage: String,
+    pub kind: &'static str,
+    /// What the waiting is, in words.
+    pub what: String,
+    pub person_hours: f64,
+    /// Share of all waiting.
+    pub share: f64,
+}
+
+/// Where people wait, largest first: waits for beds (including waits before boarding a
+/// leg that reserves them), transport, checkpoints and approvals, from the metric means.
+pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
+    let sc = batch.scenario();
+    let net = &batch.network;
+    let mean = |name: String| {
+        batch
+            .summary(&name)
+            .map_or(0.0, |s| if s.mean.is_nan() { 0.0 } else { s.mean })
+    };
+    let mut waits: Vec<Wait> = Vec::new();
+    let mut add = |stage: &str, kind: &'static str, what: String, hours: f64| {
+        if hours <= 0.0 {
+            return;
+        }
+        match waits.iter_mut().find(|w| w.stage == stage && w.kind == kind) {
+            Some(w) => w.person_hours += hours,
+            None => waits.push(Wait {
+                stage: stage.to_string(),
+                kind,
+                what,
+                person_hours: hours,
+                share: 0.0,
+            }),
+        }
+    };
+    for (i, site) in sc.sites.iter().enumerate() {
+        let n = &site.name;
+        let h = mean(format!("site.{n}.mean_bed_wait_hours")) * mean(format!("site.{n}.admitted"));
+        add(n, "site", format!("beds at `{n}`"), h);
+        let _ = i;
+    }
+    for (i, leg) in sc.legs.iter().enumerate() {
+        let n = &leg.name;
+        let h = mean(format!("leg.{n}.mean_wait_hours")) * mean(format!("leg.{n}.passengers"));
+        match net.reserve_target[i] {
+            Some(t) => {
+                let site = &sc.sites[t as usize].name;
+                add(site, "site", format!("beds at `{site}`"), h);
+            }
+            None => add(n, "leg", format!("transport on `{n}`"), h),
+        }
+    }
+    for k in &sc.checkpoints {
+        let n = &k.name;
+        let h = mean(format!("checkpoint.{n}.mean_wait_hours")) * mean(format!("checkpoint.{n}.served"));
+        add(n, "checkpoint", format!("service at `{n}`"), h);
+    }
+    for c in sc.cohorts.iter().filter(|c| c.approvals.is_some()) {
+        let n = &c.name;
+        let h = mean(format!("cohort.{n}.mean_approval_wait_hours")) * mean(format!("cohort.{n}.approved"));
+        add(n, "approvals", format!("approvals for `{n}`"), h);
+    }
+    let total: f64 = waits.iter().map(|w| w.person_hours).sum();
+    for w in &mut waits {
+        w.share = if total > 0.0 { w.person_hours / total } else { 0.0 };
+    }
+    waits.sort_by(|a, b| {
+        b.person_hours
+            .total_cmp(&a.person_hours)
+            .then_with(|| a.stage.cmp(&b.stage))
+    });
+    waits
+}
+
+/// One sentence on what limits the return.
+pub fn limiting_stage(batch: &Batch) -> Option<String> {
+    let waits = waiting_by_stage(batch);
+    let top = waits.first()?;
+    Some(format!(
+        "What holds people up most: {} ({} person-days of waiting per replication, {:.0}% of all waiting).",
+        top.what,
+        fmt_num(top.person_hours / 24.0),
+        100.0 * top.share
+    ))
+}
+
 /// The human-readable summary printed by `repatsim run`.
 pub fn summary_table(batch: &Batch) -> String {
     let sc = batch.scenario();
@@ -177,6 +269,24 @@ pub fn summary_table(batch: &Batch) -> String {
                 String::new()
             }
         ));
+    }
+    if let Some(line) = limiting_stage(batch) {
+        out.push_str(&line);
+        out.push('\n');
+        let waits = waiting_by_stage(batch);
+        if waits.len() > 1 {
+            out.push_str("Where people wait (person-days per replication):");
+            for w in waits.iter().take(5) {
+                out.push_str(&format!(
+                    " {} {} ({:.0}%);",
+                    w.what,
+                    fmt_num(w.person_hours / 24.0),
+                    100.0 * w.share
+                ));
+            }
+            out.pop();
+            out.push_str(".\n");
+        }
     }
     if !batch.stuck.is_empty() {
         out.push_str("Left behind at the end:\n");

@@ -47,6 +47,8 @@ pub struct RawWave {
     pub at_day: Spanned<f64>,
     pub notify: Spanned<i64>,
     pub lead_hours: Option<Spanned<f64>>,
+    pub every_days: Option<Spanned<f64>>,
+    pub count: Option<Spanned<i64>>,
 }
 
 /// `[[closure]]`: legs and checkpoints closed over a fixed window.

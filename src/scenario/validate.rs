@@ -1113,25 +1113,81 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
             }
             cohorts[c].has_waves = true;
         }
-        if let (Some(c), Some(at), Some(notify), Some(lead)) = (cohort, at, notify, lead) {
-            waves.push(Wave {
-                cohort: CohortId(c as u16),
-                at_hours: at * 24.0,
-                notify,
-                lead_hours: lead,
-            });
+        let repeats = match (&r.count, &r.every_days) {
+            (None, None) => Some((1, 0.0)),
+            (Some(n), Some(every)) => {
+                let n = ck.count(&format!("{l}.count"), n, 1, 100_000, "count");
+                let every = ck.positive(&format!("{l}.every_days"), every, false, MAX_HORIZON_DAYS);
+                n.zip(every)
+            }
+            (Some(n), None) => {
+                ck.error(
+                    format!("{l}.every_days"),
+                    span(n),
+                    "repeated waves need every_days",
+                    Some("e.g. every_days = 7, count = 10".into()),
+                );
+                None
+            }
+            (None, Some(every)) => {
+                ck.error(
+                    format!("{l}.count"),
+                    span(every),
+                    "repeated waves need a count",
+                    Some("e.g. every_days = 7, count = 10".into()),
+                );
+                None
+            }
+        };
+        if let (Some(c), Some(at), Some(notify), Some(lead), Some((n, every))) = (cohort, at, notify, lead, repeats) {
+            for k in 0..n {
+                let at_hours = (at + f64::from(k) * every) * 24.0;
+                if at_hours > horizon_days.unwrap_or(MAX_HORIZON_DAYS) * 24.0 {
+                    ck.warn(
+                        format!("{l}.count"),
+                        r.count.as_ref().map(|c| c.span()),
+                        format!("waves after the horizon are dropped ({k} of {n} fit)"),
+                        None,
+                    );
+                    break;
+                }
+                waves.push(Wave {
+                    cohort: CohortId(c as u16),
+                    at_hours,
+                    notify,
+                    lead_hours: lead,
+                });
+            }
         }
     }
     waves.sort_by(|a, b| a.at_hours.total_cmp(&b.at_hours));
-    for c in &cohorts {
-        let notified: u64 = waves
-            .iter()
-            .filter(|w| cohorts[w.cohort.0 as usize].name == c.name)
-            .map(|w| u64::from(w.notify))
-            .sum();
-        if c.has_waves && notified > u64::from(c.size) {
-            ck.warn(format!("cohort.{}.size", c.name), None, format!("waves notify {notified} people of cohort `{}`, which has only {}; the later waves notify whoever is left", c.name, c.size), None);
+    for (c, cohort) in cohorts.iter().enumerate() {
+        // A wave that finds nobody left to notify is probably a mistake in the counts.
+        let mut notified: u64 = 0;
+        for w in waves.iter().filter(|w| w.cohort.0 as usize == c) {
+            if notified >= u64::from(cohort.size) {
+                let at = raw
+                    .wave
+                    .iter()
+                    .find(|rw| *rw.get_ref().cohort.get_ref() == cohort.name)
+                    .map(|rw| rw.span());
+                ck.warn(
+                    format!("cohort.{}.size", cohort.name),
+                    at,
+                    format!(
+                        "the wave at day {} finds nobody left to notify: cohort `{}` has only {} people",
+                        w.at_hours / 24.0,
+                        cohort.name,
+                        cohort.size
+                    ),
+                    Some("lower the wave count or the number notified".into()),
+                );
+                break;
+            }
+            notified += u64::from(w.notify);
         }
+    }
+    for c in &cohorts {
         if !c.has_waves && c.evasion_per_hour > 0.0 {
             ck.warn(format!("cohort.{}.evasion_per_hour", c.name), None, format!("cohort `{}` has an evasion hazard but no waves: evasion runs from notice, so without waves nobody is notified and nobody evades", c.name), Some("add [[wave]] tables for this cohort".into()));
         }
@@ -1648,14 +1704,29 @@ fn check_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
                     if *st != Stage::Leg(LegId(i as u16)) {
                         continue;
                     }
-                    let target = route[k + 1..].iter().find(|s| !matches!(s, Stage::Checkpoint(_)));
-                    match target {
-                        Some(Stage::Site(s)) if sc.sites[s.0 as usize].beds.is_some() => {
-                            if !targets.contains(s) {
-                                targets.push(*s);
+                    // The first bed-limited site ahead; the reservation covers the way there.
+                    let limited = |s: &Stage| matches!(s, Stage::Site(x) if sc.sites[x.0 as usize].beds.is_some());
+                    let ahead = &route[k + 1..];
+                    match ahead.iter().position(limited) {
+                        Some(j) => {
+                            let Stage::Site(s) = ahead[j] else { unreachable!() };
+                            if !targets.contains(&s) {
+                                targets.push(s);
+                            }
+                            let twice = ahead[..j].iter().find_map(|x| match x {
+                                Stage::Leg(m) if sc.legs[m.0 as usize].admission == Admission::Reserve => Some(&sc.legs[m.0 as usize].name),
+                                _ => None,
+                            });
+                            if let Some(other) = twice {
+                                ck.error(
+                                    &field,
+                                    at.clone(),
+                                    format!("on cohort `{}`'s route, leg `{other}` also reserves beds at `{}`, which leg `{}` has already reserved", c.name, sc.sites[s.0 as usize].name, leg.name),
+                                    Some("keep `admission = \"reserve\"` on one of them".into()),
+                                );
                             }
                         }
-                        _ => ck.warn(&field, at.clone(), format!("on cohort `{}`'s route no bed-limited site follows leg `{}` (past checkpoints), so there is nothing to reserve", c.name, leg.name), None),
+                        None => ck.warn(&field, at.clone(), format!("on cohort `{}`'s route no bed-limited site follows leg `{}`, so there is nothing to reserve", c.name, leg.name), None),
                     }
                 }
             }
