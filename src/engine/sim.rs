@@ -88,7 +88,7 @@ impl<E: Copy> Simulation<E> {
     }
 
     /// Time of the next pending event, if any.
-    pub fn peek_time(&self) -> Option<f64> {
+    pub fn peek_time(&mut self) -> Option<f64> {
         self.queue.peek_time()
     }
 
