@@ -27,6 +27,8 @@ pub struct EventQueue<E> {
     /// Next unread position in bucket 0 (which is read front to back).
     head: usize,
     len: usize,
+    /// Bit `i - 1` set when bucket `i` (1..=64) may be non-empty.
+    occupied: u64,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -57,6 +59,7 @@ impl<E: Copy> EventQueue<E> {
             last: 0,
             head: 0,
             len: 0,
+            occupied: 0,
         }
     }
 
@@ -76,6 +79,7 @@ impl<E: Copy> EventQueue<E> {
         self.last = 0;
         self.head = 0;
         self.len = 0;
+        self.occupied = 0;
     }
 
     #[inline(always)]
@@ -98,6 +102,9 @@ impl<E: Copy> EventQueue<E> {
         );
         let b = self.bucket_of(key);
         self.buckets[b].push((key, event));
+        if b > 0 {
+            self.occupied |= 1 << (b - 1);
+        }
         self.len += 1;
     }
 
@@ -113,14 +120,23 @@ impl<E: Copy> EventQueue<E> {
         if self.len == 0 {
             return false;
         }
-        let Some(i) = (1..BUCKETS).find(|&i| !self.buckets[i].is_empty()) else {
+        if self.occupied == 0 {
             return false;
-        };
+        }
+        let i = self.occupied.trailing_zeros() as usize + 1;
+        self.occupied &= !(1 << (i - 1));
         let mut split = std::mem::take(&mut self.buckets[i]);
-        self.last = split.iter().map(|e| e.0).min().expect("bucket is not empty");
+        self.last = split
+            .iter()
+            .map(|e| e.0)
+            .min()
+            .expect("an occupied bucket is not empty");
         for item in split.drain(..) {
             let b = self.bucket_of(item.0);
             self.buckets[b].push(item);
+            if b > 0 {
+                self.occupied |= 1 << (b - 1);
+            }
         }
         self.buckets[i] = split;
         true

@@ -77,8 +77,11 @@ struct Flow {
     checkpoints: Vec<CheckpointState>,
     cohorts: Vec<CohortState>,
     categories: Vec<CategoryState>,
-    /// People released or notified so far, per variant.
-    variant_released: Vec<u32>,
+    /// Per cohort and priority level, the next person (offset in the cohort) a wave
+    /// may notify: waves take people by priority level, then in cohort order.
+    wave_cursors: Vec<Vec<u32>>,
+    /// The cursors of each wave's cohort when it notified, to find its people again.
+    wave_snapshots: Vec<Vec<u32>>,
     work: VecDeque<Action>,
     home: u32,
     evaded: u32,
@@ -220,7 +223,8 @@ impl World {
             checkpoints,
             cohorts,
             categories: vec![CategoryState::default(); sc.categories.len()],
-            variant_released: vec![0; net.variants.len()],
+            wave_cursors: vec![vec![0; net.levels]; sc.cohorts.len()],
+            wave_snapshots: vec![vec![0; net.levels]; sc.waves.len()],
             work: VecDeque::with_capacity(64),
             home: 0,
             evaded: 0,
@@ -369,6 +373,8 @@ impl World {
             c.home = 0;
             c.evaded.fill(0);
             c.door_to_door.clear();
+            c.door_to_door_sum = 0.0;
+            c.door_to_door_max = f64::NAN;
             c.time_use_hours = [0.0; TIME_USES];
             c.approval_queue.clear();
             c.approval_waits = Default::default();
@@ -378,7 +384,9 @@ impl World {
             c.evasion_rng = Some(stream(net.keys.cohort_evasion[i]));
         }
         f.categories.iter_mut().for_each(|c| *c = CategoryState::default());
-        f.variant_released.fill(0);
+        f.wave_cursors.iter_mut().for_each(|c| c.fill(0));
+        // Who has been released is read from the phases: reset them (one byte a person).
+        f.people.phase[..net.population as usize].fill(Phase::NotReleased);
         // Random closures: each week an outbreak may start at a uniform time in it.
         for (o, outbreak) in sc.outbreaks.iter().enumerate() {
             let mut rng = stream(net.keys.outbreak[o]);
@@ -446,7 +454,6 @@ pub struct FlowView<'a> {
     pub checkpoints: &'a [CheckpointState],
     pub cohorts: &'a [CohortState],
     pub categories: &'a [CategoryState],
-    pub variant_released: &'a [u32],
     pub home: u32,
     pub evaded: u32,
     pub last_home_hours: f64,
@@ -462,7 +469,6 @@ impl<'a> FlowView<'a> {
             checkpoints: &f.checkpoints,
             cohorts: &f.cohorts,
             categories: &f.categories,
-            variant_released: &f.variant_released,
             home: f.home,
             evaded: f.evaded,
             last_home_hours: f.last_home_hours,
@@ -511,26 +517,27 @@ impl Model<Event> for Flow {
             Event::WaveNotify { wave } => {
                 let w = wave as usize;
                 let c = self.net.scenario.waves[w].cohort.0 as usize;
-                let members = self.net.wave_members[w].clone();
-                for k in members.clone() {
-                    let p = self.net.released_person(c, k) as usize;
-                    self.notify(sim, p);
-                }
-                self.cohorts[c].released = self.cohorts[c].released.max(members.end);
+                let n = self.net.wave_sizes[w];
+                self.wave_snapshots[w].copy_from_slice(&self.wave_cursors[c]);
+                let mut cursors = std::mem::take(&mut self.wave_cursors[c]);
+                self.select_by_priority(c, &mut cursors, n, |flow, p| flow.notify(sim, p));
+                self.wave_cursors[c] = cursors;
+                self.cohorts[c].released += n;
                 sim.schedule_in(self.net.scenario.waves[w].lead_hours, Event::WaveReady { wave });
             }
             Event::WaveReady { wave } => {
                 let w = wave as usize;
                 let c = self.net.scenario.waves[w].cohort.0 as usize;
-                for k in self.net.wave_members[w].clone() {
-                    let p = self.net.released_person(c, k) as usize;
-                    if self.people.phase[p] == Phase::Notified {
-                        self.spend(p, TimeUse::AwaitingPickup, now - self.people.released_at[p]);
-                        self.people.phase[p] = Phase::Done;
-                        self.people.ready_at[p] = now;
-                        self.request_next(sim, p);
+                let mut cursors = std::mem::take(&mut self.wave_snapshots[w]);
+                self.select_by_priority(c, &mut cursors, self.net.wave_sizes[w], |flow, p| {
+                    if flow.people.phase[p] == Phase::Notified {
+                        flow.spend(p, TimeUse::AwaitingPickup, now - flow.people.released_at[p]);
+                        flow.people.phase[p] = Phase::Done;
+                        flow.people.ready_at[p] = now;
+                        flow.request_next(sim, p);
                     }
-                }
+                });
+                self.wave_snapshots[w] = cursors;
             }
             Event::Evade { person } => self.evade(sim, person as usize),
             Event::StayEnd { person } => {
@@ -790,10 +797,30 @@ impl Flow {
         }
     }
 
+    /// Calls `each` on the next `n` people of cohort `c` by priority level, then cohort
+    /// order, advancing `cursors` (one per level, offsets within the cohort).
+    fn select_by_priority(&mut self, c: usize, cursors: &mut [u32], n: u32, mut each: impl FnMut(&mut Self, usize)) {
+        let first = self.net.cohort_first_person[c];
+        let size = self.net.scenario.cohorts[c].size;
+        let mut taken = 0;
+        for (level, cursor) in cursors.iter_mut().enumerate() {
+            while taken < n && *cursor < size {
+                let p = (first + *cursor) as usize;
+                *cursor += 1;
+                if self.net.variants[self.net.person_variant[p] as usize].level == level {
+                    each(self, p);
+                    taken += 1;
+                }
+            }
+            if taken == n {
+                break;
+            }
+        }
+    }
+
     /// Puts person `p` at their origin, with every field written afresh.
     fn enter_origin(&mut self, p: usize, now: f64) {
         let v = self.net.person_variant[p] as usize;
-        self.variant_released[v] += 1;
         let ppl = &mut self.people;
         ppl.pos[p] = self.net.variants[v].first_step;
         ppl.flags[p] = 0;
@@ -809,7 +836,7 @@ impl Flow {
         let now = sim.now_hours();
         let k = self.cohorts[c].released;
         self.cohorts[c].released += 1;
-        let p = self.net.released_person(c, k) as usize;
+        let p = (self.net.cohort_first_person[c] + k) as usize;
         self.enter_origin(p, now);
         self.people.phase[p] = Phase::Done;
         self.request_next(sim, p);
@@ -1096,7 +1123,9 @@ impl Flow {
                 let d = now - self.people.released_at[p];
                 let cs = &mut self.cohorts[c];
                 cs.home += 1;
-                cs.door_to_door.push(d);
+                cs.door_to_door.push(d as f32);
+                cs.door_to_door_sum += d;
+                cs.door_to_door_max = cs.door_to_door_max.max(d);
                 self.categories[cat].home += 1;
                 self.categories[cat].door_to_door.record(d);
                 self.home += 1;

@@ -4,7 +4,6 @@
 
 use crate::engine::StreamKey;
 use crate::scenario::{Admission, Closable, Scenario, SiteKind, Stage};
-use std::ops::Range;
 use std::sync::Arc;
 
 /// One step of a flattened route.
@@ -66,12 +65,8 @@ pub struct Network {
     pub cohort_first_person: Vec<u32>,
     /// The variant of every person.
     pub person_variant: Vec<u16>,
-    /// Per cohort with waves, its people in the order they are notified: by priority,
-    /// then index. Cohorts with an arrival process release people in index order (and
-    /// have an empty list here).
-    pub wave_order: Vec<Vec<u32>>,
-    /// Per wave, the range of its cohort's release order it notifies.
-    pub wave_members: Vec<Range<u32>>,
+    /// Per wave, how many people it notifies (fewer than asked when its cohort runs out).
+    pub wave_sizes: Vec<u32>,
     /// People who will ever be released or notified: the run is finished when all of
     /// them are home or have evaded.
     pub target: u32,
@@ -112,7 +107,6 @@ impl Network {
         let mut variants = Vec::new();
         let mut cohort_first_person = Vec::new();
         let mut person_variant = Vec::new();
-        let mut wave_order = Vec::new();
         let mut population: u32 = 0;
         let mut target: u32 = 0;
         for (c, cohort) in sc.cohorts.iter().enumerate() {
@@ -143,7 +137,6 @@ impl Network {
             // Categories interleaved evenly through the cohort (smooth weighted round
             // robin), with exactly the apportioned counts.
             let counts: Vec<i64> = cohort.mix.iter().map(|&(_, n)| i64::from(n)).collect();
-            let first = population;
             let mine_start = person_variant.len();
             if counts.len() == 1 {
                 person_variant.resize(mine_start + cohort.size as usize, first_variant as u16);
@@ -161,14 +154,7 @@ impl Network {
                     person_variant.push((first_variant + best) as u16);
                 }
             }
-            let order = if cohort.has_waves {
-                let mut order: Vec<u32> = (first..first + cohort.size).collect();
-                order.sort_by_key(|&p| (variants[person_variant[p as usize] as usize].level, p));
-                order
-            } else {
-                Vec::new()
-            };
-            wave_order.push(order);
+
             population += cohort.size;
             target += if cohort.has_waves {
                 let notified: u64 = sc
@@ -182,14 +168,13 @@ impl Network {
                 cohort.size
             };
         }
-        let mut wave_members = Vec::new();
+        let mut wave_sizes = Vec::new();
         let mut notified = vec![0u32; sc.cohorts.len()];
         for w in &sc.waves {
             let c = w.cohort.0 as usize;
-            let start = notified[c];
-            let end = (start + w.notify).min(sc.cohorts[c].size);
-            notified[c] = end;
-            wave_members.push(start..end);
+            let n = w.notify.min(sc.cohorts[c].size - notified[c]);
+            notified[c] += n;
+            wave_sizes.push(n);
         }
         // Reservations: the one bed-limited site after each reserving leg.
         let mut reserve_target = vec![None; sc.legs.len()];
@@ -272,8 +257,7 @@ impl Network {
             variants,
             cohort_first_person,
             person_variant,
-            wave_order,
-            wave_members,
+            wave_sizes,
             target,
             population,
             levels,
@@ -284,15 +268,6 @@ impl Network {
             checkpoint_closed,
             evasion,
             keys,
-        }
-    }
-
-    /// The `k`-th person cohort `c` releases or notifies.
-    #[inline]
-    pub fn released_person(&self, c: usize, k: u32) -> u32 {
-        match self.wave_order[c].get(k as usize) {
-            Some(&p) => p,
-            None => self.cohort_first_person[c] + k,
         }
     }
 

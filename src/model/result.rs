@@ -270,21 +270,21 @@ impl ReplicationResult {
             .iter()
             .zip(&sc.cohorts)
             .map(|(c, spec)| {
-                let mut d = c.door_to_door.clone();
-                let mean = if d.is_empty() {
-                    f64::NAN
-                } else {
-                    d.iter().sum::<f64>() / d.len() as f64
-                };
+                let mut d: Vec<f64> = c.door_to_door.iter().map(|&x| f64::from(x)).collect();
+                let home = c.door_to_door.len();
                 CohortResult {
                     size: spec.size,
                     released: c.released,
                     home: c.home,
                     evaded: c.evaded.clone(),
-                    door_to_door_mean_hours: mean,
+                    door_to_door_mean_hours: if home == 0 {
+                        f64::NAN
+                    } else {
+                        c.door_to_door_sum / home as f64
+                    },
                     door_to_door_p50_hours: quantile_of(&mut d, 0.5),
                     door_to_door_p90_hours: quantile_of(&mut d, 0.9),
-                    door_to_door_max_hours: d.last().copied().unwrap_or(f64::NAN),
+                    door_to_door_max_hours: if home == 0 { f64::NAN } else { c.door_to_door_max },
                     time_use_hours: c.time_use_hours,
                     approval_waits: c.approval_waits,
                 }
@@ -303,20 +303,14 @@ impl ReplicationResult {
         if end_reason != EndReason::AllHome || u64::from(net.target) < u64::from(net.population) {
             // Released people one by one; the rest wait at their origin, unreleased.
             let mut counts: std::collections::BTreeMap<(u32, Phase), u64> = Default::default();
-            for (c, cohort) in f.cohorts.iter().enumerate() {
-                for k in 0..cohort.released {
-                    let p = net.released_person(c, k) as usize;
-                    let phase = f.people.phase[p];
-                    if !matches!(phase, Phase::Home | Phase::Evaded) {
-                        *counts.entry((f.people.pos[p], phase)).or_default() += 1;
-                    }
-                }
-            }
-            for (v, variant) in net.variants.iter().enumerate() {
-                let unreleased = variant.size - f.variant_released[v];
-                if unreleased > 0 {
-                    *counts.entry((variant.first_step, Phase::NotReleased)).or_default() += u64::from(unreleased);
-                }
+            for p in 0..net.population as usize {
+                let phase = f.people.phase[p];
+                let pos = match phase {
+                    Phase::Home | Phase::Evaded => continue,
+                    Phase::NotReleased => net.variants[net.person_variant[p] as usize].first_step,
+                    _ => f.people.pos[p],
+                };
+                *counts.entry((pos, phase)).or_default() += 1;
             }
             for ((pos, phase), people) in counts {
                 let at = net.steps[pos as usize];

@@ -233,8 +233,12 @@ pub struct CohortState {
     pub home: u32,
     /// Evaded, per category of the scenario.
     pub evaded: Vec<u32>,
-    /// Door-to-door hours of everyone home, in order of arrival home.
-    pub door_to_door: Vec<f64>,
+    /// Door-to-door hours of everyone home, in order of arrival home, as `f32` (for
+    /// quantiles: half the memory, and rounding far below a second); the mean and the
+    /// maximum are kept exactly in `door_to_door_sum` and `door_to_door_max`.
+    pub door_to_door: Vec<f32>,
+    pub door_to_door_sum: f64,
+    pub door_to_door_max: f64,
     pub time_use_hours: [f64; TIME_USES],
     /// People waiting for approval, by priority level.
     pub approval_queue: PersonQueue,
