@@ -90,6 +90,9 @@ pub struct RunArgs {
     /// `repatsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Run even if the estimate says it will not fit in memory or will take over a day.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `repatsim merge`.
@@ -129,6 +132,8 @@ pub enum Failure {
     BadInput(String),
     /// Something inside failed (exit code 1).
     Internal(String),
+    /// The run was interrupted (Ctrl-C); partial results were written (exit code 130).
+    Interrupted(String),
 }
 
 impl From<LoadError> for Failure {
@@ -161,6 +166,10 @@ pub fn main() -> ExitCode {
         Err(Failure::Internal(msg)) => {
             eprintln!("repatsim: internal error: {msg}");
             ExitCode::from(1)
+        }
+        Err(Failure::Interrupted(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(130)
         }
     }
 }
@@ -261,11 +270,26 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         None => 0..n,
     };
     let net = Arc::new(Network::new(Arc::new(sc)));
+    let planned = if args.until_ci.is_some() {
+        args.max_replications
+    } else {
+        range.end - range.start
+    };
+    check_resources(
+        &net,
+        planned,
+        args.threads,
+        args.grid_hours,
+        args.yes,
+        args.until_ci.is_none(),
+    )?;
+    let stop = interrupt_flag();
     let opts = RunOptions {
         replications: range.clone(),
         threads: args.threads.map(|t| t as usize),
         grid_hours: args.grid_hours,
         block: args.block,
+        stop: Some(Arc::clone(&stop)),
     };
     let internal = |e: experiment::ExperimentError| Failure::Internal(e.to_string());
     let batch = match &args.until_ci {
@@ -311,6 +335,86 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         && !args.quiet
     {
         eprintln!("wrote {}", list_outputs(dir));
+    }
+    if batch.interrupted {
+        return Err(Failure::Interrupted(format!(
+            "interrupted: {} replications completed (from {}); the summary{} covers those and is marked partial",
+            batch.len(),
+            batch.first_replication,
+            if args.out.is_some() {
+                " and the output files"
+            } else {
+                ""
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// A flag raised by Ctrl-C (SIGINT): runs stop starting replications and write what they
+/// have. A second Ctrl-C ends the program at once.
+fn interrupt_flag() -> Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    let flag = FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let raised = Arc::clone(&flag);
+        let installed = ctrlc::set_handler(move || {
+            if raised.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\ninterrupted: finishing the replications under way, then writing what is done (Ctrl-C again to quit now)");
+        });
+        if let Err(e) = installed {
+            eprintln!("warning: Ctrl-C will end the run without saving results ({e})");
+        }
+        flag
+    });
+    Arc::clone(flag)
+}
+
+/// Refuses a run that would not fit in memory or would run for over a day, unless `yes`.
+/// (`time` says whether to estimate time: not for a precision target, whose replication
+/// count is only a cap.)
+fn check_resources(
+    net: &Arc<Network>,
+    replications: u64,
+    threads: Option<u64>,
+    grid_hours: f64,
+    yes: bool,
+    time: bool,
+) -> Result<(), Failure> {
+    let threads = threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |t| t as usize,
+    );
+    let big = time && f64::from(net.population) * replications as f64 > 5e7;
+    let e = experiment::estimate(net, replications, threads, grid_hours, big);
+    let gb = |b: f64| format!("{:.1} GB", b / 1e9);
+    if let Some(avail) = experiment::available_memory()
+        && e.bytes > 0.9 * avail
+        && !yes
+    {
+        return Err(Failure::BadInput(format!(
+            "this run needs about {} of memory ({} people, {replications} replications, {threads} threads) but {} is available; \
+             use fewer replications (or --shard), fewer threads, or --yes to try anyway",
+            gb(e.bytes),
+            net.population,
+            gb(avail)
+        )));
+    }
+    if let Some(s) = e.seconds {
+        let hours = s / 3600.0;
+        if hours > 24.0 && !yes {
+            return Err(Failure::BadInput(format!(
+                "this run would take about {hours:.0} hours on {threads} threads (one replication took {:.2} s); \
+                 split it with --shard across machines, run fewer replications, or --yes to start anyway",
+                s * threads as f64 / replications.max(1) as f64
+            )));
+        }
+        if s > 60.0 {
+            eprintln!("estimated run time: {:.1} minutes on {threads} threads", s / 60.0);
+        }
     }
     Ok(())
 }

@@ -172,6 +172,11 @@ impl Timetable {
         }
     }
 
+    /// True if a one-off (dated) departure remains after `t`.
+    pub fn has_once_after(&self, t: f64) -> bool {
+        self.once.last().is_some_and(|&x| x > t + EPS)
+    }
+
     /// True if there is no departure at all.
     pub fn is_empty(&self) -> bool {
         self.weekly.is_empty() && self.once.is_empty()

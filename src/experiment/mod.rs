@@ -17,6 +17,7 @@ use crate::stats::Summary;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// How to run a batch.
@@ -30,6 +31,9 @@ pub struct RunOptions {
     pub grid_hours: f64,
     /// Replications per block (parallel within a block, folded in order between blocks).
     pub block: u64,
+    /// When set (for example by Ctrl-C), no new replication starts; the batch keeps the
+    /// replications completed without a gap from the first, and is marked interrupted.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl RunOptions {
@@ -40,6 +44,7 @@ impl RunOptions {
             threads: None,
             grid_hours: 6.0,
             block: 256,
+            stop: None,
         }
     }
 
@@ -86,6 +91,9 @@ pub struct Batch {
     pub events: u64,
     pub wall_seconds: f64,
     pub threads: usize,
+    /// True if the run was stopped before all its replications ran: the batch holds the
+    /// replications completed without a gap from the first.
+    pub interrupted: bool,
 }
 
 /// Errors running an experiment.
@@ -217,6 +225,7 @@ impl Batch {
             events: 0,
             wall_seconds: 0.0,
             threads: 0,
+            interrupted: false,
         }
     }
 
@@ -271,6 +280,7 @@ impl Batch {
         if next.metric_names != self.metric_names || next.timeseries.spec != self.timeseries.spec {
             return Err("the parts come from different scenarios or grids".into());
         }
+        self.interrupted |= next.interrupted;
         self.rows.extend(next.rows);
         self.end_reasons.extend(next.end_reasons);
         self.events += next.events;
@@ -303,15 +313,23 @@ pub fn run_network(
     };
     let done = std::sync::atomic::AtomicU64::new(0);
     let block = opts.block.max(1);
+    let stopped = || opts.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
     let mut start = opts.replications.start;
     while start < opts.replications.end {
+        if stopped() {
+            batch.interrupted = true;
+            break;
+        }
         let end = (start + block).min(opts.replications.end);
-        let outs: Vec<RepOut> = pool.install(|| {
+        let outs: Vec<Option<RepOut>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map_init(
                     || worlds.lease(),
                     |lease, i| {
+                        if stopped() {
+                            return None;
+                        }
                         let world = lease.world();
                         let r = world.run(i);
                         let out = RepOut {
@@ -322,15 +340,23 @@ pub fn run_network(
                             samples: world.samples().to_vec(),
                         };
                         if let Some(p) = progress {
-                            p(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                            p(done.fetch_add(1, Ordering::Relaxed) + 1);
                         }
-                        out
+                        Some(out)
                     },
                 )
                 .collect()
         });
-        for o in outs {
+        // Keep the replications completed without a gap; drop any after a skipped one.
+        let complete = outs.iter().take_while(|o| o.is_some()).count();
+        if complete < outs.len() {
+            batch.interrupted = true;
+        }
+        for o in outs.into_iter().take(complete).flatten() {
             batch.fold(o);
+        }
+        if batch.interrupted {
+            break;
         }
         start = end;
     }
@@ -360,7 +386,7 @@ pub fn run_until_precise(
     let offset = std::sync::atomic::AtomicU64::new(0);
     loop {
         let end = (next + block).min(cap);
-        let base = offset.load(std::sync::atomic::Ordering::Relaxed);
+        let base = offset.load(Ordering::Relaxed);
         let shifted = |d: u64| {
             if let Some(p) = progress {
                 p(base + d)
@@ -375,7 +401,7 @@ pub fn run_until_precise(
             },
             Some(&shifted),
         )?;
-        offset.store(base + (end - next), std::sync::atomic::Ordering::Relaxed);
+        offset.store(base + (end - next), Ordering::Relaxed);
         match &mut batch {
             None => batch = Some(part),
             Some(b) => b.append(part).expect("blocks are contiguous"),
@@ -383,7 +409,7 @@ pub fn run_until_precise(
         next = end;
         let b = batch.as_ref().expect("at least one block ran");
         let s = Summary::of(&b.column(index));
-        if (s.n > 1 && s.ci95_half_width() <= target.half_width) || next >= cap {
+        if b.interrupted || (s.n > 1 && s.ci95_half_width() <= target.half_width) || next >= cap {
             return Ok(batch.expect("at least one block ran"));
         }
     }
@@ -454,4 +480,44 @@ mod tests {
             }
         }
     }
+}
+
+/// What a run is expected to need, estimated before it starts.
+#[derive(Clone, Copy, Debug)]
+pub struct Estimate {
+    /// Peak memory, in bytes.
+    pub bytes: f64,
+    /// Wall time, in seconds (from one timed pilot replication), if measured.
+    pub seconds: Option<f64>,
+}
+
+/// Estimates memory (a world per thread, one metric row per replication, the
+/// time-series histograms) and, when `pilot` is true, wall time from one timed pilot
+/// replication. The pilot runs replication 0 in a world of its own and is thrown away:
+/// it changes nothing in the results.
+pub fn estimate(net: &Arc<Network>, replications: u64, threads: usize, grid_hours: f64, pilot: bool) -> Estimate {
+    let per_person = 64.0;
+    let worlds = threads.max(1) as f64 * f64::from(net.population) * per_person;
+    let metrics = metric_names(net).len() as f64;
+    let rows = replications as f64 * (metrics * 8.0 + 64.0);
+    let series = SeriesSpec::new(net, grid_hours);
+    let histograms = (series.points * series.sources.len()) as f64 * 256.0;
+    let seconds = pilot.then(|| {
+        let started = Instant::now();
+        let _ = World::with_series(Arc::clone(net), series.clone()).run(0);
+        let one = started.elapsed().as_secs_f64();
+        one * replications as f64 / threads.max(1) as f64
+    });
+    Estimate {
+        bytes: worlds + rows + histograms + 16e6,
+        seconds,
+    }
+}
+
+/// Memory the system can still give, in bytes (Linux `MemAvailable`), if known.
+pub fn available_memory() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
 }

@@ -93,6 +93,13 @@ struct Flow {
     next_sample: usize,
     /// Rows of the trace, when tracing.
     trace: Option<Vec<TraceRow>>,
+    /// Timetabled legs (each always has exactly one departure pending).
+    timetabled_legs: usize,
+    /// Since when only fruitless timetabled departures have happened, with nothing else
+    /// pending; a week of that means nothing can ever move again.
+    fruitless_since: Option<f64>,
+    /// Set when the replication stopped because nothing could move any more.
+    stalled: bool,
 }
 
 /// The window of `windows` (sorted, disjoint) containing `t`, if any.
@@ -235,6 +242,13 @@ impl World {
             next_sample: 0,
             series,
             trace: None,
+            timetabled_legs: sc
+                .legs
+                .iter()
+                .filter(|l| matches!(l.departure, Departure::Timetable(_)))
+                .count(),
+            fruitless_since: None,
+            stalled: false,
             net,
         };
         World {
@@ -280,6 +294,7 @@ impl World {
         // Nothing changes after the end: the remaining grid points see the final state.
         self.flow.sample_until(f64::INFINITY);
         let reason = match end {
+            RunEnd::Stopped if self.flow.stalled => EndReason::Stalled,
             RunEnd::Stopped => EndReason::AllHome,
             RunEnd::Horizon => EndReason::Horizon,
             RunEnd::Exhausted => EndReason::Stalled,
@@ -310,6 +325,8 @@ impl World {
         f.stats_since_hours = 0.0;
         f.work.clear();
         f.next_sample = 0;
+        f.fruitless_since = None;
+        f.stalled = false;
         f.people.ensure(net.population as usize);
         let stream = |key| engine::stream(seed, replication, key);
         for (i, s) in f.sites.iter_mut().enumerate() {
@@ -481,6 +498,13 @@ impl Model<Event> for Flow {
     fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) -> ControlFlow<()> {
         let now = sim.now_hours();
         self.sample_until(now);
+        // A departure, or one lost to chance (cancelled, or in a closure that will end),
+        // means later departures may still move people.
+        let chances = |l: &LegState| l.trips + l.cancelled_departures + l.closed_departures;
+        let trips_before = match event {
+            Event::Slot { leg } => chances(&self.legs[leg as usize]),
+            _ => 0,
+        };
         // When tracing, the event's row goes first (filled in after handling), so the
         // arrivals home it causes follow it.
         let mut row_at = None;
@@ -614,7 +638,11 @@ impl Model<Event> for Flow {
         if let Some(at) = row_at {
             self.trace_event(at, now, event, stay_site);
         }
-        if self.finished() {
+        let trips_after = match event {
+            Event::Slot { leg } => chances(&self.legs[leg as usize]),
+            _ => 0,
+        };
+        if self.finished() || self.stall_check(sim, event, trips_after > trips_before) {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -623,6 +651,32 @@ impl Model<Event> for Flow {
 }
 
 impl Flow {
+    /// True when nothing can ever move again although people remain: only timetabled
+    /// departures are pending, and for more than a week (every weekly pattern repeats)
+    /// none of them left, with no dated departure still to come.
+    fn stall_check(&mut self, sim: &Simulation<Event>, event: Event, departed: bool) -> bool {
+        let Event::Slot { leg } = event else {
+            self.fruitless_since = None; // anything but a departure time moves people
+            return false;
+        };
+        let _ = leg;
+        let now = sim.now_hours();
+        let only_slots = sim.pending() == self.timetabled_legs;
+        let dated_ahead = self
+            .net
+            .scenario
+            .legs
+            .iter()
+            .any(|l| matches!(&l.departure, Departure::Timetable(t) if t.has_once_after(now)));
+        if departed || !only_slots || dated_ahead {
+            self.fruitless_since = None;
+            return false;
+        }
+        let since = *self.fruitless_since.get_or_insert(now);
+        self.stalled = now - since > crate::engine::WEEK_HOURS;
+        self.stalled
+    }
+
     /// Everyone who will ever be released or notified is home or has evaded.
     fn finished(&self) -> bool {
         self.home + self.evaded == self.net.target

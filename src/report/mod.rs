@@ -103,11 +103,17 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
     let mean = g.people as f64 / g.replications as f64;
     let place = format!("{} `{}`", step_kind(g.at), net.step_name(g.at));
     match g.waiting_for {
-        Some(w) if g.phase == Phase::Done || g.phase == Phase::NotReleased => format!(
-            "{} people on average at {place}, waiting for {} `{}` (in {} replications)",
+        Some(w) if matches!(g.phase, Phase::Done | Phase::NotReleased | Phase::Notified) => format!(
+            "{} people on average at {place}, {} {} `{}`{} (in {} replications)",
             fmt_num(mean),
+            if g.phase == Phase::NotReleased {
+                "not yet released, to go on to"
+            } else {
+                "waiting for"
+            },
             step_kind(w),
             net.step_name(w),
+            why(net, w),
             g.replications
         ),
         _ => format!(
@@ -116,6 +122,43 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             phase_word(g.phase),
             g.replications
         ),
+    }
+}
+
+/// What the rules of a step make people wait for, in words (", ..." or "").
+fn why(net: &Network, step: Step) -> String {
+    let sc = &net.scenario;
+    match step {
+        Step::Leg(l) => {
+            let leg = &sc.legs[l as usize];
+            let mut reasons = Vec::new();
+            match &leg.departure {
+                crate::scenario::Departure::WhenFull { max_wait_hours: None } => {
+                    reasons.push(format!("it leaves only when all {} seats are taken", leg.seats))
+                }
+                crate::scenario::Departure::WhenFull {
+                    max_wait_hours: Some(h),
+                } => reasons.push(format!(
+                    "it leaves when full or {} h after the first boards",
+                    fmt_num(*h)
+                )),
+                crate::scenario::Departure::Timetable(_) => reasons.push("it leaves at timetabled times".to_string()),
+                crate::scenario::Departure::WhenFullOrEmptyQueue => {}
+            }
+            if let Some(t) = net.reserve_target[l as usize] {
+                reasons.push(format!("only with beds reserved at `{}`", sc.sites[t as usize].name))
+            }
+            if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", reasons.join(", "))
+            }
+        }
+        Step::Site(s) => match sc.sites[s as usize].beds {
+            Some(b) => format!(": all its {b} beds are taken"),
+            None => String::new(),
+        },
+        _ => String::new(),
     }
 }
 
@@ -236,6 +279,11 @@ pub fn summary_table(batch: &Batch) -> String {
         out.push_str(&format!("{}\n", sc.description));
     }
     out.push('\n');
+    if batch.interrupted {
+        out.push_str(&format!(
+            "PARTIAL: interrupted after {n} replications; figures cover those only.\n"
+        ));
+    }
     let (all_home, horizon, stalled) = batch.end_counts();
     out.push_str(&format!(
         "Everyone home within the {:.0}-day horizon in {all_home} of {n} replications",

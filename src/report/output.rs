@@ -196,6 +196,9 @@ pub fn summary_document(batch: &Batch, shard: Option<ShardInfo>, performance: bo
     if let Some(s) = shard {
         out.insert("shard".into(), json!(s));
     }
+    if batch.interrupted {
+        out.insert("partial".into(), json!(true));
+    }
     out.insert("grid_hours".into(), json!(batch.timeseries.spec.grid_hours));
     if performance && batch.wall_seconds > 0.0 {
         // Timings differ from run to run; everything above does not. A merged batch

@@ -1594,23 +1594,33 @@ fn check_arrival(
     ok.then_some(arrival)
 }
 
-/// A leg that leaves only when full strands the remainder of its demand for good.
+/// A leg that leaves only when full strands the remainder of its demand for good, and
+/// never leaves at all if its demand is smaller than a vehicle.
 fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
     for (i, leg) in sc.legs.iter().enumerate() {
         if !matches!(leg.departure, Departure::WhenFull { max_wait_hours: None }) {
             continue;
         }
+        let uses = |route: &[Stage]| route.iter().filter(|s| **s == Stage::Leg(LegId(i as u16))).count() as u64;
         let demand: u64 = sc
             .cohorts
             .iter()
-            .map(|c| u64::from(c.size) * c.route.iter().filter(|s| **s == Stage::Leg(LegId(i as u16))).count() as u64)
+            .flat_map(|c| c.mix.iter().map(move |&(cat, n)| (c, cat, n)))
+            .map(|(c, cat, n)| u64::from(n) * uses(c.route_of(cat)))
             .sum();
         let rest = demand % u64::from(leg.seats);
-        if rest != 0 {
-            let at = raw
-                .leg
-                .get(i)
-                .and_then(|r| r.get_ref().departure.as_ref().map(|d| d.span()).or(Some(r.span())));
+        let at = raw
+            .leg
+            .get(i)
+            .and_then(|r| r.get_ref().departure.as_ref().map(|d| d.span()).or(Some(r.span())));
+        if demand > 0 && demand < u64::from(leg.seats) {
+            ck.error(
+                format!("leg.{}.departure", leg.name),
+                at,
+                format!("only {demand} people ever use this leg, which leaves only when all {} seats are taken: nobody could ever leave", leg.seats),
+                Some("set max_wait_hours, use departure = \"when_full_or_empty_queue\", or fewer seats".into()),
+            );
+        } else if rest != 0 {
             ck.warn(
                 format!("leg.{}.departure", leg.name),
                 at,
