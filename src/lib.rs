@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod engine;
 pub mod experiment;
+pub mod fuzz;
 pub mod model;
 pub mod report;
 pub mod scenario;
