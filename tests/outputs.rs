@@ -115,12 +115,18 @@ fn summary_files_hold_what_researchers_need() {
         rows += 1;
     }
     assert!(rows > 100);
-    assert!(
-        ts.lines()
-            .last()
-            .unwrap()
-            .starts_with("site.pyongyang-quarantine.waiting_for_bed,720,30,")
-    );
+    // Every series runs over the whole grid, to the 30-day horizon.
+    for series in [
+        "home",
+        "site.sinuiju-quarantine.occupancy",
+        "site.pyongyang-quarantine.waiting_for_bed",
+        "leg.friendship-bridge-bus.holding",
+    ] {
+        assert!(
+            ts.lines().any(|l| l.starts_with(&format!("{series},720,30,"))),
+            "{series} reaches the horizon"
+        );
+    }
 }
 
 #[test]

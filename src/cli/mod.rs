@@ -28,6 +28,11 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write every event of one replication as CSV.
     Trace(TraceArgs),
+    /// Redraw the charts and report.html of an output directory from its saved results.
+    Report {
+        /// An output directory written by `run --out` or `merge`.
+        dir: PathBuf,
+    },
     /// Check scenario files without running them.
     Validate {
         /// Scenario files (TOML).
@@ -180,6 +185,17 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run(args),
         Command::Merge(args) => merge(args),
         Command::Trace(args) => trace(args),
+        Command::Report { dir } => {
+            let batch = output::read_part(&dir)?;
+            let charts = output::write_report(&dir, &batch)?;
+            eprintln!(
+                "wrote {} and {} charts ({}) as PNG and SVG",
+                dir.join(output::REPORT).display(),
+                charts.len(),
+                charts.join(", ")
+            );
+            Ok(())
+        }
         Command::Validate { files } => validate(&files),
         Command::ValidateTheory { threads } => validate_theory(threads.map(|t| t as usize)),
     }
@@ -425,6 +441,7 @@ fn list_outputs(dir: &Path) -> String {
         output::REPLICATIONS,
         output::TIMESERIES,
         output::SCENARIO_COPY,
+        output::REPORT,
     ]
     .iter()
     .map(|f| dir.join(f).display().to_string())

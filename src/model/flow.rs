@@ -693,6 +693,8 @@ impl Flow {
                     SeriesSource::Home => self.home,
                     SeriesSource::SiteOccupancy(s) => self.sites[s as usize].occupancy.value() as u32,
                     SeriesSource::SiteBedQueue(s) => self.sites[s as usize].entry_queue.len() as u32,
+                    SeriesSource::LegHolding(l) => self.legs[l as usize].holding.value() as u32,
+                    SeriesSource::CheckpointHolding(k) => self.checkpoints[k as usize].holding.value() as u32,
                 };
             }
             self.next_sample += 1;

@@ -13,6 +13,10 @@ pub enum SeriesSource {
     SiteOccupancy(u16),
     /// People waiting elsewhere for a bed at a site.
     SiteBedQueue(u16),
+    /// People off a leg waiting for a bed at the next site (border holding).
+    LegHolding(u16),
+    /// People through a checkpoint waiting for a bed at the next site.
+    CheckpointHolding(u16),
 }
 
 /// The grid and the series sampled on it: point `k` is time `k * grid_hours`, and its
@@ -26,8 +30,9 @@ pub struct SeriesSpec {
 }
 
 impl SeriesSpec {
-    /// People home, then occupancy of every site people stay in, then the bed queue of
-    /// every site with a bed limit; points from 0 to the horizon.
+    /// People home, then occupancy of every site people stay in, the bed queue of every
+    /// site with a bed limit, and holding after legs and checkpoints that lead to one;
+    /// points from 0 to the horizon.
     pub fn new(net: &Network, grid_hours: f64) -> Self {
         let sc = &net.scenario;
         let mut names = vec!["home".to_string()];
@@ -43,6 +48,24 @@ impl SeriesSpec {
             if net.steps.contains(&Step::Site(i as u16)) && s.beds.is_some() {
                 names.push(format!("site.{}.waiting_for_bed", s.name));
                 sources.push(SeriesSource::SiteBedQueue(i as u16));
+            }
+        }
+        // Holding: people off a leg or through a checkpoint whose next site may be full.
+        let holds = |step: Step| {
+            net.steps
+                .windows(2)
+                .any(|w| w[0] == step && matches!(w[1], Step::Site(s) if sc.sites[s as usize].beds.is_some()))
+        };
+        for (i, l) in sc.legs.iter().enumerate() {
+            if holds(Step::Leg(i as u16)) {
+                names.push(format!("leg.{}.holding", l.name));
+                sources.push(SeriesSource::LegHolding(i as u16));
+            }
+        }
+        for (i, k) in sc.checkpoints.iter().enumerate() {
+            if holds(Step::Checkpoint(i as u16)) {
+                names.push(format!("checkpoint.{}.holding", k.name));
+                sources.push(SeriesSource::CheckpointHolding(i as u16));
             }
         }
         let grid_hours = grid_hours.max(1e-6);

@@ -1,6 +1,8 @@
 //! Turning a batch into something to read: a summary table for the terminal, the
 //! summary as JSON, and the files of an output directory ([`output`]).
 
+pub mod charts;
+pub mod html;
 pub mod output;
 
 use crate::experiment::{Batch, StuckGroup};
@@ -14,7 +16,18 @@ pub fn fmt_num(x: f64) -> String {
         return "-".into();
     }
     let a = x.abs();
-    if a == 0.0 || a >= 1000.0 {
+    if a >= 10_000.0 {
+        // Thousands separated, for reading at a glance: 17,981,479.
+        let digits = format!("{:.0}", a);
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{}{grouped}", if x < 0.0 { "-" } else { "" })
+    } else if a == 0.0 || a >= 1000.0 {
         format!("{x:.0}")
     } else if a >= 100.0 {
         format!("{x:.1}")

@@ -37,6 +37,8 @@ pub enum OutputError {
     BadPart(String, String),
     #[error("cannot merge: {0}")]
     Mismatch(String),
+    #[error("cannot draw the charts: {0}")]
+    Chart(String),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -244,8 +246,24 @@ pub fn write_outputs(dir: &Path, batch: &Batch, shard: Option<ShardInfo>) -> Res
     write_atomic_with(dir, MERGE_DATA, |w| {
         serde_json::to_writer(w, &merge).map_err(std::io::Error::other)
     })?;
+    write_report(dir, batch)?;
     // Last, so a directory with a summary is complete.
     write_atomic(dir, SUMMARY, summary.as_bytes())
+}
+
+/// The report page of an output directory.
+pub const REPORT: &str = "report.html";
+
+/// Draws every chart of `batch` into `dir` as PNG and SVG, and `report.html`; returns the
+/// chart names.
+pub fn write_report(dir: &Path, batch: &Batch) -> Result<Vec<String>, OutputError> {
+    let charts = super::charts::charts(batch).map_err(|e| OutputError::Chart(e.to_string()))?;
+    for c in &charts {
+        write_atomic(dir, &format!("{}.png", c.name), &c.png)?;
+        write_atomic(dir, &format!("{}.svg", c.name), c.svg.as_bytes())?;
+    }
+    write_atomic(dir, REPORT, super::html::report_html(batch, &charts).as_bytes())?;
+    Ok(charts.into_iter().map(|c| c.name).collect())
 }
 
 fn read(path: &Path) -> Result<String, OutputError> {

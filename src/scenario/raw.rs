@@ -84,6 +84,7 @@ pub struct RawHeader {
     pub replications: Option<Spanned<i64>>,
     pub warmup_hours: Option<Spanned<f64>>,
     pub currency: Option<String>,
+    pub target_days: Option<Spanned<f64>>,
 }
 
 /// What a site is for.

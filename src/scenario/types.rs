@@ -56,6 +56,9 @@ pub struct Scenario {
     pub outbreaks: Vec<Outbreak>,
     /// Label of the cost unit (e.g. "USD").
     pub currency: String,
+    /// The day by which everyone should be home, if the plan has one (drawn on charts
+    /// and checked in the findings).
+    pub target_days: Option<f64>,
 }
 
 /// A kind of person: who boards first and who is likely to slip away.

@@ -1293,6 +1293,10 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         closures,
         outbreaks,
         currency: header.currency.clone().unwrap_or_default(),
+        target_days: header
+            .target_days
+            .as_ref()
+            .and_then(|t| ck.positive("scenario.target_days", t, false, MAX_HORIZON_DAYS)),
     };
     warn_unfillable_vehicles(&mut ck, &scenario, &raw);
     check_reservations(&mut ck, &scenario, &raw);
