@@ -1,9 +1,11 @@
 //! The command line: a thin layer that parses arguments, calls the library and maps
 //! failures to exit codes (0 ok, 2 bad input, 1 internal failure).
 
+use crate::experiment::compare::{self as cmp, CompareError, Target, Verdict};
 use crate::experiment::{self, Batch, Precision, RunOptions};
 use crate::model::{Network, World};
 use crate::report::{self, output};
+use crate::scenario::params::{self, Override};
 use crate::scenario::{self, LoadError};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -33,11 +35,20 @@ pub enum Command {
         /// An output directory written by `run --out` or `merge`.
         dir: PathBuf,
     },
+    /// Compare two scenarios (or one with --vs-set changes) on the same random numbers.
+    Compare(CompareArgs),
+    /// Chosen metrics against one or two parameters over a grid of values.
+    Sweep(SweepArgs),
+    /// The smallest (or largest) parameter value that meets a target.
+    Plan(PlanArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Override a numeric field, e.g. `--set site.sinuiju-quarantine.beds=2000`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// Run the validation cases against queueing theory and print the table of
     /// docs/VALIDATION.md (exit code 1 if any case fails).
@@ -98,6 +109,95 @@ pub struct RunArgs {
     /// Run even if the estimate says it will not fit in memory or will take over a day.
     #[arg(long)]
     pub yes: bool,
+    /// Override a numeric field by its path, e.g. `--set site.sinuiju-quarantine.beds=2000`
+    /// (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Options shared by the comparative commands.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Replications per scenario or grid point.
+    #[arg(short = 'n', long = "replications", default_value_t = 100, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub replications: u64,
+    /// Master seed (default: the (first) scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Override a numeric field by its path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `repatsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario A (the reference).
+    pub a: PathBuf,
+    /// Scenario B; omit it to compare A with A changed by --vs-set.
+    pub b: Option<PathBuf>,
+    /// Overrides that make B from A (repeatable).
+    #[arg(long = "vs-set", value_name = "PATH=VALUE")]
+    pub vs_set: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Show every metric, not only the headline ones and those that differ.
+    #[arg(long)]
+    pub all: bool,
+    /// Write compare.json, compare.csv and the overlaid people-home chart here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `repatsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// `PATH=START..END:STEP`, once or twice (two give a heatmap).
+    #[arg(long, required = true, value_name = "PATH=START..END:STEP")]
+    pub vary: Vec<String>,
+    /// Metrics to report (repeatable; default makespan_days).
+    #[arg(long = "metric")]
+    pub metrics: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Write sweep.csv and the charts here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `repatsim plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// `PATH=LO..HI`: the parameter and the range to search.
+    #[arg(long, value_name = "PATH=LO..HI")]
+    pub vary: String,
+    /// `METRIC@STAT OP VALUE`, e.g. `makespan_days@p90<=60` (STAT: mean or pNN).
+    #[arg(long)]
+    pub target: String,
+    /// Fresh replications to confirm the answer on (default: as many as -n).
+    #[arg(long)]
+    pub confirm: Option<u64>,
+    /// For a parameter that is not a whole number: stop when the range is this narrow.
+    #[arg(long, default_value_t = 0.01)]
+    pub tolerance: f64,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// `repatsim merge`.
@@ -128,6 +228,9 @@ pub struct TraceArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Override a numeric field by its path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// A failure, with the exit code it maps to.
@@ -144,6 +247,15 @@ pub enum Failure {
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
         Failure::BadInput(e.to_string())
+    }
+}
+
+impl From<CompareError> for Failure {
+    fn from(e: CompareError) -> Self {
+        match e {
+            CompareError::Experiment(e) => Failure::Internal(e.to_string()),
+            other => Failure::BadInput(other.to_string()),
+        }
     }
 }
 
@@ -196,7 +308,10 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Validate { files } => validate(&files),
+        Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Plan(args) => plan(args),
+        Command::Validate { files, set } => validate(&files, &overrides(&set)?),
         Command::ValidateTheory { threads } => validate_theory(threads.map(|t| t as usize)),
     }
 }
@@ -257,7 +372,7 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let loaded = scenario::load(&args.file)?;
+    let loaded = scenario::load_with(&args.file, &overrides(&args.set)?)?;
     if !loaded.warnings.is_empty() {
         eprint!("{}", loaded.render_warnings());
     }
@@ -471,7 +586,7 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
 }
 
 fn trace(args: TraceArgs) -> Result<(), Failure> {
-    let mut sc = scenario::load(&args.file)?.scenario;
+    let mut sc = scenario::load_with(&args.file, &overrides(&args.set)?)?.scenario;
     if let Some(s) = args.seed {
         sc.seed = s;
     }
@@ -540,10 +655,10 @@ fn validate_theory(threads: Option<usize>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
     let mut failed = String::new();
     for f in files {
-        match scenario::load(f) {
+        match scenario::load_with(f, set) {
             Ok(loaded) => {
                 if !loaded.warnings.is_empty() {
                     eprint!("{}", loaded.render_warnings());
@@ -577,4 +692,292 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Internal(format!("cannot write output: {e}"))),
     }
+}
+
+/// Parses `--set PATH=VALUE` arguments.
+fn overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
+    set.iter()
+        .map(|s| params::parse_override(s).map_err(|e| Failure::BadInput(format!("--set {e}"))))
+        .collect()
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("cannot read scenario file {}: {e}", path.display())))
+}
+
+fn common_options(c: &CommonArgs) -> RunOptions {
+    RunOptions::new(0..c.replications).threads(c.threads.map(|t| t as usize))
+}
+
+fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let base = overrides(&args.common.set)?;
+    let mut vs = base.clone();
+    vs.extend(overrides(&args.vs_set)?);
+    let a_label = args.a.display().to_string();
+    let (b_path, b_label) = match &args.b {
+        Some(b) => (b.clone(), b.display().to_string()),
+        None if !args.vs_set.is_empty() => (args.a.clone(), format!("{a_label} with {}", args.vs_set.join(", "))),
+        None => {
+            return Err(Failure::BadInput(
+                "compare needs a second scenario, or --vs-set changes to A".into(),
+            ));
+        }
+    };
+    let mut a = scenario::load_with(&args.a, &base)?.scenario;
+    let b = scenario::load_with(&b_path, if args.b.is_some() { &base } else { &vs })?.scenario;
+    if let Some(s) = args.common.seed {
+        a.seed = s;
+    }
+    if b.seed != a.seed && args.common.seed.is_none() {
+        eprintln!(
+            "note: B runs on A's seed ({}) so that both share their random numbers",
+            a.seed
+        );
+    }
+    if let Some(dir) = &args.out {
+        output::prepare_dir(dir, args.force)?;
+    }
+    let c = cmp::compare(&a, &b, &common_options(&args.common))?;
+    let shown: Vec<&cmp::MetricDiff> = c
+        .metrics
+        .iter()
+        .filter(|m| {
+            args.all
+                || !m.metric.contains('.')
+                || m.metric.starts_with("cost.")
+                || !matches!(
+                    m.verdict,
+                    Verdict::Same | Verdict::NoDetectableDifference | Verdict::NotEnoughData
+                )
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "a": a_label,
+        "b": b_label,
+        "seed": a.seed,
+        "replications": args.common.replications,
+        "metrics": c.metrics,
+    });
+    if let Some(dir) = &args.out {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| Failure::Internal(e.to_string());
+        w.write_record([
+            "metric",
+            "a_mean",
+            "b_mean",
+            "difference_mean",
+            "difference_ci95_low",
+            "difference_ci95_high",
+            "n",
+            "verdict",
+        ])
+        .map_err(csv_err)?;
+        for m in &c.metrics {
+            let f = |x: f64| if x.is_nan() { String::new() } else { format!("{x}") };
+            w.write_record([
+                m.metric.clone(),
+                f(m.a.mean),
+                f(m.b.mean),
+                f(m.difference.mean),
+                f(m.difference.ci95_low),
+                f(m.difference.ci95_high),
+                m.difference.n.to_string(),
+                m.verdict.as_str().to_string(),
+            ])
+            .map_err(csv_err)?;
+        }
+        output::write_atomic(
+            dir,
+            "compare.csv",
+            &w.into_inner().map_err(|e| Failure::Internal(e.to_string()))?,
+        )?;
+        output::write_atomic(
+            dir,
+            "compare.json",
+            (serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n").as_bytes(),
+        )?;
+        let chart =
+            report::charts::compare_chart(&c.a, &c.b, "A", "B").map_err(|e| Failure::Internal(e.to_string()))?;
+        output::write_atomic(dir, &format!("{}.png", chart.name), &chart.png)?;
+        output::write_atomic(dir, &format!("{}.svg", chart.name), chart.svg.as_bytes())?;
+    }
+    if args.common.json {
+        return write_stdout(&(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"));
+    }
+    let mut t = format!(
+        "A: {a_label}\nB: {b_label}\n{} replications each on the same random numbers (seed {}).\n\n",
+        args.common.replications, a.seed
+    );
+    let width = shown.iter().map(|m| m.metric.len()).max().unwrap_or(10).max(10);
+    t.push_str(&format!(
+        "  {:<width$} {:>10} {:>10} {:>28}  verdict\n",
+        "metric", "A mean", "B mean", "B - A [95% CI]"
+    ));
+    for m in &shown {
+        let d = &m.difference;
+        let diff = format!(
+            "{} [{}, {}]",
+            report::fmt_num(d.mean),
+            report::fmt_num(d.ci95_low),
+            report::fmt_num(d.ci95_high)
+        );
+        t.push_str(&format!(
+            "  {:<width$} {:>10} {:>10} {:>28}  {}\n",
+            m.metric,
+            report::fmt_num(m.a.mean),
+            report::fmt_num(m.b.mean),
+            diff,
+            m.verdict.as_str()
+        ));
+    }
+    let hidden = c.metrics.len() - shown.len();
+    if hidden > 0 {
+        t.push_str(&format!(
+            "  ({hidden} more metrics show no detectable difference; --all lists them)\n"
+        ));
+    }
+    write_stdout(&t)
+}
+
+fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let text = read_text(&args.file)?;
+    let label = args.file.display().to_string();
+    let base = overrides(&args.common.set)?;
+    let axes = args
+        .vary
+        .iter()
+        .map(|v| cmp::parse_axis(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = if args.metrics.is_empty() {
+        vec!["makespan_days".to_string()]
+    } else {
+        args.metrics.clone()
+    };
+    if let Some(dir) = &args.out {
+        output::prepare_dir(dir, args.force)?;
+    }
+    let mut base_with_seed = base.clone();
+    if let Some(s) = args.common.seed {
+        base_with_seed.push(Override {
+            path: "scenario.seed".into(),
+            value: s as f64,
+        });
+    }
+    let points = cmp::sweep(
+        &text,
+        &label,
+        &base_with_seed,
+        &axes,
+        &metrics,
+        &common_options(&args.common),
+    )?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Failure::Internal(e.to_string());
+    let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    header.extend(["metric", "mean", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"].map(String::from));
+    w.write_record(&header).map_err(csv_err)?;
+    let f = |x: f64| if x.is_nan() { String::new() } else { format!("{x}") };
+    for p in &points {
+        for (m, s) in &p.metrics {
+            let mut rec: Vec<String> = p.values.iter().map(|v| f(*v)).collect();
+            rec.extend([
+                m.clone(),
+                f(s.mean),
+                f(s.ci95_low),
+                f(s.ci95_high),
+                f(s.p05),
+                f(s.p50),
+                f(s.p95),
+                s.n.to_string(),
+            ]);
+            w.write_record(&rec).map_err(csv_err)?;
+        }
+    }
+    let csv = w.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
+    if let Some(dir) = &args.out {
+        output::write_atomic(dir, "sweep.csv", &csv)?;
+        let mut charts = Vec::new();
+        if axes.len() == 1 {
+            for (k, m) in metrics.iter().enumerate() {
+                let pts: Vec<(f64, crate::stats::Summary)> =
+                    points.iter().map(|p| (p.values[0], p.metrics[k].1)).collect();
+                charts.push(
+                    report::charts::sweep_chart(&axes[0].path, m, &pts)
+                        .map_err(|e| Failure::Internal(e.to_string()))?,
+                );
+            }
+        } else {
+            let cells: Vec<(f64, f64, f64)> = points
+                .iter()
+                .map(|p| (p.values[0], p.values[1], p.metrics[0].1.mean))
+                .collect();
+            charts.push(
+                report::charts::heatmap(&axes[0].path, &axes[1].path, &metrics[0], &cells)
+                    .map_err(|e| Failure::Internal(e.to_string()))?,
+            );
+        }
+        for c in charts {
+            output::write_atomic(dir, &format!("{}.png", c.name), &c.png)?;
+            output::write_atomic(dir, &format!("{}.svg", c.name), c.svg.as_bytes())?;
+        }
+    }
+    if args.common.json {
+        return write_stdout(&(serde_json::to_string_pretty(&points).unwrap_or_default() + "\n"));
+    }
+    write_stdout(&String::from_utf8_lossy(&csv))
+}
+
+fn plan(args: PlanArgs) -> Result<(), Failure> {
+    let text = read_text(&args.file)?;
+    let label = args.file.display().to_string();
+    let mut base = overrides(&args.common.set)?;
+    if let Some(s) = args.common.seed {
+        base.push(Override {
+            path: "scenario.seed".into(),
+            value: s as f64,
+        });
+    }
+    let axis = cmp::parse_axis(&args.vary)?;
+    let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
+    let target = Target::parse(&args.target)?;
+    if args.tolerance.is_nan() || args.tolerance <= 0.0 {
+        return Err(Failure::BadInput("--tolerance must be > 0".into()));
+    }
+    let confirm = args.confirm.unwrap_or(args.common.replications);
+    let result = cmp::plan(
+        &text,
+        &label,
+        &base,
+        &axis.path,
+        lo,
+        hi,
+        &target,
+        &common_options(&args.common),
+        confirm,
+        args.tolerance,
+    )?;
+    if args.common.json {
+        return write_stdout(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
+    }
+    let mut t = format!(
+        "target: {} on {} replications; searching {} in {lo}..{hi}\n",
+        args.target, args.common.replications, axis.path
+    );
+    for tr in &result.trials {
+        t.push_str(&format!(
+            "  {} = {:<10} -> {} ({})\n",
+            axis.path,
+            tr.value,
+            report::fmt_num(tr.statistic),
+            if tr.met { "met" } else { "not met" }
+        ));
+    }
+    t.push_str(&result.message);
+    t.push('\n');
+    write_stdout(&t)?;
+    if result.answer.is_none() {
+        return Err(Failure::BadInput("no value in the range meets the target".into()));
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@
 //! time-series histograms on a fixed grid, and totals of who was left where. Nothing
 //! per person outlives its replication.
 
+pub mod compare;
 pub mod timeseries;
 
 pub use timeseries::TimeSeries;

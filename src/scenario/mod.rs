@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod params;
 pub mod raw;
 pub mod types;
 pub mod validate;
@@ -26,6 +27,13 @@ pub enum LoadError {
     /// The file was read but is not an acceptable scenario.
     #[error("{0}")]
     Invalid(#[from] ScenarioError),
+    /// A `--set` override could not be applied.
+    #[error("{path}: {source}")]
+    Override {
+        path: String,
+        #[source]
+        source: params::ParamError,
+    },
 }
 
 /// A scenario accepted together with the warnings it drew.
@@ -52,6 +60,22 @@ pub fn load(path: impl AsRef<Path>) -> Result<Loaded, LoadError> {
     let path = path.as_ref();
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: label.clone(),
+        source,
+    })?;
+    Ok(parse(&text, &label)?)
+}
+
+/// Reads the scenario at `path`, applies `overrides` (parameter paths, see [`params`])
+/// and validates the result.
+pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Result<Loaded, LoadError> {
+    let path = path.as_ref();
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: label.clone(),
+        source,
+    })?;
+    let text = params::apply(&text, overrides).map_err(|source| LoadError::Override {
         path: label.clone(),
         source,
     })?;

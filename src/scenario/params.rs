@@ -1,0 +1,393 @@
+//! Parameter paths: every numeric field of a scenario addressed by a dotted path of
+//! element names, e.g. `site.sinuiju-quarantine.beds`, `leg.vladivostok-pyongyang-flight.seats`,
+//! `leg.bus.travel_hours.mean`, `cohort.workers.mix.health`, `wave.0.notify`. Overrides
+//! edit the scenario text in place (keeping its layout and comments) before it is
+//! validated, so an override is checked exactly like a value written in the file.
+
+use super::error::did_you_mean;
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// `PATH=VALUE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub path: String,
+    pub value: f64,
+}
+
+/// Why an override could not be applied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParamError {
+    pub message: String,
+}
+
+fn err(message: impl Into<String>) -> ParamError {
+    ParamError {
+        message: message.into(),
+    }
+}
+
+/// Numeric fields each kind of table may take (whether or not the file sets them).
+const FIELDS: &[(&str, &[&str])] = &[
+    (
+        "scenario",
+        &["horizon_days", "seed", "replications", "warmup_hours", "target_days"],
+    ),
+    (
+        "site",
+        &[
+            "beds",
+            "stay_hours",
+            "cost_per_bed_night",
+            "test_positive_probability",
+            "positive_extra_stay_hours",
+        ],
+    ),
+    (
+        "leg",
+        &[
+            "vehicles",
+            "seats",
+            "travel_hours",
+            "return_hours",
+            "max_wait_hours",
+            "cancel_probability",
+            "breakdown_probability",
+            "repair_hours",
+            "cost_per_trip",
+            "cost_per_seat",
+        ],
+    ),
+    (
+        "checkpoint",
+        &[
+            "servers",
+            "service_minutes",
+            "quota_per_day",
+            "quota_per_week",
+            "cost_per_open_hour",
+        ],
+    ),
+    (
+        "cohort",
+        &["size", "evasion_per_hour", "approvals_per_day", "approvals_per_week"],
+    ),
+    ("category", &["priority", "evasion_multiplier"]),
+    ("wave", &["at_day", "notify", "lead_hours", "every_days", "count"]),
+    ("outbreak", &["probability_per_week", "duration_days"]),
+];
+
+/// Fields that take whole numbers.
+const WHOLE: &[&str] = &[
+    "seed",
+    "replications",
+    "beds",
+    "vehicles",
+    "seats",
+    "servers",
+    "quota_per_day",
+    "quota_per_week",
+    "size",
+    "approvals_per_day",
+    "approvals_per_week",
+    "priority",
+    "notify",
+    "count",
+];
+
+/// True if the field a path ends in takes whole numbers (`site.x.beds`: yes).
+pub fn is_whole_field(path: &str) -> bool {
+    path.rsplit('.').next().is_some_and(|f| WHOLE.contains(&f))
+}
+
+/// Parses `PATH=VALUE`.
+pub fn parse_override(s: &str) -> Result<Override, ParamError> {
+    let (path, value) = s.split_once('=').ok_or_else(|| {
+        err(format!(
+            "`{s}`: write PATH=VALUE, e.g. site.sinuiju-quarantine.beds=2000"
+        ))
+    })?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| err(format!("`{s}`: `{}` is not a number", value.trim())))?;
+    if !value.is_finite() {
+        return Err(err(format!("`{s}`: the value must be finite")));
+    }
+    Ok(Override {
+        path: path.trim().to_string(),
+        value,
+    })
+}
+
+fn number(value: f64, whole: bool) -> Result<Value, String> {
+    if whole || (value.fract() == 0.0 && value.abs() < 9e15) {
+        if value.fract() != 0.0 {
+            return Err(format!("takes a whole number, not {value}"));
+        }
+        Ok(Value::from(value as i64))
+    } else {
+        Ok(Value::from(value))
+    }
+}
+
+/// The element tables of kind `kind` (array of tables), by name or (waves) index.
+fn element<'a>(doc: &'a mut DocumentMut, kind: &str, key: &str) -> Result<&'a mut Table, String> {
+    let Some(array) = doc.get_mut(kind).and_then(Item::as_array_of_tables_mut) else {
+        return Err(format!("the scenario has no [[{kind}]] tables"));
+    };
+    if kind == "wave" {
+        let i: usize = key
+            .parse()
+            .map_err(|_| format!("waves are numbered in file order: wave.0, wave.1, ...; not `{key}`"))?;
+        let n = array.len();
+        return array
+            .get_mut(i)
+            .ok_or_else(|| format!("there are {n} waves (wave.0 to wave.{})", n.saturating_sub(1)));
+    }
+    let names: Vec<String> = array
+        .iter()
+        .filter_map(|t| t.get("name").and_then(Item::as_str).map(String::from))
+        .collect();
+    match array
+        .iter_mut()
+        .find(|t| t.get("name").and_then(Item::as_str) == Some(key))
+    {
+        Some(t) => Ok(t),
+        None => Err(match did_you_mean(key, names.iter().map(String::as_str)) {
+            Some(s) => format!("no {kind} is named `{key}`; did you mean `{s}`?"),
+            None => format!("no {kind} is named `{key}`; {kind}s are: {}", names.join(", ")),
+        }),
+    }
+}
+
+/// Puts `new` in place of `old`, keeping the spacing and comment around it.
+fn replace_keeping_decor(old: &mut Value, mut new: Value) {
+    *new.decor_mut() = old.decor().clone();
+    *old = new;
+}
+
+/// Sets `path` in `doc`.
+fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), String> {
+    let parts: Vec<&str> = o.path.split('.').collect();
+    let kind = parts[0];
+    let Some((_, fields)) = FIELDS.iter().find(|(k, _)| *k == kind) else {
+        let kinds: Vec<&str> = FIELDS.iter().map(|(k, _)| *k).collect();
+        return Err(format!("a path starts with one of {}", kinds.join(", ")));
+    };
+    let (table, rest): (&mut Table, &[&str]) = if kind == "scenario" {
+        let t = doc
+            .get_mut("scenario")
+            .and_then(Item::as_table_mut)
+            .ok_or("the scenario has no [scenario] table")?;
+        (t, &parts[1..])
+    } else {
+        if parts.len() < 3 {
+            return Err(format!("write {kind}.<name>.<field>"));
+        }
+        (element(doc, kind, parts[1])?, &parts[2..])
+    };
+    let field = rest.first().copied().unwrap_or("");
+    // A field of a distribution or share table: `travel_hours.mean`, `mix.health`.
+    if rest.len() == 2 {
+        let inner = table
+            .get_mut(field)
+            .ok_or_else(|| format!("`{field}` is not set, so it has no `{}`", rest[1]))?;
+        let t = inner
+            .as_inline_table_mut()
+            .ok_or_else(|| format!("`{field}` is a single value; set it directly: {kind}...{field}=VALUE"))?;
+        if !t.contains_key(rest[1]) {
+            let keys: Vec<String> = t
+                .iter()
+                .filter(|(_, v)| v.is_integer() || v.is_float())
+                .map(|(k, _)| k.to_string())
+                .collect();
+            return Err(format!(
+                "`{field}` has no numeric `{}`; it has: {}",
+                rest[1],
+                keys.join(", ")
+            ));
+        }
+        let value = number(o.value, false)?;
+        if let Some(old) = t.get_mut(rest[1]) {
+            replace_keeping_decor(old, value);
+        }
+        return Ok(());
+    }
+    if rest.len() != 1 || !fields.contains(&field) {
+        let known = fields.join(", ");
+        let hint =
+            did_you_mean(field, fields.iter().copied()).map_or(String::new(), |s| format!("did you mean `{s}`? "));
+        return Err(format!(
+            "{hint}numeric fields of a {kind} are: {known} (and `<field>.<parameter>` of a distribution)"
+        ));
+    }
+    let value = number(o.value, WHOLE.contains(&field)).map_err(|e| format!("`{field}` {e}"))?;
+    match table.get_mut(field).and_then(Item::as_value_mut) {
+        Some(old) => replace_keeping_decor(old, value),
+        None => {
+            table.insert(field, Item::Value(value));
+        }
+    }
+    Ok(())
+}
+
+/// Every path of `text` that can be set: the fields of each element, present or not, and
+/// the numeric entries of the inline tables present.
+pub fn paths(text: &str) -> Vec<String> {
+    let Ok(doc) = text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let inner = |prefix: &str, item: &Item, out: &mut Vec<String>| {
+        if let Some(t) = item.as_inline_table() {
+            for (k, v) in t.iter() {
+                if v.is_integer() || v.is_float() {
+                    out.push(format!("{prefix}.{k}"));
+                }
+            }
+        }
+    };
+    for (kind, fields) in FIELDS {
+        if *kind == "scenario" {
+            if let Some(t) = doc.get("scenario").and_then(Item::as_table) {
+                for f in *fields {
+                    out.push(format!("scenario.{f}"));
+                    if let Some(item) = t.get(f) {
+                        inner(&format!("scenario.{f}"), item, &mut out);
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(array) = doc.get(kind).and_then(Item::as_array_of_tables) else {
+            continue;
+        };
+        for (i, t) in array.iter().enumerate() {
+            let key = if *kind == "wave" {
+                i.to_string()
+            } else {
+                t.get("name").and_then(Item::as_str).unwrap_or("?").to_string()
+            };
+            for f in *fields {
+                out.push(format!("{kind}.{key}.{f}"));
+                if let Some(item) = t.get(f) {
+                    inner(&format!("{kind}.{key}.{f}"), item, &mut out);
+                }
+            }
+            if *kind == "cohort"
+                && let Some(item) = t.get("mix")
+            {
+                inner(&format!("{kind}.{key}.mix"), item, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// `text` with every override applied, in order. Errors name the override and suggest
+/// the valid path nearest to a misspelt one.
+pub fn apply(text: &str, overrides: &[Override]) -> Result<String, ParamError> {
+    if overrides.is_empty() {
+        return Ok(text.to_string());
+    }
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| err(format!("the scenario is not valid TOML: {e}")))?;
+    for o in overrides {
+        if let Err(why) = set(&mut doc, o) {
+            let all = paths(text);
+            let near = did_you_mean(&o.path, all.iter().map(String::as_str))
+                .filter(|p| *p != o.path)
+                .map_or(String::new(), |p| format!(" (did you mean `{p}`?)"));
+            return Err(err(format!("--set {}={}: {why}{near}", o.path, o.value)));
+        }
+    }
+    Ok(doc.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"[scenario]
+name = "x"
+horizon_days = 10
+
+[[site]]
+name = "sinuiju-quarantine"
+kind = "quarantine"
+beds = 1500 # the beds
+
+[[leg]]
+name = "bus"
+travel_hours = { dist = "triangular", min = 1, mode = 2, max = 3 }
+
+[[wave]]
+cohort = "c"
+notify = 10
+"#;
+
+    fn set1(path: &str, v: f64) -> Result<String, ParamError> {
+        apply(
+            TEXT,
+            &[Override {
+                path: path.into(),
+                value: v,
+            }],
+        )
+    }
+
+    #[test]
+    fn sets_fields_keeping_the_rest_of_the_file() {
+        let t = set1("site.sinuiju-quarantine.beds", 2000.0).unwrap();
+        assert!(t.contains("beds = 2000 # the beds"), "{t}");
+        assert!(set1("leg.bus.travel_hours.mode", 2.5).unwrap().contains("mode = 2.5"));
+        assert!(
+            set1("scenario.horizon_days", 30.0)
+                .unwrap()
+                .contains("horizon_days = 30")
+        );
+        assert!(set1("wave.0.notify", 99.0).unwrap().contains("notify = 99"));
+        // A field the file leaves out can be set too.
+        assert!(set1("leg.bus.seats", 45.0).unwrap().contains("seats = 45"));
+    }
+
+    #[test]
+    fn misspellings_get_suggestions_not_panics() {
+        let e = set1("site.sinuju-quarantine.beds", 1.0).unwrap_err().message;
+        assert!(e.contains("did you mean `sinuiju-quarantine`"), "{e}");
+        let e = set1("site.sinuiju-quarantine.bed", 1.0).unwrap_err().message;
+        assert!(e.contains("did you mean `beds`"), "{e}");
+        let e = set1("leg.bus.travel_hours.mean", 1.0).unwrap_err().message;
+        assert!(e.contains("it has: min, mode, max"), "{e}");
+        assert!(
+            set1("site.sinuiju-quarantine.beds", 2.5)
+                .unwrap_err()
+                .message
+                .contains("whole number")
+        );
+        assert!(set1("wave.3.notify", 1.0).is_err());
+        assert!(parse_override("nonsense").is_err());
+        assert_eq!(
+            parse_override("leg.bus.seats=45").unwrap(),
+            Override {
+                path: "leg.bus.seats".into(),
+                value: 45.0
+            }
+        );
+    }
+
+    #[test]
+    fn lists_paths() {
+        let p = paths(TEXT);
+        for want in [
+            "site.sinuiju-quarantine.beds",
+            "leg.bus.travel_hours.mode",
+            "wave.0.notify",
+            "scenario.horizon_days",
+        ] {
+            assert!(p.iter().any(|x| x == want), "{want} not in {p:?}");
+        }
+    }
+}
