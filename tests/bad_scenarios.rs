@@ -57,7 +57,7 @@ fn every_bad_scenario_is_rejected_where_expected() {
                 failures.push(format!("{}: accepted, but should be rejected", path.display()));
                 continue;
             }
-            Err(LoadError::Io { .. }) => panic!("cannot read {}", path.display()),
+            Err(e @ (LoadError::Io { .. } | LoadError::Override { .. })) => panic!("{}: {e}", path.display()),
             Err(LoadError::Invalid(e)) => e,
         };
         let locations = err.locations();

@@ -4,7 +4,7 @@ mod common;
 use assert_cmd::Command;
 use common::*;
 use repatsim::experiment::RunOptions;
-use repatsim::experiment::compare::{self, Axis, Target, Verdict};
+use repatsim::experiment::compare::{self, Target, Verdict};
 use repatsim::scenario::params::Override;
 
 fn repatsim() -> Command {

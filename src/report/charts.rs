@@ -56,6 +56,20 @@ macro_rules! on_area {
     };
 }
 
+/// Clears `root` and builds the chart frame every chart shares: title, margins, axis
+/// label areas, and the given coordinate ranges.
+macro_rules! frame {
+    ($root:ident, $title:expr, $font:expr, $y_area:expr, $x:expr, $y:expr) => {{
+        $root.fill(&WHITE)?;
+        ChartBuilder::on(&$root)
+            .caption($title, ("sans-serif", $font))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size($y_area)
+            .build_cartesian_2d($x, $y)?
+    }};
+}
+
 /// Renders `draw` to PNG bytes and an SVG string of [`SIZE`].
 /// Draws one chart on a given area.
 type Painter<'p> = dyn Fn(Area<'_>) -> Result<(), Box<dyn Error>> + 'p;
@@ -133,13 +147,7 @@ fn band_chart(
     let shown: Vec<&(f64, [f64; 5])> = b.iter().filter(|(d, _)| *d <= x_max).collect();
     render(&|area| {
         on_area!(area, |root| {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 22))
-                .margin(15)
-                .x_label_area_size(45)
-                .y_label_area_size(80)
-                .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
+            let mut chart = frame!(root, title, 22, 80, 0f64..x_max, 0f64..y_max);
             chart
                 .configure_mesh()
                 .x_desc("days since the start")
@@ -231,13 +239,7 @@ fn stacked(
     let label_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(8).clamp(8, 48) as u32 * 7 + 12;
     render(&|area| {
         on_area!(area, |root| {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 22))
-                .margin(15)
-                .x_label_area_size(45)
-                .y_label_area_size(label_width)
-                .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())?;
+            let mut chart = frame!(root, title, 22, label_width, 0f64..x_max, (0..n - 1).into_segmented());
             chart
                 .configure_mesh()
                 .disable_y_mesh()
@@ -545,13 +547,7 @@ fn makespan_chart(title: &str, xs: &[f64]) -> Result<(Vec<u8>, String), Box<dyn 
     let (x0, x1) = (lo - width, hi + width);
     render(&|area| {
         on_area!(area, |root| {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, ("sans-serif", 22))
-                .margin(15)
-                .x_label_area_size(45)
-                .y_label_area_size(70)
-                .build_cartesian_2d(x0..x1, 0f64..y_max)?;
+            let mut chart = frame!(root, title, 22, 70, x0..x1, 0f64..y_max);
             chart
                 .configure_mesh()
                 .x_desc("days until everyone is home")
@@ -602,13 +598,7 @@ pub fn compare_chart(a: &Batch, b: &Batch, label_a: &str, label_b: &str) -> Resu
     let title = "people home: A against B".to_string();
     let (png, svg) = render(&|area| {
         on_area!(area, |root| {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, ("sans-serif", 22))
-                .margin(15)
-                .x_label_area_size(45)
-                .y_label_area_size(80)
-                .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
+            let mut chart = frame!(root, &title, 22, 80, 0f64..x_max, 0f64..y_max);
             chart
                 .configure_mesh()
                 .x_desc("days since the start")
@@ -679,13 +669,14 @@ pub fn sweep_chart(
     let title = format!("{metric} against {parameter}");
     let (png, svg) = render(&|area| {
         on_area!(area, |root| {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, ("sans-serif", 20))
-                .margin(15)
-                .x_label_area_size(45)
-                .y_label_area_size(80)
-                .build_cartesian_2d((x0 - pad)..(x1 + pad), (lo - span * 0.1)..(hi + span * 0.1))?;
+            let mut chart = frame!(
+                root,
+                &title,
+                20,
+                80,
+                (x0 - pad)..(x1 + pad),
+                (lo - span * 0.1)..(hi + span * 0.1)
+            );
             chart
                 .configure_mesh()
                 .x_desc(parameter)
@@ -775,13 +766,14 @@ pub fn heatmap(px: &str, py: &str, metric: &str, cells: &[(f64, f64, f64)]) -> R
     let (nx, ny) = (xs.len() as i32, ys.len() as i32);
     let (png, svg) = render(&|area| {
         on_area!(area, |root| {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(&title, ("sans-serif", 20))
-                .margin(15)
-                .x_label_area_size(45)
-                .y_label_area_size(80)
-                .build_cartesian_2d((0..nx - 1).into_segmented(), (0..ny - 1).into_segmented())?;
+            let mut chart = frame!(
+                root,
+                &title,
+                20,
+                80,
+                (0..nx - 1).into_segmented(),
+                (0..ny - 1).into_segmented()
+            );
             chart
                 .configure_mesh()
                 .disable_mesh()

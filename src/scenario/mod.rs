@@ -57,13 +57,7 @@ impl Loaded {
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: impl AsRef<Path>) -> Result<Loaded, LoadError> {
-    let path = path.as_ref();
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: label.clone(),
-        source,
-    })?;
-    Ok(parse(&text, &label)?)
+    load_with(path, &[])
 }
 
 /// Reads the scenario at `path`, applies `overrides` (parameter paths, see [`params`])
