@@ -93,8 +93,8 @@ struct Flow {
     next_sample: usize,
     /// Rows of the trace, when tracing.
     trace: Option<Vec<TraceRow>>,
-    /// Timetabled legs (each always has exactly one departure pending).
-    timetabled_legs: usize,
+    /// Timetabled departures pending in the calendar.
+    pending_slots: usize,
     /// Since when only fruitless timetabled departures have happened, with nothing else
     /// pending; a week of that means nothing can ever move again.
     fruitless_since: Option<f64>,
@@ -149,7 +149,8 @@ impl World {
             .map(|s| SiteState {
                 beds: s.beds.map(u64::from),
                 reserved: 0,
-                no_stay: s.stay_hours.is_fixed() && s.stay_hours.mean() == 0.0,
+                // A test at the end of the stay needs the stay's end event, even a zero one.
+                no_stay: s.stay_hours.is_fixed() && s.stay_hours.mean() == 0.0 && s.testing.is_none(),
                 occupancy: Default::default(),
                 stays: Default::default(),
                 entry_queue: PersonQueue::new(levels),
@@ -242,11 +243,7 @@ impl World {
             next_sample: 0,
             series,
             trace: None,
-            timetabled_legs: sc
-                .legs
-                .iter()
-                .filter(|l| matches!(l.departure, Departure::Timetable(_)))
-                .count(),
+            pending_slots: 0,
             fruitless_since: None,
             stalled: false,
             net,
@@ -327,6 +324,7 @@ impl World {
         f.next_sample = 0;
         f.fruitless_since = None;
         f.stalled = false;
+        f.pending_slots = 0;
         f.people.ensure(net.population as usize);
         let stream = |key| engine::stream(seed, replication, key);
         for (i, s) in f.sites.iter_mut().enumerate() {
@@ -458,6 +456,7 @@ impl World {
                 && let Some(t) = tt.next(0.0, true)
             {
                 self.sim.schedule_at(t, Event::Slot { leg: i as u16 });
+                f.pending_slots += 1;
             }
         }
     }
@@ -592,6 +591,7 @@ impl Model<Event> for Flow {
                 self.push_depart(leg);
             }
             Event::Slot { leg } => {
+                self.pending_slots -= 1;
                 let l = leg as usize;
                 let spec = &self.net.scenario.legs[l];
                 let st = &mut self.legs[l];
@@ -618,6 +618,7 @@ impl Model<Event> for Flow {
                     && let Some(t) = tt.next(now, false)
                 {
                     sim.schedule_at(t, Event::Slot { leg });
+                    self.pending_slots += 1;
                 }
             }
             Event::DepartureCheck { leg } => {
@@ -661,7 +662,7 @@ impl Flow {
         };
         let _ = leg;
         let now = sim.now_hours();
-        let only_slots = sim.pending() == self.timetabled_legs;
+        let only_slots = sim.pending() == self.pending_slots;
         let dated_ahead = self
             .net
             .scenario
@@ -984,6 +985,19 @@ impl Flow {
             }
             _ => {}
         }
+        if self.people.flags[p] & flag::RESERVED != 0 {
+            // A bed promised on the way (an unescorted reserving leg) is given back.
+            self.people.flags[p] &= !flag::RESERVED;
+            if let Some(t) = self.net.bed_site_ahead(pos as u32) {
+                self.sites[t as usize].reserved -= 1;
+                for i in 0..self.net.reserving_legs[t as usize].len() {
+                    self.push_depart(self.net.reserving_legs[t as usize][i]);
+                }
+                if !self.sites[t as usize].entry_queue.is_empty() {
+                    self.push_admit(t);
+                }
+            }
+        }
         self.leave(p, now);
         self.people.phase[p] = Phase::Evaded;
         let v = self.net.variant_of(pos as u32);
@@ -1156,7 +1170,10 @@ impl Flow {
         {
             let c = self.net.step_cohort(pos as u32);
             if let Some(q) = self.net.scenario.cohorts[c].approvals {
-                if self.take_approval(c, q, now) {
+                // Nobody overtakes the people already waiting for approval: while the line
+                // is not empty, newcomers join it (it is served by priority at each new
+                // period).
+                if self.cohorts[c].approval_queue.is_empty() && self.take_approval(c, q, now) {
                     self.cohorts[c].approval_waits.record(0.0);
                 } else {
                     let level = self.level(p);
@@ -1553,7 +1570,10 @@ impl Flow {
             if escorted {
                 ppl.flags[p] |= flag::ESCORTED;
             }
-            if let Some(t) = target {
+            // Only passengers whose own route leads to the reserved site need a bed there.
+            if let Some(t) = target
+                && self.net.bed_site_ahead(ppl.pos[p]) == Some(t)
+            {
                 ppl.flags[p] |= flag::RESERVED;
                 self.sites[t as usize].reserved += 1;
             }

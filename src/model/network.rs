@@ -271,6 +271,16 @@ impl Network {
         }
     }
 
+    /// The first bed-limited site ahead of step `pos` on its route (where a reservation
+    /// made on the way there is kept), if any.
+    pub fn bed_site_ahead(&self, pos: u32) -> Option<u16> {
+        self.steps[pos as usize + 1..].iter().find_map(|s| match *s {
+            Step::Site(x) if self.scenario.sites[x as usize].beds.is_some() => Some(Some(x)),
+            Step::Home(_) => Some(None),
+            _ => None,
+        })?
+    }
+
     /// The cohort a step belongs to.
     #[inline]
     pub fn step_cohort(&self, pos: u32) -> usize {

@@ -3,7 +3,7 @@
 
 use super::flow::FlowView;
 use super::network::{Network, Step};
-use super::state::{Phase, TIME_USES, TimeUse};
+use super::state::{Phase, TIME_USES, TimeUse, flag};
 use crate::engine::Simulation;
 use crate::scenario::SiteKind;
 use crate::stats::{LevelSummary, Tally};
@@ -122,9 +122,11 @@ pub struct Holding {
 pub struct ReplicationResult {
     pub replication: u64,
     pub end_reason: EndReason,
-    /// The time the books were closed: the last arrival home, the horizon, or the time
-    /// the model stalled.
+    /// The time the books were closed: the last event handled (so trailing releases
+    /// such as bed turnover are counted), the horizon, or the time the model stalled.
     pub end_hours: f64,
+    /// The last arrival home, if everyone got home or evaded.
+    pub makespan_hours: Option<f64>,
     /// Statistics cover `[stats_since_hours, end_hours]` (after any warm-up).
     pub stats_since_hours: f64,
     pub events: u64,
@@ -202,10 +204,9 @@ impl ReplicationResult {
         f: &FlowView,
     ) -> Self {
         let sc = &net.scenario;
-        let end = match end_reason {
-            EndReason::AllHome => f.last_home_hours,
-            _ => sim.now_hours(),
-        };
+        // The books close at the last event handled (which may be an evasion after the last
+        // arrival home); the makespan is the last arrival home.
+        let end = sim.now_hours();
         let since = f.stats_since_hours;
         let sites = f
             .sites
@@ -301,21 +302,42 @@ impl ReplicationResult {
             .collect();
         let mut holdings: Vec<Holding> = Vec::new();
         if end_reason != EndReason::AllHome || u64::from(net.target) < u64::from(net.population) {
-            // Released people one by one; the rest wait at their origin, unreleased.
-            let mut counts: std::collections::BTreeMap<(u32, Phase), u64> = Default::default();
+            // Everyone neither home nor evaded, where they really are: isolated people at
+            // their isolation site, positives waiting for it, people waiting for approval.
+            let isolation = |s: u16| match &net.scenario.sites[s as usize].testing {
+                Some(crate::scenario::Testing {
+                    on_positive: crate::scenario::OnPositive::Isolate(i),
+                    ..
+                }) => i.0,
+                _ => s,
+            };
+            let mut counts: std::collections::BTreeMap<(Step, Phase, Option<Step>), u64> = Default::default();
             for p in 0..net.population as usize {
                 let phase = f.people.phase[p];
-                let pos = match phase {
+                let flags = f.people.flags[p];
+                let key = match phase {
                     Phase::Home | Phase::Evaded => continue,
-                    Phase::NotReleased => net.variants[net.person_variant[p] as usize].first_step,
-                    _ => f.people.pos[p],
+                    Phase::NotReleased => {
+                        let first = net.variants[net.person_variant[p] as usize].first_step as usize;
+                        (net.steps[first], phase, Some(net.steps[first + 1]))
+                    }
+                    _ => {
+                        let pos = f.people.pos[p] as usize;
+                        let (at, next) = (net.steps[pos], net.steps.get(pos + 1).copied());
+                        match at {
+                            Step::Site(s) if flags & flag::ISOLATING != 0 => (Step::Site(isolation(s)), phase, None),
+                            Step::Site(s) if flags & flag::TO_ISOLATION != 0 => {
+                                (at, phase, Some(Step::Site(isolation(s))))
+                            }
+                            _ if flags & flag::AWAITING_APPROVAL != 0 => (at, Phase::AwaitingApproval, next),
+                            _ if matches!(phase, Phase::Done | Phase::Notified) => (at, phase, next),
+                            _ => (at, phase, None),
+                        }
+                    }
                 };
-                *counts.entry((pos, phase)).or_default() += 1;
+                *counts.entry(key).or_default() += 1;
             }
-            for ((pos, phase), people) in counts {
-                let at = net.steps[pos as usize];
-                let waiting_for = matches!(phase, Phase::Done | Phase::NotReleased | Phase::Notified)
-                    .then(|| net.steps[pos as usize + 1]);
+            for ((at, phase, waiting_for), people) in counts {
                 holdings.push(Holding {
                     at,
                     phase,
@@ -328,6 +350,7 @@ impl ReplicationResult {
             replication,
             end_reason,
             end_hours: end,
+            makespan_hours: (end_reason == EndReason::AllHome).then_some(f.last_home_hours),
             stats_since_hours: since,
             events: sim.events_processed(),
             population: u64::from(net.population),
@@ -345,7 +368,7 @@ impl ReplicationResult {
 
     /// Time the last person got home, if everyone did.
     pub fn makespan_hours(&self) -> Option<f64> {
-        (self.end_reason == EndReason::AllHome).then_some(self.end_hours)
+        self.makespan_hours
     }
 
     /// People not home at the end, per place name (sites, legs, checkpoints).
@@ -538,7 +561,10 @@ impl ReplicationResult {
         }
         // Where everyone not home is, by place; every place on a route always appears.
         let mut places: Vec<&str> = Vec::new();
-        for &st in &net.steps {
+        let isolation_sites = (0..sc.sites.len())
+            .filter(|&s| net.site_used[s])
+            .map(|s| Step::Site(s as u16));
+        for st in net.steps.iter().copied().chain(isolation_sites) {
             if let Step::Home(_) = st {
                 continue;
             }
@@ -614,6 +640,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
         replication: 0,
         end_reason: EndReason::Horizon,
         end_hours: 0.0,
+        makespan_hours: None,
         stats_since_hours: 0.0,
         events: 0,
         population: u64::from(net.population),

@@ -27,6 +27,8 @@ pub enum Phase {
     Home,
     /// Slipped away before pickup.
     Evaded,
+    /// (Reported only, never a state in the run.) Waiting at the origin for approval.
+    AwaitingApproval,
 }
 
 /// Per-person flags.

@@ -38,14 +38,13 @@ impl SeriesSpec {
         let mut names = vec!["home".to_string()];
         let mut sources = vec![SeriesSource::Home];
         for (i, s) in sc.sites.iter().enumerate() {
-            let staged = net.steps.contains(&Step::Site(i as u16));
-            if staged && !matches!(s.kind, SiteKind::Origin | SiteKind::Home) {
+            if net.site_used[i] && !matches!(s.kind, SiteKind::Origin | SiteKind::Home) {
                 names.push(format!("site.{}.occupancy", s.name));
                 sources.push(SeriesSource::SiteOccupancy(i as u16));
             }
         }
         for (i, s) in sc.sites.iter().enumerate() {
-            if net.steps.contains(&Step::Site(i as u16)) && s.beds.is_some() {
+            if net.site_used[i] && s.beds.is_some() {
                 names.push(format!("site.{}.waiting_for_bed", s.name));
                 sources.push(SeriesSource::SiteBedQueue(i as u16));
             }

@@ -92,6 +92,7 @@ fn phase_word(p: Phase) -> &'static str {
         Phase::NotReleased => "not yet released or notified",
         Phase::Notified => "notified, awaiting pickup",
         Phase::Evaded => "evaded",
+        Phase::AwaitingApproval => "waiting for approval",
         Phase::Staying => "staying",
         Phase::Done => "waiting to move on",
         Phase::Queued => "queueing",
