@@ -70,10 +70,22 @@ macro_rules! frame {
     }};
 }
 
-/// Renders `draw` to PNG bytes and an SVG string of [`SIZE`].
+/// Draws the series legend every chart shares (white box, black border) at `$pos`.
+macro_rules! legend {
+    ($chart:ident, $pos:expr) => {
+        $chart
+            .configure_series_labels()
+            .position($pos)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?
+    };
+}
+
 /// Draws one chart on a given area.
 type Painter<'p> = dyn Fn(Area<'_>) -> Result<(), Box<dyn Error>> + 'p;
 
+/// Renders `draw` to PNG bytes and an SVG string of [`SIZE`].
 fn render(draw: &Painter<'_>) -> Result<(Vec<u8>, String), Box<dyn Error>> {
     fonts();
     let (w, h) = SIZE;
@@ -188,12 +200,7 @@ fn band_chart(
                     .label(format!("target: day {}", fmt_num(t)))
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2)));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()?;
+            legend!(chart, SeriesLabelPosition::LowerRight);
             root.present()?;
             Ok(())
         })
@@ -277,12 +284,7 @@ fn stacked(
                 }
             }
             if !parts.is_empty() {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::MiddleRight)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK)
-                    .draw()?;
+                legend!(chart, SeriesLabelPosition::MiddleRight);
             }
             root.present()?;
             Ok(())
@@ -569,12 +571,7 @@ fn makespan_chart(title: &str, xs: &[f64]) -> Result<(Vec<u8>, String), Box<dyn 
                     .label(format!("{label}: {}", fmt_num(x)))
                     .legend(move |(lx, ly)| PathElement::new(vec![(lx, ly), (lx + 18, ly)], color.stroke_width(2)));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()?;
+            legend!(chart, SeriesLabelPosition::UpperRight);
             root.present()?;
             Ok(())
         })
@@ -620,12 +617,7 @@ pub fn compare_chart(a: &Batch, b: &Batch, label_a: &str, label_b: &str) -> Resu
                     .label(format!("{label}: median, band of 90% of replications"))
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()?;
+            legend!(chart, SeriesLabelPosition::LowerRight);
             root.present()?;
             Ok(())
         })
@@ -720,12 +712,7 @@ pub fn sweep_chart(
                 .label("mean")
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BAND.stroke_width(2)));
             chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1.mean), 4, BAND.filled())))?;
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()?;
+            legend!(chart, SeriesLabelPosition::UpperRight);
             root.present()?;
             Ok(())
         })
