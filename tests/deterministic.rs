@@ -21,9 +21,9 @@ fn every_figure_matches_the_hand_computation() {
         let r = run_one(&net, rep);
         assert_eq!(r.end_reason, EndReason::AllHome);
         assert!(
-            close(r.makespan_hours().unwrap(), 59.25),
+            close(r.makespan_hours.unwrap(), 59.25),
             "makespan {:?}",
-            r.makespan_hours()
+            r.makespan_hours
         );
         let bus = &r.legs[0];
         assert_eq!((bus.trips, bus.passengers), (5, 100));
@@ -67,14 +67,14 @@ fn quarantine_beds_set_the_pace() {
     let unlimited = parse(&text.replace("beds = 50\n", ""));
     let r = run_one(&network(&unlimited), 0);
     // Without the bed limit: last out of customs at 14.25 h, home 24 h later.
-    assert!(close(r.makespan_hours().unwrap(), 38.25));
+    assert!(close(r.makespan_hours.unwrap(), 38.25));
     assert_eq!(r.sites[2].bed_waits.max, 0.0);
 
     // Doubling the buses changes nothing while beds are short; adding beds does.
     let limited = load("scenarios/validation/hand-computed.toml");
     let more_buses = parse(&text.replace("vehicles = 2", "vehicles = 4"));
     let more_beds = parse(&text.replace("beds = 50", "beds = 75"));
-    let m = |sc| run_one(&network(sc), 0).makespan_hours().unwrap();
+    let m = |sc| run_one(&network(sc), 0).makespan_hours.unwrap();
     assert!(close(m(&limited), 59.25));
     assert!(
         close(m(&more_buses), 59.25),

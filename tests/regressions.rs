@@ -42,7 +42,7 @@ fn people_waiting_for_approval_are_not_overtaken() {
         "{}",
         r.cohorts[0].door_to_door_max_hours
     );
-    assert!((r.makespan_hours().unwrap() - 49.0).abs() < 1e-9);
+    assert!((r.makespan_hours.unwrap() - 49.0).abs() < 1e-9);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn statistics_close_at_the_last_event_even_after_the_last_arrival_home() {
     for rep in 0..10 {
         let r = run_one(&network(&sc), rep);
         if r.end_reason == EndReason::AllHome {
-            assert!(r.makespan_hours().unwrap() <= r.end_hours);
+            assert!(r.makespan_hours.unwrap() <= r.end_hours);
         }
     }
 }

@@ -637,7 +637,7 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
         result.events,
         result.home,
         result.population,
-        result.makespan_hours().map_or(String::new(), |h| format!(
+        result.makespan_hours.map_or(String::new(), |h| format!(
             ", makespan {} days",
             report::fmt_num(h / 24.0)
         ))

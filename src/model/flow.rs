@@ -990,12 +990,7 @@ impl Flow {
             self.people.flags[p] &= !flag::RESERVED;
             if let Some(t) = self.net.bed_site_ahead(pos as u32) {
                 self.sites[t as usize].reserved -= 1;
-                for i in 0..self.net.reserving_legs[t as usize].len() {
-                    self.push_depart(self.net.reserving_legs[t as usize][i]);
-                }
-                if !self.sites[t as usize].entry_queue.is_empty() {
-                    self.push_admit(t);
-                }
+                self.bed_freed(t);
             }
         }
         self.leave(p, now);
@@ -1260,12 +1255,18 @@ impl Flow {
         st.occupancy.down(now);
         st.stays.record(now - self.people.entered_at[p]);
         if st.beds.is_some() {
-            if !st.entry_queue.is_empty() {
-                self.push_admit(s);
-            }
-            for i in 0..self.net.reserving_legs[s as usize].len() {
-                self.push_depart(self.net.reserving_legs[s as usize][i]);
-            }
+            self.bed_freed(s);
+        }
+    }
+
+    /// A bed at bed-limited site `s` came free: the people waiting at its door go first,
+    /// then the legs that reserve beds there may leave.
+    fn bed_freed(&mut self, s: u16) {
+        if !self.sites[s as usize].entry_queue.is_empty() {
+            self.push_admit(s);
+        }
+        for i in 0..self.net.reserving_legs[s as usize].len() {
+            self.push_depart(self.net.reserving_legs[s as usize][i]);
         }
     }
 

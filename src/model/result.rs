@@ -366,11 +366,6 @@ impl ReplicationResult {
         }
     }
 
-    /// Time the last person got home, if everyone did.
-    pub fn makespan_hours(&self) -> Option<f64> {
-        self.makespan_hours
-    }
-
     /// People not home at the end, per place name (sites, legs, checkpoints).
     pub fn not_home_by_place(&self, net: &Network) -> Vec<(String, u64)> {
         let mut out: Vec<(String, u64)> = Vec::new();
@@ -395,7 +390,7 @@ impl ReplicationResult {
     pub fn emit(&self, net: &Network, out: &mut impl MetricSink) {
         let sc = &net.scenario;
         let features = Features::of(net);
-        let makespan = self.makespan_hours().map_or(f64::NAN, |h| h / 24.0);
+        let makespan = self.makespan_hours.map_or(f64::NAN, |h| h / 24.0);
         out.metric("", "", "makespan_days", makespan);
         out.metric(
             "",

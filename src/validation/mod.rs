@@ -44,7 +44,7 @@ impl Quantity {
             Quantity::SiteProbabilityOfBedWait(i) => r.sites[i].bed_waits.fraction_positive(),
             Quantity::LegMeanWaitHours(i) => r.legs[i].waits.mean(),
             Quantity::LegTrips(i) => r.legs[i].trips as f64,
-            Quantity::MakespanHours => r.makespan_hours().unwrap_or(f64::NAN),
+            Quantity::MakespanHours => r.makespan_hours.unwrap_or(f64::NAN),
         }
     }
 }
