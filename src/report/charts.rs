@@ -344,6 +344,14 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
     }
 
     // 2. Occupancy of every capacity-limited place, and holding at borders.
+    let holding = |after: &str, how: &str| {
+        (
+            format!("holding-{after}"),
+            format!("{}: waiting for beds after {after}", sc.name),
+            None,
+            format!("People {how} {after} waiting for a bed at the next site (border holding)."),
+        )
+    };
     for (j, src) in ts.spec.sources.iter().enumerate() {
         let (name, label, capacity, caption) = match *src {
             SeriesSource::SiteOccupancy(s) => {
@@ -361,30 +369,8 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
                     format!("People holding a bed at {} ({beds} beds).", site.name),
                 )
             }
-            SeriesSource::LegHolding(l) => {
-                let leg = &sc.legs[l as usize];
-                (
-                    format!("holding-{}", leg.name),
-                    format!("{}: waiting for beds after {}", sc.name, leg.name),
-                    None,
-                    format!(
-                        "People off {} waiting for a bed at the next site (border holding).",
-                        leg.name
-                    ),
-                )
-            }
-            SeriesSource::CheckpointHolding(k) => {
-                let cp = &sc.checkpoints[k as usize];
-                (
-                    format!("holding-{}", cp.name),
-                    format!("{}: waiting for beds after {}", sc.name, cp.name),
-                    None,
-                    format!(
-                        "People through {} waiting for a bed at the next site (border holding).",
-                        cp.name
-                    ),
-                )
-            }
+            SeriesSource::LegHolding(l) => holding(&sc.legs[l as usize].name, "off"),
+            SeriesSource::CheckpointHolding(k) => holding(&sc.checkpoints[k as usize].name, "through"),
             _ => continue,
         };
         let b = bands(ts, j);
