@@ -1044,10 +1044,7 @@ impl Flow {
                         if self.sites[iso as usize].has_free_bed() {
                             self.move_to_isolation(sim, p, iso);
                         } else {
-                            let level = self.level(p);
-                            let st = &mut self.sites[iso as usize];
-                            st.entry_queue.push(p as u32, level);
-                            st.entry_waiting.up(now);
+                            self.wait_at_door(p, iso, now);
                         }
                         return;
                     }
@@ -1233,15 +1230,20 @@ impl Flow {
                 if reserved_here || self.sites[s as usize].has_free_bed() {
                     self.admit(sim, p, s);
                 } else {
-                    let level = self.level(p);
-                    let st = &mut self.sites[s as usize];
-                    st.entry_queue.push(p as u32, level);
-                    st.entry_waiting.up(now);
+                    self.wait_at_door(p, s, now);
                     self.holding_up(p, now);
                 }
             }
             Step::Origin(_) => unreachable!("routes never lead back to an origin"),
         }
+    }
+
+    /// Person `p` joins the line for a bed at site `s`, in order of their priority level.
+    fn wait_at_door(&mut self, p: usize, s: u16, now: f64) {
+        let level = self.level(p);
+        let st = &mut self.sites[s as usize];
+        st.entry_queue.push(p as u32, level);
+        st.entry_waiting.up(now);
     }
 
     /// Releases whatever person `p` holds at their current step.

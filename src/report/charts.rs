@@ -305,6 +305,20 @@ fn mean(batch: &Batch, name: &str) -> f64 {
     batch.summary(name).map_or(f64::NAN, |s| s.mean)
 }
 
+/// One row per cohort for a stacked chart: the mean of the metric `name(cohort, part)`
+/// for each part, missing or negative means drawn as zero (`f64::max` drops a NaN).
+fn cohort_rows<T>(batch: &Batch, parts: &[T], name: impl Fn(&str, &T) -> String) -> Vec<(String, Vec<f64>)> {
+    batch
+        .scenario()
+        .cohorts
+        .iter()
+        .map(|c| {
+            let values = parts.iter().map(|x| mean(batch, &name(&c.name, x)).max(0.0)).collect();
+            (c.name.clone(), values)
+        })
+        .collect()
+}
+
 /// Every chart for `batch`, in report order.
 pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
     let sc = batch.scenario();
@@ -407,18 +421,7 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
         })
         .collect();
     if !uses.is_empty() {
-        let rows: Vec<(String, Vec<f64>)> = sc
-            .cohorts
-            .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    uses.iter()
-                        .map(|u| mean(batch, &format!("cohort.{}.mean_hours_{}", c.name, u.as_str())).max(0.0))
-                        .collect(),
-                )
-            })
-            .collect();
+        let rows = cohort_rows(batch, &uses, |c, u| format!("cohort.{c}.mean_hours_{}", u.as_str()));
         let title = format!("{}: where the time goes", sc.name);
         let caption =
             "Mean hours per person of each cohort, by what they were doing, from notice or release until home."
@@ -491,19 +494,7 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
     // 6. Evasion, when people get notice.
     if batch.metric_index("evaded").is_some() {
         let cats: Vec<&str> = sc.categories.iter().map(|c| c.name.as_str()).collect();
-        let rows: Vec<(String, Vec<f64>)> = sc
-            .cohorts
-            .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    cats.iter()
-                        .map(|g| mean(batch, &format!("cohort.{}.evaded.{g}", c.name)).max(0.0))
-                        .map(|x| if x.is_nan() { 0.0 } else { x })
-                        .collect(),
-                )
-            })
-            .collect();
+        let rows = cohort_rows(batch, &cats, |c, g| format!("cohort.{c}.evaded.{g}"));
         let title = format!("{}: people who slipped away", sc.name);
         let caption = format!(
             "Mean number of people evading before pickup, by cohort and category ({} on average in all).",
