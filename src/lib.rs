@@ -8,6 +8,7 @@ pub mod cli;
 pub mod engine;
 pub mod experiment;
 pub mod fuzz;
+pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -5,8 +5,8 @@
 mod common;
 use assert_cmd::Command;
 use common::repo;
+use repatsim::metrics::fmt_num;
 use repatsim::report::charts::SIZE;
-use repatsim::report::fmt_num;
 use std::path::Path;
 
 fn repatsim() -> Command {

@@ -4,7 +4,8 @@ mod common;
 use assert_cmd::Command;
 use common::*;
 use repatsim::experiment::RunOptions;
-use repatsim::experiment::compare::{self, Target, Verdict};
+use repatsim::experiment::compare::{self, Verdict};
+use repatsim::experiment::{Target, plan};
 use repatsim::scenario::params::Override;
 
 fn repatsim() -> Command {
@@ -116,7 +117,7 @@ fn plan_finds_the_hand_computed_number_of_booths() {
     // done within 100 h: 4.
     let text = std::fs::read_to_string(repo("scenarios/validation/opening-hours.toml")).unwrap();
     let target = Target::parse("makespan_days@mean<=4.1667").unwrap();
-    let r = compare::plan(
+    let r = plan::plan(
         &text,
         "opening-hours.toml",
         &[],
@@ -140,7 +141,7 @@ fn plan_finds_the_hand_computed_number_of_booths() {
     assert!(r.confirmation.as_ref().unwrap().met);
     // A target the range cannot meet is said so.
     let impossible = Target::parse("makespan_days@mean<=0.5").unwrap();
-    let r = compare::plan(
+    let r = plan::plan(
         &text,
         "x",
         &[],
@@ -161,7 +162,7 @@ fn plan_finds_the_hand_computed_number_of_booths() {
         path: "checkpoint.office.service_minutes".into(),
         value: 12.0,
     }];
-    let r = compare::plan(
+    let r = plan::plan(
         &text,
         "x",
         &slow,

@@ -5,6 +5,7 @@
 mod common;
 use common::*;
 use repatsim::experiment::run_one;
+use repatsim::metrics::Scope;
 use repatsim::model::{EndReason, Phase};
 
 #[test]
@@ -17,8 +18,8 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
         let n = if sc.population() > 20_000 { 2 } else { 20 };
         let batch = run(&sc, n, 2);
         let home = batch.metric_index("home").unwrap();
-        let places: Vec<usize> = (0..batch.metric_names.len())
-            .filter(|&i| batch.metric_names[i].starts_with("in_stage."))
+        let places: Vec<usize> = (0..batch.catalogue.len())
+            .filter(|&i| matches!(batch.catalogue.get(i).key.scope, Scope::InStage(_)))
             .collect();
         assert!(!places.is_empty());
         for (i, row) in batch.rows.iter().enumerate() {

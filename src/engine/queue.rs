@@ -16,14 +16,21 @@ const BUCKETS: usize = 65;
 
 /// Pending events ordered by time, ties broken by the order they were scheduled.
 ///
-/// Times pushed must not be earlier than the last time popped (earlier ones are treated
-/// as that time). Pushing and popping never allocate once the buckets have grown to the
-/// peak load.
+/// Contract: a time pushed is finite, non-negative and not earlier than the last time
+/// popped (the simulation clock). Breaking it is a caller bug, caught by a debug
+/// assertion; a release build treats such a time as the last time popped. Peeking may
+/// move the heap's internal base ahead to the earliest pending time; a push between the
+/// last pop and that base is still in contract and is placed exactly (the rare rebase in
+/// [`EventQueue::push`]). Pushing and popping never allocate once the buckets have grown
+/// to the peak load.
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
     buckets: Vec<Vec<(u64, E)>>,
-    /// Bits of the last time popped (the lower bound of everything pending).
+    /// The radix base: bits of a lower bound of everything pending (the last time popped,
+    /// or the earliest pending time once a peek has split a bucket).
     last: u64,
+    /// Bits of the last time popped: the earliest time a push may use.
+    popped: u64,
     /// Next unread position in bucket 0 (which is read front to back).
     head: usize,
     len: usize,
@@ -57,6 +64,7 @@ impl<E: Copy> EventQueue<E> {
         Self {
             buckets,
             last: 0,
+            popped: 0,
             head: 0,
             len: 0,
             occupied: 0,
@@ -77,6 +85,7 @@ impl<E: Copy> EventQueue<E> {
     pub fn clear(&mut self) {
         self.buckets.iter_mut().for_each(Vec::clear);
         self.last = 0;
+        self.popped = 0;
         self.head = 0;
         self.len = 0;
         self.occupied = 0;
@@ -88,24 +97,53 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Adds an event at `time_hours`, which must be finite, non-negative and not before
-    /// the last time popped.
+    /// the last time popped (see the type's contract).
     #[inline]
     pub fn push(&mut self, time_hours: f64, event: E) {
         debug_assert!(
             time_hours.is_finite() && time_hours >= 0.0,
             "bad event time {time_hours}"
         );
-        let key = bits(time_hours).max(self.last);
         debug_assert!(
-            bits(time_hours) >= self.last,
+            bits(time_hours) >= self.popped,
             "event scheduled before the last one popped"
         );
+        let key = bits(time_hours).max(self.popped);
+        if key < self.last {
+            self.rebase(key);
+        }
         let b = self.bucket_of(key);
         self.buckets[b].push((key, event));
         if b > 0 {
             self.occupied |= 1 << (b - 1);
         }
         self.len += 1;
+    }
+
+    /// Lowers the radix base to `key` (below everything pending, after a peek moved it
+    /// ahead) by redistributing every pending event. Equal times share a bucket and
+    /// buckets keep their order, so ties stay in scheduling order. Rare: only a push
+    /// between a peek and the next pop can need it.
+    #[cold]
+    fn rebase(&mut self, key: u64) {
+        let mut all: Vec<(u64, E)> = Vec::with_capacity(self.len);
+        let head = self.head;
+        all.extend(self.buckets[0].drain(..).skip(head));
+        for b in 1..BUCKETS {
+            all.append(&mut self.buckets[b]);
+        }
+        self.head = 0;
+        self.occupied = 0;
+        self.last = key;
+        // Stable by time: equal times keep the order they were pushed in.
+        all.sort_by_key(|e| e.0);
+        for item in all {
+            let b = self.bucket_of(item.0);
+            self.buckets[b].push(item);
+            if b > 0 {
+                self.occupied |= 1 << (b - 1);
+            }
+        }
     }
 
     /// Makes bucket 0 hold the earliest events, splitting the lowest non-empty bucket if
@@ -161,6 +199,7 @@ impl<E: Copy> EventQueue<E> {
         let (key, event) = self.buckets[0][self.head];
         self.head += 1;
         self.len -= 1;
+        self.popped = key;
         Some((f64::from_bits(key), event))
     }
 }
@@ -191,8 +230,9 @@ mod tests {
         assert_eq!(q.peek_time(), None);
     }
 
-    /// As a simulation uses it: every push at or after the last time popped, with many
-    /// ties, checked against a sorted reference ordered by (time, insertion).
+    /// As a simulation uses it: every push at or after the last time popped (often right
+    /// after a peek has moved the base ahead), with many ties, checked against a sorted
+    /// reference ordered by (time, insertion).
     #[test]
     fn matches_a_sorted_reference_on_random_monotone_input() {
         use rand::{RngExt, SeedableRng};

@@ -7,14 +7,21 @@
 //! time-series histograms on a fixed grid, and totals of who was left where. Nothing
 //! per person outlives its replication.
 
+pub mod batch;
 pub mod compare;
+pub mod plan;
+pub mod sweep;
+pub mod target;
 pub mod timeseries;
 
+pub use batch::{Batch, StuckGroup};
+pub use target::{StatSpec, Target};
 pub use timeseries::TimeSeries;
 
-use crate::model::{EndReason, Network, Phase, ReplicationResult, SeriesSpec, Step, World, metric_names};
+use crate::model::{Network, ReplicationResult, SeriesSpec, World, catalogue};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
+use batch::RepOut;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::Arc;
@@ -63,38 +70,6 @@ pub struct Precision {
     pub metric: String,
     pub half_width: f64,
     pub max_replications: u64,
-}
-
-/// People left somewhere at the end of unfinished replications, summed over them.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub struct StuckGroup {
-    pub at: Step,
-    pub phase: Phase,
-    pub waiting_for: Option<Step>,
-    /// Replications in which anyone was left here.
-    pub replications: u64,
-    /// People left here, summed over those replications.
-    pub people: u64,
-}
-
-/// The outcome of a batch: one row of metrics per replication, in index order.
-#[derive(Clone, Debug)]
-pub struct Batch {
-    pub network: Arc<Network>,
-    pub metric_names: Vec<String>,
-    pub first_replication: u64,
-    /// `rows[i]` belongs to replication `first_replication + i`.
-    pub rows: Vec<Vec<f64>>,
-    pub end_reasons: Vec<EndReason>,
-    /// Sorted: most people first, then by place (a canonical order, whatever the split).
-    pub stuck: Vec<StuckGroup>,
-    pub timeseries: TimeSeries,
-    pub events: u64,
-    pub wall_seconds: f64,
-    pub threads: usize,
-    /// True if the run was stopped before all its replications ran: the batch holds the
-    /// replications completed without a gap from the first.
-    pub interrupted: bool,
 }
 
 /// Errors running an experiment.
@@ -203,99 +178,6 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<Batch, ExperimentEr
     run_network(&net, opts, None)
 }
 
-/// What one replication hands back to the fold.
-struct RepOut {
-    row: Vec<f64>,
-    reason: EndReason,
-    events: u64,
-    holdings: Vec<crate::model::Holding>,
-    samples: Vec<u32>,
-}
-
-impl Batch {
-    /// An empty batch starting at replication `first`.
-    pub fn empty(net: &Arc<Network>, first: u64, grid_hours: f64) -> Self {
-        Batch {
-            network: Arc::clone(net),
-            metric_names: metric_names(net),
-            first_replication: first,
-            rows: Vec::new(),
-            end_reasons: Vec::new(),
-            stuck: Vec::new(),
-            timeseries: TimeSeries::new(SeriesSpec::new(net, grid_hours)),
-            events: 0,
-            wall_seconds: 0.0,
-            threads: 0,
-            interrupted: false,
-        }
-    }
-
-    fn fold(&mut self, out: RepOut) {
-        self.rows.push(out.row);
-        self.end_reasons.push(out.reason);
-        self.events += out.events;
-        self.timeseries.add(&out.samples);
-        for h in out.holdings {
-            self.add_stuck(StuckGroup {
-                at: h.at,
-                phase: h.phase,
-                waiting_for: h.waiting_for,
-                replications: 1,
-                people: h.people,
-            });
-        }
-    }
-
-    fn add_stuck(&mut self, g: StuckGroup) {
-        match self
-            .stuck
-            .iter_mut()
-            .find(|s| s.at == g.at && s.phase == g.phase && s.waiting_for == g.waiting_for)
-        {
-            Some(s) => {
-                s.replications += g.replications;
-                s.people += g.people;
-            }
-            None => self.stuck.push(g),
-        }
-    }
-
-    fn sort_stuck(&mut self) {
-        self.stuck.sort_by(|a, b| {
-            b.people
-                .cmp(&a.people)
-                .then_with(|| (a.at, a.phase, a.waiting_for).cmp(&(b.at, b.phase, b.waiting_for)))
-        });
-    }
-
-    /// Appends the batch of the replications that follow this one's (for blocks and
-    /// shards): the result is what one run over both ranges would have produced.
-    pub fn append(&mut self, next: Batch) -> Result<(), String> {
-        let end = self.first_replication + self.rows.len() as u64;
-        if next.first_replication != end {
-            return Err(format!(
-                "replications {}.. do not follow replications ..{end}",
-                next.first_replication
-            ));
-        }
-        if next.metric_names != self.metric_names || next.timeseries.spec != self.timeseries.spec {
-            return Err("the parts come from different scenarios or grids".into());
-        }
-        self.interrupted |= next.interrupted;
-        self.rows.extend(next.rows);
-        self.end_reasons.extend(next.end_reasons);
-        self.events += next.events;
-        self.wall_seconds += next.wall_seconds;
-        self.threads = self.threads.max(next.threads);
-        self.timeseries.merge(&next.timeseries);
-        for g in next.stuck {
-            self.add_stuck(g);
-        }
-        self.sort_stuck();
-        Ok(())
-    }
-}
-
 /// As [`run`], for an already compiled network, calling `progress(done)` as
 /// replications finish.
 pub fn run_network(
@@ -375,9 +257,8 @@ pub fn run_until_precise(
     target: &Precision,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Batch, ExperimentError> {
-    let index = metric_names(net)
-        .iter()
-        .position(|n| *n == target.metric)
+    let index = catalogue(net)
+        .index_of_id(&target.metric)
         .ok_or_else(|| ExperimentError::UnknownMetric(target.metric.clone()))?;
     let first = opts.replications.start;
     let cap = first + target.max_replications;
@@ -413,53 +294,6 @@ pub fn run_until_precise(
         if b.interrupted || (s.n > 1 && s.ci95_half_width() <= target.half_width) || next >= cap {
             return Ok(batch.expect("at least one block ran"));
         }
-    }
-}
-
-impl Batch {
-    /// The scenario run.
-    pub fn scenario(&self) -> &Scenario {
-        &self.network.scenario
-    }
-
-    /// Number of replications.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// True if no replication was run.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    /// Index of a metric by name.
-    pub fn metric_index(&self, name: &str) -> Option<usize> {
-        self.metric_names.iter().position(|n| n == name)
-    }
-
-    /// Values of one metric over replications, in replication order.
-    pub fn column(&self, index: usize) -> Vec<f64> {
-        self.rows.iter().map(|r| r[index]).collect()
-    }
-
-    /// Every metric summarised across replications, in metric order.
-    pub fn summaries(&self) -> Vec<(String, Summary)> {
-        self.metric_names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), Summary::of(&self.column(i))))
-            .collect()
-    }
-
-    /// Summary of one metric by name.
-    pub fn summary(&self, name: &str) -> Option<Summary> {
-        self.metric_index(name).map(|i| Summary::of(&self.column(i)))
-    }
-
-    /// How many replications ended for each reason: (all home, horizon, stalled).
-    pub fn end_counts(&self) -> (usize, usize, usize) {
-        let c = |r| self.end_reasons.iter().filter(|&&x| x == r).count();
-        (c(EndReason::AllHome), c(EndReason::Horizon), c(EndReason::Stalled))
     }
 }
 
@@ -499,7 +333,7 @@ pub struct Estimate {
 pub fn estimate(net: &Arc<Network>, replications: u64, threads: usize, grid_hours: f64, pilot: bool) -> Estimate {
     let per_person = 64.0;
     let worlds = threads.max(1) as f64 * f64::from(net.population) * per_person;
-    let metrics = metric_names(net).len() as f64;
+    let metrics = catalogue(net).len() as f64;
     let rows = replications as f64 * (metrics * 8.0 + 64.0);
     let series = SeriesSpec::new(net, grid_hours);
     let histograms = (series.points * series.sources.len()) as f64 * 256.0;

@@ -90,7 +90,7 @@ impl TimeSeries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SeriesSource;
+    use crate::metrics::SeriesKey;
     use crate::stats::quantile_sorted;
 
     #[test]
@@ -99,7 +99,7 @@ mod tests {
             grid_hours: 1.0,
             points: 1,
             names: vec!["x".into()],
-            sources: vec![SeriesSource::Home],
+            sources: vec![SeriesKey::Home],
         };
         let values = [5u32, 1, 9, 9, 3, 7, 2, 2, 8];
         let mut all = TimeSeries::new(spec.clone());

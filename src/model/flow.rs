@@ -7,8 +7,9 @@ use super::network::{Network, Step};
 use super::queue::PersonQueue;
 use super::result::{EndReason, ReplicationResult};
 use super::state::*;
-use super::timeseries::{SeriesSource, SeriesSpec, TraceKind, TraceRow, TraceStage};
+use super::timeseries::{SeriesSpec, TraceKind, TraceRow, TraceStage};
 use crate::engine::{self, Model, RunEnd, Simulation, Stream};
+use crate::metrics::SeriesKey;
 use crate::scenario::{Admission, Arrival, Closable, Departure, OnPositive, Quota, SiteKind};
 use rand::RngExt;
 use std::collections::VecDeque;
@@ -691,11 +692,11 @@ impl Flow {
             let base = self.next_sample * width;
             for (j, src) in self.series.sources.iter().enumerate() {
                 self.samples[base + j] = match *src {
-                    SeriesSource::Home => self.home,
-                    SeriesSource::SiteOccupancy(s) => self.sites[s as usize].occupancy.value() as u32,
-                    SeriesSource::SiteBedQueue(s) => self.sites[s as usize].entry_queue.len() as u32,
-                    SeriesSource::LegHolding(l) => self.legs[l as usize].holding.value() as u32,
-                    SeriesSource::CheckpointHolding(k) => self.checkpoints[k as usize].holding.value() as u32,
+                    SeriesKey::Home => self.home,
+                    SeriesKey::SiteOccupancy(s) => self.sites[s as usize].occupancy.value() as u32,
+                    SeriesKey::SiteBedQueue(s) => self.sites[s as usize].entry_queue.len() as u32,
+                    SeriesKey::LegHolding(l) => self.legs[l as usize].holding.value() as u32,
+                    SeriesKey::CheckpointHolding(k) => self.checkpoints[k as usize].holding.value() as u32,
                 };
             }
             self.next_sample += 1;

@@ -10,6 +10,6 @@ pub mod timeseries;
 
 pub use flow::{Event, World};
 pub use network::{Network, Step};
-pub use result::{EndReason, Holding, MetricSink, ReplicationResult, metric_names};
+pub use result::{EndReason, Holding, MetricSink, ReplicationResult, catalogue, place_of};
 pub use state::{Phase, TimeUse};
-pub use timeseries::{SeriesSource, SeriesSpec, TraceKind, TraceRow, TraceStage};
+pub use timeseries::{SeriesSpec, TraceKind, TraceRow, TraceStage};

@@ -3,8 +3,10 @@
 
 use super::flow::FlowView;
 use super::network::{Network, Step};
-use super::state::{Phase, TIME_USES, TimeUse, flag};
+use super::state::{Phase, flag};
 use crate::engine::Simulation;
+use crate::metrics::key::{TIME_USES, TimeUse};
+use crate::metrics::{Catalogue, MetricKey, Place, Scope, Stat};
 use crate::scenario::SiteKind;
 use crate::stats::{LevelSummary, Tally};
 
@@ -145,23 +147,18 @@ pub struct ReplicationResult {
     pub holdings: Vec<Holding>,
 }
 
-/// Receives named metrics one at a time (names are built only by sinks that want them).
+/// Receives metrics one at a time, as typed keys (names are built only by the catalogue).
 pub trait MetricSink {
-    /// One metric: `scope.element.name`, `scope.name` when `element` is empty, or just
-    /// `name` when `scope` is empty.
-    fn metric(&mut self, scope: &str, element: &str, name: &str, value: f64);
+    /// One metric and its value in this replication.
+    fn metric(&mut self, key: MetricKey, value: f64);
 }
 
-/// Collects metric names.
+/// Collects metric keys.
 #[derive(Default)]
-pub struct NameSink(pub Vec<String>);
-impl MetricSink for NameSink {
-    fn metric(&mut self, scope: &str, element: &str, name: &str, _: f64) {
-        self.0.push(match (scope.is_empty(), element.is_empty()) {
-            (true, _) => name.to_string(),
-            (false, true) => format!("{scope}.{name}"),
-            (false, false) => format!("{scope}.{element}.{name}"),
-        });
+pub struct KeySink(pub Vec<MetricKey>);
+impl MetricSink for KeySink {
+    fn metric(&mut self, key: MetricKey, _: f64) {
+        self.0.push(key);
     }
 }
 
@@ -169,7 +166,7 @@ impl MetricSink for NameSink {
 #[derive(Default)]
 pub struct ValueSink(pub Vec<f64>);
 impl MetricSink for ValueSink {
-    fn metric(&mut self, _: &str, _: &str, _: &str, value: f64) {
+    fn metric(&mut self, _: MetricKey, value: f64) {
         self.0.push(value);
     }
 }
@@ -366,14 +363,14 @@ impl ReplicationResult {
         }
     }
 
-    /// People not home at the end, per place name (sites, legs, checkpoints).
-    pub fn not_home_by_place(&self, net: &Network) -> Vec<(String, u64)> {
-        let mut out: Vec<(String, u64)> = Vec::new();
+    /// People not home at the end, per place (sites, legs, checkpoints).
+    pub fn not_home_by_place(&self) -> Vec<(Place, u64)> {
+        let mut out: Vec<(Place, u64)> = Vec::new();
         for h in &self.holdings {
-            let name = net.step_name(h.at).to_string();
-            match out.iter_mut().find(|(n, _)| *n == name) {
+            let place = place_of(h.at);
+            match out.iter_mut().find(|(p, _)| *p == place) {
                 Some((_, c)) => *c += h.people,
-                None => out.push((name, h.people)),
+                None => out.push((place, h.people)),
             }
         }
         out
@@ -390,66 +387,61 @@ impl ReplicationResult {
     pub fn emit(&self, net: &Network, out: &mut impl MetricSink) {
         let sc = &net.scenario;
         let features = Features::of(net);
+        let mut put = |key: MetricKey, v: f64| out.metric(key, v);
         let makespan = self.makespan_hours.map_or(f64::NAN, |h| h / 24.0);
-        out.metric("", "", "makespan_days", makespan);
-        out.metric(
-            "",
-            "",
-            "all_home",
-            f64::from(u8::from(self.end_reason == EndReason::AllHome)),
+        put(MetricKey::overall(Stat::MakespanDays), makespan);
+        let flag01 = |b: bool| f64::from(u8::from(b));
+        put(
+            MetricKey::overall(Stat::AllHome),
+            flag01(self.end_reason == EndReason::AllHome),
         );
-        out.metric(
-            "",
-            "",
-            "stalled",
-            f64::from(u8::from(self.end_reason == EndReason::Stalled)),
+        put(
+            MetricKey::overall(Stat::Stalled),
+            flag01(self.end_reason == EndReason::Stalled),
         );
-        out.metric("", "", "home", self.home as f64);
+        put(MetricKey::overall(Stat::Home), self.home as f64);
         if features.evasion {
-            out.metric("", "", "evaded", self.evaded as f64);
+            put(MetricKey::overall(Stat::Evaded), self.evaded as f64);
         }
-        out.metric("", "", "not_home", (self.population - self.home - self.evaded) as f64);
+        put(
+            MetricKey::overall(Stat::NotHome),
+            (self.population - self.home - self.evaded) as f64,
+        );
         if features.waves {
-            out.metric("", "", "not_notified", (self.population - self.target) as f64);
+            put(
+                MetricKey::overall(Stat::NotNotified),
+                (self.population - self.target) as f64,
+            );
         }
-        out.metric("", "", "events", self.events as f64);
+        put(MetricKey::overall(Stat::Events), self.events as f64);
         if features.costs {
             let total = self.total_cost();
-            out.metric("cost", "", "total", total);
-            out.metric(
-                "cost",
-                "",
-                "per_person_home",
-                if self.home > 0 {
-                    total / self.home as f64
-                } else {
-                    f64::NAN
-                },
-            );
+            put(MetricKey::new(Scope::Cost, Stat::Total), total);
+            let per = if self.home > 0 {
+                total / self.home as f64
+            } else {
+                f64::NAN
+            };
+            put(MetricKey::new(Scope::Cost, Stat::PerPersonHome), per);
         }
-        for (c, spec) in self.cohorts.iter().zip(&sc.cohorts) {
-            let n = &spec.name;
-            out.metric("cohort", n, "home", f64::from(c.home));
+        for (i, (c, spec)) in self.cohorts.iter().zip(&sc.cohorts).enumerate() {
+            let key = |stat| MetricKey::cohort(i as u16, stat);
+            put(key(Stat::Home), f64::from(c.home));
             if features.evasion {
-                out.metric("cohort", n, "evaded", f64::from(c.evaded.iter().sum::<u32>()));
+                put(key(Stat::Evaded), f64::from(c.evaded.iter().sum::<u32>()));
                 for &(cat, _) in &spec.mix {
-                    let name = format!("evaded.{}", sc.categories[cat.0 as usize].name);
-                    out.metric("cohort", n, &name, f64::from(c.evaded[cat.0 as usize]));
+                    put(key(Stat::EvadedOf(cat.0)), f64::from(c.evaded[cat.0 as usize]));
                 }
             }
-            out.metric(
-                "cohort",
-                n,
-                "not_home",
-                f64::from(c.size - c.home - c.evaded.iter().sum::<u32>()),
-            );
-            out.metric("cohort", n, "mean_door_to_door_days", c.door_to_door_mean_hours / 24.0);
-            out.metric("cohort", n, "p50_door_to_door_days", c.door_to_door_p50_hours / 24.0);
-            out.metric("cohort", n, "p90_door_to_door_days", c.door_to_door_p90_hours / 24.0);
-            out.metric("cohort", n, "max_door_to_door_days", c.door_to_door_max_hours / 24.0);
+            let left = c.size - c.home - c.evaded.iter().sum::<u32>();
+            put(key(Stat::NotHome), f64::from(left));
+            put(key(Stat::MeanDoorToDoorDays), c.door_to_door_mean_hours / 24.0);
+            put(key(Stat::P50DoorToDoorDays), c.door_to_door_p50_hours / 24.0);
+            put(key(Stat::P90DoorToDoorDays), c.door_to_door_p90_hours / 24.0);
+            put(key(Stat::MaxDoorToDoorDays), c.door_to_door_max_hours / 24.0);
             if spec.approvals.is_some() {
-                out.metric("cohort", n, "approved", c.approval_waits.count as f64);
-                out.metric("cohort", n, "mean_approval_wait_hours", c.approval_waits.mean());
+                put(key(Stat::Approved), c.approval_waits.count as f64);
+                put(key(Stat::MeanApprovalWaitHours), c.approval_waits.mean());
             }
             for u in TimeUse::ALL {
                 let relevant = match u {
@@ -458,19 +450,21 @@ impl ReplicationResult {
                     _ => true,
                 };
                 if relevant {
-                    let name = format!("mean_hours_{}", u.as_str());
-                    out.metric("cohort", n, &name, c.time_use_hours[u as usize] / f64::from(c.size));
+                    put(
+                        key(Stat::MeanHours(u)),
+                        c.time_use_hours[u as usize] / f64::from(c.size),
+                    );
                 }
             }
         }
         if features.categories {
-            for (c, spec) in self.categories.iter().zip(&sc.categories) {
-                let n = &spec.name;
-                out.metric("category", n, "home", f64::from(c.home));
+            for (g, c) in self.categories.iter().enumerate() {
+                let key = |stat| MetricKey::category(g as u16, stat);
+                put(key(Stat::Home), f64::from(c.home));
                 if features.evasion {
-                    out.metric("category", n, "evaded", f64::from(c.evaded));
+                    put(key(Stat::Evaded), f64::from(c.evaded));
                 }
-                out.metric("category", n, "mean_door_to_door_days", c.door_to_door.mean() / 24.0);
+                put(key(Stat::MeanDoorToDoorDays), c.door_to_door.mean() / 24.0);
             }
         }
         for (i, (s, spec)) in self.sites.iter().zip(&sc.sites).enumerate() {
@@ -478,100 +472,83 @@ impl ReplicationResult {
             if matches!(spec.kind, SiteKind::Origin | SiteKind::Home) || !net.site_used[i] {
                 continue;
             }
-            let n = &spec.name;
-            out.metric("site", n, "peak_occupancy", s.occupancy.peak as f64);
-            out.metric("site", n, "mean_occupancy", s.occupancy.mean);
+            let key = |stat| MetricKey::site(i as u16, stat);
+            put(key(Stat::PeakOccupancy), s.occupancy.peak as f64);
+            put(key(Stat::MeanOccupancy), s.occupancy.mean);
             if let Some(b) = s.beds {
-                out.metric("site", n, "bed_utilization", s.occupancy.mean / b as f64);
+                put(key(Stat::BedUtilization), s.occupancy.mean / b as f64);
             }
-            out.metric("site", n, "admitted", s.bed_waits.count as f64);
-            out.metric("site", n, "mean_stay_hours", s.stays.mean());
-            out.metric("site", n, "mean_bed_wait_hours", s.bed_waits.mean());
-            out.metric("site", n, "max_bed_wait_hours", s.bed_waits.max_or_nan());
-            out.metric("site", n, "peak_bed_queue", s.bed_queue.peak as f64);
+            put(key(Stat::Admitted), s.bed_waits.count as f64);
+            put(key(Stat::MeanStayHours), s.stays.mean());
+            put(key(Stat::MeanBedWaitHours), s.bed_waits.mean());
+            put(key(Stat::MaxBedWaitHours), s.bed_waits.max_or_nan());
+            put(key(Stat::PeakBedQueue), s.bed_queue.peak as f64);
             if spec.testing.is_some() {
-                out.metric("site", n, "tested_positive", s.tested_positive as f64);
+                put(key(Stat::TestedPositive), s.tested_positive as f64);
             }
             if spec.cost_per_bed_night > 0.0 {
-                out.metric("site", n, "cost", s.cost);
+                put(key(Stat::Cost), s.cost);
             }
         }
         for (i, (k, spec)) in self.checkpoints.iter().zip(&sc.checkpoints).enumerate() {
-            let n = &spec.name;
-            out.metric("checkpoint", n, "served", k.services.count as f64);
-            out.metric("checkpoint", n, "mean_wait_hours", k.waits.mean());
-            out.metric("checkpoint", n, "max_wait_hours", k.waits.max_or_nan());
-            out.metric("checkpoint", n, "p_wait", k.waits.fraction_positive());
-            out.metric("checkpoint", n, "mean_queue", k.queue.mean);
-            out.metric("checkpoint", n, "peak_queue", k.queue.peak as f64);
-            out.metric(
-                "checkpoint",
-                n,
-                "utilization",
+            let key = |stat| MetricKey::checkpoint(i as u16, stat);
+            put(key(Stat::Served), k.services.count as f64);
+            put(key(Stat::MeanWaitHours), k.waits.mean());
+            put(key(Stat::MaxWaitHours), k.waits.max_or_nan());
+            put(key(Stat::PWait), k.waits.fraction_positive());
+            put(key(Stat::MeanQueue), k.queue.mean);
+            put(key(Stat::PeakQueue), k.queue.peak as f64);
+            put(
+                key(Stat::Utilization),
                 ratio(k.busy.integral, k.servers as f64 * k.open_hours),
             );
-            out.metric("checkpoint", n, "mean_service_minutes", k.services.mean() * 60.0);
+            put(key(Stat::MeanServiceMinutes), k.services.mean() * 60.0);
             if features.holding(net, Step::Checkpoint(i as u16)) {
-                out.metric("checkpoint", n, "peak_holding", k.holding.peak as f64);
-                out.metric("checkpoint", n, "mean_holding", k.holding.mean);
+                put(key(Stat::PeakHolding), k.holding.peak as f64);
+                put(key(Stat::MeanHolding), k.holding.mean);
             }
             if spec.cost_per_open_hour > 0.0 {
-                out.metric("checkpoint", n, "cost", k.cost);
+                put(key(Stat::Cost), k.cost);
             }
         }
         for (i, (l, spec)) in self.legs.iter().zip(&sc.legs).enumerate() {
-            let n = &spec.name;
-            out.metric("leg", n, "trips", l.trips as f64);
-            out.metric("leg", n, "passengers", l.passengers as f64);
-            out.metric(
-                "leg",
-                n,
-                "seat_utilization",
+            let key = |stat| MetricKey::leg(i as u16, stat);
+            put(key(Stat::Trips), l.trips as f64);
+            put(key(Stat::Passengers), l.passengers as f64);
+            put(
+                key(Stat::SeatUtilization),
                 ratio(l.passengers as f64, (l.trips * u64::from(l.seats)) as f64),
             );
-            out.metric("leg", n, "mean_wait_hours", l.waits.mean());
-            out.metric("leg", n, "max_wait_hours", l.waits.max_or_nan());
-            out.metric("leg", n, "peak_queue", l.queue.peak as f64);
-            out.metric("leg", n, "mean_travel_hours", l.rides.mean());
+            put(key(Stat::MeanWaitHours), l.waits.mean());
+            put(key(Stat::MaxWaitHours), l.waits.max_or_nan());
+            put(key(Stat::PeakQueue), l.queue.peak as f64);
+            put(key(Stat::MeanTravelHours), l.rides.mean());
             let timetabled = matches!(spec.departure, crate::scenario::Departure::Timetable(_));
             if timetabled {
-                out.metric("leg", n, "missed_departures", l.missed_departures as f64);
+                put(key(Stat::MissedDepartures), l.missed_departures as f64);
             }
             if spec.cancel_probability > 0.0 {
-                out.metric("leg", n, "cancelled_departures", l.cancelled_departures as f64);
+                put(key(Stat::CancelledDepartures), l.cancelled_departures as f64);
             }
             if timetabled && features.closable_leg(net, i) {
-                out.metric("leg", n, "departures_lost_to_closures", l.closed_departures as f64);
+                put(key(Stat::DeparturesLostToClosures), l.closed_departures as f64);
             }
             if spec.breakdown_probability > 0.0 {
-                out.metric("leg", n, "breakdowns", l.breakdowns as f64);
+                put(key(Stat::Breakdowns), l.breakdowns as f64);
             }
             if features.holding(net, Step::Leg(i as u16)) {
-                out.metric("leg", n, "peak_holding", l.holding.peak as f64);
-                out.metric("leg", n, "mean_holding", l.holding.mean);
+                put(key(Stat::PeakHolding), l.holding.peak as f64);
+                put(key(Stat::MeanHolding), l.holding.mean);
             }
             if spec.cost_per_trip > 0.0 || spec.cost_per_seat > 0.0 {
-                out.metric("leg", n, "cost", l.cost);
+                put(key(Stat::Cost), l.cost);
             }
         }
         // Where everyone not home is, by place; every place on a route always appears.
-        let mut places: Vec<&str> = Vec::new();
-        let isolation_sites = (0..sc.sites.len())
-            .filter(|&s| net.site_used[s])
-            .map(|s| Step::Site(s as u16));
-        for st in net.steps.iter().copied().chain(isolation_sites) {
-            if let Step::Home(_) = st {
-                continue;
-            }
-            let name = net.step_name(st);
-            if !places.contains(&name) {
-                places.push(name);
-            }
-        }
-        let left = self.not_home_by_place(net);
-        for name in places {
-            let count = left.iter().find(|(n, _)| n == name).map_or(0, |(_, c)| *c);
-            out.metric("in_stage", name, "people", count as f64);
+        let left = self.not_home_by_place();
+        for place in places(net) {
+            let count = left.iter().find(|(p, _)| *p == place).map_or(0, |(_, c)| *c);
+            put(MetricKey::new(Scope::InStage(place), Stat::People), count as f64);
         }
     }
 
@@ -581,6 +558,35 @@ impl ReplicationResult {
         self.emit(net, &mut s);
         s.0
     }
+}
+
+/// The place of a route step (origins and homes are sites).
+pub fn place_of(step: Step) -> Place {
+    match step {
+        Step::Origin(s) | Step::Site(s) | Step::Home(s) => Place::Site(s),
+        Step::Leg(l) => Place::Leg(l),
+        Step::Checkpoint(k) => Place::Checkpoint(k),
+    }
+}
+
+/// Every place someone can be left at, in route order, each once: the route steps
+/// other than home, then the isolation sites.
+fn places(net: &Network) -> Vec<Place> {
+    let sc = &net.scenario;
+    let mut out: Vec<Place> = Vec::new();
+    let isolation_sites = (0..sc.sites.len())
+        .filter(|&s| net.site_used[s])
+        .map(|s| Step::Site(s as u16));
+    for st in net.steps.iter().copied().chain(isolation_sites) {
+        if let Step::Home(_) = st {
+            continue;
+        }
+        let place = place_of(st);
+        if !out.contains(&place) {
+            out.push(place);
+        }
+    }
+    out
 }
 
 /// Which optional metrics a scenario has.
@@ -619,11 +625,11 @@ impl Features {
     }
 }
 
-/// The metric names of a scenario, in [`ReplicationResult::emit`] order.
-pub fn metric_names(net: &Network) -> Vec<String> {
-    let mut names = NameSink::default();
-    empty_result(net).emit(net, &mut names);
-    names.0
+/// The catalogue of a scenario's metrics, in [`ReplicationResult::emit`] order.
+pub fn catalogue(net: &Network) -> Catalogue {
+    let mut keys = KeySink::default();
+    empty_result(net).emit(net, &mut keys);
+    Catalogue::new(&net.scenario, &keys.0)
 }
 
 /// A result with the scenario's shape and no data, for listing names.

@@ -179,53 +179,7 @@ pub struct CheckpointState {
     pub open_scheduled: bool,
 }
 
-/// How a person's time is spent; these add up to their door-to-door time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(usize)]
-pub enum TimeUse {
-    AwaitingPickup,
-    WaitingForApproval,
-    WaitingForTransport,
-    Travelling,
-    WaitingAtCheckpoint,
-    InCheckpoint,
-    WaitingForBed,
-    AtAssembly,
-    InQuarantine,
-}
-
-/// Number of [`TimeUse`] values.
-pub const TIME_USES: usize = 9;
-
-impl TimeUse {
-    /// All uses, in report order.
-    pub const ALL: [TimeUse; TIME_USES] = [
-        TimeUse::AwaitingPickup,
-        TimeUse::WaitingForApproval,
-        TimeUse::WaitingForTransport,
-        TimeUse::Travelling,
-        TimeUse::WaitingAtCheckpoint,
-        TimeUse::InCheckpoint,
-        TimeUse::WaitingForBed,
-        TimeUse::AtAssembly,
-        TimeUse::InQuarantine,
-    ];
-
-    /// Name used in metric paths.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimeUse::AwaitingPickup => "awaiting_pickup",
-            TimeUse::WaitingForApproval => "waiting_for_approval",
-            TimeUse::WaitingForTransport => "waiting_for_transport",
-            TimeUse::Travelling => "travelling",
-            TimeUse::WaitingAtCheckpoint => "waiting_at_checkpoint",
-            TimeUse::InCheckpoint => "in_checkpoint",
-            TimeUse::WaitingForBed => "waiting_for_bed",
-            TimeUse::AtAssembly => "at_assembly",
-            TimeUse::InQuarantine => "in_quarantine",
-        }
-    }
-}
+pub use crate::metrics::key::{TIME_USES, TimeUse};
 
 /// Per cohort: people released, home, evaded, door-to-door times and time use.
 #[derive(Clone, Debug, Default)]

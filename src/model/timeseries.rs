@@ -2,22 +2,8 @@
 //! waiting for beds), and one-replication traces of every event.
 
 use super::network::{Network, Step};
+use crate::metrics::{SeriesInfo, SeriesKey};
 use crate::scenario::SiteKind;
-
-/// A count sampled on the grid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SeriesSource {
-    /// People home.
-    Home,
-    /// People holding a bed at a site.
-    SiteOccupancy(u16),
-    /// People waiting elsewhere for a bed at a site.
-    SiteBedQueue(u16),
-    /// People off a leg waiting for a bed at the next site (border holding).
-    LegHolding(u16),
-    /// People through a checkpoint waiting for a bed at the next site.
-    CheckpointHolding(u16),
-}
 
 /// The grid and the series sampled on it: point `k` is time `k * grid_hours`, and its
 /// value is the count after every event at or before that time.
@@ -26,7 +12,7 @@ pub struct SeriesSpec {
     pub grid_hours: f64,
     pub points: usize,
     pub names: Vec<String>,
-    pub sources: Vec<SeriesSource>,
+    pub sources: Vec<SeriesKey>,
 }
 
 impl SeriesSpec {
@@ -35,18 +21,15 @@ impl SeriesSpec {
     /// points from 0 to the horizon.
     pub fn new(net: &Network, grid_hours: f64) -> Self {
         let sc = &net.scenario;
-        let mut names = vec!["home".to_string()];
-        let mut sources = vec![SeriesSource::Home];
+        let mut sources = vec![SeriesKey::Home];
         for (i, s) in sc.sites.iter().enumerate() {
             if net.site_used[i] && !matches!(s.kind, SiteKind::Origin | SiteKind::Home) {
-                names.push(format!("site.{}.occupancy", s.name));
-                sources.push(SeriesSource::SiteOccupancy(i as u16));
+                sources.push(SeriesKey::SiteOccupancy(i as u16));
             }
         }
         for (i, s) in sc.sites.iter().enumerate() {
             if net.site_used[i] && s.beds.is_some() {
-                names.push(format!("site.{}.waiting_for_bed", s.name));
-                sources.push(SeriesSource::SiteBedQueue(i as u16));
+                sources.push(SeriesKey::SiteBedQueue(i as u16));
             }
         }
         // Holding: people off a leg or through a checkpoint whose next site may be full.
@@ -55,18 +38,17 @@ impl SeriesSpec {
                 .windows(2)
                 .any(|w| w[0] == step && matches!(w[1], Step::Site(s) if sc.sites[s as usize].beds.is_some()))
         };
-        for (i, l) in sc.legs.iter().enumerate() {
+        for i in 0..sc.legs.len() {
             if holds(Step::Leg(i as u16)) {
-                names.push(format!("leg.{}.holding", l.name));
-                sources.push(SeriesSource::LegHolding(i as u16));
+                sources.push(SeriesKey::LegHolding(i as u16));
             }
         }
-        for (i, k) in sc.checkpoints.iter().enumerate() {
+        for i in 0..sc.checkpoints.len() {
             if holds(Step::Checkpoint(i as u16)) {
-                names.push(format!("checkpoint.{}.holding", k.name));
-                sources.push(SeriesSource::CheckpointHolding(i as u16));
+                sources.push(SeriesKey::CheckpointHolding(i as u16));
             }
         }
+        let names = sources.iter().map(|&k| SeriesInfo::of(sc, k).id).collect();
         let grid_hours = grid_hours.max(1e-6);
         let points = (sc.horizon_hours / grid_hours).floor() as usize + 1;
         Self {

@@ -15,7 +15,9 @@ pub struct Summary {
     pub ci95_low: f64,
     pub ci95_high: f64,
     pub p05: f64,
+    pub p10: f64,
     pub p50: f64,
+    pub p90: f64,
     pub p95: f64,
     pub min: f64,
     pub max: f64,
@@ -97,7 +99,9 @@ impl Summary {
             ci95_low: lo,
             ci95_high: hi,
             p05: quantile_sorted(&xs, 0.05),
+            p10: quantile_sorted(&xs, 0.1),
             p50: quantile_sorted(&xs, 0.5),
+            p90: quantile_sorted(&xs, 0.9),
             p95: quantile_sorted(&xs, 0.95),
             min: xs.first().copied().unwrap_or(f64::NAN),
             max: xs.last().copied().unwrap_or(f64::NAN),
@@ -127,6 +131,8 @@ mod tests {
         assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
         assert_eq!(s.p50, 2.5);
         assert!((s.p05 - 1.15).abs() < 1e-12);
+        assert!((s.p10 - 1.3).abs() < 1e-12);
+        assert!((s.p90 - 3.7).abs() < 1e-12);
         assert!((s.ci95_half_width() - 3.182_446_305 * s.sd / 2.0).abs() < 1e-6);
         assert_eq!((s.min, s.max), (1.0, 4.0));
     }

@@ -1,0 +1,224 @@
+//! The command line's flags and arguments (clap): what each command takes.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Discrete-event simulation of repatriation and evacuation logistics.
+#[derive(Debug, Parser)]
+#[command(name = "repatsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run Monte Carlo replications of a scenario and print a summary.
+    Run(RunArgs),
+    /// Combine the output directories of a sharded run into one.
+    Merge(MergeArgs),
+    /// Write every event of one replication as CSV.
+    Trace(TraceArgs),
+    /// Redraw the charts and report.html of an output directory from its saved results.
+    Report {
+        /// An output directory written by `run --out` or `merge`.
+        dir: PathBuf,
+    },
+    /// Compare two scenarios (or one with --vs-set changes) on the same random numbers.
+    Compare(CompareArgs),
+    /// Chosen metrics against one or two parameters over a grid of values.
+    Sweep(SweepArgs),
+    /// The smallest (or largest) parameter value that meets a target.
+    Plan(PlanArgs),
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Override a numeric field, e.g. `--set site.sinuiju-quarantine.beds=2000`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+    },
+    /// Run the validation cases against queueing theory and print the table of
+    /// docs/VALIDATION.md (exit code 1 if any case fails).
+    ValidateTheory {
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+        threads: Option<u64>,
+    },
+}
+
+/// `repatsim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Number of replications (default: the scenario's `replications`).
+    #[arg(short = 'n', long = "replications", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub replications: Option<u64>,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Print the summary as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Write summary.json, replications.csv, timeseries.csv and a copy of the scenario
+    /// into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no note of the files written (warnings and errors still show).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Report events processed, wall time and events per second on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Spacing of the time-series grid, in hours.
+    #[arg(long, default_value_t = 6.0)]
+    pub grid_hours: f64,
+    /// Keep adding blocks of replications until the 95% CI half-width of METRIC is at
+    /// most VALUE, e.g. `makespan_days=0.25` (replaces -n).
+    #[arg(long, value_name = "METRIC=VALUE")]
+    pub until_ci: Option<String>,
+    /// Upper limit on replications for --until-ci.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_replications: u64,
+    /// Replications per block (the step of --until-ci).
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub block: u64,
+    /// Run only shard I of N (1-based) of the -n replications, for combining later with
+    /// `repatsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Run even if the estimate says it will not fit in memory or will take over a day.
+    #[arg(long)]
+    pub yes: bool,
+    /// Override a numeric field by its path, e.g. `--set site.sinuiju-quarantine.beds=2000`
+    /// (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Options shared by the comparative commands.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Replications per scenario or grid point.
+    #[arg(short = 'n', long = "replications", default_value_t = 100, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub replications: u64,
+    /// Master seed (default: the (first) scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Override a numeric field by its path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `repatsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario A (the reference).
+    pub a: PathBuf,
+    /// Scenario B; omit it to compare A with A changed by --vs-set.
+    pub b: Option<PathBuf>,
+    /// Overrides that make B from A (repeatable).
+    #[arg(long = "vs-set", value_name = "PATH=VALUE")]
+    pub vs_set: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Show every metric, not only the headline ones and those that differ.
+    #[arg(long)]
+    pub all: bool,
+    /// Write compare.json, compare.csv and the overlaid people-home chart here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `repatsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// `PATH=START..END:STEP`, once or twice (two give a heatmap).
+    #[arg(long, required = true, value_name = "PATH=START..END:STEP")]
+    pub vary: Vec<String>,
+    /// Metrics to report (repeatable; default makespan_days).
+    #[arg(long = "metric")]
+    pub metrics: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Write sweep.csv and the charts here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `repatsim plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// `PATH=LO..HI`: the parameter and the range to search.
+    #[arg(long, value_name = "PATH=LO..HI")]
+    pub vary: String,
+    /// `METRIC@STAT OP VALUE`, e.g. `makespan_days@p90<=60` (STAT: mean or pNN).
+    #[arg(long)]
+    pub target: String,
+    /// Fresh replications to confirm the answer on (default: as many as -n).
+    #[arg(long)]
+    pub confirm: Option<u64>,
+    /// For a parameter that is not a whole number: stop when the range is this narrow.
+    #[arg(long, default_value_t = 0.01)]
+    pub tolerance: f64,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `repatsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output directories of the shards, in any order.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the combined outputs.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `repatsim trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Which replication (as numbered in replications.csv).
+    #[arg(long)]
+    pub replication: u64,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override a numeric field by its path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}

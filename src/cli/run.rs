@@ -1,0 +1,300 @@
+//! `run`, `merge`, `trace`, `report`, `validate` and `validate-theory`.
+
+use super::guard::{check_resources, interrupt_flag, overrides, progress_bar, write_stdout};
+use super::{Failure, MergeArgs, RunArgs, TraceArgs};
+use crate::experiment::{self, Batch, Precision, RunOptions};
+use crate::metrics::fmt_num;
+use crate::model::{Network, World};
+use crate::report::{self, OutputDir, ShardInfo, dir};
+use crate::scenario::{self, params::Override};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn parse_shard(s: &str) -> Result<ShardInfo, Failure> {
+    let bad = || Failure::BadInput(format!("--shard {s}: write I/N with 1 <= I <= N, e.g. --shard 2/8"));
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if count == 0 || index == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(ShardInfo { index, count })
+}
+
+fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Precision, Failure> {
+    let bad = |m: String| Failure::BadInput(format!("--until-ci {s}: {m}"));
+    let (metric, value) = s
+        .split_once('=')
+        .ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. makespan_days=0.25".into()))?;
+    let half_width: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| bad(format!("`{value}` is not a number")))?;
+    if !(half_width > 0.0 && half_width.is_finite()) {
+        return Err(bad("the half-width must be a number > 0".into()));
+    }
+    let catalogue = crate::model::catalogue(net);
+    let metric = metric.trim();
+    if catalogue.index_of_id(metric).is_none() {
+        let hint = catalogue
+            .suggest(metric)
+            .map_or(String::new(), |m| format!(" (did you mean `{m}`?)"));
+        return Err(bad(format!("no metric named `{metric}`{hint}")));
+    }
+    Ok(Precision {
+        metric: metric.to_string(),
+        half_width,
+        max_replications,
+    })
+}
+
+/// `repatsim run`.
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let loaded = scenario::load_with(&args.file, &overrides(&args.set)?)?;
+    if !loaded.warnings.is_empty() {
+        eprint!("{}", loaded.render_warnings());
+    }
+    let mut sc = loaded.scenario;
+    if let Some(s) = args.seed {
+        sc.seed = s;
+    }
+    if !(args.grid_hours > 0.0 && args.grid_hours.is_finite()) {
+        return Err(Failure::BadInput(format!(
+            "--grid-hours {}: must be a number > 0",
+            args.grid_hours
+        )));
+    }
+    let out = args
+        .out
+        .as_deref()
+        .map(|d| OutputDir::prepare(d, args.force))
+        .transpose()?;
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    if shard.is_some() && args.until_ci.is_some() {
+        return Err(Failure::BadInput(
+            "--shard and --until-ci cannot be combined: a shard runs a fixed range".into(),
+        ));
+    }
+    let n = args.replications.unwrap_or(u64::from(sc.replications));
+    let range = match shard {
+        Some(s) => experiment::shard_range(n, s.index, s.count),
+        None => 0..n,
+    };
+    let net = Arc::new(Network::new(Arc::new(sc)));
+    let planned = if args.until_ci.is_some() {
+        args.max_replications
+    } else {
+        range.end - range.start
+    };
+    check_resources(
+        &net,
+        planned,
+        args.threads,
+        args.grid_hours,
+        args.yes,
+        args.until_ci.is_none(),
+    )?;
+    let opts = RunOptions {
+        replications: range.clone(),
+        threads: args.threads.map(|t| t as usize),
+        grid_hours: args.grid_hours,
+        block: args.block,
+        stop: Some(interrupt_flag()),
+    };
+    let batch = match &args.until_ci {
+        Some(spec) => run_until_ci(&net, &opts, spec, &args)?,
+        None => {
+            let bar = progress_bar(range.end - range.start, args.quiet, "replications");
+            let b = experiment::run_network(&net, &opts, Some(&|d| bar.set_position(d)))
+                .map_err(|e| Failure::Internal(e.to_string()))?;
+            bar.finish_and_clear();
+            b
+        }
+    };
+    if args.verbose {
+        eprintln!(
+            "{} events in {:.3} s on {} threads: {:.2} M events/s",
+            batch.events,
+            batch.wall_seconds,
+            batch.threads,
+            batch.events as f64 / batch.wall_seconds.max(1e-9) / 1e6
+        );
+    }
+    let written = match &out {
+        Some(dir) => report::write_run(dir, &batch, shard)?,
+        None => Vec::new(),
+    };
+    print_batch(&batch, args.json, shard)?;
+    if let Some(dir) = &out
+        && !args.quiet
+    {
+        eprintln!("wrote {}", list_outputs(dir.path(), &written));
+    }
+    if batch.interrupted {
+        return Err(Failure::Interrupted(format!(
+            "interrupted: {} replications completed (from {}); the summary{} covers those and is marked partial",
+            batch.len(),
+            batch.first_replication,
+            if out.is_some() { " and the output files" } else { "" }
+        )));
+    }
+    Ok(())
+}
+
+/// `run --until-ci`: blocks of replications until the precision target is met or the cap.
+fn run_until_ci(net: &Arc<Network>, opts: &RunOptions, spec: &str, args: &RunArgs) -> Result<Batch, Failure> {
+    let target = parse_precision(spec, args.max_replications, net)?;
+    let bar = progress_bar(target.max_replications, args.quiet, "replications");
+    let b = experiment::run_until_precise(net, opts, &target, Some(&|d| bar.set_position(d)))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
+    bar.finish_and_clear();
+    let s = b.summary(&target.metric).expect("metric checked");
+    let met = s.ci95_half_width() <= target.half_width;
+    eprintln!(
+        "--until-ci: {} replications; 95% CI half-width of {} is {} ({} the target {})",
+        b.len(),
+        target.metric,
+        fmt_num(s.ci95_half_width()),
+        if met { "within" } else { "NOT within, cap reached:" },
+        target.half_width
+    );
+    Ok(b)
+}
+
+/// The main files written, for the closing note.
+fn list_outputs(dir: &Path, written: &[String]) -> String {
+    let main = [
+        dir::SUMMARY,
+        dir::REPLICATIONS,
+        dir::METRICS,
+        dir::TIMESERIES,
+        dir::DICTIONARY,
+        dir::REPORT,
+    ];
+    let charts = written.iter().filter(|f| f.ends_with(".png")).count();
+    let mut s = main
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    s.push_str(&format!(" and {charts} charts (PNG and SVG)"));
+    s
+}
+
+fn print_batch(batch: &Batch, json: bool, shard: Option<ShardInfo>) -> Result<(), Failure> {
+    let text = if json {
+        let mut s = serde_json::to_string_pretty(&report::summary_document(batch, shard, false))
+            .map_err(|e| Failure::Internal(e.to_string()))?;
+        s.push('\n');
+        s
+    } else {
+        report::summary_table(batch)
+    };
+    write_stdout(&text)
+}
+
+/// `repatsim merge`.
+pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let out = OutputDir::prepare(&args.out, args.force)?;
+    let batch = dir::merge_parts(&args.parts)?;
+    let written = report::write_run(&out, &batch, None)?;
+    print_batch(&batch, false, None)?;
+    eprintln!(
+        "merged {} parts: {}",
+        args.parts.len(),
+        list_outputs(out.path(), &written)
+    );
+    Ok(())
+}
+
+/// `repatsim report DIR`.
+pub fn report(path: &Path) -> Result<(), Failure> {
+    let batch = dir::read_part(path)?;
+    let charts = report::export::redraw(&OutputDir::existing(path), &batch)?;
+    eprintln!(
+        "wrote {} and {} charts ({}) as PNG and SVG",
+        path.join(dir::REPORT).display(),
+        charts.len(),
+        charts.join(", ")
+    );
+    Ok(())
+}
+
+/// `repatsim trace`.
+pub fn trace(args: TraceArgs) -> Result<(), Failure> {
+    let mut sc = scenario::load_with(&args.file, &overrides(&args.set)?)?.scenario;
+    if let Some(s) = args.seed {
+        sc.seed = s;
+    }
+    let net = Arc::new(Network::new(Arc::new(sc)));
+    let (result, rows) = World::new(Arc::clone(&net)).run_traced(args.replication);
+    let mut bytes = Vec::new();
+    report::csv::write_trace(&mut bytes, &net, &rows).map_err(|e| Failure::Internal(e.to_string()))?;
+    match &args.out {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .ok_or_else(|| Failure::BadInput(format!("--out {}: not a file name", path.display())))?;
+            dir::write_atomic(dir, &name.to_string_lossy(), &bytes)?;
+        }
+        None => write_stdout(&String::from_utf8_lossy(&bytes))?,
+    }
+    eprintln!(
+        "replication {}: {} events, {} of {} people home{}",
+        args.replication,
+        result.events,
+        result.home,
+        result.population,
+        result
+            .makespan_hours
+            .map_or(String::new(), |h| format!(", makespan {} days", fmt_num(h / 24.0)))
+    );
+    Ok(())
+}
+
+/// `repatsim validate-theory`.
+pub fn validate_theory(threads: Option<usize>) -> Result<(), Failure> {
+    let outcomes = crate::validation::run_all(threads).map_err(|e| Failure::Internal(e.to_string()))?;
+    write_stdout(&crate::validation::markdown_table(&outcomes))?;
+    let failed = outcomes.iter().filter(|o| !o.passed).count();
+    if failed > 0 {
+        return Err(Failure::Internal(format!("{failed} validation check(s) failed")));
+    }
+    Ok(())
+}
+
+/// `repatsim validate`.
+pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
+    let mut failed = String::new();
+    for f in files {
+        match scenario::load_with(f, set) {
+            Ok(loaded) => {
+                if !loaded.warnings.is_empty() {
+                    eprint!("{}", loaded.render_warnings());
+                }
+                let sc = &loaded.scenario;
+                write_stdout(&format!(
+                    "{}: ok ({} people in {} cohorts; {} sites, {} legs, {} checkpoints)\n",
+                    f.display(),
+                    sc.population(),
+                    sc.cohorts.len(),
+                    sc.sites.len(),
+                    sc.legs.len(),
+                    sc.checkpoints.len()
+                ))?;
+            }
+            Err(e) => failed.push_str(&e.to_string()),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(failed))
+    }
+}

@@ -1,0 +1,191 @@
+//! The outcome of many replications: one row of metrics per replication (columns as in
+//! the metric catalogue), time-series histograms, and who was left where.
+
+use super::TimeSeries;
+use crate::metrics::{Catalogue, MetricInfo, MetricKey};
+use crate::model::{EndReason, Holding, Network, Phase, SeriesSpec, Step, catalogue};
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+use std::sync::Arc;
+
+/// People left somewhere at the end of unfinished replications, summed over them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct StuckGroup {
+    pub at: Step,
+    pub phase: Phase,
+    pub waiting_for: Option<Step>,
+    /// Replications in which anyone was left here.
+    pub replications: u64,
+    /// People left here, summed over those replications.
+    pub people: u64,
+}
+
+/// The outcome of a batch: one row of metrics per replication, in index order.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub network: Arc<Network>,
+    /// What each column of a row is.
+    pub catalogue: Arc<Catalogue>,
+    pub first_replication: u64,
+    /// `rows[i]` belongs to replication `first_replication + i`.
+    pub rows: Vec<Vec<f64>>,
+    pub end_reasons: Vec<EndReason>,
+    /// Sorted: most people first, then by place (a canonical order, whatever the split).
+    pub stuck: Vec<StuckGroup>,
+    pub timeseries: TimeSeries,
+    pub events: u64,
+    pub wall_seconds: f64,
+    pub threads: usize,
+    /// True if the run was stopped before all its replications ran: the batch holds the
+    /// replications completed without a gap from the first.
+    pub interrupted: bool,
+}
+
+/// What one replication hands back to the fold.
+pub(crate) struct RepOut {
+    pub row: Vec<f64>,
+    pub reason: EndReason,
+    pub events: u64,
+    pub holdings: Vec<Holding>,
+    pub samples: Vec<u32>,
+}
+
+impl Batch {
+    /// An empty batch starting at replication `first`.
+    pub fn empty(net: &Arc<Network>, first: u64, grid_hours: f64) -> Self {
+        Batch {
+            network: Arc::clone(net),
+            catalogue: Arc::new(catalogue(net)),
+            first_replication: first,
+            rows: Vec::new(),
+            end_reasons: Vec::new(),
+            stuck: Vec::new(),
+            timeseries: TimeSeries::new(SeriesSpec::new(net, grid_hours)),
+            events: 0,
+            wall_seconds: 0.0,
+            threads: 0,
+            interrupted: false,
+        }
+    }
+
+    pub(crate) fn fold(&mut self, out: RepOut) {
+        self.rows.push(out.row);
+        self.end_reasons.push(out.reason);
+        self.events += out.events;
+        self.timeseries.add(&out.samples);
+        for h in out.holdings {
+            self.add_stuck(StuckGroup {
+                at: h.at,
+                phase: h.phase,
+                waiting_for: h.waiting_for,
+                replications: 1,
+                people: h.people,
+            });
+        }
+    }
+
+    fn add_stuck(&mut self, g: StuckGroup) {
+        match self
+            .stuck
+            .iter_mut()
+            .find(|s| s.at == g.at && s.phase == g.phase && s.waiting_for == g.waiting_for)
+        {
+            Some(s) => {
+                s.replications += g.replications;
+                s.people += g.people;
+            }
+            None => self.stuck.push(g),
+        }
+    }
+
+    pub(crate) fn sort_stuck(&mut self) {
+        self.stuck.sort_by(|a, b| {
+            b.people
+                .cmp(&a.people)
+                .then_with(|| (a.at, a.phase, a.waiting_for).cmp(&(b.at, b.phase, b.waiting_for)))
+        });
+    }
+
+    /// Appends the batch of the replications that follow this one's (for blocks and
+    /// shards): the result is what one run over both ranges would have produced.
+    pub fn append(&mut self, next: Batch) -> Result<(), String> {
+        let end = self.first_replication + self.rows.len() as u64;
+        if next.first_replication != end {
+            return Err(format!(
+                "replications {}.. do not follow replications ..{end}",
+                next.first_replication
+            ));
+        }
+        if next.catalogue != self.catalogue || next.timeseries.spec != self.timeseries.spec {
+            return Err("the parts come from different scenarios or grids".into());
+        }
+        self.interrupted |= next.interrupted;
+        self.rows.extend(next.rows);
+        self.end_reasons.extend(next.end_reasons);
+        self.events += next.events;
+        self.wall_seconds += next.wall_seconds;
+        self.threads = self.threads.max(next.threads);
+        self.timeseries.merge(&next.timeseries);
+        for g in next.stuck {
+            self.add_stuck(g);
+        }
+        self.sort_stuck();
+        Ok(())
+    }
+
+    /// The scenario run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.network.scenario
+    }
+
+    /// Number of replications.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True if no replication was run.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Column of a metric given by its id (e.g. `site.hotel.peak_occupancy`).
+    pub fn metric_index(&self, id: &str) -> Option<usize> {
+        self.catalogue.index_of_id(id)
+    }
+
+    /// Values of one metric over replications, in replication order.
+    pub fn column(&self, index: usize) -> Vec<f64> {
+        self.rows.iter().map(|r| r[index]).collect()
+    }
+
+    /// Every metric summarised across replications, in catalogue order.
+    pub fn summaries(&self) -> Vec<(&MetricInfo, Summary)> {
+        self.catalogue
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m, Summary::of(&self.column(i))))
+            .collect()
+    }
+
+    /// Summary of one metric given by its id.
+    pub fn summary(&self, id: &str) -> Option<Summary> {
+        self.metric_index(id).map(|i| Summary::of(&self.column(i)))
+    }
+
+    /// Summary of one metric, if the scenario has it.
+    pub fn summary_of(&self, key: MetricKey) -> Option<Summary> {
+        self.catalogue.index(key).map(|i| Summary::of(&self.column(i)))
+    }
+
+    /// Mean of one metric over replications (NaN if the scenario lacks it or it never
+    /// had a value).
+    pub fn mean_of(&self, key: MetricKey) -> f64 {
+        self.summary_of(key).map_or(f64::NAN, |s| s.mean)
+    }
+
+    /// How many replications ended for each reason: (all home, horizon, stalled).
+    pub fn end_counts(&self) -> (usize, usize, usize) {
+        let c = |r| self.end_reasons.iter().filter(|&&x| x == r).count();
+        (c(EndReason::AllHome), c(EndReason::Horizon), c(EndReason::Stalled))
+    }
+}

@@ -1,0 +1,144 @@
+//! The smallest (or largest) value of one parameter that meets a target, found by
+//! bisection with every trial on the same replications, then confirmed on fresh ones.
+
+use super::compare::{CompareError, scenario_with, unknown_metric};
+use super::{RunOptions, Target, run_network};
+use crate::metrics::fmt_num;
+use crate::model::Network;
+use crate::scenario::params::{self, Override};
+use std::sync::Arc;
+
+/// One value tried by [`plan`].
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Trial {
+    pub value: f64,
+    pub statistic: f64,
+    pub met: bool,
+}
+
+/// What [`plan`] found.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PlanResult {
+    /// The answer, if the target is met anywhere in the range.
+    pub answer: Option<f64>,
+    /// "smallest" or "largest".
+    pub direction: &'static str,
+    pub trials: Vec<Trial>,
+    /// The answer rerun on fresh replications.
+    pub confirmation: Option<Trial>,
+    /// The replications used for the confirmation.
+    pub confirm_replications: std::ops::Range<u64>,
+    pub message: String,
+}
+
+/// Finds the smallest (or largest) value of `axis.path` in `[lo, hi]` meeting `target`,
+/// by bisection with every trial on the same replications (`opts`), then reruns the
+/// answer on `confirm` fresh replications that follow them. Whole-number fields are
+/// searched over whole numbers; others to within `tolerance`.
+#[allow(clippy::too_many_arguments)]
+pub fn plan(
+    text: &str,
+    label: &str,
+    base: &[Override],
+    path: &str,
+    lo: f64,
+    hi: f64,
+    target: &Target,
+    opts: &RunOptions,
+    confirm: u64,
+    tolerance: f64,
+) -> Result<PlanResult, CompareError> {
+    let base_sc = scenario_with(text, label, base)?;
+    let whole = lo.fract() == 0.0 && hi.fract() == 0.0 && params::is_whole_field(path);
+    let evaluate = |v: f64, opts: &RunOptions| -> Result<Trial, CompareError> {
+        let mut o = base.to_vec();
+        o.push(Override {
+            path: path.to_string(),
+            value: v,
+        });
+        let mut sc = scenario_with(text, label, &o)?;
+        sc.seed = base_sc.seed;
+        let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;
+        let i = batch
+            .metric_index(&target.metric)
+            .ok_or_else(|| unknown_metric(&batch, &target.metric))?;
+        let statistic = target.statistic(&batch.column(i));
+        Ok(Trial {
+            value: v,
+            statistic,
+            met: target.met(statistic),
+        })
+    };
+    let mut trials = Vec::new();
+    let at_lo = evaluate(lo, opts)?;
+    let at_hi = evaluate(hi, opts)?;
+    trials.push(at_lo.clone());
+    trials.push(at_hi.clone());
+    let direction = if !at_lo.met && at_hi.met { "smallest" } else { "largest" };
+    let answer = match (at_lo.met, at_hi.met) {
+        (false, false) => None,
+        (true, true) => Some(if direction == "smallest" { lo } else { hi }),
+        _ => {
+            // Bisection: `good` meets the target, `bad` does not.
+            let (mut good, mut bad) = if at_hi.met { (hi, lo) } else { (lo, hi) };
+            loop {
+                let gap = (good - bad).abs();
+                if (whole && gap <= 1.0) || (!whole && gap <= tolerance) {
+                    break;
+                }
+                let mid = if whole {
+                    ((good + bad) / 2.0).floor()
+                } else {
+                    (good + bad) / 2.0
+                };
+                let mid = if whole && (mid == bad || mid == good) {
+                    if good > bad { bad + 1.0 } else { bad - 1.0 }
+                } else {
+                    mid
+                };
+                let t = evaluate(mid, opts)?;
+                trials.push(t.clone());
+                if t.met { good = mid } else { bad = mid }
+            }
+            Some(good)
+        }
+    };
+    let n = opts.replications.end - opts.replications.start;
+    let confirm_replications = opts.replications.end..opts.replications.end + confirm;
+    let confirmation = match answer {
+        Some(v) if confirm > 0 => Some(evaluate(
+            v,
+            &RunOptions {
+                replications: confirm_replications.clone(),
+                ..opts.clone()
+            },
+        )?),
+        _ => None,
+    };
+    let message = match (answer, &confirmation) {
+        (None, _) => format!(
+            "the target is not met anywhere in {lo}..{hi} on {n} replications (at {lo}: {}; at {hi}: {})",
+            fmt_num(at_lo.statistic),
+            fmt_num(at_hi.statistic)
+        ),
+        (Some(v), Some(c)) => format!(
+            "{direction} value meeting the target: {path} = {v}; confirmed on {} fresh replications: {} ({})",
+            confirm,
+            fmt_num(c.statistic),
+            if c.met {
+                "met"
+            } else {
+                "NOT met: the answer is marginal, rerun with more replications"
+            }
+        ),
+        (Some(v), None) => format!("{direction} value meeting the target: {path} = {v}"),
+    };
+    Ok(PlanResult {
+        answer,
+        direction,
+        trials,
+        confirmation,
+        confirm_replications,
+        message,
+    })
+}

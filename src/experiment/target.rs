@@ -1,0 +1,162 @@
+//! Statistics of a metric over replications (`makespan_days@p90`) and targets on them
+//! (`makespan_days@p90<=60`): the syntax shared by `plan`, `sweep`, `--until-ci` and
+//! `check`.
+
+use crate::stats::{Summary, quantile_sorted};
+
+/// A statistic of a metric over replications.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StatSpec {
+    Mean,
+    /// A quantile in [0, 1].
+    Quantile(f64),
+}
+
+impl StatSpec {
+    /// Parses `mean` or a percentile `pNN` (`p90`, `p97.5`).
+    pub fn parse(s: &str) -> Result<StatSpec, String> {
+        let s = s.trim();
+        if s == "mean" {
+            return Ok(StatSpec::Mean);
+        }
+        let bad = || format!("`{s}`: the statistic is `mean` or a percentile such as p90");
+        let q: f64 = s.strip_prefix('p').ok_or_else(bad)?.parse().map_err(|_| bad())?;
+        if !(0.0..=100.0).contains(&q) {
+            return Err(format!("`{s}`: percentiles run from p0 to p100"));
+        }
+        Ok(StatSpec::Quantile(q / 100.0))
+    }
+
+    /// The statistic over `values` (missing values left out; NaN when none is left).
+    pub fn of(self, values: &[f64]) -> f64 {
+        let mut xs: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        xs.sort_by(f64::total_cmp);
+        match self {
+            StatSpec::Mean => Summary::of(&xs).mean,
+            StatSpec::Quantile(q) => quantile_sorted(&xs, q),
+        }
+    }
+
+    /// As written: `mean`, `p90`.
+    pub fn label(self) -> String {
+        match self {
+            StatSpec::Mean => "mean".into(),
+            StatSpec::Quantile(q) => format!("p{}", 100.0 * q),
+        }
+    }
+}
+
+/// A comparison in a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Le,
+    Lt,
+    Ge,
+    Gt,
+}
+
+impl Op {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Ge => ">=",
+            Op::Gt => ">",
+        }
+    }
+
+    /// True if `x OP bound`.
+    pub fn holds(self, x: f64, bound: f64) -> bool {
+        match self {
+            Op::Le => x <= bound,
+            Op::Lt => x < bound,
+            Op::Ge => x >= bound,
+            Op::Gt => x > bound,
+        }
+    }
+}
+
+/// `METRIC@STAT OP VALUE`, e.g. `makespan_days@p90<=60` or `evaded@mean<50`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// The metric's id in the catalogue.
+    pub metric: String,
+    pub stat: StatSpec,
+    pub op: Op,
+    pub value: f64,
+}
+
+impl Target {
+    /// Parses the target syntax; the error says what would be valid.
+    pub fn parse(s: &str) -> Result<Target, String> {
+        let bad = |m: &str| format!("{s}: {m}; write e.g. 'makespan_days@p90<=60' or 'evaded@mean<50'");
+        let (op, at) = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)]
+            .into_iter()
+            .find_map(|(text, op)| s.find(text).map(|i| ((op, text.len()), i)))
+            .ok_or_else(|| bad("no comparison (<=, <, >=, >)"))?;
+        let (left, value) = (&s[..at], &s[at + op.1..]);
+        let value: f64 = value.trim().parse().map_err(|_| bad("the value is not a number"))?;
+        if !value.is_finite() {
+            return Err(bad("the value must be finite"));
+        }
+        let (metric, stat) = left.split_once('@').unwrap_or((left, "mean"));
+        let stat = StatSpec::parse(stat).map_err(|m| bad(&m))?;
+        let metric = metric.trim();
+        if metric.is_empty() {
+            return Err(bad("no metric"));
+        }
+        Ok(Target {
+            metric: metric.to_string(),
+            stat,
+            op: op.0,
+            value,
+        })
+    }
+
+    /// The statistic over `values` (missing values left out).
+    pub fn statistic(&self, values: &[f64]) -> f64 {
+        self.stat.of(values)
+    }
+
+    /// Whether a statistic meets the target (a missing statistic never does).
+    pub fn met(&self, x: f64) -> bool {
+        !x.is_nan() && self.op.holds(x, self.value)
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}@{}{}{}",
+            self.metric,
+            self.stat.label(),
+            self.op.as_str(),
+            self.value
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets() {
+        let t = Target::parse("makespan_days@p90<=60").unwrap();
+        assert_eq!(
+            (t.metric.as_str(), t.stat, t.op, t.value),
+            ("makespan_days", StatSpec::Quantile(0.9), Op::Le, 60.0)
+        );
+        let t = Target::parse("evaded<50").unwrap();
+        assert_eq!((t.stat, t.op), (StatSpec::Mean, Op::Lt));
+        assert_eq!(t.to_string(), "evaded@mean<50");
+        assert!(Target::parse("x@p101<=1").is_err());
+        assert!(Target::parse("x@median<=1").is_err());
+        assert!(Target::parse("x=1").is_err());
+        assert!(Target::parse("<=3").is_err());
+        assert!(Target::parse("x<=inf").is_err());
+        assert_eq!(StatSpec::Quantile(0.9).of(&[1.0, f64::NAN, 2.0, 3.0]), 2.8);
+    }
+}

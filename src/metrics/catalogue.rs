@@ -1,0 +1,742 @@
+//! The catalogue of a scenario's metrics and time series: for each, the column name,
+//! a human label, the unit, the kind, which way is better, whether it is a headline
+//! figure, and a one-line description. Built once per scenario from the keys the model
+//! emits; every output reads it.
+
+use super::key::{Better, Kind, MetricKey, Place, Scope, SeriesKey, Stat, TimeUse, Unit};
+use crate::scenario::Scenario;
+use std::collections::HashMap;
+
+/// Everything an output needs to know about one metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricInfo {
+    pub key: MetricKey,
+    /// The column name in `replications.csv` and the key in `summary.json`,
+    /// e.g. `site.sinuiju-quarantine.peak_occupancy`.
+    pub id: String,
+    /// For people, e.g. "Peak occupancy, Sinuiju quarantine".
+    pub label: String,
+    pub unit: Unit,
+    pub kind: Kind,
+    pub better: Better,
+    /// Shown in the report's main table and the compare summary.
+    pub headline: bool,
+    /// One sentence saying what is counted or timed.
+    pub description: String,
+}
+
+/// Everything an output needs to know about one time series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesInfo {
+    pub key: SeriesKey,
+    /// The `series` column of `timeseries.csv`, e.g. `site.dandong-hotel.occupancy`.
+    pub id: String,
+    pub label: String,
+    pub unit: Unit,
+    pub kind: Kind,
+    pub better: Better,
+    pub description: String,
+}
+
+/// The metrics of one scenario, in the order the model emits them.
+#[derive(Clone, Debug, Default)]
+pub struct Catalogue {
+    metrics: Vec<MetricInfo>,
+    by_key: HashMap<MetricKey, usize>,
+    by_id: HashMap<String, usize>,
+}
+
+impl PartialEq for Catalogue {
+    fn eq(&self, other: &Self) -> bool {
+        self.metrics == other.metrics
+    }
+}
+
+impl Catalogue {
+    /// The catalogue of `keys` (in emission order) for scenario `sc`.
+    pub fn new(sc: &Scenario, keys: &[MetricKey]) -> Self {
+        let metrics: Vec<MetricInfo> = keys.iter().map(|&k| MetricInfo::of(sc, k)).collect();
+        let by_key = metrics.iter().enumerate().map(|(i, m)| (m.key, i)).collect();
+        let by_id = metrics.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+        Self { metrics, by_key, by_id }
+    }
+
+    /// Number of metrics.
+    pub fn len(&self) -> usize {
+        self.metrics.len()
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.metrics.is_empty()
+    }
+
+    /// Every metric, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, MetricInfo> {
+        self.metrics.iter()
+    }
+
+    /// The metric at column `i`.
+    pub fn get(&self, i: usize) -> &MetricInfo {
+        &self.metrics[i]
+    }
+
+    /// The column of a metric, if the scenario has it.
+    pub fn index(&self, key: MetricKey) -> Option<usize> {
+        self.by_key.get(&key).copied()
+    }
+
+    /// The column of a metric given by its id (as users type it), if any.
+    pub fn index_of_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The metric given by its id, if any.
+    pub fn by_id(&self, id: &str) -> Option<&MetricInfo> {
+        self.index_of_id(id).map(|i| &self.metrics[i])
+    }
+
+    /// The id nearest to a misspelt one, for "did you mean".
+    pub fn suggest(&self, id: &str) -> Option<&str> {
+        crate::scenario::error::did_you_mean(id, self.metrics.iter().map(|m| m.id.as_str()))
+    }
+
+    /// The column ids, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.metrics.iter().map(|m| m.id.as_str())
+    }
+}
+
+/// A name as people read it: `sinuiju-quarantine` -> "Sinuiju quarantine".
+pub fn humanize(name: &str) -> String {
+    let spaced = name.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The name of the element a scope refers to, as written in the scenario.
+fn element_name(sc: &Scenario, scope: Scope) -> &str {
+    match scope {
+        Scope::Overall | Scope::Cost => "",
+        Scope::Cohort(c) => &sc.cohorts[c as usize].name,
+        Scope::Category(g) => &sc.categories[g as usize].name,
+        Scope::Site(s) | Scope::InStage(Place::Site(s)) => &sc.sites[s as usize].name,
+        Scope::Leg(l) | Scope::InStage(Place::Leg(l)) => &sc.legs[l as usize].name,
+        Scope::Checkpoint(k) | Scope::InStage(Place::Checkpoint(k)) => &sc.checkpoints[k as usize].name,
+    }
+}
+
+/// The column slug of a statistic.
+fn slug(sc: &Scenario, stat: Stat) -> String {
+    let s = match stat {
+        Stat::MakespanDays => "makespan_days",
+        Stat::AllHome => "all_home",
+        Stat::Stalled => "stalled",
+        Stat::Home => "home",
+        Stat::Evaded => "evaded",
+        Stat::NotHome => "not_home",
+        Stat::NotNotified => "not_notified",
+        Stat::Events => "events",
+        Stat::Total => "total",
+        Stat::PerPersonHome => "per_person_home",
+        Stat::EvadedOf(g) => return format!("evaded.{}", sc.categories[g as usize].name),
+        Stat::MeanDoorToDoorDays => "mean_door_to_door_days",
+        Stat::P50DoorToDoorDays => "p50_door_to_door_days",
+        Stat::P90DoorToDoorDays => "p90_door_to_door_days",
+        Stat::MaxDoorToDoorDays => "max_door_to_door_days",
+        Stat::Approved => "approved",
+        Stat::MeanApprovalWaitHours => "mean_approval_wait_hours",
+        Stat::MeanHours(u) => return format!("mean_hours_{}", u.as_str()),
+        Stat::PeakOccupancy => "peak_occupancy",
+        Stat::MeanOccupancy => "mean_occupancy",
+        Stat::BedUtilization => "bed_utilization",
+        Stat::Admitted => "admitted",
+        Stat::MeanStayHours => "mean_stay_hours",
+        Stat::MeanBedWaitHours => "mean_bed_wait_hours",
+        Stat::MaxBedWaitHours => "max_bed_wait_hours",
+        Stat::PeakBedQueue => "peak_bed_queue",
+        Stat::TestedPositive => "tested_positive",
+        Stat::Cost => "cost",
+        Stat::Served => "served",
+        Stat::MeanWaitHours => "mean_wait_hours",
+        Stat::MaxWaitHours => "max_wait_hours",
+        Stat::PWait => "p_wait",
+        Stat::MeanQueue => "mean_queue",
+        Stat::PeakQueue => "peak_queue",
+        Stat::Utilization => "utilization",
+        Stat::MeanServiceMinutes => "mean_service_minutes",
+        Stat::PeakHolding => "peak_holding",
+        Stat::MeanHolding => "mean_holding",
+        Stat::Trips => "trips",
+        Stat::Passengers => "passengers",
+        Stat::SeatUtilization => "seat_utilization",
+        Stat::MeanTravelHours => "mean_travel_hours",
+        Stat::MissedDepartures => "missed_departures",
+        Stat::CancelledDepartures => "cancelled_departures",
+        Stat::DeparturesLostToClosures => "departures_lost_to_closures",
+        Stat::Breakdowns => "breakdowns",
+        Stat::People => "people",
+    };
+    s.to_string()
+}
+
+impl MetricKey {
+    /// The column name: `scope.element.statistic`, `cost.statistic`, or the bare
+    /// statistic for the whole return.
+    pub fn id(&self, sc: &Scenario) -> String {
+        let stat = slug(sc, self.stat);
+        let element = element_name(sc, self.scope);
+        match self.scope {
+            Scope::Overall => stat,
+            Scope::Cost => format!("cost.{stat}"),
+            Scope::Cohort(_) => format!("cohort.{element}.{stat}"),
+            Scope::Category(_) => format!("category.{element}.{stat}"),
+            Scope::Site(_) => format!("site.{element}.{stat}"),
+            Scope::Leg(_) => format!("leg.{element}.{stat}"),
+            Scope::Checkpoint(_) => format!("checkpoint.{element}.{stat}"),
+            Scope::InStage(_) => format!("in_stage.{element}.{stat}"),
+        }
+    }
+}
+
+/// The fixed properties of a statistic: its label, unit, kind, better direction and
+/// whether it is a headline figure.
+struct Props {
+    label: &'static str,
+    unit: Unit,
+    kind: Kind,
+    better: Better,
+    headline: bool,
+    /// What is measured; `{}` stands for the element.
+    what: &'static str,
+}
+
+const fn props(
+    label: &'static str,
+    unit: Unit,
+    kind: Kind,
+    better: Better,
+    headline: bool,
+    what: &'static str,
+) -> Props {
+    Props {
+        label,
+        unit,
+        kind,
+        better,
+        headline,
+        what,
+    }
+}
+
+fn stat_props(key: MetricKey) -> Props {
+    use Better::*;
+    use Kind::{Count, Duration, Fraction as Share, Level, Money};
+    use Unit::*;
+    let leg = matches!(key.scope, Scope::Leg(_));
+    let overall = key.scope == Scope::Overall;
+    match key.stat {
+        Stat::MakespanDays => props(
+            "Days until everyone is home",
+            Days,
+            Duration,
+            Lower,
+            true,
+            "Time from the start until the last person released or notified reached home (only in replications where everyone did, or evaded).",
+        ),
+        Stat::AllHome => props(
+            "Everyone home within the horizon",
+            Fraction,
+            Share,
+            Higher,
+            true,
+            "1 if everyone released or notified got home (or evaded) within the horizon, else 0; its mean is the share of replications.",
+        ),
+        Stat::Stalled => props(
+            "Stalled",
+            Fraction,
+            Share,
+            Lower,
+            true,
+            "1 if the run stopped because nothing more could move anyone, else 0.",
+        ),
+        Stat::Home => props(
+            "People home",
+            People,
+            Count,
+            Higher,
+            overall,
+            "People home at the end{}.",
+        ),
+        Stat::Evaded => props(
+            "People who slipped away",
+            People,
+            Count,
+            Lower,
+            true,
+            "People who slipped away before pickup{}.",
+        ),
+        Stat::NotHome => props(
+            "People still on their way",
+            People,
+            Count,
+            Lower,
+            overall,
+            "People neither home nor evaded at the end{}.",
+        ),
+        Stat::NotNotified => props(
+            "People never notified",
+            People,
+            Count,
+            Lower,
+            true,
+            "People of cohorts with waves who were never notified.",
+        ),
+        Stat::Events => props(
+            "Events processed",
+            Events,
+            Count,
+            Neither,
+            true,
+            "Simulation events handled in the replication.",
+        ),
+        Stat::Total => props(
+            "Total cost",
+            Currency,
+            Money,
+            Lower,
+            true,
+            "Sum of the costs of sites (bed-nights), legs (trips and seats) and checkpoints (open hours).",
+        ),
+        Stat::PerPersonHome => props(
+            "Cost per person home",
+            Currency,
+            Money,
+            Lower,
+            true,
+            "Total cost divided by the people home.",
+        ),
+        Stat::EvadedOf(_) => props(
+            "Slipped away",
+            People,
+            Count,
+            Lower,
+            false,
+            "People of this category who slipped away before pickup{}.",
+        ),
+        Stat::MeanDoorToDoorDays => props(
+            "Mean door-to-door time",
+            Days,
+            Duration,
+            Lower,
+            true,
+            "Mean time from release or notice to arrival home, over people home{}.",
+        ),
+        Stat::P50DoorToDoorDays => props(
+            "Median door-to-door time",
+            Days,
+            Duration,
+            Lower,
+            false,
+            "Median time from release or notice to arrival home, over people home{}.",
+        ),
+        Stat::P90DoorToDoorDays => props(
+            "90th percentile of door-to-door time",
+            Days,
+            Duration,
+            Lower,
+            true,
+            "Door-to-door time that 90% of the people home{} stay within.",
+        ),
+        Stat::MaxDoorToDoorDays => props(
+            "Longest door-to-door time",
+            Days,
+            Duration,
+            Lower,
+            false,
+            "Longest time from release or notice to arrival home{}.",
+        ),
+        Stat::Approved => props(
+            "People approved to leave",
+            People,
+            Count,
+            Neither,
+            false,
+            "People who passed the approval quota of{}.",
+        ),
+        Stat::MeanApprovalWaitHours => props(
+            "Mean wait for approval",
+            Hours,
+            Duration,
+            Lower,
+            false,
+            "Mean wait for approval to leave the origin (zero for those approved at once){}.",
+        ),
+        Stat::MeanHours(u) => props(
+            "Hours per person",
+            Hours,
+            Duration,
+            if u.is_waiting() { Lower } else { Neither },
+            false,
+            "Mean hours per member{} spent this way, until home, evasion or the end.",
+        ),
+        Stat::PeakOccupancy => props(
+            "Peak occupancy",
+            People,
+            Level,
+            Neither,
+            true,
+            "The most people holding a bed at{} at once.",
+        ),
+        Stat::MeanOccupancy => props(
+            "Mean occupancy",
+            People,
+            Level,
+            Neither,
+            false,
+            "People holding a bed at{}, averaged over time from the start (or warm-up) to the end.",
+        ),
+        Stat::BedUtilization => props(
+            "Bed utilisation",
+            Fraction,
+            Share,
+            Neither,
+            true,
+            "Mean occupancy divided by the beds of{}.",
+        ),
+        Stat::Admitted => props(
+            "People admitted",
+            People,
+            Count,
+            Neither,
+            false,
+            "People who took a bed at{}.",
+        ),
+        Stat::MeanStayHours => props(
+            "Mean stay",
+            Hours,
+            Duration,
+            Neither,
+            false,
+            "Mean time from entering to leaving{} (the stay plus any wait for the next stage).",
+        ),
+        Stat::MeanBedWaitHours => props(
+            "Mean wait for a bed",
+            Hours,
+            Duration,
+            Lower,
+            true,
+            "Mean wait for a bed at{}, per person admitted.",
+        ),
+        Stat::MaxBedWaitHours => props(
+            "Longest wait for a bed",
+            Hours,
+            Duration,
+            Lower,
+            false,
+            "Longest wait for a bed at{}.",
+        ),
+        Stat::PeakBedQueue => props(
+            "Most people waiting for a bed",
+            People,
+            Level,
+            Lower,
+            false,
+            "The most people waiting elsewhere for a bed at{} at once.",
+        ),
+        Stat::TestedPositive => props(
+            "People tested positive",
+            People,
+            Count,
+            Neither,
+            false,
+            "People who tested positive at the end of their stay at{}.",
+        ),
+        Stat::Cost => props("Cost", Currency, Money, Lower, false, "Cost of{}."),
+        Stat::Served => props(
+            "People served",
+            People,
+            Count,
+            Neither,
+            false,
+            "People whose service at{} ended.",
+        ),
+        Stat::MeanWaitHours if leg => props(
+            "Mean wait to board",
+            Hours,
+            Duration,
+            Lower,
+            true,
+            "Mean wait from being ready to boarding{}, per passenger.",
+        ),
+        Stat::MeanWaitHours => props(
+            "Mean wait in line",
+            Hours,
+            Duration,
+            Lower,
+            true,
+            "Mean wait in the line of{}, per person served.",
+        ),
+        Stat::MaxWaitHours if leg => props(
+            "Longest wait to board",
+            Hours,
+            Duration,
+            Lower,
+            false,
+            "Longest wait from being ready to boarding{}.",
+        ),
+        Stat::MaxWaitHours => props(
+            "Longest wait in line",
+            Hours,
+            Duration,
+            Lower,
+            false,
+            "Longest wait in the line of{}.",
+        ),
+        Stat::PWait => props(
+            "Share who waited",
+            Fraction,
+            Share,
+            Lower,
+            false,
+            "Share of the people served at{} who waited in line at all.",
+        ),
+        Stat::MeanQueue => props(
+            "Mean line length",
+            People,
+            Level,
+            Lower,
+            false,
+            "People in the line of{}, averaged over time.",
+        ),
+        Stat::PeakQueue if leg => props(
+            "Most people waiting to board",
+            People,
+            Level,
+            Lower,
+            false,
+            "The most people waiting to board{} at once.",
+        ),
+        Stat::PeakQueue => props(
+            "Longest line",
+            People,
+            Level,
+            Lower,
+            false,
+            "The most people in the line of{} at once.",
+        ),
+        Stat::Utilization => props(
+            "Booth utilisation",
+            Fraction,
+            Share,
+            Neither,
+            true,
+            "Busy booth-hours divided by booths times open hours at{}.",
+        ),
+        Stat::MeanServiceMinutes => props(
+            "Mean service time",
+            Minutes,
+            Duration,
+            Neither,
+            false,
+            "Mean service time per person at{}.",
+        ),
+        Stat::PeakHolding => props(
+            "Most people held for beds",
+            People,
+            Level,
+            Lower,
+            true,
+            "The most people at once who came through{} and waited for a bed at the next site.",
+        ),
+        Stat::MeanHolding => props(
+            "Mean people held for beds",
+            People,
+            Level,
+            Lower,
+            false,
+            "People who came through{} waiting for a bed at the next site, averaged over time.",
+        ),
+        Stat::Trips => props("Trips", Trips, Count, Neither, false, "Departures of{}."),
+        Stat::Passengers => props("Passengers", People, Count, Neither, false, "People carried by{}."),
+        Stat::SeatUtilization => props(
+            "Seat utilisation",
+            Fraction,
+            Share,
+            Neither,
+            true,
+            "Passengers divided by trips times seats on{}.",
+        ),
+        Stat::MeanTravelHours => props(
+            "Mean ride time",
+            Hours,
+            Duration,
+            Neither,
+            false,
+            "Mean time aboard{}, per passenger.",
+        ),
+        Stat::MissedDepartures => props(
+            "Departures missed for want of a vehicle",
+            Departures,
+            Count,
+            Lower,
+            false,
+            "Timetabled departures of{} that found people waiting but no vehicle.",
+        ),
+        Stat::CancelledDepartures => props(
+            "Departures cancelled",
+            Departures,
+            Count,
+            Lower,
+            false,
+            "Timetabled departures of{} cancelled with people waiting.",
+        ),
+        Stat::DeparturesLostToClosures => props(
+            "Departures lost to closures",
+            Departures,
+            Count,
+            Lower,
+            false,
+            "Timetabled departures of{} that fell in a closure with people waiting.",
+        ),
+        Stat::Breakdowns => props(
+            "Breakdowns",
+            Breakdowns,
+            Count,
+            Lower,
+            false,
+            "Trips of{} that broke down.",
+        ),
+        Stat::People => props(
+            "People left here at the end",
+            People,
+            Count,
+            Lower,
+            false,
+            "People neither home nor evaded who are at{} when the run ends.",
+        ),
+    }
+}
+
+/// How an element is named in a description: " at `sinuiju-quarantine`" and the like.
+fn of_element(sc: &Scenario, scope: Scope) -> String {
+    let name = element_name(sc, scope);
+    match scope {
+        Scope::Overall | Scope::Cost => String::new(),
+        Scope::Cohort(_) => format!(" (cohort `{name}`)"),
+        Scope::Category(_) => format!(" (category `{name}`)"),
+        Scope::Site(_) | Scope::InStage(Place::Site(_)) => format!(" site `{name}`"),
+        Scope::Leg(_) | Scope::InStage(Place::Leg(_)) => format!(" leg `{name}`"),
+        Scope::Checkpoint(_) | Scope::InStage(Place::Checkpoint(_)) => format!(" checkpoint `{name}`"),
+    }
+}
+
+impl MetricInfo {
+    /// The catalogue entry of `key` in scenario `sc`.
+    pub fn of(sc: &Scenario, key: MetricKey) -> Self {
+        let p = stat_props(key);
+        let element = element_name(sc, key.scope);
+        let mut label = p.label.to_string();
+        if let Stat::MeanHours(u) = key.stat {
+            label = format!("Hours per person {}", u.words());
+        }
+        if !element.is_empty() {
+            label.push_str(", ");
+            label.push_str(&humanize(element));
+        }
+        if let Stat::EvadedOf(g) = key.stat {
+            label.push_str(", ");
+            label.push_str(&sc.categories[g as usize].name);
+        }
+        let description = p.what.replace("{}", &of_element(sc, key.scope));
+        MetricInfo {
+            key,
+            id: key.id(sc),
+            label,
+            unit: p.unit,
+            kind: p.kind,
+            better: p.better,
+            headline: p.headline,
+            description,
+        }
+    }
+}
+
+impl SeriesInfo {
+    /// The catalogue entry of a time series in scenario `sc`.
+    pub fn of(sc: &Scenario, key: SeriesKey) -> Self {
+        let (id, label, better, description) = match key {
+            SeriesKey::Home => (
+                "home".to_string(),
+                "People home".to_string(),
+                Better::Higher,
+                "People home so far.".to_string(),
+            ),
+            SeriesKey::SiteOccupancy(s) => {
+                let n = &sc.sites[s as usize].name;
+                (
+                    format!("site.{n}.occupancy"),
+                    format!("Occupancy, {}", humanize(n)),
+                    Better::Neither,
+                    format!("People holding a bed at site `{n}`."),
+                )
+            }
+            SeriesKey::SiteBedQueue(s) => {
+                let n = &sc.sites[s as usize].name;
+                (
+                    format!("site.{n}.waiting_for_bed"),
+                    format!("Waiting for a bed, {}", humanize(n)),
+                    Better::Lower,
+                    format!("People waiting elsewhere for a bed at site `{n}`."),
+                )
+            }
+            SeriesKey::LegHolding(l) => {
+                let n = &sc.legs[l as usize].name;
+                (
+                    format!("leg.{n}.holding"),
+                    format!("Held for beds after {}", humanize(n)),
+                    Better::Lower,
+                    format!("People off leg `{n}` waiting for a bed at the next site."),
+                )
+            }
+            SeriesKey::CheckpointHolding(k) => {
+                let n = &sc.checkpoints[k as usize].name;
+                (
+                    format!("checkpoint.{n}.holding"),
+                    format!("Held for beds after {}", humanize(n)),
+                    Better::Lower,
+                    format!("People through checkpoint `{n}` waiting for a bed at the next site."),
+                )
+            }
+        };
+        SeriesInfo {
+            key,
+            id,
+            label,
+            unit: Unit::People,
+            kind: Kind::Level,
+            better,
+            description,
+        }
+    }
+}
+
+/// The label of a use of time, for legends ("Waiting for transport").
+pub fn time_use_label(u: TimeUse) -> String {
+    humanize(u.words())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humanized_names() {
+        assert_eq!(humanize("sinuiju-quarantine"), "Sinuiju quarantine");
+        assert_eq!(humanize("a_b"), "A b");
+        assert_eq!(humanize(""), "");
+    }
+}

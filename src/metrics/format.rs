@@ -1,0 +1,99 @@
+//! Numbers as people read them: precision that suits their size, thousands separated,
+//! and (with a unit) whole counts as whole numbers and shares as percentages.
+
+use super::key::Unit;
+
+/// A number shown with precision that suits its size; missing values as "-".
+pub fn fmt_num(x: f64) -> String {
+    if x.is_nan() {
+        return "-".into();
+    }
+    let a = x.abs();
+    if a >= 10_000.0 {
+        // Thousands separated, for reading at a glance: 17,981,479.
+        format!(
+            "{}{}",
+            if x < 0.0 { "-" } else { "" },
+            group_thousands(&format!("{a:.0}"))
+        )
+    } else if a == 0.0 || a >= 1000.0 {
+        format!("{x:.0}")
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// `digits` (an unsigned whole number) with a comma every three digits.
+fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// A value in its unit, for tables and sentences: shares as percentages, whole counts
+/// (and means of them at or above 100) with thousands separators, "-0" never shown,
+/// missing values as "-".
+pub fn fmt_value(x: f64, unit: Unit) -> String {
+    if x.is_nan() {
+        return "-".into();
+    }
+    // Round-off below display precision must not print as "-0".
+    let x = if x == 0.0 { 0.0 } else { x };
+    match unit {
+        Unit::Fraction => {
+            let pct = 100.0 * x;
+            if (pct * 10.0).round() == 0.0 {
+                "0%".to_string()
+            } else if pct.abs() >= 10.0 || pct == pct.round() {
+                format!("{}%", no_negative_zero(format!("{pct:.0}")))
+            } else {
+                format!("{}%", no_negative_zero(format!("{pct:.1}")))
+            }
+        }
+        _ if unit.is_whole() && (x == x.round() || x.abs() >= 100.0) => {
+            let r = x.round();
+            let s = group_thousands(&format!("{:.0}", r.abs()));
+            if r < 0.0 { format!("-{s}") } else { s }
+        }
+        _ => no_negative_zero(fmt_num(x)),
+    }
+}
+
+fn no_negative_zero(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.' || c == ',') => rest.to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(fmt_num(17_981_479.4), "17,981,479");
+        assert_eq!(fmt_num(-12_345.0), "-12,345");
+        assert_eq!(fmt_num(490.44), "490.4");
+        assert_eq!(fmt_num(8.386), "8.39");
+        assert_eq!(fmt_num(0.0123), "0.012");
+        assert_eq!(fmt_num(f64::NAN), "-");
+        assert_eq!(fmt_value(0.0537, Unit::Fraction), "5.4%");
+        assert_eq!(fmt_value(0.5, Unit::Fraction), "50%");
+        assert_eq!(fmt_value(-0.0001, Unit::Fraction), "0%");
+        assert_eq!(fmt_value(104_000.0, Unit::People), "104,000");
+        assert_eq!(fmt_value(490.44, Unit::People), "490");
+        assert_eq!(fmt_value(17.56, Unit::People), "17.56");
+        assert_eq!(fmt_value(-0.0004, Unit::Hours), "0.000");
+        assert_eq!(fmt_value(-0.0, Unit::People), "0");
+    }
+}

@@ -1,0 +1,254 @@
+//! The summary printed by `repatsim run`: what happened, where people wait, who was
+//! left where, and every metric with its confidence interval and percentiles.
+
+use super::waiting::{limiting_stage, waiting_by_stage};
+use crate::experiment::{Batch, StuckGroup};
+use crate::metrics::{MetricInfo, Scope, fmt_num};
+use crate::model::{Network, Phase, Step};
+use crate::stats::Summary;
+
+/// A phase in words.
+pub fn phase_word(p: Phase) -> &'static str {
+    match p {
+        Phase::NotReleased => "not yet released or notified",
+        Phase::Notified => "notified, awaiting pickup",
+        Phase::Evaded => "evaded",
+        Phase::AwaitingApproval => "waiting for approval",
+        Phase::Staying => "staying",
+        Phase::Done => "waiting to move on",
+        Phase::Queued => "queueing",
+        Phase::InService => "being served",
+        Phase::Travelling => "travelling",
+        Phase::Home => "home",
+    }
+}
+
+fn step_kind(s: Step) -> &'static str {
+    match s {
+        Step::Origin(_) => "origin",
+        Step::Site(_) => "site",
+        Step::Leg(_) => "leg",
+        Step::Checkpoint(_) => "checkpoint",
+        Step::Home(_) => "home",
+    }
+}
+
+/// One line about people left behind, e.g. "45.0 at site `hotel`, waiting for leg `bus`".
+pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
+    let mean = g.people as f64 / g.replications as f64;
+    let place = format!("{} `{}`", step_kind(g.at), net.step_name(g.at));
+    match g.waiting_for {
+        Some(w) if matches!(g.phase, Phase::Done | Phase::NotReleased | Phase::Notified) => format!(
+            "{} people on average at {place}, {} {} `{}`{} (in {} replications)",
+            fmt_num(mean),
+            if g.phase == Phase::NotReleased {
+                "not yet released, to go on to"
+            } else {
+                "waiting for"
+            },
+            step_kind(w),
+            net.step_name(w),
+            why(net, w),
+            g.replications
+        ),
+        _ => format!(
+            "{} people on average at {place}, {} (in {} replications)",
+            fmt_num(mean),
+            phase_word(g.phase),
+            g.replications
+        ),
+    }
+}
+
+/// What the rules of a step make people wait for, in words (", ..." or "").
+fn why(net: &Network, step: Step) -> String {
+    use crate::scenario::Departure;
+    let sc = &net.scenario;
+    match step {
+        Step::Leg(l) => {
+            let leg = &sc.legs[l as usize];
+            let mut reasons = Vec::new();
+            match &leg.departure {
+                Departure::WhenFull { max_wait_hours: None } => {
+                    reasons.push(format!("it leaves only when all {} seats are taken", leg.seats))
+                }
+                Departure::WhenFull {
+                    max_wait_hours: Some(h),
+                } => reasons.push(format!(
+                    "it leaves when full or {} h after the first boards",
+                    fmt_num(*h)
+                )),
+                Departure::Timetable(_) => reasons.push("it leaves at timetabled times".to_string()),
+                Departure::WhenFullOrEmptyQueue => {}
+            }
+            if let Some(t) = net.reserve_target[l as usize] {
+                reasons.push(format!("only with beds reserved at `{}`", sc.sites[t as usize].name))
+            }
+            if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", reasons.join(", "))
+            }
+        }
+        Step::Site(s) => match sc.sites[s as usize].beds {
+            Some(b) => format!(": all its {b} beds are taken"),
+            None => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The sections of the metric table, by scope.
+fn section(scope: Scope) -> usize {
+    match scope {
+        Scope::Overall => 0,
+        Scope::Cost => 1,
+        Scope::Cohort(_) => 2,
+        Scope::Category(_) => 3,
+        Scope::Site(_) => 4,
+        Scope::Checkpoint(_) => 5,
+        Scope::Leg(_) => 6,
+        Scope::InStage(_) => 7,
+    }
+}
+
+const SECTIONS: [&str; 8] = [
+    "Overall",
+    "Costs",
+    "Cohorts",
+    "Categories",
+    "Sites",
+    "Checkpoints",
+    "Legs",
+    "People not home at the end, by place",
+];
+
+/// The human-readable summary printed by `repatsim run`.
+pub fn summary_table(batch: &Batch) -> String {
+    let mut out = headline(batch);
+    let summaries = batch.summaries();
+    out.push_str(&metric_tables(&summaries));
+    out
+}
+
+/// The lines above the metric table: the run, how it ended, how long, where people wait.
+fn headline(batch: &Batch) -> String {
+    let sc = batch.scenario();
+    let n = batch.len();
+    let mut out = String::new();
+    let rate = if batch.wall_seconds > 0.0 {
+        batch.events as f64 / batch.wall_seconds / 1e6
+    } else {
+        f64::NAN
+    };
+    out.push_str(&format!(
+        "{}: {} replications (seed {}, replications {}..{}), {} people; {} threads, {:.2} s, {:.1} M events/s\n",
+        sc.name,
+        n,
+        sc.seed,
+        batch.first_replication,
+        batch.first_replication + n as u64,
+        sc.population(),
+        batch.threads,
+        batch.wall_seconds,
+        rate
+    ));
+    if !sc.description.is_empty() {
+        out.push_str(&format!("{}\n", sc.description));
+    }
+    out.push('\n');
+    if batch.interrupted {
+        out.push_str(&format!(
+            "PARTIAL: interrupted after {n} replications; figures cover those only.\n"
+        ));
+    }
+    let (all_home, horizon, stalled) = batch.end_counts();
+    out.push_str(&format!(
+        "Everyone home within the {:.0}-day horizon in {all_home} of {n} replications",
+        sc.horizon_hours / 24.0
+    ));
+    if horizon > 0 {
+        out.push_str(&format!(
+            "; {horizon} reached the horizon with people still on their way"
+        ));
+    }
+    if stalled > 0 {
+        out.push_str(&format!(
+            "; {stalled} STALLED (nothing more could happen, people still waiting)"
+        ));
+    }
+    out.push_str(".\n");
+    if let Some(m) = batch.summary_of(crate::metrics::MetricKey::overall(crate::metrics::Stat::MakespanDays))
+        && m.n > 0
+    {
+        out.push_str(&format!(
+            "Days until everyone is home: {} (95% CI {} to {}; p5 {}, p50 {}, p95 {}){}\n",
+            fmt_num(m.mean),
+            fmt_num(m.ci95_low),
+            fmt_num(m.ci95_high),
+            fmt_num(m.p05),
+            fmt_num(m.p50),
+            fmt_num(m.p95),
+            if (m.n as usize) < n {
+                format!(" over the {} replications that finished", m.n)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if let Some(line) = limiting_stage(batch) {
+        out.push_str(&line);
+        out.push('\n');
+        let waits = waiting_by_stage(batch);
+        if waits.len() > 1 {
+            out.push_str("Where people wait (person-days per replication):");
+            for w in waits.iter().take(5) {
+                out.push_str(&format!(
+                    " {} {} ({:.0}%);",
+                    w.what,
+                    fmt_num(w.person_hours / 24.0),
+                    100.0 * w.share
+                ));
+            }
+            out.pop();
+            out.push_str(".\n");
+        }
+    }
+    if !batch.stuck.is_empty() {
+        out.push_str("Left behind at the end:\n");
+        for g in &batch.stuck {
+            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g)));
+        }
+    }
+    out
+}
+
+/// Every metric by section: mean, 95% CI, p5, p50, p95.
+fn metric_tables(summaries: &[(&MetricInfo, Summary)]) -> String {
+    let mut out = String::new();
+    let width = summaries.iter().map(|(m, _)| m.id.len()).max().unwrap_or(10).max(10);
+    for (k, title) in SECTIONS.iter().enumerate() {
+        let rows: Vec<&(&MetricInfo, Summary)> = summaries.iter().filter(|(m, _)| section(m.key.scope) == k).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title}\n"));
+        out.push_str(&format!(
+            "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
+            "metric", "mean", "95% CI", "p5", "p50", "p95"
+        ));
+        for (m, s) in rows {
+            let ci = format!("[{}, {}]", fmt_num(s.ci95_low), fmt_num(s.ci95_high));
+            out.push_str(&format!(
+                "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
+                m.id,
+                fmt_num(s.mean),
+                ci,
+                fmt_num(s.p05),
+                fmt_num(s.p50),
+                fmt_num(s.p95)
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,293 @@
+//! Output directories: created (or refused) before a run, every file written to a
+//! temporary name and renamed into place so a reader never sees half a file, and read
+//! back (with the files `merge` needs) to merge shards or redraw a report.
+
+use super::csv::parse_end_word;
+use crate::experiment::{Batch, StuckGroup};
+use crate::model::{Network, SeriesSpec};
+use crate::scenario;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// File names inside an output directory.
+pub const SUMMARY: &str = "summary.json";
+pub const REPLICATIONS: &str = "replications.csv";
+pub const METRICS: &str = "metrics.csv";
+pub const DICTIONARY: &str = "dictionary.csv";
+pub const TIMESERIES: &str = "timeseries.csv";
+pub const SCENARIO_COPY: &str = "scenario.toml";
+pub const MERGE_DATA: &str = "merge-data.json";
+pub const REPORT: &str = "report.html";
+
+/// Problems writing or reading output directories.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("output directory {0} exists and is not empty; use --force to overwrite its files")]
+    NotEmpty(String),
+    #[error("{0}: not a repatsim output directory part: {1}")]
+    BadPart(String, String),
+    #[error("cannot merge: {0}")]
+    Mismatch(String),
+    #[error("cannot draw the charts: {0}")]
+    Chart(String),
+}
+
+/// An I/O error on `path`, as an [`OutputError`].
+pub fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// SHA-256 of the scenario text, in hex: identifies exactly what was run.
+pub fn scenario_sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A directory that outputs are written into.
+#[derive(Clone, Debug)]
+pub struct OutputDir {
+    path: PathBuf,
+}
+
+impl OutputDir {
+    /// Creates `path` if needed; refuses a non-empty one unless `force`.
+    pub fn prepare(path: &Path, force: bool) -> Result<Self, OutputError> {
+        if path.exists() {
+            let mut entries = std::fs::read_dir(path).map_err(io(path))?;
+            if entries.next().is_some() && !force {
+                return Err(OutputError::NotEmpty(path.display().to_string()));
+            }
+        } else {
+            std::fs::create_dir_all(path).map_err(io(path))?;
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// An existing output directory, to rewrite some of its files (`repatsim report`).
+    pub fn existing(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `bytes` to `name` through a temporary file and a rename.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_with(name, |w| w.write_all(bytes))
+    }
+
+    /// Streams `name` through `write` into a temporary file, then renames it into place.
+    pub fn write_with(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        write_atomic_with(&self.path, name, write)
+    }
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file and a rename.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomic_with(dir, name, |w| w.write_all(bytes))
+}
+
+/// Streams `dir/name` through `write` into a temporary file, then renames it into place.
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let target = dir.join(name);
+    let f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+    let mut w = std::io::BufWriter::new(f);
+    let result = write(&mut w)
+        .and_then(|_| w.flush())
+        .and_then(|_| w.get_ref().sync_all());
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(&tmp)(e));
+    }
+    drop(w);
+    std::fs::rename(&tmp, &target).map_err(io(&target))
+}
+
+/// What `merge` needs besides `replications.csv`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MergeData {
+    format: u32,
+    scenario_sha256: String,
+    seed: u64,
+    first_replication: u64,
+    replications: u64,
+    grid_hours: f64,
+    points: usize,
+    series: Vec<String>,
+    /// Per (point, series), point-major: [value, replications] pairs.
+    histograms: Vec<Vec<(u32, u64)>>,
+    left_behind: Vec<StuckGroup>,
+}
+
+impl MergeData {
+    /// The merge data of `batch`.
+    pub fn of(batch: &Batch) -> Self {
+        let ts = &batch.timeseries;
+        MergeData {
+            format: 1,
+            scenario_sha256: scenario_sha256(&batch.scenario().source_text),
+            seed: batch.scenario().seed,
+            first_replication: batch.first_replication,
+            replications: batch.len() as u64,
+            grid_hours: ts.spec.grid_hours,
+            points: ts.spec.points,
+            series: ts.spec.names.clone(),
+            histograms: ts
+                .hist
+                .iter()
+                .map(|h| h.iter().map(|(&v, &c)| (v, c)).collect())
+                .collect(),
+            left_behind: batch.stuck.clone(),
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, OutputError> {
+    std::fs::read_to_string(path).map_err(io(path))
+}
+
+/// Reads a part written by a run back into a batch.
+pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
+    let label = dir.display().to_string();
+    let bad = |m: String| OutputError::BadPart(label.clone(), m);
+    let text = read(&dir.join(SCENARIO_COPY))?;
+    let mut merge: MergeData =
+        serde_json::from_str(&read(&dir.join(MERGE_DATA))?).map_err(|e| bad(format!("{MERGE_DATA}: {e}")))?;
+    if merge.scenario_sha256 != scenario_sha256(&text) {
+        return Err(bad(format!("{SCENARIO_COPY} does not match the hash in {MERGE_DATA}")));
+    }
+    let mut sc = scenario::parse(&text, &dir.join(SCENARIO_COPY).display().to_string())
+        .map_err(|e| bad(format!("its scenario no longer validates:\n{e}")))?
+        .scenario;
+    sc.seed = merge.seed;
+    let net = Arc::new(Network::new(Arc::new(sc)));
+    let mut batch = Batch::empty(&net, merge.first_replication, merge.grid_hours);
+    let spec: &SeriesSpec = &batch.timeseries.spec;
+    if spec.names != merge.series
+        || spec.points != merge.points
+        || merge.histograms.len() != spec.points * spec.names.len()
+    {
+        return Err(bad("its time series do not fit its scenario".into()));
+    }
+    batch.timeseries.hist = merge
+        .histograms
+        .iter()
+        .map(|h| h.iter().copied().collect::<BTreeMap<u32, u64>>())
+        .collect();
+    batch.timeseries.replications = merge.replications;
+    batch.stuck = std::mem::take(&mut merge.left_behind);
+    read_rows(dir, &mut batch, &merge, &bad)?;
+    Ok(batch)
+}
+
+/// Reads `replications.csv` of a part into `batch`, checking it against the catalogue.
+fn read_rows(
+    dir: &Path,
+    batch: &mut Batch,
+    merge: &MergeData,
+    bad: &dyn Fn(String) -> OutputError,
+) -> Result<(), OutputError> {
+    let path = dir.join(REPLICATIONS);
+    let mut r = csv::Reader::from_path(&path).map_err(|e| bad(format!("{REPLICATIONS}: {e}")))?;
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    if header.len() != batch.catalogue.len() + 2 || !header[2..].iter().map(String::as_str).eq(batch.catalogue.ids()) {
+        return Err(bad(format!(
+            "{REPLICATIONS} has other columns than its scenario's metrics"
+        )));
+    }
+    let events = batch.metric_index("events");
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(format!("{REPLICATIONS}: {e}")))?;
+        let index: u64 = rec[0]
+            .parse()
+            .map_err(|_| bad(format!("{REPLICATIONS} row {}: bad replication number", i + 1)))?;
+        if index != merge.first_replication + i as u64 {
+            return Err(bad(format!(
+                "{REPLICATIONS} row {}: replication {index} out of order",
+                i + 1
+            )));
+        }
+        let end = parse_end_word(&rec[1])
+            .ok_or_else(|| bad(format!("{REPLICATIONS} row {}: unknown end `{}`", i + 1, &rec[1])))?;
+        let row = rec
+            .iter()
+            .skip(2)
+            .map(|f| if f.is_empty() { Ok(f64::NAN) } else { f.parse::<f64>() })
+            .collect::<Result<Vec<f64>, _>>();
+        let row = row.map_err(|_| bad(format!("{REPLICATIONS} row {}: not a number", i + 1)))?;
+        if let Some(ev) = events {
+            batch.events += row[ev] as u64;
+        }
+        batch.rows.push(row);
+        batch.end_reasons.push(end);
+    }
+    if batch.rows.len() as u64 != merge.replications {
+        return Err(bad(format!(
+            "{REPLICATIONS} holds {} rows, {MERGE_DATA} says {}",
+            batch.rows.len(),
+            merge.replications
+        )));
+    }
+    Ok(())
+}
+
+/// Combines parts (in any order) into one batch covering their replications, which
+/// must be contiguous and come from the same scenario, seed and grid.
+pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
+    let mut parts = dirs.iter().map(|d| read_part(d)).collect::<Result<Vec<Batch>, _>>()?;
+    if parts.is_empty() {
+        return Err(OutputError::Mismatch("no parts given".into()));
+    }
+    parts.sort_by_key(|b| b.first_replication);
+    let hash = |b: &Batch| scenario_sha256(&b.scenario().source_text);
+    let (h0, seed0) = (hash(&parts[0]), parts[0].scenario().seed);
+    for (b, d) in parts.iter().zip(dirs) {
+        if hash(b) != h0 || b.scenario().seed != seed0 {
+            return Err(OutputError::Mismatch(format!(
+                "{} ran another scenario or seed than the others",
+                d.display()
+            )));
+        }
+    }
+    let mut iter = parts.into_iter();
+    let mut merged = iter.next().expect("checked non-empty");
+    for p in iter {
+        merged.append(p).map_err(OutputError::Mismatch)?;
+    }
+    Ok(merged)
+}

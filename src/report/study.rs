@@ -1,0 +1,198 @@
+//! The outputs of the study commands: `compare` (table, `compare.csv`, `compare.json`,
+//! the overlaid chart), `sweep` (`sweep.csv` and its charts) and `plan` (its trials).
+
+use super::csv::csv_error;
+use super::dir::{OutputDir, OutputError};
+use crate::experiment::compare::{Comparison, MetricDiff};
+use crate::experiment::plan::PlanResult;
+use crate::experiment::sweep::{Axis, SweepPoint};
+use crate::metrics::fmt_num;
+use crate::stats::Summary;
+use serde_json::json;
+
+fn num(x: f64) -> String {
+    if x.is_nan() { String::new() } else { format!("{x}") }
+}
+
+/// Labels of the two sides of a comparison and what was run.
+pub struct CompareLabels<'a> {
+    pub a: &'a str,
+    pub b: &'a str,
+    pub seed: u64,
+    pub replications: u64,
+}
+
+/// `compare.json` (and `compare --json`).
+pub fn compare_json(c: &Comparison, l: &CompareLabels) -> serde_json::Value {
+    json!({
+        "a": l.a,
+        "b": l.b,
+        "seed": l.seed,
+        "replications": l.replications,
+        "metrics": c.metrics,
+    })
+}
+
+/// `compare.csv`: per metric the means, the paired difference with its CI, and the verdict.
+pub fn compare_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "metric",
+        "a_mean",
+        "b_mean",
+        "difference_mean",
+        "difference_ci95_low",
+        "difference_ci95_high",
+        "n",
+        "verdict",
+    ])
+    .map_err(csv_error)?;
+    for m in &c.metrics {
+        w.write_record([
+            m.metric.clone(),
+            num(m.a.mean),
+            num(m.b.mean),
+            num(m.difference.mean),
+            num(m.difference.ci95_low),
+            num(m.difference.ci95_high),
+            m.difference.n.to_string(),
+            m.verdict.as_str().to_string(),
+        ])
+        .map_err(csv_error)?;
+    }
+    w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Writes `compare.csv`, `compare.json` and the overlaid people-home chart into `dir`.
+pub fn write_compare(dir: &OutputDir, c: &Comparison, l: &CompareLabels) -> Result<(), OutputError> {
+    let io = |e: std::io::Error| OutputError::Io {
+        path: dir.path().join("compare.csv").display().to_string(),
+        source: e,
+    };
+    dir.write("compare.csv", &compare_csv(c).map_err(io)?)?;
+    let text = serde_json::to_string_pretty(&compare_json(c, l)).expect("JSON of numbers") + "\n";
+    dir.write("compare.json", text.as_bytes())?;
+    let chart = super::charts::compare_chart(&c.a, &c.b, "A", "B").map_err(|e| OutputError::Chart(e.to_string()))?;
+    dir.write(&format!("{}.png", chart.name), &chart.png)?;
+    dir.write(&format!("{}.svg", chart.name), chart.svg.as_bytes())
+}
+
+/// The comparison as a table: the headline metrics and those that differ (all with
+/// `all`), with a count of those left out.
+pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
+    let catalogue = &c.a.catalogue;
+    let shown: Vec<&MetricDiff> = c
+        .metrics
+        .iter()
+        .filter(|m| all || catalogue.by_id(&m.metric).is_some_and(|i| i.headline) || m.verdict.differs())
+        .collect();
+    let mut t = format!(
+        "A: {}\nB: {}\n{} replications each on the same random numbers (seed {}).\n\n",
+        l.a, l.b, l.replications, l.seed
+    );
+    let width = shown.iter().map(|m| m.metric.len()).max().unwrap_or(10).max(10);
+    t.push_str(&format!(
+        "  {:<width$} {:>10} {:>10} {:>28}  verdict\n",
+        "metric", "A mean", "B mean", "B - A [95% CI]"
+    ));
+    for m in &shown {
+        let d = &m.difference;
+        let diff = format!(
+            "{} [{}, {}]",
+            fmt_num(d.mean),
+            fmt_num(d.ci95_low),
+            fmt_num(d.ci95_high)
+        );
+        t.push_str(&format!(
+            "  {:<width$} {:>10} {:>10} {:>28}  {}\n",
+            m.metric,
+            fmt_num(m.a.mean),
+            fmt_num(m.b.mean),
+            diff,
+            m.verdict.as_str()
+        ));
+    }
+    let hidden = c.metrics.len() - shown.len();
+    if hidden > 0 {
+        t.push_str(&format!(
+            "  ({hidden} more metrics show no detectable difference; --all lists them)\n"
+        ));
+    }
+    t
+}
+
+/// `sweep.csv`: per grid point and metric, the summary across replications.
+pub fn sweep_csv(axes: &[Axis], points: &[SweepPoint]) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    header.extend(["metric", "mean", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"].map(String::from));
+    w.write_record(&header).map_err(csv_error)?;
+    for p in points {
+        for (m, s) in &p.metrics {
+            let mut rec: Vec<String> = p.values.iter().map(|v| num(*v)).collect();
+            rec.extend([
+                m.clone(),
+                num(s.mean),
+                num(s.ci95_low),
+                num(s.ci95_high),
+                num(s.p05),
+                num(s.p50),
+                num(s.p95),
+                s.n.to_string(),
+            ]);
+            w.write_record(&rec).map_err(csv_error)?;
+        }
+    }
+    w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Writes `sweep.csv` and the charts of a sweep into `dir`: one chart per metric for
+/// one parameter, a heatmap of the first metric for two.
+pub fn write_sweep(
+    dir: &OutputDir,
+    axes: &[Axis],
+    metrics: &[String],
+    points: &[SweepPoint],
+) -> Result<(), OutputError> {
+    let csv = sweep_csv(axes, points).map_err(|e| OutputError::Io {
+        path: dir.path().join("sweep.csv").display().to_string(),
+        source: e,
+    })?;
+    dir.write("sweep.csv", &csv)?;
+    let chart_err = |e: Box<dyn std::error::Error>| OutputError::Chart(e.to_string());
+    let mut charts = Vec::new();
+    if axes.len() == 1 {
+        for (k, m) in metrics.iter().enumerate() {
+            let pts: Vec<(f64, Summary)> = points.iter().map(|p| (p.values[0], p.metrics[k].1)).collect();
+            charts.push(super::charts::sweep_chart(&axes[0].path, m, &pts).map_err(chart_err)?);
+        }
+    } else {
+        let cells: Vec<(f64, f64, f64)> = points
+            .iter()
+            .map(|p| (p.values[0], p.values[1], p.metrics[0].1.mean))
+            .collect();
+        charts.push(super::charts::heatmap(&axes[0].path, &axes[1].path, &metrics[0], &cells).map_err(chart_err)?);
+    }
+    for c in charts {
+        dir.write(&format!("{}.png", c.name), &c.png)?;
+        dir.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The trials of a plan and its conclusion, as printed by `plan`.
+pub fn plan_table(result: &PlanResult, target: &str, path: &str, replications: u64, lo: f64, hi: f64) -> String {
+    let mut t = format!("target: {target} on {replications} replications; searching {path} in {lo}..{hi}\n");
+    for tr in &result.trials {
+        t.push_str(&format!(
+            "  {} = {:<10} -> {} ({})\n",
+            path,
+            tr.value,
+            fmt_num(tr.statistic),
+            if tr.met { "met" } else { "not met" }
+        ));
+    }
+    t.push_str(&result.message);
+    t.push('\n');
+    t
+}
