@@ -1,0 +1,118 @@
+//! Plans that cannot work as written, checked on the assembled scenario: vehicles that
+//! leave only when full but can never fill, and bed reservations that cannot be made.
+
+use super::checker::Checker;
+use crate::scenario::raw::*;
+use crate::scenario::types::*;
+
+/// A leg that leaves only when full strands the remainder of its demand for good, and
+/// never leaves at all if its demand is smaller than a vehicle.
+pub fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, leg) in sc.legs.iter().enumerate() {
+        if !matches!(leg.departure, Departure::WhenFull { max_wait_hours: None }) {
+            continue;
+        }
+        let uses = |route: &[Stage]| route.iter().filter(|s| **s == Stage::Leg(LegId(i as u16))).count() as u64;
+        let demand: u64 = sc
+            .cohorts
+            .iter()
+            .flat_map(|c| c.mix.iter().map(move |&(cat, n)| (c, cat, n)))
+            .map(|(c, cat, n)| u64::from(n) * uses(c.route_of(cat)))
+            .sum();
+        let rest = demand % u64::from(leg.seats);
+        let at = raw
+            .leg
+            .get(i)
+            .and_then(|r| r.get_ref().departure.as_ref().map(|d| d.span()).or(Some(r.span())));
+        if demand > 0 && demand < u64::from(leg.seats) {
+            ck.error(
+                format!("leg.{}.departure", leg.name),
+                at,
+                format!("only {demand} people ever use this leg, which leaves only when all {} seats are taken: nobody could ever leave", leg.seats),
+                Some("set max_wait_hours, use departure = \"when_full_or_empty_queue\", or fewer seats".into()),
+            );
+        } else if rest != 0 {
+            ck.warn(
+                format!("leg.{}.departure", leg.name),
+                at,
+                format!("{demand} people use this leg, which leaves only when all {} seats are taken: the last {rest} would wait forever", leg.seats),
+                Some("set max_wait_hours, or use departure = \"when_full_or_empty_queue\"".into()),
+            );
+        }
+    }
+}
+
+/// A leg with `admission = "reserve"` needs one bed-limited site after it on every route
+/// that uses it, and a vehicle that can ever fill with reserved beds.
+pub fn check_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, leg) in sc.legs.iter().enumerate() {
+        if leg.admission != Admission::Reserve {
+            continue;
+        }
+        let at = raw
+            .leg
+            .get(i)
+            .and_then(|r| r.get_ref().admission.as_ref().map(|a| a.span()));
+        let field = format!("leg.{}.admission", leg.name);
+        let mut targets: Vec<SiteId> = Vec::new();
+        for c in &sc.cohorts {
+            let mut routes: Vec<&[Stage]> = vec![&c.route];
+            routes.extend(c.category_routes.iter().map(|(_, r)| r.as_slice()));
+            for route in routes {
+                for (k, st) in route.iter().enumerate() {
+                    if *st != Stage::Leg(LegId(i as u16)) {
+                        continue;
+                    }
+                    // The first bed-limited site ahead; the reservation covers the way there.
+                    let limited = |s: &Stage| matches!(s, Stage::Site(x) if sc.sites[x.0 as usize].beds.is_some());
+                    let ahead = &route[k + 1..];
+                    match ahead.iter().position(limited) {
+                        Some(j) => {
+                            let Stage::Site(s) = ahead[j] else { unreachable!() };
+                            if !targets.contains(&s) {
+                                targets.push(s);
+                            }
+                            let twice = ahead[..j].iter().find_map(|x| match x {
+                                Stage::Leg(m) if sc.legs[m.0 as usize].admission == Admission::Reserve => Some(&sc.legs[m.0 as usize].name),
+                                _ => None,
+                            });
+                            if let Some(other) = twice {
+                                ck.error(
+                                    &field,
+                                    at.clone(),
+                                    format!("on cohort `{}`'s route, leg `{other}` also reserves beds at `{}`, which leg `{}` has already reserved", c.name, sc.sites[s.0 as usize].name, leg.name),
+                                    Some("keep `admission = \"reserve\"` on one of them".into()),
+                                );
+                            }
+                        }
+                        None => ck.warn(&field, at.clone(), format!("on cohort `{}`'s route no bed-limited site follows leg `{}`, so there is nothing to reserve", c.name, leg.name), None),
+                    }
+                }
+            }
+        }
+        if targets.len() > 1 {
+            let names: Vec<&str> = targets.iter().map(|s| sc.sites[s.0 as usize].name.as_str()).collect();
+            ck.error(
+                &field,
+                at.clone(),
+                format!(
+                    "passengers of leg `{}` go on to different bed-limited sites ({}); reserve needs one",
+                    leg.name,
+                    names.join(", ")
+                ),
+                Some("split the leg in two, one per destination".into()),
+            );
+        }
+        if let (Some(t), Departure::WhenFull { max_wait_hours: None }) = (targets.first(), &leg.departure) {
+            let beds = sc.sites[t.0 as usize].beds.unwrap_or(u32::MAX);
+            if beds < leg.seats {
+                ck.error(
+                    &field,
+                    at,
+                    format!("leg `{}` leaves only when all {} seats are taken and every passenger has a bed reserved, but `{}` has only {beds} beds: it could never leave", leg.name, leg.seats, sc.sites[t.0 as usize].name),
+                    Some("set max_wait_hours, use fewer seats or more beds, or another departure rule".into()),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! From the file as written ([`RawFile`]) to a checked [`Scenario`]: every name
+//! resolved, every number in range, every route able to reach home.
+//!
+//! The checking order, one file per table:
+//! 1. [`header`]: `[scenario]` (start, horizon, seed...), which the dated fields need;
+//! 2. [`names`]: the shared name space of sites, legs and checkpoints;
+//! 3. [`sites`]: categories, then sites;
+//! 4. [`legs`] and [`checkpoints`], which refer to sites;
+//! 5. [`cohorts`] with their [`routes`] and [`arrivals`], which refer to all of them;
+//! 6. [`waves`] and [`disruptions`] (closures, outbreaks);
+//! 7. [`feasibility`]: plans that cannot work, on the assembled scenario.
+//!
+//! Every problem is collected by the [`checker::Checker`] with its field and span; a
+//! scenario is produced only if none was found.
+
+pub mod arrivals;
+pub mod checker;
+pub mod checkpoints;
+pub mod cohorts;
+pub mod disruptions;
+pub mod feasibility;
+pub mod header;
+pub mod legs;
+pub mod names;
+pub mod routes;
+pub mod sites;
+pub mod waves;
+
+pub use checker::{MAX_COUNT, MAX_HORIZON_DAYS, merge_windows};
+
+use super::error::Diagnostic;
+use super::raw::RawFile;
+use super::types::*;
+use checker::{Checker, to_u16_len};
+use cohorts::CohortContext;
+use names::{CategoryNames, Names};
+
+/// Checks `raw` (parsed from `text`, named `file`) and builds the scenario, or returns
+/// every problem found. Warnings (legal but likely unintended) come back with the
+/// scenario.
+pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut ck = Checker::default();
+    let header = header::check(&mut ck, &raw);
+    to_u16_len(&mut ck, "site", raw.site.len(), None);
+    to_u16_len(&mut ck, "leg", raw.leg.len(), None);
+    to_u16_len(&mut ck, "checkpoint", raw.checkpoint.len(), None);
+    to_u16_len(&mut ck, "cohort", raw.cohort.len(), None);
+    let names = Names::register(&mut ck, &raw, text);
+    let mut categories = sites::check_categories(&mut ck, &raw);
+    let category_names = CategoryNames(categories.iter().map(|c| c.name.clone()).collect());
+    let sites = sites::check_sites(&mut ck, &raw, &names);
+    let legs = legs::check_legs(&mut ck, &raw, &names, &sites, &header);
+    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header);
+    let cx = CohortContext {
+        raw: &raw,
+        text,
+        names: &names,
+        sites: &sites,
+        categories: &category_names,
+        header: &header,
+    };
+    let mut cohorts = cohorts::check_cohorts(&mut ck, &cx, &mut categories);
+    let waves = waves::check_waves(&mut ck, &raw, &mut cohorts, header.horizon_days);
+    let (closures, outbreaks) = disruptions::check_disruptions(&mut ck, &raw, &names, &header);
+
+    if !ck.errors.is_empty() {
+        ck.errors.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        return Err(ck.errors);
+    }
+    let h = raw.scenario.get_ref();
+    let scenario = Scenario {
+        name: h.name.get_ref().clone(),
+        description: h.description.trim().to_string(),
+        file: file.to_string(),
+        source_text: text.to_string(),
+        start: header.start_dt,
+        start_week_hours: header.start_week,
+        horizon_hours: header.horizon_days.unwrap_or(1.0) * 24.0,
+        seed: header.seed,
+        replications: header.replications,
+        warmup_hours: header.warmup_hours,
+        sites,
+        legs,
+        checkpoints,
+        cohorts,
+        categories,
+        waves,
+        closures,
+        outbreaks,
+        currency: h.currency.clone().unwrap_or_default(),
+        target_days: header.target_days,
+    };
+    feasibility::warn_unfillable_vehicles(&mut ck, &scenario, &raw);
+    feasibility::check_reservations(&mut ck, &scenario, &raw);
+    if !ck.errors.is_empty() {
+        return Err(ck.errors);
+    }
+    Ok((scenario, ck.warnings))
+}

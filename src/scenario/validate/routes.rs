@@ -1,0 +1,142 @@
+//! Routes: every stage named, every leg starting where people are, a home site last.
+
+use super::checker::{Checker, span};
+use super::names::{Named, Names};
+use crate::scenario::error::did_you_mean;
+use crate::scenario::raw::*;
+use crate::scenario::types::*;
+use toml::Spanned;
+
+/// What route checking needs to know about the rest of the file.
+pub struct RouteContext<'a> {
+    pub names: &'a Names,
+    pub raw: &'a RawFile,
+    pub sites: &'a [Site],
+}
+
+pub fn check_route(
+    ck: &mut Checker,
+    field: &str,
+    route: &Spanned<Vec<Spanned<String>>>,
+    origin: Option<SiteId>,
+    ctx: &RouteContext,
+) -> Option<Vec<Stage>> {
+    let RouteContext { names, raw, sites } = *ctx;
+    let field = field.to_string();
+    let steps = route.get_ref();
+    if steps.is_empty() {
+        ck.error(&field, span(route), "the route is empty", Some("list the stages from the origin to a home site, e.g. [\"bus\", \"hotel\", \"customs\", \"quarantine\", \"home\"]".into()));
+        return None;
+    }
+    let mut ok = true;
+    let mut stages = Vec::new();
+    let mut here: Option<usize> = origin.map(|o| o.0 as usize);
+    let mut here_because = "the cohort's origin".to_string();
+    for (k, step) in steps.iter().enumerate() {
+        let name = step.get_ref();
+        let Some(what) = names.get(name) else {
+            let help = match did_you_mean(name, names.stages.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? a route lists sites, legs and checkpoints by name"),
+                None => "a route lists sites, legs and checkpoints by name".to_string(),
+            };
+            ck.error(
+                &field,
+                span(step),
+                format!("no site, leg or checkpoint is named `{name}`"),
+                Some(help),
+            );
+            ok = false;
+            here = None;
+            continue;
+        };
+        match what {
+            Named::Site(i) => {
+                let kind = sites.get(i).map(|s| s.kind);
+                if kind == Some(SiteKind::Origin) {
+                    ck.error(
+                        &field,
+                        span(step),
+                        format!("`{name}` is an origin site; origins start routes but cannot be stages in them"),
+                        None,
+                    );
+                    ok = false;
+                }
+                if kind == Some(SiteKind::Home) && k + 1 != steps.len() {
+                    ck.error(
+                        &field,
+                        span(step),
+                        format!(
+                            "`{name}` is a home site, so the route ends there, but {} more stage(s) follow",
+                            steps.len() - k - 1
+                        ),
+                        Some("put the home site last".into()),
+                    );
+                    ok = false;
+                }
+                here = Some(i);
+                here_because = format!("stage {} (`{name}`)", k + 1);
+                stages.push(Stage::Site(SiteId(i as u16)));
+            }
+            Named::Leg(i) => {
+                let leg = raw.leg[i].get_ref();
+                if let (Some(h), Some(Named::Site(from))) = (here, names.get(leg.from.get_ref()))
+                    && h != from
+                {
+                    let at_name = raw.site.get(h).map_or("?", |s| s.get_ref().name.get_ref().as_str());
+                    ck.error(
+                        &field,
+                        span(step),
+                        format!(
+                            "leg `{name}` starts at `{}`, but people are at `{at_name}` after {here_because}",
+                            leg.from.get_ref()
+                        ),
+                        Some(format!(
+                            "add a leg from `{at_name}` to `{}` before it, or use a leg that starts at `{at_name}`",
+                            leg.from.get_ref()
+                        )),
+                    );
+                    ok = false;
+                }
+                here = match names.get(leg.to.get_ref()) {
+                    Some(Named::Site(to)) => Some(to),
+                    _ => None,
+                };
+                here_because = format!("stage {} (`{name}`)", k + 1);
+                stages.push(Stage::Leg(LegId(i as u16)));
+            }
+            Named::Checkpoint(i) => {
+                if let Some(site) = &raw.checkpoint[i].get_ref().site
+                    && let Some(Named::Site(s)) = names.get(site.get_ref())
+                {
+                    here = Some(s);
+                    here_because = format!("stage {} (`{name}`)", k + 1);
+                }
+                stages.push(Stage::Checkpoint(CheckpointId(i as u16)));
+            }
+        }
+    }
+    if ok {
+        let last = steps.last().map(|s| s.get_ref().as_str()).unwrap_or("");
+        let ends_home = matches!(stages.last(), Some(Stage::Site(s)) if sites.get(s.0 as usize).is_some_and(|x| x.kind == SiteKind::Home));
+        if !ends_home {
+            let homes: Vec<&str> = sites
+                .iter()
+                .filter(|s| s.kind == SiteKind::Home)
+                .map(|s| s.name.as_str())
+                .collect();
+            let help = if homes.is_empty() {
+                "define a [[site]] with kind = \"home\" and end the route with it".to_string()
+            } else {
+                format!("end the route with a home site: {}", homes.join(", "))
+            };
+            ck.error(
+                &field,
+                span(route),
+                format!("the route never reaches home: its last stage `{last}` is not a site of kind home"),
+                Some(help),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(stages)
+}
