@@ -2,6 +2,7 @@
 //! sites (beds, stays), legs (vehicles, seats) and checkpoints (booths, opening hours).
 
 pub mod flow;
+pub mod line;
 pub mod network;
 pub mod queue;
 pub mod result;

@@ -1,10 +1,8 @@
 //! What one replication produced: structured statistics per element, and the flat list
 //! of named metrics that experiments summarise and export.
 
-use super::flow::FlowView;
 use super::network::{Network, Step};
-use super::state::{Phase, flag};
-use crate::engine::Simulation;
+use super::state::{FlowView, Phase, flag};
 use crate::metrics::key::{TIME_USES, TimeUse};
 use crate::metrics::{Catalogue, MetricKey, Place, Scope, Stat};
 use crate::scenario::SiteKind;
@@ -193,17 +191,11 @@ fn quantile_of(d: &mut [f64], q: f64) -> f64 {
 }
 
 impl ReplicationResult {
-    pub(crate) fn collect(
-        net: &Network,
-        replication: u64,
-        end_reason: EndReason,
-        sim: &Simulation<super::flow::Event>,
-        f: &FlowView,
-    ) -> Self {
+    pub(crate) fn collect(net: &Network, replication: u64, end_reason: EndReason, f: &FlowView) -> Self {
         let sc = &net.scenario;
         // The books close at the last event handled (which may be an evasion after the last
         // arrival home); the makespan is the last arrival home.
-        let end = sim.now_hours();
+        let end = f.end_hours;
         let since = f.stats_since_hours;
         let sites = f
             .sites
@@ -216,9 +208,9 @@ impl ReplicationResult {
                     cost: spec.cost_per_bed_night * occupancy.integral / 24.0,
                     occupancy,
                     stays: s.stays,
-                    bed_queue: s.entry_waiting.summary(end),
-                    bed_waits: s.bed_waits,
-                    abandoned: s.abandoned,
+                    bed_queue: s.entry.length(end),
+                    bed_waits: s.entry.waits,
+                    abandoned: s.entry.abandoned,
                     tested_positive: s.tested_positive,
                 }
             })
@@ -235,9 +227,9 @@ impl ReplicationResult {
                 cancelled_departures: l.cancelled_departures,
                 closed_departures: l.closed_departures,
                 breakdowns: l.breakdowns,
-                queue: l.waiting.summary(end),
-                waits: l.waits,
-                abandoned: l.abandoned,
+                queue: l.boarding.length(end),
+                waits: l.boarding.waits,
+                abandoned: l.boarding.abandoned,
                 aboard: l.aboard.summary(end),
                 rides: l.rides,
                 holding: l.holding.summary(end),
@@ -253,9 +245,9 @@ impl ReplicationResult {
                 CheckpointResult {
                     servers: k.servers,
                     open_hours: open,
-                    queue: k.waiting.summary(end),
-                    waits: k.waits,
-                    abandoned: k.abandoned,
+                    queue: k.line.length(end),
+                    waits: k.line.waits,
+                    abandoned: k.line.abandoned,
                     busy: k.busy.summary(end),
                     services: k.services,
                     holding: k.holding.summary(end),
@@ -349,7 +341,7 @@ impl ReplicationResult {
             end_hours: end,
             makespan_hours: (end_reason == EndReason::AllHome).then_some(f.last_home_hours),
             stats_since_hours: since,
-            events: sim.events_processed(),
+            events: f.events,
             population: u64::from(net.population),
             target: u64::from(net.target),
             home: u64::from(f.home),

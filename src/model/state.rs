@@ -1,8 +1,11 @@
 //! Per-replication state of people, sites, legs and checkpoints: compact arrays and
 //! queues of person indices, allocated once and reused across replications.
 
+use super::line::WaitingLine;
+use super::network::Network;
 use super::queue::PersonQueue;
-use crate::engine::Stream;
+use crate::engine::{Stream, StreamKey, stream};
+use crate::scenario::{Checkpoint, Cohort, Leg, Site};
 use crate::stats::{Level, Tally};
 
 /// What a person is doing at their current step.
@@ -90,12 +93,9 @@ pub struct SiteState {
     pub occupancy: Level,
     /// Sojourn from entering to leaving.
     pub stays: Tally,
-    pub entry_queue: PersonQueue,
-    pub entry_waiting: Level,
-    /// Waits for a bed (from ready to leave the previous step until admitted).
-    pub bed_waits: Tally,
-    /// Waits of people who evaded while waiting for a bed here.
-    pub abandoned: Tally,
+    /// People waiting elsewhere for a bed here; its waits run from being ready to leave
+    /// the previous step until admitted (zero for those admitted at once).
+    pub entry: WaitingLine,
     pub tested_positive: u64,
     pub rng: Stream,
     pub test_rng: Stream,
@@ -103,6 +103,42 @@ pub struct SiteState {
 }
 
 impl SiteState {
+    /// The state of `site` before any replication.
+    pub fn new(site: &Site, levels: usize) -> Self {
+        Self {
+            beds: site.beds.map(u64::from),
+            reserved: 0,
+            // A test at the end of the stay needs the stay's end event, even a zero one.
+            no_stay: site.stay_hours.is_fixed() && site.stay_hours.mean() == 0.0 && site.testing.is_none(),
+            occupancy: Level::default(),
+            stays: Tally::default(),
+            entry: WaitingLine::new(levels),
+            tested_positive: 0,
+            rng: unseeded(),
+            test_rng: unseeded(),
+            admit_pending: false,
+        }
+    }
+
+    /// Empty, with the streams of replication `replication`.
+    pub fn reset(&mut self, seed: u64, replication: u64, stay: StreamKey, test: StreamKey) {
+        self.reserved = 0;
+        self.occupancy = Level::default();
+        self.stays = Tally::default();
+        self.entry.reset();
+        self.tested_positive = 0;
+        self.rng = stream(seed, replication, stay);
+        self.test_rng = stream(seed, replication, test);
+        self.admit_pending = false;
+    }
+
+    /// Forgets the statistics before `now` (end of a warm-up).
+    pub fn restart(&mut self, now: f64) {
+        self.occupancy.restart(now);
+        self.entry.restart(now);
+        self.stays = Tally::default();
+    }
+
     /// Beds neither taken nor promised.
     #[inline]
     pub fn unclaimed_beds(&self) -> u64 {
@@ -113,8 +149,13 @@ impl SiteState {
     /// True if a person arriving now without a reservation may walk straight in.
     #[inline]
     pub fn has_free_bed(&self) -> bool {
-        self.entry_queue.is_empty() && self.unclaimed_beds() > 0
+        self.entry.is_empty() && self.unclaimed_beds() > 0
     }
+}
+
+/// A stream to fill a slot until `reset` seeds it; never drawn from.
+fn unseeded() -> Stream {
+    stream(0, 0, StreamKey(0))
 }
 
 /// A transport leg: vehicles idle at its start, a boarding line, manifests of the
@@ -127,12 +168,8 @@ pub struct LegState {
     /// `seats` slots per vehicle holding the people aboard.
     pub manifest: Vec<u32>,
     pub load: Vec<u32>,
-    pub queue: PersonQueue,
-    pub waiting: Level,
-    /// Waits from ready to boarding.
-    pub waits: Tally,
-    /// Waits of people who evaded while waiting to board.
-    pub abandoned: Tally,
+    /// People ready to board; waits run from ready to boarding.
+    pub boarding: WaitingLine,
     pub aboard: Level,
     /// Travel time per passenger.
     pub rides: Tally,
@@ -158,14 +195,81 @@ pub struct LegState {
     pub timer_at: Option<f64>,
 }
 
+impl LegState {
+    /// The state of `leg` before any replication.
+    pub fn new(leg: &Leg, levels: usize) -> Self {
+        Self {
+            seats: leg.seats,
+            idle: Vec::with_capacity(leg.vehicles as usize),
+            manifest: vec![0; leg.vehicles as usize * leg.seats as usize],
+            load: vec![0; leg.vehicles as usize],
+            boarding: WaitingLine::new(levels),
+            aboard: Level::default(),
+            rides: Tally::default(),
+            holding: Level::default(),
+            trips: 0,
+            passengers: 0,
+            missed_departures: 0,
+            cancelled_departures: 0,
+            closed_departures: 0,
+            breakdowns: 0,
+            closed: Vec::new(),
+            travel_rng: unseeded(),
+            return_rng: unseeded(),
+            cancel_rng: unseeded(),
+            breakdown_rng: unseeded(),
+            depart_pending: false,
+            check_scheduled: false,
+            reopen_scheduled: false,
+            timer_at: None,
+        }
+    }
+
+    /// Every vehicle idle at the start, nobody waiting, the fixed closures of leg `l`,
+    /// and the streams of replication `replication`.
+    pub fn reset(&mut self, net: &Network, l: usize, replication: u64) {
+        let seed = net.scenario.seed;
+        let keys = &net.keys;
+        self.idle.clear();
+        self.idle.extend((0..self.load.len() as u32).rev());
+        self.load.fill(0);
+        self.boarding.reset();
+        self.aboard = Level::default();
+        self.rides = Tally::default();
+        self.holding = Level::default();
+        self.trips = 0;
+        self.passengers = 0;
+        self.missed_departures = 0;
+        self.cancelled_departures = 0;
+        self.closed_departures = 0;
+        self.breakdowns = 0;
+        self.closed.clear();
+        self.closed.extend_from_slice(&net.leg_closed[l]);
+        self.travel_rng = stream(seed, replication, keys.leg_travel[l]);
+        self.return_rng = stream(seed, replication, keys.leg_return[l]);
+        self.cancel_rng = stream(seed, replication, keys.leg_cancel[l]);
+        self.breakdown_rng = stream(seed, replication, keys.leg_breakdown[l]);
+        self.depart_pending = false;
+        self.check_scheduled = false;
+        self.reopen_scheduled = false;
+        self.timer_at = None;
+    }
+
+    /// Forgets the statistics before `now` (end of a warm-up).
+    pub fn restart(&mut self, now: f64) {
+        self.boarding.restart(now);
+        self.aboard.restart(now);
+        self.holding.restart(now);
+        self.rides = Tally::default();
+    }
+}
+
 /// A checkpoint: one line and parallel servers.
 #[derive(Clone, Debug)]
 pub struct CheckpointState {
     pub servers: u64,
-    pub queue: PersonQueue,
-    pub waiting: Level,
-    pub waits: Tally,
-    pub abandoned: Tally,
+    /// People in line; waits run from joining to the start of service.
+    pub line: WaitingLine,
     pub busy: Level,
     pub services: Tally,
     /// People served here waiting for a bed at the next site.
@@ -177,6 +281,47 @@ pub struct CheckpointState {
     pub rng: Stream,
     pub serve_pending: bool,
     pub open_scheduled: bool,
+}
+
+impl CheckpointState {
+    /// The state of `checkpoint` before any replication.
+    pub fn new(checkpoint: &Checkpoint) -> Self {
+        Self {
+            servers: u64::from(checkpoint.servers),
+            line: WaitingLine::new(1),
+            busy: Level::default(),
+            services: Tally::default(),
+            holding: Level::default(),
+            closed: Vec::new(),
+            quota_used: (i64::MIN, 0),
+            rng: unseeded(),
+            serve_pending: false,
+            open_scheduled: false,
+        }
+    }
+
+    /// Idle and empty, with the fixed closures of checkpoint `k` and the stream of
+    /// replication `replication`.
+    pub fn reset(&mut self, net: &Network, k: usize, replication: u64) {
+        self.line.reset();
+        self.busy = Level::default();
+        self.services = Tally::default();
+        self.holding = Level::default();
+        self.closed.clear();
+        self.closed.extend_from_slice(&net.checkpoint_closed[k]);
+        self.quota_used = (i64::MIN, 0);
+        self.rng = stream(net.scenario.seed, replication, net.keys.checkpoint_service[k]);
+        self.serve_pending = false;
+        self.open_scheduled = false;
+    }
+
+    /// Forgets the statistics before `now` (end of a warm-up).
+    pub fn restart(&mut self, now: f64) {
+        self.line.restart(now);
+        self.busy.restart(now);
+        self.holding.restart(now);
+        self.services = Tally::default();
+    }
 }
 
 pub use crate::metrics::key::{TIME_USES, TimeUse};
@@ -206,10 +351,58 @@ pub struct CohortState {
     pub evasion_rng: Option<Stream>,
 }
 
+impl CohortState {
+    /// The state of `cohort` before any replication, with room for everyone's
+    /// door-to-door time.
+    pub fn new(cohort: &Cohort, categories: usize, levels: usize) -> Self {
+        Self {
+            door_to_door: Vec::with_capacity(cohort.size as usize),
+            evaded: vec![0; categories],
+            approval_queue: PersonQueue::new(levels),
+            ..Default::default()
+        }
+    }
+
+    /// Nobody released, with the streams of cohort `c` in replication `replication`.
+    pub fn reset(&mut self, net: &Network, c: usize, replication: u64) {
+        let seed = net.scenario.seed;
+        self.released = 0;
+        self.home = 0;
+        self.evaded.fill(0);
+        self.door_to_door.clear();
+        self.door_to_door_sum = 0.0;
+        self.door_to_door_max = f64::NAN;
+        self.time_use_hours = [0.0; TIME_USES];
+        self.approval_queue.clear();
+        self.approval_waits = Tally::default();
+        self.approvals_used = (i64::MIN, 0);
+        self.approval_reset_scheduled = false;
+        self.rng = Some(stream(seed, replication, net.keys.cohort_arrival[c]));
+        self.evasion_rng = Some(stream(seed, replication, net.keys.cohort_evasion[c]));
+    }
+}
+
 /// Per category (across cohorts): people home and their door-to-door hours.
 #[derive(Clone, Debug, Default)]
 pub struct CategoryState {
     pub home: u32,
     pub evaded: u32,
     pub door_to_door: Tally,
+}
+
+/// Read-only view of a replication's end state, for collecting results.
+pub struct FlowView<'a> {
+    pub people: &'a People,
+    pub sites: &'a [SiteState],
+    pub legs: &'a [LegState],
+    pub checkpoints: &'a [CheckpointState],
+    pub cohorts: &'a [CohortState],
+    pub categories: &'a [CategoryState],
+    pub home: u32,
+    pub evaded: u32,
+    pub last_home_hours: f64,
+    pub stats_since_hours: f64,
+    /// When the books are closed (the last event handled, or the horizon).
+    pub end_hours: f64,
+    pub events: u64,
 }

@@ -1,0 +1,96 @@
+//! Checkpoints: one line feeding parallel booths, serving only while open (opening
+//! hours, closed dates, closures and outbreaks) and within any quota.
+
+use super::{Event, Flow, window_at};
+use crate::engine::Simulation;
+use crate::model::state::*;
+
+impl Flow {
+    /// Person `p`'s service at checkpoint `k` is over: they move on, a booth frees up.
+    pub(super) fn service_end(&mut self, sim: &mut Simulation<Event>, k: u16, p: usize) {
+        let now = sim.now_hours();
+        let st = &mut self.checkpoints[k as usize];
+        st.busy.down(now);
+        let served = now - self.people.entered_at[p];
+        st.services.record(served);
+        self.spend(p, TimeUse::InCheckpoint, served);
+        self.people.phase[p] = Phase::Done;
+        self.people.ready_at[p] = now;
+        self.request_next(sim, p);
+        self.push_serve(k);
+    }
+
+    /// The first time at or after `t` when checkpoint `k` is open and not closed.
+    fn checkpoint_next_open(&self, k: usize, t: f64) -> Option<f64> {
+        let spec = &self.net.scenario.checkpoints[k];
+        let mut t = t;
+        for _ in 0..10_000 {
+            let o = spec.open.next_open(t)?;
+            match window_at(&self.checkpoints[k].closed, o) {
+                Some((_, end)) => t = end,
+                None => return Some(o),
+            }
+        }
+        None
+    }
+
+    /// Starts service for as many people in line as booths and quota allow, or
+    /// schedules the reopening if closed.
+    pub(super) fn serve(&mut self, sim: &mut Simulation<Event>, k: u16) {
+        let now = sim.now_hours();
+        let ki = k as usize;
+        if self.checkpoints[ki].line.is_empty() {
+            return;
+        }
+        let spec = &self.net.scenario.checkpoints[ki];
+        let (quota, service_hours) = (spec.quota, spec.service_hours);
+        let open = spec.open.is_open(now) && window_at(&self.checkpoints[ki].closed, now).is_none();
+        if !open {
+            if !self.checkpoints[ki].open_scheduled
+                && let Some(t) = self.checkpoint_next_open(ki, now)
+            {
+                self.checkpoints[ki].open_scheduled = true;
+                sim.schedule_at(t, Event::CheckpointOpens { checkpoint: k });
+            }
+            return;
+        }
+        while self.checkpoints[ki].busy.value() < self.checkpoints[ki].servers {
+            if let Some(q) = quota {
+                let period = self.period(now, q.period_hours);
+                let next = self.period_start(period + 1, q.period_hours);
+                let st = &mut self.checkpoints[ki];
+                if st.quota_used.0 != period {
+                    st.quota_used = (period, 0);
+                }
+                if st.quota_used.1 >= q.count {
+                    if !st.open_scheduled {
+                        st.open_scheduled = true;
+                        sim.schedule_at(next, Event::CheckpointOpens { checkpoint: k });
+                    }
+                    break;
+                }
+            }
+            let alive = Self::alive(&self.people.phase);
+            let st = &mut self.checkpoints[ki];
+            let Some(p) = st.line.pop(now, alive) else {
+                break;
+            };
+            let p = p as usize;
+            st.quota_used.1 += 1;
+            let waited = now - self.people.ready_at[p];
+            st.line.got_through(waited);
+            st.busy.up(now);
+            let service = service_hours.sample(&mut st.rng);
+            self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
+            self.people.phase[p] = Phase::InService;
+            self.people.entered_at[p] = now; // service start
+            sim.schedule_in(
+                service,
+                Event::ServiceEnd {
+                    checkpoint: k,
+                    person: p as u32,
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Legs: a boarding line, a fleet of vehicles shuttling between two sites, departure
+//! rules (when full, as soon as anyone waits, or by timetable), reservations of beds
+//! ahead, cancellations, closures and breakdowns.
+
+use super::{Event, Flow, window_at};
+use crate::engine::Simulation;
+use crate::model::state::*;
+use crate::scenario::{Admission, Departure};
+use rand::RngExt;
+
+impl Flow {
+    /// A timetabled departure time of leg `leg`: lost to a closure or cancellation, or
+    /// every idle vehicle needed leaves; the next departure is scheduled.
+    pub(super) fn slot(&mut self, sim: &mut Simulation<Event>, leg: u16) {
+        let now = sim.now_hours();
+        self.pending_slots -= 1;
+        let l = leg as usize;
+        let spec = &self.net.scenario.legs[l];
+        let st = &mut self.legs[l];
+        // One draw per slot, whatever happens, so the stream stays aligned.
+        let cancelled = spec.cancel_probability > 0.0 && st.cancel_rng.random::<f64>() < spec.cancel_probability;
+        if window_at(&st.closed, now).is_some() {
+            if !st.boarding.is_empty() {
+                st.closed_departures += 1;
+            }
+        } else if cancelled {
+            if !st.boarding.is_empty() {
+                st.cancelled_departures += 1;
+            }
+        } else {
+            if !st.boarding.is_empty() && st.idle.is_empty() {
+                st.missed_departures += 1;
+            }
+            self.dispatch_all(sim, leg);
+        }
+        // Scheduled even beyond the horizon: a run that ends with people waiting for a
+        // later departure reached the horizon, it did not stall.
+        if let Departure::Timetable(tt) = &self.net.scenario.legs[l].departure
+            && let Some(t) = tt.next(now, false)
+        {
+            sim.schedule_at(t, Event::Slot { leg });
+            self.pending_slots += 1;
+        }
+    }
+
+    /// Beds that passengers of leg `l` could still have reserved for them now.
+    fn reservable(&self, l: usize) -> u64 {
+        match self.net.reserve_target[l] {
+            Some(t) => {
+                let st = &self.sites[t as usize];
+                st.unclaimed_beds().saturating_sub(st.entry.len() as u64)
+            }
+            None => u64::MAX,
+        }
+    }
+
+    /// True (and a reopening scheduled) if leg `l` is closed now.
+    fn leg_closed(&mut self, sim: &mut Simulation<Event>, l: u16) -> bool {
+        let st = &mut self.legs[l as usize];
+        match window_at(&st.closed, sim.now_hours()) {
+            Some((_, end)) => {
+                if !st.reopen_scheduled {
+                    st.reopen_scheduled = true;
+                    sim.schedule_at(end, Event::LegReopens { leg: l });
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Decides departures of leg `l` under its rule (timetabled legs leave only at
+    /// their times).
+    pub(super) fn try_depart(&mut self, sim: &mut Simulation<Event>, l: u16) {
+        let now = sim.now_hours();
+        let li = l as usize;
+        match self.net.scenario.legs[li].departure {
+            Departure::WhenFull { max_wait_hours } => loop {
+                let st = &self.legs[li];
+                if st.boarding.is_empty() || st.idle.is_empty() || self.leg_closed(sim, l) {
+                    break;
+                }
+                let st = &self.legs[li];
+                let seats = st.seats as usize;
+                let cap = (self.reservable(li).min(seats as u64)) as usize;
+                if st.boarding.len() >= seats && cap >= seats {
+                    self.depart(sim, l, seats as u32);
+                    continue;
+                }
+                let Some(mw) = max_wait_hours else { break };
+                let phases = &self.people.phase;
+                let ready = &self.people.ready_at;
+                let st = &mut self.legs[li];
+                let Some(longest) = st
+                    .boarding
+                    .fronts(Self::alive(phases))
+                    .map(|p| ready[p as usize])
+                    .min_by(f64::total_cmp)
+                else {
+                    break;
+                };
+                let due = longest + mw;
+                if due <= now {
+                    if cap == 0 {
+                        break; // waits for a bed to free up downstream
+                    }
+                    let n = st.boarding.len().min(cap) as u32;
+                    self.depart(sim, l, n);
+                    continue;
+                }
+                if st.timer_at.is_none_or(|t| t > due) {
+                    st.timer_at = Some(due);
+                    sim.schedule_at(due, Event::MaxWait { leg: l });
+                }
+                break;
+            },
+            Departure::WhenFullOrEmptyQueue => {
+                let st = &mut self.legs[li];
+                if !st.boarding.is_empty() && !st.idle.is_empty() && !st.check_scheduled {
+                    st.check_scheduled = true;
+                    sim.schedule_at(now, Event::DepartureCheck { leg: l });
+                }
+            }
+            Departure::Timetable(_) => {}
+        }
+    }
+
+    /// Every idle vehicle needed leaves now, each with up to `seats` of the people waiting
+    /// (and, for a reserving leg, no more than there are beds to reserve).
+    pub(super) fn dispatch_all(&mut self, sim: &mut Simulation<Event>, l: u16) {
+        if self.leg_closed(sim, l) {
+            return;
+        }
+        loop {
+            let st = &self.legs[l as usize];
+            if st.idle.is_empty() || st.boarding.is_empty() {
+                break;
+            }
+            let n = (st.boarding.len() as u64)
+                .min(u64::from(st.seats))
+                .min(self.reservable(l as usize)) as u32;
+            if n == 0 {
+                break;
+            }
+            self.depart(sim, l, n);
+        }
+    }
+
+    /// The next `n` people in the leg's line board an idle vehicle, which leaves now.
+    fn depart(&mut self, sim: &mut Simulation<Event>, l: u16, n: u32) {
+        let now = sim.now_hours();
+        let li = l as usize;
+        let spec = &self.net.scenario.legs[li];
+        let (escorted, travel_hours, breakdown_probability, repair_hours) = (
+            spec.escorted,
+            spec.travel_hours,
+            spec.breakdown_probability,
+            spec.repair_hours,
+        );
+        let target = match spec.admission {
+            Admission::Reserve => self.net.reserve_target[li],
+            Admission::None => None,
+        };
+        let v = self.legs[li].idle.pop().expect("caller checked for an idle vehicle");
+        let seats = self.legs[li].seats as usize;
+        let mut boarded = 0;
+        while boarded < n as usize {
+            let alive = Self::alive(&self.people.phase);
+            let st = &mut self.legs[li];
+            let Some(p) = st.boarding.pop(now, alive) else {
+                break;
+            };
+            let p = p as usize;
+            let waited = now - self.people.ready_at[p];
+            st.boarding.got_through(waited);
+            st.aboard.up(now);
+            st.manifest[v as usize * seats + boarded] = p as u32;
+            boarded += 1;
+            self.spend(p, TimeUse::WaitingForTransport, waited);
+            self.leave(p, now);
+            let ppl = &mut self.people;
+            ppl.pos[p] += 1;
+            ppl.phase[p] = Phase::Travelling;
+            ppl.entered_at[p] = now;
+            if escorted {
+                ppl.flags[p] |= flag::ESCORTED;
+            }
+            // Only passengers whose own route leads to the reserved site need a bed there.
+            if let Some(t) = target
+                && self.net.bed_site_ahead(ppl.pos[p]) == Some(t)
+            {
+                ppl.flags[p] |= flag::RESERVED;
+                self.sites[t as usize].reserved += 1;
+            }
+        }
+        let st = &mut self.legs[li];
+        st.load[v as usize] = boarded as u32;
+        st.trips += 1;
+        st.passengers += boarded as u64;
+        let mut travel = travel_hours.sample(&mut st.travel_rng);
+        if breakdown_probability > 0.0 {
+            // Two draws per trip, whatever happens, so the stream stays aligned.
+            let (u, repair) = (
+                st.breakdown_rng.random::<f64>(),
+                repair_hours.map_or(0.0, |d| d.sample(&mut st.breakdown_rng)),
+            );
+            if u < breakdown_probability {
+                st.breakdowns += 1;
+                travel += repair;
+            }
+        }
+        sim.schedule_in(travel, Event::VehicleArrives { leg: l, vehicle: v });
+    }
+
+    /// A vehicle of leg `l` arrives: its passengers get off and move on; it heads back.
+    pub(super) fn vehicle_arrives(&mut self, sim: &mut Simulation<Event>, l: u16, v: u32) {
+        let now = sim.now_hours();
+        let li = l as usize;
+        let seats = self.legs[li].seats as usize;
+        let n = self.legs[li].load[v as usize] as usize;
+        for k in 0..n {
+            let p = self.legs[li].manifest[v as usize * seats + k] as usize;
+            let rode = now - self.people.entered_at[p];
+            let st = &mut self.legs[li];
+            st.aboard.down(now);
+            st.rides.record(rode);
+            self.spend(p, TimeUse::Travelling, rode);
+            self.people.phase[p] = Phase::Done;
+            self.people.ready_at[p] = now;
+            self.request_next(sim, p);
+        }
+        let st = &mut self.legs[li];
+        st.load[v as usize] = 0;
+        let back = self.net.scenario.legs[li].return_hours.sample(&mut st.return_rng);
+        sim.schedule_in(back, Event::VehicleBack { leg: l, vehicle: v });
+    }
+}

@@ -1,0 +1,383 @@
+//! People flowing along their routes: the event handler that moves them through sites,
+//! legs and checkpoints. Built on the engine's clock and calendar; resources (beds,
+//! seats, booths) are counters and waiting lines driven by events, and cascades run
+//! through a small work list instead of recursion.
+//!
+//! By what happens: [`release`] (arrivals, notice, approvals, evasion), [`route`] (the
+//! one place that decides a person's next step), [`sites`] (beds, stays, tests),
+//! [`checkpoints`] (service), [`legs`] (boarding, departures, vehicles), [`observe`]
+//! (time series, traces, stall detection, warm-up), and [`reset`] (a replication's
+//! starting state and first events).
+
+mod checkpoints;
+mod legs;
+mod observe;
+mod release;
+mod reset;
+mod route;
+mod sites;
+
+use super::network::Network;
+use super::result::{EndReason, ReplicationResult};
+use super::state::*;
+use super::timeseries::{SeriesSpec, TraceRow};
+use crate::engine::{self, Model, RunEnd, Simulation, Stream};
+use rand::RngExt;
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+/// Something that happens at one instant. Small and `Copy`: no allocation per event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Event {
+    /// `count` more people of a cohort become ready at their origin.
+    Release { cohort: u16, count: u32 },
+    /// One person of a cohort with a random arrival process; schedules the next.
+    Arrival { cohort: u16 },
+    /// A wave notifies its people.
+    WaveNotify { wave: u16 },
+    /// A wave's people are ready for pickup.
+    WaveReady { wave: u16 },
+    /// A notified person slips away (if still unescorted).
+    Evade { person: u32 },
+    /// A person's stay at a site is over.
+    StayEnd { person: u32 },
+    /// A person's service at a checkpoint is over.
+    ServiceEnd { checkpoint: u16, person: u32 },
+    /// A closed (or quota-exhausted) checkpoint may serve again.
+    CheckpointOpens { checkpoint: u16 },
+    /// A new approval period of a cohort begins.
+    ApprovalReset { cohort: u16 },
+    /// A vehicle reaches the end of its leg.
+    VehicleArrives { leg: u16, vehicle: u32 },
+    /// A vehicle is back at the start of its leg, empty.
+    VehicleBack { leg: u16, vehicle: u32 },
+    /// A timetabled departure time.
+    Slot { leg: u16 },
+    /// Decide departures of a leg after every arrival at this instant has queued.
+    DepartureCheck { leg: u16 },
+    /// The first passenger waiting for a when-full leg has waited the maximum.
+    MaxWait { leg: u16 },
+    /// A closure of a leg ends.
+    LegReopens { leg: u16 },
+    /// Statistics restart here.
+    WarmupEnd,
+}
+
+/// A deferred "see whether this resource can take someone now", run after the event
+/// that made it possible, so cascades never recurse deeply.
+#[derive(Clone, Copy, Debug)]
+enum Action {
+    Admit(u16),
+    Serve(u16),
+    Depart(u16),
+}
+
+/// The state of one replication, reusable for the next one without reallocating.
+pub struct World {
+    sim: Simulation<Event>,
+    flow: Flow,
+}
+
+/// Everything the event handler touches.
+struct Flow {
+    net: Arc<Network>,
+    replication: u64,
+    people: People,
+    sites: Vec<SiteState>,
+    legs: Vec<LegState>,
+    checkpoints: Vec<CheckpointState>,
+    cohorts: Vec<CohortState>,
+    categories: Vec<CategoryState>,
+    /// Per cohort and priority level, the next person (offset in the cohort) a wave
+    /// may notify: waves take people by priority level, then in cohort order.
+    wave_cursors: Vec<Vec<u32>>,
+    /// The cursors of each wave's cohort when it notified, to find its people again.
+    wave_snapshots: Vec<Vec<u32>>,
+    work: VecDeque<Action>,
+    home: u32,
+    evaded: u32,
+    last_home_hours: f64,
+    stats_since_hours: f64,
+    series: SeriesSpec,
+    /// `series.points x series.sources.len()` counts, point-major.
+    samples: Vec<u32>,
+    next_sample: usize,
+    /// Rows of the trace, when tracing.
+    trace: Option<Vec<TraceRow>>,
+    /// Timetabled departures pending in the calendar.
+    pending_slots: usize,
+    /// Since when only fruitless timetabled departures have happened, with nothing else
+    /// pending; a week of that means nothing can ever move again.
+    fruitless_since: Option<f64>,
+    /// Set when the replication stopped because nothing could move any more.
+    stalled: bool,
+}
+
+/// The window of `windows` (sorted, disjoint) containing `t`, if any.
+#[inline]
+fn window_at(windows: &[(f64, f64)], t: f64) -> Option<(f64, f64)> {
+    windows.iter().copied().find(|&(a, b)| a <= t && t < b)
+}
+
+/// One exponential draw with rate `rate`.
+#[inline]
+fn exp_draw(rng: &mut Stream, rate: f64) -> f64 {
+    -(1.0 - rng.random::<f64>()).ln() / rate
+}
+
+impl World {
+    /// Allocates the state for `net`, sampling time series every 6 hours; call
+    /// [`World::run`] for each replication.
+    pub fn new(net: Arc<Network>) -> Self {
+        let series = SeriesSpec::new(&net, 6.0);
+        Self::with_series(net, series)
+    }
+
+    /// As [`World::new`] with a chosen time grid.
+    pub fn with_series(net: Arc<Network>, series: SeriesSpec) -> Self {
+        let sc = &net.scenario;
+        let levels = net.levels;
+        let flow = Flow {
+            people: People::default(),
+            sites: sc.sites.iter().map(|s| SiteState::new(s, levels)).collect(),
+            legs: sc.legs.iter().map(|l| LegState::new(l, levels)).collect(),
+            checkpoints: sc.checkpoints.iter().map(CheckpointState::new).collect(),
+            cohorts: sc
+                .cohorts
+                .iter()
+                .map(|c| CohortState::new(c, sc.categories.len(), levels))
+                .collect(),
+            categories: vec![CategoryState::default(); sc.categories.len()],
+            wave_cursors: vec![vec![0; levels]; sc.cohorts.len()],
+            wave_snapshots: vec![vec![0; levels]; sc.waves.len()],
+            work: VecDeque::with_capacity(64),
+            home: 0,
+            evaded: 0,
+            last_home_hours: 0.0,
+            stats_since_hours: 0.0,
+            replication: 0,
+            samples: vec![0; series.points * series.sources.len()],
+            next_sample: 0,
+            series,
+            trace: None,
+            pending_slots: 0,
+            fruitless_since: None,
+            stalled: false,
+            net,
+        };
+        World {
+            sim: Simulation::with_capacity(1024),
+            flow,
+        }
+    }
+
+    /// Runs replication `replication` from scratch. The result depends only on the
+    /// scenario, its seed and `replication`.
+    pub fn run(&mut self, replication: u64) -> ReplicationResult {
+        self.flow.trace = None;
+        self.run_inner(replication)
+    }
+
+    /// Runs `replication` exactly as [`World::run`] does and also returns every event it
+    /// handled (and every arrival home), in order.
+    pub fn run_traced(&mut self, replication: u64) -> (ReplicationResult, Vec<TraceRow>) {
+        self.flow.trace = Some(Vec::new());
+        let r = self.run_inner(replication);
+        (r, self.flow.trace.take().unwrap_or_default())
+    }
+
+    /// The time-series counts of the last replication run, point-major
+    /// (`samples()[k * series().sources.len() + j]` is series `j` at point `k`).
+    pub fn samples(&self) -> &[u32] {
+        &self.flow.samples
+    }
+
+    /// The time grid and series sampled.
+    pub fn series(&self) -> &SeriesSpec {
+        &self.flow.series
+    }
+
+    fn run_inner(&mut self, replication: u64) -> ReplicationResult {
+        self.flow.reset(&mut self.sim, replication);
+        let horizon = self.flow.net.scenario.horizon_hours;
+        let end = if self.flow.finished() {
+            RunEnd::Stopped
+        } else {
+            engine::run(&mut self.sim, &mut self.flow, horizon)
+        };
+        // Nothing changes after the end: the remaining grid points see the final state.
+        self.flow.sample_until(f64::INFINITY);
+        let reason = match end {
+            RunEnd::Stopped if self.flow.stalled => EndReason::Stalled,
+            RunEnd::Stopped => EndReason::AllHome,
+            RunEnd::Horizon => EndReason::Horizon,
+            RunEnd::Exhausted => EndReason::Stalled,
+        };
+        let f = &self.flow;
+        let view = FlowView {
+            people: &f.people,
+            sites: &f.sites,
+            legs: &f.legs,
+            checkpoints: &f.checkpoints,
+            cohorts: &f.cohorts,
+            categories: &f.categories,
+            home: f.home,
+            evaded: f.evaded,
+            last_home_hours: f.last_home_hours,
+            stats_since_hours: f.stats_since_hours,
+            end_hours: self.sim.now_hours(),
+            events: self.sim.events_processed(),
+        };
+        ReplicationResult::collect(&f.net, replication, reason, &view)
+    }
+}
+
+impl Model<Event> for Flow {
+    fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) -> ControlFlow<()> {
+        let now = sim.now_hours();
+        self.sample_until(now);
+        // A departure, or one lost to chance (cancelled, or in a closure that will end),
+        // means later departures may still move people.
+        let chances = |l: &LegState| l.trips + l.cancelled_departures + l.closed_departures;
+        let trips_before = match event {
+            Event::Slot { leg } => chances(&self.legs[leg as usize]),
+            _ => 0,
+        };
+        let row = self.trace_begin(now, event);
+        match event {
+            Event::Release { cohort, count } => {
+                for _ in 0..count {
+                    self.release_one(sim, cohort as usize);
+                }
+            }
+            Event::Arrival { cohort } => self.arrival(sim, cohort as usize),
+            Event::WaveNotify { wave } => self.wave_notify(sim, wave as usize),
+            Event::WaveReady { wave } => self.wave_ready(sim, wave as usize),
+            Event::Evade { person } => self.evade(sim, person as usize),
+            Event::StayEnd { person } => {
+                if self.people.phase[person as usize] == Phase::Staying {
+                    self.stay_end(sim, person as usize);
+                }
+            }
+            Event::ServiceEnd { checkpoint, person } => self.service_end(sim, checkpoint, person as usize),
+            Event::CheckpointOpens { checkpoint } => {
+                self.checkpoints[checkpoint as usize].open_scheduled = false;
+                self.push_serve(checkpoint);
+            }
+            Event::ApprovalReset { cohort } => self.approve_waiting(sim, cohort as usize),
+            Event::VehicleArrives { leg, vehicle } => self.vehicle_arrives(sim, leg, vehicle),
+            Event::VehicleBack { leg, vehicle } => {
+                self.legs[leg as usize].idle.push(vehicle);
+                self.push_depart(leg);
+            }
+            Event::Slot { leg } => self.slot(sim, leg),
+            Event::DepartureCheck { leg } => {
+                self.legs[leg as usize].check_scheduled = false;
+                self.dispatch_all(sim, leg);
+            }
+            Event::MaxWait { leg } => {
+                self.legs[leg as usize].timer_at = None;
+                self.push_depart(leg);
+            }
+            Event::LegReopens { leg } => {
+                self.legs[leg as usize].reopen_scheduled = false;
+                self.push_depart(leg);
+            }
+            Event::WarmupEnd => self.restart_statistics(now),
+        }
+        self.drain(sim);
+        if let Some(row) = row {
+            self.trace_event(row, now, event);
+        }
+        let trips_after = match event {
+            Event::Slot { leg } => chances(&self.legs[leg as usize]),
+            _ => 0,
+        };
+        if self.finished() || self.stall_check(sim, event, trips_after > trips_before) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+impl Flow {
+    /// Everyone who will ever be released or notified is home or has evaded.
+    fn finished(&self) -> bool {
+        self.home + self.evaded == self.net.target
+    }
+
+    /// Adds `hours` to the time use `what` of person `p`'s cohort.
+    #[inline]
+    fn spend(&mut self, p: usize, what: TimeUse, hours: f64) {
+        let c = self.net.step_cohort(self.people.pos[p]);
+        self.cohorts[c].time_use_hours[what as usize] += hours;
+    }
+
+    /// The priority level of person `p`.
+    #[inline]
+    fn level(&self, p: usize) -> usize {
+        self.net.variant_of(self.people.pos[p]).level
+    }
+
+    /// True unless person `x` has evaded (their entries in lines are skipped).
+    #[inline]
+    fn alive(phases: &[Phase]) -> impl Fn(u32) -> bool + '_ {
+        move |x| phases[x as usize] != Phase::Evaded
+    }
+
+    /// The calendar period (of `period_hours`) containing `t`, counted from Monday 00:00.
+    fn period(&self, t: f64, period_hours: f64) -> i64 {
+        ((self.net.scenario.start_week_hours + t) / period_hours).floor() as i64
+    }
+
+    /// When period `index` begins, in simulated hours.
+    fn period_start(&self, index: i64, period_hours: f64) -> f64 {
+        index as f64 * period_hours - self.net.scenario.start_week_hours
+    }
+
+    fn push_admit(&mut self, s: u16) {
+        let st = &mut self.sites[s as usize];
+        if !st.admit_pending {
+            st.admit_pending = true;
+            self.work.push_back(Action::Admit(s));
+        }
+    }
+
+    fn push_serve(&mut self, k: u16) {
+        let st = &mut self.checkpoints[k as usize];
+        if !st.serve_pending {
+            st.serve_pending = true;
+            self.work.push_back(Action::Serve(k));
+        }
+    }
+
+    fn push_depart(&mut self, l: u16) {
+        let st = &mut self.legs[l as usize];
+        if !st.depart_pending {
+            st.depart_pending = true;
+            self.work.push_back(Action::Depart(l));
+        }
+    }
+
+    /// Runs deferred actions until none are left.
+    fn drain(&mut self, sim: &mut Simulation<Event>) {
+        while let Some(a) = self.work.pop_front() {
+            match a {
+                Action::Admit(s) => {
+                    self.sites[s as usize].admit_pending = false;
+                    self.admit_waiting(sim, s);
+                }
+                Action::Serve(k) => {
+                    self.checkpoints[k as usize].serve_pending = false;
+                    self.serve(sim, k);
+                }
+                Action::Depart(l) => {
+                    self.legs[l as usize].depart_pending = false;
+                    self.try_depart(sim, l);
+                }
+            }
+        }
+    }
+}

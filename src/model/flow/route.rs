@@ -1,0 +1,127 @@
+//! The one place that decides where a person goes when they finish a step: the next
+//! stage of their route (or their isolation site after a positive test), entered at
+//! once or waited for. New routing policies (branching, rerouting, check-in windows)
+//! belong here.
+
+use super::{Event, Flow};
+use crate::engine::Simulation;
+use crate::model::network::Step;
+use crate::model::state::*;
+
+impl Flow {
+    /// The step person `p`, done with their current one, goes to next.
+    #[inline]
+    pub(super) fn waiting_for(&self, p: usize) -> Step {
+        let pos = self.people.pos[p] as usize;
+        match self.net.steps[pos] {
+            Step::Site(s) if self.people.flags[p] & flag::TO_ISOLATION != 0 => {
+                Step::Site(self.isolation_site(s).unwrap_or(s))
+            }
+            _ => self.net.steps[pos + 1],
+        }
+    }
+
+    /// Person `p` has finished their step: pass the origin's approval quota, then enter
+    /// the next step or wait for it.
+    pub(super) fn request_next(&mut self, sim: &mut Simulation<Event>, p: usize) {
+        let now = sim.now_hours();
+        if !self.approved(sim, p) {
+            return;
+        }
+        match self.net.steps[self.people.pos[p] as usize + 1] {
+            Step::Home(h) => self.arrive_home(p, h, now),
+            Step::Checkpoint(k) => {
+                self.leave(p, now);
+                self.people.pos[p] += 1;
+                self.people.phase[p] = Phase::Queued;
+                self.people.ready_at[p] = now; // joined the line
+                self.checkpoints[k as usize].line.join(p as u32, 0, now);
+                self.push_serve(k);
+            }
+            Step::Leg(l) => {
+                let level = self.level(p);
+                self.legs[l as usize].boarding.join(p as u32, level, now);
+                self.push_depart(l);
+            }
+            Step::Site(s) => {
+                let reserved_here = self.people.flags[p] & flag::RESERVED != 0 && self.sites[s as usize].beds.is_some();
+                if reserved_here || self.sites[s as usize].has_free_bed() {
+                    self.admit(sim, p, s);
+                } else {
+                    self.wait_at_door(p, s, now);
+                    self.holding_up(p, now);
+                }
+            }
+            Step::Origin(_) => unreachable!("routes never lead back to an origin"),
+        }
+    }
+
+    /// At the origin of a cohort with an approval quota: true once `p` is approved;
+    /// otherwise `p` joins the approval line (nobody overtakes those already waiting; it
+    /// is served by priority at each new period).
+    fn approved(&mut self, sim: &mut Simulation<Event>, p: usize) -> bool {
+        let pos = self.people.pos[p] as usize;
+        if !matches!(self.net.steps[pos], Step::Origin(_)) || self.people.flags[p] & flag::APPROVED != 0 {
+            return true;
+        }
+        let c = self.net.step_cohort(pos as u32);
+        let Some(q) = self.net.scenario.cohorts[c].approvals else {
+            return true;
+        };
+        let now = sim.now_hours();
+        if self.cohorts[c].approval_queue.is_empty() && self.take_approval(c, q, now) {
+            self.cohorts[c].approval_waits.record(0.0);
+            self.people.flags[p] |= flag::APPROVED;
+            return true;
+        }
+        let level = self.level(p);
+        self.cohorts[c].approval_queue.push(p as u32, level);
+        self.people.flags[p] |= flag::AWAITING_APPROVAL;
+        self.schedule_approval_reset(sim, c, q);
+        false
+    }
+
+    /// Person `p` reaches home (site `h`): their journey's figures are recorded.
+    fn arrive_home(&mut self, p: usize, h: u16, now: f64) {
+        self.leave(p, now);
+        self.people.pos[p] += 1;
+        self.people.phase[p] = Phase::Home;
+        let v = self.net.variant_of(self.people.pos[p]);
+        let (c, cat) = (v.cohort as usize, v.category as usize);
+        let d = now - self.people.released_at[p];
+        let cs = &mut self.cohorts[c];
+        cs.home += 1;
+        cs.door_to_door.push(d as f32);
+        cs.door_to_door_sum += d;
+        cs.door_to_door_max = cs.door_to_door_max.max(d);
+        self.categories[cat].home += 1;
+        self.categories[cat].door_to_door.record(d);
+        self.home += 1;
+        self.last_home_hours = now;
+        self.trace_home(now, p, h);
+    }
+
+    /// Person `p` joins the line for a bed at site `s`, in order of their priority level.
+    pub(super) fn wait_at_door(&mut self, p: usize, s: u16, now: f64) {
+        let level = self.level(p);
+        self.sites[s as usize].entry.join(p as u32, level, now);
+    }
+
+    /// Person `p`, off a leg or through a checkpoint, starts waiting there for a bed.
+    pub(super) fn holding_up(&mut self, p: usize, now: f64) {
+        match self.net.steps[self.people.pos[p] as usize] {
+            Step::Leg(l) => self.legs[l as usize].holding.up(now),
+            Step::Checkpoint(k) => self.checkpoints[k as usize].holding.up(now),
+            _ => {}
+        }
+    }
+
+    /// Person `p` stops waiting for a bed after a leg or checkpoint.
+    pub(super) fn holding_down(&mut self, p: usize, now: f64) {
+        match self.net.steps[self.people.pos[p] as usize] {
+            Step::Leg(l) => self.legs[l as usize].holding.down(now),
+            Step::Checkpoint(k) => self.checkpoints[k as usize].holding.down(now),
+            _ => {}
+        }
+    }
+}
