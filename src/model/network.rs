@@ -92,71 +92,64 @@ fn keys(kind: &str, names: impl Iterator<Item = impl AsRef<str>>, purpose: &str)
     names.map(|n| StreamKey::new(kind, n.as_ref(), purpose)).collect()
 }
 
-impl Network {
-    /// Compiles a validated scenario.
-    pub fn new(scenario: Arc<Scenario>) -> Self {
-        let sc = &scenario;
+/// Every (cohort, category) route flattened: the steps, their variants, and each
+/// person's variant.
+struct Routes {
+    steps: Vec<Step>,
+    step_variant: Vec<u16>,
+    variants: Vec<Variant>,
+    cohort_first_person: Vec<u32>,
+    person_variant: Vec<u16>,
+    population: u32,
+    target: u32,
+    levels: usize,
+}
+
+impl Routes {
+    fn of(sc: &Scenario) -> Self {
         // Dense priority levels.
         let mut priorities: Vec<u32> = sc.categories.iter().map(|c| c.priority).collect();
         priorities.sort_unstable();
         priorities.dedup();
         let level_of = |p: u32| priorities.iter().position(|&x| x == p).unwrap_or(0);
-
-        let mut steps = Vec::new();
-        let mut step_variant = Vec::new();
-        let mut variants = Vec::new();
-        let mut cohort_first_person = Vec::new();
-        let mut person_variant = Vec::new();
-        let mut population: u32 = 0;
-        let mut target: u32 = 0;
+        let mut r = Routes {
+            steps: Vec::new(),
+            step_variant: Vec::new(),
+            variants: Vec::new(),
+            cohort_first_person: Vec::new(),
+            person_variant: Vec::new(),
+            population: 0,
+            target: 0,
+            levels: priorities.len().max(1),
+        };
         for (c, cohort) in sc.cohorts.iter().enumerate() {
-            cohort_first_person.push(population);
+            r.cohort_first_person.push(r.population);
             // One variant per category present in the mix.
-            let first_variant = variants.len();
+            let first_variant = r.variants.len();
             for &(cat, size) in &cohort.mix {
                 let category = &sc.categories[cat.0 as usize];
-                variants.push(Variant {
+                r.variants.push(Variant {
                     cohort: c as u16,
                     category: cat.0,
-                    first_step: steps.len() as u32,
+                    first_step: r.steps.len() as u32,
                     level: level_of(category.priority),
                     evasion_per_hour: cohort.evasion_per_hour * category.evasion_multiplier,
                     size,
                 });
-                steps.push(Step::Origin(cohort.origin.0));
+                r.steps.push(Step::Origin(cohort.origin.0));
                 for stage in cohort.route_of(cat) {
-                    steps.push(match *stage {
+                    r.steps.push(match *stage {
                         Stage::Site(s) if sc.sites[s.0 as usize].kind == SiteKind::Home => Step::Home(s.0),
                         Stage::Site(s) => Step::Site(s.0),
                         Stage::Leg(l) => Step::Leg(l.0),
                         Stage::Checkpoint(k) => Step::Checkpoint(k.0),
                     });
                 }
-                step_variant.resize(steps.len(), (variants.len() - 1) as u16);
+                r.step_variant.resize(r.steps.len(), (r.variants.len() - 1) as u16);
             }
-            // Categories interleaved evenly through the cohort (smooth weighted round
-            // robin), with exactly the apportioned counts.
-            let counts: Vec<i64> = cohort.mix.iter().map(|&(_, n)| i64::from(n)).collect();
-            let mine_start = person_variant.len();
-            if counts.len() == 1 {
-                person_variant.resize(mine_start + cohort.size as usize, first_variant as u16);
-            } else {
-                let mut current = vec![0i64; counts.len()];
-                let total = i64::from(cohort.size);
-                for _ in 0..cohort.size {
-                    for (cur, n) in current.iter_mut().zip(&counts) {
-                        *cur += n;
-                    }
-                    let best = (0..counts.len())
-                        .max_by_key(|&j| (current[j], std::cmp::Reverse(j)))
-                        .unwrap_or(0);
-                    current[best] -= total;
-                    person_variant.push((first_variant + best) as u16);
-                }
-            }
-
-            population += cohort.size;
-            target += if cohort.has_waves {
+            interleave(cohort, first_variant, &mut r.person_variant);
+            r.population += cohort.size;
+            r.target += if cohort.has_waves {
                 let notified: u64 = sc
                     .waves
                     .iter()
@@ -168,75 +161,113 @@ impl Network {
                 cohort.size
             };
         }
-        let mut wave_sizes = Vec::new();
-        let mut notified = vec![0u32; sc.cohorts.len()];
-        for w in &sc.waves {
-            let c = w.cohort.0 as usize;
-            let n = w.notify.min(sc.cohorts[c].size - notified[c]);
-            notified[c] += n;
-            wave_sizes.push(n);
+        r
+    }
+}
+
+/// Categories interleaved evenly through a cohort (smooth weighted round robin), with
+/// exactly the apportioned counts: appends each member's variant.
+fn interleave(cohort: &crate::scenario::Cohort, first_variant: usize, person_variant: &mut Vec<u16>) {
+    let counts: Vec<i64> = cohort.mix.iter().map(|&(_, n)| i64::from(n)).collect();
+    if counts.len() == 1 {
+        person_variant.resize(person_variant.len() + cohort.size as usize, first_variant as u16);
+        return;
+    }
+    let mut current = vec![0i64; counts.len()];
+    let total = i64::from(cohort.size);
+    for _ in 0..cohort.size {
+        for (cur, n) in current.iter_mut().zip(&counts) {
+            *cur += n;
         }
-        // Reservations: the one bed-limited site after each reserving leg.
-        let mut reserve_target = vec![None; sc.legs.len()];
-        for (i, leg) in sc.legs.iter().enumerate() {
-            if leg.admission != Admission::Reserve {
+        let best = (0..counts.len())
+            .max_by_key(|&j| (current[j], std::cmp::Reverse(j)))
+            .unwrap_or(0);
+        current[best] -= total;
+        person_variant.push((first_variant + best) as u16);
+    }
+}
+
+/// Per wave, how many people it notifies (fewer than asked when its cohort runs out).
+fn wave_sizes(sc: &Scenario) -> Vec<u32> {
+    let mut sizes = Vec::new();
+    let mut notified = vec![0u32; sc.cohorts.len()];
+    for w in &sc.waves {
+        let c = w.cohort.0 as usize;
+        let n = w.notify.min(sc.cohorts[c].size - notified[c]);
+        notified[c] += n;
+        sizes.push(n);
+    }
+    sizes
+}
+
+/// Per leg with `admission = "reserve"`, the one bed-limited site after it.
+fn reserve_targets(sc: &Scenario, steps: &[Step]) -> Vec<Option<u16>> {
+    let mut reserve_target = vec![None; sc.legs.len()];
+    for (i, leg) in sc.legs.iter().enumerate() {
+        if leg.admission != Admission::Reserve {
+            continue;
+        }
+        for (k, st) in steps.iter().enumerate() {
+            if *st != Step::Leg(i as u16) {
                 continue;
             }
-            for (k, st) in steps.iter().enumerate() {
-                if *st != Step::Leg(i as u16) {
-                    continue;
-                }
-                // The first bed-limited site ahead, past checkpoints, further legs and
-                // places without a bed limit: the reservation covers the whole way there.
-                let after = steps[k + 1..].iter().find(|s| match s {
-                    Step::Site(x) => sc.sites[*x as usize].beds.is_some(),
-                    Step::Home(_) => true,
-                    _ => false,
-                });
-                if let Some(Step::Site(s)) = after {
-                    reserve_target[i] = Some(*s);
-                }
+            // The first bed-limited site ahead, past checkpoints, further legs and
+            // places without a bed limit: the reservation covers the whole way there.
+            let after = steps[k + 1..].iter().find(|s| match s {
+                Step::Site(x) => sc.sites[*x as usize].beds.is_some(),
+                Step::Home(_) => true,
+                _ => false,
+            });
+            if let Some(Step::Site(s)) = after {
+                reserve_target[i] = Some(*s);
             }
         }
-        let mut reserving_legs = vec![Vec::new(); sc.sites.len()];
-        for (l, t) in reserve_target.iter().enumerate() {
-            if let Some(s) = t {
-                reserving_legs[*s as usize].push(l as u16);
+    }
+    reserve_target
+}
+
+/// Per site, true if people can stay there (a route stage or an isolation site).
+fn sites_used(sc: &Scenario, steps: &[Step]) -> Vec<bool> {
+    let mut site_used: Vec<bool> = (0..sc.sites.len())
+        .map(|s| steps.contains(&Step::Site(s as u16)))
+        .collect();
+    for (s, site) in sc.sites.iter().enumerate() {
+        if let Some(t) = &site.testing
+            && let crate::scenario::OnPositive::Isolate(iso) = t.on_positive
+            && site_used[s]
+        {
+            site_used[iso.0 as usize] = true;
+        }
+    }
+    site_used
+}
+
+/// Closed windows, `(from, to)` in simulated hours, per element.
+type Windows = Vec<Vec<(f64, f64)>>;
+
+/// The fixed closed windows (closures and holidays) of every leg and checkpoint.
+fn closed_windows(sc: &Scenario) -> (Windows, Windows) {
+    let mut leg_closed = vec![Vec::new(); sc.legs.len()];
+    let mut checkpoint_closed: Vec<Vec<(f64, f64)>> = sc.checkpoints.iter().map(|k| k.closed.clone()).collect();
+    for c in &sc.closures {
+        for a in &c.applies_to {
+            match a {
+                Closable::Leg(l) => leg_closed[l.0 as usize].push((c.from_hours, c.to_hours)),
+                Closable::Checkpoint(k) => checkpoint_closed[k.0 as usize].push((c.from_hours, c.to_hours)),
             }
         }
-        let mut site_used: Vec<bool> = (0..sc.sites.len())
-            .map(|s| steps.contains(&Step::Site(s as u16)))
-            .collect();
-        for (s, site) in sc.sites.iter().enumerate() {
-            if let Some(t) = &site.testing
-                && let crate::scenario::OnPositive::Isolate(iso) = t.on_positive
-                && site_used[s]
-            {
-                site_used[iso.0 as usize] = true;
-            }
-        }
-        let mut leg_closed = vec![Vec::new(); sc.legs.len()];
-        let mut checkpoint_closed: Vec<Vec<(f64, f64)>> = sc.checkpoints.iter().map(|k| k.closed.clone()).collect();
-        for c in &sc.closures {
-            for a in &c.applies_to {
-                match a {
-                    Closable::Leg(l) => leg_closed[l.0 as usize].push((c.from_hours, c.to_hours)),
-                    Closable::Checkpoint(k) => checkpoint_closed[k.0 as usize].push((c.from_hours, c.to_hours)),
-                }
-            }
-        }
-        let leg_closed = leg_closed
-            .into_iter()
-            .map(crate::scenario::validate::merge_windows)
-            .collect();
-        let checkpoint_closed = checkpoint_closed
-            .into_iter()
-            .map(crate::scenario::validate::merge_windows)
-            .collect();
+    }
+    let merge = |v: Windows| v.into_iter().map(crate::scenario::validate::merge_windows).collect();
+    (merge(leg_closed), merge(checkpoint_closed))
+}
+
+impl StreamKeys {
+    /// The keys of every stochastic element, by kind, name and purpose.
+    fn of(sc: &Scenario) -> Self {
         let site_names = || sc.sites.iter().map(|s| &s.name);
         let leg_names = || sc.legs.iter().map(|s| &s.name);
         let cohort_names = || sc.cohorts.iter().map(|s| &s.name);
-        let keys = StreamKeys {
+        StreamKeys {
             site_stay: keys("site", site_names(), "stay"),
             site_test: keys("site", site_names(), "test"),
             leg_travel: keys("leg", leg_names(), "travel"),
@@ -247,27 +278,43 @@ impl Network {
             cohort_arrival: keys("cohort", cohort_names(), "arrival"),
             cohort_evasion: keys("cohort", cohort_names(), "evasion"),
             outbreak: keys("outbreak", sc.outbreaks.iter().map(|o| &o.name), "windows"),
-        };
-        let evasion = variants.iter().any(|v| v.evasion_per_hour > 0.0);
-        let levels = priorities.len().max(1);
+        }
+    }
+}
+
+impl Network {
+    /// Compiles a validated scenario.
+    pub fn new(scenario: Arc<Scenario>) -> Self {
+        let sc = &scenario;
+        let r = Routes::of(sc);
+        let reserve_target = reserve_targets(sc, &r.steps);
+        let mut reserving_legs = vec![Vec::new(); sc.sites.len()];
+        for (l, t) in reserve_target.iter().enumerate() {
+            if let Some(s) = t {
+                reserving_legs[*s as usize].push(l as u16);
+            }
+        }
+        let site_used = sites_used(sc, &r.steps);
+        let (leg_closed, checkpoint_closed) = closed_windows(sc);
+        let evasion = r.variants.iter().any(|v| v.evasion_per_hour > 0.0);
         Self {
-            scenario,
-            steps,
-            step_variant,
-            variants,
-            cohort_first_person,
-            person_variant,
-            wave_sizes,
-            target,
-            population,
-            levels,
+            wave_sizes: wave_sizes(sc),
+            keys: StreamKeys::of(sc),
+            steps: r.steps,
+            step_variant: r.step_variant,
+            variants: r.variants,
+            cohort_first_person: r.cohort_first_person,
+            person_variant: r.person_variant,
+            target: r.target,
+            population: r.population,
+            levels: r.levels,
             reserve_target,
             reserving_legs,
             site_used,
             leg_closed,
             checkpoint_closed,
             evasion,
-            keys,
+            scenario,
         }
     }
 

@@ -1,11 +1,11 @@
 //! What one replication produced: structured statistics per element, and the flat list
 //! of named metrics that experiments summarise and export.
 
+use super::emit::place_of;
 use super::network::{Network, Step};
-use super::state::{FlowView, Phase, flag};
-use crate::metrics::key::{TIME_USES, TimeUse};
-use crate::metrics::{Catalogue, MetricKey, Place, Scope, Stat};
-use crate::scenario::SiteKind;
+use super::state::{CohortState, FlowView, Phase, flag};
+use crate::metrics::Place;
+use crate::metrics::key::TIME_USES;
 use crate::stats::{LevelSummary, Tally};
 
 /// Why a replication stopped.
@@ -145,31 +145,7 @@ pub struct ReplicationResult {
     pub holdings: Vec<Holding>,
 }
 
-/// Receives metrics one at a time, as typed keys (names are built only by the catalogue).
-pub trait MetricSink {
-    /// One metric and its value in this replication.
-    fn metric(&mut self, key: MetricKey, value: f64);
-}
-
-/// Collects metric keys.
-#[derive(Default)]
-pub struct KeySink(pub Vec<MetricKey>);
-impl MetricSink for KeySink {
-    fn metric(&mut self, key: MetricKey, _: f64) {
-        self.0.push(key);
-    }
-}
-
-/// Collects metric values.
-#[derive(Default)]
-pub struct ValueSink(pub Vec<f64>);
-impl MetricSink for ValueSink {
-    fn metric(&mut self, _: MetricKey, value: f64) {
-        self.0.push(value);
-    }
-}
-
-fn ratio(a: f64, b: f64) -> f64 {
+pub(super) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
@@ -255,31 +231,7 @@ impl ReplicationResult {
                 }
             })
             .collect();
-        let cohorts = f
-            .cohorts
-            .iter()
-            .zip(&sc.cohorts)
-            .map(|(c, spec)| {
-                let mut d: Vec<f64> = c.door_to_door.iter().map(|&x| f64::from(x)).collect();
-                let home = c.door_to_door.len();
-                CohortResult {
-                    size: spec.size,
-                    released: c.released,
-                    home: c.home,
-                    evaded: c.evaded.clone(),
-                    door_to_door_mean_hours: if home == 0 {
-                        f64::NAN
-                    } else {
-                        c.door_to_door_sum / home as f64
-                    },
-                    door_to_door_p50_hours: quantile_of(&mut d, 0.5),
-                    door_to_door_p90_hours: quantile_of(&mut d, 0.9),
-                    door_to_door_max_hours: if home == 0 { f64::NAN } else { c.door_to_door_max },
-                    time_use_hours: c.time_use_hours,
-                    approval_waits: c.approval_waits,
-                }
-            })
-            .collect();
+        let cohorts = f.cohorts.iter().zip(&sc.cohorts).map(CohortResult::of).collect();
         let categories = f
             .categories
             .iter()
@@ -289,52 +241,11 @@ impl ReplicationResult {
                 door_to_door: c.door_to_door,
             })
             .collect();
-        let mut holdings: Vec<Holding> = Vec::new();
-        if end_reason != EndReason::AllHome || u64::from(net.target) < u64::from(net.population) {
-            // Everyone neither home nor evaded, where they really are: isolated people at
-            // their isolation site, positives waiting for it, people waiting for approval.
-            let isolation = |s: u16| match &net.scenario.sites[s as usize].testing {
-                Some(crate::scenario::Testing {
-                    on_positive: crate::scenario::OnPositive::Isolate(i),
-                    ..
-                }) => i.0,
-                _ => s,
-            };
-            let mut counts: std::collections::BTreeMap<(Step, Phase, Option<Step>), u64> = Default::default();
-            for p in 0..net.population as usize {
-                let phase = f.people.phase[p];
-                let flags = f.people.flags[p];
-                let key = match phase {
-                    Phase::Home | Phase::Evaded => continue,
-                    Phase::NotReleased => {
-                        let first = net.variants[net.person_variant[p] as usize].first_step as usize;
-                        (net.steps[first], phase, Some(net.steps[first + 1]))
-                    }
-                    _ => {
-                        let pos = f.people.pos[p] as usize;
-                        let (at, next) = (net.steps[pos], net.steps.get(pos + 1).copied());
-                        match at {
-                            Step::Site(s) if flags & flag::ISOLATING != 0 => (Step::Site(isolation(s)), phase, None),
-                            Step::Site(s) if flags & flag::TO_ISOLATION != 0 => {
-                                (at, phase, Some(Step::Site(isolation(s))))
-                            }
-                            _ if flags & flag::AWAITING_APPROVAL != 0 => (at, Phase::AwaitingApproval, next),
-                            _ if matches!(phase, Phase::Done | Phase::Notified) => (at, phase, next),
-                            _ => (at, phase, None),
-                        }
-                    }
-                };
-                *counts.entry(key).or_default() += 1;
-            }
-            for ((at, phase, waiting_for), people) in counts {
-                holdings.push(Holding {
-                    at,
-                    phase,
-                    waiting_for,
-                    people,
-                });
-            }
-        }
+        let holdings = if end_reason != EndReason::AllHome || net.target < net.population {
+            holdings(net, f)
+        } else {
+            Vec::new()
+        };
         ReplicationResult {
             replication,
             end_reason,
@@ -374,346 +285,74 @@ impl ReplicationResult {
             + self.legs.iter().map(|l| l.cost).sum::<f64>()
             + self.checkpoints.iter().map(|k| k.cost).sum::<f64>()
     }
+}
 
-    /// Emits every metric, in a fixed order determined by the scenario alone.
-    pub fn emit(&self, net: &Network, out: &mut impl MetricSink) {
-        let sc = &net.scenario;
-        let features = Features::of(net);
-        let mut put = |key: MetricKey, v: f64| out.metric(key, v);
-        let makespan = self.makespan_hours.map_or(f64::NAN, |h| h / 24.0);
-        put(MetricKey::overall(Stat::MakespanDays), makespan);
-        let flag01 = |b: bool| f64::from(u8::from(b));
-        put(
-            MetricKey::overall(Stat::AllHome),
-            flag01(self.end_reason == EndReason::AllHome),
-        );
-        put(
-            MetricKey::overall(Stat::Stalled),
-            flag01(self.end_reason == EndReason::Stalled),
-        );
-        put(MetricKey::overall(Stat::Home), self.home as f64);
-        if features.evasion {
-            put(MetricKey::overall(Stat::Evaded), self.evaded as f64);
-        }
-        put(
-            MetricKey::overall(Stat::NotHome),
-            (self.population - self.home - self.evaded) as f64,
-        );
-        if features.waves {
-            put(
-                MetricKey::overall(Stat::NotNotified),
-                (self.population - self.target) as f64,
-            );
-        }
-        put(MetricKey::overall(Stat::Events), self.events as f64);
-        if features.costs {
-            let total = self.total_cost();
-            put(MetricKey::new(Scope::Cost, Stat::Total), total);
-            let per = if self.home > 0 {
-                total / self.home as f64
-            } else {
+/// Everyone neither home nor evaded at the end, grouped by where they really are
+/// (isolated people at their isolation site, positives waiting for it, people waiting
+/// for approval) and what they wait for.
+fn holdings(net: &Network, f: &FlowView) -> Vec<Holding> {
+    let isolation = |s: u16| match &net.scenario.sites[s as usize].testing {
+        Some(crate::scenario::Testing {
+            on_positive: crate::scenario::OnPositive::Isolate(i),
+            ..
+        }) => i.0,
+        _ => s,
+    };
+    let mut counts: std::collections::BTreeMap<(Step, Phase, Option<Step>), u64> = Default::default();
+    for p in 0..net.population as usize {
+        let phase = f.people.phase[p];
+        let flags = f.people.flags[p];
+        let key = match phase {
+            Phase::Home | Phase::Evaded => continue,
+            Phase::NotReleased => {
+                let first = net.variants[net.person_variant[p] as usize].first_step as usize;
+                (net.steps[first], phase, Some(net.steps[first + 1]))
+            }
+            _ => {
+                let pos = f.people.pos[p] as usize;
+                let (at, next) = (net.steps[pos], net.steps.get(pos + 1).copied());
+                match at {
+                    Step::Site(s) if flags & flag::ISOLATING != 0 => (Step::Site(isolation(s)), phase, None),
+                    Step::Site(s) if flags & flag::TO_ISOLATION != 0 => (at, phase, Some(Step::Site(isolation(s)))),
+                    _ if flags & flag::AWAITING_APPROVAL != 0 => (at, Phase::AwaitingApproval, next),
+                    _ if matches!(phase, Phase::Done | Phase::Notified) => (at, phase, next),
+                    _ => (at, phase, None),
+                }
+            }
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|((at, phase, waiting_for), people)| Holding {
+            at,
+            phase,
+            waiting_for,
+            people,
+        })
+        .collect()
+}
+
+impl CohortResult {
+    /// A cohort's figures from its end state.
+    fn of((c, spec): (&CohortState, &crate::scenario::Cohort)) -> Self {
+        let mut d: Vec<f64> = c.door_to_door.iter().map(|&x| f64::from(x)).collect();
+        let home = c.door_to_door.len();
+        CohortResult {
+            size: spec.size,
+            released: c.released,
+            home: c.home,
+            evaded: c.evaded.clone(),
+            door_to_door_mean_hours: if home == 0 {
                 f64::NAN
-            };
-            put(MetricKey::new(Scope::Cost, Stat::PerPersonHome), per);
+            } else {
+                c.door_to_door_sum / home as f64
+            },
+            door_to_door_p50_hours: quantile_of(&mut d, 0.5),
+            door_to_door_p90_hours: quantile_of(&mut d, 0.9),
+            door_to_door_max_hours: if home == 0 { f64::NAN } else { c.door_to_door_max },
+            time_use_hours: c.time_use_hours,
+            approval_waits: c.approval_waits,
         }
-        for (i, (c, spec)) in self.cohorts.iter().zip(&sc.cohorts).enumerate() {
-            let key = |stat| MetricKey::cohort(i as u16, stat);
-            put(key(Stat::Home), f64::from(c.home));
-            if features.evasion {
-                put(key(Stat::Evaded), f64::from(c.evaded.iter().sum::<u32>()));
-                for &(cat, _) in &spec.mix {
-                    put(key(Stat::EvadedOf(cat.0)), f64::from(c.evaded[cat.0 as usize]));
-                }
-            }
-            let left = c.size - c.home - c.evaded.iter().sum::<u32>();
-            put(key(Stat::NotHome), f64::from(left));
-            put(key(Stat::MeanDoorToDoorDays), c.door_to_door_mean_hours / 24.0);
-            put(key(Stat::P50DoorToDoorDays), c.door_to_door_p50_hours / 24.0);
-            put(key(Stat::P90DoorToDoorDays), c.door_to_door_p90_hours / 24.0);
-            put(key(Stat::MaxDoorToDoorDays), c.door_to_door_max_hours / 24.0);
-            if spec.approvals.is_some() {
-                put(key(Stat::Approved), c.approval_waits.count as f64);
-                put(key(Stat::MeanApprovalWaitHours), c.approval_waits.mean());
-            }
-            for u in TimeUse::ALL {
-                let relevant = match u {
-                    TimeUse::AwaitingPickup => spec.has_waves,
-                    TimeUse::WaitingForApproval => spec.approvals.is_some(),
-                    _ => true,
-                };
-                if relevant {
-                    put(
-                        key(Stat::MeanHours(u)),
-                        c.time_use_hours[u as usize] / f64::from(c.size),
-                    );
-                }
-            }
-        }
-        if features.categories {
-            for (g, c) in self.categories.iter().enumerate() {
-                let key = |stat| MetricKey::category(g as u16, stat);
-                put(key(Stat::Home), f64::from(c.home));
-                if features.evasion {
-                    put(key(Stat::Evaded), f64::from(c.evaded));
-                }
-                put(key(Stat::MeanDoorToDoorDays), c.door_to_door.mean() / 24.0);
-            }
-        }
-        for (i, (s, spec)) in self.sites.iter().zip(&sc.sites).enumerate() {
-            // Only places people stay in: not origins, homes or mere locations.
-            if matches!(spec.kind, SiteKind::Origin | SiteKind::Home) || !net.site_used[i] {
-                continue;
-            }
-            let key = |stat| MetricKey::site(i as u16, stat);
-            put(key(Stat::PeakOccupancy), s.occupancy.peak as f64);
-            put(key(Stat::MeanOccupancy), s.occupancy.mean);
-            if let Some(b) = s.beds {
-                put(key(Stat::BedUtilization), s.occupancy.mean / b as f64);
-            }
-            put(key(Stat::Admitted), s.bed_waits.count as f64);
-            put(key(Stat::MeanStayHours), s.stays.mean());
-            put(key(Stat::MeanBedWaitHours), s.bed_waits.mean());
-            put(key(Stat::MaxBedWaitHours), s.bed_waits.max_or_nan());
-            put(key(Stat::PeakBedQueue), s.bed_queue.peak as f64);
-            if spec.testing.is_some() {
-                put(key(Stat::TestedPositive), s.tested_positive as f64);
-            }
-            if spec.cost_per_bed_night > 0.0 {
-                put(key(Stat::Cost), s.cost);
-            }
-        }
-        for (i, (k, spec)) in self.checkpoints.iter().zip(&sc.checkpoints).enumerate() {
-            let key = |stat| MetricKey::checkpoint(i as u16, stat);
-            put(key(Stat::Served), k.services.count as f64);
-            put(key(Stat::MeanWaitHours), k.waits.mean());
-            put(key(Stat::MaxWaitHours), k.waits.max_or_nan());
-            put(key(Stat::PWait), k.waits.fraction_positive());
-            put(key(Stat::MeanQueue), k.queue.mean);
-            put(key(Stat::PeakQueue), k.queue.peak as f64);
-            put(
-                key(Stat::Utilization),
-                ratio(k.busy.integral, k.servers as f64 * k.open_hours),
-            );
-            put(key(Stat::MeanServiceMinutes), k.services.mean() * 60.0);
-            if features.holding(net, Step::Checkpoint(i as u16)) {
-                put(key(Stat::PeakHolding), k.holding.peak as f64);
-                put(key(Stat::MeanHolding), k.holding.mean);
-            }
-            if spec.cost_per_open_hour > 0.0 {
-                put(key(Stat::Cost), k.cost);
-            }
-        }
-        for (i, (l, spec)) in self.legs.iter().zip(&sc.legs).enumerate() {
-            let key = |stat| MetricKey::leg(i as u16, stat);
-            put(key(Stat::Trips), l.trips as f64);
-            put(key(Stat::Passengers), l.passengers as f64);
-            put(
-                key(Stat::SeatUtilization),
-                ratio(l.passengers as f64, (l.trips * u64::from(l.seats)) as f64),
-            );
-            put(key(Stat::MeanWaitHours), l.waits.mean());
-            put(key(Stat::MaxWaitHours), l.waits.max_or_nan());
-            put(key(Stat::PeakQueue), l.queue.peak as f64);
-            put(key(Stat::MeanTravelHours), l.rides.mean());
-            let timetabled = matches!(spec.departure, crate::scenario::Departure::Timetable(_));
-            if timetabled {
-                put(key(Stat::MissedDepartures), l.missed_departures as f64);
-            }
-            if spec.cancel_probability > 0.0 {
-                put(key(Stat::CancelledDepartures), l.cancelled_departures as f64);
-            }
-            if timetabled && features.closable_leg(net, i) {
-                put(key(Stat::DeparturesLostToClosures), l.closed_departures as f64);
-            }
-            if spec.breakdown_probability > 0.0 {
-                put(key(Stat::Breakdowns), l.breakdowns as f64);
-            }
-            if features.holding(net, Step::Leg(i as u16)) {
-                put(key(Stat::PeakHolding), l.holding.peak as f64);
-                put(key(Stat::MeanHolding), l.holding.mean);
-            }
-            if spec.cost_per_trip > 0.0 || spec.cost_per_seat > 0.0 {
-                put(key(Stat::Cost), l.cost);
-            }
-        }
-        // Where everyone not home is, by place; every place on a route always appears.
-        let left = self.not_home_by_place();
-        for place in places(net) {
-            let count = left.iter().find(|(p, _)| *p == place).map_or(0, |(_, c)| *c);
-            put(MetricKey::new(Scope::InStage(place), Stat::People), count as f64);
-        }
-    }
-
-    /// The metric values in [`ReplicationResult::emit`] order.
-    pub fn metric_values(&self, net: &Network) -> Vec<f64> {
-        let mut s = ValueSink(Vec::with_capacity(64));
-        self.emit(net, &mut s);
-        s.0
-    }
-}
-
-/// The place of a route step (origins and homes are sites).
-pub fn place_of(step: Step) -> Place {
-    match step {
-        Step::Origin(s) | Step::Site(s) | Step::Home(s) => Place::Site(s),
-        Step::Leg(l) => Place::Leg(l),
-        Step::Checkpoint(k) => Place::Checkpoint(k),
-    }
-}
-
-/// Every place someone can be left at, in route order, each once: the route steps
-/// other than home, then the isolation sites.
-fn places(net: &Network) -> Vec<Place> {
-    let sc = &net.scenario;
-    let mut out: Vec<Place> = Vec::new();
-    let isolation_sites = (0..sc.sites.len())
-        .filter(|&s| net.site_used[s])
-        .map(|s| Step::Site(s as u16));
-    for st in net.steps.iter().copied().chain(isolation_sites) {
-        if let Step::Home(_) = st {
-            continue;
-        }
-        let place = place_of(st);
-        if !out.contains(&place) {
-            out.push(place);
-        }
-    }
-    out
-}
-
-/// Which optional metrics a scenario has.
-struct Features {
-    evasion: bool,
-    waves: bool,
-    costs: bool,
-    categories: bool,
-}
-
-impl Features {
-    fn of(net: &Network) -> Self {
-        let sc = &net.scenario;
-        Features {
-            evasion: net.evasion,
-            waves: !sc.waves.is_empty(),
-            costs: sc.sites.iter().any(|s| s.cost_per_bed_night > 0.0)
-                || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
-                || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0),
-            categories: sc.categories.len() > 1,
-        }
-    }
-
-    /// Can people finish `step` and then wait for a bed (holding)?
-    fn holding(&self, net: &Network, step: Step) -> bool {
-        net.steps
-            .windows(2)
-            .any(|w| w[0] == step && matches!(w[1], Step::Site(s) if net.scenario.sites[s as usize].beds.is_some()))
-    }
-
-    /// Can leg `l` be closed?
-    fn closable_leg(&self, net: &Network, l: usize) -> bool {
-        let sc = &net.scenario;
-        let leg = crate::scenario::Closable::Leg(crate::scenario::LegId(l as u16));
-        !net.leg_closed[l].is_empty() || sc.outbreaks.iter().any(|o| o.applies_to.contains(&leg))
-    }
-}
-
-/// The catalogue of a scenario's metrics, in [`ReplicationResult::emit`] order.
-pub fn catalogue(net: &Network) -> Catalogue {
-    let mut keys = KeySink::default();
-    empty_result(net).emit(net, &mut keys);
-    Catalogue::new(&net.scenario, &keys.0)
-}
-
-/// A result with the scenario's shape and no data, for listing names.
-fn empty_result(net: &Network) -> ReplicationResult {
-    let sc = &net.scenario;
-    let tally = Tally::default();
-    let level = LevelSummary::default();
-    ReplicationResult {
-        replication: 0,
-        end_reason: EndReason::Horizon,
-        end_hours: 0.0,
-        makespan_hours: None,
-        stats_since_hours: 0.0,
-        events: 0,
-        population: u64::from(net.population),
-        target: u64::from(net.target),
-        home: 0,
-        evaded: 0,
-        sites: sc
-            .sites
-            .iter()
-            .map(|s| SiteResult {
-                beds: s.beds.map(u64::from),
-                occupancy: level,
-                stays: tally,
-                bed_queue: level,
-                bed_waits: tally,
-                abandoned: tally,
-                tested_positive: 0,
-                cost: 0.0,
-            })
-            .collect(),
-        legs: sc
-            .legs
-            .iter()
-            .map(|l| LegResult {
-                seats: l.seats,
-                trips: 0,
-                passengers: 0,
-                missed_departures: 0,
-                cancelled_departures: 0,
-                closed_departures: 0,
-                breakdowns: 0,
-                queue: level,
-                waits: tally,
-                abandoned: tally,
-                aboard: level,
-                rides: tally,
-                holding: level,
-                cost: 0.0,
-            })
-            .collect(),
-        checkpoints: sc
-            .checkpoints
-            .iter()
-            .map(|k| CheckpointResult {
-                servers: u64::from(k.servers),
-                open_hours: 0.0,
-                queue: level,
-                waits: tally,
-                abandoned: tally,
-                busy: level,
-                services: tally,
-                holding: level,
-                cost: 0.0,
-            })
-            .collect(),
-        cohorts: sc
-            .cohorts
-            .iter()
-            .map(|c| CohortResult {
-                size: c.size,
-                released: 0,
-                home: 0,
-                evaded: vec![0; sc.categories.len()],
-                door_to_door_mean_hours: 0.0,
-                door_to_door_p50_hours: 0.0,
-                door_to_door_p90_hours: 0.0,
-                door_to_door_max_hours: 0.0,
-                time_use_hours: [0.0; TIME_USES],
-                approval_waits: tally,
-            })
-            .collect(),
-        categories: sc
-            .categories
-            .iter()
-            .map(|_| CategoryResult {
-                home: 0,
-                evaded: 0,
-                door_to_door: tally,
-            })
-            .collect(),
-        holdings: Vec::new(),
     }
 }

@@ -29,22 +29,33 @@ fn cohort_rows<T>(batch: &Batch, parts: &[T], key: impl Fn(u16, &T) -> MetricKey
         .collect()
 }
 
+/// Adds a chart to the list.
+fn push(out: &mut Vec<Chart>, name: String, title: String, caption: String, (png, svg): (Vec<u8>, String)) {
+    out.push(Chart {
+        name,
+        title,
+        caption,
+        png,
+        svg,
+    });
+}
+
 /// Every chart for `batch`, in report order.
 pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
+    let mut out = Vec::new();
+    people_home(batch, &mut out)?;
+    occupancy_and_holding(batch, &mut out)?;
+    makespan(batch, &mut out)?;
+    time_use(batch, &mut out)?;
+    utilization(batch, &mut out)?;
+    evasion(batch, &mut out)?;
+    Ok(out)
+}
+
+/// People home over time, against the target day if one is set.
+fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
     let sc = batch.scenario();
     let ts = &batch.timeseries;
-    let mut out = Vec::new();
-    let mut push = |name: String, title: String, caption: String, (png, svg): (Vec<u8>, String)| {
-        out.push(Chart {
-            name,
-            title,
-            caption,
-            png,
-            svg,
-        });
-    };
-
-    // 1. People home over time.
     if let Some(j) = ts.spec.sources.iter().position(|s| *s == SeriesKey::Home) {
         let title = format!("{}: people home", sc.name);
         let b = bands(ts, j);
@@ -60,14 +71,20 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
             ),
         };
         push(
+            out,
             "people-home".into(),
             title.clone(),
             caption,
             band_chart(&title, "people home", &b, None, sc.target_days)?,
         );
     }
+    Ok(())
+}
 
-    // 2. Occupancy of every capacity-limited place, and holding at borders.
+/// Occupancy of every bed-limited site, and people held at borders for beds.
+fn occupancy_and_holding(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
+    let ts = &batch.timeseries;
     let holding = |after: &str, how: &str| {
         (
             format!("holding-{after}"),
@@ -99,14 +116,19 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
         };
         let b = bands(ts, j);
         push(
+            out,
             name,
             label.clone(),
             caption,
             band_chart(&label, "people", &b, capacity, None)?,
         );
     }
+    Ok(())
+}
 
-    // 3. Makespan distribution.
+/// The distribution of days until everyone is home.
+fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
     if let Some(i) = batch.catalogue.index(MetricKey::overall(Stat::MakespanDays)) {
         let mut xs: Vec<f64> = batch.column(i).into_iter().filter(|x| x.is_finite()).collect();
         xs.sort_by(f64::total_cmp);
@@ -117,11 +139,21 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
                 xs.len(),
                 batch.len()
             );
-            push("makespan".into(), title.clone(), caption, makespan_chart(&title, &xs)?);
+            push(
+                out,
+                "makespan".into(),
+                title.clone(),
+                caption,
+                makespan_chart(&title, &xs)?,
+            );
         }
     }
+    Ok(())
+}
 
-    // 4. Where the time goes, per cohort.
+/// Where the time goes, per cohort.
+fn time_use(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
     let uses: Vec<TimeUse> = TimeUse::ALL
         .into_iter()
         .filter(|u| {
@@ -139,14 +171,19 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
                 .to_string();
         let parts: Vec<String> = uses.iter().map(|u| u.as_str().replace('_', " ")).collect();
         push(
+            out,
             "time-use".into(),
             title.clone(),
             caption,
             stacked(&title, "hours per person (mean)", &rows, &parts, None, None)?,
         );
     }
+    Ok(())
+}
 
-    // 5. Utilisation, sorted, the bottleneck highlighted.
+/// Utilisation of booths, seats and beds, sorted, the bottleneck highlighted.
+fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
     let mut util: Vec<(String, f64)> = Vec::new();
     for (i, k) in sc.checkpoints.iter().enumerate() {
         util.push((
@@ -189,6 +226,7 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
                 .to_string(),
         };
         push(
+            out,
             "utilization".into(),
             title.clone(),
             caption,
@@ -201,8 +239,12 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
             )?,
         );
     }
+    Ok(())
+}
 
-    // 6. Evasion, when people get notice.
+/// People who slipped away, by cohort and category (when people get notice).
+fn evasion(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
     if batch.catalogue.index(MetricKey::overall(Stat::Evaded)).is_some() {
         let cats: Vec<&str> = sc.categories.iter().map(|c| c.name.as_str()).collect();
         let rows = cohort_rows(batch, &cats, |c, g| {
@@ -216,13 +258,14 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
         );
         let parts: Vec<String> = cats.iter().map(|s| s.to_string()).collect();
         push(
+            out,
             "evasion".into(),
             title.clone(),
             caption,
             stacked(&title, "people evaded (mean)", &rows, &parts, None, None)?,
         );
     }
-    Ok(out)
+    Ok(())
 }
 
 fn makespan_chart(title: &str, xs: &[f64]) -> Result<(Vec<u8>, String), Box<dyn Error>> {
