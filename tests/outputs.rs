@@ -241,3 +241,62 @@ fn a_trace_reproduces_its_replication() {
         );
     }
 }
+
+/// `dictionary.csv` describes every metric column and every series exactly once, and
+/// `metrics.csv` holds the same numbers as `replications.csv` in long form.
+#[test]
+fn the_dictionary_and_the_long_metrics_match_the_wide_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    run_into(&dir, &["-n", "5"]);
+    let rows = |f: &str| -> Vec<Vec<String>> {
+        let mut r = csv::Reader::from_path(dir.join(f)).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let mut out = vec![header];
+        out.extend(r.records().map(|x| x.unwrap().iter().map(String::from).collect()));
+        out
+    };
+    let wide = rows("replications.csv");
+    let dictionary = rows("dictionary.csv");
+    let long = rows("metrics.csv");
+    let series: Vec<String> = {
+        let mut s: Vec<String> = rows("timeseries.csv")[1..].iter().map(|r| r[0].clone()).collect();
+        s.dedup();
+        s
+    };
+    assert_eq!(
+        dictionary[0],
+        ["metric", "label", "unit", "kind", "better", "description"]
+    );
+    let described: Vec<&str> = dictionary[1..].iter().map(|r| r[0].as_str()).collect();
+    let mut expected: Vec<&str> = wide[0][2..].iter().map(String::as_str).collect();
+    expected.extend(series.iter().map(String::as_str));
+    assert_eq!(
+        described, expected,
+        "one dictionary row per column and series, in order"
+    );
+    for r in &dictionary[1..] {
+        assert!(
+            r.iter().all(|f| !f.is_empty()),
+            "a dictionary row has an empty field: {r:?}"
+        );
+        assert!(["count", "duration", "level", "fraction", "money"].contains(&r[3].as_str()));
+        assert!(["lower", "higher", "neither"].contains(&r[4].as_str()));
+    }
+    let makespan = dictionary.iter().find(|r| r[0] == "makespan_days").unwrap();
+    assert_eq!((makespan[2].as_str(), makespan[4].as_str()), ("days", "lower"));
+
+    assert_eq!(long[0], ["replication", "metric", "value"]);
+    let columns = wide[0].len() - 2;
+    assert_eq!(long.len() - 1, (wide.len() - 1) * columns);
+    for (i, r) in long[1..].iter().enumerate() {
+        let (rep, col) = (i / columns, i % columns);
+        assert_eq!(r[0], wide[rep + 1][0]);
+        assert_eq!(r[1], wide[0][col + 2]);
+        assert_eq!(r[2], wide[rep + 1][col + 2]);
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&read(&dir.join("summary.json"))).unwrap();
+    let m = &summary["metrics"]["makespan_days"];
+    assert!(m["p10"].as_f64().unwrap() <= m["p50"].as_f64().unwrap());
+    assert!(m["p50"].as_f64().unwrap() <= m["p90"].as_f64().unwrap());
+}

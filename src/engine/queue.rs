@@ -263,11 +263,13 @@ mod tests {
             assert_eq!(q.len(), reference.len());
         }
         reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut last = now;
         for expected in reference {
             assert_eq!(q.pop(), Some(expected));
+            last = expected.0;
         }
         assert!(q.is_empty());
-        q.push(3.0, 1);
+        q.push(last + 3.0, 1);
         q.clear();
         assert_eq!(q.pop(), None);
         q.push(0.5, 9);
