@@ -2,6 +2,11 @@
 
 /// A count that changes over time (people in a place, busy booths): its time integral,
 /// the integral of its square (for the time-averaged variance), and its peak.
+///
+/// The peak is the largest value *held for a positive time*. Several changes at one
+/// instant (ten people join a line and three start service at once) pass through values
+/// nobody could observe; they are not peaks. A value still held when the books close
+/// counts if it was held for a positive time before the close.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Level {
     value: u64,
@@ -9,10 +14,17 @@ pub struct Level {
     since_hours: f64,
     integral: f64,
     integral_sq: f64,
+    /// Largest value held for a positive time.
     peak: u64,
+    /// Largest value held for a positive time in the current window (see
+    /// [`Level::close_window`]).
+    window_peak: u64,
+    /// Integral over the current window so far.
+    window_integral: f64,
 }
 
 impl Level {
+    /// Accounts for the value held from the last change until `now`.
     #[inline]
     fn advance(&mut self, now: f64) {
         let dt = now - self.last_hours;
@@ -20,6 +32,9 @@ impl Level {
             let v = self.value as f64;
             self.integral += v * dt;
             self.integral_sq += v * v * dt;
+            self.peak = self.peak.max(self.value);
+            self.window_integral += v * dt;
+            self.window_peak = self.window_peak.max(self.value);
             self.last_hours = now;
         }
     }
@@ -29,7 +44,6 @@ impl Level {
     pub fn up(&mut self, now: f64) {
         self.advance(now);
         self.value += 1;
-        self.peak = self.peak.max(self.value);
     }
 
     /// One fewer at time `now`.
@@ -47,6 +61,7 @@ impl Level {
     }
 
     /// Forgets the history before `now` (end of a warm-up), keeping the current value.
+    /// The chart windows are not affected: they show the whole run.
     pub fn restart(&mut self, now: f64) {
         self.advance(now);
         *self = Level {
@@ -55,8 +70,31 @@ impl Level {
             since_hours: now,
             integral: 0.0,
             integral_sq: 0.0,
-            peak: self.value,
+            peak: 0,
+            window_peak: self.window_peak,
+            window_integral: self.window_integral,
         };
+    }
+
+    /// Closes the current window at `t` (not before the last change) and opens the next:
+    /// returns the largest value held for a positive time in the window and the window's
+    /// integral (value x hours), exactly as the run's events made them. The windows of a
+    /// time grid thus show short peaks that sampling at grid points would miss, and the
+    /// largest window maximum is the run's peak.
+    pub fn close_window(&mut self, t: f64) -> (u64, f64) {
+        let dt = (t - self.last_hours).max(0.0);
+        let v = self.value as f64;
+        let max = if dt > 0.0 {
+            self.window_peak.max(self.value)
+        } else {
+            self.window_peak
+        };
+        let integral = self.window_integral + v * dt;
+        // The value keeps being held after `t`; the next advance adds its whole span
+        // since the last change, so the part before `t` is taken off in advance.
+        self.window_peak = 0;
+        self.window_integral = -(v * dt);
+        (max, integral)
     }
 
     /// Summary over `[start, end]`, where start is 0 or the last restart.
@@ -88,7 +126,7 @@ pub struct LevelSummary {
     pub mean: f64,
     /// Time-averaged variance.
     pub variance: f64,
-    /// Largest value reached.
+    /// Largest value held for a positive time.
     pub peak: u64,
     /// Integral of the value over the observed span (value x hours).
     pub integral: f64,
@@ -169,6 +207,52 @@ mod tests {
         r.restart(4.0);
         let s = r.summary(6.0);
         assert_eq!((s.mean, s.peak, s.span_hours), (1.0, 1, 2.0));
+    }
+
+    /// Windows split the run exactly: their maxima reach the peak and their integrals
+    /// add up to the whole integral.
+    #[test]
+    fn windows_see_short_peaks_and_add_up() {
+        // As a run does it: a window closes before the changes after it.
+        let mut l = Level::default();
+        l.up(1.0);
+        let mut w = vec![l.close_window(2.0)];
+        l.up(2.5); // 2 for half an hour only, inside the window (2, 4]
+        l.down(3.0);
+        w.push(l.close_window(4.0));
+        w.push(l.close_window(6.0));
+        l.down(7.0);
+        w.push(l.close_window(8.0));
+        assert_eq!(w, vec![(1, 1.0), (2, 2.5), (1, 2.0), (1, 1.0)]);
+        let total: f64 = w.iter().map(|x| x.1).sum();
+        assert_eq!(total, l.summary(8.0).integral);
+        assert_eq!(w.iter().map(|x| x.0).max(), Some(l.summary(8.0).peak));
+    }
+
+    /// Ten join at once and three leave at the same instant: seven were ever seen.
+    #[test]
+    fn a_momentary_value_is_not_a_peak() {
+        let mut l = Level::default();
+        for _ in 0..10 {
+            l.up(10.0);
+        }
+        for _ in 0..3 {
+            l.down(10.0);
+        }
+        for _ in 0..7 {
+            l.down(10.1);
+        }
+        assert_eq!(l.summary(11.0).peak, 7);
+        // Up and down again at one instant: nothing was ever held.
+        let mut z = Level::default();
+        z.up(5.0);
+        z.down(5.0);
+        assert_eq!(z.summary(9.0).peak, 0);
+        // Held until the books close, after a positive time: a peak.
+        let mut h = Level::default();
+        h.up(1.0);
+        assert_eq!(h.summary(1.0).peak, 0);
+        assert_eq!(h.summary(2.0).peak, 1);
     }
 
     #[test]
