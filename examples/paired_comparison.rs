@@ -16,10 +16,7 @@ use repatsim::scenario::{self, params::Override};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/first-wave-2023.toml");
     let a = scenario::load(file)?.scenario;
-    let more = Override {
-        path: "leg.hotel-customs-shuttle.vehicles".into(),
-        value: 8.0,
-    };
+    let more = Override::number("leg.hotel-customs-shuttle.vehicles", 8.0);
     let b = scenario::load_with(file, &[more])?.scenario;
     let c = compare(&a, &b, &RunOptions::new(0..200))?;
     let wait = c

@@ -1,12 +1,15 @@
-//! Charts and the HTML report: every chart is a valid PNG and SVG of the stated size with
-//! something drawn in its plotting area, bands are ordered, `report` redraws the same
-//! files, and report.html references every chart and carries the summary's figures.
+//! Charts and the HTML report tell the same story as the tables: every chart is a drawn
+//! PNG and an SVG with alt text and tooltips; a level chart's peak line is the table's
+//! peak and its windows reach exactly the table's highest peak; no chart is empty;
+//! report.html is one self-contained page with a contents list, the findings, the plan,
+//! the timeline, sortable tables and every chart; `report` redraws the same files.
 
 mod common;
 use assert_cmd::Command;
 use common::repo;
-use repatsim::metrics::fmt_num;
+use repatsim::metrics::{MetricKey, SeriesKey, Stat};
 use repatsim::report::charts::SIZE;
+use repatsim::report::charts::run::level_data;
 use std::path::Path;
 
 fn repatsim() -> Command {
@@ -40,7 +43,7 @@ fn chart_names(dir: &Path) -> Vec<String> {
 }
 
 #[test]
-fn every_chart_is_a_drawn_png_and_svg_and_the_report_holds_them_all() {
+fn every_chart_is_drawn_and_the_report_holds_them_all() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
     repatsim()
@@ -62,72 +65,84 @@ fn every_chart_is_a_drawn_png_and_svg_and_the_report_holds_them_all() {
     ] {
         assert!(names.iter().any(|n| n == expected), "no {expected} chart in {names:?}");
     }
+    // Nobody waits for beds anywhere in the first wave: no empty holding chart.
+    assert!(!names.iter().any(|n| n.starts_with("holding-")), "{names:?}");
     for name in &names {
         let (w, h, rgb) = decode(&dir.join(format!("{name}.png")));
         assert_eq!((w, h), SIZE, "{name}");
-        // The plotting area (inside the axes, below the title) is not blank: count pixels
-        // that are not the white background.
-        let (x0, x1, y0, y1) = (w / 5, w * 9 / 10, h / 8, h * 8 / 10);
-        let mut drawn = 0;
-        for y in y0..y1 {
-            for x in x0..x1 {
-                let i = ((y * w + x) * 3) as usize;
-                if rgb[i..i + 3] != [255, 255, 255] {
-                    drawn += 1;
-                }
-            }
-        }
-        let area = (x1 - x0) * (y1 - y0);
+        // The plotting area (left of the legend panel, below the title) is not blank.
+        let (x0, x1, y0, y1) = (w / 5, w * 7 / 10, h / 8, h * 8 / 10);
+        let drawn = (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| ((y * w + x) * 3) as usize))
+            .filter(|&i| rgb[i..i + 3] != [255, 255, 255])
+            .count();
+        let area = ((x1 - x0) * (y1 - y0)) as usize;
         assert!(
             drawn > area / 100,
             "{name}: only {drawn} of {area} plotting-area pixels drawn"
         );
         let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
         assert!(
-            svg.starts_with(&format!("<svg width=\"{}\" height=\"{}\"", SIZE.0, SIZE.1)),
-            "{name}.svg"
+            svg.starts_with("<svg role=\"img\" aria-label=\""),
+            "{name}.svg has no accessible name"
+        );
+        assert!(
+            svg.contains(&format!("width=\"{}\" height=\"{}\"", SIZE.0, SIZE.1)),
+            "{name}.svg size"
         );
         assert!(svg.trim_end().ends_with("</svg>"), "{name}.svg is whole");
-        let shapes = svg.matches("<polygon").count() + svg.matches("<polyline").count() + svg.matches("<rect").count();
-        assert!(shapes > 3, "{name}.svg draws {shapes} shapes");
+        let tips = svg.matches("<rect x=").count();
+        assert!(
+            svg.contains("<g class=\"tips\"") && tips > 3,
+            "{name}.svg has {tips} tooltips"
+        );
+        assert!(
+            !svg.contains("-0.000") && !svg.contains(">-0<"),
+            "{name}.svg shows a negative zero"
+        );
     }
 
-    // The report: one self-contained page with every chart inline and the summary figures.
+    // The report: one self-contained page.
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert!(
-        !html.contains("http://")
-            || html.matches("http://").count() == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count(),
-        "no links off the page but SVG namespaces"
-    );
+    let links = html.matches("http://").count() + html.matches("https://").count();
+    let namespaces = html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count();
+    assert_eq!(links, namespaces, "no link off the page but SVG namespaces");
     for name in &names {
         assert!(
             html.contains(&format!("data-chart=\"{name}\"")),
             "report.html misses {name}"
         );
-        assert!(html.contains(&format!("href=\"{name}.png\"")));
+        assert!(
+            html.contains(&format!("href=\"#{name}\"")),
+            "the contents list misses {name}"
+        );
     }
-    assert_eq!(html.matches("<svg ").count(), names.len(), "every chart inline as SVG");
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
-    for metric in [
-        "makespan_days",
-        "home",
-        "evaded",
-        "site.sinuiju-quarantine.peak_occupancy",
-        "cohort.yanbian-workers.mean_door_to_door_days",
+    // Every chart inline, plus the plan and the timeline.
+    assert_eq!(html.matches("<svg ").count(), names.len() + 2);
+    for section in [
+        "id=\"findings\"",
+        "id=\"plan\"",
+        "id=\"timeline\"",
+        "id=\"metrics\"",
+        "data-sort",
     ] {
-        let m = &summary["metrics"][metric];
-        for key in ["mean", "ci95_low", "ci95_high"] {
-            let figure = fmt_num(m[key].as_f64().unwrap());
-            assert!(
-                html.contains(&format!(">{figure}<"))
-                    || html.contains(&format!("[{figure},"))
-                    || html.contains(&format!(" {figure}]")),
-                "{metric} {key} = {figure} not in report.html"
-            );
-        }
+        assert!(html.contains(section), "report.html has no {section}");
     }
-    assert!(html.contains("first-wave-2023") && html.contains("Findings"));
-    assert!(html.contains("slip away before pickup"), "evasion finding");
+    assert!(html.contains("The bottleneck, where people wait longest in total, is transport on hotel-customs-shuttle"));
+    assert!(html.contains("What to change:"), "the what-if is in the findings");
+    assert!(
+        html.contains("Everyone is home by 2023-09-05 in 90% of replications"),
+        "dates in the findings"
+    );
+    assert!(dir.join("network.svg").exists() && dir.join("timeline.svg").exists());
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["bottleneck"]["stage"], "hotel-customs-shuttle");
+    assert!(
+        summary["what_if"]["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("repatsim compare")
+    );
 
     // `report` redraws exactly the same files from the saved results.
     let before: Vec<Vec<u8>> = names
@@ -144,6 +159,42 @@ fn every_chart_is_a_drawn_png_and_svg_and_the_report_holds_them_all() {
     assert_eq!(std::fs::read_to_string(dir.join("report.html")).unwrap(), html);
 }
 
+/// The chart of a level draws the table's peak as its peak line, and the largest count
+/// in any window of any replication is exactly the table's largest peak: short peaks
+/// between grid points are not lost.
+#[test]
+fn level_charts_peak_where_the_tables_do() {
+    for (file, n) in [
+        ("scenarios/first-wave-2023.toml", 60),
+        ("scenarios/full-return.toml", 4),
+    ] {
+        let sc = common::load(file);
+        let b = common::run(&sc, n, 2);
+        for (j, key) in b.timeseries.spec.sources.iter().enumerate() {
+            let peak = match *key {
+                SeriesKey::SiteOccupancy(s) => MetricKey::site(s, Stat::PeakOccupancy),
+                SeriesKey::SiteBedQueue(s) => MetricKey::site(s, Stat::PeakBedQueue),
+                SeriesKey::LegHolding(l) => MetricKey::leg(l, Stat::PeakHolding),
+                SeriesKey::CheckpointHolding(k) => MetricKey::checkpoint(k, Stat::PeakHolding),
+                SeriesKey::Home => continue,
+            };
+            let table = b.summary_of(peak).expect("every level series has a peak metric");
+            let data = level_data(&b, j);
+            assert_eq!(
+                data.peak_mean,
+                Some(table.mean),
+                "{file} {key:?}: the peak line is the table's"
+            );
+            assert_eq!(
+                data.drawn_max(),
+                table.max,
+                "{file} {key:?}: the windows reach the highest peak"
+            );
+            assert_eq!(data.is_empty(), table.max == 0.0, "{file} {key:?}");
+        }
+    }
+}
+
 #[test]
 fn bands_are_ordered_and_capacity_is_drawn_from_the_scenario() {
     let sc = common::load("scenarios/validation/hand-computed.toml");
@@ -156,6 +207,11 @@ fn bands_are_ordered_and_capacity_is_drawn_from_the_scenario() {
                 .map(|&q| ts.quantile(k, j, q))
                 .collect();
             assert!(q.windows(2).all(|w| w[0] <= w[1]), "series {j} point {k}: {q:?}");
+            let m = [0.05, 0.5, 0.95].map(|q| ts.max_quantile(k, j, q));
+            assert!(
+                m[0] <= m[1] && m[1] <= m[2] && m[2] <= ts.max_max(k, j),
+                "series {j} window {k}: {m:?}"
+            );
         }
     }
     let charts = repatsim::report::charts::charts(&b).unwrap();
@@ -163,6 +219,6 @@ fn bands_are_ordered_and_capacity_is_drawn_from_the_scenario() {
         .iter()
         .find(|c| c.name == "occupancy-quarantine")
         .expect("the bed-limited quarantine has a chart");
-    assert!(q.svg.contains("capacity (50)"), "the 50-bed line is labelled");
-    assert!(q.caption.contains("50 beds"));
+    assert!(q.svg.contains("capacity: 50 beds"), "the 50-bed line is labelled");
+    assert!(q.caption.contains("capacity 50 beds"));
 }

@@ -69,7 +69,17 @@ fn run_prints_a_readable_summary() {
         "{text}"
     );
     assert!(text.contains("Days until everyone is home"));
-    assert!(text.contains("site.sinuiju-quarantine.peak_occupancy"));
+    assert!(text.contains("The bottleneck, where people wait longest in total"));
+    assert!(text.lines().count() <= 40, "the brief summary is brief:\n{text}");
+    let all = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "20", "--all", "--no-what-if"])
+        .output()
+        .unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    assert!(all.contains("site.sinuiju-quarantine.peak_occupancy"), "{all}");
+    assert!(!all.contains("What to change"), "--no-what-if");
 }
 
 #[test]

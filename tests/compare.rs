@@ -40,10 +40,7 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
 
 /// The scenario at `path` with `site`'s beds set to `beds`.
 fn with_beds(text: &str, path: &str, site: &str, beds: f64) -> repatsim::scenario::Scenario {
-    let o = [Override {
-        path: format!("site.{site}.beds"),
-        value: beds,
-    }];
+    let o = [Override::number(format!("site.{site}.beds"), beds)];
     repatsim::scenario::parse(&repatsim::scenario::params::apply(text, &o).unwrap(), path)
         .unwrap()
         .scenario
@@ -158,10 +155,7 @@ fn plan_finds_the_hand_computed_number_of_booths() {
     // A base override changes what is planned around. At 12 minutes a person, six booths
     // clear 240 a day and finish Friday at 10:24 again; seven clear 280 a day, leaving 160
     // for Thursday: 23 rounds of 12 minutes, done at 13:36 (85.6 h). Answer: 7.
-    let slow = [Override {
-        path: "checkpoint.office.service_minutes".into(),
-        value: 12.0,
-    }];
+    let slow = [Override::number("checkpoint.office.service_minutes", 12.0)];
     let r = plan::plan(
         &text,
         "x",
@@ -226,7 +220,7 @@ fn the_cli_compares_sweeps_and_plans_and_suggests_paths() {
         .arg(&sweep)
         .assert()
         .success();
-    assert!(sweep.join("sweep-heatmap.png").exists());
+    assert!(sweep.join("sweep-heatmap-makespan_days-mean.png").exists());
     let csv = std::fs::read_to_string(sweep.join("sweep.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 4 * 3);
 

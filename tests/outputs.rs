@@ -106,12 +106,17 @@ fn summary_files_hold_what_researchers_need() {
     );
     let csv = String::from_utf8(read(&d.join("replications.csv"))).unwrap();
     assert_eq!(csv.lines().count(), 51);
-    // Time series bands are ordered at every point.
+    // Time series bands are ordered at every point and in every window.
     let ts = String::from_utf8(read(&d.join("timeseries.csv"))).unwrap();
     let mut rows = 0;
     for line in ts.lines().skip(1) {
-        let f: Vec<f64> = line.split(',').skip(3).map(|x| x.parse().unwrap()).collect();
-        assert!(f[1] <= f[2] && f[2] <= f[3] && f[3] <= f[4] && f[4] <= f[5], "{line}");
+        let cells: Vec<&str> = line.split(',').collect();
+        let f = |i: usize| cells[i].parse::<f64>().unwrap_or(f64::NAN);
+        // mean, p05, p25, p50, p75, p95 at columns 4..10; window columns after.
+        assert!(f(5) <= f(6) && f(6) <= f(7) && f(7) <= f(8) && f(8) <= f(9), "{line}");
+        if f(1) > 0.0 {
+            assert!(f(11) <= f(12) && f(12) <= f(13) && f(13) <= f(14), "{line}");
+        }
         rows += 1;
     }
     assert!(rows > 100);
@@ -201,16 +206,30 @@ fn until_ci_stops_below_the_target_reproducibly() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `makespan_days`"));
 }
 
+/// One person's journey as a trace tells it.
+#[derive(Default)]
+struct Journey {
+    start: Option<f64>,
+    boarded: u32,
+    alighted: u32,
+    home: Option<f64>,
+    evaded: bool,
+}
+
+/// Every row of a trace is a real happening, and each person's journey and every trip
+/// can be rebuilt from it: the trace's evasions, arrivals home, trips and door-to-door
+/// times are the replication's.
 #[test]
-fn a_trace_reproduces_its_replication() {
+fn a_trace_rebuilds_every_journey_of_its_replication() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path().join("out");
-    run_into(&d, &["-n", "20"]);
+    run_into(&d, &["-n", "20", "--no-what-if"]);
     let csv = String::from_utf8(read(&d.join("replications.csv"))).unwrap();
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     for k in [0u64, 7, 19] {
         let row: Vec<&str> = csv.lines().nth(k as usize + 1).unwrap().split(',').collect();
+        let value = |name: &str| row[col(name)].parse::<f64>().unwrap();
         let trace_path = tmp.path().join(format!("trace-{k}.csv"));
         repatsim()
             .arg("trace")
@@ -219,25 +238,91 @@ fn a_trace_reproduces_its_replication() {
             .arg(&trace_path)
             .assert()
             .success();
-        let trace = String::from_utf8(read(&trace_path)).unwrap();
-        let homes: Vec<f64> = trace
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(',').nth(1) == Some("home"))
-            .map(|l| l.split(',').next().unwrap().parse().unwrap())
-            .collect();
-        let events = trace
-            .lines()
-            .skip(1)
-            .filter(|l| l.split(',').nth(1) != Some("home"))
-            .count();
-        assert_eq!(homes.len().to_string(), row[col("home")], "replication {k}: home count");
-        assert_eq!(events.to_string(), row[col("events")], "replication {k}: events");
-        let makespan = homes.iter().cloned().fold(f64::MIN, f64::max) / 24.0;
-        let expected: f64 = row[col("makespan_days")].parse().unwrap();
+        let mut r = csv::Reader::from_path(&trace_path).unwrap();
+        let mut people: std::collections::BTreeMap<u32, Journey> = Default::default();
+        let mut trips = std::collections::BTreeMap::<String, (u32, u32)>::new();
+        let mut aboard = std::collections::BTreeMap::<(String, u32), u64>::new();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let (t, kind, stage) = (rec[0].parse::<f64>().unwrap(), &rec[1], rec[2].to_string());
+            let person = rec[3].parse::<u32>().ok();
+            let vehicle = rec[4].parse::<u32>().ok();
+            match kind {
+                "release" | "notify" => {
+                    let e = people.entry(person.unwrap()).or_default();
+                    assert!(e.start.is_none(), "replication {k}: person released twice");
+                    e.start = Some(t);
+                }
+                "board" => {
+                    people.entry(person.unwrap()).or_default().boarded += 1;
+                    *aboard.entry((stage.clone(), vehicle.unwrap())).or_default() += 1;
+                }
+                "depart" => {
+                    let load = rec[6].parse::<u64>().unwrap();
+                    let key = (stage.clone(), vehicle.unwrap());
+                    assert_eq!(
+                        aboard.remove(&key),
+                        Some(load),
+                        "replication {k}: a departure's load is who boarded"
+                    );
+                    trips.entry(stage).or_default().0 += 1;
+                }
+                "arrive" => trips.entry(stage).or_default().1 += 1,
+                "alight" => people.entry(person.unwrap()).or_default().alighted += 1,
+                "home" => {
+                    let e = people.entry(person.unwrap()).or_default();
+                    assert!(
+                        e.home.is_none() && !e.evaded,
+                        "replication {k}: home twice or after evading"
+                    );
+                    e.home = Some(t);
+                }
+                "evade" => {
+                    let e = people.entry(person.unwrap()).or_default();
+                    assert!(!e.evaded && e.home.is_none(), "replication {k}: a phantom evasion");
+                    e.evaded = true;
+                }
+                _ => {}
+            }
+        }
+        let home: Vec<&Journey> = people.values().filter(|p| p.home.is_some()).collect();
+        let evaded = people.values().filter(|p| p.evaded).count();
+        assert_eq!(home.len() as f64, value("home"), "replication {k}: people home");
+        assert_eq!(evaded as f64, value("evaded"), "replication {k}: evaders");
+        for (leg, (departed, arrived)) in &trips {
+            assert_eq!(
+                f64::from(*departed),
+                value(&format!("leg.{leg}.trips")),
+                "replication {k}: trips of {leg}"
+            );
+            assert_eq!(departed, arrived, "replication {k}: every trip of {leg} arrives");
+        }
+        // Everyone home boarded and alighted the same number of times (three legs for
+        // Yanbian, one for Vladivostok), and door-to-door times agree with the metrics.
+        for p in &home {
+            assert_eq!(
+                p.boarded, p.alighted,
+                "replication {k}: boardings and alightings pair up"
+            );
+            assert!(p.boarded == 3 || p.boarded == 1, "replication {k}: {} legs", p.boarded);
+        }
+        let makespan = home.iter().map(|p| p.home.unwrap()).fold(f64::MIN, f64::max) / 24.0;
         assert!(
-            (makespan - expected).abs() < 1e-12,
-            "replication {k}: makespan {makespan} vs {expected}"
+            (makespan - value("makespan_days")).abs() < 1e-12,
+            "replication {k}: makespan"
+        );
+        let mean_d2d: f64 =
+            home.iter().map(|p| p.home.unwrap() - p.start.unwrap()).sum::<f64>() / home.len() as f64 / 24.0;
+        let yanbian = value("cohort.yanbian-workers.mean_door_to_door_days");
+        let vladivostok = value("cohort.vladivostok-workers.mean_door_to_door_days");
+        let (ny, nv) = (
+            value("cohort.yanbian-workers.home"),
+            value("cohort.vladivostok-workers.home"),
+        );
+        let expected = (yanbian * ny + vladivostok * nv) / (ny + nv);
+        assert!(
+            (mean_d2d - expected).abs() < 1e-9,
+            "replication {k}: door-to-door {mean_d2d} vs {expected}"
         );
     }
 }

@@ -120,7 +120,7 @@ route = ["convoy", "ward", "out", "home"]
     // The summary says who is stuck where and what they wait for.
     let b = run(&sc, 4, 1);
     assert_eq!(b.end_counts(), (0, 0, 4));
-    let text = repatsim::report::summary_table(&b);
+    let text = repatsim::report::summary_table(&b, None, true);
     assert!(text.contains("STALLED"), "{text}");
     assert!(
         text.contains("10.00 people on average at site `ward`, waiting for leg `out`"),

@@ -79,9 +79,10 @@ pub struct RunArgs {
     /// Report events processed, wall time and events per second on stderr.
     #[arg(short, long)]
     pub verbose: bool,
-    /// Spacing of the time-series grid, in hours.
-    #[arg(long, default_value_t = 6.0)]
-    pub grid_hours: f64,
+    /// Spacing of the time-series grid, in hours (default: the finest of 1, 2, 3, 4, 6,
+    /// 8, 12, 24, 48, 72, 168 hours giving at most 400 points over the horizon).
+    #[arg(long)]
+    pub grid_hours: Option<f64>,
     /// Keep adding blocks of replications until the 95% CI half-width of METRIC is at
     /// most VALUE, e.g. `makespan_days=0.25` (replaces -n).
     #[arg(long, value_name = "METRIC=VALUE")]
@@ -103,6 +104,13 @@ pub struct RunArgs {
     /// (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Print every metric, not only the brief summary.
+    #[arg(long)]
+    pub all: bool,
+    /// Skip the paired what-if on the bottleneck (it reruns up to 200 of the
+    /// replications with one step more of the bottleneck's capacity).
+    #[arg(long)]
+    pub no_what_if: bool,
 }
 
 /// Options shared by the comparative commands.
@@ -123,6 +131,9 @@ pub struct CommonArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// No progress bar (it is also hidden when stderr is not a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `repatsim compare`.
@@ -156,9 +167,14 @@ pub struct SweepArgs {
     /// `PATH=START..END:STEP`, once or twice (two give a heatmap).
     #[arg(long, required = true, value_name = "PATH=START..END:STEP")]
     pub vary: Vec<String>,
-    /// Metrics to report (repeatable; default makespan_days).
-    #[arg(long = "metric")]
+    /// Statistics to report, `METRIC[@STAT]` with STAT `mean` (the default) or a
+    /// percentile such as `p90` (repeatable; default makespan_days@mean); one chart each.
+    #[arg(long = "metric", value_name = "METRIC[@STAT]")]
     pub metrics: Vec<String>,
+    /// A target drawn on the chart of its metric (a line, or the contour of a heatmap),
+    /// e.g. `makespan_days@p90<=60`.
+    #[arg(long, value_name = "METRIC@STAT OP VALUE")]
+    pub target: Option<String>,
     #[command(flatten)]
     pub common: CommonArgs,
     /// Write sweep.csv and the charts here.

@@ -77,7 +77,7 @@ pub fn check_resources(
     net: &Arc<Network>,
     replications: u64,
     threads: Option<u64>,
-    grid_hours: f64,
+    grid_hours: Option<f64>,
     yes: bool,
     time: bool,
 ) -> Result<(), Failure> {

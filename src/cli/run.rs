@@ -5,7 +5,7 @@ use super::{Failure, MergeArgs, RunArgs, TraceArgs};
 use crate::experiment::{self, Batch, Precision, RunOptions};
 use crate::metrics::fmt_num;
 use crate::model::{Network, World};
-use crate::report::{self, OutputDir, ShardInfo, dir};
+use crate::report::{self, OutputDir, ReportOptions, ShardInfo, dir};
 use crate::scenario::{self, params::Override};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,11 +60,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(s) = args.seed {
         sc.seed = s;
     }
-    if !(args.grid_hours > 0.0 && args.grid_hours.is_finite()) {
-        return Err(Failure::BadInput(format!(
-            "--grid-hours {}: must be a number > 0",
-            args.grid_hours
-        )));
+    if let Some(g) = args.grid_hours
+        && !(g > 0.0 && g.is_finite())
+    {
+        return Err(Failure::BadInput(format!("--grid-hours {g}: must be a number > 0")));
     }
     let out = args
         .out
@@ -102,6 +101,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         grid_hours: args.grid_hours,
         block: args.block,
         stop: Some(interrupt_flag()),
+        progress: None,
     };
     let batch = match &args.until_ci {
         Some(spec) => run_until_ci(&net, &opts, spec, &args)?,
@@ -122,11 +122,28 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             batch.events as f64 / batch.wall_seconds.max(1e-9) / 1e6
         );
     }
-    let written = match &out {
-        Some(dir) => report::write_run(dir, &batch, shard)?,
-        None => Vec::new(),
+    let options = ReportOptions {
+        what_if: !args.no_what_if,
+        timeline: true,
+        threads: args.threads.map(|t| t as usize),
+        known_what_if: None,
     };
-    print_batch(&batch, args.json, shard)?;
+    let (what_if, written) = match &out {
+        Some(dir) => {
+            let (report, files) = report::write_run(dir, &batch, shard, &options)?;
+            (report.what_if, files)
+        }
+        None if options.what_if && !args.json && shard.is_none() => {
+            let file = args.file.display().to_string();
+            (report::findings::what_if_for(&batch, &options, &file)?, Vec::new())
+        }
+        None => (None, Vec::new()),
+    };
+    if args.json {
+        print_json(&batch, shard)?;
+    } else {
+        write_stdout(&report::summary_table(&batch, what_if.as_ref(), args.all))?;
+    }
     if let Some(dir) = &out
         && !args.quiet
     {
@@ -183,24 +200,19 @@ fn list_outputs(dir: &Path, written: &[String]) -> String {
     s
 }
 
-fn print_batch(batch: &Batch, json: bool, shard: Option<ShardInfo>) -> Result<(), Failure> {
-    let text = if json {
-        let mut s = serde_json::to_string_pretty(&report::summary_document(batch, shard, false))
-            .map_err(|e| Failure::Internal(e.to_string()))?;
-        s.push('\n');
-        s
-    } else {
-        report::summary_table(batch)
-    };
-    write_stdout(&text)
+fn print_json(batch: &Batch, shard: Option<ShardInfo>) -> Result<(), Failure> {
+    let mut s = serde_json::to_string_pretty(&report::summary_document(batch, shard, false))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
+    s.push('\n');
+    write_stdout(&s)
 }
 
 /// `repatsim merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let out = OutputDir::prepare(&args.out, args.force)?;
     let batch = dir::merge_parts(&args.parts)?;
-    let written = report::write_run(&out, &batch, None)?;
-    print_batch(&batch, false, None)?;
+    let (report, written) = report::write_run(&out, &batch, None, &ReportOptions::default())?;
+    write_stdout(&report::summary_table(&batch, report.what_if.as_ref(), false))?;
     eprintln!(
         "merged {} parts: {}",
         args.parts.len(),
@@ -212,7 +224,17 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
 /// `repatsim report DIR`.
 pub fn report(path: &Path) -> Result<(), Failure> {
     let batch = dir::read_part(path)?;
-    let charts = report::export::redraw(&OutputDir::existing(path), &batch)?;
+    // The what-if the run computed (its command names the scenario as the user did).
+    let known_what_if = std::fs::read(path.join(dir::SUMMARY))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| serde_json::from_value(v.get("what_if")?.clone()).ok());
+    let options = ReportOptions {
+        what_if: known_what_if.is_some(),
+        known_what_if,
+        ..ReportOptions::default()
+    };
+    let charts = report::export::redraw(&OutputDir::existing(path), &batch, &options)?;
     eprintln!(
         "wrote {} and {} charts ({}) as PNG and SVG",
         path.join(dir::REPORT).display(),

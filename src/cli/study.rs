@@ -1,25 +1,36 @@
 //! `compare`, `sweep` and `plan`: parse flags, call the experiment, print or write what
 //! `report::study` formats.
 
-use super::guard::{overrides, read_text, write_stdout};
+use super::guard::{overrides, progress_bar, read_text, write_stdout};
 use super::{CommonArgs, CompareArgs, Failure, PlanArgs, SweepArgs};
 use crate::experiment::compare as cmp;
-use crate::experiment::{RunOptions, Target, plan as planning, sweep as sweeping};
+use crate::experiment::{MetricStat, Progress, RunOptions, Target, plan as planning, sweep as sweeping};
 use crate::report::OutputDir;
 use crate::report::study::{self, CompareLabels};
-use crate::scenario::{self, params::Override};
+use crate::scenario::{
+    self,
+    params::{Override, ParamValue},
+};
 
-fn common_options(c: &CommonArgs) -> RunOptions {
-    RunOptions::new(0..c.replications).threads(c.threads.map(|t| t as usize))
+/// Run options of a study command, with a progress bar of `total` replications (hidden
+/// with --quiet or when stderr is not a terminal).
+fn common_options(c: &CommonArgs, total: u64) -> (RunOptions, indicatif::ProgressBar) {
+    let bar = progress_bar(total, c.quiet, "replications");
+    let shown = bar.clone();
+    let mut opts = RunOptions::new(0..c.replications).threads(c.threads.map(|t| t as usize));
+    opts.progress = Some(Progress(std::sync::Arc::new(move |d| shown.set_position(d))));
+    (opts, bar)
 }
 
 /// The base overrides plus `--seed` as an override of `scenario.seed`.
 fn base_with_seed(c: &CommonArgs) -> Result<Vec<Override>, Failure> {
     let mut base = overrides(&c.set)?;
     if let Some(s) = c.seed {
+        let seed = i64::try_from(s)
+            .map_err(|_| Failure::BadInput(format!("--seed {s}: the study commands take seeds up to {}", i64::MAX)))?;
         base.push(Override {
             path: "scenario.seed".into(),
-            value: s as f64,
+            value: ParamValue::Whole(seed),
         });
     }
     Ok(base)
@@ -56,7 +67,9 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
         .transpose()?;
-    let c = cmp::compare(&a, &b, &common_options(&args.common))?;
+    let (opts, bar) = common_options(&args.common, 2 * args.common.replications);
+    let c = cmp::compare(&a, &b, &opts)?;
+    bar.finish_and_clear();
     let labels = CompareLabels {
         a: &a_label,
         b: &b_label,
@@ -82,25 +95,37 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|v| sweeping::parse_axis(v))
         .collect::<Result<Vec<_>, _>>()?;
-    let metrics = if args.metrics.is_empty() {
+    let specs = if args.metrics.is_empty() {
         vec!["makespan_days".to_string()]
     } else {
         args.metrics.clone()
     };
+    let metrics = specs
+        .iter()
+        .map(|m| MetricStat::parse(m).map_err(|e| Failure::BadInput(format!("--metric {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let target = args
+        .target
+        .as_deref()
+        .map(|t| Target::parse(t).map_err(|m| Failure::BadInput(format!("--target {m}"))))
+        .transpose()?;
     let out = args
         .out
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
         .transpose()?;
     let base = base_with_seed(&args.common)?;
-    let points = sweeping::sweep(&text, &label, &base, &axes, &metrics, &common_options(&args.common))?;
+    let points: u64 = axes.iter().map(|a| a.values.len() as u64).product();
+    let (opts, bar) = common_options(&args.common, points * args.common.replications);
+    let result = sweeping::sweep(&text, &label, &base, &axes, &metrics, &opts, None)?;
+    bar.finish_and_clear();
     if let Some(dir) = &out {
-        study::write_sweep(dir, &axes, &metrics, &points)?;
+        study::write_sweep(dir, &axes, &result, target.as_ref())?;
     }
     if args.common.json {
-        return write_stdout(&(serde_json::to_string_pretty(&points).unwrap_or_default() + "\n"));
+        return write_stdout(&(serde_json::to_string_pretty(&result.points).unwrap_or_default() + "\n"));
     }
-    let csv = study::sweep_csv(&axes, &points).map_err(|e| Failure::Internal(e.to_string()))?;
+    let csv = study::sweep_csv(&axes, &result).map_err(|e| Failure::Internal(e.to_string()))?;
     write_stdout(&String::from_utf8_lossy(&csv))
 }
 
@@ -116,6 +141,14 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
         return Err(Failure::BadInput("--tolerance must be > 0".into()));
     }
     let confirm = args.confirm.unwrap_or(args.common.replications);
+    // Two ends, about log2(range / resolution) bisection steps, and the confirmation.
+    let resolution = if crate::scenario::params::is_whole_field(&axis.path) {
+        1.0
+    } else {
+        args.tolerance
+    };
+    let steps = 2 + ((hi - lo) / resolution).max(1.0).log2().ceil().min(64.0) as u64;
+    let (opts, bar) = common_options(&args.common, steps * args.common.replications + confirm);
     let result = planning::plan(
         &text,
         &label,
@@ -124,10 +157,11 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
         lo,
         hi,
         &target,
-        &common_options(&args.common),
+        &opts,
         confirm,
         args.tolerance,
     )?;
+    bar.finish_and_clear();
     if args.common.json {
         return write_stdout(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
     }

@@ -71,6 +71,41 @@ impl WeeklyHours {
         }
     }
 
+    /// The open intervals, `[open, close)` in hours since Monday 00:00, sorted.
+    pub fn intervals(&self) -> &[(f64, f64)] {
+        &self.intervals
+    }
+
+    /// The open windows between simulated times `from` and `to`, clipped to them.
+    pub fn open_windows(&self, from: f64, to: f64) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        if self.is_always_open() {
+            return if to > from { vec![(from, to)] } else { out };
+        }
+        let mut t = from;
+        while t < to {
+            let Some(open) = self.next_open(t) else { break };
+            if open >= to {
+                break;
+            }
+            // The end of this opening: where the interval containing it closes.
+            let (week, w) = self.week_parts(open);
+            let base = week * WEEK_HOURS - self.start_week_hours;
+            let close = self
+                .intervals
+                .iter()
+                .find(|&&(a, b)| w + EPS >= a && w + EPS < b)
+                .map_or(open, |&(_, b)| base + b);
+            let close = close.max(open + EPS).min(to);
+            match out.last_mut() {
+                Some(last) if open <= last.1 + EPS => last.1 = close,
+                _ => out.push((open, close)),
+            }
+            t = close;
+        }
+        out
+    }
+
     /// Open hours in a full week.
     pub fn open_hours_per_week(&self) -> f64 {
         self.open_per_week
@@ -172,6 +207,16 @@ impl Timetable {
         }
     }
 
+    /// The weekly departure times, in hours since Monday 00:00, sorted.
+    pub fn weekly(&self) -> &[f64] {
+        &self.weekly
+    }
+
+    /// The one-off departure times, in simulated hours, sorted.
+    pub fn once(&self) -> &[f64] {
+        &self.once
+    }
+
     /// True if a one-off (dated) departure remains after `t`.
     pub fn has_once_after(&self, t: f64) -> bool {
         self.once.last().is_some_and(|&x| x > t + EPS)
@@ -231,6 +276,18 @@ mod tests {
         assert!((h.open_hours_between(0.0, 5.0) - 4.0).abs() < 1e-9);
         assert!((h.open_hours_between(3.0, 27.0) - (6.0 + 2.0)).abs() < 1e-9);
         assert!((h.open_hours_between(0.0, 168.0 * 3.0 + 2.0) - 121.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn open_windows_follow_the_hours() {
+        let h = office();
+        // From Monday 08:00 for two days: Monday 09-17 and Tuesday 09-17.
+        assert_eq!(h.open_windows(0.0, 48.0), vec![(1.0, 9.0), (25.0, 33.0)]);
+        assert_eq!(h.open_windows(3.0, 26.0), vec![(3.0, 9.0), (25.0, 26.0)]);
+        assert_eq!(WeeklyHours::always(0.0).open_windows(2.0, 5.0), vec![(2.0, 5.0)]);
+        // Overnight across the week's end is one window.
+        let night = WeeklyHours::new(0.0, vec![(6.0 * 24.0 + 22.0, 7.0 * 24.0 + 6.0)]);
+        assert_eq!(night.open_windows(160.0, 180.0), vec![(166.0, 174.0)]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::TimeSeries;
 use crate::metrics::{Catalogue, MetricInfo, MetricKey};
-use crate::model::{EndReason, Holding, Network, Phase, SeriesSpec, Step, catalogue};
+use crate::model::{EndReason, Holding, Network, Phase, Samples, SeriesSpec, Step, catalogue};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use std::sync::Arc;
@@ -47,12 +47,12 @@ pub(crate) struct RepOut {
     pub reason: EndReason,
     pub events: u64,
     pub holdings: Vec<Holding>,
-    pub samples: Vec<u32>,
+    pub samples: Samples,
 }
 
 impl Batch {
     /// An empty batch starting at replication `first`.
-    pub fn empty(net: &Arc<Network>, first: u64, grid_hours: f64) -> Self {
+    pub fn empty(net: &Arc<Network>, first: u64, grid_hours: Option<f64>) -> Self {
         Batch {
             network: Arc::clone(net),
             catalogue: Arc::new(catalogue(net)),

@@ -140,7 +140,12 @@ pub fn compare(a: &Scenario, b: &Scenario, opts: &RunOptions) -> Result<Comparis
     let net_a = Arc::new(Network::new(Arc::new(a.clone())));
     let net_b = Arc::new(Network::new(Arc::new(b)));
     let ra = run_network(&net_a, opts, None)?;
-    let rb = run_network(&net_b, opts, None)?;
+    let n = opts.replications.end - opts.replications.start;
+    let opts_b = RunOptions {
+        progress: opts.progress.as_ref().map(|p| p.shifted(n)),
+        ..opts.clone()
+    };
+    let rb = run_network(&net_b, &opts_b, None)?;
     let metrics = diff_batches(&ra, &rb);
     Ok(Comparison { a: ra, b: rb, metrics })
 }

@@ -13,9 +13,10 @@ pub mod plan;
 pub mod sweep;
 pub mod target;
 pub mod timeseries;
+pub mod whatif;
 
 pub use batch::{Batch, StuckGroup};
-pub use target::{StatSpec, Target};
+pub use target::{Estimate, MetricStat, StatSpec, Target};
 pub use timeseries::TimeSeries;
 
 use crate::model::{Network, ReplicationResult, SeriesSpec, World, catalogue};
@@ -35,24 +36,53 @@ pub struct RunOptions {
     pub replications: Range<u64>,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
-    /// Spacing of the time-series grid, in hours.
-    pub grid_hours: f64,
+    /// Spacing of the time-series grid, in hours (`None`: the default for the horizon).
+    pub grid_hours: Option<f64>,
     /// Replications per block (parallel within a block, folded in order between blocks).
     pub block: u64,
     /// When set (for example by Ctrl-C), no new replication starts; the batch keeps the
     /// replications completed without a gap from the first, and is marked interrupted.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Told the number of replications finished so far (for progress bars); the study
+    /// commands count across all the runs they make.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: called with the number of replications finished so far.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Progress {
+    /// Reports `done` replications.
+    pub fn report(&self, done: u64) {
+        (self.0)(done)
+    }
+
+    /// A callback that reports `offset + done` to this one (for a run that follows
+    /// others).
+    pub fn shifted(&self, offset: u64) -> Progress {
+        let inner = Arc::clone(&self.0);
+        Progress(Arc::new(move |d| inner(offset + d)))
+    }
 }
 
 impl RunOptions {
-    /// Replications `range` with defaults for the rest (all cores, 6-hour grid, blocks of 256).
+    /// Replications `range` with defaults for the rest (all cores, the default grid,
+    /// blocks of 256).
     pub fn new(range: Range<u64>) -> Self {
         Self {
             replications: range,
             threads: None,
-            grid_hours: 6.0,
+            grid_hours: None,
             block: 256,
             stop: None,
+            progress: None,
         }
     }
 
@@ -220,10 +250,13 @@ pub fn run_network(
                             reason: r.end_reason,
                             events: r.events,
                             holdings: r.holdings,
-                            samples: world.samples().to_vec(),
+                            samples: world.samples().clone(),
                         };
+                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(p) = progress {
-                            p(done.fetch_add(1, Ordering::Relaxed) + 1);
+                            p(finished);
+                        } else if let Some(p) = &opts.progress {
+                            p.report(finished);
                         }
                         Some(out)
                     },
@@ -319,7 +352,7 @@ mod tests {
 
 /// What a run is expected to need, estimated before it starts.
 #[derive(Clone, Copy, Debug)]
-pub struct Estimate {
+pub struct ResourceEstimate {
     /// Peak memory, in bytes.
     pub bytes: f64,
     /// Wall time, in seconds (from one timed pilot replication), if measured.
@@ -330,7 +363,13 @@ pub struct Estimate {
 /// time-series histograms) and, when `pilot` is true, wall time from one timed pilot
 /// replication. The pilot runs replication 0 in a world of its own and is thrown away:
 /// it changes nothing in the results.
-pub fn estimate(net: &Arc<Network>, replications: u64, threads: usize, grid_hours: f64, pilot: bool) -> Estimate {
+pub fn estimate(
+    net: &Arc<Network>,
+    replications: u64,
+    threads: usize,
+    grid_hours: Option<f64>,
+    pilot: bool,
+) -> ResourceEstimate {
     let per_person = 64.0;
     let worlds = threads.max(1) as f64 * f64::from(net.population) * per_person;
     let metrics = catalogue(net).len() as f64;
@@ -343,7 +382,7 @@ pub fn estimate(net: &Arc<Network>, replications: u64, threads: usize, grid_hour
         let one = started.elapsed().as_secs_f64();
         one * replications as f64 / threads.max(1) as f64
     });
-    Estimate {
+    ResourceEstimate {
         bytes: worlds + rows + histograms + 16e6,
         seconds,
     }

@@ -50,12 +50,20 @@ pub fn plan(
 ) -> Result<PlanResult, CompareError> {
     let base_sc = scenario_with(text, label, base)?;
     let whole = lo.fract() == 0.0 && hi.fract() == 0.0 && params::is_whole_field(path);
+    // Replications run so far over all trials, for the progress callback.
+    let done = std::sync::atomic::AtomicU64::new(0);
     let evaluate = |v: f64, opts: &RunOptions| -> Result<Trial, CompareError> {
+        let before = done.load(std::sync::atomic::Ordering::Relaxed);
+        let opts = &RunOptions {
+            progress: opts.progress.as_ref().map(|p| p.shifted(before)),
+            ..opts.clone()
+        };
+        done.fetch_add(
+            opts.replications.end - opts.replications.start,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let mut o = base.to_vec();
-        o.push(Override {
-            path: path.to_string(),
-            value: v,
-        });
+        o.push(Override::number(path, v));
         let mut sc = scenario_with(text, label, &o)?;
         sc.seed = base_sc.seed;
         let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;

@@ -2,7 +2,8 @@
 //! replications and random numbers.
 
 use super::compare::{CompareError, scenario_with, unknown_metric};
-use super::{RunOptions, run_network};
+use super::{Estimate, MetricStat, RunOptions, run_network};
+use crate::metrics::MetricInfo;
 use crate::model::Network;
 use crate::scenario::params::Override;
 use crate::stats::Summary;
@@ -61,53 +62,94 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
 pub struct SweepPoint {
     /// The value of each axis.
     pub values: Vec<f64>,
-    /// The chosen metrics, summarised.
-    pub metrics: Vec<(String, Summary)>,
+    /// Each requested statistic with its 95% CI, in the order asked for.
+    pub estimates: Vec<Estimate>,
+    /// The full summary of each requested metric (whatever the statistic).
+    pub summaries: Vec<Summary>,
+}
+
+/// What a sweep found: the metrics asked for (with their catalogue entries and unit
+/// names) and every grid point.
+#[derive(Clone, Debug)]
+pub struct SweepResult {
+    pub metrics: Vec<MetricStat>,
+    pub infos: Vec<MetricInfo>,
+    pub unit_names: Vec<String>,
+    pub points: Vec<SweepPoint>,
+}
+
+/// Every point of the grid of one or two axes.
+fn grid(axes: &[Axis]) -> Result<Vec<Vec<f64>>, CompareError> {
+    match axes {
+        [x] => Ok(x.values.iter().map(|&v| vec![v]).collect()),
+        [x, y] => Ok(x
+            .values
+            .iter()
+            .flat_map(|&a| y.values.iter().map(move |&b| vec![a, b]))
+            .collect()),
+        _ => Err(CompareError::Usage(
+            "sweep one or two parameters (--vary, once or twice)".into(),
+        )),
+    }
 }
 
 /// Runs the scenario at every point of the grid (one or two axes) on the same
-/// replications and seed, and summarises `metrics`.
+/// replications and seed, and estimates each requested statistic; `progress` is told
+/// how many replications have run in all.
 pub fn sweep(
     text: &str,
     label: &str,
     base: &[Override],
     axes: &[Axis],
-    metrics: &[String],
+    metrics: &[MetricStat],
     opts: &RunOptions,
-) -> Result<Vec<SweepPoint>, CompareError> {
-    if axes.is_empty() || axes.len() > 2 {
-        return Err(CompareError::Usage(
-            "sweep one or two parameters (--vary, once or twice)".into(),
-        ));
-    }
-    let grid: Vec<Vec<f64>> = match axes {
-        [x] => x.values.iter().map(|&v| vec![v]).collect(),
-        [x, y] => x
-            .values
-            .iter()
-            .flat_map(|&a| y.values.iter().map(move |&b| vec![a, b]))
-            .collect(),
-        _ => unreachable!(),
-    };
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<SweepResult, CompareError> {
+    let grid = grid(axes)?;
     let base_sc = scenario_with(text, label, base)?;
-    let mut out = Vec::new();
-    for point in grid {
+    let mut out = SweepResult {
+        metrics: metrics.to_vec(),
+        infos: Vec::new(),
+        unit_names: Vec::new(),
+        points: Vec::new(),
+    };
+    let per_point = opts.replications.end - opts.replications.start;
+    for (i, point) in grid.into_iter().enumerate() {
         let mut o = base.to_vec();
-        o.extend(axes.iter().zip(&point).map(|(a, &v)| Override {
-            path: a.path.clone(),
-            value: v,
-        }));
+        o.extend(
+            axes.iter()
+                .zip(&point)
+                .map(|(a, &v)| Override::number(a.path.clone(), v)),
+        );
         let mut sc = scenario_with(text, label, &o)?;
         sc.seed = base_sc.seed;
-        let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;
+        let done = i as u64 * per_point;
+        let shifted = |d: u64| {
+            if let Some(p) = progress {
+                p(done + d)
+            } else if let Some(p) = &opts.progress {
+                p.report(done + d)
+            }
+        };
+        let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, Some(&shifted))?;
+        let mut estimates = Vec::new();
         let mut summaries = Vec::new();
         for m in metrics {
-            let s = batch.summary(m).ok_or_else(|| unknown_metric(&batch, m))?;
-            summaries.push((m.clone(), s));
+            let c = batch
+                .metric_index(&m.metric)
+                .ok_or_else(|| unknown_metric(&batch, &m.metric))?;
+            let column = batch.column(c);
+            estimates.push(m.stat.estimate(&column));
+            summaries.push(Summary::of(&column));
+            if out.infos.len() < metrics.len() {
+                out.infos.push(batch.catalogue.get(c).clone());
+                out.unit_names.push(batch.catalogue.get(c).unit.name(batch.scenario()));
+            }
         }
-        out.push(SweepPoint {
+        out.points.push(SweepPoint {
             values: point,
-            metrics: summaries,
+            estimates,
+            summaries,
         });
     }
     Ok(out)

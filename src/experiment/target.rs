@@ -2,7 +2,7 @@
 //! (`makespan_days@p90<=60`): the syntax shared by `plan`, `sweep`, `--until-ci` and
 //! `check`.
 
-use crate::stats::{Summary, quantile_sorted};
+use crate::stats::{Summary, quantile_ci, quantile_sorted};
 
 /// A statistic of a metric over replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,12 +37,80 @@ impl StatSpec {
         }
     }
 
+    /// The statistic over `values` with its 95% confidence interval (Student t for the
+    /// mean, order statistics for a quantile; undefined bounds are NaN) and the number
+    /// of values it rests on (missing values left out).
+    pub fn estimate(self, values: &[f64]) -> Estimate {
+        let mut xs: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len() as u64;
+        match self {
+            StatSpec::Mean => {
+                let s = Summary::of(&xs);
+                Estimate {
+                    value: s.mean,
+                    ci95_low: s.ci95_low,
+                    ci95_high: s.ci95_high,
+                    n,
+                }
+            }
+            StatSpec::Quantile(q) => {
+                let (lo, hi) = quantile_ci(&xs, q);
+                Estimate {
+                    value: quantile_sorted(&xs, q),
+                    ci95_low: lo,
+                    ci95_high: hi,
+                    n,
+                }
+            }
+        }
+    }
+
     /// As written: `mean`, `p90`.
     pub fn label(self) -> String {
         match self {
             StatSpec::Mean => "mean".into(),
             StatSpec::Quantile(q) => format!("p{}", 100.0 * q),
         }
+    }
+}
+
+/// A statistic's value over replications with its 95% confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    /// Replications with a value.
+    pub n: u64,
+}
+
+/// `METRIC@STAT`, e.g. `makespan_days@p90` (the statistic defaults to the mean).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricStat {
+    /// The metric's id in the catalogue.
+    pub metric: String,
+    pub stat: StatSpec,
+}
+
+impl MetricStat {
+    /// Parses `METRIC` or `METRIC@STAT`.
+    pub fn parse(s: &str) -> Result<MetricStat, String> {
+        let (metric, stat) = s.split_once('@').unwrap_or((s, "mean"));
+        let metric = metric.trim();
+        if metric.is_empty() {
+            return Err(format!("`{s}`: no metric; write e.g. makespan_days@p90"));
+        }
+        Ok(MetricStat {
+            metric: metric.to_string(),
+            stat: StatSpec::parse(stat).map_err(|m| format!("{m}; write e.g. makespan_days@p90"))?,
+        })
+    }
+}
+
+impl std::fmt::Display for MetricStat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.metric, self.stat.label())
     }
 }
 

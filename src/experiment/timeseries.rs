@@ -1,18 +1,61 @@
-//! Time series across replications: for every grid point and series, an exact histogram
-//! of the integer counts seen. Memory depends on the grid and on how many distinct
-//! counts occur, not on the number of replications; histograms of disjoint sets of
-//! replications add up exactly, so shards merge to the same result in any order.
+//! Time series across replications, on a fixed grid. For every grid point and series:
+//! an exact histogram of the count at the point, an exact histogram of the largest
+//! count held in the window ending at the point, and the sum of the windows' integrals
+//! (in whole micro-person-hours, so sums are exact integers). Memory depends on the grid
+//! and on how many distinct counts occur, not on the number of replications;
+//! histograms and sums of disjoint sets of replications add up exactly, so shards merge
+//! to the same result in any order.
 
-use crate::model::SeriesSpec;
+use crate::model::{Samples, SeriesSpec};
 use std::collections::BTreeMap;
+
+/// Window integrals are summed in these units of count x hours.
+pub const INTEGRAL_UNIT: f64 = 1e-6;
 
 /// Counts per (grid point, series) over replications.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeSeries {
     pub spec: SeriesSpec,
-    /// `hist[k * width + j]`: value -> number of replications, for point k, series j.
+    /// `hist[k * width + j]`: count at point k of series j -> number of replications.
     pub hist: Vec<BTreeMap<u32, u64>>,
+    /// `max_hist[k * width + j]`: largest count in the window ending at point k ->
+    /// number of replications.
+    pub max_hist: Vec<BTreeMap<u32, u64>>,
+    /// `integral_sum[k * width + j]`: the window integrals of every replication, summed,
+    /// in [`INTEGRAL_UNIT`]s.
+    pub integral_sum: Vec<u128>,
     pub replications: u64,
+}
+
+/// The `i`-th smallest value (0-based) in a histogram.
+fn order_statistic(h: &BTreeMap<u32, u64>, i: u64) -> f64 {
+    let mut seen = 0;
+    for (&v, &c) in h {
+        seen += c;
+        if seen > i {
+            return f64::from(v);
+        }
+    }
+    f64::NAN
+}
+
+/// Quantile `q` of a histogram of `n` values, interpolated like
+/// [`crate::stats::quantile_sorted`] (type 7), exact.
+fn quantile(h: &BTreeMap<u32, u64>, n: u64, q: f64) -> f64 {
+    if n == 0 {
+        return f64::NAN;
+    }
+    let pos = (n - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = pos.floor() as u64;
+    let a = order_statistic(h, lo);
+    let b = order_statistic(h, (lo + 1).min(n - 1));
+    a + (pos - lo as f64) * (b - a)
+}
+
+fn merge_into(h: &mut BTreeMap<u32, u64>, o: &BTreeMap<u32, u64>) {
+    for (&v, &c) in o {
+        *h.entry(v).or_default() += c;
+    }
 }
 
 impl TimeSeries {
@@ -22,6 +65,8 @@ impl TimeSeries {
         Self {
             spec,
             hist: vec![BTreeMap::new(); n],
+            max_hist: vec![BTreeMap::new(); n],
+            integral_sum: vec![0; n],
             replications: 0,
         }
     }
@@ -30,51 +75,40 @@ impl TimeSeries {
         self.spec.sources.len()
     }
 
-    /// Adds one replication's samples (point-major, as `World::samples`).
-    pub fn add(&mut self, samples: &[u32]) {
-        for (h, &v) in self.hist.iter_mut().zip(samples) {
+    /// Adds one replication's samples.
+    pub fn add(&mut self, samples: &Samples) {
+        for (h, &v) in self.hist.iter_mut().zip(&samples.value) {
             *h.entry(v).or_default() += 1;
+        }
+        for (h, &v) in self.max_hist.iter_mut().zip(&samples.max) {
+            *h.entry(v).or_default() += 1;
+        }
+        for (sum, &x) in self.integral_sum.iter_mut().zip(&samples.integral) {
+            *sum += (x.max(0.0) / INTEGRAL_UNIT).round() as u128;
         }
         self.replications += 1;
     }
 
-    /// Adds the histograms of another set of replications on the same grid.
+    /// Adds the histograms and sums of another set of replications on the same grid.
     pub fn merge(&mut self, other: &TimeSeries) {
         for (h, o) in self.hist.iter_mut().zip(&other.hist) {
-            for (&v, &c) in o {
-                *h.entry(v).or_default() += c;
-            }
+            merge_into(h, o);
+        }
+        for (h, o) in self.max_hist.iter_mut().zip(&other.max_hist) {
+            merge_into(h, o);
+        }
+        for (s, o) in self.integral_sum.iter_mut().zip(&other.integral_sum) {
+            *s += o;
         }
         self.replications += other.replications;
     }
 
-    /// The `i`-th smallest value (0-based) at point `k` of series `j`.
-    fn order_statistic(&self, k: usize, j: usize, i: u64) -> f64 {
-        let mut seen = 0;
-        for (&v, &c) in &self.hist[k * self.width() + j] {
-            seen += c;
-            if seen > i {
-                return f64::from(v);
-            }
-        }
-        f64::NAN
-    }
-
-    /// Quantile `q` at point `k` of series `j`, interpolated like
-    /// [`crate::stats::quantile_sorted`] (type 7), exact.
+    /// Quantile `q` across replications of the count at point `k` of series `j`.
     pub fn quantile(&self, k: usize, j: usize, q: f64) -> f64 {
-        let n = self.replications;
-        if n == 0 {
-            return f64::NAN;
-        }
-        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
-        let lo = h.floor() as u64;
-        let a = self.order_statistic(k, j, lo);
-        let b = self.order_statistic(k, j, (lo + 1).min(n - 1));
-        a + (h - lo as f64) * (b - a)
+        quantile(&self.hist[k * self.width() + j], self.replications, q)
     }
 
-    /// Mean at point `k` of series `j`.
+    /// Mean across replications of the count at point `k` of series `j`.
     pub fn mean(&self, k: usize, j: usize) -> f64 {
         if self.replications == 0 {
             return f64::NAN;
@@ -85,6 +119,31 @@ impl TimeSeries {
             .sum();
         sum / self.replications as f64
     }
+
+    /// Quantile `q` across replications of the largest count in the window ending at
+    /// point `k` of series `j`.
+    pub fn max_quantile(&self, k: usize, j: usize, q: f64) -> f64 {
+        quantile(&self.max_hist[k * self.width() + j], self.replications, q)
+    }
+
+    /// The largest count in the window ending at point `k` of series `j` in any
+    /// replication.
+    pub fn max_max(&self, k: usize, j: usize) -> f64 {
+        self.max_hist[k * self.width() + j]
+            .keys()
+            .next_back()
+            .map_or(f64::NAN, |&v| f64::from(v))
+    }
+
+    /// Mean across replications of the time-averaged count over the window ending at
+    /// point `k` of series `j` (NaN for point 0, whose window is empty).
+    pub fn window_mean(&self, k: usize, j: usize) -> f64 {
+        if self.replications == 0 || k == 0 {
+            return f64::NAN;
+        }
+        let total = self.integral_sum[k * self.width() + j] as f64 * INTEGRAL_UNIT;
+        total / self.replications as f64 / self.spec.grid_hours
+    }
 }
 
 #[cfg(test)]
@@ -93,10 +152,18 @@ mod tests {
     use crate::metrics::SeriesKey;
     use crate::stats::quantile_sorted;
 
+    fn one(value: u32, max: u32, integral: f64) -> Samples {
+        Samples {
+            value: vec![value],
+            max: vec![max],
+            integral: vec![integral],
+        }
+    }
+
     #[test]
     fn quantiles_match_sorting_and_merging_is_exact() {
         let spec = SeriesSpec {
-            grid_hours: 1.0,
+            grid_hours: 2.0,
             points: 1,
             names: vec!["x".into()],
             sources: vec![SeriesKey::Home],
@@ -105,8 +172,9 @@ mod tests {
         let mut all = TimeSeries::new(spec.clone());
         let (mut a, mut b) = (TimeSeries::new(spec.clone()), TimeSeries::new(spec));
         for (i, &v) in values.iter().enumerate() {
-            all.add(&[v]);
-            if i < 4 { a.add(&[v]) } else { b.add(&[v]) }
+            let s = one(v, v + 1, 0.1 * f64::from(v));
+            all.add(&s);
+            if i < 4 { a.add(&s) } else { b.add(&s) }
         }
         b.merge(&a);
         assert_eq!(b, all);
@@ -114,7 +182,10 @@ mod tests {
         sorted.sort_by(f64::total_cmp);
         for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0] {
             assert_eq!(all.quantile(0, 0, q), quantile_sorted(&sorted, q), "q = {q}");
+            assert_eq!(all.max_quantile(0, 0, q), quantile_sorted(&sorted, q) + 1.0, "q = {q}");
         }
         assert!((all.mean(0, 0) - 46.0 / 9.0).abs() < 1e-12);
+        assert_eq!(all.max_max(0, 0), 10.0);
+        assert!(all.window_mean(0, 0).is_nan(), "point 0's window is empty");
     }
 }

@@ -40,8 +40,8 @@ fn group_thousands(digits: &str) -> String {
 }
 
 /// A value in its unit, for tables and sentences: shares as percentages, whole counts
-/// (and means of them at or above 100) with thousands separators, "-0" never shown,
-/// missing values as "-".
+/// (and means of them at or above 100) and anything from 1,000 on as whole numbers with
+/// thousands separators, "-0" never shown, missing values as "-".
 pub fn fmt_value(x: f64, unit: Unit) -> String {
     if x.is_nan() {
         return "-".into();
@@ -59,7 +59,7 @@ pub fn fmt_value(x: f64, unit: Unit) -> String {
                 format!("{}%", no_negative_zero(format!("{pct:.1}")))
             }
         }
-        _ if unit.is_whole() && (x == x.round() || x.abs() >= 100.0) => {
+        _ if (unit.is_whole() && (x == x.round() || x.abs() >= 100.0)) || x.abs() >= 1000.0 => {
             let r = x.round();
             let s = group_thousands(&format!("{:.0}", r.abs()));
             if r < 0.0 { format!("-{s}") } else { s }

@@ -127,12 +127,16 @@ pub enum Stat {
     MaxDoorToDoorDays,
     Approved,
     MeanApprovalWaitHours,
+    /// Total waiting, including waits still open at the end (person-hours).
+    WaitingPersonHours,
     /// Mean hours per member spent this way.
     MeanHours(TimeUse),
     // Sites.
     PeakOccupancy,
     MeanOccupancy,
     BedUtilization,
+    /// Share of the time with every bed taken or promised.
+    FullShare,
     Admitted,
     MeanStayHours,
     MeanBedWaitHours,
@@ -169,6 +173,8 @@ pub enum Stat {
 pub enum Unit {
     People,
     Hours,
+    /// Hours summed over people.
+    PersonHours,
     Days,
     Minutes,
     /// A share between 0 and 1 (shown as a percentage).
@@ -187,6 +193,7 @@ impl Unit {
         match self {
             Unit::People => "people".into(),
             Unit::Hours => "hours".into(),
+            Unit::PersonHours => "person-hours".into(),
             Unit::Days => "days".into(),
             Unit::Minutes => "minutes".into(),
             Unit::Fraction => "fraction".into(),

@@ -109,6 +109,10 @@ impl ReplicationResult {
             if spec.approvals.is_some() {
                 put(key(Stat::Approved), c.approval_waits.count as f64);
                 put(key(Stat::MeanApprovalWaitHours), c.approval_waits.mean());
+                put(
+                    key(Stat::WaitingPersonHours),
+                    c.approval_waits.sum + c.open_approval_wait_hours,
+                );
             }
             for u in TimeUse::ALL {
                 let relevant = match u {
@@ -155,11 +159,20 @@ impl ReplicationResult {
             put(key(Stat::MeanOccupancy), s.occupancy.mean);
             if let Some(b) = s.beds {
                 put(key(Stat::BedUtilization), s.occupancy.mean / b as f64);
+                let span = s.occupancy.span_hours;
+                put(
+                    key(Stat::FullShare),
+                    if span > 0.0 { s.full_hours / span } else { f64::NAN },
+                );
             }
             put(key(Stat::Admitted), s.bed_waits.count as f64);
             put(key(Stat::MeanStayHours), s.stays.mean());
             put(key(Stat::MeanBedWaitHours), s.bed_waits.mean());
             put(key(Stat::MaxBedWaitHours), s.bed_waits.max_or_nan());
+            if s.beds.is_some() {
+                let total = s.bed_waits.sum + s.abandoned.sum + s.open_wait_hours;
+                put(key(Stat::WaitingPersonHours), total);
+            }
             put(key(Stat::PeakBedQueue), s.bed_queue.peak as f64);
             if spec.testing.is_some() {
                 put(key(Stat::TestedPositive), s.tested_positive as f64);
@@ -179,6 +192,10 @@ impl ReplicationResult {
             put(key(Stat::Served), k.services.count as f64);
             put(key(Stat::MeanWaitHours), k.waits.mean());
             put(key(Stat::MaxWaitHours), k.waits.max_or_nan());
+            put(
+                key(Stat::WaitingPersonHours),
+                k.waits.sum + k.abandoned.sum + k.open_wait_hours,
+            );
             put(key(Stat::PWait), k.waits.fraction_positive());
             put(key(Stat::MeanQueue), k.queue.mean);
             put(key(Stat::PeakQueue), k.queue.peak as f64);
@@ -211,6 +228,10 @@ impl ReplicationResult {
             );
             put(key(Stat::MeanWaitHours), l.waits.mean());
             put(key(Stat::MaxWaitHours), l.waits.max_or_nan());
+            put(
+                key(Stat::WaitingPersonHours),
+                l.waits.sum + l.abandoned.sum + l.open_wait_hours,
+            );
             put(key(Stat::PeakQueue), l.queue.peak as f64);
             put(key(Stat::MeanTravelHours), l.rides.mean());
             let timetabled = matches!(spec.departure, crate::scenario::Departure::Timetable(_));
@@ -353,6 +374,8 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 bed_waits: tally,
                 abandoned: tally,
                 tested_positive: 0,
+                open_wait_hours: 0.0,
+                full_hours: 0.0,
                 cost: 0.0,
             })
             .collect(),
@@ -373,6 +396,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 aboard: level,
                 rides: tally,
                 holding: level,
+                open_wait_hours: 0.0,
                 cost: 0.0,
             })
             .collect(),
@@ -388,6 +412,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 busy: level,
                 services: tally,
                 holding: level,
+                open_wait_hours: 0.0,
                 cost: 0.0,
             })
             .collect(),
@@ -405,6 +430,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 door_to_door_max_hours: 0.0,
                 time_use_hours: [0.0; TIME_USES],
                 approval_waits: tally,
+                open_approval_wait_hours: 0.0,
             })
             .collect(),
         categories: sc

@@ -97,8 +97,8 @@ impl WaitingLine {
         self.length.summary(end)
     }
 
-    /// The line's length over time, open (for time series).
-    pub fn length_level(&self) -> &Level {
-        &self.length
+    /// The line's length over time, open (for the time series' windows).
+    pub fn length_mut(&mut self) -> &mut Level {
+        &mut self.length
     }
 }

@@ -15,4 +15,4 @@ pub use flow::{Event, World};
 pub use network::{Network, Step};
 pub use result::{EndReason, Holding, ReplicationResult};
 pub use state::{Phase, TimeUse};
-pub use timeseries::{SeriesSpec, TraceKind, TraceRow, TraceStage};
+pub use timeseries::{Samples, SeriesSpec, TraceKind, TraceRow, TraceStage};

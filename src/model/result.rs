@@ -34,6 +34,10 @@ pub struct SiteResult {
     /// Waits of people who evaded while waiting for a bed here.
     pub abandoned: Tally,
     pub tested_positive: u64,
+    /// Hours of waiting for a bed here still under way at the end, summed over people.
+    pub open_wait_hours: f64,
+    /// Hours with every bed taken or promised, in the observed span.
+    pub full_hours: f64,
     pub cost: f64,
 }
 
@@ -59,6 +63,8 @@ pub struct LegResult {
     pub rides: Tally,
     /// People off this leg waiting for a bed at the next site.
     pub holding: LevelSummary,
+    /// Hours of waiting to board still under way at the end, summed over people.
+    pub open_wait_hours: f64,
     pub cost: f64,
 }
 
@@ -77,6 +83,8 @@ pub struct CheckpointResult {
     pub services: Tally,
     /// People served here waiting for a bed at the next site.
     pub holding: LevelSummary,
+    /// Hours of waiting in line still under way at the end, summed over people.
+    pub open_wait_hours: f64,
     pub cost: f64,
 }
 
@@ -95,6 +103,8 @@ pub struct CohortResult {
     /// Hours spent by all people of the cohort, by use, up to home, evasion or the end.
     pub time_use_hours: [f64; TIME_USES],
     pub approval_waits: Tally,
+    /// Hours of waiting for approval still under way at the end, summed over people.
+    pub open_approval_wait_hours: f64,
 }
 
 /// A category's statistics, over all cohorts.
@@ -173,7 +183,7 @@ impl ReplicationResult {
         // arrival home); the makespan is the last arrival home.
         let end = f.end_hours;
         let since = f.stats_since_hours;
-        let sites = f
+        let mut sites: Vec<SiteResult> = f
             .sites
             .iter()
             .zip(&sc.sites)
@@ -188,10 +198,12 @@ impl ReplicationResult {
                     bed_waits: s.entry.waits,
                     abandoned: s.entry.abandoned,
                     tested_positive: s.tested_positive,
+                    open_wait_hours: 0.0,
+                    full_hours: s.full_hours_until(end),
                 }
             })
             .collect();
-        let legs = f
+        let mut legs: Vec<LegResult> = f
             .legs
             .iter()
             .zip(&sc.legs)
@@ -209,10 +221,11 @@ impl ReplicationResult {
                 aboard: l.aboard.summary(end),
                 rides: l.rides,
                 holding: l.holding.summary(end),
+                open_wait_hours: 0.0,
                 cost: l.trips as f64 * (spec.cost_per_trip + spec.cost_per_seat * f64::from(l.seats)),
             })
             .collect();
-        let checkpoints = f
+        let mut checkpoints: Vec<CheckpointResult> = f
             .checkpoints
             .iter()
             .zip(&sc.checkpoints)
@@ -227,11 +240,12 @@ impl ReplicationResult {
                     busy: k.busy.summary(end),
                     services: k.services,
                     holding: k.holding.summary(end),
+                    open_wait_hours: 0.0,
                     cost: spec.cost_per_open_hour * open,
                 }
             })
             .collect();
-        let cohorts = f.cohorts.iter().zip(&sc.cohorts).map(CohortResult::of).collect();
+        let mut cohorts: Vec<CohortResult> = f.cohorts.iter().zip(&sc.cohorts).map(CohortResult::of).collect();
         let categories = f
             .categories
             .iter()
@@ -242,6 +256,13 @@ impl ReplicationResult {
             })
             .collect();
         let holdings = if end_reason != EndReason::AllHome || net.target < net.population {
+            let mut open = OpenWaits {
+                sites: &mut sites,
+                legs: &mut legs,
+                checkpoints: &mut checkpoints,
+                cohorts: &mut cohorts,
+            };
+            open.add(net, f);
             holdings(net, f)
         } else {
             Vec::new()
@@ -291,13 +312,7 @@ impl ReplicationResult {
 /// (isolated people at their isolation site, positives waiting for it, people waiting
 /// for approval) and what they wait for.
 fn holdings(net: &Network, f: &FlowView) -> Vec<Holding> {
-    let isolation = |s: u16| match &net.scenario.sites[s as usize].testing {
-        Some(crate::scenario::Testing {
-            on_positive: crate::scenario::OnPositive::Isolate(i),
-            ..
-        }) => i.0,
-        _ => s,
-    };
+    let isolation = |s: u16| isolation_of(net, s);
     let mut counts: std::collections::BTreeMap<(Step, Phase, Option<Step>), u64> = Default::default();
     for p in 0..net.population as usize {
         let phase = f.people.phase[p];
@@ -353,6 +368,63 @@ impl CohortResult {
             door_to_door_max_hours: if home == 0 { f64::NAN } else { c.door_to_door_max },
             time_use_hours: c.time_use_hours,
             approval_waits: c.approval_waits,
+            open_approval_wait_hours: 0.0,
         }
+    }
+}
+
+/// The element results that waits still open at the end are added to.
+struct OpenWaits<'a> {
+    sites: &'a mut [SiteResult],
+    legs: &'a mut [LegResult],
+    checkpoints: &'a mut [CheckpointResult],
+    cohorts: &'a mut [CohortResult],
+}
+
+impl OpenWaits<'_> {
+    /// Adds the wait so far of everyone still waiting at the end (for approval, to
+    /// board, in a checkpoint's line, for a bed) to what they wait for, from the later
+    /// of when they started waiting and the end of any warm-up. A closed checkpoint
+    /// with a hundred people in line thus counts, not only the waits that ended.
+    fn add(&mut self, net: &Network, f: &FlowView) {
+        for p in 0..net.population as usize {
+            let phase = f.people.phase[p];
+            if !matches!(phase, Phase::Done | Phase::Queued) {
+                continue;
+            }
+            let hours = (f.end_hours - f.people.ready_at[p].max(f.stats_since_hours)).max(0.0);
+            let pos = f.people.pos[p] as usize;
+            let flags = f.people.flags[p];
+            if phase == Phase::Queued {
+                if let Step::Checkpoint(k) = net.steps[pos] {
+                    self.checkpoints[k as usize].open_wait_hours += hours;
+                }
+                continue;
+            }
+            if flags & flag::AWAITING_APPROVAL != 0 {
+                self.cohorts[net.step_cohort(pos as u32)].open_approval_wait_hours += hours;
+                continue;
+            }
+            let next = match net.steps[pos] {
+                Step::Site(s) if flags & flag::TO_ISOLATION != 0 => Step::Site(isolation_of(net, s)),
+                _ => net.steps[pos + 1],
+            };
+            match next {
+                Step::Leg(l) => self.legs[l as usize].open_wait_hours += hours,
+                Step::Site(s) => self.sites[s as usize].open_wait_hours += hours,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Where positives of site `s` are isolated (`s` itself if they are not).
+fn isolation_of(net: &Network, s: u16) -> u16 {
+    match &net.scenario.sites[s as usize].testing {
+        Some(crate::scenario::Testing {
+            on_positive: crate::scenario::OnPositive::Isolate(i),
+            ..
+        }) => i.0,
+        _ => s,
     }
 }

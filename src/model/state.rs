@@ -97,6 +97,10 @@ pub struct SiteState {
     /// the previous step until admitted (zero for those admitted at once).
     pub entry: WaitingLine,
     pub tested_positive: u64,
+    /// Since when every bed has been taken or promised, if it is now.
+    pub full_since: Option<f64>,
+    /// Hours with every bed taken or promised, up to `full_since`.
+    pub full_hours: f64,
     pub rng: Stream,
     pub test_rng: Stream,
     pub admit_pending: bool,
@@ -114,6 +118,8 @@ impl SiteState {
             stays: Tally::default(),
             entry: WaitingLine::new(levels),
             tested_positive: 0,
+            full_since: None,
+            full_hours: 0.0,
             rng: unseeded(),
             test_rng: unseeded(),
             admit_pending: false,
@@ -127,6 +133,8 @@ impl SiteState {
         self.stays = Tally::default();
         self.entry.reset();
         self.tested_positive = 0;
+        self.full_since = None;
+        self.full_hours = 0.0;
         self.rng = stream(seed, replication, stay);
         self.test_rng = stream(seed, replication, test);
         self.admit_pending = false;
@@ -137,6 +145,31 @@ impl SiteState {
         self.occupancy.restart(now);
         self.entry.restart(now);
         self.stays = Tally::default();
+        self.full_hours = 0.0;
+        self.full_since = self.full_since.map(|_| now);
+    }
+
+    /// Notes at `now` whether every bed is taken or promised, after a change to either;
+    /// the time full is what planners call a site "setting the pace".
+    #[inline]
+    pub fn claims_changed(&mut self, now: f64) {
+        if self.beds.is_none() {
+            return;
+        }
+        let full = self.unclaimed_beds() == 0;
+        match (full, self.full_since) {
+            (true, None) => self.full_since = Some(now),
+            (false, Some(since)) => {
+                self.full_hours += now - since;
+                self.full_since = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Hours full up to `end`.
+    pub fn full_hours_until(&self, end: f64) -> f64 {
+        self.full_hours + self.full_since.map_or(0.0, |s| (end - s).max(0.0))
     }
 
     /// Beds neither taken nor promised.

@@ -18,8 +18,8 @@ pub struct SeriesSpec {
 impl SeriesSpec {
     /// People home, then occupancy of every site people stay in, the bed queue of every
     /// site with a bed limit, and holding after legs and checkpoints that lead to one;
-    /// points from 0 to the horizon.
-    pub fn new(net: &Network, grid_hours: f64) -> Self {
+    /// points from 0 to the horizon, `grid_hours` apart (`None`: the default grid).
+    pub fn new(net: &Network, grid_hours: Option<f64>) -> Self {
         let sc = &net.scenario;
         let mut sources = vec![SeriesKey::Home];
         for (i, s) in sc.sites.iter().enumerate() {
@@ -49,7 +49,9 @@ impl SeriesSpec {
             }
         }
         let names = sources.iter().map(|&k| SeriesInfo::of(sc, k).id).collect();
-        let grid_hours = grid_hours.max(1e-6);
+        let grid_hours = grid_hours
+            .unwrap_or_else(|| auto_grid_hours(sc.horizon_hours))
+            .max(1e-6);
         let points = (sc.horizon_hours / grid_hours).floor() as usize + 1;
         Self {
             grid_hours,
@@ -59,32 +61,96 @@ impl SeriesSpec {
         }
     }
 
+    /// The grid the charts and `timeseries.csv` use unless told otherwise: the finest of
+    /// 1, 2, 3, 4, 6, 8, 12 hours, a day, two, three days or a week that gives at most 400
+    /// points over the horizon (windows keep every peak, so a coarser grid loses none).
+    pub fn default_grid_hours(horizon_hours: f64) -> f64 {
+        auto_grid_hours(horizon_hours)
+    }
+
     /// Time of grid point `k` in hours.
     pub fn time_hours(&self, k: usize) -> f64 {
         k as f64 * self.grid_hours
     }
 }
 
-/// What happened in one row of a trace.
+/// One replication's counts on the grid, per (point, series), point-major: element
+/// `k * width + j` is series `j` at point `k`. Point `k`'s window is the grid interval
+/// ending at it, `(t(k-1), t(k)]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Samples {
+    /// The count right after every event at or before the point.
+    pub value: Vec<u32>,
+    /// The largest count held for a positive time in the point's window.
+    pub max: Vec<u32>,
+    /// The integral of the count over the point's window (count x hours).
+    pub integral: Vec<f64>,
+}
+
+impl Samples {
+    /// Room for `n` (point, series) cells.
+    pub fn new(n: usize) -> Self {
+        Samples {
+            value: vec![0; n],
+            max: vec![0; n],
+            integral: vec![0.0; n],
+        }
+    }
+}
+
+fn auto_grid_hours(horizon_hours: f64) -> f64 {
+    const STEPS: [f64; 11] = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 24.0, 48.0, 72.0, 168.0];
+    STEPS.into_iter().find(|g| horizon_hours / g <= 400.0).unwrap_or(168.0)
+}
+
+/// What happened in one row of a trace: every row is a real happening, to a person, a
+/// vehicle or an element, in the order it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceKind {
+    /// A person is released at their origin by the cohort's arrival process (stage: the
+    /// cohort).
     Release,
-    Arrival,
-    StayEnd,
-    ServiceEnd,
-    CheckpointOpens,
-    VehicleArrives,
-    VehicleBack,
-    Slot,
-    DepartureCheck,
-    MaxWait,
-    WarmupEnd,
-    WaveNotify,
-    WaveReady,
+    /// A person is told by a wave to get ready (stage: the cohort).
+    Notify,
+    /// A notified person is ready for pickup (stage: the cohort).
+    Ready,
+    /// A person passes the cohort's approval quota at the origin (stage: the cohort).
+    Approved,
+    /// A person slips away (stage: the cohort).
     Evade,
-    ApprovalReset,
+    /// A person takes a bed at a site (stage: the site; their isolation site after a
+    /// positive test).
+    Admit,
+    /// A person's stay at a site ends (stage: the site).
+    StayEnd,
+    /// A person tests positive at the end of a stay (stage: the site).
+    TestPositive,
+    /// A person's service at a checkpoint starts (stage: the checkpoint).
+    ServiceStart,
+    /// A person's service at a checkpoint ends (stage: the checkpoint).
+    ServiceEnd,
+    /// A person boards a vehicle (stage: the leg; vehicle: which).
+    Board,
+    /// A vehicle leaves the start of its leg (count_after: its load).
+    Depart,
+    /// A vehicle reaches the end of its leg (count_after: its load).
+    Arrive,
+    /// A person gets off a vehicle at the end of the leg.
+    Alight,
+    /// An empty vehicle is back at the start of its leg.
+    VehicleBack,
+    /// A timetabled departure with people waiting is cancelled.
+    DepartureCancelled,
+    /// A timetabled departure with people waiting falls in a closure.
+    DepartureClosed,
+    /// A timetabled departure with people waiting finds no vehicle at hand.
+    DepartureMissed,
+    /// A checkpoint with people in line opens (after its hours, a holiday, a closure or
+    /// a used-up quota).
+    CheckpointOpens,
+    /// A closure of a leg ends.
     LegReopens,
-    /// A person reached home (inside the handling of another event).
+    /// A person reaches home (stage: the home site).
     Home,
 }
 
@@ -93,24 +159,53 @@ impl TraceKind {
     pub fn as_str(self) -> &'static str {
         match self {
             TraceKind::Release => "release",
-            TraceKind::Arrival => "arrival",
-            TraceKind::StayEnd => "stay_end",
-            TraceKind::ServiceEnd => "service_end",
-            TraceKind::CheckpointOpens => "checkpoint_opens",
-            TraceKind::VehicleArrives => "vehicle_arrives",
-            TraceKind::VehicleBack => "vehicle_back",
-            TraceKind::Slot => "timetable_slot",
-            TraceKind::DepartureCheck => "departure_check",
-            TraceKind::MaxWait => "max_wait",
-            TraceKind::WarmupEnd => "warmup_end",
-            TraceKind::WaveNotify => "wave_notify",
-            TraceKind::WaveReady => "wave_ready",
+            TraceKind::Notify => "notify",
+            TraceKind::Ready => "ready",
+            TraceKind::Approved => "approved",
             TraceKind::Evade => "evade",
-            TraceKind::ApprovalReset => "approval_reset",
+            TraceKind::Admit => "admit",
+            TraceKind::StayEnd => "stay_end",
+            TraceKind::TestPositive => "test_positive",
+            TraceKind::ServiceStart => "service_start",
+            TraceKind::ServiceEnd => "service_end",
+            TraceKind::Board => "board",
+            TraceKind::Depart => "depart",
+            TraceKind::Arrive => "arrive",
+            TraceKind::Alight => "alight",
+            TraceKind::VehicleBack => "vehicle_back",
+            TraceKind::DepartureCancelled => "departure_cancelled",
+            TraceKind::DepartureClosed => "departure_closed",
+            TraceKind::DepartureMissed => "departure_missed",
+            TraceKind::CheckpointOpens => "checkpoint_opens",
             TraceKind::LegReopens => "leg_reopens",
             TraceKind::Home => "home",
         }
     }
+
+    /// Every kind, in the order above (for documentation and tests).
+    pub const ALL: [TraceKind; 21] = [
+        TraceKind::Release,
+        TraceKind::Notify,
+        TraceKind::Ready,
+        TraceKind::Approved,
+        TraceKind::Evade,
+        TraceKind::Admit,
+        TraceKind::StayEnd,
+        TraceKind::TestPositive,
+        TraceKind::ServiceStart,
+        TraceKind::ServiceEnd,
+        TraceKind::Board,
+        TraceKind::Depart,
+        TraceKind::Arrive,
+        TraceKind::Alight,
+        TraceKind::VehicleBack,
+        TraceKind::DepartureCancelled,
+        TraceKind::DepartureClosed,
+        TraceKind::DepartureMissed,
+        TraceKind::CheckpointOpens,
+        TraceKind::LegReopens,
+        TraceKind::Home,
+    ];
 }
 
 /// Which element a trace row is about.
@@ -123,8 +218,8 @@ pub enum TraceStage {
     Cohort(u16),
 }
 
-/// One row of a replication's trace: an event (or a person reaching home) and the
-/// queue length and count at its stage right after it.
+/// One row of a replication's trace: a happening and the queue length and count at its
+/// stage right after it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TraceRow {
     pub time_hours: f64,
@@ -135,7 +230,8 @@ pub struct TraceRow {
     /// Queue at the stage after the event: people waiting for a bed (site), to board
     /// (leg), in line (checkpoint), or still to be released (cohort).
     pub queue_after: u64,
-    /// Count at the stage after the event: occupancy (site), aboard (leg), busy booths
+    /// Count at the stage after the event: occupancy (site), people aboard the leg's
+    /// vehicles (leg; for `depart` and `arrive`, the vehicle's load), busy booths
     /// (checkpoint), people home (home rows and cohorts).
     pub count_after: u64,
 }

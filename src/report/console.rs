@@ -1,9 +1,10 @@
 //! The summary printed by `repatsim run`: what happened, where people wait, who was
 //! left where, and every metric with its confidence interval and percentiles.
 
-use super::waiting::{limiting_stage, waiting_by_stage};
+use super::waiting::{WaitKind, bottleneck, waiting_by_stage};
+use crate::experiment::whatif::WhatIf;
 use crate::experiment::{Batch, StuckGroup};
-use crate::metrics::{MetricInfo, Scope, fmt_num};
+use crate::metrics::{MetricInfo, Scope, Stat, Unit, fmt_num, fmt_value};
 use crate::model::{Network, Phase, Step};
 use crate::stats::Summary;
 
@@ -123,15 +124,85 @@ const SECTIONS: [&str; 8] = [
     "People not home at the end, by place",
 ];
 
-/// The human-readable summary printed by `repatsim run`.
-pub fn summary_table(batch: &Batch) -> String {
+/// The summary printed by `repatsim run`: the run, how it ended, the findings (with the
+/// what-if, when run), who was left where, and then either the headline figures (brief,
+/// about 40 lines) or, with `all`, every metric.
+pub fn summary_table(batch: &Batch, what_if: Option<&WhatIf>, all: bool) -> String {
     let mut out = headline(batch);
+    for f in super::findings::findings(batch, what_if) {
+        out.push_str(&format!("- {}\n", f.replace('`', "")));
+    }
+    if !batch.stuck.is_empty() {
+        out.push_str("Left behind at the end:\n");
+        for g in batch.stuck.iter().take(if all { usize::MAX } else { 5 }) {
+            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g)));
+        }
+        if !all && batch.stuck.len() > 5 {
+            out.push_str(&format!(
+                "  ... and {} more places (--all lists them)\n",
+                batch.stuck.len() - 5
+            ));
+        }
+    }
     let summaries = batch.summaries();
-    out.push_str(&metric_tables(&summaries));
+    if all {
+        out.push_str(&metric_tables(&summaries));
+    } else {
+        out.push_str(&brief_table(batch, &summaries));
+    }
     out
 }
 
-/// The lines above the metric table: the run, how it ended, how long, where people wait.
+/// The figures of the whole return and of the bottleneck, with units.
+fn brief_table(batch: &Batch, summaries: &[(&MetricInfo, Summary)]) -> String {
+    let worst = bottleneck(batch).map(|w| match w.kind {
+        WaitKind::Site => Scope::Site(w.index),
+        WaitKind::Leg => Scope::Leg(w.index),
+        WaitKind::Checkpoint => Scope::Checkpoint(w.index),
+        WaitKind::Approvals => Scope::Cohort(w.index),
+    });
+    let rows: Vec<&(&MetricInfo, Summary)> = summaries
+        .iter()
+        .filter(|(m, _)| {
+            (m.headline && matches!(m.key.scope, Scope::Overall | Scope::Cost))
+                || (Some(m.key.scope) == worst && (m.headline || m.key.stat == Stat::WaitingPersonHours))
+        })
+        .collect();
+    let sc = batch.scenario();
+    let width = rows
+        .iter()
+        .map(|(m, _)| m.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    let mut out = format!(
+        "\n  {:<width$} {:>12} {:>25} {:>12}  unit\n",
+        "headline figures (--all for every metric)", "mean", "95% CI", "p90"
+    );
+    for (m, s) in rows {
+        let ci = if s.n >= 2 && s.ci95_low.is_finite() {
+            let lo = if m.unit.is_whole() || m.unit == Unit::Fraction {
+                s.ci95_low.max(0.0)
+            } else {
+                s.ci95_low
+            };
+            format!("{} to {}", fmt_value(lo, m.unit), fmt_value(s.ci95_high, m.unit))
+        } else {
+            "undefined".to_string()
+        };
+        out.push_str(&format!(
+            "  {:<width$} {:>12} {:>25} {:>12}  {}\n",
+            m.label,
+            fmt_value(s.mean, m.unit),
+            ci,
+            fmt_value(s.p90, m.unit),
+            m.unit.name(sc)
+        ));
+    }
+    out
+}
+
+/// The lines above the findings: the run and how it ended.
 fn headline(batch: &Batch) -> String {
     let sc = batch.scenario();
     let n = batch.len();
@@ -153,10 +224,6 @@ fn headline(batch: &Batch) -> String {
         batch.wall_seconds,
         rate
     ));
-    if !sc.description.is_empty() {
-        out.push_str(&format!("{}\n", sc.description));
-    }
-    out.push('\n');
     if batch.interrupted {
         out.push_str(&format!(
             "PARTIAL: interrupted after {n} replications; figures cover those only.\n"
@@ -178,47 +245,19 @@ fn headline(batch: &Batch) -> String {
         ));
     }
     out.push_str(".\n");
-    if let Some(m) = batch.summary_of(crate::metrics::MetricKey::overall(crate::metrics::Stat::MakespanDays))
-        && m.n > 0
-    {
-        out.push_str(&format!(
-            "Days until everyone is home: {} (95% CI {} to {}; p5 {}, p50 {}, p95 {}){}\n",
-            fmt_num(m.mean),
-            fmt_num(m.ci95_low),
-            fmt_num(m.ci95_high),
-            fmt_num(m.p05),
-            fmt_num(m.p50),
-            fmt_num(m.p95),
-            if (m.n as usize) < n {
-                format!(" over the {} replications that finished", m.n)
-            } else {
-                String::new()
-            }
-        ));
-    }
-    if let Some(line) = limiting_stage(batch) {
-        out.push_str(&line);
-        out.push('\n');
-        let waits = waiting_by_stage(batch);
-        if waits.len() > 1 {
-            out.push_str("Where people wait (person-days per replication):");
-            for w in waits.iter().take(5) {
-                out.push_str(&format!(
-                    " {} {} ({:.0}%);",
-                    w.what,
-                    fmt_num(w.person_hours / 24.0),
-                    100.0 * w.share
-                ));
-            }
-            out.pop();
-            out.push_str(".\n");
+    let waits = waiting_by_stage(batch);
+    if waits.len() > 1 {
+        out.push_str("Where people wait (person-days per replication):");
+        for w in waits.iter().take(4) {
+            out.push_str(&format!(
+                " {} {} ({:.0}%);",
+                w.what.replace('`', ""),
+                fmt_num(w.person_hours / 24.0),
+                100.0 * w.share
+            ));
         }
-    }
-    if !batch.stuck.is_empty() {
-        out.push_str("Left behind at the end:\n");
-        for g in &batch.stuck {
-            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g)));
-        }
+        out.pop();
+        out.push_str(".\n");
     }
     out
 }

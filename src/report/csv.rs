@@ -102,31 +102,58 @@ pub fn write_dictionary(out: impl std::io::Write, batch: &Batch) -> std::io::Res
     w.flush()
 }
 
-/// Writes `timeseries.csv`: per series and grid point, the mean and the 5/25/50/75/95th
-/// percentiles across replications.
-pub fn write_timeseries(out: impl std::io::Write, ts: &TimeSeries) -> std::io::Result<()> {
+/// Writes `timeseries.csv`: per series and grid point, the count at the point (mean and
+/// 5/25/50/75/95th percentiles across replications), and over the window since the
+/// previous point the mean time-averaged count and the percentiles of the largest count
+/// (what charts draw, so that short peaks are not lost between points).
+pub fn write_timeseries(
+    out: impl std::io::Write,
+    ts: &TimeSeries,
+    start: chrono::NaiveDateTime,
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "series",
         "time_hours",
         "time_days",
+        "date",
         "mean",
         "p05",
         "p25",
         "p50",
         "p75",
         "p95",
+        "window_mean",
+        "window_max_p05",
+        "window_max_p50",
+        "window_max_p95",
+        "window_max_max",
     ])
     .map_err(csv_error)?;
     for (j, name) in ts.spec.names.iter().enumerate() {
         for k in 0..ts.spec.points {
             let t = ts.spec.time_hours(k);
-            let mut rec = vec![name.clone(), num(t), num(t / 24.0), num(ts.mean(k, j))];
+            let mut rec = vec![
+                name.clone(),
+                num(t),
+                num(t / 24.0),
+                datetime_at(start, t),
+                num(ts.mean(k, j)),
+            ];
             rec.extend([0.05, 0.25, 0.5, 0.75, 0.95].map(|q| num(ts.quantile(k, j, q))));
+            rec.push(num(ts.window_mean(k, j)));
+            rec.extend([0.05, 0.5, 0.95].map(|q| num(ts.max_quantile(k, j, q))));
+            rec.push(num(ts.max_max(k, j)));
             w.write_record(&rec).map_err(csv_error)?;
         }
     }
     w.flush()
+}
+
+/// The local date and time `hours` after `start`, as `2023-08-28T18:00`.
+pub fn datetime_at(start: chrono::NaiveDateTime, hours: f64) -> String {
+    let at = start + chrono::Duration::milliseconds((hours * 3_600_000.0).round() as i64);
+    at.format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// Writes a trace: one row per event (and arrival home) of one replication.

@@ -22,6 +22,8 @@ pub const TIMESERIES: &str = "timeseries.csv";
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const MERGE_DATA: &str = "merge-data.json";
 pub const REPORT: &str = "report.html";
+pub const NETWORK: &str = "network.svg";
+pub const TIMELINE: &str = "timeline.svg";
 
 /// Problems writing or reading output directories.
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +148,10 @@ pub struct MergeData {
     series: Vec<String>,
     /// Per (point, series), point-major: [value, replications] pairs.
     histograms: Vec<Vec<(u32, u64)>>,
+    /// Per (point, series): [largest count in the window, replications] pairs.
+    window_max_histograms: Vec<Vec<(u32, u64)>>,
+    /// Per (point, series): the sum of the window integrals, in micro count-hours.
+    window_integrals: Vec<u128>,
     left_behind: Vec<StuckGroup>,
 }
 
@@ -153,8 +159,11 @@ impl MergeData {
     /// The merge data of `batch`.
     pub fn of(batch: &Batch) -> Self {
         let ts = &batch.timeseries;
+        let pairs = |h: &Vec<BTreeMap<u32, u64>>| -> Vec<Vec<(u32, u64)>> {
+            h.iter().map(|m| m.iter().map(|(&v, &c)| (v, c)).collect()).collect()
+        };
         MergeData {
-            format: 1,
+            format: 2,
             scenario_sha256: scenario_sha256(&batch.scenario().source_text),
             seed: batch.scenario().seed,
             first_replication: batch.first_replication,
@@ -162,11 +171,9 @@ impl MergeData {
             grid_hours: ts.spec.grid_hours,
             points: ts.spec.points,
             series: ts.spec.names.clone(),
-            histograms: ts
-                .hist
-                .iter()
-                .map(|h| h.iter().map(|(&v, &c)| (v, c)).collect())
-                .collect(),
+            histograms: pairs(&ts.hist),
+            window_max_histograms: pairs(&ts.max_hist),
+            window_integrals: ts.integral_sum.clone(),
             left_behind: batch.stuck.clone(),
         }
     }
@@ -191,19 +198,22 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
         .scenario;
     sc.seed = merge.seed;
     let net = Arc::new(Network::new(Arc::new(sc)));
-    let mut batch = Batch::empty(&net, merge.first_replication, merge.grid_hours);
+    let mut batch = Batch::empty(&net, merge.first_replication, Some(merge.grid_hours));
     let spec: &SeriesSpec = &batch.timeseries.spec;
+    let cells = spec.points * spec.names.len();
     if spec.names != merge.series
         || spec.points != merge.points
-        || merge.histograms.len() != spec.points * spec.names.len()
+        || merge.histograms.len() != cells
+        || merge.window_max_histograms.len() != cells
+        || merge.window_integrals.len() != cells
     {
         return Err(bad("its time series do not fit its scenario".into()));
     }
-    batch.timeseries.hist = merge
-        .histograms
-        .iter()
-        .map(|h| h.iter().copied().collect::<BTreeMap<u32, u64>>())
-        .collect();
+    let maps =
+        |h: &[Vec<(u32, u64)>]| -> Vec<BTreeMap<u32, u64>> { h.iter().map(|v| v.iter().copied().collect()).collect() };
+    batch.timeseries.hist = maps(&merge.histograms);
+    batch.timeseries.max_hist = maps(&merge.window_max_histograms);
+    batch.timeseries.integral_sum = std::mem::take(&mut merge.window_integrals);
     batch.timeseries.replications = merge.replications;
     batch.stuck = std::mem::take(&mut merge.left_behind);
     read_rows(dir, &mut batch, &merge, &bad)?;

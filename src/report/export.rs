@@ -6,20 +6,70 @@ use super::charts::Chart;
 use super::dir::{self, MergeData, OutputDir, OutputError};
 use super::json::{ShardInfo, summary_document};
 use crate::experiment::Batch;
+use crate::experiment::whatif::WhatIf;
 
-/// A finished run and what its outputs share (the charts are drawn once, for both the
-/// chart files and the report page).
+/// A finished run and what its outputs share (drawn once, for both the files and the
+/// report page): the charts, the plan, the timeline, and the what-if on the bottleneck.
 pub struct RunReport<'a> {
     pub batch: &'a Batch,
     pub shard: Option<ShardInfo>,
     pub charts: Vec<Chart>,
+    pub network_svg: String,
+    /// The timeline of the representative replication (not for a shard, whose
+    /// replications are not the whole run's).
+    pub timeline_svg: Option<String>,
+    pub what_if: Option<WhatIf>,
+}
+
+/// What a report computes beyond the batch (both need simulation: one traced
+/// replication, and the what-if's reruns).
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// Run the paired what-if on the bottleneck.
+    pub what_if: bool,
+    /// Draw the timeline of a representative replication.
+    pub timeline: bool,
+    /// Worker threads for the what-if.
+    pub threads: Option<usize>,
+    /// A what-if already computed (read back from `summary.json` when redrawing), used
+    /// instead of running it again.
+    pub known_what_if: Option<WhatIf>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            what_if: true,
+            timeline: true,
+            threads: None,
+            known_what_if: None,
+        }
+    }
 }
 
 impl<'a> RunReport<'a> {
-    /// Draws the charts of `batch`.
-    pub fn new(batch: &'a Batch, shard: Option<ShardInfo>) -> Result<Self, OutputError> {
+    /// Draws the charts, the plan and the timeline of `batch`, and runs the what-if.
+    pub fn new(batch: &'a Batch, shard: Option<ShardInfo>, options: &ReportOptions) -> Result<Self, OutputError> {
         let charts = super::charts::charts(batch).map_err(|e| OutputError::Chart(e.to_string()))?;
-        Ok(Self { batch, shard, charts })
+        let timeline_svg = (options.timeline && shard.is_none() && !batch.is_empty()).then(|| {
+            let k = super::timeline::representative(batch);
+            let (_, rows) = crate::model::World::new(std::sync::Arc::clone(&batch.network)).run_traced(k);
+            super::timeline::timeline_svg(batch, k, &rows)
+        });
+        let what_if = match &options.known_what_if {
+            Some(w) => Some(w.clone()),
+            // The output directory holds the scenario it ran: the command names that copy.
+            None if shard.is_none() => super::findings::what_if_for(batch, options, dir::SCENARIO_COPY)?,
+            None => None,
+        };
+        Ok(Self {
+            batch,
+            shard,
+            charts,
+            network_svg: super::network::network_svg(batch),
+            timeline_svg,
+            what_if,
+        })
     }
 }
 
@@ -54,7 +104,9 @@ impl Exporter for CsvFiles {
         let b = r.batch;
         d.write_with(dir::REPLICATIONS, |w| super::csv::write_replications(w, b))?;
         d.write_with(dir::METRICS, |w| super::csv::write_metrics_long(w, b))?;
-        d.write_with(dir::TIMESERIES, |w| super::csv::write_timeseries(w, &b.timeseries))?;
+        d.write_with(dir::TIMESERIES, |w| {
+            super::csv::write_timeseries(w, &b.timeseries, b.scenario().start)
+        })?;
         d.write_with(dir::DICTIONARY, |w| super::csv::write_dictionary(w, b))
     }
 }
@@ -91,14 +143,22 @@ impl Exporter for ChartFiles {
     }
 }
 
-/// `report.html`.
+/// `report.html`, `network.svg` and `timeline.svg`.
 pub struct HtmlReport;
 impl Exporter for HtmlReport {
-    fn files(&self, _: &RunReport) -> Vec<String> {
-        vec![dir::REPORT.into()]
+    fn files(&self, r: &RunReport) -> Vec<String> {
+        let mut f = vec![dir::REPORT.to_string(), dir::NETWORK.to_string()];
+        if r.timeline_svg.is_some() {
+            f.push(dir::TIMELINE.into());
+        }
+        f
     }
     fn export(&self, r: &RunReport, d: &OutputDir) -> Result<(), OutputError> {
-        d.write(dir::REPORT, super::html::report_html(r.batch, &r.charts).as_bytes())
+        d.write(dir::NETWORK, r.network_svg.as_bytes())?;
+        if let Some(t) = &r.timeline_svg {
+            d.write(dir::TIMELINE, t.as_bytes())?;
+        }
+        d.write(dir::REPORT, super::html::report_html(r).as_bytes())
     }
 }
 
@@ -109,8 +169,11 @@ impl Exporter for SummaryJson {
         vec![dir::SUMMARY.into()]
     }
     fn export(&self, r: &RunReport, d: &OutputDir) -> Result<(), OutputError> {
-        let mut text =
-            serde_json::to_string_pretty(&summary_document(r.batch, r.shard, true)).expect("JSON of numbers");
+        let mut doc = summary_document(r.batch, r.shard, true);
+        if let (Some(w), Some(obj)) = (&r.what_if, doc.as_object_mut()) {
+            obj.insert("what_if".into(), serde_json::to_value(w).expect("numbers and text"));
+        }
+        let mut text = serde_json::to_string_pretty(&doc).expect("JSON of numbers");
         text.push('\n');
         d.write(dir::SUMMARY, text.as_bytes())
     }
@@ -128,20 +191,26 @@ pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
-/// Writes every output file of a run into `dir`; returns the files written.
-pub fn write_run(dir: &OutputDir, batch: &Batch, shard: Option<ShardInfo>) -> Result<Vec<String>, OutputError> {
-    let report = RunReport::new(batch, shard)?;
+/// Writes every output file of a run into `dir`; returns the report (for the console)
+/// and the files written.
+pub fn write_run<'a>(
+    dir: &OutputDir,
+    batch: &'a Batch,
+    shard: Option<ShardInfo>,
+    options: &ReportOptions,
+) -> Result<(RunReport<'a>, Vec<String>), OutputError> {
+    let report = RunReport::new(batch, shard, options)?;
     let mut files = Vec::new();
     for e in run_exporters() {
         e.export(&report, dir)?;
         files.extend(e.files(&report));
     }
-    Ok(files)
+    Ok((report, files))
 }
 
 /// Redraws the charts and `report.html` of an output directory; returns the chart names.
-pub fn redraw(dir: &OutputDir, batch: &Batch) -> Result<Vec<String>, OutputError> {
-    let report = RunReport::new(batch, None)?;
+pub fn redraw(dir: &OutputDir, batch: &Batch, options: &ReportOptions) -> Result<Vec<String>, OutputError> {
+    let report = RunReport::new(batch, None, options)?;
     ChartFiles.export(&report, dir)?;
     HtmlReport.export(&report, dir)?;
     Ok(report.charts.iter().map(|c| c.name.clone()).collect())

@@ -1,115 +1,237 @@
-//! Sentences a planner can act on, computed from the results.
+//! Sentences a planner can act on, each computed from the numbers beside it: when
+//! everyone is home (with calendar dates), the one bottleneck (the stage people wait
+//! for longest in total, waits still under way at the end included) and what one step
+//! more of it buys, the sites that are full, idle checkpoints, evasion and cost.
 
-use super::waiting::limiting_stage;
+use super::waiting::{Wait, WaitKind, bottleneck};
 use crate::experiment::Batch;
-use crate::metrics::{MetricKey, Scope, SeriesKey, Stat, fmt_num};
+use crate::experiment::whatif::{Lever, WhatIf};
+use crate::metrics::{MetricKey, Scope, Stat, Unit, fmt_num, fmt_value};
 
 fn pct(x: f64) -> String {
-    format!("{:.0}%", 100.0 * x)
+    fmt_value(x, Unit::Fraction)
+}
+
+/// The calendar date `days` after the scenario's start, e.g. "2023-09-05".
+pub fn date(batch: &Batch, days: f64) -> String {
+    let start = batch.scenario().start;
+    let at = start + chrono::Duration::minutes((days * 1440.0).round() as i64);
+    at.format("%Y-%m-%d").to_string()
+}
+
+/// The lever a what-if pulls for a bottleneck: for a timetabled leg that never lacked
+/// a vehicle at a departure, more departures, not more vehicles.
+pub fn lever(batch: &Batch, w: &Wait) -> Lever {
+    match w.kind {
+        WaitKind::Site => Lever::Beds(w.index),
+        WaitKind::Leg => {
+            let timetabled = matches!(
+                batch.scenario().legs[w.index as usize].departure,
+                crate::scenario::Departure::Timetable(_)
+            );
+            let missed = batch.mean_of(MetricKey::leg(w.index, Stat::MissedDepartures));
+            let missed_any = missed > 0.0;
+            if timetabled && !missed_any {
+                Lever::Departures(w.index)
+            } else {
+                Lever::Vehicles(w.index)
+            }
+        }
+        WaitKind::Checkpoint => Lever::Booths(w.index),
+        WaitKind::Approvals => Lever::Approvals(w.index),
+    }
+}
+
+/// The paired what-if on the bottleneck of `batch`, if there is one and `options` ask
+/// for it; `file` names the scenario in the command that reproduces it.
+pub fn what_if_for(
+    batch: &Batch,
+    options: &super::export::ReportOptions,
+    file: &str,
+) -> Result<Option<WhatIf>, super::OutputError> {
+    match bottleneck(batch) {
+        Some(b) if options.what_if && !batch.is_empty() => {
+            crate::experiment::whatif::what_if(batch, lever(batch, &b), file, options.threads)
+                .map_err(|e| super::OutputError::Chart(format!("the what-if could not run: {e}")))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A signed change with its CI, e.g. "-2.5 days (95% CI -3.1 to -1.9)".
+fn change(c: [f64; 3], unit: &str) -> String {
+    let ci = if c[1].is_finite() && c[2].is_finite() {
+        format!(", 95% CI {} to {}", fmt_num(c[1]), fmt_num(c[2]))
+    } else {
+        ", CI undefined: too few replications".to_string()
+    };
+    let point = if c[0] == 0.0 { "0".to_string() } else { fmt_num(c[0]) };
+    format!("{}{point}{unit}{ci}", if c[0] > 0.0 { "+" } else { "" })
+}
+
+/// "changes by -2.5 days (95% CI ...)" when the CI excludes zero, else "shows no
+/// detectable change (-0.1 days, 95% CI ...)".
+fn effect(c: [f64; 3], unit: &str) -> String {
+    let clear = c[1].is_finite() && c[2].is_finite() && (c[1] > 0.0 || c[2] < 0.0);
+    if clear {
+        format!("changes by {}", change(c, unit))
+    } else {
+        format!("shows no detectable change ({})", change(c, unit))
+    }
+}
+
+/// The what-if in one sentence.
+pub fn what_if_sentence(w: &WhatIf) -> String {
+    let mut s = format!(
+        "What to change: with {}, the day by which 90% of replications have everyone home {}",
+        w.change,
+        effect(w.p90_days_change, " days")
+    );
+    if w.evaded_before.is_finite() {
+        s.push_str(&format!(
+            "; the number of people who slip away {}",
+            effect(w.evaded_change, "")
+        ));
+    }
+    s.push_str(&format!(
+        ". Paired on replications {} to {}; to reproduce: {}",
+        w.first_replication,
+        w.first_replication + w.replications - 1,
+        w.command
+    ));
+    s
 }
 
 /// Sentences a planner can act on, computed from the results.
-pub fn findings(batch: &Batch) -> Vec<String> {
-    let sc = batch.scenario();
+pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     let mut out = Vec::new();
+    when_home(batch, &mut out);
+    if let Some(b) = bottleneck(batch) {
+        out.push(format!(
+            "The bottleneck, where people wait longest in total, is {}: {} person-days of waiting per replication, {} of all waiting.",
+            b.what,
+            fmt_num(b.person_hours / 24.0),
+            pct(b.share)
+        ));
+    } else {
+        out.push("Nobody waits anywhere: every stage takes people as soon as they are ready.".into());
+    }
+    if let Some(w) = what_if {
+        out.push(what_if_sentence(w));
+    }
+    full_sites(batch, &mut out);
+    idle_checkpoint(batch, &mut out);
+    evasion_and_cost(batch, &mut out);
+    out.extend(crate::report::charts::run::empty_levels(batch));
+    out
+}
+
+/// When everyone is home: mean and P90 with dates, the target, stalls.
+fn when_home(batch: &Batch, out: &mut Vec<String>) {
+    let sc = batch.scenario();
     let n = batch.len();
     let (all_home, _, stalled) = batch.end_counts();
-    if let Some(m) = batch.summary_of(MetricKey::overall(Stat::MakespanDays))
-        && m.n > 0
-    {
-        let mut s = format!(
-            "Everyone is home after {} days on average (95% CI {} to {}); in 90% of replications by day {}.",
-            fmt_num(m.mean),
-            fmt_num(m.ci95_low),
-            fmt_num(m.ci95_high),
-            fmt_num(quantile_of_metric(batch, MetricKey::overall(Stat::MakespanDays), 0.9))
-        );
-        if all_home < n {
-            s.push_str(&format!(
-                " (Over the {all_home} of {n} replications that got everyone home.)"
-            ));
-        }
-        out.push(s);
-        if let Some(t) = sc.target_days {
-            let col = batch.column(
-                batch
-                    .catalogue
-                    .index(MetricKey::overall(Stat::MakespanDays))
-                    .expect("checked"),
+    let key = MetricKey::overall(Stat::MakespanDays);
+    let column = batch.catalogue.index(key).map(|i| batch.column(i)).unwrap_or_default();
+    let mut done: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
+    done.sort_by(f64::total_cmp);
+    match batch.summary_of(key) {
+        Some(m) if m.n > 0 => {
+            let p90 = crate::stats::quantile_sorted(&done, 0.9);
+            let ci = if m.ci95_low.is_finite() {
+                format!(" (95% CI {} to {})", fmt_num(m.ci95_low), fmt_num(m.ci95_high))
+            } else {
+                " (CI undefined from one replication)".to_string()
+            };
+            let mut s = format!(
+                "Everyone is home by {} in 90% of replications (day {}); on average after {} days{ci}, on {}.",
+                date(batch, p90),
+                fmt_num(p90),
+                fmt_num(m.mean),
+                date(batch, m.mean)
             );
-            let met = col.iter().filter(|x| x.is_finite() && **x <= t).count();
-            out.push(format!(
-                "{} of replications finish by the target of day {}.",
-                pct(met as f64 / n as f64),
-                fmt_num(t)
-            ));
+            if all_home < n {
+                s.push_str(&format!(
+                    " (Over the {all_home} of {n} replications that got everyone home.)"
+                ));
+            }
+            out.push(s);
+            if let Some(t) = sc.target_days {
+                let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
+                out.push(format!(
+                    "{} of replications have everyone home by the target, {} (day {}).",
+                    pct(met as f64 / n as f64),
+                    date(batch, t),
+                    fmt_num(t)
+                ));
+            }
         }
-    } else {
-        out.push(format!(
-            "In none of {n} replications is everyone home within the {}-day horizon.",
-            fmt_num(sc.horizon_hours / 24.0)
-        ));
+        _ => out.push(format!(
+            "In none of {n} replications is everyone home within the {}-day horizon (by {}).",
+            fmt_num(sc.horizon_hours / 24.0),
+            date(batch, sc.horizon_hours / 24.0)
+        )),
     }
     if stalled > 0 {
-        out.push(format!("{stalled} of {n} replications stall: people are stuck where nothing can move them (see the summary's list)."));
+        out.push(format!(
+            "{stalled} of {n} replications stall: people are stuck where nothing can move them (see the list of who was left where)."
+        ));
     }
-    // The bed-limited site that is full the largest share of the time it is in use.
-    let ts = &batch.timeseries;
-    let mut best: Option<(String, f64, f64, f64)> = None;
-    for (j, src) in ts.spec.sources.iter().enumerate() {
-        let SeriesKey::SiteOccupancy(s) = *src else { continue };
-        let site = &sc.sites[s as usize];
-        let Some(beds) = site.beds else { continue };
-        let med: Vec<(f64, f64)> = (0..ts.spec.points)
-            .map(|k| (ts.spec.time_hours(k) / 24.0, ts.quantile(k, j, 0.5)))
-            .collect();
-        let (Some(first), Some(last)) = (med.iter().position(|p| p.1 > 0.0), med.iter().rposition(|p| p.1 > 0.0))
-        else {
-            continue;
-        };
-        let window = &med[first..=last];
-        let full = window.iter().filter(|p| p.1 >= f64::from(beds)).count() as f64 / window.len() as f64;
-        if best.as_ref().is_none_or(|b| full > b.1) {
-            best = Some((site.name.clone(), full, window[0].0, window[window.len() - 1].0));
-        }
+}
+
+/// Sites full a large share of the time (every bed taken or promised).
+fn full_sites(batch: &Batch, out: &mut Vec<String>) {
+    let sc = batch.scenario();
+    let mut full: Vec<(String, f64)> = sc
+        .sites
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let share = batch.mean_of(MetricKey::site(i as u16, Stat::FullShare));
+            (share.is_finite() && share > 0.0).then(|| (s.name.clone(), share))
+        })
+        .collect();
+    full.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let listed: Vec<String> = full
+        .iter()
+        .take(3)
+        .filter(|(_, share)| *share >= 0.05)
+        .map(|(name, share)| format!("`{name}` {}", pct(*share)))
+        .collect();
+    if !listed.is_empty() {
+        out.push(format!(
+            "Share of the run with every bed taken or promised (nobody else gets in): {}.",
+            listed.join(", ")
+        ));
     }
-    if let Some((name, full, a, b)) = best {
-        if full >= 0.5 {
-            out.push(format!(
-                "`{name}` is full {} of the time between day {} and day {}: it sets the pace.",
-                pct(full),
-                fmt_num(a),
-                fmt_num(b)
-            ));
-        } else {
-            out.push(format!(
-                "No bed-limited site is full most of the time it is in use; the fullest, `{name}`, is full {} of the time between day {} and day {}.",
-                pct(full),
-                fmt_num(a),
-                fmt_num(b)
-            ));
-        }
-    }
-    if let Some((name, idle)) = sc
+}
+
+/// The checkpoint idle the largest share of its open hours.
+fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
+    let sc = batch.scenario();
+    let idle = sc
         .checkpoints
         .iter()
         .enumerate()
         .filter_map(|(i, k)| {
-            batch
-                .summary_of(MetricKey::checkpoint(i as u16, Stat::Utilization))
-                .map(|s| (k.name.clone(), 1.0 - s.mean))
+            let u = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::Utilization));
+            u.is_finite()
+                .then(|| (k.name.clone(), (1.0 - u).clamp(0.0, 1.0), k.servers))
         })
-        .filter(|(_, idle)| idle.is_finite())
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((name, idle, servers)) = idle
+        && idle >= 0.5
     {
         out.push(format!(
-            "`{name}` is idle {} of its open hours.",
-            pct(idle.clamp(0.0, 1.0))
+            "`{name}` is idle {} of its open hours ({servers} booths): booths could be moved elsewhere.",
+            pct(idle)
         ));
     }
-    if let Some(line) = limiting_stage(batch) {
-        out.push(line);
-    }
+}
+
+/// Evasion (with the category most likely to slip away) and cost.
+fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
+    let sc = batch.scenario();
     if let Some(e) = batch.summary_of(MetricKey::overall(Stat::Evaded))
         && e.mean > 0.0
     {
@@ -123,10 +245,12 @@ pub fn findings(batch: &Batch) -> Vec<String> {
                     .map(|s| (c.name.clone(), s.mean))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1));
+        let notified =
+            (sc.population() as f64 - batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0)).max(1.0);
         let mut s = format!(
             "On average {} people ({} of everyone notified) slip away before pickup",
-            fmt_num(e.mean),
-            pct(e.mean / sc.population() as f64)
+            fmt_value(e.mean, Unit::People),
+            pct(e.mean / notified)
         );
         if let Some((cat, m)) = top
             && m > 0.0
@@ -145,24 +269,10 @@ pub fn findings(batch: &Batch) -> Vec<String> {
         };
         out.push(format!(
             "The plan costs {}{unit} on average (95% CI {} to {}), {}{unit} per person home.",
-            fmt_num(total.mean),
-            fmt_num(total.ci95_low),
-            fmt_num(total.ci95_high),
+            fmt_value(total.mean, Unit::People),
+            fmt_value(total.ci95_low, Unit::People),
+            fmt_value(total.ci95_high, Unit::People),
             fmt_num(per.mean)
         ));
     }
-    out
-}
-
-fn quantile_of_metric(batch: &Batch, key: MetricKey, q: f64) -> f64 {
-    let mut xs: Vec<f64> = batch
-        .catalogue
-        .index(key)
-        .map(|i| batch.column(i))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|x| x.is_finite())
-        .collect();
-    xs.sort_by(f64::total_cmp);
-    crate::stats::quantile_sorted(&xs, q)
 }

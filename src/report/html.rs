@@ -1,92 +1,160 @@
-//! `report.html`: one self-contained page (charts inline as SVG, no network needed) with
-//! the scenario, plain-language findings computed from the results, a summary table with
-//! confidence intervals, and every chart with a caption.
+//! `report.html`: one self-contained page (no external URLs; charts inline as SVG with
+//! tooltips and alt text) with a table of contents, the findings, what to change, the
+//! plan drawn as a network, a timeline of a representative replication, the headline
+//! figures, every metric in a sortable and filterable table, and every chart.
 
-use super::charts::Chart;
+use super::charts::escape;
+use super::export::RunReport;
 use super::findings::findings;
-use crate::experiment::Batch;
-use crate::metrics::{MetricInfo, fmt_num};
+use crate::metrics::{MetricInfo, Unit, fmt_value};
 use crate::stats::Summary;
+use std::fmt::Write;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The page's style and its script (sorting and filtering the metrics table).
+const STYLE: &str = "body{font-family:DejaVu Sans,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}\
+table{border-collapse:collapse;font-size:0.88em}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}\
+td:first-child,th:first-child,td.l,th.l{text-align:left}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
+figure{margin:2em 0}figcaption{color:#444;max-width:1000px}.findings li{margin:0.4em 0}\
+.partial{background:#fee;padding:0.5em}nav ol{columns:2}code{font-size:0.85em;color:#555}\
+.scroll{overflow-x:auto}.muted{color:#666}input{font-size:1em;padding:4px;width:24em}";
+
+const SCRIPT: &str = "function sortBy(th){const t=th.closest('table'),i=[...th.parentNode.children].indexOf(th),\
+b=t.tBodies[0],rows=[...b.rows],asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';\
+rows.sort((x,y)=>{const a=x.cells[i].dataset.v??x.cells[i].textContent,c=y.cells[i].dataset.v??y.cells[i].textContent,\
+na=parseFloat(a),nc=parseFloat(c);const r=(isNaN(na)||isNaN(nc))?a.localeCompare(c):na-nc;return asc?r:-r;});\
+rows.forEach(r=>b.appendChild(r));}\
+function filterRows(input){const q=input.value.toLowerCase(),t=document.getElementById(input.dataset.table);\
+for(const r of t.tBodies[0].rows){r.style.display=r.textContent.toLowerCase().includes(q)?'':'none';}}\
+document.addEventListener('DOMContentLoaded',()=>{document.querySelectorAll('th[data-sort]').forEach(th=>th.addEventListener('click',()=>sortBy(th)));\
+document.querySelectorAll('input[data-table]').forEach(i=>i.addEventListener('input',()=>filterRows(i)));});";
+
+/// A mean, CI or percentile in the metric's unit; counts never below zero, a CI from
+/// fewer than two values shown as undefined.
+fn cell(x: f64, info: &MetricInfo) -> String {
+    let x = if info.unit.is_whole() || info.unit == Unit::Fraction {
+        x.max(0.0)
+    } else {
+        x
+    };
+    fmt_value(x, info.unit)
 }
 
-fn table(rows: &[&(&MetricInfo, Summary)]) -> String {
-    let mut t = String::from(
-        "<table><thead><tr><th>metric</th><th>mean</th><th>95% CI</th><th>p5</th><th>p50</th><th>p95</th></tr></thead><tbody>\n",
+fn ci(s: &Summary, info: &MetricInfo) -> String {
+    if s.n < 2 || !s.ci95_low.is_finite() {
+        return "undefined".into();
+    }
+    let nonnegative = info.unit.is_whole() || info.unit == Unit::Fraction || info.unit == Unit::Hours;
+    let lo = if nonnegative { s.ci95_low.max(0.0) } else { s.ci95_low };
+    format!("{} to {}", fmt_value(lo, info.unit), fmt_value(s.ci95_high, info.unit))
+}
+
+fn num_attr(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { "-1e308".into() }
+}
+
+/// The table of metrics (sortable; with an id for the filter box).
+fn table(id: &str, rows: &[&(&MetricInfo, Summary)], unit_name: &dyn Fn(&MetricInfo) -> String) -> String {
+    let mut t = format!(
+        "<div class=\"scroll\"><table id=\"{id}\"><thead><tr><th data-sort class=\"l\">metric</th><th data-sort class=\"l\">unit</th>\
+         <th data-sort>mean</th><th data-sort>95% CI of the mean</th><th data-sort>p10</th><th data-sort>p50</th><th data-sort>p90</th>\
+         <th data-sort class=\"l\">column</th></tr></thead><tbody>\n"
     );
     for (info, s) in rows {
-        t.push_str(&format!(
-            "<tr><td><code>{}</code></td><td>{}</td><td>[{}, {}]</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(&info.id),
-            fmt_num(s.mean),
-            fmt_num(s.ci95_low),
-            fmt_num(s.ci95_high),
-            fmt_num(s.p05),
-            fmt_num(s.p50),
-            fmt_num(s.p95)
-        ));
+        let _ = writeln!(
+            t,
+            "<tr title=\"{}\"><td class=\"l\">{}</td><td class=\"l\">{}</td><td data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td>\
+             <td data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td><td class=\"l\"><code>{}</code></td></tr>",
+            escape(&info.description),
+            escape(&info.label),
+            escape(&unit_name(info)),
+            num_attr(s.mean),
+            cell(s.mean, info),
+            num_attr(s.ci95_low),
+            ci(s, info),
+            num_attr(s.p10),
+            cell(s.p10, info),
+            num_attr(s.p50),
+            cell(s.p50, info),
+            num_attr(s.p90),
+            cell(s.p90, info),
+            escape(&info.id)
+        );
     }
-    t.push_str("</tbody></table>\n");
+    t.push_str("</tbody></table></div>\n");
     t
 }
 
 /// The whole page.
-pub fn report_html(batch: &Batch, charts: &[Chart]) -> String {
+pub fn report_html(r: &RunReport) -> String {
+    let batch = r.batch;
     let sc = batch.scenario();
     let summaries = batch.summaries();
-    type Rows<'a, 'b> = Vec<&'a (&'b MetricInfo, Summary)>;
-    let (top, rest): (Rows, Rows) = summaries.iter().partition(|(m, _)| m.headline);
+    let unit_name = |m: &MetricInfo| m.unit.name(sc);
+    let top: Vec<&(&MetricInfo, Summary)> = summaries.iter().filter(|(m, _)| m.headline).collect();
+    let all: Vec<&(&MetricInfo, Summary)> = summaries.iter().collect();
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str(&format!("<title>repatsim: {}</title>\n", escape(&sc.name)));
-    h.push_str(
-        "<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;padding:0 1em;color:#222}\
-         table{border-collapse:collapse;font-size:0.9em}td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}\
-         td:first-child,th:first-child{text-align:left}figure{margin:2em 0}figcaption{color:#444}\
-         .findings li{margin:0.4em 0}.partial{background:#fee;padding:0.5em}</style>\n</head>\n<body>\n",
-    );
-    h.push_str(&format!("<h1>{}</h1>\n", escape(&sc.name)));
+    let _ = writeln!(h, "<title>repatsim: {}</title>", escape(&sc.name));
+    let _ = writeln!(h, "<style>{STYLE}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>");
+    let _ = writeln!(h, "<h1>{}</h1>", escape(&sc.name));
     if !sc.description.is_empty() {
-        h.push_str(&format!("<p>{}</p>\n", escape(&sc.description)));
+        let _ = writeln!(h, "<p>{}</p>", escape(&sc.description));
     }
-    h.push_str(&format!(
-        "<p>{} replications (seed {}, replications {} to {}), {} people, horizon {} days; repatsim {}.</p>\n",
+    let _ = writeln!(
+        h,
+        "<p class=\"muted\">{} replications (seed {}, replications {} to {}), {} people, from {} over a horizon of {} days; repatsim {}.</p>",
         batch.len(),
         sc.seed,
         batch.first_replication,
         batch.first_replication + batch.len() as u64,
-        sc.population(),
-        fmt_num(sc.horizon_hours / 24.0),
+        fmt_value(sc.population() as f64, Unit::People),
+        sc.start.format("%Y-%m-%d %H:%M"),
+        crate::metrics::fmt_num(sc.horizon_hours / 24.0),
         env!("CARGO_PKG_VERSION")
-    ));
+    );
     if batch.interrupted {
         h.push_str("<p class=\"partial\">Partial: the run was interrupted; the figures cover the completed replications only.</p>\n");
     }
-    h.push_str("<h2>Findings</h2>\n<ul class=\"findings\">\n");
-    for f in findings(batch) {
-        h.push_str(&format!("<li>{}</li>\n", escape(&f).replace('`', "")));
+    h.push_str(
+        "<nav><h2>Contents</h2><ol><li><a href=\"#findings\">Findings</a></li><li><a href=\"#plan\">The plan</a></li>",
+    );
+    if r.timeline_svg.is_some() {
+        h.push_str("<li><a href=\"#timeline\">Timeline</a></li>");
     }
-    h.push_str("</ul>\n<h2>Summary</h2>\n");
-    h.push_str(&table(&top));
-    h.push_str(&format!(
-        "<details><summary>All {} metrics</summary>\n{}</details>\n",
-        summaries.len(),
-        table(&rest)
-    ));
-    h.push_str("<h2>Charts</h2>\n");
-    for c in charts {
-        h.push_str(&format!("<figure id=\"{0}\" data-chart=\"{0}\">\n", escape(&c.name)));
+    h.push_str("<li><a href=\"#summary\">Headline figures</a></li><li><a href=\"#metrics\">Every metric</a></li>");
+    for c in &r.charts {
+        let _ = write!(h, "<li><a href=\"#{}\">{}</a></li>", escape(&c.name), escape(&c.title));
+    }
+    h.push_str("</ol></nav>\n<h2 id=\"findings\">Findings</h2>\n<ul class=\"findings\">\n");
+    for f in findings(batch, r.what_if.as_ref()) {
+        let _ = writeln!(h, "<li>{}</li>", escape(&f).replace('`', ""));
+    }
+    h.push_str("</ul>\n<h2 id=\"plan\">The plan</h2>\n<figure class=\"scroll\">");
+    h.push_str(&r.network_svg);
+    h.push_str("<figcaption>The network as the scenario defines it, with this run's utilisation; hover over a box for its figures. Also in network.svg.</figcaption></figure>\n");
+    if let Some(t) = &r.timeline_svg {
+        h.push_str("<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"scroll\">");
+        h.push_str(t);
+        h.push_str("<figcaption>One replication, the one with the median makespan: hover over a trip for its load and times. Also in timeline.svg.</figcaption></figure>\n");
+    }
+    h.push_str("<h2 id=\"summary\">Headline figures</h2>\n");
+    h.push_str(&table("headline", &top, &unit_name));
+    let _ = writeln!(
+        h,
+        "<h2 id=\"metrics\">Every metric</h2>\n<p><input type=\"search\" placeholder=\"Filter the {} metrics\" data-table=\"all-metrics\" aria-label=\"Filter metrics\"> Click a column heading to sort; hover over a row for what it means.</p>",
+        all.len()
+    );
+    h.push_str(&table("all-metrics", &all, &unit_name));
+    h.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    for c in &r.charts {
+        let _ = writeln!(h, "<figure id=\"{0}\" data-chart=\"{0}\">", escape(&c.name));
         h.push_str(&c.svg);
-        h.push_str(&format!(
+        let _ = write!(
+            h,
             "\n<figcaption>{} <a href=\"{1}.png\">{1}.png</a> <a href=\"{1}.svg\">{1}.svg</a></figcaption>\n</figure>\n",
             escape(&c.caption),
             escape(&c.name)
-        ));
+        );
     }
     h.push_str("</body>\n</html>\n");
     h

@@ -55,6 +55,7 @@ pub fn summary_json(batch: &Batch) -> Value {
         "population": sc.population(),
         "repatsim_version": env!("CARGO_PKG_VERSION"),
         "ended": { "all_home": all_home, "horizon": horizon, "stalled": stalled },
+        "bottleneck": super::waiting::bottleneck(batch),
         "waiting": waiting_by_stage(batch),
         "left_behind": batch.stuck.iter().map(|g| json!({
             "at": batch.network.step_name(g.at),

@@ -11,11 +11,13 @@ pub mod export;
 pub mod findings;
 pub mod html;
 pub mod json;
+pub mod network;
 pub mod study;
+pub mod timeline;
 pub mod waiting;
 
 pub use console::{describe_stuck, summary_table};
 pub use dir::{OutputDir, OutputError};
-pub use export::{Exporter, RunReport, write_run};
+pub use export::{Exporter, ReportOptions, RunReport, write_run};
 pub use json::{ShardInfo, summary_document, summary_json};
 pub use waiting::{Wait, limiting_stage, waiting_by_stage};

@@ -1,13 +1,14 @@
 //! The outputs of the study commands: `compare` (table, `compare.csv`, `compare.json`,
 //! the overlaid chart), `sweep` (`sweep.csv` and its charts) and `plan` (its trials).
 
+use super::charts::Chart;
 use super::csv::csv_error;
 use super::dir::{OutputDir, OutputError};
 use crate::experiment::compare::{Comparison, MetricDiff};
 use crate::experiment::plan::PlanResult;
-use crate::experiment::sweep::{Axis, SweepPoint};
+use crate::experiment::sweep::{Axis, SweepResult};
+use crate::experiment::{Estimate, Target};
 use crate::metrics::fmt_num;
-use crate::stats::Summary;
 use serde_json::json;
 
 fn num(x: f64) -> String {
@@ -121,24 +122,41 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
     t
 }
 
-/// `sweep.csv`: per grid point and metric, the summary across replications.
-pub fn sweep_csv(axes: &[Axis], points: &[SweepPoint]) -> std::io::Result<Vec<u8>> {
+/// `sweep.csv`: per grid point and requested statistic, its value with the 95% CI and
+/// the metric's mean and percentiles across replications.
+pub fn sweep_csv(axes: &[Axis], result: &SweepResult) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
-    header.extend(["metric", "mean", "ci95_low", "ci95_high", "p05", "p50", "p95", "n"].map(String::from));
+    header.extend(
+        [
+            "metric",
+            "stat",
+            "value",
+            "ci95_low",
+            "ci95_high",
+            "mean",
+            "p05",
+            "p50",
+            "p95",
+            "n",
+        ]
+        .map(String::from),
+    );
     w.write_record(&header).map_err(csv_error)?;
-    for p in points {
-        for (m, s) in &p.metrics {
+    for p in &result.points {
+        for ((m, e), s) in result.metrics.iter().zip(&p.estimates).zip(&p.summaries) {
             let mut rec: Vec<String> = p.values.iter().map(|v| num(*v)).collect();
             rec.extend([
-                m.clone(),
+                m.metric.clone(),
+                m.stat.label(),
+                num(e.value),
+                num(e.ci95_low),
+                num(e.ci95_high),
                 num(s.mean),
-                num(s.ci95_low),
-                num(s.ci95_high),
                 num(s.p05),
                 num(s.p50),
                 num(s.p95),
-                s.n.to_string(),
+                e.n.to_string(),
             ]);
             w.write_record(&rec).map_err(csv_error)?;
         }
@@ -146,38 +164,51 @@ pub fn sweep_csv(axes: &[Axis], points: &[SweepPoint]) -> std::io::Result<Vec<u8
     w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// Writes `sweep.csv` and the charts of a sweep into `dir`: one chart per metric for
-/// one parameter, a heatmap of the first metric for two.
+/// Writes `sweep.csv` and the charts of a sweep into `dir`: one chart per requested
+/// statistic (against the parameter, or a heatmap over two), with the target when one
+/// is given for that metric.
 pub fn write_sweep(
     dir: &OutputDir,
     axes: &[Axis],
-    metrics: &[String],
-    points: &[SweepPoint],
-) -> Result<(), OutputError> {
-    let csv = sweep_csv(axes, points).map_err(|e| OutputError::Io {
+    result: &SweepResult,
+    target: Option<&Target>,
+) -> Result<Vec<Chart>, OutputError> {
+    let csv = sweep_csv(axes, result).map_err(|e| OutputError::Io {
         path: dir.path().join("sweep.csv").display().to_string(),
         source: e,
     })?;
     dir.write("sweep.csv", &csv)?;
     let chart_err = |e: Box<dyn std::error::Error>| OutputError::Chart(e.to_string());
     let mut charts = Vec::new();
-    if axes.len() == 1 {
-        for (k, m) in metrics.iter().enumerate() {
-            let pts: Vec<(f64, Summary)> = points.iter().map(|p| (p.values[0], p.metrics[k].1)).collect();
-            charts.push(super::charts::sweep_chart(&axes[0].path, m, &pts).map_err(chart_err)?);
-        }
-    } else {
-        let cells: Vec<(f64, f64, f64)> = points
-            .iter()
-            .map(|p| (p.values[0], p.values[1], p.metrics[0].1.mean))
-            .collect();
-        charts.push(super::charts::heatmap(&axes[0].path, &axes[1].path, &metrics[0], &cells).map_err(chart_err)?);
+    for (k, m) in result.metrics.iter().enumerate() {
+        let info = &result.infos[k];
+        let stat = m.stat.label();
+        let t = target.filter(|t| t.metric == m.metric && t.stat == m.stat);
+        let chart = if axes.len() == 1 {
+            let pts: Vec<(f64, Estimate)> = result.points.iter().map(|p| (p.values[0], p.estimates[k])).collect();
+            super::charts::sweep_chart(
+                &axes[0].path,
+                info,
+                &stat,
+                &result.unit_names[k],
+                &pts,
+                t.map(|t| t.value),
+            )
+        } else {
+            let cells: Vec<(f64, f64, f64)> = result
+                .points
+                .iter()
+                .map(|p| (p.values[0], p.values[1], p.estimates[k].value))
+                .collect();
+            super::charts::heatmap(&axes[0].path, &axes[1].path, info, &stat, &cells, t)
+        };
+        charts.push(chart.map_err(chart_err)?);
     }
-    for c in charts {
+    for c in &charts {
         dir.write(&format!("{}.png", c.name), &c.png)?;
         dir.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
     }
-    Ok(())
+    Ok(charts)
 }
 
 /// The trials of a plan and its conclusion, as printed by `plan`.

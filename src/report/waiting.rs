@@ -3,7 +3,7 @@
 //! those beds.
 
 use crate::experiment::Batch;
-use crate::metrics::{MetricKey, Stat, fmt_num};
+use crate::metrics::{MetricKey, Scope, Stat, fmt_num};
 
 /// What kind of stage people wait for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -53,13 +53,16 @@ fn kind_str<S: serde::Serializer>(k: &WaitKind, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(k.as_str())
 }
 
-/// Where people wait, largest first: waits for beds (including waits before boarding a
-/// leg that reserves them), transport, checkpoints and approvals, from the metric means.
+/// Where people wait, largest first: total person-hours of waiting (waits that ended,
+/// waits of people who gave up, and waits still under way at the end) for beds at each
+/// site (including waits before boarding a leg that reserves them), for transport on
+/// each leg, in each checkpoint's line, and for each cohort's approvals; means over
+/// replications.
 pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
     let sc = batch.scenario();
     let net = &batch.network;
-    let mean = |key: MetricKey| {
-        let m = batch.mean_of(key);
+    let hours = |scope: Scope| {
+        let m = batch.mean_of(MetricKey::new(scope, Stat::WaitingPersonHours));
         if m.is_nan() { 0.0 } else { m }
     };
     let mut waits: Vec<Wait> = Vec::new();
@@ -80,14 +83,18 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
         }
     };
     for (i, site) in sc.sites.iter().enumerate() {
-        let (i, n) = (i as u16, &site.name);
-        let h = mean(MetricKey::site(i, Stat::MeanBedWaitHours)) * mean(MetricKey::site(i, Stat::Admitted));
-        add(WaitKind::Site, i, n, format!("beds at `{n}`"), h);
+        let n = &site.name;
+        add(
+            WaitKind::Site,
+            i as u16,
+            n,
+            format!("beds at `{n}`"),
+            hours(Scope::Site(i as u16)),
+        );
     }
     for (i, leg) in sc.legs.iter().enumerate() {
         let n = &leg.name;
-        let key = |stat| MetricKey::leg(i as u16, stat);
-        let h = mean(key(Stat::MeanWaitHours)) * mean(key(Stat::Passengers));
+        let h = hours(Scope::Leg(i as u16));
         match net.reserve_target[i] {
             Some(t) => {
                 let site = &sc.sites[t as usize].name;
@@ -98,18 +105,23 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
     }
     for (i, k) in sc.checkpoints.iter().enumerate() {
         let n = &k.name;
-        let key = |stat| MetricKey::checkpoint(i as u16, stat);
-        let h = mean(key(Stat::MeanWaitHours)) * mean(key(Stat::Served));
-        add(WaitKind::Checkpoint, i as u16, n, format!("service at `{n}`"), h);
+        add(
+            WaitKind::Checkpoint,
+            i as u16,
+            n,
+            format!("service at `{n}`"),
+            hours(Scope::Checkpoint(i as u16)),
+        );
     }
     for (i, c) in sc.cohorts.iter().enumerate() {
-        if c.approvals.is_none() {
-            continue;
-        }
         let n = &c.name;
-        let key = |stat| MetricKey::cohort(i as u16, stat);
-        let h = mean(key(Stat::MeanApprovalWaitHours)) * mean(key(Stat::Approved));
-        add(WaitKind::Approvals, i as u16, n, format!("approvals for `{n}`"), h);
+        add(
+            WaitKind::Approvals,
+            i as u16,
+            n,
+            format!("approvals for `{n}`"),
+            hours(Scope::Cohort(i as u16)),
+        );
     }
     let total: f64 = waits.iter().map(|w| w.person_hours).sum();
     for w in &mut waits {
@@ -123,10 +135,15 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
     waits
 }
 
+/// The bottleneck: the stage people wait for longest in total (waits still under way at
+/// the end included). Every output that names a bottleneck uses this one.
+pub fn bottleneck(batch: &Batch) -> Option<Wait> {
+    waiting_by_stage(batch).into_iter().next()
+}
+
 /// One sentence on what limits the return.
 pub fn limiting_stage(batch: &Batch) -> Option<String> {
-    let waits = waiting_by_stage(batch);
-    let top = waits.first()?;
+    let top = bottleneck(batch)?;
     Some(format!(
         "What holds people up most: {} ({} person-days of waiting per replication, {:.0}% of all waiting).",
         top.what,

@@ -160,6 +160,59 @@ pub fn parse_timetable_entry(s: &str) -> Result<TimetableEntry, String> {
     Ok(TimetableEntry::Weekly(weekly))
 }
 
+/// A timetable written back as entries that [`parse_timetable_entry`] reads, e.g.
+/// `["daily 08:30 11:00 14:00", "tue,fri 10:00", "2023-08-29 10:00"]` (weekly times
+/// grouped by their days; `start` dates the one-off departures).
+pub fn timetable_entries(tt: &crate::engine::Timetable, start: NaiveDateTime) -> Vec<String> {
+    let clock = |h: f64| {
+        let m = (h * 60.0).round() as i64;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    // Days of each time of day, then times of each set of days.
+    let mut by_time: Vec<(String, [bool; 7])> = Vec::new();
+    for &w in tt.weekly() {
+        let d = ((w / 24.0).floor() as usize).min(6);
+        let t = clock(w - d as f64 * 24.0);
+        match by_time.iter_mut().find(|(x, _)| *x == t) {
+            Some((_, days)) => days[d] = true,
+            None => {
+                let mut days = [false; 7];
+                days[d] = true;
+                by_time.push((t, days));
+            }
+        }
+    }
+    let mut groups: Vec<([bool; 7], Vec<String>)> = Vec::new();
+    for (t, days) in by_time {
+        match groups.iter_mut().find(|(d, _)| *d == days) {
+            Some((_, ts)) => ts.push(t),
+            None => groups.push((days, vec![t])),
+        }
+    }
+    let mut out: Vec<String> = groups
+        .into_iter()
+        .map(|(days, ts)| {
+            let d = if days.iter().all(|&x| x) {
+                "daily".to_string()
+            } else {
+                DAY_NAMES
+                    .iter()
+                    .zip(days)
+                    .filter(|(_, on)| *on)
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            format!("{d} {}", ts.join(" "))
+        })
+        .collect();
+    for &h in tt.once() {
+        let at = start + chrono::Duration::minutes((h * 60.0).round() as i64);
+        out.push(at.format("%Y-%m-%d %H:%M").to_string());
+    }
+    out
+}
+
 /// A day or an inclusive range of days: "2023-10-01" or "2023-10-01..2023-10-07".
 pub fn parse_date_range(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     let date = |d: &str| {
@@ -197,6 +250,33 @@ pub fn hours_between(start: NaiveDateTime, t: NaiveDateTime) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timetables_write_back_as_entries_that_parse_to_them() {
+        let start = NaiveDate::from_ymd_opt(2023, 8, 28)
+            .unwrap()
+            .and_hms_opt(6, 0, 0)
+            .unwrap();
+        let mut weekly = Vec::new();
+        for entry in ["daily 08:30 11:00 14:00", "tue,fri 10:00"] {
+            if let TimetableEntry::Weekly(w) = parse_timetable_entry(entry).unwrap() {
+                weekly.extend(w);
+            }
+        }
+        let tt = crate::engine::Timetable::new(6.0, weekly.clone(), vec![24.0 + 4.0]);
+        let entries = timetable_entries(&tt, start);
+        assert_eq!(
+            entries,
+            vec!["daily 08:30 11:00 14:00", "tue,fri 10:00", "2023-08-29 10:00"]
+        );
+        let mut again = Vec::new();
+        for e in &entries[..2] {
+            if let TimetableEntry::Weekly(w) = parse_timetable_entry(e).unwrap() {
+                again.extend(w);
+            }
+        }
+        assert_eq!(crate::engine::Timetable::new(6.0, again, vec![28.0]), tt);
+    }
 
     #[test]
     fn clocks() {

@@ -1,17 +1,82 @@
 //! Parameter paths: every numeric field of a scenario addressed by a dotted path of
 //! element names, e.g. `site.sinuiju-quarantine.beds`, `leg.vladivostok-pyongyang-flight.seats`,
-//! `leg.bus.travel_hours.mean`, `cohort.workers.mix.health`, `wave.0.notify`. Overrides
-//! edit the scenario text in place (keeping its layout and comments) before it is
-//! validated, so an override is checked exactly like a value written in the file.
+//! `leg.bus.travel_hours.mean`, `cohort.workers.mix.health`, `wave.0.notify`, and the
+//! calendar fields as text: `leg.flight.timetable=["tue,fri 10:00"]`,
+//! `checkpoint.customs.open_hours="08:00-20:00"`, `checkpoint.customs.open_days=daily`.
+//! Overrides edit the scenario text in place (keeping its layout and comments) before
+//! it is validated, so an override is checked exactly like a value written in the file.
 
 use super::error::did_you_mean;
 use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// A value given for a parameter path.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamValue {
+    /// A number with a fraction or an exponent (whole-number fields take it only if it is
+    /// whole and exact).
+    Number(f64),
+    /// A whole number written out, kept exact (seeds beyond 2^53 stay what was typed).
+    Whole(i64),
+    /// Text, for `open_hours` and `open_days`.
+    Text(String),
+    /// A list of texts, for `timetable` and `closed_dates`.
+    List(Vec<String>),
+}
+
+impl ParamValue {
+    /// The value as a number, if it is one.
+    pub fn as_number(&self) -> Option<f64> {
+        match *self {
+            ParamValue::Number(x) => Some(x),
+            ParamValue::Whole(i) => Some(i as f64),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParamValue::Number(x) => write!(f, "{x}"),
+            ParamValue::Whole(i) => write!(f, "{i}"),
+            ParamValue::Text(t) => write!(f, "{t:?}"),
+            ParamValue::List(v) => {
+                let items: Vec<String> = v.iter().map(|t| format!("{t:?}")).collect();
+                write!(f, "[{}]", items.join(","))
+            }
+        }
+    }
+}
 
 /// `PATH=VALUE`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
     pub path: String,
-    pub value: f64,
+    pub value: ParamValue,
+}
+
+impl Override {
+    /// A numeric override.
+    pub fn number(path: impl Into<String>, value: f64) -> Self {
+        let value = if value.fract() == 0.0 && value.abs() < 9e15 {
+            ParamValue::Whole(value as i64)
+        } else {
+            ParamValue::Number(value)
+        };
+        Override {
+            path: path.into(),
+            value,
+        }
+    }
+}
+
+/// Fields that take text (`open_hours = "09:00-17:00"`) or a list of texts
+/// (`timetable = ["daily 09:00"]`), by table.
+const TEXT_FIELDS: &[(&str, &[&str])] = &[("checkpoint", &["open_hours", "open_days"])];
+const LIST_FIELDS: &[(&str, &[&str])] = &[("leg", &["timetable"]), ("checkpoint", &["closed_dates"])];
+
+fn field_of(table: &[(&str, &[&str])], kind: &str, field: &str) -> bool {
+    table.iter().any(|(k, fs)| *k == kind && fs.contains(&field))
 }
 
 /// Why an override could not be applied.
@@ -100,34 +165,81 @@ pub fn is_whole_field(path: &str) -> bool {
     path.rsplit('.').next().is_some_and(|f| WHOLE.contains(&f))
 }
 
-/// Parses `PATH=VALUE`.
+/// Parses `PATH=VALUE`: a number (whole numbers written out are kept exact), a quoted
+/// or bare text, or a TOML list of texts such as `["tue 10:00", "fri 10:00"]`.
 pub fn parse_override(s: &str) -> Result<Override, ParamError> {
     let (path, value) = s.split_once('=').ok_or_else(|| {
         err(format!(
             "`{s}`: write PATH=VALUE, e.g. site.sinuiju-quarantine.beds=2000"
         ))
     })?;
-    let value: f64 = value
-        .trim()
-        .parse()
-        .map_err(|_| err(format!("`{s}`: `{}` is not a number", value.trim())))?;
-    if !value.is_finite() {
-        return Err(err(format!("`{s}`: the value must be finite")));
-    }
     Ok(Override {
         path: path.trim().to_string(),
-        value,
+        value: parse_value(value.trim()).map_err(|m| err(format!("`{s}`: {m}")))?,
     })
 }
 
-fn number(value: f64, whole: bool) -> Result<Value, String> {
-    if whole || (value.fract() == 0.0 && value.abs() < 9e15) {
-        if value.fract() != 0.0 {
-            return Err(format!("takes a whole number, not {value}"));
+/// A value as typed after `PATH=`.
+pub fn parse_value(v: &str) -> Result<ParamValue, String> {
+    if v.starts_with('[') || v.starts_with('"') {
+        let doc: DocumentMut = format!("x = {v}").parse().map_err(|_| {
+            format!("`{v}` is not a TOML string or list of strings, e.g. [\"tue 10:00\", \"fri 10:00\"]")
+        })?;
+        let item = doc.get("x").and_then(Item::as_value).ok_or("no value")?;
+        return match item {
+            Value::String(t) => Ok(ParamValue::Text(t.value().clone())),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(String::from)
+                        .ok_or_else(|| format!("`{v}`: a list of texts, each in double quotes"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(ParamValue::List),
+            _ => Err(format!("`{v}` is not a string or a list of strings")),
+        };
+    }
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse::<i64>().map(ParamValue::Whole).map_err(|_| {
+            format!(
+                "`{v}` is too large: whole numbers run from {} to {}",
+                i64::MIN,
+                i64::MAX
+            )
+        });
+    }
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(ParamValue::Number(x)),
+        Ok(_) => Err("the value must be finite".into()),
+        Err(_) if !v.is_empty() && v.chars().all(|c| c.is_alphanumeric() || ",-: ".contains(c)) => {
+            Ok(ParamValue::Text(v.to_string()))
         }
-        Ok(Value::from(value as i64))
-    } else {
-        Ok(Value::from(value))
+        Err(_) => Err(format!("`{v}` is not a number, a quoted text or a list of texts")),
+    }
+}
+
+/// Largest whole number a float holds exactly.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+fn number(value: &ParamValue, whole: bool) -> Result<Value, String> {
+    match *value {
+        ParamValue::Whole(i) => Ok(Value::from(i)),
+        ParamValue::Number(x) if whole => {
+            if x.fract() != 0.0 {
+                Err(format!("takes a whole number, not {x}"))
+            } else if x.abs() > EXACT {
+                Err(format!(
+                    "takes a whole number, and {x} is too large to be exact: write its digits"
+                ))
+            } else {
+                Ok(Value::from(x as i64))
+            }
+        }
+        ParamValue::Number(x) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Value::from(x as i64)),
+        ParamValue::Number(x) => Ok(Value::from(x)),
+        _ => Err(format!("takes a number, not {value}")),
     }
 }
 
@@ -171,6 +283,9 @@ fn replace_keeping_decor(old: &mut Value, mut new: Value) {
 fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), String> {
     let parts: Vec<&str> = o.path.split('.').collect();
     let kind = parts[0];
+    if parts.len() == 3 && (field_of(TEXT_FIELDS, kind, parts[2]) || field_of(LIST_FIELDS, kind, parts[2])) {
+        return set_text(doc, o, kind, parts[1], parts[2]);
+    }
     let Some((_, fields)) = FIELDS.iter().find(|(k, _)| *k == kind) else {
         let kinds: Vec<&str> = FIELDS.iter().map(|(k, _)| *k).collect();
         return Err(format!("a path starts with one of {}", kinds.join(", ")));
@@ -208,7 +323,7 @@ fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), String> {
                 keys.join(", ")
             ));
         }
-        let value = number(o.value, false)?;
+        let value = number(&o.value, false)?;
         if let Some(old) = t.get_mut(rest[1]) {
             replace_keeping_decor(old, value);
         }
@@ -218,11 +333,46 @@ fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), String> {
         let known = fields.join(", ");
         let hint =
             did_you_mean(field, fields.iter().copied()).map_or(String::new(), |s| format!("did you mean `{s}`? "));
+        let texts: Vec<&str> = TEXT_FIELDS
+            .iter()
+            .chain(LIST_FIELDS)
+            .filter(|(k, _)| *k == kind)
+            .flat_map(|(_, fs)| fs.iter().copied())
+            .collect();
+        let also = if texts.is_empty() {
+            String::new()
+        } else {
+            format!("; text fields: {}", texts.join(", "))
+        };
         return Err(format!(
-            "{hint}numeric fields of a {kind} are: {known} (and `<field>.<parameter>` of a distribution)"
+            "{hint}numeric fields of a {kind} are: {known} (and `<field>.<parameter>` of a distribution){also}"
         ));
     }
-    let value = number(o.value, WHOLE.contains(&field)).map_err(|e| format!("`{field}` {e}"))?;
+    let value = number(&o.value, WHOLE.contains(&field)).map_err(|e| format!("`{field}` {e}"))?;
+    match table.get_mut(field).and_then(Item::as_value_mut) {
+        Some(old) => replace_keeping_decor(old, value),
+        None => {
+            table.insert(field, Item::Value(value));
+        }
+    }
+    Ok(())
+}
+
+/// Sets a text or list field of element `name` of `kind`.
+fn set_text(doc: &mut DocumentMut, o: &Override, kind: &str, name: &str, field: &str) -> Result<(), String> {
+    let table = element(doc, kind, name)?;
+    let list = field_of(LIST_FIELDS, kind, field);
+    let value = match (&o.value, list) {
+        (ParamValue::List(v), true) => Value::Array(v.iter().map(|t| t.as_str()).collect()),
+        (ParamValue::Text(t), true) => Value::Array(std::iter::once(t.as_str()).collect()),
+        (ParamValue::Text(t), false) => Value::from(t.as_str()),
+        (v, true) => {
+            return Err(format!(
+                "`{field}` takes a list of texts such as [\"tue 10:00\"], not {v}"
+            ));
+        }
+        (v, false) => return Err(format!("`{field}` takes a text such as \"09:00-17:00\", not {v}")),
+    };
     match table.get_mut(field).and_then(Item::as_value_mut) {
         Some(old) => replace_keeping_decor(old, value),
         None => {
@@ -329,13 +479,7 @@ notify = 10
 "#;
 
     fn set1(path: &str, v: f64) -> Result<String, ParamError> {
-        apply(
-            TEXT,
-            &[Override {
-                path: path.into(),
-                value: v,
-            }],
-        )
+        apply(TEXT, &[Override::number(path, v)])
     }
 
     #[test]
@@ -371,10 +515,19 @@ notify = 10
         assert!(parse_override("nonsense").is_err());
         assert_eq!(
             parse_override("leg.bus.seats=45").unwrap(),
-            Override {
-                path: "leg.bus.seats".into(),
-                value: 45.0
-            }
+            Override::number("leg.bus.seats", 45.0)
+        );
+        assert_eq!(
+            parse_override("scenario.seed=9007199254740993").unwrap().value,
+            ParamValue::Whole(9_007_199_254_740_993)
+        );
+        assert!(parse_override("scenario.seed=99999999999999999999").is_err());
+        let big = parse_override("scenario.seed=1e19").unwrap();
+        assert!(
+            apply("[scenario]\nseed = 1\n", &[big])
+                .unwrap_err()
+                .message
+                .contains("too large to be exact")
         );
     }
 

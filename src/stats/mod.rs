@@ -6,4 +6,4 @@ pub mod queueing;
 pub mod summary;
 
 pub use online::{Level, LevelSummary, Tally};
-pub use summary::{Summary, quantile_sorted, t975};
+pub use summary::{Summary, quantile_ci, quantile_sorted, t975};

@@ -57,6 +57,30 @@ pub fn quantile_sorted(xs: &[f64], q: f64) -> f64 {
     }
 }
 
+/// A distribution-free 95% confidence interval for the `q` quantile of the population
+/// that sorted `xs` were drawn from: the order statistics whose ranks bracket `n q` by
+/// 1.96 binomial standard deviations (the normal approximation to the binomial). `NaN`
+/// bounds when the sample is too small for a bound to exist (too few values below or
+/// above the quantile).
+pub fn quantile_ci(xs: &[f64], q: f64) -> (f64, f64) {
+    let n = xs.len() as f64;
+    if xs.len() < 2 {
+        return (f64::NAN, f64::NAN);
+    }
+    let half = 1.959_963_984_540_054 * (n * q * (1.0 - q)).sqrt();
+    // 1-based ranks, as in the textbook statement.
+    let lo = (n * q - half).floor();
+    let hi = (n * q + half).ceil() + 1.0;
+    let at = |rank: f64| {
+        if rank >= 1.0 && rank <= n {
+            xs[rank as usize - 1]
+        } else {
+            f64::NAN
+        }
+    };
+    (at(lo), at(hi))
+}
+
 /// Mean and sample standard deviation (Welford's method, stable for large n).
 pub fn mean_sd(xs: impl IntoIterator<Item = f64>) -> (u64, f64, f64) {
     let (mut n, mut mean, mut m2) = (0u64, 0.0f64, 0.0f64);
@@ -87,11 +111,8 @@ impl Summary {
         } else {
             f64::NAN
         };
-        let (lo, hi) = if n == 1 {
-            (mean, mean)
-        } else {
-            (mean - half, mean + half)
-        };
+        // A confidence interval needs at least two values; from one it is undefined.
+        let (lo, hi) = (mean - half, mean + half);
         Summary {
             n,
             mean,
@@ -138,11 +159,28 @@ mod tests {
     }
 
     #[test]
+    fn quantile_intervals_bracket_the_quantile() {
+        let xs: Vec<f64> = (1..=100).map(f64::from).collect();
+        let (lo, hi) = quantile_ci(&xs, 0.5);
+        // n q = 50, half-width 1.96 * 5 = 9.8: ranks 40 and 61.
+        assert_eq!((lo, hi), (40.0, 61.0));
+        let (lo, hi) = quantile_ci(&xs, 0.9);
+        assert!(lo < 90.0 && hi > 90.0, "{lo} {hi}");
+        // Ten values cannot bound the 99th percentile from above.
+        assert!(quantile_ci(&xs[..10], 0.99).1.is_nan());
+        assert!(quantile_ci(&[1.0], 0.5).0.is_nan());
+    }
+
+    #[test]
     fn empty_and_single() {
         let e = Summary::of(&[]);
         assert_eq!(e.n, 0);
         assert!(e.mean.is_nan());
         let one = Summary::of(&[7.0]);
-        assert_eq!((one.mean, one.ci95_low, one.ci95_high, one.sd), (7.0, 7.0, 7.0, 0.0));
+        assert_eq!((one.mean, one.sd), (7.0, 0.0));
+        assert!(
+            one.ci95_low.is_nan() && one.ci95_high.is_nan(),
+            "no interval from one value"
+        );
     }
 }

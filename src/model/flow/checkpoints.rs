@@ -4,6 +4,7 @@
 use super::{Event, Flow, window_at};
 use crate::engine::Simulation;
 use crate::model::state::*;
+use crate::model::timeseries::{TraceKind, TraceStage};
 
 impl Flow {
     /// Person `p`'s service at checkpoint `k` is over: they move on, a booth frees up.
@@ -14,6 +15,7 @@ impl Flow {
         let served = now - self.people.entered_at[p];
         st.services.record(served);
         self.spend(p, TimeUse::InCheckpoint, served);
+        self.note(now, TraceKind::ServiceEnd, TraceStage::Checkpoint(k), Some(p), None);
         self.people.phase[p] = Phase::Done;
         self.people.ready_at[p] = now;
         self.request_next(sim, p);
@@ -84,6 +86,7 @@ impl Flow {
             self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
             self.people.phase[p] = Phase::InService;
             self.people.entered_at[p] = now; // service start
+            self.note(now, TraceKind::ServiceStart, TraceStage::Checkpoint(k), Some(p), None);
             sim.schedule_in(
                 service,
                 Event::ServiceEnd {

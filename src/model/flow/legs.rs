@@ -5,6 +5,7 @@
 use super::{Event, Flow, window_at};
 use crate::engine::Simulation;
 use crate::model::state::*;
+use crate::model::timeseries::{TraceKind, TraceStage};
 use crate::scenario::{Admission, Departure};
 use rand::RngExt;
 
@@ -19,17 +20,21 @@ impl Flow {
         let st = &mut self.legs[l];
         // One draw per slot, whatever happens, so the stream stays aligned.
         let cancelled = spec.cancel_probability > 0.0 && st.cancel_rng.random::<f64>() < spec.cancel_probability;
+        let waiting = !st.boarding.is_empty();
         if window_at(&st.closed, now).is_some() {
-            if !st.boarding.is_empty() {
+            if waiting {
                 st.closed_departures += 1;
+                self.note(now, TraceKind::DepartureClosed, TraceStage::Leg(leg), None, None);
             }
         } else if cancelled {
-            if !st.boarding.is_empty() {
+            if waiting {
                 st.cancelled_departures += 1;
+                self.note(now, TraceKind::DepartureCancelled, TraceStage::Leg(leg), None, None);
             }
         } else {
-            if !st.boarding.is_empty() && st.idle.is_empty() {
+            if waiting && st.idle.is_empty() {
                 st.missed_departures += 1;
+                self.note(now, TraceKind::DepartureMissed, TraceStage::Leg(leg), None, None);
             }
             self.dispatch_all(sim, leg);
         }
@@ -191,8 +196,11 @@ impl Flow {
             {
                 ppl.flags[p] |= flag::RESERVED;
                 self.sites[t as usize].reserved += 1;
+                self.sites[t as usize].claims_changed(now);
             }
+            self.note(now, TraceKind::Board, TraceStage::Leg(l), Some(p), Some(v));
         }
+        self.note_trip(now, TraceKind::Depart, l, v, boarded as u32);
         let st = &mut self.legs[li];
         st.load[v as usize] = boarded as u32;
         st.trips += 1;
@@ -218,6 +226,7 @@ impl Flow {
         let li = l as usize;
         let seats = self.legs[li].seats as usize;
         let n = self.legs[li].load[v as usize] as usize;
+        self.note_trip(now, TraceKind::Arrive, l, v, n as u32);
         for k in 0..n {
             let p = self.legs[li].manifest[v as usize * seats + k] as usize;
             let rode = now - self.people.entered_at[p];
@@ -225,6 +234,7 @@ impl Flow {
             st.aboard.down(now);
             st.rides.record(rode);
             self.spend(p, TimeUse::Travelling, rode);
+            self.note(now, TraceKind::Alight, TraceStage::Leg(l), Some(p), Some(v));
             self.people.phase[p] = Phase::Done;
             self.people.ready_at[p] = now;
             self.request_next(sim, p);

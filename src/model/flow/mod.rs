@@ -20,8 +20,9 @@ mod sites;
 use super::network::Network;
 use super::result::{EndReason, ReplicationResult};
 use super::state::*;
-use super::timeseries::{SeriesSpec, TraceRow};
+use super::timeseries::{Samples, SeriesSpec, TraceKind, TraceRow, TraceStage};
 use crate::engine::{self, Model, RunEnd, Simulation, Stream};
+use crate::stats::Level;
 use rand::RngExt;
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -96,12 +97,14 @@ struct Flow {
     wave_snapshots: Vec<Vec<u32>>,
     work: VecDeque<Action>,
     home: u32,
+    /// People home over time (for the time series' windows).
+    home_level: Level,
     evaded: u32,
     last_home_hours: f64,
     stats_since_hours: f64,
     series: SeriesSpec,
-    /// `series.points x series.sources.len()` counts, point-major.
-    samples: Vec<u32>,
+    /// The time series of the current replication.
+    samples: Samples,
     next_sample: usize,
     /// Rows of the trace, when tracing.
     trace: Option<Vec<TraceRow>>,
@@ -127,10 +130,10 @@ fn exp_draw(rng: &mut Stream, rate: f64) -> f64 {
 }
 
 impl World {
-    /// Allocates the state for `net`, sampling time series every 6 hours; call
+    /// Allocates the state for `net`, sampling time series on the default grid; call
     /// [`World::run`] for each replication.
     pub fn new(net: Arc<Network>) -> Self {
-        let series = SeriesSpec::new(&net, 6.0);
+        let series = SeriesSpec::new(&net, None);
         Self::with_series(net, series)
     }
 
@@ -153,11 +156,12 @@ impl World {
             wave_snapshots: vec![vec![0; levels]; sc.waves.len()],
             work: VecDeque::with_capacity(64),
             home: 0,
+            home_level: Level::default(),
             evaded: 0,
             last_home_hours: 0.0,
             stats_since_hours: 0.0,
             replication: 0,
-            samples: vec![0; series.points * series.sources.len()],
+            samples: Samples::new(series.points * series.sources.len()),
             next_sample: 0,
             series,
             trace: None,
@@ -187,9 +191,8 @@ impl World {
         (r, self.flow.trace.take().unwrap_or_default())
     }
 
-    /// The time-series counts of the last replication run, point-major
-    /// (`samples()[k * series().sources.len() + j]` is series `j` at point `k`).
-    pub fn samples(&self) -> &[u32] {
+    /// The time series of the last replication run.
+    pub fn samples(&self) -> &Samples {
         &self.flow.samples
     }
 
@@ -244,7 +247,6 @@ impl Model<Event> for Flow {
             Event::Slot { leg } => chances(&self.legs[leg as usize]),
             _ => 0,
         };
-        let row = self.trace_begin(now, event);
         match event {
             Event::Release { cohort, count } => {
                 for _ in 0..count {
@@ -263,12 +265,22 @@ impl Model<Event> for Flow {
             Event::ServiceEnd { checkpoint, person } => self.service_end(sim, checkpoint, person as usize),
             Event::CheckpointOpens { checkpoint } => {
                 self.checkpoints[checkpoint as usize].open_scheduled = false;
+                if !self.checkpoints[checkpoint as usize].line.is_empty() {
+                    self.note(
+                        now,
+                        TraceKind::CheckpointOpens,
+                        TraceStage::Checkpoint(checkpoint),
+                        None,
+                        None,
+                    );
+                }
                 self.push_serve(checkpoint);
             }
             Event::ApprovalReset { cohort } => self.approve_waiting(sim, cohort as usize),
             Event::VehicleArrives { leg, vehicle } => self.vehicle_arrives(sim, leg, vehicle),
             Event::VehicleBack { leg, vehicle } => {
                 self.legs[leg as usize].idle.push(vehicle);
+                self.note(now, TraceKind::VehicleBack, TraceStage::Leg(leg), None, Some(vehicle));
                 self.push_depart(leg);
             }
             Event::Slot { leg } => self.slot(sim, leg),
@@ -282,14 +294,12 @@ impl Model<Event> for Flow {
             }
             Event::LegReopens { leg } => {
                 self.legs[leg as usize].reopen_scheduled = false;
+                self.note(now, TraceKind::LegReopens, TraceStage::Leg(leg), None, None);
                 self.push_depart(leg);
             }
             Event::WarmupEnd => self.restart_statistics(now),
         }
         self.drain(sim);
-        if let Some(row) = row {
-            self.trace_event(row, now, event);
-        }
         let trips_after = match event {
             Event::Slot { leg } => chances(&self.legs[leg as usize]),
             _ => 0,

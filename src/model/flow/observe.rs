@@ -5,17 +5,9 @@
 use super::{Event, Flow};
 use crate::engine::Simulation;
 use crate::metrics::SeriesKey;
-use crate::model::network::Step;
 use crate::model::timeseries::{TraceKind, TraceRow, TraceStage};
 use crate::scenario::Departure;
-
-/// Where an event's trace row sits, reserved before the event is handled so that the
-/// arrivals home it causes follow it.
-pub(super) struct RowSlot {
-    at: usize,
-    /// For a stay's end: the site stayed at (read before the person moves on).
-    stay_site: Option<Step>,
-}
+use crate::stats::Level;
 
 impl Flow {
     /// True when nothing can ever move again although people remain: only timetabled
@@ -43,112 +35,100 @@ impl Flow {
         self.stalled
     }
 
-    /// Records every grid point strictly before `now` with the current counts.
+    /// Records every grid point strictly before `now`: the counts there, and the
+    /// maximum and integral of each count over the window ending there.
     #[inline]
     pub(super) fn sample_until(&mut self, now: f64) {
         while self.next_sample < self.series.points && self.series.time_hours(self.next_sample) < now {
+            let t = self.series.time_hours(self.next_sample);
             let width = self.series.sources.len();
             let base = self.next_sample * width;
-            for (j, src) in self.series.sources.iter().enumerate() {
-                self.samples[base + j] = match *src {
-                    SeriesKey::Home => self.home,
-                    SeriesKey::SiteOccupancy(s) => self.sites[s as usize].occupancy.value() as u32,
-                    SeriesKey::SiteBedQueue(s) => self.sites[s as usize].entry.len() as u32,
-                    SeriesKey::LegHolding(l) => self.legs[l as usize].holding.value() as u32,
-                    SeriesKey::CheckpointHolding(k) => self.checkpoints[k as usize].holding.value() as u32,
-                };
+            for j in 0..width {
+                let level = self.level_of(self.series.sources[j]);
+                let value = level.value() as u32;
+                let (max, integral) = level.close_window(t);
+                self.samples.value[base + j] = value;
+                self.samples.max[base + j] = max as u32;
+                self.samples.integral[base + j] = integral;
             }
             self.next_sample += 1;
         }
     }
 
-    /// Reserves the trace row of `event`, when tracing.
-    pub(super) fn trace_begin(&mut self, now: f64, event: Event) -> Option<RowSlot> {
-        let stay_site = match event {
-            Event::StayEnd { person } if self.trace.is_some() => Some(self.current_site_step(person as usize)),
-            _ => None,
-        };
-        let t = self.trace.as_mut()?;
-        t.push(TraceRow {
-            time_hours: now,
-            kind: TraceKind::WarmupEnd,
-            stage: TraceStage::None,
-            person: None,
-            vehicle: None,
-            queue_after: 0,
-            count_after: 0,
-        });
-        Some(RowSlot {
-            at: t.len() - 1,
-            stay_site,
-        })
+    /// The count behind a time series.
+    #[inline]
+    fn level_of(&mut self, key: SeriesKey) -> &mut Level {
+        match key {
+            SeriesKey::Home => &mut self.home_level,
+            SeriesKey::SiteOccupancy(s) => &mut self.sites[s as usize].occupancy,
+            SeriesKey::SiteBedQueue(s) => self.sites[s as usize].entry.length_mut(),
+            SeriesKey::LegHolding(l) => &mut self.legs[l as usize].holding,
+            SeriesKey::CheckpointHolding(k) => &mut self.checkpoints[k as usize].holding,
+        }
     }
 
-    /// Fills the reserved row of `event` with what it was about and the counts after it.
-    pub(super) fn trace_event(&mut self, slot: RowSlot, now: f64, event: Event) {
-        let (kind, stage, person, vehicle) = self.describe(event, slot.stay_site);
+    /// Adds a row to the trace, when tracing: `kind` happened now at `stage`.
+    #[inline]
+    pub(super) fn note(
+        &mut self,
+        now: f64,
+        kind: TraceKind,
+        stage: TraceStage,
+        person: Option<usize>,
+        vehicle: Option<u32>,
+    ) {
+        if self.trace.is_none() {
+            return;
+        }
         let (queue_after, count_after) = self.counts_at(stage);
+        self.push_row(now, kind, stage, person, vehicle, queue_after, count_after);
+    }
+
+    /// Adds a vehicle's departure or arrival to the trace, with its load.
+    #[inline]
+    pub(super) fn note_trip(&mut self, now: f64, kind: TraceKind, leg: u16, vehicle: u32, load: u32) {
+        if self.trace.is_none() {
+            return;
+        }
+        let queue_after = self.legs[leg as usize].boarding.len() as u64;
+        self.push_row(
+            now,
+            kind,
+            TraceStage::Leg(leg),
+            None,
+            Some(vehicle),
+            queue_after,
+            u64::from(load),
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_row(
+        &mut self,
+        now: f64,
+        kind: TraceKind,
+        stage: TraceStage,
+        person: Option<usize>,
+        vehicle: Option<u32>,
+        queue_after: u64,
+        count_after: u64,
+    ) {
         if let Some(t) = &mut self.trace {
-            t[slot.at] = TraceRow {
+            t.push(TraceRow {
                 time_hours: now,
                 kind,
                 stage,
-                person,
+                person: person.map(|p| p as u32),
                 vehicle,
                 queue_after,
                 count_after,
-            };
+            });
         }
     }
 
-    /// An event as a trace row's kind, stage, person and vehicle.
-    fn describe(&self, event: Event, stay_site: Option<Step>) -> (TraceKind, TraceStage, Option<u32>, Option<u32>) {
-        match event {
-            Event::Release { cohort, .. } => (TraceKind::Release, TraceStage::Cohort(cohort), None, None),
-            Event::Arrival { cohort } => (TraceKind::Arrival, TraceStage::Cohort(cohort), None, None),
-            Event::StayEnd { person } => {
-                let site = match stay_site {
-                    Some(Step::Site(s) | Step::Origin(s)) => TraceStage::Site(s),
-                    _ => TraceStage::None,
-                };
-                (TraceKind::StayEnd, site, Some(person), None)
-            }
-            Event::ServiceEnd { checkpoint, person } => (
-                TraceKind::ServiceEnd,
-                TraceStage::Checkpoint(checkpoint),
-                Some(person),
-                None,
-            ),
-            Event::CheckpointOpens { checkpoint } => (
-                TraceKind::CheckpointOpens,
-                TraceStage::Checkpoint(checkpoint),
-                None,
-                None,
-            ),
-            Event::VehicleArrives { leg, vehicle } => {
-                (TraceKind::VehicleArrives, TraceStage::Leg(leg), None, Some(vehicle))
-            }
-            Event::VehicleBack { leg, vehicle } => (TraceKind::VehicleBack, TraceStage::Leg(leg), None, Some(vehicle)),
-            Event::Slot { leg } => (TraceKind::Slot, TraceStage::Leg(leg), None, None),
-            Event::DepartureCheck { leg } => (TraceKind::DepartureCheck, TraceStage::Leg(leg), None, None),
-            Event::MaxWait { leg } => (TraceKind::MaxWait, TraceStage::Leg(leg), None, None),
-            Event::WarmupEnd => (TraceKind::WarmupEnd, TraceStage::None, None, None),
-            Event::WaveNotify { wave } | Event::WaveReady { wave } => {
-                let kind = if matches!(event, Event::WaveNotify { .. }) {
-                    TraceKind::WaveNotify
-                } else {
-                    TraceKind::WaveReady
-                };
-                let cohort = self.net.scenario.waves[wave as usize].cohort.0;
-                (kind, TraceStage::Cohort(cohort), None, None)
-            }
-            Event::Evade { person } => {
-                let c = self.net.step_cohort(self.people.pos[person as usize]) as u16;
-                (TraceKind::Evade, TraceStage::Cohort(c), Some(person), None)
-            }
-            Event::ApprovalReset { cohort } => (TraceKind::ApprovalReset, TraceStage::Cohort(cohort), None, None),
-            Event::LegReopens { leg } => (TraceKind::LegReopens, TraceStage::Leg(leg), None, None),
-        }
+    /// The cohort of person `p`, as a trace stage.
+    pub(super) fn cohort_stage(&self, p: usize) -> TraceStage {
+        TraceStage::Cohort(self.net.step_cohort(self.people.pos[p]) as u16)
     }
 
     /// The queue and count at a stage now (see [`TraceRow`]).
@@ -175,22 +155,6 @@ impl Flow {
                     u64::from(cs.home),
                 )
             }
-        }
-    }
-
-    /// A row for a person reaching home (inside the handling of another event).
-    pub(super) fn trace_home(&mut self, now: f64, p: usize, site: u16) {
-        let home = u64::from(self.home);
-        if let Some(t) = &mut self.trace {
-            t.push(TraceRow {
-                time_hours: now,
-                kind: TraceKind::Home,
-                stage: TraceStage::Site(site),
-                person: Some(p as u32),
-                vehicle: None,
-                queue_after: 0,
-                count_after: home,
-            });
         }
     }
 

@@ -5,6 +5,7 @@ use super::{Event, Flow, exp_draw};
 use crate::engine::Simulation;
 use crate::model::network::Step;
 use crate::model::state::*;
+use crate::model::timeseries::{TraceKind, TraceStage};
 use crate::scenario::{Arrival, Quota};
 use rand::RngExt;
 
@@ -74,6 +75,7 @@ impl Flow {
                 flow.spend(p, TimeUse::AwaitingPickup, now - flow.people.released_at[p]);
                 flow.people.phase[p] = Phase::Done;
                 flow.people.ready_at[p] = now;
+                flow.note(now, TraceKind::Ready, flow.cohort_stage(p), Some(p), None);
                 flow.request_next(sim, p);
             }
         });
@@ -123,6 +125,7 @@ impl Flow {
         let p = (self.net.cohort_first_person[c] + k) as usize;
         self.enter_origin(p, now);
         self.people.phase[p] = Phase::Done;
+        self.note(now, TraceKind::Release, TraceStage::Cohort(c as u16), Some(p), None);
         self.request_next(sim, p);
     }
 
@@ -132,6 +135,7 @@ impl Flow {
         let now = sim.now_hours();
         self.enter_origin(p, now);
         self.people.phase[p] = Phase::Notified;
+        self.note(now, TraceKind::Notify, self.cohort_stage(p), Some(p), None);
         self.schedule_evasion(sim, p);
     }
 
@@ -201,6 +205,7 @@ impl Flow {
             self.people.flags[p] &= !flag::RESERVED;
             if let Some(t) = self.net.bed_site_ahead(pos as u32) {
                 self.sites[t as usize].reserved -= 1;
+                self.sites[t as usize].claims_changed(now);
                 self.bed_freed(t);
             }
         }
@@ -211,6 +216,7 @@ impl Flow {
         self.cohorts[c].evaded[cat] += 1;
         self.categories[cat].evaded += 1;
         self.evaded += 1;
+        self.note(now, TraceKind::Evade, TraceStage::Cohort(c as u16), Some(p), None);
     }
 
     /// Takes one of the cohort's approvals for the period containing `now`, if any is left.
@@ -259,6 +265,7 @@ impl Flow {
             let ppl = &mut self.people;
             ppl.flags[p] = (ppl.flags[p] & !flag::AWAITING_APPROVAL) | flag::APPROVED;
             ppl.ready_at[p] = now;
+            self.note(now, TraceKind::Approved, TraceStage::Cohort(c as u16), Some(p), None);
             self.request_next(sim, p);
         }
         if !self.cohorts[c].approval_queue.is_empty() {

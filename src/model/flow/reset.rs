@@ -36,6 +36,7 @@ impl Flow {
         }
         self.replication = replication;
         self.home = 0;
+        self.home_level = Default::default();
         self.evaded = 0;
         self.last_home_hours = 0.0;
         self.stats_since_hours = 0.0;

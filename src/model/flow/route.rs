@@ -7,6 +7,7 @@ use super::{Event, Flow};
 use crate::engine::Simulation;
 use crate::model::network::Step;
 use crate::model::state::*;
+use crate::model::timeseries::{TraceKind, TraceStage};
 
 impl Flow {
     /// The step person `p`, done with their current one, goes to next.
@@ -72,6 +73,7 @@ impl Flow {
         if self.cohorts[c].approval_queue.is_empty() && self.take_approval(c, q, now) {
             self.cohorts[c].approval_waits.record(0.0);
             self.people.flags[p] |= flag::APPROVED;
+            self.note(now, TraceKind::Approved, TraceStage::Cohort(c as u16), Some(p), None);
             return true;
         }
         let level = self.level(p);
@@ -97,8 +99,9 @@ impl Flow {
         self.categories[cat].home += 1;
         self.categories[cat].door_to_door.record(d);
         self.home += 1;
+        self.home_level.up(now);
         self.last_home_hours = now;
-        self.trace_home(now, p, h);
+        self.note(now, TraceKind::Home, TraceStage::Site(h), Some(p), None);
     }
 
     /// Person `p` joins the line for a bed at site `s`, in order of their priority level.

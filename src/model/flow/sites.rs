@@ -5,6 +5,7 @@ use super::{Event, Flow};
 use crate::engine::Simulation;
 use crate::model::network::Step;
 use crate::model::state::*;
+use crate::model::timeseries::{TraceKind, TraceStage};
 use crate::scenario::{OnPositive, SiteKind};
 use rand::RngExt;
 
@@ -40,6 +41,7 @@ impl Flow {
         self.people.flags[p] &= !flag::ISOLATING;
         let st = &mut self.sites[s as usize];
         st.occupancy.down(now);
+        st.claims_changed(now);
         st.stays.record(now - self.people.entered_at[p]);
         if st.beds.is_some() {
             self.bed_freed(s);
@@ -84,6 +86,7 @@ impl Flow {
             // The first bed-limited site ahead is the one reserved.
             self.people.flags[p] &= !flag::RESERVED;
             self.sites[s as usize].reserved -= 1;
+            self.sites[s as usize].claims_changed(now);
         }
         self.leave(p, now);
         let ppl = &mut self.people;
@@ -92,6 +95,9 @@ impl Flow {
         ppl.flags[p] &= !flag::TESTED;
         let st = &mut self.sites[s as usize];
         st.occupancy.up(now);
+        st.claims_changed(now);
+        self.note(now, TraceKind::Admit, TraceStage::Site(s), Some(p), None);
+        let st = &mut self.sites[s as usize];
         if st.no_stay {
             self.people.phase[p] = Phase::Done;
             self.people.ready_at[p] = now;
@@ -114,6 +120,9 @@ impl Flow {
 
     /// A stay at a site ended: the person is ready to move on.
     fn note_stay_over(&mut self, p: usize, now: f64) {
+        if let Step::Site(s) | Step::Origin(s) = self.current_site_step(p) {
+            self.note(now, TraceKind::StayEnd, TraceStage::Site(s), Some(p), None);
+        }
         let stayed = now - self.people.entered_at[p];
         self.spend(p, self.stay_use(p), stayed);
         self.people.phase[p] = Phase::Done;
@@ -124,14 +133,17 @@ impl Flow {
     pub(super) fn stay_end(&mut self, sim: &mut Simulation<Event>, p: usize) {
         let now = sim.now_hours();
         let flags = self.people.flags[p];
-        if let Step::Site(s) = self.net.steps[self.people.pos[p] as usize]
+        let net = std::sync::Arc::clone(&self.net);
+        if let Step::Site(s) = net.steps[self.people.pos[p] as usize]
             && flags & (flag::ISOLATING | flag::TESTED) == 0
-            && let Some(testing) = &self.net.scenario.sites[s as usize].testing
+            && let Some(testing) = &net.scenario.sites[s as usize].testing
         {
             self.people.flags[p] |= flag::TESTED;
             let st = &mut self.sites[s as usize];
             if st.test_rng.random::<f64>() < testing.positive_probability {
                 st.tested_positive += 1;
+                self.note(now, TraceKind::TestPositive, TraceStage::Site(s), Some(p), None);
+                let st = &mut self.sites[s as usize];
                 match testing.on_positive {
                     OnPositive::Extend(extra) => {
                         let more = extra.sample(&mut st.test_rng);
@@ -169,6 +181,9 @@ impl Flow {
         ppl.phase[p] = Phase::Staying;
         let st = &mut self.sites[iso as usize];
         st.occupancy.up(now);
+        st.claims_changed(now);
+        self.note(now, TraceKind::Admit, TraceStage::Site(iso), Some(p), None);
+        let st = &mut self.sites[iso as usize];
         let stay = self.net.scenario.sites[iso as usize].stay_hours.sample(&mut st.rng);
         sim.schedule_in(stay, Event::StayEnd { person: p as u32 });
     }

@@ -1,9 +1,12 @@
-//! Charts of a batch, drawn with plotters as PNG and SVG: people home over time,
-//! occupancy of every capacity-limited place, the makespan distribution, where the time
-//! goes, utilisation, and evasion. Text uses DejaVu Sans embedded in the binary, so the
-//! charts look the same on any machine, with or without system fonts.
+//! Charts drawn with plotters as PNG and SVG. Every chart shares one frame: a title, a
+//! plot area with units on both axes, and a legend in its own panel to the right so it
+//! never covers data. Colours mean one thing across all charts ([`palette`]). The SVG
+//! carries alt text and a `<title>` tooltip with the exact value over every bar and
+//! point. Text uses DejaVu Sans embedded in the binary, so the charts look the same on
+//! any machine, with or without system fonts.
 
-use crate::experiment::TimeSeries;
+pub mod palette;
+
 use crate::metrics::fmt_num;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -11,6 +14,9 @@ use std::error::Error;
 
 /// Width and height of every chart, in pixels.
 pub const SIZE: (u32, u32) = (1000, 600);
+
+/// Width of the legend panel at the right of a chart, in pixels.
+pub const LEGEND_WIDTH: u32 = 250;
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
@@ -25,7 +31,7 @@ fn fonts() {
     });
 }
 
-/// One chart, drawn both as PNG and SVG.
+/// One chart, drawn both as PNG and SVG, with what it shows in words.
 #[derive(Clone, Debug)]
 pub struct Chart {
     /// File stem, e.g. `people-home`.
@@ -33,6 +39,8 @@ pub struct Chart {
     pub title: String,
     /// One line saying what the chart shows.
     pub caption: String,
+    /// What the chart shows, for people who cannot see it (alt text).
+    pub alt: String,
     pub png: Vec<u8>,
     pub svg: String,
 }
@@ -53,37 +61,103 @@ macro_rules! on_area {
     };
 }
 
-/// Clears `root` and builds the chart frame every chart shares: title, margins, axis
-/// label areas, and the given coordinate ranges.
+/// Clears `root`, splits off the legend panel (bound to `$side`), and builds the chart
+/// frame every chart shares on the rest: title, margins, axis label areas, ranges.
 macro_rules! frame {
-    ($root:ident, $title:expr, $font:expr, $y_area:expr, $x:expr, $y:expr) => {{
+    ($root:ident, $side:ident, $title:expr, $y_area:expr, $x:expr, $y:expr) => {{
         $root.fill(&WHITE)?;
-        ChartBuilder::on(&$root)
-            .caption($title, ("sans-serif", $font))
+        let (plot, side) = $root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+        $side = side;
+        ChartBuilder::on(&plot)
+            .caption($title, ("sans-serif", 21))
             .margin(15)
-            .x_label_area_size(45)
+            .x_label_area_size(50)
             .y_label_area_size($y_area)
             .build_cartesian_2d($x, $y)?
     }};
 }
 
-/// Draws the series legend every chart shares (white box, black border) at `$pos`.
-macro_rules! legend {
-    ($chart:ident, $pos:expr) => {
-        $chart
-            .configure_series_labels()
-            .position($pos)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?
-    };
+/// A hover text over a rectangle of the chart, in pixels.
+#[derive(Clone, Debug)]
+pub struct Tip {
+    pub x0: i32,
+    pub y0: i32,
+    pub x1: i32,
+    pub y1: i32,
+    pub text: String,
 }
 
-/// Draws one chart on a given area.
-pub(crate) type Painter<'p> = dyn Fn(Area<'_>) -> Result<(), Box<dyn Error>> + 'p;
+/// What a legend entry looks like.
+#[derive(Clone, Copy, Debug)]
+pub enum Mark {
+    /// A line of this colour and width.
+    Line(RGBColor, u32),
+    /// A dashed line.
+    Dashed(RGBColor),
+    /// A filled box of this colour and opacity.
+    Fill(RGBColor, f64),
+}
 
-/// Renders `draw` to PNG bytes and an SVG string of [`SIZE`].
-pub(crate) fn render(draw: &Painter<'_>) -> Result<(Vec<u8>, String), Box<dyn Error>> {
+/// Draws the legend entries top to bottom in the side panel, wrapping long labels.
+pub fn draw_legend<DB: DrawingBackend>(
+    side: &DrawingArea<DB, Shift>,
+    entries: &[(String, Mark)],
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let style = ("sans-serif", 14).into_font().color(&BLACK);
+    let mut y = 60;
+    for (label, mark) in entries {
+        let (x0, x1, yc) = (8, 36, y + 7);
+        match *mark {
+            Mark::Line(c, w) => side.draw(&PathElement::new(vec![(x0, yc), (x1, yc)], c.stroke_width(w)))?,
+            Mark::Dashed(c) => {
+                for k in 0..3 {
+                    let a = x0 + k * 10;
+                    side.draw(&PathElement::new(vec![(a, yc), (a + 6, yc)], c.stroke_width(2)))?;
+                }
+            }
+            Mark::Fill(c, a) => side.draw(&Rectangle::new([(x0, yc - 6), (x1, yc + 6)], c.mix(a).filled()))?,
+        }
+        for line in wrap(label, 26) {
+            side.draw(&Text::new(line, (44, y), style.clone()))?;
+            y += 17;
+        }
+        y += 8;
+    }
+    Ok(())
+}
+
+/// `text` broken into lines of at most about `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= width => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// Draws one chart on a given area and returns the hover texts (in pixels).
+pub(crate) type Painter<'p> = dyn Fn(Area<'_>) -> Result<Vec<Tip>, Box<dyn Error>> + 'p;
+
+/// Escapes text for SVG and HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Renders `draw` to PNG bytes and an SVG string of [`SIZE`]; the SVG gets `alt` as its
+/// accessible name and title, and a transparent hover box with a `<title>` per tip.
+pub(crate) fn render(alt: &str, draw: &Painter<'_>) -> Result<(Vec<u8>, String), Box<dyn Error>> {
     fonts();
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
@@ -99,203 +173,74 @@ pub(crate) fn render(draw: &Painter<'_>) -> Result<(Vec<u8>, String), Box<dyn Er
         enc.write_header()?.write_image_data(&rgb)?;
     }
     let mut svg = String::new();
-    {
+    let tips = {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(Area::Svg(root))?;
+        draw(Area::Svg(root))?
+    };
+    Ok((png, annotate_svg(svg, alt, &tips)))
+}
+
+/// Adds the accessible name, the title and the hover boxes to an SVG document.
+fn annotate_svg(svg: String, alt: &str, tips: &[Tip]) -> String {
+    let alt = escape(alt);
+    let mut out = String::with_capacity(svg.len() + tips.len() * 120 + alt.len() * 2 + 64);
+    let Some(open_end) = svg.find('>') else { return svg };
+    let head = svg[..open_end].replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{alt}\""), 1);
+    out.push_str(&head);
+    out.push('>');
+    out.push_str(&format!("<title>{alt}</title>"));
+    let body = &svg[open_end + 1..];
+    let close = body.rfind("</svg>").unwrap_or(body.len());
+    out.push_str(&body[..close]);
+    out.push_str("<g class=\"tips\" fill=\"transparent\">");
+    for t in tips {
+        let (x, y) = (t.x0.min(t.x1), t.y0.min(t.y1));
+        let (w, h) = ((t.x1 - t.x0).abs().max(2), (t.y1 - t.y0).abs().max(2));
+        out.push_str(&format!(
+            "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><title>{}</title></rect>",
+            escape(&t.text)
+        ));
     }
-    Ok((png, svg))
+    out.push_str("</g>");
+    out.push_str(&body[close..]);
+    out
 }
 
-pub(crate) const BAND: RGBColor = RGBColor(31, 119, 180);
-pub(crate) const CAPACITY: RGBColor = RGBColor(214, 39, 40);
-pub(crate) const PALETTE: [RGBColor; 9] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-];
-
-/// Quantile bands of one series over the grid: (day, p5, p25, p50, p75, p95).
-pub(crate) fn bands(ts: &TimeSeries, j: usize) -> Vec<(f64, [f64; 5])> {
-    (0..ts.spec.points)
-        .map(|k| {
-            let q = [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| ts.quantile(k, j, q));
-            (ts.spec.time_hours(k) / 24.0, q)
-        })
-        .collect()
-}
-
-/// The last day worth showing: where every band has reached its final value, plus a margin.
-pub(crate) fn last_day(b: &[(f64, [f64; 5])]) -> f64 {
-    let Some(last) = b.last() else { return 1.0 };
-    let settled = b.iter().rposition(|(_, q)| q != &last.1).map_or(0, |i| i + 1);
-    let day = b.get(settled).map_or(last.0, |p| p.0);
-    (day * 1.08 + 1.0).min(last.0).max(1.0)
-}
-
-/// A median line with 50% and 90% bands, optional horizontal capacity and vertical target.
-pub(crate) fn band_chart(
-    title: &str,
-    y_desc: &str,
-    b: &[(f64, [f64; 5])],
-    capacity: Option<f64>,
-    target_day: Option<f64>,
-) -> Result<(Vec<u8>, String), Box<dyn Error>> {
-    let x_max = last_day(b).max(target_day.map_or(0.0, |t| t * 1.05));
-    let y_max = b
-        .iter()
-        .map(|(_, q)| q[4])
-        .fold(capacity.unwrap_or(0.0), f64::max)
-        .max(1.0)
-        * 1.08;
-    let shown: Vec<&(f64, [f64; 5])> = b.iter().filter(|(d, _)| *d <= x_max).collect();
-    render(&|area| {
-        on_area!(area, |root| {
-            let mut chart = frame!(root, title, 22, 80, 0f64..x_max, 0f64..y_max);
-            chart
-                .configure_mesh()
-                .x_desc("days since the start")
-                .y_desc(y_desc)
-                .x_label_formatter(&|v| axis(*v))
-                .y_label_formatter(&|v| axis(*v))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
-            let polygon = |lo: usize, hi: usize| {
-                let mut pts: Vec<(f64, f64)> = shown.iter().map(|(d, q)| (*d, q[hi])).collect();
-                pts.extend(shown.iter().rev().map(|(d, q)| (*d, q[lo])));
-                pts
-            };
-            chart
-                .draw_series(std::iter::once(Polygon::new(polygon(0, 4), BAND.mix(0.15).filled())))?
-                .label("90% of replications (p5-p95)")
-                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], BAND.mix(0.15).filled()));
-            chart
-                .draw_series(std::iter::once(Polygon::new(polygon(1, 3), BAND.mix(0.35).filled())))?
-                .label("50% of replications (p25-p75)")
-                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], BAND.mix(0.35).filled()));
-            chart
-                .draw_series(LineSeries::new(
-                    shown.iter().map(|(d, q)| (*d, q[2])),
-                    BAND.stroke_width(2),
-                ))?
-                .label("median")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BAND.stroke_width(2)));
-            if let Some(c) = capacity {
-                chart
-                    .draw_series(LineSeries::new([(0.0, c), (x_max, c)], CAPACITY.stroke_width(2)))?
-                    .label(format!("capacity ({})", axis(c)))
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], CAPACITY.stroke_width(2)));
-            }
-            if let Some(t) = target_day {
-                chart
-                    .draw_series(LineSeries::new([(t, 0.0), (t, y_max)], BLACK.stroke_width(2)))?
-                    .label(format!("target: day {}", fmt_num(t)))
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.stroke_width(2)));
-            }
-            legend!(chart, SeriesLabelPosition::LowerRight);
-            root.present()?;
-            Ok(())
-        })
-    })
-}
-
-/// Horizontal bars, one per (label, value), top to bottom; `highlight` drawn in red.
-pub(crate) fn bar_chart(
-    title: &str,
-    x_desc: &str,
-    bars: &[(String, f64)],
-    highlight: Option<usize>,
-    x_max: Option<f64>,
-) -> Result<(Vec<u8>, String), Box<dyn Error>> {
-    let rows: Vec<(String, Vec<f64>)> = bars.iter().map(|(l, v)| (l.clone(), vec![*v])).collect();
-    stacked(title, x_desc, &rows, &[], highlight, x_max)
-}
-
-/// The label of row `i` of `n` (row 0 at the top) at a segment centre, else nothing.
-pub(crate) fn row_label(rows: &[(String, Vec<f64>)], v: &SegmentValue<i32>) -> String {
-    let n = rows.len() as i32;
-    match v {
-        SegmentValue::CenterOf(i) if (0..n).contains(i) => rows[(n - 1 - i) as usize].0.clone(),
-        _ => String::new(),
-    }
-}
-
-/// Horizontal stacked bars: one row per entry (first at the top), one coloured segment
-/// per part (a single unlabelled part for plain bars, `highlight` in red).
-pub(crate) fn stacked(
-    title: &str,
-    x_desc: &str,
-    rows: &[(String, Vec<f64>)],
-    parts: &[String],
-    highlight: Option<usize>,
-    x_max: Option<f64>,
-) -> Result<(Vec<u8>, String), Box<dyn Error>> {
-    let n = rows.len().max(1) as i32;
-    let top = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0, f64::max);
-    // Room on the right for the legend of a stacked chart.
-    let headroom = if parts.is_empty() { 1.1 } else { 1.5 };
-    let x_max = x_max.unwrap_or(top * headroom).max(top * 1.02).max(1e-9);
-    let label_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(8).clamp(8, 48) as u32 * 7 + 12;
-    render(&|area| {
-        on_area!(area, |root| {
-            let mut chart = frame!(root, title, 22, label_width, 0f64..x_max, (0..n - 1).into_segmented());
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(WHITE.mix(0.0))
-                .x_desc(x_desc)
-                .x_label_formatter(&|v| axis(*v))
-                .y_labels(rows.len() * 2 + 1)
-                .y_label_formatter(&|v| row_label(rows, v))
-                .draw()?;
-            let segments = rows.first().map_or(0, |r| r.1.len());
-            for p in 0..segments {
-                let color = if parts.is_empty() {
-                    BAND
-                } else {
-                    PALETTE[p % PALETTE.len()]
-                };
-                let series = chart.draw_series(rows.iter().enumerate().map(move |(i, (_, v))| {
-                    let y = n - 1 - i as i32;
-                    let start: f64 = v[..p].iter().sum();
-                    let fill = if Some(i) == highlight { CAPACITY } else { color };
-                    let mut bar = Rectangle::new(
-                        [
-                            (start, SegmentValue::Exact(y)),
-                            (start + v[p], SegmentValue::Exact(y + 1)),
-                        ],
-                        fill.filled(),
-                    );
-                    bar.set_margin(3, 3, 0, 0);
-                    bar
-                }))?;
-                if let Some(part) = parts.get(p) {
-                    series
-                        .label(part.clone())
-                        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.filled()));
-                }
-            }
-            if !parts.is_empty() {
-                legend!(chart, SeriesLabelPosition::MiddleRight);
-            }
-            root.present()?;
-            Ok(())
-        })
-    })
-}
-
-/// Axis numbers without needless decimals.
+/// Axis numbers: whole numbers with thousands separators, others without needless
+/// decimals.
 pub(crate) fn axis(v: f64) -> String {
-    if v.abs() >= 10.0 || v == v.round() {
+    if v.abs() >= 1000.0 {
+        crate::metrics::fmt_value(v, crate::metrics::Unit::People)
+    } else if v.abs() >= 10.0 || v == v.round() {
         format!("{v:.0}")
     } else {
         fmt_num(v)
     }
+}
+
+/// A share as a percentage axis label.
+pub(crate) fn percent(v: f64) -> String {
+    format!("{:.0}%", 100.0 * v)
+}
+
+/// A day number with its calendar date, e.g. "12 (9 Sep)".
+pub(crate) fn day_label(start: chrono::NaiveDateTime, day: f64) -> String {
+    // Whole days as dates; parts of a day with the clock time.
+    let frac = (day - day.round()).abs() >= 1e-9;
+    let at = start + chrono::Duration::minutes((day * 1440.0).round() as i64);
+    if frac {
+        let d = format!("{day:.2}");
+        let d = d.trim_end_matches('0').trim_end_matches('.');
+        format!("{d} ({})", at.format("%-d %b %H:%M"))
+    } else {
+        format!("{day:.0} ({})", at.format("%-d %b"))
+    }
+}
+
+/// A date as people read it, e.g. "5 Sep 2023".
+pub(crate) fn date_of(start: chrono::NaiveDateTime, day: f64) -> String {
+    let at = start + chrono::Duration::minutes((day * 1440.0).round() as i64);
+    at.format("%-d %b %Y").to_string()
 }
 
 // After the macros above, which the chart modules use.
@@ -304,3 +249,46 @@ pub mod study;
 
 pub use run::charts;
 pub use study::{compare_chart, heatmap, sweep_chart};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_wrap_and_dates_read_well() {
+        assert_eq!(
+            wrap("most people waiting for a bed at once", 14),
+            vec!["most people", "waiting for a", "bed at once"]
+        );
+        let start = chrono::NaiveDate::from_ymd_opt(2023, 8, 28)
+            .unwrap()
+            .and_hms_opt(6, 0, 0)
+            .unwrap();
+        assert_eq!(day_label(start, 8.0), "8 (5 Sep)");
+        assert_eq!(date_of(start, 8.39), "5 Sep 2023");
+        assert_eq!(axis(104000.0), "104,000");
+        assert_eq!(percent(0.321), "32%");
+    }
+
+    #[test]
+    fn svg_gets_alt_text_and_tooltips() {
+        let svg = "<svg width=\"10\" height=\"10\"><rect/></svg>".to_string();
+        let tips = [Tip {
+            x0: 1,
+            y0: 2,
+            x1: 5,
+            y1: 8,
+            text: "a < b".into(),
+        }];
+        let out = annotate_svg(svg, "people & beds", &tips);
+        assert!(
+            out.starts_with("<svg role=\"img\" aria-label=\"people &amp; beds\" width"),
+            "{out}"
+        );
+        assert!(out.contains("<title>people &amp; beds</title><rect/>"), "{out}");
+        assert!(
+            out.contains("<rect x=\"1\" y=\"2\" width=\"4\" height=\"6\"><title>a &lt; b</title></rect></g></svg>"),
+            "{out}"
+        );
+    }
+}

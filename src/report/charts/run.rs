@@ -1,50 +1,33 @@
-//! The charts of a run: people home over time, occupancy of every capacity-limited
-//! place and border holding, the makespan distribution, where the time goes,
-//! utilisation, and evasion.
+//! The charts of a run: people home over time, the level of every capacity-limited
+//! place and of border holding (exact maxima and time-averages per grid window, so short
+//! peaks show and the chart's peak is the table's), the makespan distribution, where
+//! the time goes, utilisation with the bottleneck, and evasion.
 
+use super::palette;
 use super::*;
-use crate::experiment::Batch;
-use crate::metrics::{MetricKey, SeriesKey, Stat, TimeUse, fmt_num};
-use crate::report::waiting::{WaitKind, waiting_by_stage};
-use crate::scenario::SiteKind;
+use crate::experiment::{Batch, TimeSeries};
+use crate::metrics::{MetricKey, SeriesInfo, SeriesKey, Stat, TimeUse, Unit, fmt_value};
+use crate::report::waiting::{WaitKind, bottleneck};
 use crate::stats::quantile_sorted;
-use std::error::Error;
-
-fn mean(batch: &Batch, key: MetricKey) -> f64 {
-    batch.mean_of(key)
-}
-
-/// One row per cohort for a stacked chart: the mean of the metric `key(cohort, part)`
-/// for each part, missing or negative means drawn as zero (`f64::max` drops a NaN).
-fn cohort_rows<T>(batch: &Batch, parts: &[T], key: impl Fn(u16, &T) -> MetricKey) -> Vec<(String, Vec<f64>)> {
-    batch
-        .scenario()
-        .cohorts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let values = parts.iter().map(|x| mean(batch, key(i as u16, x)).max(0.0)).collect();
-            (c.name.clone(), values)
-        })
-        .collect()
-}
 
 /// Adds a chart to the list.
-fn push(out: &mut Vec<Chart>, name: String, title: String, caption: String, (png, svg): (Vec<u8>, String)) {
+fn push(out: &mut Vec<Chart>, name: String, title: String, caption: String, alt: String, drawn: (Vec<u8>, String)) {
     out.push(Chart {
         name,
         title,
         caption,
-        png,
-        svg,
+        alt,
+        png: drawn.0,
+        svg: drawn.1,
     });
 }
 
-/// Every chart for `batch`, in report order.
+/// Every chart for `batch`, in report order, and one line for each level chart left
+/// out because nothing happened there (e.g. nobody waited for beds after a leg).
 pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
     let mut out = Vec::new();
     people_home(batch, &mut out)?;
-    occupancy_and_holding(batch, &mut out)?;
+    levels(batch, &mut out)?;
     makespan(batch, &mut out)?;
     time_use(batch, &mut out)?;
     utilization(batch, &mut out)?;
@@ -52,224 +35,466 @@ pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
     Ok(out)
 }
 
-/// People home over time, against the target day if one is set.
+/// One grid window of a level chart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// Start and end, in days since the start.
+    pub from_day: f64,
+    pub to_day: f64,
+    /// The largest count held in the window: 5th, 50th and 95th percentiles and the
+    /// maximum across replications.
+    pub max_p05: f64,
+    pub max_p50: f64,
+    pub max_p95: f64,
+    pub max_max: f64,
+    /// The time-averaged count in the window, mean across replications.
+    pub mean: f64,
+}
+
+/// What a level chart draws, computed exactly from the time series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LevelData {
+    pub windows: Vec<Window>,
+    /// The peak as the tables report it (mean over replications), if the series has a
+    /// peak metric.
+    pub peak_mean: Option<f64>,
+    pub capacity: Option<f64>,
+}
+
+impl LevelData {
+    /// The largest count drawn (the top of the spread).
+    pub fn drawn_max(&self) -> f64 {
+        self.windows.iter().map(|w| w.max_max).fold(0.0, f64::max)
+    }
+
+    /// True if the count never left zero in any replication.
+    pub fn is_empty(&self) -> bool {
+        self.drawn_max() == 0.0
+    }
+}
+
+/// The peak metric that goes with a series.
+fn peak_key(key: SeriesKey) -> Option<MetricKey> {
+    match key {
+        SeriesKey::SiteOccupancy(s) => Some(MetricKey::site(s, Stat::PeakOccupancy)),
+        SeriesKey::SiteBedQueue(s) => Some(MetricKey::site(s, Stat::PeakBedQueue)),
+        SeriesKey::LegHolding(l) => Some(MetricKey::leg(l, Stat::PeakHolding)),
+        SeriesKey::CheckpointHolding(k) => Some(MetricKey::checkpoint(k, Stat::PeakHolding)),
+        SeriesKey::Home => None,
+    }
+}
+
+/// The level chart data of series `j`.
+pub fn level_data(batch: &Batch, j: usize) -> LevelData {
+    let ts = &batch.timeseries;
+    let key = ts.spec.sources[j];
+    let windows = (1..ts.spec.points)
+        .map(|k| Window {
+            from_day: ts.spec.time_hours(k - 1) / 24.0,
+            to_day: ts.spec.time_hours(k) / 24.0,
+            max_p05: ts.max_quantile(k, j, 0.05),
+            max_p50: ts.max_quantile(k, j, 0.5),
+            max_p95: ts.max_quantile(k, j, 0.95),
+            max_max: ts.max_max(k, j),
+            mean: ts.window_mean(k, j),
+        })
+        .collect();
+    let capacity = match key {
+        SeriesKey::SiteOccupancy(s) => batch.scenario().sites[s as usize].beds.map(f64::from),
+        _ => None,
+    };
+    LevelData {
+        windows,
+        peak_mean: peak_key(key).and_then(|k| batch.summary_of(k)).map(|s| s.mean),
+        capacity,
+    }
+}
+
+/// The last day worth showing: a little after the last window in which anything drawn
+/// still changes.
+fn last_day(days: &[(f64, bool)], horizon_days: f64) -> f64 {
+    let last = days
+        .iter()
+        .rposition(|&(_, changes)| changes)
+        .map_or(1.0, |i| days[i].0);
+    (last * 1.06 + 1.0).min(horizon_days).max(1.0)
+}
+
+/// People home over time: the median and the bands that hold 50% and 90% of
+/// replications, against the target date if the scenario has one.
 fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
     let sc = batch.scenario();
     let ts = &batch.timeseries;
-    if let Some(j) = ts.spec.sources.iter().position(|s| *s == SeriesKey::Home) {
-        let title = format!("{}: people home", sc.name);
-        let b = bands(ts, j);
-        let caption = match sc.target_days {
-            Some(t) => format!(
-                "People home over time across {} replications, against the target of day {}.",
-                batch.len(),
-                fmt_num(t)
-            ),
-            None => format!(
-                "People home over time: the median and the bands that hold 50% and 90% of {} replications.",
-                batch.len()
-            ),
-        };
-        push(
-            out,
-            "people-home".into(),
-            title.clone(),
-            caption,
-            band_chart(&title, "people home", &b, None, sc.target_days)?,
-        );
-    }
-    Ok(())
-}
-
-/// Occupancy of every bed-limited site, and people held at borders for beds.
-fn occupancy_and_holding(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
-    let sc = batch.scenario();
-    let ts = &batch.timeseries;
-    let holding = |after: &str, how: &str| {
-        (
-            format!("holding-{after}"),
-            format!("{}: waiting for beds after {after}", sc.name),
-            None,
-            format!("People {how} {after} waiting for a bed at the next site (border holding)."),
-        )
+    let Some(j) = ts.spec.sources.iter().position(|s| *s == SeriesKey::Home) else {
+        return Ok(());
     };
-    for (j, src) in ts.spec.sources.iter().enumerate() {
-        let (name, label, capacity, caption) = match *src {
-            SeriesKey::SiteOccupancy(s) => {
-                let site = &sc.sites[s as usize];
-                let Some(beds) = site.beds else { continue };
-                let kind = if site.kind == SiteKind::Quarantine {
-                    "quarantine"
-                } else {
-                    "site"
-                };
-                (
-                    format!("occupancy-{}", site.name),
-                    format!("{}: occupancy of {kind} {}", sc.name, site.name),
-                    Some(f64::from(beds)),
-                    format!("People holding a bed at {} ({beds} beds).", site.name),
-                )
-            }
-            SeriesKey::LegHolding(l) => holding(&sc.legs[l as usize].name, "off"),
-            SeriesKey::CheckpointHolding(k) => holding(&sc.checkpoints[k as usize].name, "through"),
-            _ => continue,
-        };
-        let b = bands(ts, j);
-        push(
-            out,
-            name,
-            label.clone(),
-            caption,
-            band_chart(&label, "people", &b, capacity, None)?,
-        );
-    }
-    Ok(())
-}
-
-/// The distribution of days until everyone is home.
-fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
-    let sc = batch.scenario();
-    if let Some(i) = batch.catalogue.index(MetricKey::overall(Stat::MakespanDays)) {
-        let mut xs: Vec<f64> = batch.column(i).into_iter().filter(|x| x.is_finite()).collect();
-        xs.sort_by(f64::total_cmp);
-        if !xs.is_empty() {
-            let title = format!("{}: days until everyone is home", sc.name);
-            let caption = format!(
-                "Days until the last person is home, over the {} of {} replications that finished; mean, median and 90th percentile marked.",
-                xs.len(),
-                batch.len()
-            );
-            push(
-                out,
-                "makespan".into(),
-                title.clone(),
-                caption,
-                makespan_chart(&title, &xs)?,
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Where the time goes, per cohort.
-fn time_use(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
-    let sc = batch.scenario();
-    let uses: Vec<TimeUse> = TimeUse::ALL
-        .into_iter()
-        .filter(|u| {
-            sc.cohorts
-                .iter()
-                .enumerate()
-                .any(|(i, _)| mean(batch, MetricKey::cohort(i as u16, Stat::MeanHours(*u))) > 0.0)
+    let q = |k: usize, p: f64| ts.quantile(k, j, p);
+    let points: Vec<(f64, [f64; 5])> = (0..ts.spec.points)
+        .map(|k| {
+            (
+                ts.spec.time_hours(k) / 24.0,
+                [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| q(k, p)),
+            )
         })
         .collect();
-    if !uses.is_empty() {
-        let rows = cohort_rows(batch, &uses, |c, u| MetricKey::cohort(c, Stat::MeanHours(*u)));
-        let title = format!("{}: where the time goes", sc.name);
-        let caption =
-            "Mean hours per person of each cohort, by what they were doing, from notice or release until home."
-                .to_string();
-        let parts: Vec<String> = uses.iter().map(|u| u.as_str().replace('_', " ")).collect();
-        push(
-            out,
-            "time-use".into(),
-            title.clone(),
-            caption,
-            stacked(&title, "hours per person (mean)", &rows, &parts, None, None)?,
-        );
-    }
-    Ok(())
-}
-
-/// Utilisation of booths, seats and beds, sorted, the bottleneck highlighted.
-fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
-    let sc = batch.scenario();
-    let mut util: Vec<(String, f64)> = Vec::new();
-    for (i, k) in sc.checkpoints.iter().enumerate() {
-        util.push((
-            format!("checkpoint {}", k.name),
-            mean(batch, MetricKey::checkpoint(i as u16, Stat::Utilization)),
-        ));
-    }
-    for (i, l) in sc.legs.iter().enumerate() {
-        util.push((
-            format!("leg {} (seats)", l.name),
-            mean(batch, MetricKey::leg(i as u16, Stat::SeatUtilization)),
-        ));
-    }
-    for (i, s) in sc.sites.iter().enumerate().filter(|(_, s)| s.beds.is_some()) {
-        util.push((
-            format!("site {} (beds)", s.name),
-            mean(batch, MetricKey::site(i as u16, Stat::BedUtilization)),
-        ));
-    }
-    util.retain(|u| u.1.is_finite());
-    util.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    if !util.is_empty() {
-        // The bottleneck: the stage people wait for longest in total.
-        let bottleneck = waiting_by_stage(batch).first().and_then(|w| {
-            let label = match w.kind {
-                WaitKind::Site => format!("site {} (beds)", w.stage),
-                WaitKind::Leg => format!("leg {} (seats)", w.stage),
-                WaitKind::Checkpoint => format!("checkpoint {}", w.stage),
-                WaitKind::Approvals => return None,
+    let final_values = points.last().map(|p| p.1).unwrap_or_default();
+    let changes: Vec<(f64, bool)> = points.iter().map(|(d, v)| (*d, *v != final_values)).collect();
+    let x_max = last_day(&changes, sc.horizon_hours / 24.0).max(sc.target_days.map_or(0.0, |t| t * 1.05));
+    let y_max = (points.iter().map(|p| p.1[4]).fold(0.0, f64::max).max(1.0)) * 1.08;
+    let shown: Vec<&(f64, [f64; 5])> = points.iter().filter(|(d, _)| *d <= x_max).collect();
+    let title = format!("{}: people home", sc.name);
+    let target = sc.target_days;
+    let alt = format!(
+        "People home over time across {} replications: the median reaches {} by day {}{}.",
+        batch.len(),
+        fmt_value(final_values[2], Unit::People),
+        crate::metrics::fmt_num(x_max),
+        target.map_or(String::new(), |t| format!(
+            "; the target is day {}",
+            crate::metrics::fmt_num(t)
+        ))
+    );
+    let start = sc.start;
+    let drawn = render(&alt, &|area| {
+        on_area!(area, |root| {
+            let side;
+            let mut chart = frame!(root, side, &title, 80, 0f64..x_max, 0f64..y_max);
+            chart
+                .configure_mesh()
+                .x_desc("day since the start (date)")
+                .y_desc("people home")
+                .x_labels(8)
+                .x_label_formatter(&|v| day_label(start, *v))
+                .y_label_formatter(&|v| axis(*v))
+                .light_line_style(WHITE.mix(0.0))
+                .draw()?;
+            let step = |i: usize| -> Vec<(f64, f64)> {
+                let mut pts = Vec::new();
+                for w in shown.windows(2) {
+                    pts.push((w[0].0, w[0].1[i]));
+                    pts.push((w[1].0, w[0].1[i]));
+                }
+                pts
             };
-            util.iter().position(|u| u.0 == label)
-        });
-        let title = format!("{}: utilisation", sc.name);
-        let caption = match bottleneck {
-            Some(i) => format!(
-                "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted; in red the bottleneck, {}, where people wait longest in total.",
-                util[i].0
-            ),
-            None => "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted."
-                .to_string(),
-        };
-        push(
-            out,
-            "utilization".into(),
-            title.clone(),
-            caption,
-            bar_chart(
-                &title,
-                "utilisation (mean over replications)",
-                &util,
-                bottleneck,
-                Some(1.0),
-            )?,
-        );
-    }
+            for (lo, hi, alpha) in [(0, 4, 0.15), (1, 3, 0.35)] {
+                let mut poly = step(hi);
+                poly.extend(step(lo).into_iter().rev());
+                chart.draw_series(std::iter::once(Polygon::new(poly, palette::SPREAD.mix(alpha).filled())))?;
+            }
+            chart.draw_series(LineSeries::new(step(2), palette::TYPICAL.stroke_width(2)))?;
+            if let Some(t) = target {
+                chart.draw_series(LineSeries::new([(t, 0.0), (t, y_max)], palette::TARGET.stroke_width(2)))?;
+            }
+            let mut legend = vec![
+                (
+                    "90% of replications (p5 to p95)".to_string(),
+                    Mark::Fill(palette::SPREAD, 0.15),
+                ),
+                (
+                    "50% of replications (p25 to p75)".to_string(),
+                    Mark::Fill(palette::SPREAD, 0.35),
+                ),
+                ("median".to_string(), Mark::Line(palette::TYPICAL, 2)),
+            ];
+            if let Some(t) = target {
+                legend.push((format!("target: {}", date_of(start, t)), Mark::Line(palette::TARGET, 2)));
+            }
+            draw_legend(&side, &legend)?;
+            let tips = shown
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (
+                        chart.backend_coord(&(w[0].0, y_max)),
+                        chart.backend_coord(&(w[1].0, 0.0)),
+                    );
+                    let v = w[0].1;
+                    Tip {
+                        x0: a.0,
+                        y0: a.1,
+                        x1: b.0,
+                        y1: b.1,
+                        text: format!(
+                            "day {}: median {} home (50% of replications {} to {}, 90% {} to {})",
+                            day_label(start, w[0].0),
+                            axis(v[2]),
+                            axis(v[1]),
+                            axis(v[3]),
+                            axis(v[0]),
+                            axis(v[4])
+                        ),
+                    }
+                })
+                .collect();
+            root.present()?;
+            Ok(tips)
+        })
+    })?;
+    let caption = format!(
+        "People home over time: the median and the bands holding 50% and 90% of {} replications{}.",
+        batch.len(),
+        target.map_or(String::new(), |t| format!(
+            ", against the target of {}",
+            date_of(start, t)
+        ))
+    );
+    push(out, "people-home".into(), title, caption, alt, drawn);
     Ok(())
 }
 
-/// People who slipped away, by cohort and category (when people get notice).
-fn evasion(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+/// The chart of one level series: per grid window, the spread across replications of
+/// the most people present at once and the mean time-averaged count; the peak the
+/// tables report; the capacity.
+fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<dyn Error>> {
     let sc = batch.scenario();
-    if batch.catalogue.index(MetricKey::overall(Stat::Evaded)).is_some() {
-        let cats: Vec<&str> = sc.categories.iter().map(|c| c.name.as_str()).collect();
-        let rows = cohort_rows(batch, &cats, |c, g| {
-            let g = sc.categories.iter().position(|x| x.name == *g).unwrap_or(0);
-            MetricKey::cohort(c, Stat::EvadedOf(g as u16))
-        });
-        let title = format!("{}: people who slipped away", sc.name);
-        let caption = format!(
-            "Mean number of people evading before pickup, by cohort and category ({} on average in all).",
-            fmt_num(mean(batch, MetricKey::overall(Stat::Evaded)))
-        );
-        let parts: Vec<String> = cats.iter().map(|s| s.to_string()).collect();
-        push(
-            out,
-            "evasion".into(),
-            title.clone(),
-            caption,
-            stacked(&title, "people evaded (mean)", &rows, &parts, None, None)?,
-        );
+    let ts: &TimeSeries = &batch.timeseries;
+    let key = ts.spec.sources[j];
+    let info = SeriesInfo::of(sc, key);
+    let name = match key {
+        SeriesKey::LegHolding(l) => format!("holding-{}", sc.legs[l as usize].name),
+        SeriesKey::CheckpointHolding(k) => format!("holding-{}", sc.checkpoints[k as usize].name),
+        SeriesKey::SiteBedQueue(s) => format!("bed-queue-{}", sc.sites[s as usize].name),
+        SeriesKey::SiteOccupancy(s) => format!("occupancy-{}", sc.sites[s as usize].name),
+        SeriesKey::Home => "people-home".to_string(),
+    };
+    let title = format!("{}: {}", sc.name, info.label.to_lowercase());
+    let changes: Vec<(f64, bool)> = data.windows.iter().map(|w| (w.from_day, w.max_max > 0.0)).collect();
+    let x_max = last_day(&changes, sc.horizon_hours / 24.0);
+    let top = data
+        .drawn_max()
+        .max(data.capacity.unwrap_or(0.0))
+        .max(data.peak_mean.unwrap_or(0.0))
+        .max(1.0);
+    let y_max = top * 1.08;
+    let shown: Vec<&Window> = data.windows.iter().filter(|w| w.from_day < x_max).collect();
+    let peak_text = data.peak_mean.map(|p| fmt_value(p, Unit::People));
+    let alt = format!(
+        "{} over time across {} replications; the most at once averages {} (as in the table){}.",
+        info.label,
+        batch.len(),
+        peak_text.clone().unwrap_or_else(|| "-".into()),
+        data.capacity
+            .map_or(String::new(), |c| format!(", against {} beds", axis(c)))
+    );
+    let start = sc.start;
+    let drawn = render(&alt, &|area| {
+        on_area!(area, |root| {
+            let side;
+            let mut chart = frame!(root, side, &title, 80, 0f64..x_max, 0f64..y_max);
+            chart
+                .configure_mesh()
+                .x_desc("day since the start (date)")
+                .y_desc("people")
+                .x_labels(8)
+                .x_label_formatter(&|v| day_label(start, *v))
+                .y_label_formatter(&|v| axis(*v))
+                .light_line_style(WHITE.mix(0.0))
+                .draw()?;
+            // Areas from zero up to the most people present at once in each window.
+            let area = |top: &dyn Fn(&Window) -> f64| -> Vec<(f64, f64)> {
+                let mut pts = vec![(shown.first().map_or(0.0, |w| w.from_day), 0.0)];
+                pts.extend(shown.iter().flat_map(|w| [(w.from_day, top(w)), (w.to_day, top(w))]));
+                pts.push((shown.last().map_or(0.0, |w| w.to_day), 0.0));
+                pts
+            };
+            chart.draw_series(std::iter::once(Polygon::new(
+                area(&|w| w.max_p95),
+                palette::SPREAD.mix(0.2).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Polygon::new(
+                area(&|w| w.max_p50),
+                palette::SPREAD.mix(0.45).filled(),
+            )))?;
+            let mean: Vec<(f64, f64)> = shown
+                .iter()
+                .flat_map(|w| [(w.from_day, w.mean), (w.to_day, w.mean)])
+                .collect();
+            chart.draw_series(LineSeries::new(mean, palette::TYPICAL.stroke_width(2)))?;
+            let mut legend = vec![
+                (
+                    "most at once in each window: in 95% of replications no more than".to_string(),
+                    Mark::Fill(palette::SPREAD, 0.2),
+                ),
+                (
+                    "most at once in each window: median of replications".to_string(),
+                    Mark::Fill(palette::SPREAD, 0.45),
+                ),
+                (
+                    "time-averaged in each window (mean of replications)".to_string(),
+                    Mark::Line(palette::TYPICAL, 2),
+                ),
+            ];
+            if let Some(p) = data.peak_mean {
+                chart.draw_series(DashedLineSeries::new(
+                    [(0.0, p), (x_max, p)],
+                    10,
+                    6,
+                    palette::PEAK.stroke_width(2),
+                ))?;
+                legend.push((
+                    format!(
+                        "peak: {} (mean over replications, as in the table)",
+                        fmt_value(p, Unit::People)
+                    ),
+                    Mark::Dashed(palette::PEAK),
+                ));
+            }
+            if let Some(c) = data.capacity {
+                chart.draw_series(LineSeries::new(
+                    [(0.0, c), (x_max, c)],
+                    palette::CAPACITY.stroke_width(2),
+                ))?;
+                legend.push((format!("capacity: {} beds", axis(c)), Mark::Line(palette::CAPACITY, 2)));
+            }
+            draw_legend(&side, &legend)?;
+            let tips = shown
+                .iter()
+                .map(|w| {
+                    let (a, b) = (chart.backend_coord(&(w.from_day, y_max)), chart.backend_coord(&(w.to_day, 0.0)));
+                    Tip {
+                        x0: a.0,
+                        y0: a.1,
+                        x1: b.0,
+                        y1: b.1,
+                        text: format!(
+                            "day {} to {}: most at once {} (median of replications; 90% between {} and {}, highest {}); time-averaged {}",
+                            day_label(start, w.from_day),
+                            day_label(start, w.to_day),
+                            axis(w.max_p50),
+                            axis(w.max_p05),
+                            axis(w.max_p95),
+                            axis(w.max_max),
+                            crate::metrics::fmt_num(w.mean)
+                        ),
+                    }
+                })
+                .collect();
+            root.present()?;
+            Ok(tips)
+        })
+    })?;
+    let caption = format!(
+        "{}: per {} window, the most people present at once (shaded: the median and the 95th percentile of replications) and the time-averaged number (line){}{}.",
+        info.description.trim_end_matches('.'),
+        window_words(ts.spec.grid_hours),
+        peak_text.map_or(String::new(), |p| format!(
+            "; the dashed line is the peak of {p} reported in the table"
+        )),
+        data.capacity
+            .map_or(String::new(), |c| format!("; capacity {} beds", axis(c)))
+    );
+    Ok(Chart {
+        name,
+        title,
+        caption,
+        alt,
+        png: drawn.0,
+        svg: drawn.1,
+    })
+}
+
+/// "6-hour", "1-day" and so on.
+fn window_words(grid_hours: f64) -> String {
+    if grid_hours >= 24.0 && (grid_hours / 24.0).fract() == 0.0 {
+        format!("{}-day", grid_hours / 24.0)
+    } else {
+        format!("{}-hour", crate::metrics::fmt_num(grid_hours))
+    }
+}
+
+/// Level charts of every bed-limited site and of border holding; holding charts with
+/// nothing to show are left out (the report says so in one line).
+fn levels(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
+    for (j, key) in batch.timeseries.spec.sources.iter().enumerate() {
+        let wanted = match *key {
+            SeriesKey::SiteOccupancy(s) => sc.sites[s as usize].beds.is_some(),
+            SeriesKey::LegHolding(_) | SeriesKey::CheckpointHolding(_) => true,
+            _ => false,
+        };
+        if !wanted {
+            continue;
+        }
+        let data = level_data(batch, j);
+        if data.is_empty() {
+            continue;
+        }
+        out.push(level_chart(batch, j, &data)?);
     }
     Ok(())
 }
 
-fn makespan_chart(title: &str, xs: &[f64]) -> Result<(Vec<u8>, String), Box<dyn Error>> {
+/// One line naming the border holding charts left out because nobody waited there.
+pub fn empty_levels(batch: &Batch) -> Vec<String> {
+    let sc = batch.scenario();
+    let names: Vec<String> = batch
+        .timeseries
+        .spec
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k, SeriesKey::LegHolding(_) | SeriesKey::CheckpointHolding(_)))
+        .filter(|(j, _)| level_data(batch, *j).is_empty())
+        .map(|(_, k)| match *k {
+            SeriesKey::LegHolding(l) => format!("leg `{}`", sc.legs[l as usize].name),
+            SeriesKey::CheckpointHolding(c) => format!("checkpoint `{}`", sc.checkpoints[c as usize].name),
+            _ => String::new(),
+        })
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "In no replication did anyone wait for a bed after {} (no holding chart is drawn for them).",
+        names.join(", ")
+    )]
+}
+
+/// The makespan distribution: a histogram with the mean, median, 90th percentile and
+/// the target day.
+fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
+    let Some(i) = batch.catalogue.index(MetricKey::overall(Stat::MakespanDays)) else {
+        return Ok(());
+    };
+    let mut xs: Vec<f64> = batch.column(i).into_iter().filter(|x| x.is_finite()).collect();
+    xs.sort_by(f64::total_cmp);
+    if xs.is_empty() {
+        return Ok(());
+    }
+    let title = format!("{}: days until everyone is home", sc.name);
+    let (p50, p90) = (quantile_sorted(&xs, 0.5), quantile_sorted(&xs, 0.9));
+    let caption = format!(
+        "Days until the last person is home, over the {} of {} replications that finished; mean, median and 90th percentile ({}) marked{}.",
+        xs.len(),
+        batch.len(),
+        date_of(sc.start, p90),
+        sc.target_days.map_or(String::new(), |t| format!(
+            ", and the target ({})",
+            date_of(sc.start, t)
+        ))
+    );
+    let alt = format!(
+        "Histogram of days until everyone is home: median {} days, 90th percentile {} days.",
+        crate::metrics::fmt_num(p50),
+        crate::metrics::fmt_num(p90)
+    );
+    let drawn = makespan_chart(&title, &alt, &xs, sc.target_days, sc.start)?;
+    push(out, "makespan".into(), title, caption, alt, drawn);
+    Ok(())
+}
+
+fn makespan_chart(
+    title: &str,
+    alt: &str,
+    xs: &[f64],
+    target: Option<f64>,
+    start: chrono::NaiveDateTime,
+) -> Result<(Vec<u8>, String), Box<dyn Error>> {
     let (lo, hi) = (xs[0], xs[xs.len() - 1]);
+    let (lo, hi) = match target {
+        Some(t) => (lo.min(t), hi.max(t)),
+        None => (lo, hi),
+    };
     let span = (hi - lo).max(1e-6);
     let bins = 30usize;
     let width = span / bins as f64;
@@ -281,33 +506,339 @@ fn makespan_chart(title: &str, xs: &[f64]) -> Result<(Vec<u8>, String), Box<dyn 
     let mean = xs.iter().sum::<f64>() / xs.len() as f64;
     let (p50, p90) = (quantile_sorted(xs, 0.5), quantile_sorted(xs, 0.9));
     let (x0, x1) = (lo - width, hi + width);
-    render(&|area| {
+    render(alt, &|area| {
         on_area!(area, |root| {
-            let mut chart = frame!(root, title, 22, 70, x0..x1, 0f64..y_max);
+            let side;
+            let mut chart = frame!(root, side, title, 70, x0..x1, 0f64..y_max);
             chart
                 .configure_mesh()
                 .x_desc("days until everyone is home")
                 .y_desc("replications")
+                .x_label_formatter(&|v| crate::metrics::fmt_num(*v))
                 .y_label_formatter(&|v| axis(*v))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
             chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
                 let a = lo + i as f64 * width;
-                Rectangle::new([(a, 0.0), (a + width, f64::from(c))], BAND.mix(0.7).filled())
+                Rectangle::new([(a, 0.0), (a + width, f64::from(c))], palette::SPREAD.mix(0.7).filled())
             }))?;
-            for (x, label, color) in [
-                (mean, "mean", BLACK),
-                (p50, "median", PALETTE[2]),
-                (p90, "90th percentile", CAPACITY),
-            ] {
-                chart
-                    .draw_series(LineSeries::new([(x, 0.0), (x, y_max)], color.stroke_width(2)))?
-                    .label(format!("{label}: {}", fmt_num(x)))
-                    .legend(move |(lx, ly)| PathElement::new(vec![(lx, ly), (lx + 18, ly)], color.stroke_width(2)));
+            let mut legend = vec![("replications per bin".to_string(), Mark::Fill(palette::SPREAD, 0.7))];
+            let mut marks = vec![
+                (
+                    mean,
+                    format!("mean: {}", crate::metrics::fmt_num(mean)),
+                    palette::TYPICAL,
+                ),
+                (
+                    p50,
+                    format!("median: {}", crate::metrics::fmt_num(p50)),
+                    RGBColor(44, 160, 44),
+                ),
+                (
+                    p90,
+                    format!(
+                        "90th percentile: {} ({})",
+                        crate::metrics::fmt_num(p90),
+                        date_of(start, p90)
+                    ),
+                    palette::CAPACITY,
+                ),
+            ];
+            if let Some(t) = target {
+                marks.push((
+                    t,
+                    format!("target: day {} ({})", crate::metrics::fmt_num(t), date_of(start, t)),
+                    palette::TARGET,
+                ));
             }
-            legend!(chart, SeriesLabelPosition::UpperRight);
+            for (x, label, color) in marks {
+                chart.draw_series(LineSeries::new([(x, 0.0), (x, y_max)], color.stroke_width(2)))?;
+                legend.push((label, Mark::Line(color, 2)));
+            }
+            draw_legend(&side, &legend)?;
+            let tips = counts
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    let a = lo + i as f64 * width;
+                    let (p, q) = (
+                        chart.backend_coord(&(a, f64::from(c))),
+                        chart.backend_coord(&(a + width, 0.0)),
+                    );
+                    Tip {
+                        x0: p.0,
+                        y0: p.1,
+                        x1: q.0,
+                        y1: q.1,
+                        text: format!(
+                            "{} to {} days: {c} replications",
+                            crate::metrics::fmt_num(a),
+                            crate::metrics::fmt_num(a + width)
+                        ),
+                    }
+                })
+                .collect();
             root.present()?;
-            Ok(())
+            Ok(tips)
         })
     })
+}
+
+/// Horizontal bars, one row per entry (first at the top), one coloured segment per part.
+pub(crate) struct Bars<'a> {
+    pub title: &'a str,
+    pub alt: &'a str,
+    pub x_desc: &'a str,
+    /// (row label, the value of each part)
+    pub rows: &'a [(String, Vec<f64>)],
+    /// (part label, colour); one part for plain bars.
+    pub parts: &'a [(String, RGBColor)],
+    /// A row drawn in another colour (the bottleneck), with the legend entry for it.
+    pub highlight: Option<(usize, RGBColor, String)>,
+    pub x_max: Option<f64>,
+    /// How a value is written on the axis and in tooltips.
+    pub fmt: &'a dyn Fn(f64) -> String,
+}
+
+/// Draws horizontal (stacked) bars.
+pub(crate) fn bars(b: &Bars) -> Result<(Vec<u8>, String), Box<dyn Error>> {
+    let rows = b.rows;
+    let n = rows.len().max(1) as i32;
+    let top = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0, f64::max);
+    let x_max = b.x_max.unwrap_or(top * 1.1).max(top * 1.02).max(1e-9);
+    let label_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(8).clamp(8, 40) as u32 * 7 + 12;
+    let row_label = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) if (0..n).contains(i) => rows[(n - 1 - i) as usize].0.clone(),
+        _ => String::new(),
+    };
+    render(b.alt, &|area| {
+        on_area!(area, |root| {
+            let side;
+            let mut chart = frame!(
+                root,
+                side,
+                b.title,
+                label_width,
+                0f64..x_max,
+                (0..n - 1).into_segmented()
+            );
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .light_line_style(WHITE.mix(0.0))
+                .x_desc(b.x_desc)
+                .x_label_formatter(&|v| (b.fmt)(*v))
+                .y_labels(rows.len() * 2 + 1)
+                .y_label_formatter(&row_label)
+                .draw()?;
+            let mut tips = Vec::new();
+            for (p, (part, color)) in b.parts.iter().enumerate() {
+                let boxes: Vec<(usize, f64, f64)> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, v))| (i, v[..p].iter().sum::<f64>(), v[p]))
+                    .collect();
+                chart.draw_series(boxes.iter().map(|&(i, start, value)| {
+                    let y = n - 1 - i as i32;
+                    let fill = match &b.highlight {
+                        Some((h, c, _)) if *h == i => *c,
+                        _ => *color,
+                    };
+                    let mut bar = Rectangle::new(
+                        [
+                            (start, SegmentValue::Exact(y)),
+                            (start + value, SegmentValue::Exact(y + 1)),
+                        ],
+                        fill.filled(),
+                    );
+                    bar.set_margin(3, 3, 0, 0);
+                    bar
+                }))?;
+                for &(i, start, value) in &boxes {
+                    let y = n - 1 - i as i32;
+                    let a = chart.backend_coord(&(start, SegmentValue::Exact(y + 1)));
+                    let c = chart.backend_coord(&(start + value, SegmentValue::Exact(y)));
+                    let what = if b.parts.len() > 1 {
+                        format!(", {part}")
+                    } else {
+                        String::new()
+                    };
+                    tips.push(Tip {
+                        x0: a.0,
+                        y0: a.1,
+                        x1: c.0,
+                        y1: c.1,
+                        text: format!("{}{what}: {}", rows[i].0, (b.fmt)(value)),
+                    });
+                }
+            }
+            let mut legend: Vec<(String, Mark)> =
+                b.parts.iter().map(|(l, c)| (l.clone(), Mark::Fill(*c, 1.0))).collect();
+            if let Some((_, c, label)) = &b.highlight {
+                legend.push((label.clone(), Mark::Fill(*c, 1.0)));
+            }
+            draw_legend(&side, &legend)?;
+            root.present()?;
+            Ok(tips)
+        })
+    })
+}
+
+/// One row per cohort: the mean of `key(cohort, part)` for each part (missing or
+/// negative means as zero).
+fn cohort_rows<T>(batch: &Batch, parts: &[T], key: impl Fn(u16, &T) -> MetricKey) -> Vec<(String, Vec<f64>)> {
+    batch
+        .scenario()
+        .cohorts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let values = parts.iter().map(|x| batch.mean_of(key(i as u16, x)).max(0.0)).collect();
+            (crate::metrics::catalogue::humanize(&c.name), values)
+        })
+        .collect()
+}
+
+/// Where the time goes: per cohort, days per person by what they were doing.
+fn time_use(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
+    let present = |u: &TimeUse| {
+        (0..sc.cohorts.len()).any(|i| batch.mean_of(MetricKey::cohort(i as u16, Stat::MeanHours(*u))) > 0.0)
+    };
+    let uses: Vec<TimeUse> = TimeUse::ALL.into_iter().filter(present).collect();
+    if uses.is_empty() {
+        return Ok(());
+    }
+    let hours = cohort_rows(batch, &uses, |c, u| MetricKey::cohort(c, Stat::MeanHours(*u)));
+    let rows: Vec<(String, Vec<f64>)> = hours
+        .into_iter()
+        .map(|(l, v)| (l, v.into_iter().map(|h| h / 24.0).collect()))
+        .collect();
+    let parts: Vec<(String, RGBColor)> = uses
+        .iter()
+        .map(|u| (crate::metrics::catalogue::time_use_label(*u), palette::time_use(*u)))
+        .collect();
+    let title = format!("{}: where the time goes", sc.name);
+    let caption = "Days per person of each cohort, by what they were doing, from notice or release until home (the parts add up to the door-to-door time).".to_string();
+    let alt = format!(
+        "Stacked bars per cohort of days per person: {}.",
+        rows.iter()
+            .map(|(l, v)| format!("{l} {} days in all", crate::metrics::fmt_num(v.iter().sum())))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let fmt = |v: f64| format!("{} days", crate::metrics::fmt_num(v));
+    let drawn = bars(&Bars {
+        title: &title,
+        alt: &alt,
+        x_desc: "days per person (mean over replications)",
+        rows: &rows,
+        parts: &parts,
+        highlight: None,
+        x_max: None,
+        fmt: &|v| if v == 0.0 { "0".into() } else { fmt(v) },
+    })?;
+    push(out, "time-use".into(), title, caption, alt, drawn);
+    Ok(())
+}
+
+/// Utilisation of booths, seats and beds, sorted, the bottleneck in its own colour.
+fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
+    use crate::metrics::catalogue::humanize;
+    // (label, value, which stage of the waiting analysis it is)
+    let mut util: Vec<(String, f64, WaitKind, u16)> = Vec::new();
+    for (i, k) in sc.checkpoints.iter().enumerate() {
+        let v = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::Utilization));
+        util.push((
+            format!("{} (booths)", humanize(&k.name)),
+            v,
+            WaitKind::Checkpoint,
+            i as u16,
+        ));
+    }
+    for (i, l) in sc.legs.iter().enumerate() {
+        let v = batch.mean_of(MetricKey::leg(i as u16, Stat::SeatUtilization));
+        util.push((format!("{} (seats)", humanize(&l.name)), v, WaitKind::Leg, i as u16));
+    }
+    for (i, s) in sc.sites.iter().enumerate().filter(|(_, s)| s.beds.is_some()) {
+        let v = batch.mean_of(MetricKey::site(i as u16, Stat::BedUtilization));
+        util.push((format!("{} (beds)", humanize(&s.name)), v, WaitKind::Site, i as u16));
+    }
+    util.retain(|u| u.1.is_finite());
+    util.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    if util.is_empty() {
+        return Ok(());
+    }
+    let worst = bottleneck(batch);
+    let highlight = worst
+        .as_ref()
+        .and_then(|w| util.iter().position(|u| u.2 == w.kind && u.3 == w.index));
+    let title = format!("{}: utilisation", sc.name);
+    let caption = match (&worst, highlight) {
+        (Some(w), Some(i)) => format!(
+            "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted. In orange the bottleneck, {}: where people wait longest in total ({:.0}% of all waiting), whatever its utilisation.",
+            util[i].0,
+            100.0 * w.share
+        ),
+        (Some(w), None) => format!(
+            "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted. The bottleneck, {}, has no utilisation to show.",
+            w.what.replace('`', "")
+        ),
+        _ => "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted; nobody waited anywhere.".to_string(),
+    };
+    let rows: Vec<(String, Vec<f64>)> = util.iter().map(|u| (u.0.clone(), vec![u.1])).collect();
+    let alt = format!(
+        "Utilisation, highest first: {}.",
+        util.iter()
+            .map(|u| format!("{} {}", u.0, percent(u.1)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let drawn = bars(&Bars {
+        title: &title,
+        alt: &alt,
+        x_desc: "share of capacity in use (mean over replications)",
+        rows: &rows,
+        parts: &[("utilisation".to_string(), palette::OTHER)],
+        highlight: highlight.map(|i| (i, palette::BOTTLENECK, "the bottleneck (most waiting)".to_string())),
+        x_max: Some(1.0),
+        fmt: &|v| format!("{:.0}%", 100.0 * v),
+    })?;
+    push(out, "utilization".into(), title, caption, alt, drawn);
+    Ok(())
+}
+
+/// People who slipped away, by cohort and category (when people get notice).
+fn evasion(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    let sc = batch.scenario();
+    let Some(total) = batch.summary_of(MetricKey::overall(Stat::Evaded)) else {
+        return Ok(());
+    };
+    let cats: Vec<u16> = (0..sc.categories.len() as u16).collect();
+    let rows = cohort_rows(batch, &cats, |c, g| MetricKey::cohort(c, Stat::EvadedOf(*g)));
+    let parts: Vec<(String, RGBColor)> = sc
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(g, c)| (c.name.clone(), palette::category(g)))
+        .collect();
+    let title = format!("{}: people who slipped away", sc.name);
+    let caption = format!(
+        "Mean number of people evading before pickup, by cohort and category ({} on average in all).",
+        fmt_value(total.mean, Unit::People)
+    );
+    let alt = caption.clone();
+    let drawn = bars(&Bars {
+        title: &title,
+        alt: &alt,
+        x_desc: "people who slipped away (mean over replications)",
+        rows: &rows,
+        parts: &parts,
+        highlight: None,
+        x_max: None,
+        fmt: &|v| fmt_value(v, Unit::People),
+    })?;
+    push(out, "evasion".into(), title, caption, alt, drawn);
+    Ok(())
 }

@@ -1,152 +1,102 @@
 //! The charts of the study commands: two runs overlaid (`compare`), a metric against a
-//! parameter (`sweep`), and a metric over two parameters (a heatmap).
+//! parameter (`sweep`), and a metric over two parameters (a heatmap per metric, with a
+//! colour bar and the target's contour when one is given).
 
+use super::palette;
 use super::*;
 use crate::experiment::Batch;
-use crate::metrics::{SeriesKey, fmt_num};
-use std::error::Error;
+use crate::experiment::Estimate;
+use crate::metrics::{MetricInfo, SeriesKey, Unit, fmt_num, fmt_value};
 
-/// People home over time in two runs, overlaid: each median with its 90% band.
-pub fn compare_chart(a: &Batch, b: &Batch, label_a: &str, label_b: &str) -> Result<Chart, Box<dyn Error>> {
-    let home = |batch: &Batch| {
-        let ts = &batch.timeseries;
-        ts.spec
-            .sources
-            .iter()
-            .position(|s| *s == SeriesKey::Home)
-            .map(|j| bands(ts, j))
-            .unwrap_or_default()
+/// Quantiles (p5, p50, p95) of people home at every grid point, by day.
+fn home_bands(batch: &Batch) -> Vec<(f64, [f64; 3])> {
+    let ts = &batch.timeseries;
+    let Some(j) = ts.spec.sources.iter().position(|s| *s == SeriesKey::Home) else {
+        return Vec::new();
     };
-    let (ba, bb) = (home(a), home(b));
-    let x_max = last_day(&ba).max(last_day(&bb));
-    let y_max = ba.iter().chain(&bb).map(|(_, q)| q[4]).fold(1.0, f64::max) * 1.08;
-    let title = "people home: A against B".to_string();
-    let (png, svg) = render(&|area| {
+    (0..ts.spec.points)
+        .map(|k| {
+            let q = [0.05, 0.5, 0.95].map(|p| ts.quantile(k, j, p));
+            (ts.spec.time_hours(k) / 24.0, q)
+        })
+        .collect()
+}
+
+/// The day after which a band no longer changes, plus a margin.
+fn settled_day(b: &[(f64, [f64; 3])]) -> f64 {
+    let Some(last) = b.last() else { return 1.0 };
+    let i = b.iter().rposition(|(_, q)| q != &last.1).map_or(0, |i| i + 1);
+    let day = b.get(i).map_or(last.0, |p| p.0);
+    (day * 1.06 + 1.0).min(last.0).max(1.0)
+}
+
+/// People home over time in two runs, overlaid: each median with its 90% band; the
+/// legend names both scenarios.
+pub fn compare_chart(a: &Batch, b: &Batch, label_a: &str, label_b: &str) -> Result<Chart, Box<dyn Error>> {
+    let (ba, bb) = (home_bands(a), home_bands(b));
+    let x_max = settled_day(&ba).max(settled_day(&bb));
+    let y_max = ba.iter().chain(&bb).map(|(_, q)| q[2]).fold(1.0, f64::max) * 1.08;
+    let title = "People home: A against B".to_string();
+    let start = a.scenario().start;
+    let alt = format!("People home over time in A ({label_a}) and B ({label_b}), median and 90% band of each.");
+    let (png, svg) = render(&alt, &|area| {
         on_area!(area, |root| {
-            let mut chart = frame!(root, &title, 22, 80, 0f64..x_max, 0f64..y_max);
+            let side;
+            let mut chart = frame!(root, side, &title, 80, 0f64..x_max, 0f64..y_max);
             chart
                 .configure_mesh()
-                .x_desc("days since the start")
+                .x_desc("day since the start (date)")
                 .y_desc("people home")
-                .x_label_formatter(&|v| axis(*v))
+                .x_labels(8)
+                .x_label_formatter(&|v| day_label(start, *v))
                 .y_label_formatter(&|v| axis(*v))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
-            for (b, label, color) in [(&ba, label_a, PALETTE[0]), (&bb, label_b, PALETTE[1])] {
-                let shown: Vec<&(f64, [f64; 5])> = b.iter().filter(|(d, _)| *d <= x_max).collect();
-                let mut pts: Vec<(f64, f64)> = shown.iter().map(|(d, q)| (*d, q[4])).collect();
+            let mut legend = Vec::new();
+            let mut tips = Vec::new();
+            for (bands, side_label, name, color) in [
+                (&ba, "A", label_a, palette::SIDE_A),
+                (&bb, "B", label_b, palette::SIDE_B),
+            ] {
+                let shown: Vec<&(f64, [f64; 3])> = bands.iter().filter(|(d, _)| *d <= x_max).collect();
+                let mut pts: Vec<(f64, f64)> = shown.iter().map(|(d, q)| (*d, q[2])).collect();
                 pts.extend(shown.iter().rev().map(|(d, q)| (*d, q[0])));
                 chart.draw_series(std::iter::once(Polygon::new(pts, color.mix(0.2).filled())))?;
-                chart
-                    .draw_series(LineSeries::new(
-                        shown.iter().map(|(d, q)| (*d, q[2])),
-                        color.stroke_width(2),
-                    ))?
-                    .label(format!("{label}: median, band of 90% of replications"))
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+                chart.draw_series(LineSeries::new(
+                    shown.iter().map(|(d, q)| (*d, q[1])),
+                    color.stroke_width(2),
+                ))?;
+                legend.push((format!("{side_label}: {name} (median)"), Mark::Line(color, 2)));
+                legend.push((format!("{side_label}: 90% of replications"), Mark::Fill(color, 0.2)));
+                for (d, q) in shown.iter().step_by((shown.len() / 150).max(1)) {
+                    let (x, y) = chart.backend_coord(&(*d, q[1]));
+                    tips.push(Tip {
+                        x0: x - 3,
+                        y0: y - 3,
+                        x1: x + 3,
+                        y1: y + 3,
+                        text: format!("{side_label}, day {}: median {} home", day_label(start, *d), axis(q[1])),
+                    });
+                }
             }
-            legend!(chart, SeriesLabelPosition::LowerRight);
+            draw_legend(&side, &legend)?;
             root.present()?;
-            Ok(())
+            Ok(tips)
         })
     })?;
     Ok(Chart {
         name: "compare-people-home".into(),
-        title: title.clone(),
-        caption: format!("People home over time in {label_a} (A) and {label_b} (B), on the same replications."),
+        title,
+        caption: format!("People home over time in A ({label_a}) and B ({label_b}), on the same replications."),
+        alt,
         png,
         svg,
     })
 }
 
-/// A metric's mean and 95% CI against one swept parameter.
-pub fn sweep_chart(
-    parameter: &str,
-    metric: &str,
-    points: &[(f64, crate::stats::Summary)],
-) -> Result<Chart, Box<dyn Error>> {
-    let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
-    let (x0, x1) = (
-        xs.iter().copied().fold(f64::INFINITY, f64::min),
-        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
-    let pad = ((x1 - x0) * 0.05).max(0.5);
-    let finite = |x: f64| if x.is_finite() { Some(x) } else { None };
-    let lo = points
-        .iter()
-        .filter_map(|p| finite(p.1.ci95_low).or(finite(p.1.mean)))
-        .fold(f64::INFINITY, f64::min);
-    let hi = points
-        .iter()
-        .filter_map(|p| finite(p.1.ci95_high).or(finite(p.1.mean)))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (lo, hi)
-    } else {
-        (0.0, 1.0)
-    };
-    let span = (hi - lo).max(hi.abs() * 0.02).max(1e-6);
-    let title = format!("{metric} against {parameter}");
-    let (png, svg) = render(&|area| {
-        on_area!(area, |root| {
-            let mut chart = frame!(
-                root,
-                &title,
-                20,
-                80,
-                (x0 - pad)..(x1 + pad),
-                (lo - span * 0.1)..(hi + span * 0.1)
-            );
-            chart
-                .configure_mesh()
-                .x_desc(parameter)
-                .y_desc(metric)
-                .x_label_formatter(&|v| axis(*v))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()?;
-            let ok: Vec<&(f64, crate::stats::Summary)> = points.iter().filter(|p| p.1.mean.is_finite()).collect();
-            let mut band: Vec<(f64, f64)> = ok
-                .iter()
-                .map(|p| {
-                    (
-                        p.0,
-                        if p.1.ci95_high.is_finite() {
-                            p.1.ci95_high
-                        } else {
-                            p.1.mean
-                        },
-                    )
-                })
-                .collect();
-            band.extend(ok.iter().rev().map(|p| {
-                (
-                    p.0,
-                    if p.1.ci95_low.is_finite() {
-                        p.1.ci95_low
-                    } else {
-                        p.1.mean
-                    },
-                )
-            }));
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, BAND.mix(0.25).filled())))?
-                .label("95% CI of the mean")
-                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], BAND.mix(0.25).filled()));
-            chart
-                .draw_series(LineSeries::new(
-                    ok.iter().map(|p| (p.0, p.1.mean)),
-                    BAND.stroke_width(2),
-                ))?
-                .label("mean")
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BAND.stroke_width(2)));
-            chart.draw_series(ok.iter().map(|p| Circle::new((p.0, p.1.mean), 4, BAND.filled())))?;
-            legend!(chart, SeriesLabelPosition::UpperRight);
-            root.present()?;
-            Ok(())
-        })
-    })?;
-    let safe: String = metric
-        .chars()
+/// A file stem from a metric id.
+fn stem(id: &str) -> String {
+    id.chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -154,18 +104,145 @@ pub fn sweep_chart(
                 '-'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A statistic of a metric (`stat`: "mean", "p90") with its 95% CI against one swept
+/// parameter, with a target line if given.
+pub fn sweep_chart(
+    parameter: &str,
+    metric: &MetricInfo,
+    stat: &str,
+    unit_name: &str,
+    points: &[(f64, Estimate)],
+    target: Option<f64>,
+) -> Result<Chart, Box<dyn Error>> {
+    let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
+    let (x0, x1) = (
+        xs.iter().copied().fold(f64::INFINITY, f64::min),
+        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let pad = ((x1 - x0) * 0.05).max(0.5);
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let values = points
+        .iter()
+        .flat_map(|p| {
+            [
+                finite(p.1.ci95_low).or(finite(p.1.value)),
+                finite(p.1.ci95_high).or(finite(p.1.value)),
+            ]
+        })
+        .flatten()
+        .chain(target);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let span = (hi - lo).max(hi.abs() * 0.02).max(1e-6);
+    let title = format!("{} ({stat}) against {parameter}", metric.label);
+    let unit = metric.unit;
+    let alt = format!(
+        "{} ({stat}, with its 95% CI) for each value of {parameter}: {}.",
+        metric.label,
+        points
+            .iter()
+            .map(|p| format!("{} at {}", fmt_value(p.1.value, unit), fmt_num(p.0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let y_desc = format!("{} ({unit_name})", metric.label);
+    let (png, svg) = render(&alt, &|area| {
+        on_area!(area, |root| {
+            let side;
+            let mut chart = frame!(
+                root,
+                side,
+                &title,
+                80,
+                (x0 - pad)..(x1 + pad),
+                (lo - span * 0.1)..(hi + span * 0.1)
+            );
+            chart
+                .configure_mesh()
+                .x_desc(parameter)
+                .y_desc(&y_desc)
+                .x_label_formatter(&|v| axis(*v))
+                .y_label_formatter(&|v| fmt_value(*v, unit))
+                .light_line_style(WHITE.mix(0.0))
+                .draw()?;
+            let ok: Vec<&(f64, Estimate)> = points.iter().filter(|p| p.1.value.is_finite()).collect();
+            let edge = |p: &(f64, Estimate), x: f64| if x.is_finite() { x } else { p.1.value };
+            let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, edge(p, p.1.ci95_high))).collect();
+            band.extend(ok.iter().rev().map(|p| (p.0, edge(p, p.1.ci95_low))));
+            chart.draw_series(std::iter::once(Polygon::new(band, palette::SPREAD.mix(0.25).filled())))?;
+            chart.draw_series(LineSeries::new(
+                ok.iter().map(|p| (p.0, p.1.value)),
+                palette::TYPICAL.stroke_width(2),
+            ))?;
+            chart.draw_series(
+                ok.iter()
+                    .map(|p| Circle::new((p.0, p.1.value), 4, palette::TYPICAL.filled())),
+            )?;
+            let mut legend = vec![
+                (format!("{stat} over replications"), Mark::Line(palette::TYPICAL, 2)),
+                (format!("95% CI of the {stat}"), Mark::Fill(palette::SPREAD, 0.25)),
+            ];
+            if let Some(t) = target {
+                chart.draw_series(LineSeries::new(
+                    [(x0 - pad, t), (x1 + pad, t)],
+                    palette::TARGET.stroke_width(2),
+                ))?;
+                legend.push((
+                    format!("target: {}", fmt_value(t, unit)),
+                    Mark::Line(palette::TARGET, 2),
+                ));
+            }
+            draw_legend(&side, &legend)?;
+            let tips = ok
+                .iter()
+                .map(|p| {
+                    let (x, y) = chart.backend_coord(&(p.0, p.1.value));
+                    Tip {
+                        x0: x - 5,
+                        y0: y - 5,
+                        x1: x + 5,
+                        y1: y + 5,
+                        text: format!(
+                            "{parameter} = {}: {} (95% CI {} to {})",
+                            fmt_num(p.0),
+                            fmt_value(p.1.value, unit),
+                            fmt_value(p.1.ci95_low, unit),
+                            fmt_value(p.1.ci95_high, unit)
+                        ),
+                    }
+                })
+                .collect();
+            root.present()?;
+            Ok(tips)
+        })
+    })?;
     Ok(Chart {
-        name: format!("sweep-{safe}"),
+        name: format!("sweep-{}-{stat}", stem(&metric.id)),
         title: title.clone(),
-        caption: format!("Mean {metric} and its 95% CI for each value of {parameter}, on the same replications."),
+        caption: format!(
+            "{} ({stat}) and its 95% CI for each value of {parameter}, on the same replications.",
+            metric.label
+        ),
+        alt,
         png,
         svg,
     })
 }
 
-/// A metric's mean over a grid of two swept parameters, as coloured cells.
-pub fn heatmap(px: &str, py: &str, metric: &str, cells: &[(f64, f64, f64)]) -> Result<Chart, Box<dyn Error>> {
+/// A statistic (`stat`) of a metric over a grid of two swept parameters: coloured
+/// cells with their values, a colour bar, and the cells that meet `target` outlined
+/// (its contour).
+pub fn heatmap(
+    px: &str,
+    py: &str,
+    metric: &MetricInfo,
+    stat: &str,
+    cells: &[(f64, f64, f64)],
+    target: Option<&crate::experiment::Target>,
+) -> Result<Chart, Box<dyn Error>> {
     let mut xs: Vec<f64> = cells.iter().map(|c| c.0).collect();
     let mut ys: Vec<f64> = cells.iter().map(|c| c.1).collect();
     xs.sort_by(f64::total_cmp);
@@ -177,18 +254,33 @@ pub fn heatmap(px: &str, py: &str, metric: &str, cells: &[(f64, f64, f64)]) -> R
         finite.iter().copied().fold(f64::INFINITY, f64::min),
         finite.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     );
-    let title = format!("{metric} (mean) over {px} and {py}");
+    let unit = metric.unit;
+    let t_of = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+    let meets = |v: f64| target.is_some_and(|t| t.met(v));
+    let title = format!("{} ({stat}) over {px} and {py}", metric.label);
+    let alt = format!(
+        "Heatmap of the {stat} of {} for every pair of {px} and {py}, from {} to {}{}.",
+        metric.label.to_lowercase(),
+        fmt_value(lo, unit),
+        fmt_value(hi, unit),
+        target.map_or(String::new(), |t| format!("; outlined cells meet {t}"))
+    );
     let (nx, ny) = (xs.len() as i32, ys.len() as i32);
-    let (png, svg) = render(&|area| {
+    let (png, svg) = render(&alt, &|area| {
         on_area!(area, |root| {
+            let side;
             let mut chart = frame!(
                 root,
+                side,
                 &title,
-                20,
                 80,
                 (0..nx - 1).into_segmented(),
                 (0..ny - 1).into_segmented()
             );
+            let centre = |v: &SegmentValue<i32>, vals: &[f64]| match v {
+                SegmentValue::CenterOf(i) => vals.get(*i as usize).map_or(String::new(), |x| axis(*x)),
+                _ => String::new(),
+            };
             chart
                 .configure_mesh()
                 .disable_mesh()
@@ -196,60 +288,100 @@ pub fn heatmap(px: &str, py: &str, metric: &str, cells: &[(f64, f64, f64)]) -> R
                 .y_desc(py)
                 .x_labels(xs.len() * 2 + 1)
                 .y_labels(ys.len() * 2 + 1)
-                .x_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) => xs.get(*i as usize).map_or(String::new(), |x| axis(*x)),
-                    _ => String::new(),
-                })
-                .y_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) => ys.get(*i as usize).map_or(String::new(), |y| axis(*y)),
-                    _ => String::new(),
-                })
+                .x_label_formatter(&|v| centre(v, &xs))
+                .y_label_formatter(&|v| centre(v, &ys))
                 .draw()?;
-            chart.draw_series(cells.iter().map(|&(x, y, v)| {
-                let i = xs.iter().position(|&a| a == x).unwrap_or(0) as i32;
-                let j = ys.iter().position(|&b| b == y).unwrap_or(0) as i32;
-                let t = if v.is_finite() && hi > lo {
-                    (v - lo) / (hi - lo)
-                } else {
-                    0.5
-                };
+            let at = |x: f64, y: f64| {
+                (
+                    xs.iter().position(|&a| a == x).unwrap_or(0) as i32,
+                    ys.iter().position(|&b| b == y).unwrap_or(0) as i32,
+                )
+            };
+            let mut tips = Vec::new();
+            for &(x, y, v) in cells {
+                let (i, j) = at(x, y);
                 let color = if v.is_finite() {
-                    RGBColor(
-                        (30.0 + 200.0 * t) as u8,
-                        (120.0 - 60.0 * t) as u8,
-                        (200.0 - 170.0 * t) as u8,
-                    )
+                    palette::scale(t_of(v))
                 } else {
                     RGBColor(220, 220, 220)
                 };
-                Rectangle::new(
-                    [
-                        (SegmentValue::Exact(i), SegmentValue::Exact(j)),
-                        (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
-                    ],
-                    color.filled(),
-                )
-            }))?;
-            chart.draw_series(cells.iter().map(|&(x, y, v)| {
-                let i = xs.iter().position(|&a| a == x).unwrap_or(0) as i32;
-                let j = ys.iter().position(|&b| b == y).unwrap_or(0) as i32;
-                Text::new(
-                    fmt_num(v),
+                let corners = [
+                    (SegmentValue::Exact(i), SegmentValue::Exact(j)),
+                    (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
+                ];
+                chart.draw_series(std::iter::once(Rectangle::new(corners.clone(), color.filled())))?;
+                if meets(v) {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        corners.clone(),
+                        palette::TARGET.stroke_width(3),
+                    )))?;
+                }
+                let text_color = if t_of(v) > 0.55 { WHITE } else { BLACK };
+                chart.draw_series(std::iter::once(Text::new(
+                    fmt_value(v, unit),
                     (SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)),
-                    ("sans-serif", 13).into_font().color(&WHITE),
-                )
-            }))?;
+                    ("sans-serif", 13).into_font().color(&text_color),
+                )))?;
+                let (a, b) = (chart.backend_coord(&corners[0]), chart.backend_coord(&corners[1]));
+                tips.push(Tip {
+                    x0: a.0,
+                    y0: a.1,
+                    x1: b.0,
+                    y1: b.1,
+                    text: format!("{px} = {}, {py} = {}: {}", fmt_num(x), fmt_num(y), fmt_value(v, unit)),
+                });
+            }
+            colour_bar(&side, stat, lo, hi, unit, target.map(|t| t.to_string()))?;
             root.present()?;
-            Ok(())
+            Ok(tips)
         })
     })?;
     Ok(Chart {
-        name: "sweep-heatmap".into(),
+        name: format!("sweep-heatmap-{}-{stat}", stem(&metric.id)),
         title: title.clone(),
         caption: format!(
-            "Mean {metric} for each pair of {px} and {py} (blue low, red high), on the same replications."
+            "{} ({stat}) for each pair of {px} and {py} (light low, dark high), on the same replications{}.",
+            metric.label,
+            target.map_or(String::new(), |t| format!(
+                "; cells outlined in black meet the target {t}"
+            ))
         ),
+        alt,
         png,
         svg,
     })
+}
+
+/// A vertical colour bar from `lo` (bottom) to `hi` (top) in the legend panel.
+fn colour_bar<DB: DrawingBackend>(
+    side: &DrawingArea<DB, Shift>,
+    stat: &str,
+    lo: f64,
+    hi: f64,
+    unit: Unit,
+    target: Option<String>,
+) -> Result<(), Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (top, bottom, x0, x1) = (80, 460, 20, 50);
+    let steps = 60;
+    for s in 0..steps {
+        let t = 1.0 - s as f64 / steps as f64;
+        let y = top + (bottom - top) * s / steps;
+        let y2 = top + (bottom - top) * (s + 1) / steps;
+        side.draw(&Rectangle::new([(x0, y), (x1, y2)], palette::scale(t).filled()))?;
+    }
+    let style = ("sans-serif", 14).into_font().color(&BLACK);
+    side.draw(&Text::new(fmt_value(hi, unit), (x1 + 8, top - 6), style.clone()))?;
+    side.draw(&Text::new(fmt_value(lo, unit), (x1 + 8, bottom - 8), style.clone()))?;
+    side.draw(&Text::new(stat.to_string(), (x0, top - 30), style.clone()))?;
+    if let Some(t) = target {
+        side.draw(&Rectangle::new(
+            [(x0, bottom + 30), (x1, bottom + 50)],
+            palette::TARGET.stroke_width(3),
+        ))?;
+        side.draw(&Text::new(format!("meets {t}"), (x1 + 8, bottom + 32), style))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,265 @@
+//! "What should I change?": a paired what-if on the bottleneck. The run's own
+//! replications are rerun (on common random numbers) with one step more of the
+//! bottleneck's capacity: one more vehicle, 10% more beds, one more booth, or 10% more
+//! approvals; what that buys is reported as the change in the days by which 90% of
+//! replications have everyone home, and in the people who slip away, each with a 95%
+//! confidence interval, and with the command that reproduces it.
+
+use super::compare::{CompareError, scenario_with};
+use super::{Batch, RunOptions, run_network};
+use crate::engine::WEEK_HOURS;
+use crate::engine::{Stream, StreamKey, stream};
+use crate::metrics::{MetricKey, Stat};
+use crate::model::Network;
+use crate::scenario::Departure;
+use crate::scenario::params::{Override, ParamValue};
+use crate::stats::{Summary, quantile_sorted};
+use rand::RngExt;
+use std::sync::Arc;
+
+/// The element a what-if changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lever {
+    /// Beds at a site (by index).
+    Beds(u16),
+    /// Vehicles of a leg.
+    Vehicles(u16),
+    /// One more weekly departure of a timetabled leg.
+    Departures(u16),
+    /// Booths of a checkpoint.
+    Booths(u16),
+    /// The approval quota of a cohort.
+    Approvals(u16),
+}
+
+/// A change of one parameter and what it bought, paired replication by replication.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct WhatIf {
+    /// The change in words, e.g. "one more vehicle on `hotel-customs-shuttle` (6 -> 7)".
+    pub change: String,
+    /// The parameter path and its new value (as typed after `--vs-set PATH=`).
+    pub path: String,
+    pub value: String,
+    /// The replications both plans ran on.
+    pub first_replication: u64,
+    pub replications: u64,
+    /// Days by which 90% of replications have everyone home, before and after, and the
+    /// change with its 95% CI (bootstrap over the pairs); NaN when too few replications
+    /// finished.
+    pub p90_days_before: f64,
+    pub p90_days_after: f64,
+    pub p90_days_change: [f64; 3],
+    /// People who slipped away (mean), before and after, and the paired change with its
+    /// 95% CI; NaN when nobody gets notice.
+    pub evaded_before: f64,
+    pub evaded_after: f64,
+    pub evaded_change: [f64; 3],
+    /// The command that reproduces the comparison (run where the scenario file it
+    /// names is: the output directory for a run written with `--out`).
+    pub command: String,
+}
+
+/// At most this many of the run's replications are rerun for the what-if.
+pub const MAX_REPLICATIONS: u64 = 200;
+
+/// The change one step up from the current value of `lever`: (path, new value, words).
+pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)> {
+    let sc = batch.scenario();
+    let whole = |x: f64| ParamValue::Whole(x as i64);
+    Some(match lever {
+        Lever::Departures(l) => {
+            let leg = &sc.legs[l as usize];
+            let Departure::Timetable(tt) = &leg.departure else {
+                return None;
+            };
+            let added = extra_departure(tt.weekly())?;
+            let mut entries = crate::scenario::clock::timetable_entries(tt, sc.start);
+            let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((added / 24.0) as usize).min(6)];
+            let m = ((added % 24.0) * 60.0).round() as i64;
+            let entry = format!("{day} {:02}:{:02}", m / 60, m % 60);
+            entries.push(entry.clone());
+            (
+                format!("leg.{}.timetable", leg.name),
+                ParamValue::List(entries),
+                format!(
+                    "one more departure a week on `{}` ({entry}, in the longest gap of its timetable)",
+                    leg.name
+                ),
+            )
+        }
+        Lever::Beds(s) => {
+            let site = &sc.sites[s as usize];
+            let beds = site.beds?;
+            let more = (f64::from(beds) * 1.1).ceil().max(f64::from(beds) + 1.0);
+            (
+                format!("site.{}.beds", site.name),
+                whole(more),
+                format!("10% more beds at `{}` ({beds} -> {more})", site.name),
+            )
+        }
+        Lever::Vehicles(l) => {
+            let leg = &sc.legs[l as usize];
+            let more = f64::from(leg.vehicles + 1);
+            (
+                format!("leg.{}.vehicles", leg.name),
+                whole(more),
+                format!("one more vehicle on `{}` ({} -> {more})", leg.name, leg.vehicles),
+            )
+        }
+        Lever::Booths(k) => {
+            let cp = &sc.checkpoints[k as usize];
+            let more = f64::from(cp.servers + 1);
+            (
+                format!("checkpoint.{}.servers", cp.name),
+                whole(more),
+                format!("one more booth at `{}` ({} -> {more})", cp.name, cp.servers),
+            )
+        }
+        Lever::Approvals(c) => {
+            let cohort = &sc.cohorts[c as usize];
+            let q = cohort.approvals?;
+            let field = if q.period_hours < 100.0 {
+                "approvals_per_day"
+            } else {
+                "approvals_per_week"
+            };
+            let more = (f64::from(q.count) * 1.1).ceil().max(f64::from(q.count) + 1.0);
+            (
+                format!("cohort.{}.{field}", cohort.name),
+                whole(more),
+                format!("10% more approvals for `{}` ({} -> {more})", cohort.name, q.count),
+            )
+        }
+    })
+}
+
+/// A weekly departure time (hours since Monday 00:00) in the middle of the longest gap
+/// between `weekly` departures, on the quarter hour; `None` without weekly departures.
+fn extra_departure(weekly: &[f64]) -> Option<f64> {
+    let n = weekly.len();
+    if n == 0 {
+        return None;
+    }
+    let (mut gap, mut at) = (0.0, weekly[0]);
+    for (i, &t) in weekly.iter().enumerate() {
+        let next = if i + 1 < n {
+            weekly[i + 1]
+        } else {
+            weekly[0] + WEEK_HOURS
+        };
+        if next - t > gap {
+            gap = next - t;
+            at = t + gap / 2.0;
+        }
+    }
+    Some(((at * 4.0).round() / 4.0).rem_euclid(WEEK_HOURS))
+}
+
+/// Finite values of one metric in the first `m` rows of a batch.
+fn column(batch: &Batch, key: MetricKey, m: usize) -> Option<Vec<f64>> {
+    let i = batch.catalogue.index(key)?;
+    Some(batch.rows.iter().take(m).map(|r| r[i]).collect())
+}
+
+/// The P90 of the finite values.
+fn p90(xs: &[f64]) -> f64 {
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    quantile_sorted(&v, 0.9)
+}
+
+/// The change in P90 between paired samples `a` and `b` with a 95% bootstrap CI
+/// (resampling pairs; 1,000 resamples from a stream keyed by the scenario's seed, so
+/// the interval is reproducible).
+fn p90_change(a: &[f64], b: &[f64], seed: u64) -> [f64; 3] {
+    let point = p90(b) - p90(a);
+    if a.len() < 10 {
+        return [point, f64::NAN, f64::NAN];
+    }
+    let mut rng: Stream = stream(seed, 0, StreamKey::new("report", "what-if", "bootstrap"));
+    let n = a.len();
+    let mut diffs: Vec<f64> = Vec::with_capacity(1000);
+    let (mut ra, mut rb) = (vec![0.0; n], vec![0.0; n]);
+    for _ in 0..1000 {
+        for k in 0..n {
+            let i = rng.random_range(0..n);
+            ra[k] = a[i];
+            rb[k] = b[i];
+        }
+        let d = p90(&rb) - p90(&ra);
+        if d.is_finite() {
+            diffs.push(d);
+        }
+    }
+    diffs.sort_by(f64::total_cmp);
+    if diffs.len() < 900 {
+        return [point, f64::NAN, f64::NAN];
+    }
+    [point, quantile_sorted(&diffs, 0.025), quantile_sorted(&diffs, 0.975)]
+}
+
+/// Reruns the first replications of `batch` (at most [`MAX_REPLICATIONS`]) with
+/// `lever` one step up, on the same random numbers, and reports what it bought.
+/// `file` names the scenario in the reproducing command.
+pub fn what_if(
+    batch: &Batch,
+    lever: Lever,
+    file: &str,
+    threads: Option<usize>,
+) -> Result<Option<WhatIf>, CompareError> {
+    let Some((path, value, change)) = step(batch, lever) else {
+        return Ok(None);
+    };
+    let sc = batch.scenario();
+    let m = (batch.len() as u64).min(MAX_REPLICATIONS);
+    if m < 2 {
+        return Ok(None);
+    }
+    let o = Override {
+        path: path.clone(),
+        value: value.clone(),
+    };
+    let mut changed = scenario_with(&sc.source_text, &sc.file, &[o])?;
+    changed.seed = sc.seed;
+    let first = batch.first_replication;
+    let opts = RunOptions::new(first..first + m).threads(threads);
+    let after = run_network(&Arc::new(Network::new(Arc::new(changed))), &opts, None)?;
+    let makespan = MetricKey::overall(Stat::MakespanDays);
+    let (a, b) = (
+        column(batch, makespan, m as usize),
+        column(&after, makespan, m as usize),
+    );
+    let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
+    let evaded = MetricKey::overall(Stat::Evaded);
+    let (ea, eb) = (column(batch, evaded, m as usize), column(&after, evaded, m as usize));
+    let (evaded_before, evaded_after, evaded_change) = match (ea, eb) {
+        (Some(ea), Some(eb)) => {
+            let d: Vec<f64> = ea.iter().zip(&eb).map(|(x, y)| y - x).collect();
+            let s = Summary::of(&d);
+            (
+                Summary::of(&ea).mean,
+                Summary::of(&eb).mean,
+                [s.mean, s.ci95_low, s.ci95_high],
+            )
+        }
+        _ => (f64::NAN, f64::NAN, [f64::NAN; 3]),
+    };
+    Ok(Some(WhatIf {
+        change,
+        command: format!(
+            "repatsim compare {file} --vs-set '{path}={value}' -n {} --seed {}",
+            first + m,
+            sc.seed
+        ),
+        path,
+        value: value.to_string(),
+        first_replication: first,
+        replications: m,
+        p90_days_before: p90(&a),
+        p90_days_after: p90(&b),
+        p90_days_change: p90_change(&a, &b, sc.seed),
+        evaded_before,
+        evaded_after,
+        evaded_change,
+    }))
+}

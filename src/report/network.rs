@@ -1,0 +1,432 @@
+//! `network.svg`: the plan drawn from the scenario, left to right along the routes:
+//! cohorts entering at their origins, sites with their beds, legs with their vehicles,
+//! seats and departure rule, checkpoints with their booths and hours, home. Each
+//! element is shaded by how hard it was worked in this run (utilisation), the
+//! bottleneck is outlined, and every box carries its figures as a tooltip.
+
+use super::charts::escape;
+use super::waiting::{WaitKind, bottleneck, waiting_by_stage};
+use crate::engine::{Timetable, WeeklyHours};
+use crate::experiment::Batch;
+use crate::metrics::{MetricKey, Stat, Unit, fmt_num, fmt_value};
+use crate::model::Step;
+use crate::scenario::{Departure, Scenario, SiteKind};
+use std::fmt::Write;
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+fn clock(h: f64) -> String {
+    let m = (h * 60.0).round() as i64;
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Weekly hours in words: "always open", "Mon-Sat 09:00-17:00", or "48 h a week".
+pub fn describe_hours(open: &WeeklyHours) -> String {
+    if open.is_always_open() {
+        return "always open".into();
+    }
+    // Group the days that have the same (single) interval.
+    let mut by_day: Vec<Option<(f64, f64)>> = vec![None; 7];
+    for &(a, b) in open.intervals() {
+        let d = (a / 24.0).floor() as usize;
+        if d < 7 && b <= (d as f64 + 1.0) * 24.0 + 1e-9 && by_day[d].is_none() {
+            by_day[d] = Some((a - d as f64 * 24.0, b - d as f64 * 24.0));
+        } else {
+            return format!("open {} h a week", fmt_num(open.open_hours_per_week()));
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut d = 0;
+    while d < 7 {
+        let Some(iv) = by_day[d] else {
+            d += 1;
+            continue;
+        };
+        let mut e = d;
+        while e + 1 < 7 && by_day[e + 1] == Some(iv) {
+            e += 1;
+        }
+        let days = if e == d {
+            DAYS[d].to_string()
+        } else {
+            format!("{}-{}", DAYS[d], DAYS[e])
+        };
+        parts.push(format!("{days} {}-{}", clock(iv.0), clock(iv.1)));
+        d = e + 1;
+    }
+    parts.join(", ")
+}
+
+/// A timetable in words: "daily 08:30 11:00 14:00", "Tue, Fri 10:00", plus dated ones.
+pub fn describe_timetable(tt: &Timetable) -> String {
+    let mut times: Vec<(String, Vec<usize>)> = Vec::new();
+    for &w in tt.weekly() {
+        let d = ((w / 24.0).floor() as usize).min(6);
+        let t = clock(w - d as f64 * 24.0);
+        match times.iter_mut().find(|(x, _)| *x == t) {
+            Some((_, days)) => days.push(d),
+            None => times.push((t, vec![d])),
+        }
+    }
+    let mut groups: Vec<(Vec<usize>, Vec<String>)> = Vec::new();
+    for (t, days) in times {
+        match groups.iter_mut().find(|(d, _)| *d == days) {
+            Some((_, ts)) => ts.push(t),
+            None => groups.push((days, vec![t])),
+        }
+    }
+    let mut parts: Vec<String> = groups
+        .into_iter()
+        .map(|(days, ts)| {
+            let d = if days.len() == 7 {
+                "daily".to_string()
+            } else {
+                days.iter().map(|&d| DAYS[d]).collect::<Vec<_>>().join(", ")
+            };
+            format!("{d} {}", ts.join(" "))
+        })
+        .collect();
+    if !tt.once().is_empty() {
+        parts.push(format!("{} dated", tt.once().len()));
+    }
+    let per_week = tt.weekly().len() as f64;
+    if parts.is_empty() {
+        "no departures".into()
+    } else if per_week > 0.0 {
+        format!("{} ({} a week)", parts.join("; "), tt.weekly().len())
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// A node of the drawing: one route stage.
+struct Node {
+    step: Step,
+    layer: usize,
+    row: usize,
+    lines: Vec<String>,
+    tooltip: String,
+    /// How hard it was worked, 0 to 1 (NaN: not applicable).
+    load: f64,
+    bottleneck: bool,
+}
+
+/// The stage of a route step, ignoring whether a site is an origin or home.
+fn stage_of(step: Step) -> Step {
+    match step {
+        Step::Origin(s) | Step::Home(s) => Step::Site(s),
+        other => other,
+    }
+}
+
+fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
+    let sc: &Scenario = batch.scenario();
+    let m = |key: MetricKey| batch.mean_of(key);
+    match step {
+        Step::Site(s) | Step::Origin(s) | Step::Home(s) => {
+            let site = &sc.sites[s as usize];
+            let mut lines = vec![site.name.clone()];
+            let cohorts: Vec<String> = sc
+                .cohorts
+                .iter()
+                .filter(|c| c.origin.0 == s)
+                .map(|c| format!("{} people ({})", fmt_value(f64::from(c.size), Unit::People), c.name))
+                .collect();
+            let load = match site.beds {
+                Some(b) => {
+                    lines.push(format!(
+                        "{} beds, {} full",
+                        fmt_value(f64::from(b), Unit::People),
+                        fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction)
+                    ));
+                    m(MetricKey::site(s, Stat::BedUtilization))
+                }
+                None => {
+                    lines.push(site.kind.as_str().to_string());
+                    f64::NAN
+                }
+            };
+            lines.extend(cohorts);
+            let mut tip = format!("site {} ({})", site.name, site.kind.as_str());
+            if site.kind == SiteKind::Quarantine || !site.stay_hours.is_fixed() || site.stay_hours.mean() > 0.0 {
+                let _ = write!(tip, "; stay {} h on average", fmt_num(site.stay_hours.mean()));
+            }
+            if site.beds.is_some() {
+                let _ = write!(
+                    tip,
+                    "; bed utilisation {}, peak {} people, full {} of the time, mean wait for a bed {} h",
+                    fmt_value(load, Unit::Fraction),
+                    fmt_value(m(MetricKey::site(s, Stat::PeakOccupancy)), Unit::People),
+                    fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction),
+                    fmt_num(m(MetricKey::site(s, Stat::MeanBedWaitHours)))
+                );
+            }
+            (lines, tip, load)
+        }
+        Step::Leg(l) => {
+            let leg = &sc.legs[l as usize];
+            let rule = match &leg.departure {
+                Departure::WhenFull { max_wait_hours: None } => "when full".to_string(),
+                Departure::WhenFull {
+                    max_wait_hours: Some(h),
+                } => format!("when full or after {} h", fmt_num(*h)),
+                Departure::WhenFullOrEmptyQueue => "as soon as anyone waits".to_string(),
+                Departure::Timetable(tt) => describe_timetable(tt),
+            };
+            let load = m(MetricKey::leg(l, Stat::SeatUtilization));
+            let lines = vec![
+                leg.name.clone(),
+                format!(
+                    "{} x {} seats, {} h",
+                    leg.vehicles,
+                    leg.seats,
+                    fmt_num(leg.travel_hours.mean())
+                ),
+                rule.clone(),
+            ];
+            let tip = format!(
+                "leg {} ({:?}): {} vehicles of {} seats, {} h on average, departs {rule}; seat utilisation {}, {} trips, mean wait to board {} h",
+                leg.name,
+                leg.mode,
+                leg.vehicles,
+                leg.seats,
+                fmt_num(leg.travel_hours.mean()),
+                fmt_value(load, Unit::Fraction),
+                fmt_num(m(MetricKey::leg(l, Stat::Trips))),
+                fmt_num(m(MetricKey::leg(l, Stat::MeanWaitHours)))
+            );
+            (lines, tip, load)
+        }
+        Step::Checkpoint(k) => {
+            let cp = &sc.checkpoints[k as usize];
+            let load = m(MetricKey::checkpoint(k, Stat::Utilization));
+            let hours = describe_hours(&cp.open);
+            let lines = vec![
+                cp.name.clone(),
+                format!("{} booths, {} min", cp.servers, fmt_num(cp.service_hours.mean() * 60.0)),
+                hours.clone(),
+            ];
+            let tip = format!(
+                "checkpoint {}: {} booths, {} min per person, {hours}; utilisation {}, mean wait in line {} h",
+                cp.name,
+                cp.servers,
+                fmt_num(cp.service_hours.mean() * 60.0),
+                fmt_value(load, Unit::Fraction),
+                fmt_num(m(MetricKey::checkpoint(k, Stat::MeanWaitHours)))
+            );
+            (lines, tip, load)
+        }
+    }
+}
+
+/// The drawing of the network of `batch`'s scenario as an SVG document.
+pub fn network_svg(batch: &Batch) -> String {
+    let net = &batch.network;
+    // Nodes in first-seen order along the routes; layer = longest distance from an origin.
+    let mut order: Vec<Step> = Vec::new();
+    let mut layer: Vec<usize> = Vec::new();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for v in &net.variants {
+        let mut prev: Option<usize> = None;
+        let mut k = v.first_step as usize;
+        loop {
+            let step = stage_of(net.steps[k]);
+            let i = order.iter().position(|s| *s == step).unwrap_or_else(|| {
+                order.push(step);
+                layer.push(0);
+                order.len() - 1
+            });
+            if let Some(p) = prev
+                && !edges.contains(&(p, i))
+            {
+                edges.push((p, i));
+            }
+            prev = Some(i);
+            if matches!(net.steps[k], Step::Home(_)) {
+                break;
+            }
+            k += 1;
+        }
+    }
+    // Longest-path layering (routes are acyclic; the loop is bounded by the node count).
+    for _ in 0..order.len() {
+        let mut changed = false;
+        for &(a, b) in &edges {
+            if layer[b] < layer[a] + 1 {
+                layer[b] = layer[a] + 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let layers = layer.iter().max().map_or(1, |m| m + 1);
+    let mut rows = vec![0usize; layers];
+    let worst = bottleneck(batch);
+    let waits = waiting_by_stage(batch);
+    let nodes: Vec<Node> = order
+        .iter()
+        .zip(&layer)
+        .map(|(&step, &l)| {
+            let (lines, mut tooltip, load) = node_text(batch, step);
+            let is_worst = worst.as_ref().is_some_and(|w| match (w.kind, step) {
+                (WaitKind::Site, Step::Site(s)) => s == w.index,
+                (WaitKind::Leg, Step::Leg(x)) => x == w.index,
+                (WaitKind::Checkpoint, Step::Checkpoint(x)) => x == w.index,
+                _ => false,
+            });
+            if let Some(w) = waits.iter().find(|w| match (w.kind, step) {
+                (WaitKind::Site, Step::Site(s)) => s == w.index,
+                (WaitKind::Leg, Step::Leg(x)) => x == w.index,
+                (WaitKind::Checkpoint, Step::Checkpoint(x)) => x == w.index,
+                _ => false,
+            }) {
+                let _ = write!(
+                    tooltip,
+                    "; {} person-days of waiting ({} of all)",
+                    fmt_num(w.person_hours / 24.0),
+                    fmt_value(w.share, Unit::Fraction)
+                );
+            }
+            if is_worst {
+                tooltip.push_str("; THE BOTTLENECK: where people wait longest in total");
+            }
+            let row = rows[l];
+            rows[l] += 1;
+            Node {
+                step,
+                layer: l,
+                row,
+                lines,
+                tooltip,
+                load,
+                bottleneck: is_worst,
+            }
+        })
+        .collect();
+    draw(&nodes, &edges, layers, rows.iter().copied().max().unwrap_or(1), batch)
+}
+
+/// Fill for a node worked to `load` (0 to 1): from white to a deep blue; grey if none.
+fn fill(load: f64) -> String {
+    if !load.is_finite() {
+        return "#f2f2f2".into();
+    }
+    let t = load.clamp(0.0, 1.0);
+    let c = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", c(247.0, 33.0), c(251.0, 113.0), c(255.0, 181.0))
+}
+
+fn draw(nodes: &[Node], edges: &[(usize, usize)], layers: usize, rows: usize, batch: &Batch) -> String {
+    let (w, h, gx, gy) = (200.0, 74.0, 228.0, 96.0);
+    let width = 40.0 + layers as f64 * gx;
+    let height = 110.0 + rows as f64 * gy;
+    let pos = |n: &Node| (20.0 + n.layer as f64 * gx, 80.0 + n.row as f64 * gy);
+    let mut s = String::new();
+    let name = batch.scenario().name.clone();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"The network of {0}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"12\">\
+         <title>The network of {0}: every route stage from the origins to home, shaded by utilisation, the bottleneck outlined in orange</title>\
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\
+         <text x=\"20\" y=\"28\" font-size=\"18\">{0}: the plan</text>\
+         <text x=\"20\" y=\"50\" fill=\"#444\">Routes left to right. Shading: how much of the capacity was used (white unused, dark blue fully); grey: no limit. Orange outline: the bottleneck.</text>",
+        escape(&name)
+    );
+    for &(a, b) in edges {
+        let (pa, pb) = (pos(&nodes[a]), pos(&nodes[b]));
+        let (x1, y1, x2, y2) = (pa.0 + w, pa.1 + h / 2.0, pb.0, pb.1 + h / 2.0);
+        let mid = (x1 + x2) / 2.0;
+        let _ = write!(
+            s,
+            "<path d=\"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>"
+        );
+    }
+    for n in nodes {
+        let (x, y) = pos(n);
+        let (stroke, width_px) = if n.bottleneck { ("#e6550d", 4) } else { ("#333", 1) };
+        let shape = match n.step {
+            Step::Checkpoint(_) => {
+                let c = 12.0;
+                format!(
+                    "<polygon points=\"{},{y} {},{y} {},{} {},{} {},{} {x},{}\" ",
+                    x + c,
+                    x + w - c,
+                    x + w,
+                    y + h / 2.0,
+                    x + w - c,
+                    y + h,
+                    x + c,
+                    y + h,
+                    y + h / 2.0
+                )
+            }
+            Step::Leg(_) => format!("<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"22\" "),
+            _ => format!("<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"4\" "),
+        };
+        let text_color = if n.load.is_finite() && n.load > 0.6 {
+            "white"
+        } else {
+            "black"
+        };
+        let _ = write!(
+            s,
+            "<g class=\"node\">{shape}fill=\"{}\" stroke=\"{stroke}\" stroke-width=\"{width_px}\"><title>{}</title></{}>",
+            fill(n.load),
+            escape(&n.tooltip),
+            if matches!(n.step, Step::Checkpoint(_)) {
+                "polygon"
+            } else {
+                "rect"
+            }
+        );
+        for (i, line) in n.lines.iter().take(4).enumerate() {
+            let weight = if i == 0 { " font-weight=\"bold\"" } else { "" };
+            let size = if i == 0 { 12 } else { 11 };
+            let shown: String = if line.chars().count() > 31 {
+                line.chars().take(30).chain(std::iter::once('…')).collect()
+            } else {
+                line.clone()
+            };
+            let _ = write!(
+                s,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\" fill=\"{text_color}\"{weight} pointer-events=\"none\">{}</text>",
+                x + w / 2.0,
+                y + 17.0 + 16.0 * i as f64,
+                escape(&shown)
+            );
+        }
+        s.push_str("</g>");
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_and_timetables_in_words() {
+        let office = WeeklyHours::new(
+            0.0,
+            (0..6)
+                .map(|d| (d as f64 * 24.0 + 9.0, d as f64 * 24.0 + 17.0))
+                .collect(),
+        );
+        assert_eq!(describe_hours(&office), "Mon-Sat 09:00-17:00");
+        assert_eq!(describe_hours(&WeeklyHours::always(0.0)), "always open");
+        let tt = Timetable::new(0.0, vec![24.0 + 10.0, 4.0 * 24.0 + 10.0], vec![]);
+        assert_eq!(describe_timetable(&tt), "Tue, Fri 10:00 (2 a week)");
+        let daily = Timetable::new(
+            0.0,
+            (0..7)
+                .flat_map(|d| [d as f64 * 24.0 + 8.5, d as f64 * 24.0 + 14.0])
+                .collect(),
+            vec![],
+        );
+        assert_eq!(describe_timetable(&daily), "daily 08:30 14:00 (14 a week)");
+    }
+}

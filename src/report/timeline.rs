@@ -1,0 +1,271 @@
+//! `timeline.svg`: one representative replication (the one with the median makespan) as
+//! a Gantt chart: each cohort's span from first notice or release to the last arrival
+//! home, every trip of every leg as a bar with its load (lost departures marked), and
+//! the opening hours of every checkpoint. This is where a schedule is debugged: a
+//! feeder bus that leaves before its people are ready shows at once.
+
+use super::charts::escape;
+use super::network::describe_hours;
+use crate::experiment::Batch;
+use crate::metrics::fmt_num;
+use crate::model::{TraceKind, TraceRow, TraceStage};
+use std::fmt::Write;
+
+/// The replication whose makespan is the median (the lower one of an even count), or
+/// the first replication if none got everyone home.
+pub fn representative(batch: &Batch) -> u64 {
+    let key = crate::metrics::MetricKey::overall(crate::metrics::Stat::MakespanDays);
+    let Some(i) = batch.catalogue.index(key) else {
+        return batch.first_replication;
+    };
+    let mut done: Vec<(f64, usize)> = batch
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r[i].is_finite())
+        .map(|(k, r)| (r[i], k))
+        .collect();
+    if done.is_empty() {
+        return batch.first_replication;
+    }
+    done.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    batch.first_replication + done[(done.len() - 1) / 2].1 as u64
+}
+
+/// Longest span drawn, in days; longer runs show their first two weeks.
+const MAX_DAYS: f64 = 14.0;
+
+/// One trip of a vehicle.
+struct Trip {
+    leg: u16,
+    vehicle: u32,
+    depart: f64,
+    arrive: f64,
+    load: u64,
+}
+
+/// The timeline of `rows`, the trace of `replication` of `batch`'s scenario.
+pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> String {
+    let sc = batch.scenario();
+    let net = &batch.network;
+    let end_hours = rows.last().map_or(24.0, |r| r.time_hours).max(1.0);
+    let shown_hours = end_hours.min(MAX_DAYS * 24.0);
+    // Trips from departures and arrivals, paired by (leg, vehicle).
+    let mut trips: Vec<Trip> = Vec::new();
+    let mut open: Vec<(u16, u32, usize)> = Vec::new();
+    let mut lost: Vec<(u16, f64, &'static str)> = Vec::new();
+    let mut cohort_span: Vec<(f64, f64)> = vec![(f64::INFINITY, f64::NEG_INFINITY); sc.cohorts.len()];
+    for r in rows {
+        match (r.kind, r.stage) {
+            (TraceKind::Depart, TraceStage::Leg(l)) => {
+                let v = r.vehicle.unwrap_or(0);
+                open.push((l, v, trips.len()));
+                trips.push(Trip {
+                    leg: l,
+                    vehicle: v,
+                    depart: r.time_hours,
+                    arrive: f64::NAN,
+                    load: r.count_after,
+                });
+            }
+            (TraceKind::Arrive, TraceStage::Leg(l)) => {
+                let v = r.vehicle.unwrap_or(0);
+                if let Some(k) = open.iter().position(|&(a, b, _)| a == l && b == v) {
+                    let (_, _, i) = open.remove(k);
+                    trips[i].arrive = r.time_hours;
+                }
+            }
+            (TraceKind::DepartureCancelled, TraceStage::Leg(l)) => lost.push((l, r.time_hours, "cancelled")),
+            (TraceKind::DepartureClosed, TraceStage::Leg(l)) => lost.push((l, r.time_hours, "lost to a closure")),
+            (TraceKind::DepartureMissed, TraceStage::Leg(l)) => lost.push((l, r.time_hours, "no vehicle at hand")),
+            (TraceKind::Release | TraceKind::Notify, TraceStage::Cohort(c)) => {
+                let s = &mut cohort_span[c as usize];
+                s.0 = s.0.min(r.time_hours);
+            }
+            (TraceKind::Home, _) => {
+                if let Some(p) = r.person {
+                    let c = net.variants[net.person_variant[p as usize] as usize].cohort as usize;
+                    let s = &mut cohort_span[c];
+                    s.1 = s.1.max(r.time_hours);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Layout: a label column, then time.
+    let (left, right, top) = (290.0, 1180.0, 90.0);
+    let x = |t: f64| left + (right - left) * (t / shown_hours).clamp(0.0, 1.0);
+    let lane = 26.0;
+    let lanes = sc.cohorts.len() + sc.legs.len() + sc.checkpoints.len();
+    let height = top + lanes as f64 * lane + 60.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of replication {replication}\" width=\"1200\" height=\"{height}\" viewBox=\"0 0 1200 {height}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"11\">\
+         <title>Timeline of replication {replication} (median makespan): cohorts, every trip with its load, checkpoint opening hours</title>\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\
+         <text x=\"10\" y=\"24\" font-size=\"16\">{}: timeline of replication {replication} (the median makespan)</text>\
+         <text x=\"10\" y=\"44\" fill=\"#444\">{}</text>",
+        escape(&sc.name),
+        escape(&format!(
+            "Bars: cohorts from first notice or release to last arrival home; trips from departure to arrival with their load (red x: a departure lost); green: checkpoint open.{}",
+            if end_hours > shown_hours {
+                format!(
+                    " The first {} days of {} are shown.",
+                    fmt_num(MAX_DAYS),
+                    fmt_num(end_hours / 24.0)
+                )
+            } else {
+                String::new()
+            }
+        ))
+    );
+    axis(&mut s, sc.start, shown_hours, &x, top - 8.0, height - 50.0);
+    let mut row = 0usize;
+    let y_of = |row: usize| top + row as f64 * lane;
+    for (c, cohort) in sc.cohorts.iter().enumerate() {
+        let y = y_of(row);
+        label(&mut s, y, &format!("cohort {}", cohort.name));
+        let (a, b) = cohort_span[c];
+        if a.is_finite() {
+            let b = if b.is_finite() { b } else { end_hours };
+            let _ = write!(
+                s,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#9ecae1\"><title>{}: first notice or release at hour {}, last home at hour {}</title></rect>",
+                x(a),
+                y + 5.0,
+                (x(b) - x(a)).max(1.0),
+                lane - 10.0,
+                escape(&cohort.name),
+                fmt_num(a),
+                fmt_num(b)
+            );
+        }
+        row += 1;
+    }
+    for (l, leg) in sc.legs.iter().enumerate() {
+        let y = y_of(row);
+        label(
+            &mut s,
+            y,
+            &format!("leg {} ({} x {})", leg.name, leg.vehicles, leg.seats),
+        );
+        let sub = (lane - 6.0) / f64::from(leg.vehicles.clamp(1, 6));
+        for t in trips.iter().filter(|t| t.leg == l as u16 && t.depart < shown_hours) {
+            let arrive = if t.arrive.is_finite() { t.arrive } else { end_hours };
+            let yy = y + 3.0 + sub * f64::from(t.vehicle % 6);
+            let _ = write!(
+                s,
+                "<rect x=\"{}\" y=\"{yy}\" width=\"{}\" height=\"{}\" fill=\"#3182bd\"><title>{} vehicle {}: {} aboard, departs hour {}, arrives hour {}</title></rect>",
+                x(t.depart),
+                (x(arrive) - x(t.depart)).max(1.5),
+                (sub - 1.0).max(1.0),
+                escape(&leg.name),
+                t.vehicle + 1,
+                t.load,
+                fmt_num(t.depart),
+                fmt_num(arrive)
+            );
+        }
+        for &(_, t, why) in lost.iter().filter(|(x, t, _)| *x == l as u16 && *t < shown_hours) {
+            let (cx, cy) = (x(t), y + lane / 2.0);
+            let _ = write!(
+                s,
+                "<g stroke=\"#d62728\" stroke-width=\"2\"><title>departure at hour {}: {why}</title><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/></g>",
+                fmt_num(t),
+                cx - 5.0,
+                cy - 5.0,
+                cx + 5.0,
+                cy + 5.0,
+                cx - 5.0,
+                cy + 5.0,
+                cx + 5.0,
+                cy - 5.0
+            );
+        }
+        row += 1;
+    }
+    for (k, cp) in sc.checkpoints.iter().enumerate() {
+        let y = y_of(row);
+        label(&mut s, y, &format!("checkpoint {} ({} booths)", cp.name, cp.servers));
+        let closed = &net.checkpoint_closed[k];
+        for (a, b) in cp.open.open_windows(0.0, shown_hours) {
+            for (a, b) in minus(a, b, closed) {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#a1d99b\"><title>{} open from hour {} to {} ({})</title></rect>",
+                    x(a),
+                    y + 6.0,
+                    (x(b) - x(a)).max(1.0),
+                    lane - 12.0,
+                    escape(&cp.name),
+                    fmt_num(a),
+                    fmt_num(b),
+                    escape(&describe_hours(&cp.open))
+                );
+            }
+        }
+        row += 1;
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// `[a, b)` less the closed windows.
+fn minus(a: f64, b: f64, closed: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = vec![(a, b)];
+    for &(c, d) in closed {
+        out = out
+            .into_iter()
+            .flat_map(|(x, y)| {
+                if d <= x || c >= y {
+                    vec![(x, y)]
+                } else {
+                    [(x, c.max(x)), (d.min(y), y)]
+                        .into_iter()
+                        .filter(|(p, q)| q > p)
+                        .collect()
+                }
+            })
+            .collect();
+    }
+    out
+}
+
+fn label(s: &mut String, y: f64, text: &str) {
+    let shown: String = text.chars().take(46).collect();
+    let _ = write!(
+        s,
+        "<text x=\"10\" y=\"{}\"><title>{}</title>{}</text>",
+        y + 17.0,
+        escape(text),
+        escape(&shown)
+    );
+}
+
+/// Day lines with dates, and 6-hour lines when the span is short.
+fn axis(s: &mut String, start: chrono::NaiveDateTime, hours: f64, x: &dyn Fn(f64) -> f64, y0: f64, y1: f64) {
+    let step = if hours <= 72.0 {
+        6.0
+    } else if hours <= 24.0 * 8.0 {
+        24.0
+    } else {
+        48.0
+    };
+    let mut t = 0.0;
+    while t <= hours + 1e-9 {
+        let at = start + chrono::Duration::minutes((t * 60.0).round() as i64);
+        let text = if step < 24.0 {
+            at.format("%-d %b %H:%M")
+        } else {
+            at.format("%-d %b")
+        };
+        let _ = write!(
+            s,
+            "<line x1=\"{0}\" y1=\"{y0}\" x2=\"{0}\" y2=\"{y1}\" stroke=\"#ddd\"/><text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" fill=\"#444\">{text}</text>",
+            x(t),
+            y1 + 16.0
+        );
+        t += step;
+    }
+}
