@@ -25,7 +25,7 @@ na=parseFloat(a),nc=parseFloat(c);const r=(isNaN(na)||isNaN(nc))?a.localeCompare
 rows.forEach(r=>b.appendChild(r));}\
 function filterRows(input){const q=input.value.toLowerCase(),t=document.getElementById(input.dataset.table);\
 for(const r of t.tBodies[0].rows){r.style.display=r.textContent.toLowerCase().includes(q)?'':'none';}}\
-document.addEventListener('DOMContentLoaded',()=>{document.querySelectorAll('th[data-sort]').forEach(th=>th.addEventListener('click',()=>sortBy(th)));\
+document.addEventListener('DOMContentLoaded',()=>{document.body.dataset.ready='1';document.querySelectorAll('th[data-sort]').forEach(th=>th.addEventListener('click',()=>sortBy(th)));\
 document.querySelectorAll('input[data-table]').forEach(i=>i.addEventListener('input',()=>filterRows(i)));});";
 
 /// A mean, CI or percentile in the metric's unit; counts never below zero, a CI from

@@ -73,7 +73,7 @@ pub fn write_compare(dir: &OutputDir, c: &Comparison, l: &CompareLabels) -> Resu
     dir.write("compare.csv", &compare_csv(c).map_err(io)?)?;
     let text = serde_json::to_string_pretty(&compare_json(c, l)).expect("JSON of numbers") + "\n";
     dir.write("compare.json", text.as_bytes())?;
-    let chart = super::charts::compare_chart(&c.a, &c.b, "A", "B").map_err(|e| OutputError::Chart(e.to_string()))?;
+    let chart = super::charts::compare_chart(&c.a, &c.b, l.a, l.b).map_err(|e| OutputError::Chart(e.to_string()))?;
     dir.write(&format!("{}.png", chart.name), &chart.png)?;
     dir.write(&format!("{}.svg", chart.name), chart.svg.as_bytes())
 }

@@ -62,10 +62,11 @@ pub fn compare_chart(a: &Batch, b: &Batch, label_a: &str, label_b: &str) -> Resu
                 let mut pts: Vec<(f64, f64)> = shown.iter().map(|(d, q)| (*d, q[2])).collect();
                 pts.extend(shown.iter().rev().map(|(d, q)| (*d, q[0])));
                 chart.draw_series(std::iter::once(Polygon::new(pts, color.mix(0.2).filled())))?;
-                chart.draw_series(LineSeries::new(
-                    shown.iter().map(|(d, q)| (*d, q[1])),
-                    color.stroke_width(2),
-                ))?;
+                let steps: Vec<(f64, f64)> = shown
+                    .windows(2)
+                    .flat_map(|w| [(w[0].0, w[0].1[1]), (w[1].0, w[0].1[1])])
+                    .collect();
+                chart.draw_series(LineSeries::new(steps, color.stroke_width(2)))?;
                 legend.push((format!("{side_label}: {name} (median)"), Mark::Line(color, 2)));
                 legend.push((format!("{side_label}: 90% of replications"), Mark::Fill(color, 0.2)));
                 for (d, q) in shown.iter().step_by((shown.len() / 150).max(1)) {
@@ -257,7 +258,7 @@ pub fn heatmap(
     let unit = metric.unit;
     let t_of = |v: f64| if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
     let meets = |v: f64| target.is_some_and(|t| t.met(v));
-    let title = format!("{} ({stat}) over {px} and {py}", metric.label);
+    let title = format!("{} ({stat})", metric.label);
     let alt = format!(
         "Heatmap of the {stat} of {} for every pair of {px} and {py}, from {} to {}{}.",
         metric.label.to_lowercase(),
@@ -381,7 +382,14 @@ where
             [(x0, bottom + 30), (x1, bottom + 50)],
             palette::TARGET.stroke_width(3),
         ))?;
-        side.draw(&Text::new(format!("meets {t}"), (x1 + 8, bottom + 32), style))?;
+        side.draw(&Text::new(
+            "meets the target:".to_string(),
+            (x1 + 8, bottom + 32),
+            style.clone(),
+        ))?;
+        for (i, line) in super::wrap(&t, 24).into_iter().enumerate() {
+            side.draw(&Text::new(line, (x0, bottom + 60 + 17 * i as i32), style.clone()))?;
+        }
     }
     Ok(())
 }

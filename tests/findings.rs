@@ -1,0 +1,73 @@
+//! The findings name one bottleneck, defined once: the stage people wait for longest in
+//! total, waits still under way at the end included. A checkpoint closed for the whole
+//! run with everyone in its line is the bottleneck, not the bus before it.
+
+mod common;
+use common::*;
+use repatsim::report::waiting::{WaitKind, bottleneck};
+
+const CLOSED: &str = r#"
+[scenario]
+name = "closed"
+start = 2023-08-28T00:00:00
+horizon_days = 10
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "border"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "border"
+mode = "bus"
+vehicles = 1
+seats = 50
+travel_hours = 1
+return_hours = 1
+
+[[checkpoint]]
+name = "customs"
+site = "border"
+servers = 2
+service_minutes = 5
+
+[[closure]]
+name = "shut"
+applies_to = ["customs"]
+from = 2023-08-28T00:00:00
+to = 2023-09-20T00:00:00
+
+[[cohort]]
+name = "people"
+origin = "camp"
+size = 100
+route = ["bus", "border", "customs", "home"]
+"#;
+
+#[test]
+fn waits_still_open_at_the_end_make_the_bottleneck() {
+    let b = run(&parse(CLOSED), 4, 1);
+    // 50 board at once, 50 wait two hours for the bus's second trip: 100 person-hours.
+    let bus = mean(&b, "leg.bus.waiting_person_hours");
+    assert!((bus - 100.0).abs() < 1e-9, "{bus}");
+    // Everyone then waits in the closed checkpoint's line until the horizon (hour 240):
+    // 50 from hour 1 and 50 from hour 3.
+    let customs = mean(&b, "checkpoint.customs.waiting_person_hours");
+    assert!((customs - (50.0 * 239.0 + 50.0 * 237.0)).abs() < 1e-6, "{customs}");
+    let w = bottleneck(&b).unwrap();
+    assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Checkpoint, "customs"));
+    let findings = repatsim::report::findings::findings(&b, None).join("\n");
+    assert!(
+        findings.contains("The bottleneck, where people wait longest in total, is service at `customs`"),
+        "{findings}"
+    );
+}
