@@ -80,7 +80,7 @@ pub struct RunArgs {
     #[arg(short, long)]
     pub verbose: bool,
     /// Spacing of the time-series grid, in hours (default: the finest of 1, 2, 3, 4, 6,
-    /// 8, 12, 24, 48, 72, 168 hours giving at most 400 points over the horizon).
+    /// 8, 12, 24, 48, 72, 168 hours giving at most 200 points over the horizon).
     #[arg(long)]
     pub grid_hours: Option<f64>,
     /// Keep adding blocks of replications until the 95% CI half-width of METRIC is at

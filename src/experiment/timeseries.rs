@@ -7,7 +7,54 @@
 //! to the same result in any order.
 
 use crate::model::{Samples, SeriesSpec};
-use std::collections::BTreeMap;
+
+/// An exact histogram of whole counts: (value, replications) pairs sorted by value.
+/// A sorted vector rather than a tree: few distinct values occur per cell, so a binary
+/// search over contiguous memory is the cheapest way to count one more.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hist(Vec<(u32, u64)>);
+
+impl Hist {
+    /// Counts `n` more replications with `value`.
+    #[inline]
+    pub fn add(&mut self, value: u32, n: u64) {
+        match self.0.binary_search_by_key(&value, |e| e.0) {
+            Ok(i) => self.0[i].1 += n,
+            Err(i) => self.0.insert(i, (value, n)),
+        }
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, other: &Hist) {
+        for &(v, n) in &other.0 {
+            self.add(v, n);
+        }
+    }
+
+    /// The (value, replications) pairs, by value.
+    pub fn pairs(&self) -> &[(u32, u64)] {
+        &self.0
+    }
+
+    /// A histogram from pairs in any order (repeated values are added up).
+    pub fn from_pairs(pairs: &[(u32, u64)]) -> Self {
+        let mut h = Hist::default();
+        for &(v, n) in pairs {
+            h.add(v, n);
+        }
+        h
+    }
+
+    /// The largest value counted.
+    pub fn max(&self) -> Option<u32> {
+        self.0.last().map(|e| e.0)
+    }
+
+    /// Replications counted.
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|e| e.1).sum()
+    }
+}
 
 /// Window integrals are summed in these units of count x hours.
 pub const INTEGRAL_UNIT: f64 = 1e-6;
@@ -17,10 +64,10 @@ pub const INTEGRAL_UNIT: f64 = 1e-6;
 pub struct TimeSeries {
     pub spec: SeriesSpec,
     /// `hist[k * width + j]`: count at point k of series j -> number of replications.
-    pub hist: Vec<BTreeMap<u32, u64>>,
+    pub hist: Vec<Hist>,
     /// `max_hist[k * width + j]`: largest count in the window ending at point k ->
     /// number of replications.
-    pub max_hist: Vec<BTreeMap<u32, u64>>,
+    pub max_hist: Vec<Hist>,
     /// `integral_sum[k * width + j]`: the window integrals of every replication, summed,
     /// in [`INTEGRAL_UNIT`]s.
     pub integral_sum: Vec<u128>,
@@ -28,9 +75,9 @@ pub struct TimeSeries {
 }
 
 /// The `i`-th smallest value (0-based) in a histogram.
-fn order_statistic(h: &BTreeMap<u32, u64>, i: u64) -> f64 {
+fn order_statistic(h: &Hist, i: u64) -> f64 {
     let mut seen = 0;
-    for (&v, &c) in h {
+    for &(v, c) in h.pairs() {
         seen += c;
         if seen > i {
             return f64::from(v);
@@ -41,7 +88,7 @@ fn order_statistic(h: &BTreeMap<u32, u64>, i: u64) -> f64 {
 
 /// Quantile `q` of a histogram of `n` values, interpolated like
 /// [`crate::stats::quantile_sorted`] (type 7), exact.
-fn quantile(h: &BTreeMap<u32, u64>, n: u64, q: f64) -> f64 {
+fn quantile(h: &Hist, n: u64, q: f64) -> f64 {
     if n == 0 {
         return f64::NAN;
     }
@@ -52,20 +99,14 @@ fn quantile(h: &BTreeMap<u32, u64>, n: u64, q: f64) -> f64 {
     a + (pos - lo as f64) * (b - a)
 }
 
-fn merge_into(h: &mut BTreeMap<u32, u64>, o: &BTreeMap<u32, u64>) {
-    for (&v, &c) in o {
-        *h.entry(v).or_default() += c;
-    }
-}
-
 impl TimeSeries {
     /// No replications yet.
     pub fn new(spec: SeriesSpec) -> Self {
         let n = spec.points * spec.sources.len();
         Self {
             spec,
-            hist: vec![BTreeMap::new(); n],
-            max_hist: vec![BTreeMap::new(); n],
+            hist: vec![Hist::default(); n],
+            max_hist: vec![Hist::default(); n],
             integral_sum: vec![0; n],
             replications: 0,
         }
@@ -78,10 +119,10 @@ impl TimeSeries {
     /// Adds one replication's samples.
     pub fn add(&mut self, samples: &Samples) {
         for (h, &v) in self.hist.iter_mut().zip(&samples.value) {
-            *h.entry(v).or_default() += 1;
+            h.add(v, 1);
         }
         for (h, &v) in self.max_hist.iter_mut().zip(&samples.max) {
-            *h.entry(v).or_default() += 1;
+            h.add(v, 1);
         }
         for (sum, &x) in self.integral_sum.iter_mut().zip(&samples.integral) {
             *sum += (x.max(0.0) / INTEGRAL_UNIT).round() as u128;
@@ -92,10 +133,10 @@ impl TimeSeries {
     /// Adds the histograms and sums of another set of replications on the same grid.
     pub fn merge(&mut self, other: &TimeSeries) {
         for (h, o) in self.hist.iter_mut().zip(&other.hist) {
-            merge_into(h, o);
+            h.merge(o);
         }
         for (h, o) in self.max_hist.iter_mut().zip(&other.max_hist) {
-            merge_into(h, o);
+            h.merge(o);
         }
         for (s, o) in self.integral_sum.iter_mut().zip(&other.integral_sum) {
             *s += o;
@@ -114,8 +155,9 @@ impl TimeSeries {
             return f64::NAN;
         }
         let sum: f64 = self.hist[k * self.width() + j]
+            .pairs()
             .iter()
-            .map(|(&v, &c)| f64::from(v) * c as f64)
+            .map(|&(v, c)| f64::from(v) * c as f64)
             .sum();
         sum / self.replications as f64
     }
@@ -129,10 +171,7 @@ impl TimeSeries {
     /// The largest count in the window ending at point `k` of series `j` in any
     /// replication.
     pub fn max_max(&self, k: usize, j: usize) -> f64 {
-        self.max_hist[k * self.width() + j]
-            .keys()
-            .next_back()
-            .map_or(f64::NAN, |&v| f64::from(v))
+        self.max_hist[k * self.width() + j].max().map_or(f64::NAN, f64::from)
     }
 
     /// Mean across replications of the time-averaged count over the window ending at

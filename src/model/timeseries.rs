@@ -62,7 +62,7 @@ impl SeriesSpec {
     }
 
     /// The grid the charts and `timeseries.csv` use unless told otherwise: the finest of
-    /// 1, 2, 3, 4, 6, 8, 12 hours, a day, two, three days or a week that gives at most 400
+    /// 1, 2, 3, 4, 6, 8, 12 hours, a day, two, three days or a week that gives at most 200
     /// points over the horizon (windows keep every peak, so a coarser grid loses none).
     pub fn default_grid_hours(horizon_hours: f64) -> f64 {
         auto_grid_hours(horizon_hours)
@@ -100,7 +100,7 @@ impl Samples {
 
 fn auto_grid_hours(horizon_hours: f64) -> f64 {
     const STEPS: [f64; 11] = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 24.0, 48.0, 72.0, 168.0];
-    STEPS.into_iter().find(|g| horizon_hours / g <= 400.0).unwrap_or(168.0)
+    STEPS.into_iter().find(|g| horizon_hours / g <= 200.0).unwrap_or(168.0)
 }
 
 /// What happened in one row of a trace: every row is a real happening, to a person, a

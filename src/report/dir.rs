@@ -3,12 +3,12 @@
 //! back (with the files `merge` needs) to merge shards or redraw a report.
 
 use super::csv::parse_end_word;
+use crate::experiment::timeseries::Hist;
 use crate::experiment::{Batch, StuckGroup};
 use crate::model::{Network, SeriesSpec};
 use crate::scenario;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -159,9 +159,7 @@ impl MergeData {
     /// The merge data of `batch`.
     pub fn of(batch: &Batch) -> Self {
         let ts = &batch.timeseries;
-        let pairs = |h: &Vec<BTreeMap<u32, u64>>| -> Vec<Vec<(u32, u64)>> {
-            h.iter().map(|m| m.iter().map(|(&v, &c)| (v, c)).collect()).collect()
-        };
+        let pairs = |h: &Vec<Hist>| -> Vec<Vec<(u32, u64)>> { h.iter().map(|m| m.pairs().to_vec()).collect() };
         MergeData {
             format: 2,
             scenario_sha256: scenario_sha256(&batch.scenario().source_text),
@@ -209,8 +207,7 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     {
         return Err(bad("its time series do not fit its scenario".into()));
     }
-    let maps =
-        |h: &[Vec<(u32, u64)>]| -> Vec<BTreeMap<u32, u64>> { h.iter().map(|v| v.iter().copied().collect()).collect() };
+    let maps = |h: &[Vec<(u32, u64)>]| -> Vec<Hist> { h.iter().map(|v| Hist::from_pairs(v)).collect() };
     batch.timeseries.hist = maps(&merge.histograms);
     batch.timeseries.max_hist = maps(&merge.window_max_histograms);
     batch.timeseries.integral_sum = std::mem::take(&mut merge.window_integrals);

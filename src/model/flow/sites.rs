@@ -120,7 +120,9 @@ impl Flow {
 
     /// A stay at a site ended: the person is ready to move on.
     fn note_stay_over(&mut self, p: usize, now: f64) {
-        if let Step::Site(s) | Step::Origin(s) = self.current_site_step(p) {
+        if self.trace.is_some()
+            && let Step::Site(s) | Step::Origin(s) = self.current_site_step(p)
+        {
             self.note(now, TraceKind::StayEnd, TraceStage::Site(s), Some(p), None);
         }
         let stayed = now - self.people.entered_at[p];
