@@ -71,3 +71,74 @@ fn waits_still_open_at_the_end_make_the_bottleneck() {
         "{findings}"
     );
 }
+
+const RESERVED: &str = r#"
+[scenario]
+name = "reserved"
+start = 2023-08-28T00:00:00
+horizon_days = 30
+
+[[site]]
+name = "hotel"
+kind = "origin"
+
+[[site]]
+name = "ward"
+kind = "quarantine"
+beds = 10
+stay_hours = 48
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "pickup"
+from = "hotel"
+to = "ward"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 1
+return_hours = 1
+admission = "reserve"
+
+[[leg]]
+name = "release"
+from = "ward"
+to = "home"
+mode = "bus"
+vehicles = 5
+seats = 50
+travel_hours = 1
+return_hours = 1
+
+[[cohort]]
+name = "people"
+origin = "hotel"
+size = 40
+route = ["pickup", "ward", "release", "home"]
+"#;
+
+#[test]
+fn a_wait_for_reserved_beds_is_named_as_such_and_shown_where_it_is_counted() {
+    let b = run(&parse(RESERVED), 4, 1);
+    // Nobody waits for a bed inside the ward: the pickup takes only people with one.
+    assert_eq!(mean(&b, "site.ward.waiting_person_hours"), 0.0);
+    let pickup = mean(&b, "leg.pickup.waiting_person_hours");
+    assert!(pickup > 0.0, "{pickup}");
+    let w = bottleneck(&b).unwrap();
+    assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Site, "ward"));
+    assert!((w.person_hours - pickup).abs() < 1e-9);
+    let text = repatsim::report::console::summary_table(&b, None, false);
+    assert!(
+        text.contains("is beds at ward (waiting to board pickup)"),
+        "{text}"
+    );
+    // The table beside the sentence shows the leg's waiting, where the hours are.
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Person-hours of waiting, Pickup"))
+        .unwrap_or_else(|| panic!("no pickup waiting row in\n{text}"));
+    assert!(!row.contains(" 0 "), "{row}");
+}

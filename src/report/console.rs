@@ -155,17 +155,25 @@ pub fn summary_table(batch: &Batch, what_if: Option<&WhatIf>, all: bool) -> Stri
 
 /// The figures of the whole return and of the bottleneck, with units.
 fn brief_table(batch: &Batch, summaries: &[(&MetricInfo, Summary)]) -> String {
-    let worst = bottleneck(batch).map(|w| match w.kind {
-        WaitKind::Site => Scope::Site(w.index),
-        WaitKind::Leg => Scope::Leg(w.index),
-        WaitKind::Checkpoint => Scope::Checkpoint(w.index),
-        WaitKind::Approvals => Scope::Cohort(w.index),
-    });
+    // The bottleneck's own element and every element whose waits it counts.
+    let worst: Vec<Scope> = bottleneck(batch)
+        .map(|w| {
+            let own = match w.kind {
+                WaitKind::Site => Scope::Site(w.index),
+                WaitKind::Leg => Scope::Leg(w.index),
+                WaitKind::Checkpoint => Scope::Checkpoint(w.index),
+                WaitKind::Approvals => Scope::Cohort(w.index),
+            };
+            let mut s = vec![own];
+            s.extend(w.scopes.iter().filter(|&&x| x != own));
+            s
+        })
+        .unwrap_or_default();
     let rows: Vec<&(&MetricInfo, Summary)> = summaries
         .iter()
         .filter(|(m, _)| {
             (m.headline && matches!(m.key.scope, Scope::Overall | Scope::Cost))
-                || (Some(m.key.scope) == worst && (m.headline || m.key.stat == Stat::WaitingPersonHours))
+                || (worst.contains(&m.key.scope) && (m.headline || m.key.stat == Stat::WaitingPersonHours))
         })
         .collect();
     let sc = batch.scenario();

@@ -107,11 +107,17 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     let mut out = Vec::new();
     when_home(batch, &mut out);
     if let Some(b) = bottleneck(batch) {
+        let reserving = b.scopes.iter().any(|s| matches!(s, Scope::Leg(_))) && b.kind == WaitKind::Site;
         out.push(format!(
-            "The bottleneck, where people wait longest in total, is {}: {} person-days of waiting per replication, {} of all waiting.",
+            "The bottleneck, where people wait longest in total, is {}: {} person-days of waiting per replication, {} of all waiting{}.",
             b.what,
             fmt_num(b.person_hours / 24.0),
-            pct(b.share)
+            pct(b.share),
+            if reserving {
+                " (that leg takes only people a bed is reserved for, so its wait to board is a wait for these beds)"
+            } else {
+                ""
+            }
         ));
     } else {
         out.push("Nobody waits anywhere: every stage takes people as soon as they are ready.".into());

@@ -47,6 +47,10 @@ pub struct Wait {
     pub person_hours: f64,
     /// Share of all waiting.
     pub share: f64,
+    /// The elements whose waits make up the total (a site and the legs that reserve
+    /// its beds), so a table can show where the hours are counted.
+    #[serde(skip)]
+    pub scopes: Vec<Scope>,
 }
 
 fn kind_str<S: serde::Serializer>(k: &WaitKind, s: S) -> Result<S::Ok, S::Error> {
@@ -66,12 +70,16 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
         if m.is_nan() { 0.0 } else { m }
     };
     let mut waits: Vec<Wait> = Vec::new();
-    let mut add = |kind: WaitKind, index: u16, stage: &str, what: String, hours: f64| {
+    let mut add = |kind: WaitKind, index: u16, stage: &str, what: String, scope: Scope| {
+        let hours = hours(scope);
         if hours <= 0.0 {
             return;
         }
         match waits.iter_mut().find(|w| w.kind == kind && w.index == index) {
-            Some(w) => w.person_hours += hours,
+            Some(w) => {
+                w.person_hours += hours;
+                w.scopes.push(scope);
+            }
             None => waits.push(Wait {
                 stage: stage.to_string(),
                 kind,
@@ -79,6 +87,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
                 what,
                 person_hours: hours,
                 share: 0.0,
+                scopes: vec![scope],
             }),
         }
     };
@@ -89,18 +98,18 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             i as u16,
             n,
             format!("beds at `{n}`"),
-            hours(Scope::Site(i as u16)),
+            Scope::Site(i as u16),
         );
     }
     for (i, leg) in sc.legs.iter().enumerate() {
         let n = &leg.name;
-        let h = hours(Scope::Leg(i as u16));
+        let scope = Scope::Leg(i as u16);
         match net.reserve_target[i] {
             Some(t) => {
                 let site = &sc.sites[t as usize].name;
-                add(WaitKind::Site, t, site, format!("beds at `{site}`"), h);
+                add(WaitKind::Site, t, site, format!("beds at `{site}`"), scope);
             }
-            None => add(WaitKind::Leg, i as u16, n, format!("transport on `{n}`"), h),
+            None => add(WaitKind::Leg, i as u16, n, format!("transport on `{n}`"), scope),
         }
     }
     for (i, k) in sc.checkpoints.iter().enumerate() {
@@ -110,7 +119,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             i as u16,
             n,
             format!("service at `{n}`"),
-            hours(Scope::Checkpoint(i as u16)),
+            Scope::Checkpoint(i as u16),
         );
     }
     for (i, c) in sc.cohorts.iter().enumerate() {
@@ -120,8 +129,21 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             i as u16,
             n,
             format!("approvals for `{n}`"),
-            hours(Scope::Cohort(i as u16)),
+            Scope::Cohort(i as u16),
         );
+    }
+    for w in &mut waits {
+        let legs: Vec<String> = w
+            .scopes
+            .iter()
+            .filter_map(|s| match s {
+                Scope::Leg(l) if w.kind == WaitKind::Site => Some(format!("`{}`", sc.legs[*l as usize].name)),
+                _ => None,
+            })
+            .collect();
+        if !legs.is_empty() {
+            w.what = format!("{} (waiting to board {})", w.what, legs.join(", "));
+        }
     }
     let total: f64 = waits.iter().map(|w| w.person_hours).sum();
     for w in &mut waits {
