@@ -131,10 +131,7 @@ fn a_wait_for_reserved_beds_is_named_as_such_and_shown_where_it_is_counted() {
     assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Site, "ward"));
     assert!((w.person_hours - pickup).abs() < 1e-9);
     let text = repatsim::report::console::summary_table(&b, None, false);
-    assert!(
-        text.contains("is beds at ward (waiting to board pickup)"),
-        "{text}"
-    );
+    assert!(text.contains("is beds at ward (waiting to board pickup)"), "{text}");
     // The table beside the sentence shows the leg's waiting, where the hours are.
     let row = text
         .lines()

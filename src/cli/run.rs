@@ -131,7 +131,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let (what_if, written) = match &out {
         Some(dir) => {
             let (report, files) = report::write_run(dir, &batch, shard, &options)?;
-            (report.what_if, files)
+            // The console names the file the user ran, not the output directory's copy.
+            let file = args.file.display().to_string();
+            (report.what_if.map(|w| w.for_file(&file)), files)
         }
         None if options.what_if && !args.json && shard.is_none() => {
             let file = args.file.display().to_string();

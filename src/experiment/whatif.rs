@@ -1,15 +1,17 @@
 //! "What should I change?": a paired what-if on the bottleneck. The run's own
 //! replications are rerun (on common random numbers) with one step more of the
-//! bottleneck's capacity: one more vehicle, 10% more beds, one more booth, or 10% more
-//! approvals; what that buys is reported as the change in the days by which 90% of
-//! replications have everyone home, and in the people who slip away, each with a 95%
-//! confidence interval, and with the command that reproduces it.
+//! bottleneck's capacity: one more vehicle or one more departure a week, 10% more beds,
+//! one more booth, or 10% more approvals (every step that fits the element is tried, and
+//! the one that buys most is reported); what it buys is reported as the change in the
+//! days by which 90% of replications have everyone home, in the people who slip away,
+//! and in the waiting at the bottleneck, each with a 95% confidence interval, and with
+//! the command that reproduces it.
 
 use super::compare::{CompareError, scenario_with};
 use super::{Batch, RunOptions, run_network};
 use crate::engine::WEEK_HOURS;
 use crate::engine::{Stream, StreamKey, stream};
-use crate::metrics::{MetricKey, Stat};
+use crate::metrics::{MetricKey, Scope, Stat};
 use crate::model::Network;
 use crate::scenario::Departure;
 use crate::scenario::params::{Override, ParamValue};
@@ -33,6 +35,7 @@ pub enum Lever {
 }
 
 /// A change of one parameter and what it bought, paired replication by replication.
+/// Undefined numbers (NaN) are written to JSON as `null` and read back as NaN.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct WhatIf {
     /// The change in words, e.g. "one more vehicle on `hotel-customs-shuttle` (6 -> 7)".
@@ -46,17 +49,67 @@ pub struct WhatIf {
     /// Days by which 90% of replications have everyone home, before and after, and the
     /// change with its 95% CI (bootstrap over the pairs); NaN when too few replications
     /// finished.
+    #[serde(deserialize_with = "nan_if_null")]
     pub p90_days_before: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p90_days_after: f64,
+    #[serde(deserialize_with = "nans_if_null")]
     pub p90_days_change: [f64; 3],
     /// People who slipped away (mean), before and after, and the paired change with its
     /// 95% CI; NaN when nobody gets notice.
+    #[serde(deserialize_with = "nan_if_null")]
     pub evaded_before: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub evaded_after: f64,
+    #[serde(deserialize_with = "nans_if_null")]
     pub evaded_change: [f64; 3],
+    /// Person-days of waiting at the bottleneck (mean), before and after, and the paired
+    /// change with its 95% CI.
+    #[serde(deserialize_with = "nan_if_null")]
+    pub waiting_days_before: f64,
+    #[serde(deserialize_with = "nan_if_null")]
+    pub waiting_days_after: f64,
+    #[serde(deserialize_with = "nans_if_null")]
+    pub waiting_days_change: [f64; 3],
+    /// The other steps tried on the same element, which bought less, in words.
+    pub also_tried: Vec<String>,
     /// The command that reproduces the comparison (run where the scenario file it
     /// names is: the output directory for a run written with `--out`).
     pub command: String,
+}
+
+impl WhatIf {
+    /// The same what-if with its command naming `file` instead (quoted for a POSIX
+    /// shell when it needs it), e.g. the user's own path instead of an output
+    /// directory's `scenario.toml`.
+    pub fn for_file(mut self, file: &str) -> Self {
+        let rest = self.command.splitn(4, ' ').nth(3).unwrap_or("").to_string();
+        self.command = format!("repatsim compare {} {rest}", shell_word(file));
+        self
+    }
+}
+
+/// `word` as one POSIX shell word: as is when it is plain, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v: Option<f64> = serde::Deserialize::deserialize(d)?;
+    Ok(v.unwrap_or(f64::NAN))
+}
+
+fn nans_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[f64; 3], D::Error> {
+    let v: [Option<f64>; 3] = serde::Deserialize::deserialize(d)?;
+    Ok(v.map(|x| x.unwrap_or(f64::NAN)))
 }
 
 /// At most this many of the run's replications are rerun for the what-if.
@@ -198,12 +251,75 @@ fn p90_change(a: &[f64], b: &[f64], seed: u64) -> [f64; 3] {
     [point, quantile_sorted(&diffs, 0.025), quantile_sorted(&diffs, 0.975)]
 }
 
-/// Reruns the first replications of `batch` (at most [`MAX_REPLICATIONS`]) with
-/// `lever` one step up, on the same random numbers, and reports what it bought.
-/// `file` names the scenario in the reproducing command.
+/// The mean of `b - a` over pairs with its 95% CI (Student t), and the means of each.
+fn paired(a: &[f64], b: &[f64]) -> (f64, f64, [f64; 3]) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
+    let s = Summary::of(&d);
+    (
+        Summary::of(a).mean,
+        Summary::of(b).mean,
+        [s.mean, s.ci95_low, s.ci95_high],
+    )
+}
+
+/// Person-days of waiting per replication at the elements of `scopes`, first `m` rows.
+fn waiting_days(batch: &Batch, scopes: &[Scope], m: usize) -> Vec<f64> {
+    let mut total = vec![0.0; m.min(batch.len())];
+    for &scope in scopes {
+        if let Some(col) = column(batch, MetricKey::new(scope, Stat::WaitingPersonHours), m) {
+            for (t, x) in total.iter_mut().zip(col) {
+                if x.is_finite() {
+                    *t += x / 24.0;
+                }
+            }
+        }
+    }
+    total
+}
+
+/// Reruns the first replications of `batch` (at most [`MAX_REPLICATIONS`]) with each of
+/// `levers` one step up, on the same random numbers, and reports the one that bought
+/// most: the largest fall in P90 days, then in waiting at the bottleneck (`scopes`, the
+/// elements whose waits make it up). `file` names the scenario in the reproducing
+/// command.
 pub fn what_if(
     batch: &Batch,
+    levers: &[Lever],
+    scopes: &[Scope],
+    file: &str,
+    threads: Option<usize>,
+) -> Result<Option<WhatIf>, CompareError> {
+    let mut tried: Vec<WhatIf> = Vec::new();
+    for &lever in levers {
+        if let Some(w) = one_what_if(batch, lever, scopes, file, threads)? {
+            tried.push(w);
+        }
+    }
+    let key = |w: &WhatIf| {
+        let p = if w.p90_days_change[0].is_finite() {
+            w.p90_days_change[0]
+        } else {
+            0.0
+        };
+        (p, w.waiting_days_change[0])
+    };
+    tried.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+    });
+    let mut it = tried.into_iter();
+    let Some(mut best) = it.next() else {
+        return Ok(None);
+    };
+    best.also_tried = it.map(|w| w.change).collect();
+    Ok(Some(best))
+}
+
+/// One lever's what-if.
+fn one_what_if(
+    batch: &Batch,
     lever: Lever,
+    scopes: &[Scope],
     file: &str,
     threads: Option<usize>,
 ) -> Result<Option<WhatIf>, CompareError> {
@@ -224,30 +340,24 @@ pub fn what_if(
     let first = batch.first_replication;
     let opts = RunOptions::new(first..first + m).threads(threads);
     let after = run_network(&Arc::new(Network::new(Arc::new(changed))), &opts, None)?;
+    let rows = m as usize;
     let makespan = MetricKey::overall(Stat::MakespanDays);
-    let (a, b) = (
-        column(batch, makespan, m as usize),
-        column(&after, makespan, m as usize),
-    );
-    let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
+    let a = column(batch, makespan, rows).unwrap_or_default();
+    let b = column(&after, makespan, rows).unwrap_or_default();
     let evaded = MetricKey::overall(Stat::Evaded);
-    let (ea, eb) = (column(batch, evaded, m as usize), column(&after, evaded, m as usize));
-    let (evaded_before, evaded_after, evaded_change) = match (ea, eb) {
-        (Some(ea), Some(eb)) => {
-            let d: Vec<f64> = ea.iter().zip(&eb).map(|(x, y)| y - x).collect();
-            let s = Summary::of(&d);
-            (
-                Summary::of(&ea).mean,
-                Summary::of(&eb).mean,
-                [s.mean, s.ci95_low, s.ci95_high],
-            )
-        }
+    let (evaded_before, evaded_after, evaded_change) = match (column(batch, evaded, rows), column(&after, evaded, rows))
+    {
+        (Some(ea), Some(eb)) => paired(&ea, &eb),
         _ => (f64::NAN, f64::NAN, [f64::NAN; 3]),
     };
+    let (waiting_days_before, waiting_days_after, waiting_days_change) =
+        paired(&waiting_days(batch, scopes, rows), &waiting_days(&after, scopes, rows));
     Ok(Some(WhatIf {
         change,
         command: format!(
-            "repatsim compare {file} --vs-set '{path}={value}' -n {} --seed {}",
+            "repatsim compare {} --vs-set {} -n {} --seed {}",
+            shell_word(file),
+            shell_word(&format!("{path}={value}")),
             first + m,
             sc.seed
         ),
@@ -261,5 +371,9 @@ pub fn what_if(
         evaded_before,
         evaded_after,
         evaded_change,
+        waiting_days_before,
+        waiting_days_after,
+        waiting_days_change,
+        also_tried: Vec::new(),
     }))
 }

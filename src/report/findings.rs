@@ -19,26 +19,25 @@ pub fn date(batch: &Batch, days: f64) -> String {
     at.format("%Y-%m-%d").to_string()
 }
 
-/// The lever a what-if pulls for a bottleneck: for a timetabled leg that never lacked
-/// a vehicle at a departure, more departures, not more vehicles.
-pub fn lever(batch: &Batch, w: &Wait) -> Lever {
+/// The levers a what-if tries for a bottleneck: for a timetabled leg, one more
+/// departure a week and one more vehicle; for any other leg, one more vehicle; beds,
+/// booths or approvals for the other stages.
+pub fn levers(batch: &Batch, w: &Wait) -> Vec<Lever> {
     match w.kind {
-        WaitKind::Site => Lever::Beds(w.index),
+        WaitKind::Site => vec![Lever::Beds(w.index)],
         WaitKind::Leg => {
             let timetabled = matches!(
                 batch.scenario().legs[w.index as usize].departure,
                 crate::scenario::Departure::Timetable(_)
             );
-            let missed = batch.mean_of(MetricKey::leg(w.index, Stat::MissedDepartures));
-            let missed_any = missed > 0.0;
-            if timetabled && !missed_any {
-                Lever::Departures(w.index)
+            if timetabled {
+                vec![Lever::Departures(w.index), Lever::Vehicles(w.index)]
             } else {
-                Lever::Vehicles(w.index)
+                vec![Lever::Vehicles(w.index)]
             }
         }
-        WaitKind::Checkpoint => Lever::Booths(w.index),
-        WaitKind::Approvals => Lever::Approvals(w.index),
+        WaitKind::Checkpoint => vec![Lever::Booths(w.index)],
+        WaitKind::Approvals => vec![Lever::Approvals(w.index)],
     }
 }
 
@@ -51,7 +50,7 @@ pub fn what_if_for(
 ) -> Result<Option<WhatIf>, super::OutputError> {
     match bottleneck(batch) {
         Some(b) if options.what_if && !batch.is_empty() => {
-            crate::experiment::whatif::what_if(batch, lever(batch, &b), file, options.threads)
+            crate::experiment::whatif::what_if(batch, &levers(batch, &b), &b.scopes, file, options.threads)
                 .map_err(|e| super::OutputError::Chart(format!("the what-if could not run: {e}")))
         }
         _ => Ok(None),
@@ -92,6 +91,16 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
             "; the number of people who slip away {}",
             effect(w.evaded_change, "")
         ));
+    }
+    if w.waiting_days_before.is_finite() {
+        s.push_str(&format!(
+            "; waiting at the bottleneck {} per replication (from {} on these replications)",
+            effect(w.waiting_days_change, " person-days"),
+            fmt_num(w.waiting_days_before)
+        ));
+    }
+    if !w.also_tried.is_empty() {
+        s.push_str(&format!(". This bought more than {}", w.also_tried.join(" or ")));
     }
     s.push_str(&format!(
         ". Paired on replications {} to {}; to reproduce: {}",
