@@ -85,7 +85,10 @@ fn the_lever_that_buys_most_is_reported_and_the_other_named() {
     .unwrap();
     assert_eq!(w.change, "one more vehicle on `bus` (1 -> 2)", "{w:?}");
     assert_eq!(w.also_tried.len(), 1);
-    assert!(w.also_tried[0].starts_with("one more departure a week on `bus`"), "{w:?}");
+    assert!(
+        w.also_tried[0].starts_with("one more departure a week on `bus`"),
+        "{w:?}"
+    );
     assert!(w.p90_days_change[0] < -0.9, "{w:?}");
 }
 
@@ -93,7 +96,11 @@ fn the_lever_that_buys_most_is_reported_and_the_other_named() {
 fn undefined_numbers_survive_a_json_round_trip() {
     let b = run(&parse(ONE_BUS), 1, 1);
     // One replication: too few to pair; build one by hand instead.
-    assert!(what_if(&b, &[Lever::Vehicles(0)], &[Scope::Leg(0)], "x", Some(1)).unwrap().is_none());
+    assert!(
+        what_if(&b, &[Lever::Vehicles(0)], &[Scope::Leg(0)], "x", Some(1))
+            .unwrap()
+            .is_none()
+    );
     let w = WhatIf {
         change: "c".into(),
         path: "p".into(),

@@ -36,7 +36,7 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Override a numeric field, e.g. `--set site.sinuiju-quarantine.beds=2000`.
+        /// Override a field by its path: a number, e.g. `--set site.sinuiju-quarantine.beds=2000`, or a calendar text or list, e.g. `leg.flight.timetable='["tue,fri 10:00"]'`.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
@@ -100,7 +100,7 @@ pub struct RunArgs {
     /// Run even if the estimate says it will not fit in memory or will take over a day.
     #[arg(long)]
     pub yes: bool,
-    /// Override a numeric field by its path, e.g. `--set site.sinuiju-quarantine.beds=2000`
+    /// Override a field by its path: a number, e.g. `--set site.sinuiju-quarantine.beds=2000`, or a calendar text or list, e.g. `leg.flight.timetable='["tue,fri 10:00"]'`
     /// (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
@@ -125,7 +125,7 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub threads: Option<u64>,
-    /// Override a numeric field by its path (repeatable).
+    /// Override a field by its path: a number, or a calendar text or list (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
     /// Print JSON instead of a table.
@@ -234,7 +234,7 @@ pub struct TraceArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override a numeric field by its path (repeatable).
+    /// Override a field by its path: a number, or a calendar text or list (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
 }

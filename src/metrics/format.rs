@@ -9,15 +9,15 @@ pub fn fmt_num(x: f64) -> String {
         return "-".into();
     }
     let a = x.abs();
-    if a >= 10_000.0 {
-        // Thousands separated, for reading at a glance: 17,981,479.
+    if a >= 999.5 {
+        // Thousands separated, for reading at a glance: 4,272 and 17,981,479.
         format!(
             "{}{}",
             if x < 0.0 { "-" } else { "" },
             group_thousands(&format!("{a:.0}"))
         )
-    } else if a == 0.0 || a >= 1000.0 {
-        format!("{x:.0}")
+    } else if a == 0.0 {
+        "0".into()
     } else if a >= 100.0 {
         format!("{x:.1}")
     } else if a >= 1.0 {
@@ -83,6 +83,10 @@ mod tests {
     fn numbers_read_well() {
         assert_eq!(fmt_num(17_981_479.4), "17,981,479");
         assert_eq!(fmt_num(-12_345.0), "-12,345");
+        assert_eq!(fmt_num(4272.0), "4,272");
+        assert_eq!(fmt_num(-7515.2), "-7,515");
+        assert_eq!(fmt_num(999.96), "1,000");
+        assert_eq!(fmt_num(999.4), "999.4");
         assert_eq!(fmt_num(490.44), "490.4");
         assert_eq!(fmt_num(8.386), "8.39");
         assert_eq!(fmt_num(0.0123), "0.012");
