@@ -257,7 +257,8 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         SeriesKey::Home => "people-home".to_string(),
     };
     let title = format!("{}: {}", sc.name, info.label.to_lowercase());
-    let changes: Vec<(f64, bool)> = data.windows.iter().map(|w| (w.from_day, w.max_max > 0.0)).collect();
+    // Up to the end of the last window with anyone present in any replication.
+    let changes: Vec<(f64, bool)> = data.windows.iter().map(|w| (w.to_day, w.max_max > 0.0)).collect();
     let x_max = last_day(&changes, sc.horizon_hours / 24.0);
     let top = data
         .drawn_max()
@@ -304,12 +305,22 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                 area(&|w| w.max_p50),
                 palette::SPREAD.mix(0.45).filled(),
             )))?;
+            // The highest of any replication, so a rare spike is never invisible.
+            let highest: Vec<(f64, f64)> = shown
+                .iter()
+                .flat_map(|w| [(w.from_day, w.max_max), (w.to_day, w.max_max)])
+                .collect();
+            chart.draw_series(LineSeries::new(highest, palette::SPREAD.mix(0.8).stroke_width(1)))?;
             let mean: Vec<(f64, f64)> = shown
                 .iter()
                 .flat_map(|w| [(w.from_day, w.mean), (w.to_day, w.mean)])
                 .collect();
             chart.draw_series(LineSeries::new(mean, palette::TYPICAL.stroke_width(2)))?;
             let mut legend = vec![
+                (
+                    "most at once in each window: highest of any replication".to_string(),
+                    Mark::Line(palette::SPREAD, 1),
+                ),
                 (
                     "most at once in each window: in 95% of replications no more than".to_string(),
                     Mark::Fill(palette::SPREAD, 0.2),
@@ -323,6 +334,14 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     Mark::Line(palette::TYPICAL, 2),
                 ),
             ];
+            let mut cap_legend = None;
+            if let Some(c) = data.capacity {
+                chart.draw_series(LineSeries::new(
+                    [(0.0, c), (x_max, c)],
+                    palette::CAPACITY.stroke_width(2),
+                ))?;
+                cap_legend = Some((format!("capacity: {} beds", axis(c)), Mark::Line(palette::CAPACITY, 2)));
+            }
             if let Some(p) = data.peak_mean {
                 chart.draw_series(DashedLineSeries::new(
                     [(0.0, p), (x_max, p)],
@@ -338,13 +357,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     Mark::Dashed(palette::PEAK),
                 ));
             }
-            if let Some(c) = data.capacity {
-                chart.draw_series(LineSeries::new(
-                    [(0.0, c), (x_max, c)],
-                    palette::CAPACITY.stroke_width(2),
-                ))?;
-                legend.push((format!("capacity: {} beds", axis(c)), Mark::Line(palette::CAPACITY, 2)));
-            }
+            legend.extend(cap_legend);
             draw_legend(&side, &legend)?;
             let tips = shown
                 .iter()
@@ -373,7 +386,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         })
     })?;
     let caption = format!(
-        "{}: per {} window, the most people present at once (shaded: the median and the 95th percentile of replications) and the time-averaged number (line){}{}.",
+        "{}: per {} window, the most people present at once (shaded: the median and the 95th percentile of replications; thin line: the highest of any replication) and the time-averaged number (thick line){}{}.",
         info.description.trim_end_matches('.'),
         window_words(ts.spec.grid_hours),
         peak_text.map_or(String::new(), |p| format!(
