@@ -385,3 +385,32 @@ fn the_dictionary_and_the_long_metrics_match_the_wide_files() {
     assert!(m["p10"].as_f64().unwrap() <= m["p50"].as_f64().unwrap());
     assert!(m["p50"].as_f64().unwrap() <= m["p90"].as_f64().unwrap());
 }
+
+/// The README's trace table names every kind of trace row, and no other.
+#[test]
+fn the_readme_documents_every_trace_event() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let section = readme
+        .split("### Trace (`repatsim trace`)")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Trace section in the README");
+    let documented: std::collections::BTreeSet<String> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| {
+            let first = l.split(" | ").next().unwrap_or("");
+            first
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let kinds: std::collections::BTreeSet<String> = repatsim::model::TraceKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
+    assert_eq!(documented, kinds);
+}
