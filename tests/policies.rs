@@ -21,6 +21,7 @@ kind = "origin"
 name = "quarantine"
 kind = "quarantine"
 stay_hours = 24
+area = "town"
 
 [[site]]
 name = "home"
@@ -278,10 +279,7 @@ route = ["bus", "small", "home"]
     );
 }
 
-#[test]
-fn cancelling_every_flight_strands_the_cohort_without_losing_anyone() {
-    let sc = scenario(
-        r#"
+const FLIGHT: &str = r#"
 [[leg]]
 name = "flight"
 from = "camp"
@@ -299,15 +297,68 @@ name = "workers"
 origin = "camp"
 size = 200
 route = ["flight", "quarantine", "home"]
+"#;
+
+#[test]
+fn a_flight_cancelled_every_time_is_refused_before_the_run() {
+    let text = format!("{BASE}\n{FLIGHT}");
+    let err = repatsim::scenario::parse(&text, "t.toml").unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "every departure of leg `flight` is cancelled (probability 1), so nobody on its routes could leave"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn cancellations_lose_nobody_and_are_counted() {
+    let sc = scenario(&FLIGHT.replace("cancel_probability = 1.0", "cancel_probability = 0.5"));
+    let b = run(&sc, 40, 2);
+    for row in 0..b.len() {
+        let get = |m: &str| b.catalogue.index_of_id(m).map_or(0.0, |i| b.rows[row][i]);
+        assert!(b.catalogue.index_of_id("home").is_some() && b.catalogue.index_of_id("not_home").is_some());
+        assert_eq!(get("home") + get("not_home") + get("evaded"), 200.0);
+    }
+    // Each departure with people waiting is cancelled with probability 1/2 until one
+    // flies: the number cancelled before the first flight is geometric, mean 1.
+    let c = b.summary("leg.flight.cancelled_departures").unwrap();
+    assert!(c.ci95_low < 1.0 && c.ci95_high > 1.0, "{c:?}");
+}
+
+#[test]
+fn people_left_behind_are_told_which_closure_holds_them() {
+    // Customs is open on day 0, then closed from day 1 to past the horizon; the workers
+    // arrive on day 2 and queue until the end.
+    let sc = scenario(
+        r#"
+[[checkpoint]]
+name = "customs"
+servers = 4
+service_minutes = 6
+
+[[closure]]
+name = "border-shut"
+applies_to = ["customs"]
+from = 2024-01-02T00:00:00
+to = 2024-04-01T00:00:00
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["customs", "home"]
+arrival = { process = "all_at_once", at_hours = 48 }
 "#,
     );
-    let b = run(&sc, 10, 2);
-    assert_eq!(b.end_counts(), (0, 10, 0), "every replication reaches the horizon");
+    let b = run(&sc, 2, 1);
     assert_eq!(b.summary("home").unwrap().max, 0.0);
-    assert_eq!(b.summary("in_stage.camp.people").unwrap().min, 200.0);
-    // 60 days hold 17 Tuesdays and Fridays; each one was cancelled with people waiting.
-    assert_eq!(b.summary("leg.flight.cancelled_departures").unwrap().mean, 17.0);
-    assert!(b.stuck.iter().any(|g| g.people == 2000), "{:?}", b.stuck);
+    let g = b.stuck.first().expect("people left behind");
+    let line = repatsim::report::console::describe_stuck(&b.network, g);
+    assert!(
+        line.contains("closed by `border-shut` until 2024-04-01 00:00 (past the horizon)"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -367,13 +418,14 @@ name = "other"
 [[site]]
 name = "ward"
 kind = "quarantine"
+area = "town"
 beds = 5
 stay_hours = 72
 
 [[leg]]
 name = "bus"
 from = "camp"
-to = "home"
+to = "quarantine"
 mode = "bus"
 vehicles = 10
 seats = 50

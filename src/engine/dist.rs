@@ -254,6 +254,15 @@ impl Dist {
         self.spec
     }
 
+    /// The smallest value a draw can take (0 where the family reaches down to zero).
+    pub fn min(&self) -> f64 {
+        match self.spec {
+            DistSpec::Fixed { value } => value,
+            DistSpec::Uniform { min, .. } | DistSpec::Triangular { min, .. } => min,
+            _ => 0.0,
+        }
+    }
+
     /// True if every draw is the same number.
     pub fn is_fixed(&self) -> bool {
         matches!(self.sampler, Sampler::Fixed(_))

@@ -53,12 +53,38 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             g.replications
         ),
         _ => format!(
-            "{} people on average at {place}, {} (in {} replications)",
+            "{} people on average at {place}, {}{} (in {} replications)",
             fmt_num(mean),
             phase_word(g.phase),
+            if g.phase == Phase::Queued {
+                why(net, g.at)
+            } else {
+                String::new()
+            },
             g.replications
         ),
     }
+}
+
+/// The closures and outbreaks that can stop `what`, in words: a fixed closure in force
+/// at the horizon "until DATE", the others by name.
+fn closures(net: &Network, what: crate::scenario::Closable) -> Vec<String> {
+    let sc = &net.scenario;
+    let mut out = Vec::new();
+    for c in sc.closures.iter().filter(|c| c.applies_to.contains(&what)) {
+        if c.from_hours <= sc.horizon_hours && c.to_hours >= sc.horizon_hours {
+            let until = sc.start + chrono::Duration::minutes((c.to_hours * 60.0).round() as i64);
+            out.push(format!(
+                "closed by `{}` until {} (past the horizon)",
+                c.name,
+                until.format("%Y-%m-%d %H:%M")
+            ));
+        }
+    }
+    for o in sc.outbreaks.iter().filter(|o| o.applies_to.contains(&what)) {
+        out.push(format!("outbreak `{}` closes it at random", o.name));
+    }
+    out
 }
 
 /// What the rules of a step make people wait for, in words (", ..." or "").
@@ -85,6 +111,13 @@ fn why(net: &Network, step: Step) -> String {
             if let Some(t) = net.reserve_target[l as usize] {
                 reasons.push(format!("only with beds reserved at `{}`", sc.sites[t as usize].name))
             }
+            if leg.cancel_probability > 0.0 {
+                reasons.push(format!(
+                    "each departure is cancelled with probability {}",
+                    fmt_num(leg.cancel_probability)
+                ));
+            }
+            reasons.extend(closures(net, crate::scenario::Closable::Leg(crate::scenario::LegId(l))));
             if reasons.is_empty() {
                 String::new()
             } else {
@@ -95,6 +128,25 @@ fn why(net: &Network, step: Step) -> String {
             Some(b) => format!(": all its {b} beds are taken"),
             None => String::new(),
         },
+        Step::Checkpoint(k) => {
+            let cp = &sc.checkpoints[k as usize];
+            let mut reasons = closures(
+                net,
+                crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(k)),
+            );
+            if cp
+                .closed
+                .iter()
+                .any(|&(a, b)| a <= sc.horizon_hours && b >= sc.horizon_hours)
+            {
+                reasons.push("closed on its closed_dates at the horizon".to_string());
+            }
+            if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", reasons.join(", "))
+            }
+        }
         _ => String::new(),
     }
 }

@@ -112,6 +112,7 @@ pub struct RawSite {
     pub test_positive_probability: Option<Spanned<f64>>,
     pub positive_extra_stay_hours: Option<Spanned<RawDist>>,
     pub positive_isolation_site: Option<Spanned<String>>,
+    pub area: Option<Spanned<String>>,
 }
 
 /// Transport mode of a leg (descriptive; used in reports).

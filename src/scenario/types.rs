@@ -178,6 +178,10 @@ pub struct Site {
     pub stay_hours: Dist,
     pub testing: Option<Testing>,
     pub cost_per_bed_night: f64,
+    /// The town or compound the site is in (default: its own name). A route may go
+    /// from one site to another in the same area without a leg (a local transfer not
+    /// worth modelling, taking no time); between areas it needs a leg.
+    pub area: String,
 }
 
 /// Transport mode of a leg.

@@ -8,7 +8,9 @@
 //! 4. [`legs`] and [`checkpoints`], which refer to sites;
 //! 5. [`cohorts`] with their [`routes`] and [`arrivals`], which refer to all of them;
 //! 6. [`waves`] and [`disruptions`] (closures, outbreaks);
-//! 7. [`feasibility`]: plans that cannot work, on the assembled scenario.
+//! 7. [`feasibility`]: plans that cannot work, on the assembled scenario, and
+//!    [`finish`]: plans that can never finish (never open, never departing, journeys
+//!    longer than the horizon, isolation nowhere).
 //!
 //! Every problem is collected by the [`checker::Checker`] with its field and span; a
 //! scenario is produced only if none was found.
@@ -19,6 +21,7 @@ pub mod checkpoints;
 pub mod cohorts;
 pub mod disruptions;
 pub mod feasibility;
+pub mod finish;
 pub mod header;
 pub mod legs;
 pub mod names;
@@ -92,6 +95,10 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     };
     feasibility::warn_unfillable_vehicles(&mut ck, &scenario, &raw);
     feasibility::check_reservations(&mut ck, &scenario, &raw);
+    finish::check_checkpoints_open(&mut ck, &scenario, &raw);
+    finish::check_departures_run(&mut ck, &scenario, &raw);
+    finish::check_journeys_fit(&mut ck, &scenario, &raw);
+    finish::check_isolation_sites(&mut ck, &scenario, &raw);
     if !ck.errors.is_empty() {
         return Err(ck.errors);
     }

@@ -1,4 +1,6 @@
-//! Routes: every stage named, every leg starting where people are, a home site last.
+//! Routes: every stage named, every leg starting where people are, every site and
+//! checkpoint where the route has brought people (nobody "teleports"), no site or
+//! checkpoint twice, a home site last.
 
 use super::checker::{Checker, span};
 use super::names::{Named, Names};
@@ -32,8 +34,24 @@ pub fn check_route(
     let mut stages = Vec::new();
     let mut here: Option<usize> = origin.map(|o| o.0 as usize);
     let mut here_because = "the cohort's origin".to_string();
+    let mut seen: Vec<(Named, usize)> = Vec::new();
+    let site_name = |i: usize| raw.site.get(i).map_or("?", |s| s.get_ref().name.get_ref().as_str());
+    // Two sites in the same area are a local transfer apart: no leg needed.
+    let apart = |a: usize, b: usize| a != b && sites.get(a).map(|s| &s.area) != sites.get(b).map(|s| &s.area);
     for (k, step) in steps.iter().enumerate() {
         let name = step.get_ref();
+        if let Some(what @ (Named::Site(_) | Named::Checkpoint(_))) = names.get(name) {
+            if let Some(&(_, first)) = seen.iter().find(|(w, _)| *w == what) {
+                ck.error(
+                    &field,
+                    span(step),
+                    format!("the route passes `{name}` twice (stages {} and {})", first + 1, k + 1),
+                    Some("a route passes each site and checkpoint once; to come back, use a second site or checkpoint with its own name".into()),
+                );
+                ok = false;
+            }
+            seen.push((what, k));
+        }
         let Some(what) = names.get(name) else {
             let help = match did_you_mean(name, names.stages.iter().map(String::as_str)) {
                 Some(s) => format!("did you mean `{s}`? a route lists sites, legs and checkpoints by name"),
@@ -73,6 +91,26 @@ pub fn check_route(
                     );
                     ok = false;
                 }
+                // Home is wherever people disperse to; any other site must be where
+                // the route has brought them.
+                if kind != Some(SiteKind::Home)
+                    && let Some(h) = here
+                    && apart(h, i)
+                {
+                    ck.error(
+                        &field,
+                        span(step),
+                        format!(
+                            "people are at `{}` after {here_because}, but `{name}` is another site and nothing on the route takes them there",
+                            site_name(h)
+                        ),
+                        Some(format!(
+                            "add a leg from `{}` to `{name}` before it; or, if they are in the same town and the transfer is not worth modelling, give both sites the same `area`",
+                            site_name(h)
+                        )),
+                    );
+                    ok = false;
+                }
                 here = Some(i);
                 here_because = format!("stage {} (`{name}`)", k + 1);
                 stages.push(Stage::Site(SiteId(i as u16)));
@@ -108,6 +146,26 @@ pub fn check_route(
                 if let Some(site) = &raw.checkpoint[i].get_ref().site
                     && let Some(Named::Site(s)) = names.get(site.get_ref())
                 {
+                    if let Some(h) = here
+                        && apart(h, s)
+                    {
+                        ck.error(
+                            &field,
+                            span(step),
+                            format!(
+                                "checkpoint `{name}` is at `{}`, but people are at `{}` after {here_because}",
+                                site_name(s),
+                                site_name(h)
+                            ),
+                            Some(format!(
+                                "add a leg from `{}` to `{}` before it, or use a checkpoint at `{}` (or give both sites the same `area`)",
+                                site_name(h),
+                                site_name(s),
+                                site_name(h)
+                            )),
+                        );
+                        ok = false;
+                    }
                     here = Some(s);
                     here_because = format!("stage {} (`{name}`)", k + 1);
                 }

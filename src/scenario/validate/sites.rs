@@ -138,7 +138,15 @@ pub fn check_sites(ck: &mut Checker, raw: &RawFile, names: &Names) -> Vec<Site> 
                 None,
             );
         }
+        let area = match &r.area {
+            Some(a) => {
+                check_name(ck, &format!("{l}.area"), a);
+                a.get_ref().clone()
+            }
+            None => r.name.get_ref().clone(),
+        };
         sites.push(Site {
+            area,
             name: r.name.get_ref().clone(),
             kind,
             beds,

@@ -58,6 +58,19 @@ pub fn check_waves(ck: &mut Checker, raw: &RawFile, cohorts: &mut [Cohort], hori
                 );
             }
             cohorts[c].has_waves = true;
+            if let Some(n) = notify
+                && n > cohorts[c].size
+            {
+                ck.error(
+                    format!("{l}.notify"),
+                    span(&r.notify),
+                    format!(
+                        "this wave notifies {n} people, but cohort `{}` has only {}",
+                        cohorts[c].name, cohorts[c].size
+                    ),
+                    Some(format!("notify at most {} per wave", cohorts[c].size)),
+                );
+            }
         }
         let repeats = match (&r.count, &r.every_days) {
             (None, None) => Some((1, 0.0)),

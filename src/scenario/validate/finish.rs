@@ -1,0 +1,248 @@
+//! Plans that can never finish, refused before the run with the reason: a checkpoint
+//! on a route that is never open before the horizon (its days, closed dates and
+//! closures together), a timetabled leg on a route none of whose departures can run
+//! (all cancelled, or all in closures), a route whose shortest possible journey is
+//! longer than the horizon, and isolation sites people could never leave.
+
+use super::checker::Checker;
+use crate::scenario::raw::*;
+use crate::scenario::types::*;
+use toml::Spanned;
+
+/// Is `stage` on any route of any cohort (or category)?
+fn used(sc: &Scenario, stage: Stage) -> bool {
+    sc.cohorts
+        .iter()
+        .any(|c| c.route.contains(&stage) || c.category_routes.iter().any(|(_, r)| r.contains(&stage)))
+}
+
+/// The windows `[from, to)` of every fixed closure of `what`, sorted.
+fn closures_of(sc: &Scenario, what: Closable) -> Vec<(f64, f64, &str)> {
+    let mut v: Vec<(f64, f64, &str)> = sc
+        .closures
+        .iter()
+        .filter(|c| c.applies_to.contains(&what))
+        .map(|c| (c.from_hours, c.to_hours, c.name.as_str()))
+        .collect();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v
+}
+
+/// What is left of `windows` after removing every `(from, to)` in `gaps`.
+fn minus(windows: &[(f64, f64)], gaps: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    for &(mut a, b) in windows {
+        for &(g0, g1) in gaps {
+            if g1 <= a || g0 >= b {
+                continue;
+            }
+            if g0 > a {
+                out.push((a, g0));
+            }
+            a = a.max(g1);
+            if a >= b {
+                break;
+            }
+        }
+        if a < b {
+            out.push((a, b));
+        }
+    }
+    out
+}
+
+/// `x` to two decimals, without trailing zeros: 33.61, 800, 4.5.
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn raw_span<T>(v: Option<&Spanned<T>>) -> Option<std::ops::Range<usize>> {
+    v.map(|x| x.span())
+}
+
+/// A checkpoint on a route that is never open before the horizon.
+pub fn check_checkpoints_open(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, cp) in sc.checkpoints.iter().enumerate() {
+        if !used(sc, Stage::Checkpoint(CheckpointId(i as u16))) || cp.open.is_never_open() {
+            continue; // unused, or already refused for its open days
+        }
+        let closures = closures_of(sc, Closable::Checkpoint(CheckpointId(i as u16)));
+        let mut gaps: Vec<(f64, f64)> = cp.closed.clone();
+        gaps.extend(closures.iter().map(|&(a, b, _)| (a, b)));
+        gaps.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let open = minus(&cp.open.open_windows(0.0, sc.horizon_hours), &gaps);
+        if open.iter().any(|&(a, b)| b - a > 1e-9) {
+            continue;
+        }
+        let mut reasons = vec!["its opening hours".to_string()];
+        if !cp.closed.is_empty() {
+            reasons.push("its closed_dates".to_string());
+        }
+        reasons.extend(closures.iter().map(|c| format!("closure `{}`", c.2)));
+        let listed = match reasons.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => reasons.join(""),
+        };
+        let r = raw.checkpoint.get(i).map(|c| c.get_ref());
+        let at = r
+            .and_then(|r| raw_span(r.closed_dates.as_ref()))
+            .or_else(|| raw.checkpoint.get(i).map(|c| c.span()));
+        ck.error(
+            format!("checkpoint.{}", cp.name),
+            at,
+            format!(
+                "checkpoint `{}` is never open before the horizon ({} days): {listed} leave no open time, so nobody on its routes could pass",
+                cp.name,
+                sc.horizon_hours / 24.0
+            ),
+            Some("shorten the closures or closed dates, or lengthen horizon_days".into()),
+        );
+    }
+}
+
+/// A timetabled leg on a route none of whose departures before the horizon can run.
+pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, leg) in sc.legs.iter().enumerate() {
+        let Departure::Timetable(tt) = &leg.departure else {
+            continue;
+        };
+        if !used(sc, Stage::Leg(LegId(i as u16))) || tt.is_empty() {
+            continue;
+        }
+        let r = raw.leg.get(i).map(|l| l.get_ref());
+        if leg.cancel_probability >= 1.0 {
+            ck.error(
+                format!("leg.{}.cancel_probability", leg.name),
+                r.and_then(|r| raw_span(r.cancel_probability.as_ref())),
+                format!(
+                    "every departure of leg `{}` is cancelled (probability 1), so nobody on its routes could leave",
+                    leg.name
+                ),
+                Some("use a probability below 1".into()),
+            );
+            continue;
+        }
+        let closures = closures_of(sc, Closable::Leg(LegId(i as u16)));
+        let mut t = 0.0;
+        let mut any = false;
+        let mut first = true;
+        while let Some(d) = tt.next(t, first) {
+            first = false;
+            if d >= sc.horizon_hours {
+                break;
+            }
+            if !closures.iter().any(|&(a, b, _)| d >= a && d < b) {
+                any = true;
+                break;
+            }
+            t = d;
+        }
+        if !any && !closures.is_empty() {
+            let names: Vec<String> = closures.iter().map(|c| format!("`{}`", c.2)).collect();
+            ck.error(
+                format!("leg.{}.timetable", leg.name),
+                r.and_then(|r| raw_span(r.timetable.as_ref())),
+                format!(
+                    "every departure of leg `{}` before the horizon falls in closure {}, so nobody on its routes could leave",
+                    leg.name,
+                    names.join(", ")
+                ),
+                Some("add departures outside the closures, shorten them, or lengthen horizon_days".into()),
+            );
+        }
+    }
+}
+
+/// A route whose shortest possible journey (every travel, stay and service at its
+/// minimum) is longer than the horizon.
+pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (c, cohort) in sc.cohorts.iter().enumerate() {
+        let mut routes: Vec<(&str, &[Stage])> = vec![("", &cohort.route)];
+        routes.extend(
+            cohort
+                .category_routes
+                .iter()
+                .map(|(g, r)| (sc.categories[g.0 as usize].name.as_str(), r.as_slice())),
+        );
+        for (category, route) in routes {
+            let mut parts: Vec<(f64, String)> = route
+                .iter()
+                .map(|st| match *st {
+                    Stage::Leg(l) => {
+                        let leg = &sc.legs[l.0 as usize];
+                        (leg.travel_hours.min(), format!("travel on `{}`", leg.name))
+                    }
+                    Stage::Site(s) => {
+                        let site = &sc.sites[s.0 as usize];
+                        (site.stay_hours.min(), format!("a stay at `{}`", site.name))
+                    }
+                    Stage::Checkpoint(k) => {
+                        let cp = &sc.checkpoints[k.0 as usize];
+                        (cp.service_hours.min(), format!("service at `{}`", cp.name))
+                    }
+                })
+                .collect();
+            let total: f64 = parts.iter().map(|p| p.0).sum();
+            if total <= sc.horizon_hours {
+                continue;
+            }
+            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let largest: Vec<String> = parts
+                .iter()
+                .take(3)
+                .filter(|p| p.0 > 0.0)
+                .map(|p| format!("{} at least {} h", p.1, round2(p.0)))
+                .collect();
+            let field = if category.is_empty() {
+                format!("cohort.{}.route", cohort.name)
+            } else {
+                format!("cohort.{}.category_routes.{category}", cohort.name)
+            };
+            ck.error(
+                field,
+                raw.cohort.get(c).map(|r| r.get_ref().route.span()),
+                format!(
+                    "the shortest possible journey on this route takes {} days ({}), longer than the horizon of {} days: nobody could get home",
+                    round2(total / 24.0),
+                    largest.join(", "),
+                    sc.horizon_hours / 24.0
+                ),
+                Some("lengthen horizon_days, or shorten the durations".into()),
+            );
+        }
+    }
+}
+
+/// A positive test sends people to an isolation site: it must be another site with a
+/// stay, not the site itself, an origin or home.
+pub fn check_isolation_sites(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, site) in sc.sites.iter().enumerate() {
+        let Some(Testing {
+            on_positive: OnPositive::Isolate(t),
+            ..
+        }) = &site.testing
+        else {
+            continue;
+        };
+        let target = &sc.sites[t.0 as usize];
+        let problem = if t.0 as usize == i {
+            Some("is the site itself: a positive person would isolate where they already are")
+        } else if target.kind == SiteKind::Home {
+            Some("is a home site: isolation must be a site with beds and a stay before home")
+        } else if target.kind == SiteKind::Origin {
+            Some("is an origin: people cannot be sent back to where routes start")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            ck.error(
+                format!("site.{}.positive_isolation_site", site.name),
+                raw.site
+                    .get(i)
+                    .and_then(|r| raw_span(r.get_ref().positive_isolation_site.as_ref())),
+                format!("`{}` {p}", target.name),
+                Some("name an assembly, transit or quarantine site (an isolation ward), or use positive_extra_stay_hours to extend the stay in place".into()),
+            );
+        }
+    }
+}
