@@ -192,10 +192,32 @@ fn until_ci_stops_below_the_target_reproducibly() {
         ])
         .output()
         .unwrap();
-    assert!(o.status.success());
+    // Everything is printed, and exit code 3 tells a script the target was not met.
+    assert_eq!(o.status.code(), Some(3));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["replications"], 60);
+    assert_eq!(v["until_ci"]["met"], false);
+    assert_eq!(v["until_ci"]["statistic"], "makespan_days@mean");
     assert!(String::from_utf8_lossy(&o.stderr).contains("NOT within"));
+    // A percentile's precision, by its order-statistics CI.
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-q", "--until-ci", "makespan_days@p90=0.05", "--block", "50", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["until_ci"]["met"], true);
+    assert!(v["until_ci"]["half_width"].as_f64().unwrap() <= 0.05);
+    // -n would be silently replaced: refused.
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["--until-ci", "makespan_days=1", "-n", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
     let o = repatsim()
         .arg("run")
         .arg(repo("scenarios/first-wave-2023.toml"))

@@ -116,9 +116,10 @@ pub struct RunArgs {
 /// Options shared by the comparative commands.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Replications per scenario or grid point.
-    #[arg(short = 'n', long = "replications", default_value_t = 100, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
-    pub replications: u64,
+    /// Replications per scenario or grid point (default: the (first) scenario's
+    /// `replications`, as for `run`).
+    #[arg(short = 'n', long = "replications", value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub replications: Option<u64>,
     /// Master seed (default: the (first) scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -143,7 +144,7 @@ pub struct CompareArgs {
     pub a: PathBuf,
     /// Scenario B; omit it to compare A with A changed by --vs-set.
     pub b: Option<PathBuf>,
-    /// Overrides that make B from A (repeatable).
+    /// Overrides that make B: from A when B is omitted, else applied to B (repeatable).
     #[arg(long = "vs-set", value_name = "PATH=VALUE")]
     pub vs_set: Vec<String>,
     #[command(flatten)]
@@ -151,6 +152,11 @@ pub struct CompareArgs {
     /// Show every metric, not only the headline ones and those that differ.
     #[arg(long)]
     pub all: bool,
+    /// Statistics to compare beyond the means, `METRIC@STAT` with STAT `mean` or a
+    /// percentile such as `p90`, e.g. `makespan_days@p90` (repeatable): each with the
+    /// paired change and its 95% bootstrap CI, listed first.
+    #[arg(long = "metric", value_name = "METRIC@STAT")]
+    pub metrics: Vec<String>,
     /// Write compare.json, compare.csv and the overlaid people-home chart here.
     #[arg(long)]
     pub out: Option<PathBuf>,

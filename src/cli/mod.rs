@@ -1,6 +1,6 @@
 //! The command line: a thin layer that parses arguments ([`args`]), calls the library,
-//! and maps failures to exit codes (0 ok, 2 bad input, 1 internal failure, 130
-//! interrupted). Each command is a short function in [`run`] or [`study`].
+//! and maps failures to exit codes (0 ok, 2 bad input, 3 a target not met, 1 internal
+//! failure, 130 interrupted). Each command is a short function in [`run`] or [`study`].
 
 pub mod args;
 mod guard;
@@ -24,6 +24,10 @@ pub enum Failure {
     Internal(String),
     /// The run was interrupted (Ctrl-C); partial results were written (exit code 130).
     Interrupted(String),
+    /// Everything ran and was written, but a target the user set does not hold: `plan`
+    /// found no value meeting it or its answer failed the confirmation, or `run
+    /// --until-ci` stopped at its cap without the precision asked for (exit code 3).
+    NotMet(String),
 }
 
 impl From<LoadError> for Failure {
@@ -69,6 +73,10 @@ pub fn main() -> ExitCode {
         Err(Failure::Interrupted(msg)) => {
             eprintln!("{msg}");
             ExitCode::from(130)
+        }
+        Err(Failure::NotMet(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(3)
         }
     }
 }

@@ -25,9 +25,10 @@ fn parse_shard(s: &str) -> Result<ShardInfo, Failure> {
 
 fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Precision, Failure> {
     let bad = |m: String| Failure::BadInput(format!("--until-ci {s}: {m}"));
-    let (metric, value) = s
-        .split_once('=')
-        .ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. makespan_days=0.25".into()))?;
+    let (metric, value) = s.split_once('=').ok_or_else(|| {
+        bad("write METRIC[@STAT]=HALF_WIDTH, e.g. makespan_days=0.25 or makespan_days@p90=0.5".into())
+    })?;
+    let ms = crate::experiment::MetricStat::parse(metric).map_err(bad)?;
     let half_width: f64 = value
         .trim()
         .parse()
@@ -36,7 +37,7 @@ fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Prec
         return Err(bad("the half-width must be a number > 0".into()));
     }
     let catalogue = crate::model::catalogue(net);
-    let metric = metric.trim();
+    let metric = ms.metric.as_str();
     if catalogue.index_of_id(metric).is_none() {
         let hint = catalogue
             .suggest(metric)
@@ -45,6 +46,7 @@ fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Prec
     }
     Ok(Precision {
         metric: metric.to_string(),
+        stat: ms.stat,
         half_width,
         max_replications,
     })
@@ -76,6 +78,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             "--shard and --until-ci cannot be combined: a shard runs a fixed range".into(),
         ));
     }
+    if let (Some(n), Some(_)) = (args.replications, &args.until_ci) {
+        return Err(Failure::BadInput(format!(
+            "-n {n} and --until-ci cannot be combined: --until-ci chooses the number of replications (set the step with --block and the cap with --max-replications)"
+        )));
+    }
     let n = args.replications.unwrap_or(u64::from(sc.replications));
     let range = match shard {
         Some(s) => experiment::shard_range(n, s.index, s.count),
@@ -103,8 +110,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         stop: Some(interrupt_flag()),
         progress: None,
     };
+    let mut precision_missed = None;
+    let mut until_ci: Option<UntilCi> = None;
     let batch = match &args.until_ci {
-        Some(spec) => run_until_ci(&net, &opts, spec, &args)?,
+        Some(spec) => {
+            let (b, outcome) = run_until_ci(&net, &opts, spec, &args)?;
+            if !outcome.met {
+                precision_missed = Some(outcome.clone());
+            }
+            until_ci = Some(outcome);
+            b
+        }
         None => {
             let bar = progress_bar(range.end - range.start, args.quiet, "replications");
             let b = experiment::run_network(&net, &opts, Some(&|d| bar.set_position(d)))
@@ -142,7 +158,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         None => (None, Vec::new()),
     };
     if args.json {
-        print_json(&batch, shard)?;
+        print_json(&batch, shard, until_ci.as_ref())?;
     } else {
         write_stdout(&report::summary_table(&batch, what_if.as_ref(), args.all))?;
     }
@@ -159,27 +175,64 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             if out.is_some() { " and the output files" } else { "" }
         )));
     }
+    if let Some(u) = precision_missed {
+        return Err(Failure::NotMet(format!(
+            "--until-ci: the cap of {} replications was reached with the 95% CI half-width of {} at {}, above the target {}",
+            u.replications,
+            u.statistic,
+            fmt_num(u.half_width),
+            u.target_half_width
+        )));
+    }
     Ok(())
 }
 
+/// How a `--until-ci` run ended, for the console and the JSON summary.
+#[derive(Clone, Debug, serde::Serialize)]
+struct UntilCi {
+    /// `METRIC@STAT`.
+    statistic: String,
+    target_half_width: f64,
+    /// The half-width reached (null while undefined).
+    half_width: f64,
+    replications: u64,
+    max_replications: u64,
+    /// Whether the target was met (false: the cap was reached first).
+    met: bool,
+}
+
 /// `run --until-ci`: blocks of replications until the precision target is met or the cap.
-fn run_until_ci(net: &Arc<Network>, opts: &RunOptions, spec: &str, args: &RunArgs) -> Result<Batch, Failure> {
+fn run_until_ci(
+    net: &Arc<Network>,
+    opts: &RunOptions,
+    spec: &str,
+    args: &RunArgs,
+) -> Result<(Batch, UntilCi), Failure> {
     let target = parse_precision(spec, args.max_replications, net)?;
     let bar = progress_bar(target.max_replications, args.quiet, "replications");
     let b = experiment::run_until_precise(net, opts, &target, Some(&|d| bar.set_position(d)))
         .map_err(|e| Failure::Internal(e.to_string()))?;
     bar.finish_and_clear();
-    let s = b.summary(&target.metric).expect("metric checked");
-    let met = s.ci95_half_width() <= target.half_width;
+    let column = b.column(b.metric_index(&target.metric).expect("metric checked"));
+    let half_width = target.half_width_of(&column);
+    let met = target.is_met(&column);
+    let statistic = format!("{}@{}", target.metric, target.stat.label());
     eprintln!(
-        "--until-ci: {} replications; 95% CI half-width of {} is {} ({} the target {})",
+        "--until-ci: {} replications; 95% CI half-width of {statistic} is {} ({} the target {})",
         b.len(),
-        target.metric,
-        fmt_num(s.ci95_half_width()),
+        fmt_num(half_width),
         if met { "within" } else { "NOT within, cap reached:" },
         target.half_width
     );
-    Ok(b)
+    let outcome = UntilCi {
+        statistic,
+        target_half_width: target.half_width,
+        half_width,
+        replications: b.len() as u64,
+        max_replications: target.max_replications,
+        met,
+    };
+    Ok((b, outcome))
 }
 
 /// The main files written, for the closing note.
@@ -202,9 +255,12 @@ fn list_outputs(dir: &Path, written: &[String]) -> String {
     s
 }
 
-fn print_json(batch: &Batch, shard: Option<ShardInfo>) -> Result<(), Failure> {
-    let mut s = serde_json::to_string_pretty(&report::summary_document(batch, shard, false))
-        .map_err(|e| Failure::Internal(e.to_string()))?;
+fn print_json(batch: &Batch, shard: Option<ShardInfo>, until_ci: Option<&UntilCi>) -> Result<(), Failure> {
+    let mut doc = report::summary_document(batch, shard, false);
+    if let (Some(u), Some(map)) = (until_ci, doc.as_object_mut()) {
+        map.insert("until_ci".into(), serde_json::to_value(u).unwrap_or_default());
+    }
+    let mut s = serde_json::to_string_pretty(&doc).map_err(|e| Failure::Internal(e.to_string()))?;
     s.push('\n');
     write_stdout(&s)
 }

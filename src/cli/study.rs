@@ -12,12 +12,13 @@ use crate::scenario::{
     params::{Override, ParamValue},
 };
 
-/// Run options of a study command, with a progress bar of `total` replications (hidden
-/// with --quiet or when stderr is not a terminal).
-fn common_options(c: &CommonArgs, total: u64) -> (RunOptions, indicatif::ProgressBar) {
+/// Run options of a study command for `n` replications per scenario or point, with a
+/// progress bar of `total` replications (hidden with --quiet or when stderr is not a
+/// terminal).
+fn common_options(c: &CommonArgs, n: u64, total: u64) -> (RunOptions, indicatif::ProgressBar) {
     let bar = progress_bar(total, c.quiet, "replications");
     let shown = bar.clone();
-    let mut opts = RunOptions::new(0..c.replications).threads(c.threads.map(|t| t as usize));
+    let mut opts = RunOptions::new(0..n).threads(c.threads.map(|t| t as usize));
     opts.progress = Some(Progress(std::sync::Arc::new(move |d| shown.set_position(d))));
     (opts, bar)
 }
@@ -36,6 +37,14 @@ fn base_with_seed(c: &CommonArgs) -> Result<Vec<Override>, Failure> {
     Ok(base)
 }
 
+/// Replications per scenario or point: `-n`, else the scenario's `replications`.
+fn replications(c: &CommonArgs, text: &str, label: &str, base: &[Override]) -> Result<u64, Failure> {
+    match c.replications {
+        Some(n) => Ok(n),
+        None => Ok(u64::from(cmp::scenario_with(text, label, base)?.replications).max(2)),
+    }
+}
+
 /// `repatsim compare`.
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let base = overrides(&args.common.set)?;
@@ -43,7 +52,8 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     vs.extend(overrides(&args.vs_set)?);
     let a_label = args.a.display().to_string();
     let (b_path, b_label) = match &args.b {
-        Some(b) => (b.clone(), b.display().to_string()),
+        Some(b) if args.vs_set.is_empty() => (b.clone(), b.display().to_string()),
+        Some(b) => (b.clone(), format!("{} with {}", b.display(), args.vs_set.join(", "))),
         None if !args.vs_set.is_empty() => (args.a.clone(), format!("{a_label} with {}", args.vs_set.join(", "))),
         None => {
             return Err(Failure::BadInput(
@@ -51,8 +61,10 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             ));
         }
     };
+    // --vs-set always makes B: from A when B is omitted, else applied to B itself.
     let mut a = scenario::load_with(&args.a, &base)?.scenario;
-    let b = scenario::load_with(&b_path, if args.b.is_some() { &base } else { &vs })?.scenario;
+    let b = scenario::load_with(&b_path, &vs)?.scenario;
+    let n = args.common.replications.unwrap_or(u64::from(a.replications)).max(2);
     if let Some(s) = args.common.seed {
         a.seed = s;
     }
@@ -67,14 +79,20 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
         .transpose()?;
-    let (opts, bar) = common_options(&args.common, 2 * args.common.replications);
-    let c = cmp::compare(&a, &b, &opts)?;
+    let specs = args
+        .metrics
+        .iter()
+        .map(|m| MetricStat::parse(m).map_err(|e| Failure::BadInput(format!("--metric {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (opts, bar) = common_options(&args.common, n, 2 * n);
+    let mut c = cmp::compare(&a, &b, &opts)?;
+    c.statistics = cmp::stat_diffs(&c, &specs, a.seed)?;
     bar.finish_and_clear();
     let labels = CompareLabels {
         a: &a_label,
         b: &b_label,
         seed: a.seed,
-        replications: args.common.replications,
+        replications: n,
     };
     if let Some(dir) = &out {
         study::write_compare(dir, &c, &labels)?;
@@ -115,8 +133,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|d| OutputDir::prepare(d, args.force))
         .transpose()?;
     let base = base_with_seed(&args.common)?;
+    let n = replications(&args.common, &text, &label, &base)?;
     let points: u64 = axes.iter().map(|a| a.values.len() as u64).product();
-    let (opts, bar) = common_options(&args.common, points * args.common.replications);
+    let (opts, bar) = common_options(&args.common, n, points * n);
     let result = sweeping::sweep(&text, &label, &base, &axes, &metrics, &opts, None)?;
     bar.finish_and_clear();
     if let Some(dir) = &out {
@@ -135,12 +154,19 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let label = args.file.display().to_string();
     let base = base_with_seed(&args.common)?;
     let axis = sweeping::parse_axis(&args.vary)?;
+    if axis.is_choice() {
+        return Err(Failure::BadInput(format!(
+            "--vary {}: plan searches a numeric range LO..HI; to compare a list of alternatives, use sweep --vary",
+            args.vary
+        )));
+    }
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
     let target = Target::parse(&args.target).map_err(|m| Failure::BadInput(format!("--target {m}")))?;
     if args.tolerance.is_nan() || args.tolerance <= 0.0 {
         return Err(Failure::BadInput("--tolerance must be > 0".into()));
     }
-    let confirm = args.confirm.unwrap_or(args.common.replications);
+    let n = replications(&args.common, &text, &label, &base)?;
+    let confirm = args.confirm.unwrap_or(n);
     // Two ends, about log2(range / resolution) bisection steps, and the confirmation.
     let resolution = if crate::scenario::params::is_whole_field(&axis.path) {
         1.0
@@ -148,7 +174,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
         args.tolerance
     };
     let steps = 2 + ((hi - lo) / resolution).max(1.0).log2().ceil().min(64.0) as u64;
-    let (opts, bar) = common_options(&args.common, steps * args.common.replications + confirm);
+    let (opts, bar) = common_options(&args.common, n, steps * n + confirm);
     let result = planning::plan(
         &text,
         &label,
@@ -163,18 +189,17 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     )?;
     bar.finish_and_clear();
     if args.common.json {
-        return write_stdout(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
+        write_stdout(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"))?;
+    } else {
+        write_stdout(&study::plan_table(&result, &args.target, &axis.path, n, lo, hi))?;
     }
-    write_stdout(&study::plan_table(
-        &result,
-        &args.target,
-        &axis.path,
-        args.common.replications,
-        lo,
-        hi,
-    ))?;
     if result.answer.is_none() {
-        return Err(Failure::BadInput("no value in the range meets the target".into()));
+        return Err(Failure::NotMet("no value in the range meets the target".into()));
+    }
+    if result.confirmed == Some(false) {
+        return Err(Failure::NotMet(
+            "the answer did not hold on the fresh replications of the confirmation".into(),
+        ));
     }
     Ok(())
 }

@@ -67,12 +67,76 @@ pub struct MetricDiff {
     pub verdict: Verdict,
 }
 
+/// A statistic of a metric (`makespan_days@p90`) compared: its value in A and in B and
+/// the change with a 95% paired-bootstrap CI (for the mean, the same as the paired
+/// difference of the metric table up to resampling).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StatDiff {
+    /// `METRIC@STAT`.
+    pub statistic: String,
+    pub a: f64,
+    pub b: f64,
+    /// B - A, its 95% CI low and high (null while undefined).
+    pub change: [f64; 3],
+    pub better: Better,
+    pub verdict: Verdict,
+}
+
 /// B against A.
 #[derive(Clone, Debug)]
 pub struct Comparison {
     pub a: Batch,
     pub b: Batch,
     pub metrics: Vec<MetricDiff>,
+    /// The statistics asked for with `--metric`, in that order.
+    pub statistics: Vec<StatDiff>,
+}
+
+/// Compares each `METRIC@STAT` of `specs` between the runs of `c` (paired by
+/// replication, bootstrap CI keyed by `seed`).
+pub fn stat_diffs(c: &Comparison, specs: &[super::MetricStat], seed: u64) -> Result<Vec<StatDiff>, CompareError> {
+    specs
+        .iter()
+        .map(|m| {
+            let ia =
+                c.a.metric_index(&m.metric)
+                    .ok_or_else(|| unknown_metric(&c.a, &m.metric))?;
+            let ib =
+                c.b.metric_index(&m.metric)
+                    .ok_or_else(|| unknown_metric(&c.b, &m.metric))?;
+            let (xa, xb) = (c.a.column(ia), c.b.column(ib));
+            let value = |v: &[f64]| m.stat.estimate(v).value;
+            let change = crate::stats::paired_change(&xa, &xb, seed, &value);
+            let better = c.a.catalogue.get(ia).better;
+            let verdict = if change[1].is_nan() || change[2].is_nan() {
+                if change[0] == 0.0 && xa == xb {
+                    Verdict::Same
+                } else {
+                    Verdict::NotEnoughData
+                }
+            } else if change[1] == 0.0 && change[2] == 0.0 && change[0] == 0.0 {
+                Verdict::Same
+            } else if change[1] > 0.0 || change[2] < 0.0 {
+                let up = change[0] > 0.0;
+                match (better, up) {
+                    (Better::Lower, true) | (Better::Higher, false) => Verdict::BWorse,
+                    (Better::Lower, false) | (Better::Higher, true) => Verdict::BBetter,
+                    (_, true) => Verdict::BHigher,
+                    (_, false) => Verdict::BLower,
+                }
+            } else {
+                Verdict::NoDetectableDifference
+            };
+            Ok(StatDiff {
+                statistic: format!("{}@{}", m.metric, m.stat.label()),
+                a: value(&xa),
+                b: value(&xb),
+                change,
+                better,
+                verdict,
+            })
+        })
+        .collect()
 }
 
 /// Errors in comparative runs.
@@ -147,7 +211,12 @@ pub fn compare(a: &Scenario, b: &Scenario, opts: &RunOptions) -> Result<Comparis
     };
     let rb = run_network(&net_b, &opts_b, None)?;
     let metrics = diff_batches(&ra, &rb);
-    Ok(Comparison { a: ra, b: rb, metrics })
+    Ok(Comparison {
+        a: ra,
+        b: rb,
+        metrics,
+        statistics: Vec::new(),
+    })
 }
 
 /// A scenario text with overrides, validated.

@@ -21,7 +21,6 @@ pub use timeseries::TimeSeries;
 
 use crate::model::{Network, ReplicationResult, SeriesSpec, World, catalogue};
 use crate::scenario::Scenario;
-use crate::stats::Summary;
 use batch::RepOut;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -98,8 +97,25 @@ impl RunOptions {
 #[derive(Clone, Debug)]
 pub struct Precision {
     pub metric: String,
+    /// The statistic whose CI must be narrow: the mean (Student t) or a percentile
+    /// (order statistics).
+    pub stat: StatSpec,
     pub half_width: f64,
     pub max_replications: u64,
+}
+
+impl Precision {
+    /// Half the width of the 95% CI of the statistic over `values` (NaN while the CI
+    /// is undefined: too few values, or a percentile too far out for their number).
+    pub fn half_width_of(&self, values: &[f64]) -> f64 {
+        let e = self.stat.estimate(values);
+        (e.ci95_high - e.ci95_low) / 2.0
+    }
+
+    /// True if the CI over `values` is as narrow as asked.
+    pub fn is_met(&self, values: &[f64]) -> bool {
+        self.half_width_of(values) <= self.half_width
+    }
 }
 
 /// Errors running an experiment.
@@ -323,8 +339,7 @@ pub fn run_until_precise(
         }
         next = end;
         let b = batch.as_ref().expect("at least one block ran");
-        let s = Summary::of(&b.column(index));
-        if b.interrupted || (s.n > 1 && s.ci95_half_width() <= target.half_width) || next >= cap {
+        if b.interrupted || target.is_met(&b.column(index)) || next >= cap {
             return Ok(batch.expect("at least one block ran"));
         }
     }

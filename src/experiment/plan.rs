@@ -26,6 +26,8 @@ pub struct PlanResult {
     pub trials: Vec<Trial>,
     /// The answer rerun on fresh replications.
     pub confirmation: Option<Trial>,
+    /// Whether the answer still met the target on them (`None` without an answer).
+    pub confirmed: Option<bool>,
     /// The replications used for the confirmation.
     pub confirm_replications: std::ops::Range<u64>,
     pub message: String,
@@ -145,6 +147,7 @@ pub fn plan(
         answer,
         direction,
         trials,
+        confirmed: confirmation.as_ref().map(|t| t.met),
         confirmation,
         confirm_replications,
         message,

@@ -5,24 +5,68 @@ use super::compare::{CompareError, scenario_with, unknown_metric};
 use super::{Estimate, MetricStat, RunOptions, run_network};
 use crate::metrics::MetricInfo;
 use crate::model::Network;
-use crate::scenario::params::Override;
+use crate::scenario::params::{Override, ParamValue, parse_choices};
 use crate::stats::Summary;
 use std::sync::Arc;
 
-/// A parameter varied over a grid of values.
+/// A parameter varied over a grid of values: numbers, or a list of alternatives
+/// (timetables, opening hours, any value), which the grid then numbers 0, 1, 2...
 #[derive(Clone, Debug, PartialEq)]
 pub struct Axis {
     pub path: String,
+    /// The numbers swept, or the positions 0, 1, 2... of `choices`.
     pub values: Vec<f64>,
+    /// The alternatives, when the axis is a list of them (else empty).
+    pub choices: Vec<ParamValue>,
 }
 
-/// Parses `PATH=START..END:STEP` (inclusive; at most 1,000 values) or, for [`plan`],
-/// `PATH=LO..HI` (then `values` holds the two ends).
+impl Axis {
+    /// The override that sets the parameter to grid value `v`.
+    pub fn override_at(&self, v: f64) -> Override {
+        match self.choices.get(v as usize) {
+            Some(c) if !self.choices.is_empty() => Override {
+                path: self.path.clone(),
+                value: c.clone(),
+            },
+            _ => Override::number(self.path.clone(), v),
+        }
+    }
+
+    /// Grid value `v` as a person reads it: the number, or the alternative it stands
+    /// for ("" between alternatives, for chart ticks).
+    pub fn label(&self, v: f64) -> String {
+        if self.choices.is_empty() {
+            return crate::metrics::fmt_num(v);
+        }
+        let i = v.round();
+        if (v - i).abs() > 1e-9 || i < 0.0 {
+            return String::new();
+        }
+        self.choices.get(i as usize).map_or(String::new(), ParamValue::plain)
+    }
+
+    /// True if the axis is a list of alternatives.
+    pub fn is_choice(&self) -> bool {
+        !self.choices.is_empty()
+    }
+}
+
+/// Parses `PATH=START..END:STEP` (inclusive; at most 1,000 values), a list of
+/// alternatives `PATH=[A, B, ...]`, or, for [`plan`], `PATH=LO..HI` (then `values`
+/// holds the two ends).
 pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
     let bad = |m: &str| CompareError::Usage(format!("--vary {s}: {m}"));
-    let (path, range) = s
-        .split_once('=')
-        .ok_or_else(|| bad("write PATH=START..END:STEP, e.g. site.sinuiju-quarantine.beds=1000..3000:500"))?;
+    let (path, range) = s.split_once('=').ok_or_else(|| {
+        bad("write PATH=START..END:STEP, e.g. site.sinuiju-quarantine.beds=1000..3000:500, or PATH=[A, B, ...]")
+    })?;
+    if range.trim_start().starts_with('[') {
+        let choices = parse_choices(path.trim(), range.trim()).map_err(|m| bad(&m))?;
+        return Ok(Axis {
+            path: path.trim().to_string(),
+            values: (0..choices.len()).map(|i| i as f64).collect(),
+            choices,
+        });
+    }
     let (range, step) = match range.split_once(':') {
         Some((r, st)) => (
             r,
@@ -54,6 +98,7 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
     Ok(Axis {
         path: path.trim().to_string(),
         values,
+        choices: Vec::new(),
     })
 }
 
@@ -116,11 +161,7 @@ pub fn sweep(
     let per_point = opts.replications.end - opts.replications.start;
     for (i, point) in grid.into_iter().enumerate() {
         let mut o = base.to_vec();
-        o.extend(
-            axes.iter()
-                .zip(&point)
-                .map(|(a, &v)| Override::number(a.path.clone(), v)),
-        );
+        o.extend(axes.iter().zip(&point).map(|(a, &v)| a.override_at(v)));
         let mut sc = scenario_with(text, label, &o)?;
         sc.seed = base_sc.seed;
         let done = i as u64 * per_point;

@@ -10,13 +10,11 @@
 use super::compare::{CompareError, scenario_with};
 use super::{Batch, RunOptions, run_network};
 use crate::engine::WEEK_HOURS;
-use crate::engine::{Stream, StreamKey, stream};
 use crate::metrics::{MetricKey, Scope, Stat};
 use crate::model::Network;
 use crate::scenario::Departure;
 use crate::scenario::params::{Override, ParamValue};
 use crate::stats::{Summary, quantile_sorted};
-use rand::RngExt;
 use std::sync::Arc;
 
 /// The element a what-if changes.
@@ -221,34 +219,9 @@ fn p90(xs: &[f64]) -> f64 {
     quantile_sorted(&v, 0.9)
 }
 
-/// The change in P90 between paired samples `a` and `b` with a 95% bootstrap CI
-/// (resampling pairs; 1,000 resamples from a stream keyed by the scenario's seed, so
-/// the interval is reproducible).
+/// The change in P90 between paired samples `a` and `b` with its 95% bootstrap CI.
 fn p90_change(a: &[f64], b: &[f64], seed: u64) -> [f64; 3] {
-    let point = p90(b) - p90(a);
-    if a.len() < 10 {
-        return [point, f64::NAN, f64::NAN];
-    }
-    let mut rng: Stream = stream(seed, 0, StreamKey::new("report", "what-if", "bootstrap"));
-    let n = a.len();
-    let mut diffs: Vec<f64> = Vec::with_capacity(1000);
-    let (mut ra, mut rb) = (vec![0.0; n], vec![0.0; n]);
-    for _ in 0..1000 {
-        for k in 0..n {
-            let i = rng.random_range(0..n);
-            ra[k] = a[i];
-            rb[k] = b[i];
-        }
-        let d = p90(&rb) - p90(&ra);
-        if d.is_finite() {
-            diffs.push(d);
-        }
-    }
-    diffs.sort_by(f64::total_cmp);
-    if diffs.len() < 900 {
-        return [point, f64::NAN, f64::NAN];
-    }
-    [point, quantile_sorted(&diffs, 0.025), quantile_sorted(&diffs, 0.975)]
+    crate::stats::paired_change(a, b, seed, &p90)
 }
 
 /// The mean of `b - a` over pairs with its 95% CI (Student t), and the means of each.

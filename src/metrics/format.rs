@@ -22,8 +22,14 @@ pub fn fmt_num(x: f64) -> String {
         format!("{x:.1}")
     } else if a >= 1.0 {
         format!("{x:.2}")
-    } else {
+    } else if a >= 0.001 {
         format!("{x:.3}")
+    } else if a >= 1e-9 {
+        // Two significant digits, so a tiny difference never reads as "-0.000".
+        let decimals = (-a.log10()).ceil() as usize + 1;
+        format!("{x:.decimals$}")
+    } else {
+        "0".into()
     }
 }
 
@@ -90,6 +96,9 @@ mod tests {
         assert_eq!(fmt_num(490.44), "490.4");
         assert_eq!(fmt_num(8.386), "8.39");
         assert_eq!(fmt_num(0.0123), "0.012");
+        assert_eq!(fmt_num(-0.000_123_4), "-0.00012");
+        assert_eq!(fmt_num(0.000_999), "0.00100");
+        assert_eq!(fmt_num(-1e-12), "0");
         assert_eq!(fmt_num(f64::NAN), "-");
         assert_eq!(fmt_value(0.0537, Unit::Fraction), "5.4%");
         assert_eq!(fmt_value(0.5, Unit::Fraction), "50%");
@@ -97,7 +106,7 @@ mod tests {
         assert_eq!(fmt_value(104_000.0, Unit::People), "104,000");
         assert_eq!(fmt_value(490.44, Unit::People), "490");
         assert_eq!(fmt_value(17.56, Unit::People), "17.56");
-        assert_eq!(fmt_value(-0.0004, Unit::Hours), "0.000");
+        assert_eq!(fmt_value(-0.0004, Unit::Hours), "-0.00040");
         assert_eq!(fmt_value(-0.0, Unit::People), "0");
     }
 }

@@ -30,6 +30,7 @@ pub fn compare_json(c: &Comparison, l: &CompareLabels) -> serde_json::Value {
         "b": l.b,
         "seed": l.seed,
         "replications": l.replications,
+        "statistics": c.statistics,
         "metrics": c.metrics,
     })
 }
@@ -91,6 +92,35 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
         "A: {}\nB: {}\n{} replications each on the same random numbers (seed {}).\n\n",
         l.a, l.b, l.replications, l.seed
     );
+    if !c.statistics.is_empty() {
+        let width = c
+            .statistics
+            .iter()
+            .map(|m| m.statistic.len())
+            .max()
+            .unwrap_or(10)
+            .max(10);
+        t.push_str(&format!(
+            "  {:<width$} {:>10} {:>10} {:>28}  verdict\n",
+            "statistic", "A", "B", "B - A [95% bootstrap CI]"
+        ));
+        for m in &c.statistics {
+            let ci = if m.change[1].is_finite() {
+                format!("[{}, {}]", fmt_num(m.change[1]), fmt_num(m.change[2]))
+            } else {
+                "[undefined]".to_string()
+            };
+            t.push_str(&format!(
+                "  {:<width$} {:>10} {:>10} {:>28}  {}\n",
+                m.statistic,
+                fmt_num(m.a),
+                fmt_num(m.b),
+                format!("{} {ci}", fmt_num(m.change[0])),
+                m.verdict.as_str()
+            ));
+        }
+        t.push('\n');
+    }
     let width = shown.iter().map(|m| m.metric.len()).max().unwrap_or(10).max(10);
     t.push_str(&format!(
         "  {:<width$} {:>10} {:>10} {:>28}  verdict\n",
@@ -145,7 +175,11 @@ pub fn sweep_csv(axes: &[Axis], result: &SweepResult) -> std::io::Result<Vec<u8>
     w.write_record(&header).map_err(csv_error)?;
     for p in &result.points {
         for ((m, e), s) in result.metrics.iter().zip(&p.estimates).zip(&p.summaries) {
-            let mut rec: Vec<String> = p.values.iter().map(|v| num(*v)).collect();
+            let mut rec: Vec<String> = axes
+                .iter()
+                .zip(&p.values)
+                .map(|(a, v)| if a.is_choice() { a.label(*v) } else { num(*v) })
+                .collect();
             rec.extend([
                 m.metric.clone(),
                 m.stat.label(),
@@ -186,21 +220,14 @@ pub fn write_sweep(
         let t = target.filter(|t| t.metric == m.metric && t.stat == m.stat);
         let chart = if axes.len() == 1 {
             let pts: Vec<(f64, Estimate)> = result.points.iter().map(|p| (p.values[0], p.estimates[k])).collect();
-            super::charts::sweep_chart(
-                &axes[0].path,
-                info,
-                &stat,
-                &result.unit_names[k],
-                &pts,
-                t.map(|t| t.value),
-            )
+            super::charts::sweep_chart(&axes[0], info, &stat, &result.unit_names[k], &pts, t.map(|t| t.value))
         } else {
             let cells: Vec<(f64, f64, f64)> = result
                 .points
                 .iter()
                 .map(|p| (p.values[0], p.values[1], p.estimates[k].value))
                 .collect();
-            super::charts::heatmap(&axes[0].path, &axes[1].path, info, &stat, &cells, t)
+            super::charts::heatmap(&axes[0], &axes[1], info, &stat, &cells, t)
         };
         charts.push(chart.map_err(chart_err)?);
     }

@@ -79,6 +79,61 @@ fn field_of(table: &[(&str, &[&str])], kind: &str, field: &str) -> bool {
     table.iter().any(|(k, fs)| *k == kind && fs.contains(&field))
 }
 
+/// True if `path` names a field that takes a list of texts (`leg.<l>.timetable`,
+/// `checkpoint.<k>.closed_dates`).
+pub fn is_list_field(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    parts.len() == 3 && field_of(LIST_FIELDS, parts[0], parts[2])
+}
+
+/// Alternatives for one parameter, written as a TOML list: numbers, texts, or (for a
+/// list field) texts each standing for a one-entry list, or lists of texts, e.g.
+/// `["tue 10:00", "tue,fri 10:00", ["mon 10:00", "thu 16:00"]]`.
+pub fn parse_choices(path: &str, text: &str) -> Result<Vec<ParamValue>, String> {
+    let doc: DocumentMut = format!("x = {text}")
+        .parse()
+        .map_err(|_| format!("`{text}` is not a TOML list, e.g. [\"tue 10:00\", \"tue,fri 10:00\"]"))?;
+    let Some(Value::Array(items)) = doc.get("x").and_then(Item::as_value) else {
+        return Err(format!("`{text}` is not a list of alternatives"));
+    };
+    let list = is_list_field(path);
+    let mut out = Vec::new();
+    for item in items.iter() {
+        let v = match item {
+            Value::Integer(i) => ParamValue::Whole(*i.value()),
+            Value::Float(f) if f.value().is_finite() => ParamValue::Number(*f.value()),
+            Value::String(t) if list => ParamValue::List(vec![t.value().clone()]),
+            Value::String(t) => ParamValue::Text(t.value().clone()),
+            Value::Array(a) if list => ParamValue::List(
+                a.iter()
+                    .map(|x| x.as_str().map(String::from).ok_or("each entry in double quotes"))
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => return Err(format!("`{}` cannot be a value of {path}", other.to_string().trim())),
+        };
+        out.push(v);
+    }
+    if out.is_empty() {
+        return Err("the list of alternatives is empty".into());
+    }
+    if out.len() > 1000 {
+        return Err(format!("{} alternatives; at most 1,000", out.len()));
+    }
+    Ok(out)
+}
+
+impl ParamValue {
+    /// The value as a person reads it: `10`, `tue,fri 10:00`, `mon 10:00; thu 16:00`.
+    pub fn plain(&self) -> String {
+        match self {
+            ParamValue::Number(x) => format!("{x}"),
+            ParamValue::Whole(i) => format!("{i}"),
+            ParamValue::Text(t) => t.clone(),
+            ParamValue::List(v) => v.join("; "),
+        }
+    }
+}
+
 /// Why an override could not be applied.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

@@ -1,9 +1,11 @@
 //! Statistics: online accumulators used inside a replication ([`online`]) and
 //! summaries across replications ([`summary`]).
 
+pub mod bootstrap;
 pub mod online;
 pub mod queueing;
 pub mod summary;
 
+pub use bootstrap::paired_change;
 pub use online::{Level, LevelSummary, Tally};
 pub use summary::{Summary, quantile_ci, quantile_sorted, t975};

@@ -68,13 +68,30 @@ macro_rules! frame {
         $root.fill(&WHITE)?;
         let (plot, side) = $root.split_horizontally(SIZE.0 - LEGEND_WIDTH);
         $side = side;
+        let (title, size) = $crate::report::charts::fit_title($title);
         ChartBuilder::on(&plot)
-            .caption($title, ("sans-serif", 21))
+            .caption(title, ("sans-serif", size))
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size($y_area)
             .build_cartesian_2d($x, $y)?
     }};
+}
+
+/// A chart title and a font size that fits it across the plot (21 px down to 13 px,
+/// then shortened with an ellipsis), so a long title is never cut off at the edges.
+pub fn fit_title(title: &str) -> (String, u32) {
+    // DejaVu Sans averages about 0.47 em per character; the plot is about 720 px wide.
+    let room = 720.0 / 0.47;
+    let n = title.chars().count().max(1) as f64;
+    let size = (room / n).floor().clamp(13.0, 21.0) as u32;
+    let fits = (room / f64::from(size)).floor() as usize;
+    if title.chars().count() <= fits {
+        (title.to_string(), size)
+    } else {
+        let cut: String = title.chars().take(fits.saturating_sub(1)).collect();
+        (format!("{}…", cut.trim_end()), size)
+    }
 }
 
 /// A hover text over a rectangle of the chart, in pixels.

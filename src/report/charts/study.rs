@@ -6,7 +6,7 @@ use super::palette;
 use super::*;
 use crate::experiment::Batch;
 use crate::experiment::Estimate;
-use crate::metrics::{MetricInfo, SeriesKey, Unit, fmt_num, fmt_value};
+use crate::metrics::{MetricInfo, SeriesKey, Unit, fmt_value};
 
 /// Quantiles (p5, p50, p95) of people home at every grid point, by day.
 fn home_bands(batch: &Batch) -> Vec<(f64, [f64; 3])> {
@@ -111,13 +111,14 @@ fn stem(id: &str) -> String {
 /// A statistic of a metric (`stat`: "mean", "p90") with its 95% CI against one swept
 /// parameter, with a target line if given.
 pub fn sweep_chart(
-    parameter: &str,
+    axis_x: &crate::experiment::sweep::Axis,
     metric: &MetricInfo,
     stat: &str,
     unit_name: &str,
     points: &[(f64, Estimate)],
     target: Option<f64>,
 ) -> Result<Chart, Box<dyn Error>> {
+    let parameter = axis_x.path.as_str();
     let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
     let (x0, x1) = (
         xs.iter().copied().fold(f64::INFINITY, f64::min),
@@ -145,7 +146,7 @@ pub fn sweep_chart(
         metric.label,
         points
             .iter()
-            .map(|p| format!("{} at {}", fmt_value(p.1.value, unit), fmt_num(p.0)))
+            .map(|p| format!("{} at {}", fmt_value(p.1.value, unit), axis_x.label(p.0)))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -165,7 +166,8 @@ pub fn sweep_chart(
                 .configure_mesh()
                 .x_desc(parameter)
                 .y_desc(&y_desc)
-                .x_label_formatter(&|v| axis(*v))
+                .x_labels(if axis_x.is_choice() { points.len() } else { 10 })
+                .x_label_formatter(&|v| if axis_x.is_choice() { axis_x.label(*v) } else { axis(*v) })
                 .y_label_formatter(&|v| fmt_value(*v, unit))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
@@ -208,7 +210,7 @@ pub fn sweep_chart(
                         y1: y + 5,
                         text: format!(
                             "{parameter} = {}: {} (95% CI {} to {})",
-                            fmt_num(p.0),
+                            axis_x.label(p.0),
                             fmt_value(p.1.value, unit),
                             fmt_value(p.1.ci95_low, unit),
                             fmt_value(p.1.ci95_high, unit)
@@ -237,13 +239,14 @@ pub fn sweep_chart(
 /// cells with their values, a colour bar, and the cells that meet `target` outlined
 /// (its contour).
 pub fn heatmap(
-    px: &str,
-    py: &str,
+    ax: &crate::experiment::sweep::Axis,
+    ay: &crate::experiment::sweep::Axis,
     metric: &MetricInfo,
     stat: &str,
     cells: &[(f64, f64, f64)],
     target: Option<&crate::experiment::Target>,
 ) -> Result<Chart, Box<dyn Error>> {
+    let (px, py) = (ax.path.as_str(), ay.path.as_str());
     let mut xs: Vec<f64> = cells.iter().map(|c| c.0).collect();
     let mut ys: Vec<f64> = cells.iter().map(|c| c.1).collect();
     xs.sort_by(f64::total_cmp);
@@ -278,8 +281,10 @@ pub fn heatmap(
                 (0..nx - 1).into_segmented(),
                 (0..ny - 1).into_segmented()
             );
-            let centre = |v: &SegmentValue<i32>, vals: &[f64]| match v {
-                SegmentValue::CenterOf(i) => vals.get(*i as usize).map_or(String::new(), |x| axis(*x)),
+            let centre = |v: &SegmentValue<i32>, vals: &[f64], a: &crate::experiment::sweep::Axis| match v {
+                SegmentValue::CenterOf(i) => vals
+                    .get(*i as usize)
+                    .map_or(String::new(), |x| if a.is_choice() { a.label(*x) } else { axis(*x) }),
                 _ => String::new(),
             };
             chart
@@ -289,8 +294,8 @@ pub fn heatmap(
                 .y_desc(py)
                 .x_labels(xs.len() * 2 + 1)
                 .y_labels(ys.len() * 2 + 1)
-                .x_label_formatter(&|v| centre(v, &xs))
-                .y_label_formatter(&|v| centre(v, &ys))
+                .x_label_formatter(&|v| centre(v, &xs, ax))
+                .y_label_formatter(&|v| centre(v, &ys, ay))
                 .draw()?;
             let at = |x: f64, y: f64| {
                 (
@@ -329,7 +334,7 @@ pub fn heatmap(
                     y0: a.1,
                     x1: b.0,
                     y1: b.1,
-                    text: format!("{px} = {}, {py} = {}: {}", fmt_num(x), fmt_num(y), fmt_value(v, unit)),
+                    text: format!("{px} = {}, {py} = {}: {}", ax.label(x), ay.label(y), fmt_value(v, unit)),
                 });
             }
             colour_bar(&side, stat, lo, hi, unit, target.map(|t| t.to_string()))?;
