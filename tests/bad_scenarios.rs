@@ -57,7 +57,9 @@ fn every_bad_scenario_is_rejected_where_expected() {
                 failures.push(format!("{}: accepted, but should be rejected", path.display()));
                 continue;
             }
-            Err(e @ (LoadError::Io { .. } | LoadError::Override { .. })) => panic!("{}: {e}", path.display()),
+            Err(e @ (LoadError::Io { .. } | LoadError::Override { .. } | LoadError::Encoding { .. })) => {
+                panic!("{}: {e}", path.display())
+            }
             Err(LoadError::Invalid(e)) => e,
         };
         let locations = err.locations();

@@ -150,9 +150,22 @@ fn an_existing_output_directory_is_not_overwritten_without_force() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("use --force"));
     assert!(!d.join("summary.json").exists());
+    // --force replaces an earlier run as a whole, so it refuses a directory holding
+    // anything else, and the file stays.
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "5", "--force", "--out"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("precious.txt"));
+    assert_eq!(std::fs::read_to_string(d.join("precious.txt")).unwrap(), "keep me");
+    std::fs::remove_file(d.join("precious.txt")).unwrap();
+    run_into(&d, &["-n", "5"]);
     run_into(&d, &["-n", "5", "--force"]);
     assert!(d.join("summary.json").exists());
-    assert_eq!(std::fs::read_to_string(d.join("precious.txt")).unwrap(), "keep me");
     // An empty directory is fine.
     let e = tmp.path().join("empty");
     std::fs::create_dir(&e).unwrap();

@@ -214,4 +214,143 @@ fn ctrl_c_leaves_valid_outputs_for_the_completed_replications() {
         std::fs::read(out.join("replications.csv")).unwrap(),
         std::fs::read(merged.join("replications.csv")).unwrap()
     );
+    // ... and keeps it marked partial, as does a redrawn report.
+    let merged_summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(merged.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(merged_summary["partial"], true);
+}
+
+/// SIGTERM (what cluster schedulers send) and SIGHUP stop a run as Ctrl-C does.
+#[test]
+fn sigterm_and_sighup_stop_a_run_as_ctrl_c_does() {
+    for signal in ["-TERM", "-HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+            .arg("run")
+            .arg(repo("scenarios/full-return.toml"))
+            .args(["-n", "20000", "--block", "32", "-q", "--no-what-if", "--out"])
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(2000));
+        std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let started = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "{signal}: did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(status.code(), Some(130), "{signal}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["partial"], true, "{signal}");
+    }
+}
+
+/// The files of one output directory, checked to come from one run: the seed in
+/// summary.json and merge-data.json, and the rows of replications.csv, agree.
+fn one_run(dir: &std::path::Path) -> Result<u64, String> {
+    let read = |n: &str| std::fs::read(dir.join(n)).map_err(|e| format!("{n}: {e}"));
+    let summary: serde_json::Value = serde_json::from_slice(&read("summary.json")?).map_err(|e| e.to_string())?;
+    let merge: serde_json::Value = serde_json::from_slice(&read("merge-data.json")?).map_err(|e| e.to_string())?;
+    let seed = summary["seed"].as_u64().ok_or("no seed")?;
+    if merge["seed"].as_u64() != Some(seed) {
+        return Err(format!("summary seed {seed}, merge-data seed {}", merge["seed"]));
+    }
+    let rows = String::from_utf8_lossy(&read("replications.csv")?).lines().count() as u64 - 1;
+    if Some(rows) != summary["replications"].as_u64() {
+        return Err(format!("{rows} rows, summary says {}", summary["replications"]));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    if names.iter().any(|n| n.starts_with('.')) {
+        return Err(format!("hidden temporary files: {names:?}"));
+    }
+    Ok(seed)
+}
+
+/// A writer killed at any moment (SIGKILL: nothing runs after it) leaves the output
+/// directory as the previous run wrote it, or as the new one did, never a mix; and a
+/// second writer on the same directory is refused while the first runs.
+#[test]
+fn a_writer_killed_at_any_point_never_leaves_a_mixed_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = |seed: u64| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+            .arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args([
+                "-n",
+                "300",
+                "-q",
+                "--no-what-if",
+                "--force",
+                "--seed",
+                &seed.to_string(),
+                "--out",
+            ])
+            .arg(&out)
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let status = run(1).wait().unwrap();
+    assert!(status.success());
+    assert_eq!(one_run(&out), Ok(1));
+    // How long a whole run takes here, to spread the kills across it.
+    let started = Instant::now();
+    assert!(run(2).wait().unwrap().success());
+    let whole = started.elapsed().as_millis() as u64;
+    let mut seen = std::collections::BTreeSet::new();
+    for k in 0..12u64 {
+        let mut child = run(10 + k);
+        std::thread::sleep(Duration::from_millis(whole * k / 11));
+        let _ = child.kill();
+        let _ = child.wait();
+        let seed = one_run(&out).unwrap_or_else(|e| panic!("kill {k} after {} ms: {e}", whole * k / 11));
+        seen.insert(seed);
+    }
+    // Both outcomes happened: killed before the commit (an earlier run's files) and
+    // after it (this run's).
+    assert!(seen.len() >= 2, "{seen:?}");
+
+    // Two writers at once: while a long run writes, a second is refused (exit code 2).
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+        .arg("run")
+        .arg(repo("scenarios/full-return.toml"))
+        .args(["-n", "40", "-q", "--no-what-if", "--force", "--out"])
+        .arg(&out)
+        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "10", "-q", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first writer should still be running"
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another repatsim is writing"));
+    assert!(first.wait().unwrap().success());
+    one_run(&out).unwrap();
 }

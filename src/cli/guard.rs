@@ -19,8 +19,7 @@ pub fn overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
 
 /// Reads a scenario file as text.
 pub fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::BadInput(format!("cannot read scenario file {}: {e}", path.display())))
+    crate::scenario::read_text(path).map_err(|e| Failure::BadInput(e.to_string()))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
@@ -48,8 +47,9 @@ pub fn progress_bar(total: u64, quiet: bool, what: &str) -> indicatif::ProgressB
     bar
 }
 
-/// A flag raised by Ctrl-C (SIGINT): runs stop starting replications and write what they
-/// have. A second Ctrl-C ends the program at once.
+/// A flag raised by Ctrl-C (SIGINT), SIGTERM (what cluster schedulers send before they
+/// kill a job) or SIGHUP (a closed terminal): runs stop starting replications and write
+/// what they have. A second signal ends the program at once.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     use std::sync::atomic::Ordering;
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
@@ -60,10 +60,10 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
             if raised.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            eprintln!("\ninterrupted: finishing the replications under way, then writing what is done (Ctrl-C again to quit now)");
+            eprintln!("\ninterrupted: finishing the replications under way, then writing what is done (a second Ctrl-C quits now)");
         });
         if let Err(e) = installed {
-            eprintln!("warning: Ctrl-C will end the run without saving results ({e})");
+            eprintln!("warning: Ctrl-C or SIGTERM will end the run without saving results ({e})");
         }
         flag
     });

@@ -36,6 +36,12 @@ fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Prec
     if !(half_width > 0.0 && half_width.is_finite()) {
         return Err(bad("the half-width must be a number > 0".into()));
     }
+    if max_replications < crate::experiment::MIN_PRECISION_VALUES {
+        return Err(bad(format!(
+            "--max-replications {max_replications}: at least {} are needed before a CI is worth stopping on",
+            crate::experiment::MIN_PRECISION_VALUES
+        )));
+    }
     let catalogue = crate::model::catalogue(net);
     let metric = ms.metric.as_str();
     if catalogue.index_of_id(metric).is_none() {
@@ -67,7 +73,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     {
         return Err(Failure::BadInput(format!("--grid-hours {g}: must be a number > 0")));
     }
-    let out = args
+    let mut out = args
         .out
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
@@ -102,6 +108,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.yes,
         args.until_ci.is_none(),
     )?;
+    if args.until_ci.is_some() {
+        // The time of the first block, at least, is known before starting.
+        let first_block = args.block.max(2).min(args.max_replications);
+        check_resources(&net, first_block, args.threads, args.grid_hours, args.yes, true)?;
+    }
     let opts = RunOptions {
         replications: range.clone(),
         threads: args.threads.map(|t| t as usize),
@@ -144,9 +155,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         threads: args.threads.map(|t| t as usize),
         known_what_if: None,
     };
-    let (what_if, written) = match &out {
+    let (what_if, written) = match &mut out {
         Some(dir) => {
             let (report, files) = report::write_run(dir, &batch, shard, &options)?;
+            dir.commit()?;
             // The console names the file the user ran, not the output directory's copy.
             let file = args.file.display().to_string();
             (report.what_if.map(|w| w.for_file(&file)), files)
@@ -216,6 +228,14 @@ fn run_until_ci(
     let column = b.column(b.metric_index(&target.metric).expect("metric checked"));
     let half_width = target.half_width_of(&column);
     let met = target.is_met(&column);
+    let values = column.iter().filter(|x| x.is_finite()).count();
+    if values < crate::experiment::MIN_PRECISION_VALUES as usize {
+        eprintln!(
+            "--until-ci: {} had a value in only {values} of {} replications (it has none in a replication where, e.g., not everyone got home), too few for a CI",
+            target.metric,
+            b.len()
+        );
+    }
     let statistic = format!("{}@{}", target.metric, target.stat.label());
     eprintln!(
         "--until-ci: {} replications; 95% CI half-width of {statistic} is {} ({} the target {})",
@@ -267,9 +287,10 @@ fn print_json(batch: &Batch, shard: Option<ShardInfo>, until_ci: Option<&UntilCi
 
 /// `repatsim merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
-    let out = OutputDir::prepare(&args.out, args.force)?;
+    let mut out = OutputDir::prepare(&args.out, args.force)?;
     let batch = dir::merge_parts(&args.parts)?;
     let (report, written) = report::write_run(&out, &batch, None, &ReportOptions::default())?;
+    out.commit()?;
     write_stdout(&report::summary_table(&batch, report.what_if.as_ref(), false))?;
     eprintln!(
         "merged {} parts: {}",
@@ -314,6 +335,12 @@ pub fn trace(args: TraceArgs) -> Result<(), Failure> {
     report::csv::write_trace(&mut bytes, &net, &rows).map_err(|e| Failure::Internal(e.to_string()))?;
     match &args.out {
         Some(path) => {
+            if path.is_dir() {
+                return Err(Failure::BadInput(format!(
+                    "--out {}: a directory; trace writes one CSV file, e.g. --out trace.csv",
+                    path.display()
+                )));
+            }
             let dir = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -321,7 +348,8 @@ pub fn trace(args: TraceArgs) -> Result<(), Failure> {
             let name = path
                 .file_name()
                 .ok_or_else(|| Failure::BadInput(format!("--out {}: not a file name", path.display())))?;
-            dir::write_atomic(dir, &name.to_string_lossy(), &bytes)?;
+            dir::write_atomic(dir, &name.to_string_lossy(), &bytes)
+                .map_err(|e| Failure::BadInput(format!("--out {}: cannot write it: {e}", path.display())))?;
         }
         None => write_stdout(&String::from_utf8_lossy(&bytes))?,
     }

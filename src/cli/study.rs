@@ -74,7 +74,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             a.seed
         );
     }
-    let out = args
+    let mut out = args
         .out
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
@@ -94,8 +94,9 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         seed: a.seed,
         replications: n,
     };
-    if let Some(dir) = &out {
+    if let Some(dir) = &mut out {
         study::write_compare(dir, &c, &labels)?;
+        dir.commit()?;
     }
     if args.common.json {
         let doc = study::compare_json(&c, &labels);
@@ -127,7 +128,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|t| Target::parse(t).map_err(|m| Failure::BadInput(format!("--target {m}"))))
         .transpose()?;
-    let out = args
+    let mut out = args
         .out
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
@@ -138,8 +139,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let (opts, bar) = common_options(&args.common, n, points * n);
     let result = sweeping::sweep(&text, &label, &base, &axes, &metrics, &opts, None)?;
     bar.finish_and_clear();
-    if let Some(dir) = &out {
+    if let Some(dir) = &mut out {
         study::write_sweep(dir, &axes, &result, target.as_ref())?;
+        dir.commit()?;
     }
     if args.common.json {
         return write_stdout(&(serde_json::to_string_pretty(&result.points).unwrap_or_default() + "\n"));

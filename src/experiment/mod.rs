@@ -104,6 +104,9 @@ pub struct Precision {
     pub max_replications: u64,
 }
 
+/// The fewest values a `--until-ci` statistic needs before its CI may end the run.
+pub const MIN_PRECISION_VALUES: u64 = 10;
+
 impl Precision {
     /// Half the width of the 95% CI of the statistic over `values` (NaN while the CI
     /// is undefined: too few values, or a percentile too far out for their number).
@@ -112,9 +115,11 @@ impl Precision {
         (e.ci95_high - e.ci95_low) / 2.0
     }
 
-    /// True if the CI over `values` is as narrow as asked.
+    /// True if the CI over `values` is as narrow as asked, from at least
+    /// [`MIN_PRECISION_VALUES`] values.
     pub fn is_met(&self, values: &[f64]) -> bool {
-        self.half_width_of(values) <= self.half_width
+        let n = values.iter().filter(|x| x.is_finite()).count() as u64;
+        n >= MIN_PRECISION_VALUES && self.half_width_of(values) <= self.half_width
     }
 }
 

@@ -33,6 +33,9 @@ pub struct PlanResult {
     pub message: String,
 }
 
+/// The most bisection steps a plan takes.
+pub const MAX_STEPS: usize = 1100;
+
 /// Finds the smallest (or largest) value of `axis.path` in `[lo, hi]` meeting `target`,
 /// by bisection with every trial on the same replications (`opts`), then reruns the
 /// answer on `confirm` fresh replications that follow them. Whole-number fields are
@@ -52,6 +55,15 @@ pub fn plan(
 ) -> Result<PlanResult, CompareError> {
     let base_sc = scenario_with(text, label, base)?;
     let whole = lo.fract() == 0.0 && hi.fract() == 0.0 && params::is_whole_field(path);
+    // A tolerance finer than the floats between LO and HI can tell apart would never
+    // end the search: refused, with the finest that works.
+    let resolution = 64.0 * f64::EPSILON * lo.abs().max(hi.abs()).max(f64::MIN_POSITIVE);
+    if !whole && tolerance < resolution {
+        return Err(CompareError::Usage(format!(
+            "--tolerance {tolerance}: finer than numbers near {} can be told apart; use at least {resolution:.3e}",
+            lo.abs().max(hi.abs())
+        )));
+    }
     // Replications run so far over all trials, for the progress callback.
     let done = std::sync::atomic::AtomicU64::new(0);
     let evaluate = |v: f64, opts: &RunOptions| -> Result<Trial, CompareError> {
@@ -91,7 +103,9 @@ pub fn plan(
         _ => {
             // Bisection: `good` meets the target, `bad` does not.
             let (mut good, mut bad) = if at_hi.met { (hi, lo) } else { (lo, hi) };
-            loop {
+            // Every step halves the gap: at most 1,100 steps from the widest f64 range
+            // to the finest tolerance, and the loop is bounded besides.
+            for _ in 0..MAX_STEPS {
                 let gap = (good - bad).abs();
                 if (whole && gap <= 1.0) || (!whole && gap <= tolerance) {
                     break;
@@ -101,6 +115,9 @@ pub fn plan(
                 } else {
                     (good + bad) / 2.0
                 };
+                if !whole && (mid == bad || mid == good) {
+                    break; // no float lies between them
+                }
                 let mid = if whole && (mid == bad || mid == good) {
                     if good > bad { bad + 1.0 } else { bad - 1.0 }
                 } else {

@@ -162,7 +162,14 @@ pub fn sweep(
     for (i, point) in grid.into_iter().enumerate() {
         let mut o = base.to_vec();
         o.extend(axes.iter().zip(&point).map(|(a, &v)| a.override_at(v)));
-        let mut sc = scenario_with(text, label, &o)?;
+        let mut sc = scenario_with(text, label, &o).map_err(|e| {
+            let at: Vec<String> = axes
+                .iter()
+                .zip(&point)
+                .map(|(a, &v)| format!("{}={}", a.path, a.label(v)))
+                .collect();
+            CompareError::Usage(format!("--vary: at {}:\n{e}", at.join(", ")))
+        })?;
         sc.seed = base_sc.seed;
         let done = i as u64 * per_point;
         let shifted = |d: u64| {

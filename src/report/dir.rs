@@ -1,6 +1,5 @@
-//! Output directories: created (or refused) before a run, every file written to a
-//! temporary name and renamed into place so a reader never sees half a file, and read
-//! back (with the files `merge` needs) to merge shards or redraw a report.
+//! Output directories read back (with the files `merge` needs) to merge shards or
+//! redraw a report; writing them is [`super::outdir`]'s.
 
 use super::csv::parse_end_word;
 use crate::experiment::timeseries::Hist;
@@ -9,7 +8,6 @@ use crate::model::{Network, SeriesSpec};
 use crate::scenario;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -42,6 +40,10 @@ pub enum OutputError {
     Mismatch(String),
     #[error("cannot draw the charts: {0}")]
     Chart(String),
+    /// The output place cannot be used (a file, unwritable, locked by another run, a
+    /// name too long): the user's to fix.
+    #[error("{0}")]
+    BadOut(String),
 }
 
 /// An I/O error on `path`, as an [`OutputError`].
@@ -60,80 +62,7 @@ pub fn scenario_sha256(text: &str) -> String {
         .collect()
 }
 
-/// A directory that outputs are written into.
-#[derive(Clone, Debug)]
-pub struct OutputDir {
-    path: PathBuf,
-}
-
-impl OutputDir {
-    /// Creates `path` if needed; refuses a non-empty one unless `force`.
-    pub fn prepare(path: &Path, force: bool) -> Result<Self, OutputError> {
-        if path.exists() {
-            let mut entries = std::fs::read_dir(path).map_err(io(path))?;
-            if entries.next().is_some() && !force {
-                return Err(OutputError::NotEmpty(path.display().to_string()));
-            }
-        } else {
-            std::fs::create_dir_all(path).map_err(io(path))?;
-        }
-        Ok(Self {
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// An existing output directory, to rewrite some of its files (`repatsim report`).
-    pub fn existing(path: &Path) -> Self {
-        Self {
-            path: path.to_path_buf(),
-        }
-    }
-
-    /// Where it is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes `bytes` to `name` through a temporary file and a rename.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.write_with(name, |w| w.write_all(bytes))
-    }
-
-    /// Streams `name` through `write` into a temporary file, then renames it into place.
-    pub fn write_with(
-        &self,
-        name: &str,
-        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
-    ) -> Result<(), OutputError> {
-        write_atomic_with(&self.path, name, write)
-    }
-}
-
-/// Writes `bytes` to `dir/name` through a temporary file and a rename.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-    write_atomic_with(dir, name, |w| w.write_all(bytes))
-}
-
-/// Streams `dir/name` through `write` into a temporary file, then renames it into place.
-pub fn write_atomic_with(
-    dir: &Path,
-    name: &str,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
-) -> Result<(), OutputError> {
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let target = dir.join(name);
-    let f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-    let mut w = std::io::BufWriter::new(f);
-    let result = write(&mut w)
-        .and_then(|_| w.flush())
-        .and_then(|_| w.get_ref().sync_all());
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(&tmp)(e));
-    }
-    drop(w);
-    std::fs::rename(&tmp, &target).map_err(io(&target))
-}
+pub use super::outdir::{OutputDir, write_atomic, write_atomic_with};
 
 /// What `merge` needs besides `replications.csv`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -153,6 +82,9 @@ pub struct MergeData {
     /// Per (point, series): the sum of the window integrals, in micro count-hours.
     window_integrals: Vec<u128>,
     left_behind: Vec<StuckGroup>,
+    /// True if the run was interrupted (its summary is marked partial).
+    #[serde(default)]
+    partial: bool,
 }
 
 impl MergeData {
@@ -173,21 +105,33 @@ impl MergeData {
             window_max_histograms: pairs(&ts.max_hist),
             window_integrals: ts.integral_sum.clone(),
             left_behind: batch.stuck.clone(),
+            partial: batch.interrupted,
         }
     }
 }
 
-fn read(path: &Path) -> Result<String, OutputError> {
-    std::fs::read_to_string(path).map_err(io(path))
-}
+/// The most grid points a part read back may hold (the default grid has at most 200).
+const MAX_POINTS: usize = 1_000_000;
 
-/// Reads a part written by a run back into a batch.
+/// Reads a part written by a run back into a batch. Everything read is checked like
+/// user input: a missing or tampered file is refused with what is wrong, never a panic
+/// or a huge allocation.
 pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     let label = dir.display().to_string();
     let bad = |m: String| OutputError::BadPart(label.clone(), m);
-    let text = read(&dir.join(SCENARIO_COPY))?;
+    if !dir.is_dir() {
+        return Err(bad("no such directory".into()));
+    }
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).map_err(|e| {
+            bad(format!(
+                "cannot read {name} ({e}); name a directory written by `repatsim run --out`"
+            ))
+        })
+    };
+    let text = read(SCENARIO_COPY)?;
     let mut merge: MergeData =
-        serde_json::from_str(&read(&dir.join(MERGE_DATA))?).map_err(|e| bad(format!("{MERGE_DATA}: {e}")))?;
+        serde_json::from_str(&read(MERGE_DATA)?).map_err(|e| bad(format!("{MERGE_DATA}: {e}")))?;
     if merge.scenario_sha256 != scenario_sha256(&text) {
         return Err(bad(format!("{SCENARIO_COPY} does not match the hash in {MERGE_DATA}")));
     }
@@ -195,6 +139,14 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
         .map_err(|e| bad(format!("its scenario no longer validates:\n{e}")))?
         .scenario;
     sc.seed = merge.seed;
+    let g = merge.grid_hours;
+    let implied = sc.horizon_hours / g;
+    if !(g.is_finite() && g > 0.0 && implied.is_finite() && implied < MAX_POINTS as f64) {
+        return Err(bad(format!(
+            "{MERGE_DATA}: grid_hours {g} does not fit the scenario's horizon of {} hours",
+            sc.horizon_hours
+        )));
+    }
     let net = Arc::new(Network::new(Arc::new(sc)));
     let mut batch = Batch::empty(&net, merge.first_replication, Some(merge.grid_hours));
     let spec: &SeriesSpec = &batch.timeseries.spec;
@@ -213,6 +165,7 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     batch.timeseries.integral_sum = std::mem::take(&mut merge.window_integrals);
     batch.timeseries.replications = merge.replications;
     batch.stuck = std::mem::take(&mut merge.left_behind);
+    batch.interrupted = merge.partial;
     read_rows(dir, &mut batch, &merge, &bad)?;
     Ok(batch)
 }
@@ -276,14 +229,17 @@ fn read_rows(
 /// Combines parts (in any order) into one batch covering their replications, which
 /// must be contiguous and come from the same scenario, seed and grid.
 pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
-    let mut parts = dirs.iter().map(|d| read_part(d)).collect::<Result<Vec<Batch>, _>>()?;
+    let mut parts = dirs
+        .iter()
+        .map(|d| read_part(d).map(|b| (b, d)))
+        .collect::<Result<Vec<(Batch, &PathBuf)>, _>>()?;
     if parts.is_empty() {
         return Err(OutputError::Mismatch("no parts given".into()));
     }
-    parts.sort_by_key(|b| b.first_replication);
+    parts.sort_by_key(|(b, _)| b.first_replication);
     let hash = |b: &Batch| scenario_sha256(&b.scenario().source_text);
-    let (h0, seed0) = (hash(&parts[0]), parts[0].scenario().seed);
-    for (b, d) in parts.iter().zip(dirs) {
+    let (h0, seed0) = (hash(&parts[0].0), parts[0].0.scenario().seed);
+    for (b, d) in &parts {
         if hash(b) != h0 || b.scenario().seed != seed0 {
             return Err(OutputError::Mismatch(format!(
                 "{} ran another scenario or seed than the others",
@@ -291,7 +247,7 @@ pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
             )));
         }
     }
-    let mut iter = parts.into_iter();
+    let mut iter = parts.into_iter().map(|(b, _)| b);
     let mut merged = iter.next().expect("checked non-empty");
     for p in iter {
         merged.append(p).map_err(OutputError::Mismatch)?;

@@ -1,7 +1,8 @@
 //! Turning results into outputs: the console summary ([`console`]), `summary.json`
 //! ([`json`]), the CSV files ([`csv`]), charts ([`charts`]), the report page ([`html`],
-//! with [`findings`] computed from the results), and the output directory ([`dir`]) that
-//! one [`export::Exporter`] per format writes into.
+//! with [`findings`] computed from the results), and the output directory
+//! ([`outdir`], all from one run or visibly incomplete; read back by [`dir`]) that one
+//! [`export::Exporter`] per format writes into.
 
 pub mod charts;
 pub mod console;
@@ -12,6 +13,7 @@ pub mod findings;
 pub mod html;
 pub mod json;
 pub mod network;
+pub mod outdir;
 pub mod study;
 pub mod timeline;
 pub mod waiting;

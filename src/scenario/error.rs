@@ -100,10 +100,18 @@ pub fn render(file: &str, text: &str, diagnostics: &[Diagnostic], severity: Seve
     for d in diagnostics {
         let span = d.span.clone().unwrap_or(0..0);
         let at = line_col(text, span.start);
+        if d.span.is_some()
+            && let Some(s) = render_long_line(file, text, d, severity, &span)
+        {
+            out.push_str(&s);
+            continue;
+        }
         let mut report = Report::new(severity)
             .with_code(d.field.clone())
             .with_message(d.message.clone());
-        if text.is_empty() {
+        if d.span.is_none() {
+            report = report.with_notes(vec![format!("in {file}")]);
+        } else if text.is_empty() {
             report = report.with_notes(vec![format!("in {file}:{}:{}", at.line, at.column)]);
         } else {
             report = report.with_labels(vec![Label::primary((), span).with_message(format!("`{}`", d.field))]);
@@ -120,6 +128,66 @@ pub fn render(file: &str, text: &str, diagnostics: &[Diagnostic], severity: Seve
         }
     }
     out
+}
+
+/// Lines longer than this are shown as a window around the span.
+const LONG_LINE: usize = 240;
+/// Characters of context shown on each side of the span in a long line.
+const CONTEXT: usize = 60;
+
+/// A diagnostic on a very long line (an 80 KB route, a 65,000-character name), drawn
+/// as a window of the line around the span, so the message stays short; `None` for an
+/// ordinary line.
+fn render_long_line(
+    file: &str,
+    text: &str,
+    d: &Diagnostic,
+    severity: Severity,
+    span: &std::ops::Range<usize>,
+) -> Option<String> {
+    let start = span.start.min(text.len());
+    let start = (0..=start).rev().find(|&o| text.is_char_boundary(o)).unwrap_or(0);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    if line.chars().count() <= LONG_LINE {
+        return None;
+    }
+    let at = line_col(text, start);
+    let col = at.column - 1;
+    let width = text
+        .get(start..span.end.min(line_end).max(start))
+        .map_or(1, |t| t.chars().count())
+        .clamp(1, 2 * CONTEXT);
+    let from = col.saturating_sub(CONTEXT);
+    let shown: String = line.chars().skip(from).take(col - from + width + CONTEXT).collect();
+    let lead = if from > 0 { "..." } else { "" };
+    let tail = if from + shown.chars().count() < line.chars().count() {
+        "..."
+    } else {
+        ""
+    };
+    let number = at.line.to_string();
+    let pad = " ".repeat(number.len());
+    let word = match severity {
+        Severity::Warning => "warning",
+        _ => "error",
+    };
+    let mut out = format!(
+        "{word}[{}]: {}\n{pad} --> {file}:{}:{}\n{pad} |\n{number} | {lead}{shown}{tail}\n{pad} | {}{} `{}`\n",
+        d.field,
+        d.message,
+        at.line,
+        at.column,
+        " ".repeat(lead.len() + col - from),
+        "^".repeat(width),
+        d.field
+    );
+    if let Some(h) = &d.help {
+        out.push_str(&format!("{pad} |\n{pad} = help: {h}\n"));
+    }
+    out.push('\n');
+    Some(out)
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.

@@ -24,6 +24,9 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is not UTF-8 text.
+    #[error("{path}: {message}")]
+    Encoding { path: String, message: String },
     /// The file was read but is not an acceptable scenario.
     #[error("{0}")]
     Invalid(#[from] ScenarioError),
@@ -55,6 +58,39 @@ impl Loaded {
     }
 }
 
+/// Reads a scenario file as text: UTF-8 (a byte-order mark is skipped), with a located
+/// message and a hint for anything else (UTF-16, Latin-1 and the like).
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: label.clone(),
+        source,
+    })?;
+    let encoding = |message: String| LoadError::Encoding {
+        path: label.clone(),
+        message,
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(encoding(
+            "the file is UTF-16 text; save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)".into(),
+        ));
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(t) => Ok(t.to_string()),
+        Err(e) => {
+            let good = &body[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            Err(encoding(format!(
+                "line {line}, column {column}: byte 0x{:02X} is not UTF-8; save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                body[e.valid_up_to()]
+            )))
+        }
+    }
+}
+
 /// Reads and validates the scenario at `path`.
 pub fn load(path: impl AsRef<Path>) -> Result<Loaded, LoadError> {
     load_with(path, &[])
@@ -65,14 +101,21 @@ pub fn load(path: impl AsRef<Path>) -> Result<Loaded, LoadError> {
 pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Result<Loaded, LoadError> {
     let path = path.as_ref();
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: label.clone(),
-        source,
-    })?;
+    let text = read_text(path)?;
     let text = params::apply(&text, overrides).map_err(|source| LoadError::Override {
         path: label.clone(),
         source,
     })?;
+    // With overrides, messages quote the text as rewritten: say so in the file label.
+    let label = if overrides.is_empty() {
+        label
+    } else {
+        let o: Vec<String> = overrides
+            .iter()
+            .map(|o| format!("{}={}", o.path, o.value.plain()))
+            .collect();
+        format!("{label} (as changed by --set {})", o.join(", "))
+    };
     Ok(parse(&text, &label)?)
 }
 
@@ -99,7 +142,7 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
         .replace("expected i64", "expected a whole number")
         .replace("expected u64", "expected a whole number >= 0")
         .replace("expected f64", "expected a number");
-    let mut d = Diagnostic::new(field, span, msg);
+    let mut d = Diagnostic::new(field, span.clone(), msg);
     // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected ...".
     if let Some(rest) = raw_msg
         .strip_prefix("unknown field `")
@@ -114,6 +157,16 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
         });
     } else if raw_msg.starts_with("missing field") {
         d.help = Some("see the scenario field reference in README.md".into());
+    } else if raw_msg.contains("expected a TOML datetime") || raw_msg.contains("expected a datetime") {
+        let quoted = span
+            .as_ref()
+            .and_then(|s| text.get(s.clone()))
+            .is_some_and(|t| t.trim_start().starts_with('"'));
+        d.help = Some(if quoted {
+            "remove the quotes: TOML writes a date-time bare, e.g. start = 2023-08-28T06:00:00".into()
+        } else {
+            "write a local date-time, e.g. 2023-08-28T06:00:00".into()
+        });
     }
     d
 }

@@ -9,17 +9,39 @@ use crate::scenario::types::*;
 use std::ops::Range;
 use toml::Spanned;
 
+/// Longest duration accepted (a travel, stay or service time, as a mean), in hours.
+pub const MAX_DURATION_HOURS: f64 = MAX_HORIZON_DAYS * 24.0;
+
+/// The largest number in a distribution's parameters (its spread and range included).
+fn largest(spec: &DistSpec) -> f64 {
+    use DistSpec::*;
+    match *spec {
+        Fixed { value } => value,
+        Exponential { mean } => mean,
+        Normal { mean, sd } | LogNormal { mean, sd } => mean.max(sd),
+        Uniform { max, .. } | Triangular { max, .. } => max,
+        Gamma { shape, scale } => (shape * scale).max(scale),
+    }
+}
+
 /// Largest count accepted for people, beds, seats and the like: keeps every total within
 /// 32-bit indices with room to spare.
 pub const MAX_COUNT: i64 = 50_000_000;
 /// Longest horizon accepted, in days.
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;
 
+/// At most this many errors (and as many warnings) are kept per field; the rest are
+/// counted and reported in one line, so a file repeating a mistake 10,000 times gives
+/// a readable answer in linear time.
+pub const MAX_PER_FIELD: usize = 20;
+
 /// Collects problems while validating; a value is produced only if none were found.
 #[derive(Default)]
 pub struct Checker {
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    /// Diagnostics kept and dropped so far, per field, for errors and warnings.
+    counts: std::collections::HashMap<(bool, String), (usize, usize)>,
 }
 
 pub fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
@@ -34,9 +56,45 @@ impl Checker {
         msg: impl Into<String>,
         help: Option<String>,
     ) {
-        let mut d = Diagnostic::new(field, at, msg);
-        d.help = help;
-        self.errors.push(d);
+        let field = field.into();
+        if self.keep(true, &field) {
+            let mut d = Diagnostic::new(field, at, msg);
+            d.help = help;
+            self.errors.push(d);
+        }
+    }
+
+    /// Counts a diagnostic for `field`; false once [`MAX_PER_FIELD`] are kept.
+    fn keep(&mut self, error: bool, field: &str) -> bool {
+        let c = self.counts.entry((error, field.to_string())).or_insert((0, 0));
+        if c.0 < MAX_PER_FIELD {
+            c.0 += 1;
+            true
+        } else {
+            c.1 += 1;
+            false
+        }
+    }
+
+    /// The errors, in file order, with one line per field for those left out.
+    pub fn take_errors(&mut self) -> Vec<Diagnostic> {
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        let mut dropped: Vec<(&String, usize)> = self
+            .counts
+            .iter()
+            .filter(|((error, _), c)| *error && c.1 > 0)
+            .map(|((_, f), c)| (f, c.1))
+            .collect();
+        dropped.sort();
+        for (field, n) in dropped {
+            errors.push(Diagnostic::new(
+                field.clone(),
+                None,
+                format!("... and {n} more errors like those above in `{field}` (the first {MAX_PER_FIELD} are shown)"),
+            ));
+        }
+        errors
     }
 
     pub fn warn(
@@ -46,9 +104,12 @@ impl Checker {
         msg: impl Into<String>,
         help: Option<String>,
     ) {
-        let mut d = Diagnostic::new(field, at, msg);
-        d.help = help;
-        self.warnings.push(d);
+        let field = field.into();
+        if self.keep(false, &field) {
+            let mut d = Diagnostic::new(field, at, msg);
+            d.help = help;
+            self.warnings.push(d);
+        }
     }
 
     /// A whole number in `[min, max]`.
@@ -139,6 +200,24 @@ impl Checker {
             RawDist::Table(t) => self.dist_table(field, raw.span(), t)?,
         };
         match spec.scaled(to_hours).build() {
+            // A duration is at most ten years, the longest horizon: bigger numbers are
+            // typing mistakes, and would overflow sums of times.
+            Ok(d)
+                if !(d.mean() <= MAX_DURATION_HOURS
+                    && largest(&spec.scaled(to_hours)) <= MAX_DURATION_HOURS * 10.0) =>
+            {
+                self.error(
+                    field,
+                    span(raw),
+                    format!(
+                        "a duration of this size (mean {} hours) cannot be meant: durations are at most {} hours (ten years, the longest horizon)",
+                        d.mean(),
+                        MAX_DURATION_HOURS
+                    ),
+                    None,
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(e) => {
                 self.error(
@@ -269,10 +348,26 @@ fn example(kind: RawDistKind) -> &'static str {
     }
 }
 
-/// Element names become parts of dotted metric and parameter paths.
+/// The longest element name, in characters: names become parts of file names (charts,
+/// up to 255 bytes on most file systems) and of every table's columns.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Element names become parts of dotted metric and parameter paths, and of file names.
 pub fn check_name(ck: &mut Checker, field: &str, name: &Spanned<String>) {
     let n = name.get_ref();
     let ok = !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok && n.chars().count() > MAX_NAME_CHARS {
+        ck.error(
+            field,
+            span(name),
+            format!(
+                "the name is {} characters long; at most {MAX_NAME_CHARS}",
+                n.chars().count()
+            ),
+            Some("shorten it: names appear in column names, chart file names and every table".into()),
+        );
+        return;
+    }
     if !ok {
         ck.error(
             field,
@@ -285,7 +380,10 @@ pub fn check_name(ck: &mut Checker, field: &str, name: &Spanned<String>) {
 
 /// Label for an element in field paths: its name if valid, else its position.
 pub fn label(kind: &str, index: usize, name: &str) -> String {
-    if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if !name.is_empty()
+        && name.chars().count() <= MAX_NAME_CHARS
+        && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
         format!("{kind}.{name}")
     } else {
         format!("{kind}[{index}]")
@@ -294,7 +392,15 @@ pub fn label(kind: &str, index: usize, name: &str) -> String {
 
 pub fn to_u16_len(ck: &mut Checker, what: &str, n: usize, at: Option<Range<usize>>) -> bool {
     if n > u16::MAX as usize {
-        ck.error(what, at, format!("too many {what}s ({n}); at most {}", u16::MAX), None);
+        ck.error(
+            what,
+            at,
+            format!(
+                "too many {what}s ({n}, counting every repetition); at most {}",
+                u16::MAX
+            ),
+            None,
+        );
         return false;
     }
     true

@@ -48,6 +48,15 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     to_u16_len(&mut ck, "leg", raw.leg.len(), None);
     to_u16_len(&mut ck, "checkpoint", raw.checkpoint.len(), None);
     to_u16_len(&mut ck, "cohort", raw.cohort.len(), None);
+    // One category index is kept for the implicit category `all`.
+    if raw.category.len() >= u16::MAX as usize {
+        ck.error(
+            "category",
+            raw.category.last().map(|c| c.span()),
+            format!("too many categories ({}); at most {}", raw.category.len(), u16::MAX - 1),
+            None,
+        );
+    }
     let names = Names::register(&mut ck, &raw, text);
     let mut categories = sites::check_categories(&mut ck, &raw);
     let category_names = CategoryNames(categories.iter().map(|c| c.name.clone()).collect());
@@ -64,11 +73,12 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     };
     let mut cohorts = cohorts::check_cohorts(&mut ck, &cx, &mut categories);
     let waves = waves::check_waves(&mut ck, &raw, &mut cohorts, header.horizon_days);
+    // Waves are indexed by 16 bits in the event calendar: refuse, never wrap.
+    to_u16_len(&mut ck, "wave", waves.len(), raw.wave.last().map(|w| w.span()));
     let (closures, outbreaks) = disruptions::check_disruptions(&mut ck, &raw, &names, &header);
 
     if !ck.errors.is_empty() {
-        ck.errors.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-        return Err(ck.errors);
+        return Err(ck.take_errors());
     }
     let h = raw.scenario.get_ref();
     let scenario = Scenario {
@@ -100,7 +110,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     finish::check_journeys_fit(&mut ck, &scenario, &raw);
     finish::check_isolation_sites(&mut ck, &scenario, &raw);
     if !ck.errors.is_empty() {
-        return Err(ck.errors);
+        return Err(ck.take_errors());
     }
     Ok((scenario, ck.warnings))
 }

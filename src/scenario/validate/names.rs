@@ -11,7 +11,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 /// What a route-stage name refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Named {
     Site(usize),
     Leg(usize),

@@ -34,14 +34,14 @@ pub fn check_route(
     let mut stages = Vec::new();
     let mut here: Option<usize> = origin.map(|o| o.0 as usize);
     let mut here_because = "the cohort's origin".to_string();
-    let mut seen: Vec<(Named, usize)> = Vec::new();
+    let mut seen: std::collections::HashMap<Named, usize> = std::collections::HashMap::new();
     let site_name = |i: usize| raw.site.get(i).map_or("?", |s| s.get_ref().name.get_ref().as_str());
     // Two sites in the same area are a local transfer apart: no leg needed.
     let apart = |a: usize, b: usize| a != b && sites.get(a).map(|s| &s.area) != sites.get(b).map(|s| &s.area);
     for (k, step) in steps.iter().enumerate() {
         let name = step.get_ref();
         if let Some(what @ (Named::Site(_) | Named::Checkpoint(_))) = names.get(name) {
-            if let Some(&(_, first)) = seen.iter().find(|(w, _)| *w == what) {
+            if let Some(&first) = seen.get(&what) {
                 ck.error(
                     &field,
                     span(step),
@@ -50,7 +50,7 @@ pub fn check_route(
                 );
                 ok = false;
             }
-            seen.push((what, k));
+            seen.entry(what).or_insert(k);
         }
         let Some(what) = names.get(name) else {
             let help = match did_you_mean(name, names.stages.iter().map(String::as_str)) {

@@ -14,6 +14,15 @@ pub fn check_waves(ck: &mut Checker, raw: &RawFile, cohorts: &mut [Cohort], hori
         let l = format!("wave[{i}]");
         let cohort = match cohorts.iter().position(|c| c.name == *r.cohort.get_ref()) {
             Some(c) => Some(c),
+            // A cohort that is in the file but has errors of its own: they are reported
+            // there; its waves add nothing.
+            None if raw
+                .cohort
+                .iter()
+                .any(|c| c.get_ref().name.get_ref() == r.cohort.get_ref()) =>
+            {
+                None
+            }
             None => {
                 let names: Vec<&str> = cohorts.iter().map(|c| c.name.as_str()).collect();
                 let help = did_you_mean(r.cohort.get_ref(), names.iter().copied()).map_or_else(
@@ -100,6 +109,9 @@ pub fn check_waves(ck: &mut Checker, raw: &RawFile, cohorts: &mut [Cohort], hori
         };
         if let (Some(c), Some(at), Some(notify), Some(lead), Some((n, every))) = (cohort, at, notify, lead, repeats) {
             for k in 0..n {
+                if waves.len() > u16::MAX as usize {
+                    break; // refused as too many by the caller; no need to list more
+                }
                 let at_hours = (at + f64::from(k) * every) * 24.0;
                 if at_hours > horizon_days.unwrap_or(MAX_HORIZON_DAYS) * 24.0 {
                     ck.warn(
