@@ -595,3 +595,175 @@ route = ["bus", "quarantine", "customs", "home"]
     assert!((got - total).abs() < 1e-6, "{got} vs {total}");
     assert!((b.summary("cost.per_person_home").unwrap().mean - total / 100.0).abs() < 1e-6);
 }
+
+/// 450 people, buses of 50 (ten of them, leaving as soon as anyone waits) feeding a
+/// daily 10:00 flight of 200 seats. Without reservation all 450 ride to the airport at
+/// once and 250 wait there a day or two; with `reserve_seats_on`, the buses take only
+/// the 200 the next flight can carry, and the next 200 when it has left: the same
+/// makespan and the same total waiting, moved from the airport to the camp.
+#[test]
+fn feeders_bring_only_as_many_as_the_trunk_can_take() {
+    let legs = |reserve: &str| {
+        format!(
+            r#"
+[[site]]
+name = "airport"
+kind = "transit"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "airport"
+mode = "bus"
+vehicles = 10
+seats = 50
+travel_hours = 1
+return_hours = 1
+{reserve}
+
+[[leg]]
+name = "flight"
+from = "airport"
+to = "home"
+mode = "flight"
+vehicles = 1
+seats = 200
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["daily 10:00"]
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 450
+route = ["bus", "flight", "home"]
+"#
+        )
+    };
+    let free = run(&scenario(&legs("")), 2, 1);
+    let fed = run(&scenario(&legs("reserve_seats_on = \"flight\"")), 2, 1);
+    let m = |b: &repatsim::experiment::Batch, k: &str| b.summary(k).unwrap().mean;
+    // Last flight leaves day 2 at 10:00, home at 12:00: 60 hours either way.
+    assert_eq!(m(&free, "makespan_days"), 2.5);
+    assert_eq!(m(&fed, "makespan_days"), 2.5);
+    assert_eq!(m(&free, "leg.flight.peak_queue"), 450.0);
+    assert_eq!(m(&fed, "leg.flight.peak_queue"), 200.0);
+    // Free: nobody waits for a bus; at the airport 200 wait 9 h, 200 wait 33 h, 50 wait 57 h.
+    assert_eq!(m(&free, "leg.bus.waiting_person_hours"), 0.0);
+    assert_eq!(
+        m(&free, "leg.flight.waiting_person_hours"),
+        200.0 * 9.0 + 200.0 * 33.0 + 50.0 * 57.0
+    );
+    // Fed: 200 wait 10 h and 50 wait 34 h for a bus; at the airport each group waits
+    // 9 h, 23 h and 23 h.
+    assert_eq!(m(&fed, "leg.bus.waiting_person_hours"), 200.0 * 10.0 + 50.0 * 34.0);
+    assert_eq!(
+        m(&fed, "leg.flight.waiting_person_hours"),
+        200.0 * 9.0 + 200.0 * 23.0 + 50.0 * 23.0
+    );
+    assert_eq!(m(&fed, "leg.bus.trips"), 9.0);
+}
+
+/// Exit control as a check-in for a Monday 10:00 flight, open from 4 h to 1 h before it
+/// (06:00-09:00): one booth of 6 minutes serves 30 per window. Of 100 people waiting
+/// from the start, 70 miss the first window, 40 the second, 10 the third; the last ten
+/// fly in week four (home at hour 3 x 168 + 12).
+#[test]
+fn a_checkin_window_serves_only_before_its_departure_and_counts_who_miss_it() {
+    let sc = scenario(
+        r#"
+[[leg]]
+name = "flight"
+from = "camp"
+to = "home"
+mode = "flight"
+vehicles = 1
+seats = 200
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["mon 10:00"]
+
+[[checkpoint]]
+name = "exit"
+servers = 1
+service_minutes = 6
+checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["exit", "flight", "home"]
+"#,
+    );
+    let b = run(&sc, 2, 1);
+    let m = |k: &str| b.summary(k).unwrap().mean;
+    assert_eq!(m("checkpoint.exit.missed_checkins"), 120.0);
+    assert_eq!(m("checkpoint.exit.served"), 100.0);
+    assert_eq!(m("leg.flight.trips"), 4.0);
+    assert_eq!(m("makespan_days"), (3.0 * 168.0 + 12.0) / 24.0);
+    // Nobody clears exit control early: the first service starts at 06:00.
+    let (_, rows) = repatsim::model::World::new(network(&sc)).run_traced(0);
+    let first = rows
+        .iter()
+        .find(|r| r.kind == repatsim::model::TraceKind::ServiceStart)
+        .unwrap();
+    assert_eq!(first.time_hours, 6.0);
+    let missed: Vec<u64> = rows
+        .iter()
+        .filter(|r| r.kind == repatsim::model::TraceKind::CheckinMissed)
+        .map(|r| r.queue_after)
+        .collect();
+    assert_eq!(missed, vec![70, 40, 10]);
+}
+
+/// An airport holding area: a transit site with 100 beds at 24 per bed-night (1 an
+/// hour). 150 people come off a bus at hour 1: 100 get in, 50 wait off the bus; the
+/// Monday 10:00 flight takes the 100, the 50 then wait in the hall a week.
+#[test]
+fn a_transit_site_can_hold_a_limited_number_at_a_nightly_cost() {
+    let sc = scenario(
+        r#"
+[[site]]
+name = "airport"
+kind = "transit"
+beds = 100
+cost_per_bed_night = 24
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "airport"
+mode = "bus"
+vehicles = 1
+seats = 150
+travel_hours = 1
+
+[[leg]]
+name = "flight"
+from = "airport"
+to = "home"
+mode = "flight"
+vehicles = 1
+seats = 200
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["mon 10:00"]
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 150
+route = ["bus", "airport", "flight", "home"]
+"#,
+    );
+    let b = run(&sc, 2, 1);
+    let m = |k: &str| b.summary(k).unwrap().mean;
+    assert_eq!(m("site.airport.peak_occupancy"), 100.0);
+    assert_eq!(m("leg.bus.peak_holding"), 50.0);
+    assert_eq!(m("site.airport.cost"), 100.0 * 9.0 + 50.0 * 168.0);
+    assert_eq!(m("makespan_days"), 180.0 / 24.0);
+}

@@ -314,18 +314,24 @@ fn a_writer_killed_at_any_point_never_leaves_a_mixed_directory() {
     let started = Instant::now();
     assert!(run(2).wait().unwrap().success());
     let whole = started.elapsed().as_millis() as u64;
-    let mut seen = std::collections::BTreeSet::new();
+    // After each kill the directory is the last complete run's or this one's: never a
+    // mix, never anything else.
+    let mut last = 2;
     for k in 0..12u64 {
         let mut child = run(10 + k);
         std::thread::sleep(Duration::from_millis(whole * k / 11));
         let _ = child.kill();
         let _ = child.wait();
         let seed = one_run(&out).unwrap_or_else(|e| panic!("kill {k} after {} ms: {e}", whole * k / 11));
-        seen.insert(seed);
+        assert!(
+            seed == last || seed == 10 + k,
+            "kill {k}: seed {seed}, expected {last} or {}",
+            10 + k
+        );
+        last = seed;
     }
-    // Both outcomes happened: killed before the commit (an earlier run's files) and
-    // after it (this run's).
-    assert!(seen.len() >= 2, "{seen:?}");
+    assert!(run(99).wait().unwrap().success());
+    assert_eq!(one_run(&out), Ok(99));
 
     // Two writers at once: while a long run writes, a second is refused (exit code 2).
     let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))

@@ -106,6 +106,30 @@ impl WeeklyHours {
         out
     }
 
+    /// Open only when both `self` and `other` are (they share the scenario start).
+    pub fn intersect(&self, other: &WeeklyHours) -> WeeklyHours {
+        let mut out = Vec::new();
+        let (a, b) = (&self.intervals, &other.intervals);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let (lo, hi) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
+            if hi > lo + EPS {
+                out.push((lo, hi));
+            }
+            if a[i].1 < b[j].1 { i += 1 } else { j += 1 }
+        }
+        WeeklyHours::new(self.start_week_hours, out)
+    }
+
+    /// The end of the opening under way at simulated time `t`, or of the next one.
+    pub fn next_close(&self, t: f64) -> Option<f64> {
+        if self.is_always_open() || self.is_never_open() {
+            return None;
+        }
+        let open = if self.is_open(t) { t } else { self.next_open(t)? };
+        self.open_windows(open, open + WEEK_HOURS).first().map(|w| w.1)
+    }
+
     /// Open hours in a full week.
     pub fn open_hours_per_week(&self) -> f64 {
         self.open_per_week

@@ -161,6 +161,8 @@ pub enum Stat {
     SeatUtilization,
     MeanTravelHours,
     MissedDepartures,
+    /// People still in a check-in line when a window closed.
+    MissedCheckins,
     CancelledDepartures,
     DeparturesLostToClosures,
     Breakdowns,

@@ -204,6 +204,9 @@ impl ReplicationResult {
                 ratio(k.busy.integral, k.servers as f64 * k.open_hours),
             );
             put(key(Stat::MeanServiceMinutes), k.services.mean() * 60.0);
+            if spec.checkin.is_some() {
+                put(key(Stat::MissedCheckins), k.missed_checkins as f64);
+            }
             if features.holding(net, Step::Checkpoint(i as u16)) {
                 put(key(Stat::PeakHolding), k.holding.peak as f64);
                 put(key(Stat::MeanHolding), k.holding.mean);
@@ -414,6 +417,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 holding: level,
                 open_wait_hours: 0.0,
                 cost: 0.0,
+                missed_checkins: 0,
             })
             .collect(),
         cohorts: sc

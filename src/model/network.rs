@@ -78,6 +78,8 @@ pub struct Network {
     pub reserve_target: Vec<Option<u16>>,
     /// Per site, the legs that reserve its beds.
     pub reserving_legs: Vec<Vec<u16>>,
+    /// Per leg, its feeder legs: those that reserve seats on it (`reserve_seats_on`).
+    pub feeders: Vec<Vec<u16>>,
     /// Per site, true if people can stay there (a route stage or an isolation site).
     pub site_used: Vec<bool>,
     /// Per leg and per checkpoint, the fixed closed windows (closures and holidays).
@@ -294,6 +296,12 @@ impl Network {
                 reserving_legs[*s as usize].push(l as u16);
             }
         }
+        let mut feeders = vec![Vec::new(); sc.legs.len()];
+        for (l, leg) in sc.legs.iter().enumerate() {
+            if let Some(t) = leg.reserve_seats_on {
+                feeders[t.0 as usize].push(l as u16);
+            }
+        }
         let site_used = sites_used(sc, &r.steps);
         let (leg_closed, checkpoint_closed) = closed_windows(sc);
         let evasion = r.variants.iter().any(|v| v.evasion_per_hour > 0.0);
@@ -310,12 +318,23 @@ impl Network {
             levels: r.levels,
             reserve_target,
             reserving_legs,
+            feeders,
             site_used,
             leg_closed,
             checkpoint_closed,
             evasion,
             scenario,
         }
+    }
+
+    /// The first trunk leg (one with feeders) ahead of step `pos` on its route: where a
+    /// seat promised on a feeder is taken up.
+    pub fn trunk_ahead(&self, pos: u32) -> Option<u16> {
+        self.steps[pos as usize + 1..].iter().find_map(|s| match *s {
+            Step::Leg(l) if !self.feeders[l as usize].is_empty() => Some(Some(l)),
+            Step::Home(_) => Some(None),
+            _ => None,
+        })?
     }
 
     /// The first bed-limited site ahead of step `pos` on its route (where a reservation

@@ -86,6 +86,8 @@ pub struct CheckpointResult {
     /// Hours of waiting in line still under way at the end, summed over people.
     pub open_wait_hours: f64,
     pub cost: f64,
+    /// People still in line when a check-in window closed (each time).
+    pub missed_checkins: u64,
 }
 
 /// A cohort's statistics.
@@ -242,6 +244,7 @@ impl ReplicationResult {
                     holding: k.holding.summary(end),
                     open_wait_hours: 0.0,
                     cost: spec.cost_per_open_hour * open,
+                    missed_checkins: k.missed_checkins,
                 }
             })
             .collect();

@@ -50,6 +50,9 @@ pub mod flag {
     pub const TO_ISOLATION: u8 = 32;
     /// Holds a bed at the isolation site of their current step's site.
     pub const ISOLATING: u8 = 64;
+    /// Holds a seat promised on the trunk leg ahead (by a feeder with
+    /// `reserve_seats_on`), until they join its line.
+    pub const SEAT_PROMISED: u8 = 128;
 }
 
 /// People as parallel arrays indexed by person.
@@ -226,6 +229,8 @@ pub struct LegState {
     pub reopen_scheduled: bool,
     /// Time of the pending max-wait timer, if any.
     pub timer_at: Option<f64>,
+    /// As a trunk: seats promised by feeders to people not yet in this leg's line.
+    pub seats_promised: u64,
 }
 
 impl LegState {
@@ -255,6 +260,7 @@ impl LegState {
             check_scheduled: false,
             reopen_scheduled: false,
             timer_at: None,
+            seats_promised: 0,
         }
     }
 
@@ -286,6 +292,7 @@ impl LegState {
         self.check_scheduled = false;
         self.reopen_scheduled = false;
         self.timer_at = None;
+        self.seats_promised = 0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up).
@@ -314,6 +321,10 @@ pub struct CheckpointState {
     pub rng: Stream,
     pub serve_pending: bool,
     pub open_scheduled: bool,
+    /// A check-in: the end of the current window is scheduled.
+    pub close_scheduled: bool,
+    /// A check-in: people still in line when a window closed (each time).
+    pub missed_checkins: u64,
 }
 
 impl CheckpointState {
@@ -330,6 +341,8 @@ impl CheckpointState {
             rng: unseeded(),
             serve_pending: false,
             open_scheduled: false,
+            close_scheduled: false,
+            missed_checkins: 0,
         }
     }
 
@@ -346,6 +359,8 @@ impl CheckpointState {
         self.rng = stream(net.scenario.seed, replication, net.keys.checkpoint_service[k]);
         self.serve_pending = false;
         self.open_scheduled = false;
+        self.close_scheduled = false;
+        self.missed_checkins = 0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up).

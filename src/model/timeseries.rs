@@ -148,6 +148,9 @@ pub enum TraceKind {
     /// A checkpoint with people in line opens (after its hours, a holiday, a closure or
     /// a used-up quota).
     CheckpointOpens,
+    /// A check-in window closes with people still in line: they missed it and wait
+    /// for the next departure's window (queue_after: how many).
+    CheckinMissed,
     /// A closure of a leg ends.
     LegReopens,
     /// A person reaches home (stage: the home site).
@@ -177,13 +180,14 @@ impl TraceKind {
             TraceKind::DepartureClosed => "departure_closed",
             TraceKind::DepartureMissed => "departure_missed",
             TraceKind::CheckpointOpens => "checkpoint_opens",
+            TraceKind::CheckinMissed => "checkin_missed",
             TraceKind::LegReopens => "leg_reopens",
             TraceKind::Home => "home",
         }
     }
 
     /// Every kind, in the order above (for documentation and tests).
-    pub const ALL: [TraceKind; 21] = [
+    pub const ALL: [TraceKind; 22] = [
         TraceKind::Release,
         TraceKind::Notify,
         TraceKind::Ready,
@@ -203,6 +207,7 @@ impl TraceKind {
         TraceKind::DepartureClosed,
         TraceKind::DepartureMissed,
         TraceKind::CheckpointOpens,
+        TraceKind::CheckinMissed,
         TraceKind::LegReopens,
         TraceKind::Home,
     ];

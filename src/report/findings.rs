@@ -117,6 +117,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     when_home(batch, &mut out);
     if let Some(b) = bottleneck(batch) {
         let reserving = b.scopes.iter().any(|s| matches!(s, Scope::Leg(_))) && b.kind == WaitKind::Site;
+        let feeding = b.kind == WaitKind::Leg && b.scopes.iter().any(|s| *s != Scope::Leg(b.index));
         out.push(format!(
             "The bottleneck, where people wait longest in total, is {}: {} person-days of waiting per replication, {} of all waiting{}.",
             b.what,
@@ -124,6 +125,8 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
             pct(b.share),
             if reserving {
                 " (that leg takes only people a bed is reserved for, so its wait to board is a wait for these beds)"
+            } else if feeding {
+                " (those legs take only people with a seat on it, so their wait to board is a wait for it)"
             } else {
                 ""
             }

@@ -104,12 +104,17 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
     for (i, leg) in sc.legs.iter().enumerate() {
         let n = &leg.name;
         let scope = Scope::Leg(i as u16);
-        match net.reserve_target[i] {
-            Some(t) => {
+        match (net.reserve_target[i], leg.reserve_seats_on) {
+            (Some(t), _) => {
                 let site = &sc.sites[t as usize].name;
                 add(WaitKind::Site, t, site, format!("beds at `{site}`"), scope);
             }
-            None => add(WaitKind::Leg, i as u16, n, format!("transport on `{n}`"), scope),
+            // A feeder waits for seats on its trunk: that is waiting for the trunk.
+            (None, Some(t)) => {
+                let trunk = &sc.legs[t.0 as usize].name;
+                add(WaitKind::Leg, t.0, trunk, format!("transport on `{trunk}`"), scope);
+            }
+            (None, None) => add(WaitKind::Leg, i as u16, n, format!("transport on `{n}`"), scope),
         }
     }
     for (i, k) in sc.checkpoints.iter().enumerate() {
@@ -137,12 +142,16 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             .scopes
             .iter()
             .filter_map(|s| match s {
-                Scope::Leg(l) if w.kind == WaitKind::Site => Some(format!("`{}`", sc.legs[*l as usize].name)),
+                Scope::Leg(l) if w.kind == WaitKind::Site || (w.kind == WaitKind::Leg && *l != w.index) => {
+                    Some(format!("`{}`", sc.legs[*l as usize].name))
+                }
                 _ => None,
             })
             .collect();
-        if !legs.is_empty() {
+        if !legs.is_empty() && w.kind == WaitKind::Site {
             w.what = format!("{} (waiting to board {})", w.what, legs.join(", "));
+        } else if !legs.is_empty() {
+            w.what = format!("{} (including waits to board {})", w.what, legs.join(", "));
         }
     }
     let total: f64 = waits.iter().map(|w| w.person_hours).sum();

@@ -170,6 +170,7 @@ pub struct RawLeg {
     pub repair_hours: Option<Spanned<RawDist>>,
     pub cost_per_trip: Option<Spanned<f64>>,
     pub cost_per_seat: Option<Spanned<f64>>,
+    pub reserve_seats_on: Option<Spanned<String>>,
 }
 
 /// `[[checkpoint]]`.
@@ -186,6 +187,16 @@ pub struct RawCheckpoint {
     pub quota_per_day: Option<Spanned<i64>>,
     pub quota_per_week: Option<Spanned<i64>>,
     pub cost_per_open_hour: Option<Spanned<f64>>,
+    pub checkin: Option<Spanned<RawCheckin>>,
+}
+
+/// `checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheckin {
+    pub leg: Spanned<String>,
+    pub opens_hours_before: Spanned<f64>,
+    pub closes_hours_before: Option<Spanned<f64>>,
 }
 
 /// `[[cohort]]`.

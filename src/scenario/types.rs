@@ -238,6 +238,9 @@ pub struct Leg {
     pub cost_per_trip: f64,
     /// Per seat offered, per trip.
     pub cost_per_seat: f64,
+    /// A feeder leg boards only as many as the seats of this (trunk) leg's next
+    /// departure not yet promised or waiting: the seat analogue of reserving beds.
+    pub reserve_seats_on: Option<LegId>,
 }
 
 /// A border or customs post: parallel servers (booths) with a per-person service time,
@@ -254,6 +257,18 @@ pub struct Checkpoint {
     pub closed: Vec<(f64, f64)>,
     pub quota: Option<Quota>,
     pub cost_per_open_hour: f64,
+    /// A check-in tied to a timetabled leg's departures; `open` is then already the
+    /// check-in windows within the checkpoint's own hours.
+    pub checkin: Option<Checkin>,
+}
+
+/// A checkpoint open only from `opens_hours_before` to `closes_hours_before` each
+/// departure of `leg` (e.g. exit customs for a flight's passengers).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Checkin {
+    pub leg: LegId,
+    pub opens_hours_before: f64,
+    pub closes_hours_before: f64,
 }
 
 /// One step of a route after the origin.

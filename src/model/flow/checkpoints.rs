@@ -96,4 +96,52 @@ impl Flow {
             );
         }
     }
+
+    /// Someone joined the line of check-in checkpoint `k`: the end of the current (or
+    /// next) window is scheduled, to count who misses it.
+    pub(super) fn watch_checkin(&mut self, sim: &mut Simulation<Event>, k: u16) {
+        let now = sim.now_hours();
+        let spec = &self.net.scenario.checkpoints[k as usize];
+        let Some(c) = spec.checkin else {
+            return;
+        };
+        // Arriving after the window of the next departure closed: that departure is
+        // missed (counted); they wait for the next one's window.
+        if let crate::scenario::Departure::Timetable(tt) = &self.net.scenario.legs[c.leg.0 as usize].departure
+            && let Some(d) = tt.next(now, true)
+            && d - now < c.closes_hours_before
+            && !spec.open.is_open(now)
+        {
+            self.checkpoints[k as usize].missed_checkins += 1;
+            self.note(now, TraceKind::CheckinMissed, TraceStage::Checkpoint(k), None, None);
+        }
+        if !self.checkpoints[k as usize].close_scheduled {
+            self.watch_checkin_after(sim, k, now);
+        }
+    }
+
+    /// A check-in window closes: everyone still in line missed it (they wait for the
+    /// next departure's window, counted).
+    pub(super) fn checkin_closes(&mut self, sim: &mut Simulation<Event>, k: u16) {
+        let now = sim.now_hours();
+        let st = &mut self.checkpoints[k as usize];
+        st.close_scheduled = false;
+        let missed = st.line.len() as u64;
+        if missed > 0 {
+            st.missed_checkins += missed;
+            // queue_after: the people who missed this window.
+            self.note(now, TraceKind::CheckinMissed, TraceStage::Checkpoint(k), None, None);
+            // From just after this close, so the next window's end is found.
+            self.watch_checkin_after(sim, k, now + 1e-6);
+        }
+    }
+
+    /// Schedules the end of the check-in window under way at `t`, or the next one.
+    fn watch_checkin_after(&mut self, sim: &mut Simulation<Event>, k: u16, t: f64) {
+        let spec = &self.net.scenario.checkpoints[k as usize];
+        if let Some(close) = spec.open.next_close(t) {
+            self.checkpoints[k as usize].close_scheduled = true;
+            sim.schedule_at(close, Event::CheckinCloses { checkpoint: k });
+        }
+    }
 }

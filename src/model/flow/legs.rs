@@ -48,14 +48,33 @@ impl Flow {
         }
     }
 
-    /// Beds that passengers of leg `l` could still have reserved for them now.
+    /// How many passengers leg `l` may take now: no more than the beds it can still
+    /// reserve ahead, and (a feeder) than the seats of its trunk's next departure not
+    /// yet promised or waiting.
     fn reservable(&self, l: usize) -> u64 {
-        match self.net.reserve_target[l] {
+        let beds = match self.net.reserve_target[l] {
             Some(t) => {
                 let st = &self.sites[t as usize];
                 st.unclaimed_beds().saturating_sub(st.entry.len() as u64)
             }
             None => u64::MAX,
+        };
+        let seats = match self.net.scenario.legs[l].reserve_seats_on {
+            Some(t) => {
+                let trunk = &self.net.scenario.legs[t.0 as usize];
+                let st = &self.legs[t.0 as usize];
+                (u64::from(trunk.vehicles) * u64::from(trunk.seats))
+                    .saturating_sub(st.seats_promised + st.boarding.len() as u64)
+            }
+            None => u64::MAX,
+        };
+        beds.min(seats)
+    }
+
+    /// A trunk's line got shorter or a promise was given back: its feeders may leave.
+    pub(super) fn wake_feeders(&mut self, trunk: u16) {
+        for i in 0..self.net.feeders[trunk as usize].len() {
+            self.push_depart(self.net.feeders[trunk as usize][i]);
         }
     }
 
@@ -166,6 +185,7 @@ impl Flow {
             Admission::Reserve => self.net.reserve_target[li],
             Admission::None => None,
         };
+        let trunk = spec.reserve_seats_on.map(|t| t.0);
         let v = self.legs[li].idle.pop().expect("caller checked for an idle vehicle");
         let seats = self.legs[li].seats as usize;
         let mut boarded = 0;
@@ -198,9 +218,18 @@ impl Flow {
                 self.sites[t as usize].reserved += 1;
                 self.sites[t as usize].claims_changed(now);
             }
+            if let Some(t) = trunk
+                && self.net.trunk_ahead(self.people.pos[p]) == Some(t)
+            {
+                self.people.flags[p] |= flag::SEAT_PROMISED;
+                self.legs[t as usize].seats_promised += 1;
+            }
             self.note(now, TraceKind::Board, TraceStage::Leg(l), Some(p), Some(v));
         }
         self.note_trip(now, TraceKind::Depart, l, v, boarded as u32);
+        if !self.net.feeders[li].is_empty() {
+            self.wake_feeders(l);
+        }
         let st = &mut self.legs[li];
         st.load[v as usize] = boarded as u32;
         st.trips += 1;

@@ -47,6 +47,8 @@ pub enum Event {
     ServiceEnd { checkpoint: u16, person: u32 },
     /// A closed (or quota-exhausted) checkpoint may serve again.
     CheckpointOpens { checkpoint: u16 },
+    /// A check-in window of a checkpoint closes (scheduled only while people wait).
+    CheckinCloses { checkpoint: u16 },
     /// A new approval period of a cohort begins.
     ApprovalReset { cohort: u16 },
     /// A vehicle reaches the end of its leg.
@@ -263,6 +265,7 @@ impl Model<Event> for Flow {
                 }
             }
             Event::ServiceEnd { checkpoint, person } => self.service_end(sim, checkpoint, person as usize),
+            Event::CheckinCloses { checkpoint } => self.checkin_closes(sim, checkpoint),
             Event::CheckpointOpens { checkpoint } => {
                 self.checkpoints[checkpoint as usize].open_scheduled = false;
                 if !self.checkpoints[checkpoint as usize].line.is_empty() {

@@ -209,6 +209,14 @@ impl Flow {
                 self.bed_freed(t);
             }
         }
+        if self.people.flags[p] & flag::SEAT_PROMISED != 0 {
+            // A seat promised on the trunk ahead is given back.
+            self.people.flags[p] &= !flag::SEAT_PROMISED;
+            if let Some(t) = self.net.trunk_ahead(pos as u32) {
+                self.legs[t as usize].seats_promised -= 1;
+                self.wake_feeders(t);
+            }
+        }
         self.leave(p, now);
         self.people.phase[p] = Phase::Evaded;
         let v = self.net.variant_of(pos as u32);

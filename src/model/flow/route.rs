@@ -37,9 +37,15 @@ impl Flow {
                 self.people.phase[p] = Phase::Queued;
                 self.people.ready_at[p] = now; // joined the line
                 self.checkpoints[k as usize].line.join(p as u32, 0, now);
+                self.watch_checkin(sim, k);
                 self.push_serve(k);
             }
             Step::Leg(l) => {
+                if self.people.flags[p] & flag::SEAT_PROMISED != 0 && !self.net.feeders[l as usize].is_empty() {
+                    // The promised seat becomes a place in the trunk's line.
+                    self.people.flags[p] &= !flag::SEAT_PROMISED;
+                    self.legs[l as usize].seats_promised -= 1;
+                }
                 let level = self.level(p);
                 self.legs[l as usize].boarding.join(p as u32, level, now);
                 self.push_depart(l);

@@ -10,7 +10,13 @@ use crate::scenario::raw::*;
 use crate::scenario::types::*;
 
 /// Checks every `[[checkpoint]]`.
-pub fn check_checkpoints(ck: &mut Checker, raw: &RawFile, names: &Names, header: &Header) -> Vec<Checkpoint> {
+pub fn check_checkpoints(
+    ck: &mut Checker,
+    raw: &RawFile,
+    names: &Names,
+    header: &Header,
+    legs: &[Leg],
+) -> Vec<Checkpoint> {
     let (start_dt, start_week) = (header.start_dt, header.start_week);
     let mut checkpoints = Vec::new();
     for (i, s) in raw.checkpoint.iter().enumerate() {
@@ -27,7 +33,12 @@ pub fn check_checkpoints(ck: &mut Checker, raw: &RawFile, names: &Names, header:
             Some(d) => match clock::parse_days(d.get_ref()) {
                 Ok(days) => Some(days),
                 Err(m) => {
-                    ck.error(format!("{l}.open_days"), span(d), m, None);
+                    ck.error(
+                        format!("{l}.open_days"),
+                        span(d),
+                        m,
+                        Some("open days are \"daily\", \"weekdays\", \"weekends\", a range \"mon-fri\" or a list \"mon,wed,fri\"".into()),
+                    );
                     None
                 }
             },
@@ -37,7 +48,12 @@ pub fn check_checkpoints(ck: &mut Checker, raw: &RawFile, names: &Names, header:
             Some(h) => match clock::parse_open_hours(h.get_ref()) {
                 Ok(v) => Some(v),
                 Err(m) => {
-                    ck.error(format!("{l}.open_hours"), span(h), m, None);
+                    ck.error(
+                        format!("{l}.open_hours"),
+                        span(h),
+                        m,
+                        Some("open hours are HH:MM-HH:MM, several separated by commas: \"08:00-16:00\", \"08:00-12:00, 13:00-17:00\", \"22:00-06:00\" (through midnight), or \"00:00-24:00\"".into()),
+                    );
                     None
                 }
             },
@@ -86,7 +102,30 @@ pub fn check_checkpoints(ck: &mut Checker, raw: &RawFile, names: &Names, header:
             r.quota_per_week.as_ref(),
         );
         let cost_per_open_hour = ck.money(&format!("{l}.cost_per_open_hour"), r.cost_per_open_hour.as_ref());
-        if let (Some(servers), Some(service_hours), Some(open), Some(quota)) = (servers, service, open, quota) {
+        let checkin = match &r.checkin {
+            Some(c) => check_checkin(ck, &l, c, names, legs, start_week).map(Some),
+            None => Some(None),
+        };
+        if let (Some(servers), Some(service_hours), Some(open), Some(quota), Some(checkin)) =
+            (servers, service, open, quota, checkin)
+        {
+            let open = match &checkin {
+                Some((_, windows)) => {
+                    let both = open.intersect(windows);
+                    if both.is_never_open() {
+                        ck.error(
+                            format!("{l}.checkin"),
+                            r.checkin.as_ref().map(|c| c.span()),
+                            "no check-in window falls within the checkpoint's open hours, so nobody could ever pass",
+                            Some(
+                                "widen open_hours, or move the window (opens_hours_before, closes_hours_before)".into(),
+                            ),
+                        );
+                    }
+                    both
+                }
+                None => open,
+            };
             checkpoints.push(Checkpoint {
                 name: r.name.get_ref().clone(),
                 site,
@@ -96,8 +135,84 @@ pub fn check_checkpoints(ck: &mut Checker, raw: &RawFile, names: &Names, header:
                 closed: merge_windows(closed),
                 quota,
                 cost_per_open_hour,
+                checkin: checkin.map(|c| c.0),
             });
         }
     }
     checkpoints
+}
+
+/// A check-in tied to a timetabled leg: the leg, and the weekly windows from
+/// `opens_hours_before` to `closes_hours_before` each of its weekly departures.
+fn check_checkin(
+    ck: &mut Checker,
+    l: &str,
+    c: &toml::Spanned<RawCheckin>,
+    names: &Names,
+    legs: &[Leg],
+    start_week: f64,
+) -> Option<(Checkin, WeeklyHours)> {
+    let r = c.get_ref();
+    let field = format!("{l}.checkin");
+    let leg = match names.get(r.leg.get_ref()) {
+        Some(super::names::Named::Leg(_)) => legs.iter().position(|x| x.name == *r.leg.get_ref()),
+        _ => {
+            ck.error(
+                format!("{field}.leg"),
+                span(&r.leg),
+                format!("no leg is named `{}`", r.leg.get_ref()),
+                Some("name the timetabled leg whose departures the check-in serves".into()),
+            );
+            return None;
+        }
+    }?;
+    let Departure::Timetable(tt) = &legs[leg].departure else {
+        ck.error(
+            format!("{field}.leg"),
+            span(&r.leg),
+            format!(
+                "leg `{}` is not timetabled; a check-in window needs departure times",
+                r.leg.get_ref()
+            ),
+            Some("give the leg departure = \"timetable\", or drop checkin".into()),
+        );
+        return None;
+    };
+    if tt.weekly().is_empty() {
+        ck.error(
+            format!("{field}.leg"),
+            span(&r.leg),
+            "check-in windows follow weekly departures; this timetable has only dated ones",
+            Some("write the departures as weekly entries, e.g. \"tue,fri 10:00\"".into()),
+        );
+        return None;
+    }
+    let opens = ck.positive(
+        &format!("{field}.opens_hours_before"),
+        &r.opens_hours_before,
+        false,
+        168.0,
+    )?;
+    let closes = match &r.closes_hours_before {
+        Some(x) => ck.positive(&format!("{field}.closes_hours_before"), x, true, 168.0)?,
+        None => 0.0,
+    };
+    if closes >= opens {
+        ck.error(
+            format!("{field}.closes_hours_before"),
+            r.closes_hours_before.as_ref().map(|x| x.span()),
+            format!("the window would close ({closes} h before) no later than it opens ({opens} h before)"),
+            Some("closes_hours_before must be smaller than opens_hours_before".into()),
+        );
+        return None;
+    }
+    let windows = tt.weekly().iter().map(|&d| (d - opens, d - closes)).collect();
+    Some((
+        Checkin {
+            leg: LegId(leg as u16),
+            opens_hours_before: opens,
+            closes_hours_before: closes,
+        },
+        WeeklyHours::new(start_week, windows),
+    ))
 }

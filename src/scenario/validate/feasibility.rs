@@ -116,3 +116,65 @@ pub fn check_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
         }
     }
 }
+
+/// A feeder leg with `reserve_seats_on` needs its trunk later on every route that uses
+/// it (with no other trunk between), and a vehicle that can ever fill with promised
+/// seats.
+pub fn check_seat_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    let is_trunk = |m: LegId| sc.legs.iter().any(|x| x.reserve_seats_on == Some(m));
+    for (i, leg) in sc.legs.iter().enumerate() {
+        let Some(trunk) = leg.reserve_seats_on else {
+            continue;
+        };
+        let at = raw
+            .leg
+            .get(i)
+            .and_then(|r| r.get_ref().reserve_seats_on.as_ref().map(|a| a.span()));
+        let field = format!("leg.{}.reserve_seats_on", leg.name);
+        let t = &sc.legs[trunk.0 as usize];
+        for c in &sc.cohorts {
+            let mut routes: Vec<&[Stage]> = vec![&c.route];
+            routes.extend(c.category_routes.iter().map(|(_, r)| r.as_slice()));
+            for route in routes {
+                for (k, st) in route.iter().enumerate() {
+                    if *st != Stage::Leg(LegId(i as u16)) {
+                        continue;
+                    }
+                    let ahead = &route[k + 1..];
+                    let first_trunk = ahead.iter().find_map(|s| match s {
+                        Stage::Leg(m) if is_trunk(*m) => Some(*m),
+                        _ => None,
+                    });
+                    if first_trunk != Some(trunk) {
+                        let what = match first_trunk {
+                            None => format!("leg `{}` does not follow it", t.name),
+                            Some(m) => format!(
+                                "leg `{}`, on which other legs reserve seats, comes before `{}`",
+                                sc.legs[m.0 as usize].name, t.name
+                            ),
+                        };
+                        ck.error(
+                            &field,
+                            at.clone(),
+                            format!("on cohort `{}`'s route, {what}: the seats reserved by `{}` could not be used", c.name, leg.name),
+                            Some(format!("reserve seats on the trunk leg this leg's passengers take next, or put `{}` on the route after it", t.name)),
+                        );
+                    }
+                }
+            }
+        }
+        let per_departure = u64::from(t.vehicles) * u64::from(t.seats);
+        if matches!(leg.departure, Departure::WhenFull { max_wait_hours: None }) && u64::from(leg.seats) > per_departure
+        {
+            ck.error(
+                &field,
+                at,
+                format!(
+                    "leg `{}` leaves only when all {} seats are taken and each has a seat on `{}`, which carries at most {per_departure} per departure: it could never leave",
+                    leg.name, leg.seats, t.name
+                ),
+                Some("set max_wait_hours, use fewer seats, or another departure rule".into()),
+            );
+        }
+    }
+}

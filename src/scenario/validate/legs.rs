@@ -3,9 +3,10 @@
 
 use super::checker::{Checker, MAX_COUNT, MAX_HORIZON_DAYS, label, span};
 use super::header::Header;
-use super::names::Names;
+use super::names::{Named, Names};
 use crate::engine::Timetable;
 use crate::scenario::clock::{self, TimetableEntry};
+use crate::scenario::error::did_you_mean;
 use crate::scenario::raw::*;
 use crate::scenario::types::*;
 use toml::Spanned;
@@ -175,10 +176,45 @@ fn check_leg(
             repair_hours,
             cost_per_trip: ck.money(&format!("{l}.cost_per_trip"), r.cost_per_trip.as_ref()),
             cost_per_seat: ck.money(&format!("{l}.cost_per_seat"), r.cost_per_seat.as_ref()),
+            reserve_seats_on: r.reserve_seats_on.as_ref().and_then(|t| trunk_of(ck, &l, names, t, r)),
         });
     }
     None
 }
+
+/// The trunk leg a feeder reserves seats on: another leg, by name.
+fn trunk_of(ck: &mut Checker, l: &str, names: &Names, t: &Spanned<String>, r: &RawLeg) -> Option<LegId> {
+    let field = format!("{l}.reserve_seats_on");
+    match names.get(t.get_ref()) {
+        Some(Named::Leg(i)) if t.get_ref() != r.name.get_ref() => Some(LegId(i as u16)),
+        Some(Named::Leg(_)) => {
+            ck.error(
+                field,
+                span(t),
+                "a leg cannot reserve seats on itself",
+                Some("name the trunk leg that follows it, e.g. the flight a bus feeds".into()),
+            );
+            None
+        }
+        _ => {
+            let legs: Vec<&str> = names
+                .stages
+                .iter()
+                .filter(|n| matches!(names.get(n), Some(Named::Leg(_))))
+                .map(String::as_str)
+                .collect();
+            let help = match did_you_mean(t.get_ref(), legs.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "name the trunk leg that follows this one, e.g. the flight a bus feeds".into(),
+            };
+            ck.error(field, span(t), format!("no leg is named `{}`", t.get_ref()), Some(help));
+            None
+        }
+    }
+}
+
+/// What a timetable entry may look like, for messages.
+pub const TIMETABLE_FORMS: &str = "a timetable entry is days then one or more times: \"daily 09:00\", \"weekdays 08:00 14:00\", \"tue,fri 10:30\", \"mon-wed 07:15\", or a dated one-off \"2023-08-29 10:00\"";
 
 /// The departure rule of a leg, with its timetable parsed against the scenario's start.
 fn check_departure(
@@ -239,7 +275,7 @@ fn check_departure(
                                 }
                             }
                         }
-                        Err(msg) => ck.error(format!("{l}.timetable"), span(e), msg, None),
+                        Err(msg) => ck.error(format!("{l}.timetable"), span(e), msg, Some(TIMETABLE_FORMS.into())),
                     }
                 }
                 let t = Timetable::new(start_week, weekly, once);

@@ -62,7 +62,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     let category_names = CategoryNames(categories.iter().map(|c| c.name.clone()).collect());
     let sites = sites::check_sites(&mut ck, &raw, &names);
     let legs = legs::check_legs(&mut ck, &raw, &names, &sites, &header);
-    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header);
+    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header, &legs);
     let cx = CohortContext {
         raw: &raw,
         text,
@@ -105,6 +105,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     };
     feasibility::warn_unfillable_vehicles(&mut ck, &scenario, &raw);
     feasibility::check_reservations(&mut ck, &scenario, &raw);
+    feasibility::check_seat_reservations(&mut ck, &scenario, &raw);
     finish::check_checkpoints_open(&mut ck, &scenario, &raw);
     finish::check_departures_run(&mut ck, &scenario, &raw);
     finish::check_journeys_fit(&mut ck, &scenario, &raw);
