@@ -767,3 +767,172 @@ route = ["bus", "airport", "flight", "home"]
     assert_eq!(m("site.airport.cost"), 100.0 * 9.0 + 50.0 * 168.0);
     assert_eq!(m("makespan_days"), 180.0 / 24.0);
 }
+
+/// Capacities that change on dates, each by hand.
+#[test]
+fn changes_of_beds_booths_vehicles_and_timetables_take_effect_when_the_plan_says() {
+    // Beds: 10 of them, 30 people off a 1-hour bus; on day 1 the ward grows to 30. The
+    // first 10 stay 1 -> 25, the other 20 get in at 24 and leave at 48.
+    let beds = scenario(
+        r#"
+[[site]]
+name = "ward"
+kind = "quarantine"
+beds = 10
+stay_hours = 24
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "ward"
+mode = "bus"
+vehicles = 5
+seats = 50
+travel_hours = 1
+
+[[change]]
+at = 2024-01-02T00:00:00
+site = "ward"
+beds = 30
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 30
+route = ["bus", "ward", "home"]
+"#,
+    );
+    let b = run(&beds, 2, 1);
+    let m = |b: &repatsim::experiment::Batch, k: &str| b.summary(k).unwrap().mean;
+    assert_eq!(m(&b, "makespan_days"), 2.0);
+    // Bed-hours used over bed-hours offered: (10 x 24 + 20 x 24) / (10 x 24 + 30 x 24).
+    assert_eq!(m(&b, "site.ward.bed_utilization"), 720.0 / 960.0);
+    assert_eq!(m(&b, "site.ward.peak_occupancy"), 30.0);
+
+    // Booths: one booth of an hour for 10 people; a second and third open at 1.5 h.
+    let booths = scenario(
+        r#"
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = 60
+
+[[change]]
+at = 2024-01-01T01:30:00
+checkpoint = "desk"
+servers = 3
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 10
+route = ["desk", "home"]
+"#,
+    );
+    let b = run(&booths, 2, 1);
+    assert_eq!(m(&b, "makespan_days"), 4.5 / 24.0);
+    // 10 booth-hours busy of 1 x 1.5 + 3 x 3 open.
+    assert!((m(&b, "checkpoint.desk.utilization") - 10.0 / 10.5).abs() < 1e-12);
+
+    // Vehicles: one bus of 10 for 30 people; two more join at half an hour.
+    let fleet = scenario(
+        r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 1
+return_hours = 1
+
+[[change]]
+at = 2024-01-01T00:30:00
+leg = "bus"
+vehicles = 3
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 30
+route = ["bus", "home"]
+"#,
+    );
+    let b = run(&fleet, 2, 1);
+    assert_eq!(m(&b, "makespan_days"), 1.5 / 24.0);
+    assert_eq!(m(&b, "leg.bus.trips"), 3.0);
+
+    // Timetables: a Monday 10:00 flight of 100 for 200; from Tuesday it flies daily.
+    let flights = scenario(
+        r#"
+[[leg]]
+name = "flight"
+from = "camp"
+to = "home"
+mode = "flight"
+vehicles = 1
+seats = 100
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["mon 10:00"]
+
+[[change]]
+at = 2024-01-02T00:00:00
+leg = "flight"
+timetable = ["daily 10:00"]
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 200
+route = ["flight", "home"]
+"#,
+    );
+    let b = run(&flights, 2, 1);
+    assert_eq!(m(&b, "makespan_days"), 36.0 / 24.0);
+    assert_eq!(m(&b, "leg.flight.trips"), 2.0);
+    let (_, rows) = repatsim::model::World::new(network(&flights)).run_traced(0);
+    let changes: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.kind == repatsim::model::TraceKind::CapacityChange)
+        .map(|r| r.time_hours)
+        .collect();
+    assert_eq!(changes, vec![24.0]);
+}
+
+/// A fleet cut while vehicles are away: idle ones leave service at once, the others
+/// when they are next back; none is lost and nobody is stranded.
+#[test]
+fn a_smaller_fleet_takes_vehicles_out_as_they_come_back() {
+    let sc = scenario(
+        r#"
+[[leg]]
+name = "bus"
+from = "camp"
+to = "home"
+mode = "bus"
+vehicles = 3
+seats = 10
+travel_hours = 1
+return_hours = 1
+
+[[change]]
+at = 2024-01-01T00:30:00
+leg = "bus"
+vehicles = 1
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 60
+route = ["bus", "home"]
+"#,
+    );
+    // t=0: three buses take 30. From 0.5 h one bus serves: back at 2, 4 and 6 with 10
+    // each: home at 3, 5 and 7 hours.
+    let b = run(&sc, 2, 1);
+    assert_eq!(b.summary("makespan_days").unwrap().mean, 7.0 / 24.0);
+    assert_eq!(b.summary("leg.bus.trips").unwrap().mean, 6.0);
+}

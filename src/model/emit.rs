@@ -158,7 +158,11 @@ impl ReplicationResult {
             put(key(Stat::PeakOccupancy), s.occupancy.peak as f64);
             put(key(Stat::MeanOccupancy), s.occupancy.mean);
             if let Some(b) = s.beds {
-                put(key(Stat::BedUtilization), s.occupancy.mean / b as f64);
+                let utilization = match s.bed_hours {
+                    Some(h) => ratio(s.occupancy.integral, h),
+                    None => s.occupancy.mean / b as f64,
+                };
+                put(key(Stat::BedUtilization), utilization);
                 let span = s.occupancy.span_hours;
                 put(
                     key(Stat::FullShare),
@@ -201,7 +205,10 @@ impl ReplicationResult {
             put(key(Stat::PeakQueue), k.queue.peak as f64);
             put(
                 key(Stat::Utilization),
-                ratio(k.busy.integral, k.servers as f64 * k.open_hours),
+                ratio(
+                    k.busy.integral,
+                    k.server_hours.unwrap_or(k.servers as f64 * k.open_hours),
+                ),
             );
             put(key(Stat::MeanServiceMinutes), k.services.mean() * 60.0);
             if spec.checkin.is_some() {
@@ -380,6 +387,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 open_wait_hours: 0.0,
                 full_hours: 0.0,
                 cost: 0.0,
+                bed_hours: None,
             })
             .collect(),
         legs: sc
@@ -418,6 +426,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 open_wait_hours: 0.0,
                 cost: 0.0,
                 missed_checkins: 0,
+                server_hours: None,
             })
             .collect(),
         cohorts: sc

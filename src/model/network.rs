@@ -3,7 +3,7 @@
 //! moving on is `+ 1`; plus the static facts every replication shares.
 
 use crate::engine::StreamKey;
-use crate::scenario::{Admission, Closable, Scenario, SiteKind, Stage};
+use crate::scenario::{Admission, ChangeWhat, Closable, Scenario, SiteKind, Stage};
 use std::sync::Arc;
 
 /// One step of a flattened route.
@@ -80,6 +80,8 @@ pub struct Network {
     pub reserving_legs: Vec<Vec<u16>>,
     /// Per leg, its feeder legs: those that reserve seats on it (`reserve_seats_on`).
     pub feeders: Vec<Vec<u16>>,
+    /// Per leg, the largest fleet it ever has (its file value or a `[[change]]`).
+    pub most_vehicles: Vec<u32>,
     /// Per site, true if people can stay there (a route stage or an isolation site).
     pub site_used: Vec<bool>,
     /// Per leg and per checkpoint, the fixed closed windows (closures and holidays).
@@ -302,6 +304,12 @@ impl Network {
                 feeders[t.0 as usize].push(l as u16);
             }
         }
+        let mut most_vehicles: Vec<u32> = sc.legs.iter().map(|l| l.vehicles).collect();
+        for c in &sc.changes {
+            if let ChangeWhat::Vehicles { leg, vehicles } = c.what {
+                most_vehicles[leg.0 as usize] = most_vehicles[leg.0 as usize].max(vehicles);
+            }
+        }
         let site_used = sites_used(sc, &r.steps);
         let (leg_closed, checkpoint_closed) = closed_windows(sc);
         let evasion = r.variants.iter().any(|v| v.evasion_per_hour > 0.0);
@@ -319,6 +327,7 @@ impl Network {
             reserve_target,
             reserving_legs,
             feeders,
+            most_vehicles,
             site_used,
             leg_closed,
             checkpoint_closed,

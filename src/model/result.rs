@@ -39,6 +39,9 @@ pub struct SiteResult {
     /// Hours with every bed taken or promised, in the observed span.
     pub full_hours: f64,
     pub cost: f64,
+    /// Bed-hours offered in the observed span when `[[change]]`s alter the beds (the
+    /// utilisation's denominator); `None` when the beds never change.
+    pub bed_hours: Option<f64>,
 }
 
 /// A leg's statistics.
@@ -88,6 +91,9 @@ pub struct CheckpointResult {
     pub cost: f64,
     /// People still in line when a check-in window closed (each time).
     pub missed_checkins: u64,
+    /// Booth-hours open in the observed span when `[[change]]`s alter the booths;
+    /// `None` when they never change.
+    pub server_hours: Option<f64>,
 }
 
 /// A cohort's statistics.
@@ -170,6 +176,53 @@ fn open_hours(open: &crate::engine::WeeklyHours, windows: &[(f64, f64)], from: f
     (open.open_hours_between(from, to) - closed).max(0.0)
 }
 
+/// True if a `[[change]]` alters the beds of site `i`.
+fn changes_beds(sc: &crate::scenario::Scenario, i: usize) -> bool {
+    sc.changes
+        .iter()
+        .any(|c| matches!(c.what, crate::scenario::ChangeWhat::Beds { site, .. } if site.0 as usize == i))
+}
+
+/// Booth-hours open from `from` to `to` when `[[change]]`s alter the booths of
+/// checkpoint `k`
+/// (each stretch between changes at its own number of booths); `None` without changes.
+fn server_hours(
+    sc: &crate::scenario::Scenario,
+    k: usize,
+    closed: &[(f64, f64)],
+    file_servers: u64,
+    from: f64,
+    to: f64,
+) -> Option<f64> {
+    let steps: Vec<(f64, u32)> = sc
+        .changes
+        .iter()
+        .filter_map(|c| match c.what {
+            crate::scenario::ChangeWhat::Servers { checkpoint, servers } if checkpoint.0 as usize == k => {
+                Some((c.at_hours, servers))
+            }
+            _ => None,
+        })
+        .collect();
+    if steps.is_empty() {
+        return None;
+    }
+    let cp = &sc.checkpoints[k];
+    let (mut t, mut n, mut total) = (from, file_servers as f64, 0.0);
+    for (at, servers) in steps {
+        if at > t {
+            let until = at.min(to);
+            total += n * open_hours(&cp.open, closed, t, until);
+            t = until;
+        }
+        n = f64::from(servers);
+    }
+    if to > t {
+        total += n * open_hours(&cp.open, closed, t, to);
+    }
+    Some(total)
+}
+
 fn quantile_of(d: &mut [f64], q: f64) -> f64 {
     if d.is_empty() {
         return f64::NAN;
@@ -189,7 +242,8 @@ impl ReplicationResult {
             .sites
             .iter()
             .zip(&sc.sites)
-            .map(|(s, spec)| {
+            .enumerate()
+            .map(|(i, (s, spec))| {
                 let occupancy = s.occupancy.summary(end);
                 SiteResult {
                     beds: s.beds,
@@ -202,6 +256,7 @@ impl ReplicationResult {
                     tested_positive: s.tested_positive,
                     open_wait_hours: 0.0,
                     full_hours: s.full_hours_until(end),
+                    bed_hours: changes_beds(sc, i).then(|| s.capacity.summary(end).integral),
                 }
             })
             .collect();
@@ -231,7 +286,8 @@ impl ReplicationResult {
             .checkpoints
             .iter()
             .zip(&sc.checkpoints)
-            .map(|(k, spec)| {
+            .enumerate()
+            .map(|(ki, (k, spec))| {
                 let open = open_hours(&spec.open, &k.closed, since, end);
                 CheckpointResult {
                     servers: k.servers,
@@ -245,6 +301,7 @@ impl ReplicationResult {
                     open_wait_hours: 0.0,
                     cost: spec.cost_per_open_hour * open,
                     missed_checkins: k.missed_checkins,
+                    server_hours: server_hours(sc, ki, &k.closed, k.file_servers, since, end),
                 }
             })
             .collect();

@@ -89,6 +89,10 @@ impl People {
 #[derive(Clone, Debug)]
 pub struct SiteState {
     pub beds: Option<u64>,
+    /// The beds as the scenario file sets them (`[[change]]`s alter `beds` during a run).
+    pub file_beds: Option<u64>,
+    /// Beds over time (for utilisation when they change).
+    pub capacity: Level,
     /// Beds promised to passengers of `reserve` legs now under way.
     pub reserved: u64,
     /// Time of stay is always zero: no stay event is needed.
@@ -114,6 +118,8 @@ impl SiteState {
     pub fn new(site: &Site, levels: usize) -> Self {
         Self {
             beds: site.beds.map(u64::from),
+            file_beds: site.beds.map(u64::from),
+            capacity: Level::default(),
             reserved: 0,
             // A test at the end of the stay needs the stay's end event, even a zero one.
             no_stay: site.stay_hours.is_fixed() && site.stay_hours.mean() == 0.0 && site.testing.is_none(),
@@ -131,6 +137,9 @@ impl SiteState {
 
     /// Empty, with the streams of replication `replication`.
     pub fn reset(&mut self, seed: u64, replication: u64, stay: StreamKey, test: StreamKey) {
+        self.beds = self.file_beds;
+        self.capacity = Level::default();
+        self.capacity.set(0.0, self.beds.unwrap_or(0));
         self.reserved = 0;
         self.occupancy = Level::default();
         self.stays = Tally::default();
@@ -146,6 +155,7 @@ impl SiteState {
     /// Forgets the statistics before `now` (end of a warm-up).
     pub fn restart(&mut self, now: f64) {
         self.occupancy.restart(now);
+        self.capacity.restart(now);
         self.entry.restart(now);
         self.stays = Tally::default();
         self.full_hours = 0.0;
@@ -231,16 +241,29 @@ pub struct LegState {
     pub timer_at: Option<f64>,
     /// As a trunk: seats promised by feeders to people not yet in this leg's line.
     pub seats_promised: u64,
+    /// The fleet as the scenario file sets it, and as it is now (`[[change]]`s).
+    pub file_vehicles: u32,
+    pub vehicles: u32,
+    /// Vehicles taken out of service (their numbers, for reuse), and how many more to
+    /// take out when they are next back at the start.
+    pub retired: Vec<u32>,
+    pub to_retire: u32,
+    /// The next never-used vehicle number.
+    pub next_vehicle: u32,
+    /// The timetable change in force (an index into the scenario's changes), if any,
+    /// and the generation of the departures scheduled (older ones are void).
+    pub timetable_change: Option<u16>,
+    pub slot_gen: u16,
 }
 
 impl LegState {
     /// The state of `leg` before any replication.
-    pub fn new(leg: &Leg, levels: usize) -> Self {
+    pub fn new(leg: &Leg, levels: usize, most_vehicles: u32) -> Self {
         Self {
             seats: leg.seats,
-            idle: Vec::with_capacity(leg.vehicles as usize),
-            manifest: vec![0; leg.vehicles as usize * leg.seats as usize],
-            load: vec![0; leg.vehicles as usize],
+            idle: Vec::with_capacity(most_vehicles as usize),
+            manifest: vec![0; most_vehicles as usize * leg.seats as usize],
+            load: vec![0; most_vehicles as usize],
             boarding: WaitingLine::new(levels),
             aboard: Level::default(),
             rides: Tally::default(),
@@ -261,6 +284,13 @@ impl LegState {
             reopen_scheduled: false,
             timer_at: None,
             seats_promised: 0,
+            file_vehicles: leg.vehicles,
+            vehicles: leg.vehicles,
+            retired: Vec::with_capacity(most_vehicles as usize),
+            to_retire: 0,
+            next_vehicle: leg.vehicles,
+            timetable_change: None,
+            slot_gen: 0,
         }
     }
 
@@ -270,7 +300,13 @@ impl LegState {
         let seed = net.scenario.seed;
         let keys = &net.keys;
         self.idle.clear();
-        self.idle.extend((0..self.load.len() as u32).rev());
+        self.idle.extend((0..self.file_vehicles).rev());
+        self.vehicles = self.file_vehicles;
+        self.retired.clear();
+        self.to_retire = 0;
+        self.next_vehicle = self.file_vehicles;
+        self.timetable_change = None;
+        self.slot_gen = 0;
         self.load.fill(0);
         self.boarding.reset();
         self.aboard = Level::default();
@@ -308,6 +344,8 @@ impl LegState {
 #[derive(Clone, Debug)]
 pub struct CheckpointState {
     pub servers: u64,
+    /// The booths as the scenario file sets them (`[[change]]`s alter `servers`).
+    pub file_servers: u64,
     /// People in line; waits run from joining to the start of service.
     pub line: WaitingLine,
     pub busy: Level,
@@ -332,6 +370,7 @@ impl CheckpointState {
     pub fn new(checkpoint: &Checkpoint) -> Self {
         Self {
             servers: u64::from(checkpoint.servers),
+            file_servers: u64::from(checkpoint.servers),
             line: WaitingLine::new(1),
             busy: Level::default(),
             services: Tally::default(),
@@ -349,6 +388,7 @@ impl CheckpointState {
     /// Idle and empty, with the fixed closures of checkpoint `k` and the stream of
     /// replication `replication`.
     pub fn reset(&mut self, net: &Network, k: usize, replication: u64) {
+        self.servers = self.file_servers;
         self.line.reset();
         self.busy = Level::default();
         self.services = Tally::default();

@@ -153,6 +153,9 @@ pub enum TraceKind {
     CheckinMissed,
     /// A closure of a leg ends.
     LegReopens,
+    /// A capacity changes as the plan says (`[[change]]`): a site's beds, a
+    /// checkpoint's booths, a leg's fleet or timetable.
+    CapacityChange,
     /// A person reaches home (stage: the home site).
     Home,
 }
@@ -182,12 +185,13 @@ impl TraceKind {
             TraceKind::CheckpointOpens => "checkpoint_opens",
             TraceKind::CheckinMissed => "checkin_missed",
             TraceKind::LegReopens => "leg_reopens",
+            TraceKind::CapacityChange => "capacity_change",
             TraceKind::Home => "home",
         }
     }
 
     /// Every kind, in the order above (for documentation and tests).
-    pub const ALL: [TraceKind; 22] = [
+    pub const ALL: [TraceKind; 23] = [
         TraceKind::Release,
         TraceKind::Notify,
         TraceKind::Ready,
@@ -209,6 +213,7 @@ impl TraceKind {
         TraceKind::CheckpointOpens,
         TraceKind::CheckinMissed,
         TraceKind::LegReopens,
+        TraceKind::CapacityChange,
         TraceKind::Home,
     ];
 }

@@ -26,6 +26,22 @@ pub struct RawFile {
     pub closure: Vec<Spanned<RawClosure>>,
     #[serde(default)]
     pub outbreak: Vec<Spanned<RawOutbreak>>,
+    #[serde(default)]
+    pub change: Vec<Spanned<RawChange>>,
+}
+
+/// `[[change]]`: a capacity that changes on a date (a ward opening, a third flight).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChange {
+    pub at: Spanned<toml::value::Datetime>,
+    pub site: Option<Spanned<String>>,
+    pub leg: Option<Spanned<String>>,
+    pub checkpoint: Option<Spanned<String>>,
+    pub beds: Option<Spanned<i64>>,
+    pub servers: Option<Spanned<i64>>,
+    pub vehicles: Option<Spanned<i64>>,
+    pub timetable: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[[category]]`: a kind of person with a boarding priority and an evasion propensity.

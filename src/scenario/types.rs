@@ -54,6 +54,8 @@ pub struct Scenario {
     pub closures: Vec<Closure>,
     /// Random closures of legs and checkpoints.
     pub outbreaks: Vec<Outbreak>,
+    /// Capacities that change on dates, sorted by time (file order at one time).
+    pub changes: Vec<Change>,
     /// Label of the cost unit (e.g. "USD").
     pub currency: String,
     /// The day by which everyone should be home, if the plan has one (drawn on charts
@@ -85,6 +87,29 @@ pub struct Wave {
 pub enum Closable {
     Leg(LegId),
     Checkpoint(CheckpointId),
+}
+
+/// A capacity that changes at a time: from `at_hours` on, the element has the new value.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub at_hours: f64,
+    pub what: ChangeWhat,
+}
+
+/// What a [`Change`] changes.
+#[derive(Clone, Debug)]
+pub enum ChangeWhat {
+    /// A site's beds (people over the new limit stay until they leave).
+    Beds { site: SiteId, beds: u32 },
+    /// A checkpoint's booths (a service under way on a removed booth is finished).
+    Servers { checkpoint: CheckpointId, servers: u32 },
+    /// A leg's fleet (removed vehicles are taken out when next idle at the start).
+    Vehicles { leg: LegId, vehicles: u32 },
+    /// A timetabled leg's departures from then on.
+    Timetable {
+        leg: LegId,
+        timetable: crate::engine::Timetable,
+    },
 }
 
 /// A fixed window during which legs and checkpoints are closed.

@@ -54,6 +54,13 @@ impl Level {
         self.value = self.value.saturating_sub(1);
     }
 
+    /// Set to `value` at time `now` (a capacity that changes).
+    #[inline]
+    pub fn set(&mut self, now: f64, value: u64) {
+        self.advance(now);
+        self.value = value;
+    }
+
     /// The current value.
     #[inline]
     pub fn value(&self) -> u64 {

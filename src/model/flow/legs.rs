@@ -12,10 +12,13 @@ use rand::RngExt;
 impl Flow {
     /// A timetabled departure time of leg `leg`: lost to a closure or cancellation, or
     /// every idle vehicle needed leaves; the next departure is scheduled.
-    pub(super) fn slot(&mut self, sim: &mut Simulation<Event>, leg: u16) {
+    pub(super) fn slot(&mut self, sim: &mut Simulation<Event>, leg: u16, generation: u16) {
         let now = sim.now_hours();
         self.pending_slots -= 1;
         let l = leg as usize;
+        if generation != self.legs[l].slot_gen {
+            return; // a departure of a timetable since replaced
+        }
         let spec = &self.net.scenario.legs[l];
         let st = &mut self.legs[l];
         // One draw per slot, whatever happens, so the stream stays aligned.
@@ -40,12 +43,56 @@ impl Flow {
         }
         // Scheduled even beyond the horizon: a run that ends with people waiting for a
         // later departure reached the horizon, it did not stall.
-        if let Departure::Timetable(tt) = &self.net.scenario.legs[l].departure
+        if let Some(tt) = self.timetable(l)
             && let Some(t) = tt.next(now, false)
         {
-            sim.schedule_at(t, Event::Slot { leg });
+            sim.schedule_at(t, Event::Slot { leg, generation });
             self.pending_slots += 1;
         }
+    }
+
+    /// The timetable of leg `l` in force now: the file's, or the latest change's.
+    pub(super) fn timetable(&self, l: usize) -> Option<&crate::engine::Timetable> {
+        let sc = &self.net.scenario;
+        match self.legs[l].timetable_change {
+            Some(i) => match &sc.changes[i as usize].what {
+                crate::scenario::ChangeWhat::Timetable { timetable, .. } => Some(timetable),
+                _ => None,
+            },
+            None => match &sc.legs[l].departure {
+                Departure::Timetable(tt) => Some(tt),
+                _ => None,
+            },
+        }
+    }
+
+    /// Leg `l`'s fleet becomes `n` vehicles: more are put at the start (numbers taken
+    /// out before first), fewer are taken out now if idle, else when next back.
+    pub(super) fn set_vehicles(&mut self, l: u16, n: u32) {
+        let st = &mut self.legs[l as usize];
+        if n >= st.vehicles {
+            let mut more = n - st.vehicles;
+            let cancel = more.min(st.to_retire);
+            st.to_retire -= cancel;
+            more -= cancel;
+            for _ in 0..more {
+                let v = st.retired.pop().unwrap_or_else(|| {
+                    st.next_vehicle += 1;
+                    st.next_vehicle - 1
+                });
+                st.idle.push(v);
+            }
+        } else {
+            let mut fewer = st.vehicles - n;
+            while fewer > 0 {
+                let Some(v) = st.idle.pop() else { break };
+                st.retired.push(v);
+                fewer -= 1;
+            }
+            st.to_retire += fewer;
+        }
+        st.vehicles = n;
+        self.push_depart(l);
     }
 
     /// How many passengers leg `l` may take now: no more than the beds it can still
@@ -61,9 +108,8 @@ impl Flow {
         };
         let seats = match self.net.scenario.legs[l].reserve_seats_on {
             Some(t) => {
-                let trunk = &self.net.scenario.legs[t.0 as usize];
                 let st = &self.legs[t.0 as usize];
-                (u64::from(trunk.vehicles) * u64::from(trunk.seats))
+                (u64::from(st.vehicles) * u64::from(st.seats))
                     .saturating_sub(st.seats_promised + st.boarding.len() as u64)
             }
             None => u64::MAX,

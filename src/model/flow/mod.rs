@@ -9,6 +9,7 @@
 //! (time series, traces, stall detection, warm-up), and [`reset`] (a replication's
 //! starting state and first events).
 
+mod changes;
 mod checkpoints;
 mod legs;
 mod observe;
@@ -55,8 +56,10 @@ pub enum Event {
     VehicleArrives { leg: u16, vehicle: u32 },
     /// A vehicle is back at the start of its leg, empty.
     VehicleBack { leg: u16, vehicle: u32 },
-    /// A timetabled departure time.
-    Slot { leg: u16 },
+    /// A timetabled departure time (void if the leg's timetable changed since: `generation`).
+    Slot { leg: u16, generation: u16 },
+    /// A capacity changes (`[[change]]`, by index in the scenario's changes).
+    Change { index: u16 },
     /// Decide departures of a leg after every arrival at this instant has queued.
     DepartureCheck { leg: u16 },
     /// The first passenger waiting for a when-full leg has waited the maximum.
@@ -146,7 +149,12 @@ impl World {
         let flow = Flow {
             people: People::default(),
             sites: sc.sites.iter().map(|s| SiteState::new(s, levels)).collect(),
-            legs: sc.legs.iter().map(|l| LegState::new(l, levels)).collect(),
+            legs: sc
+                .legs
+                .iter()
+                .enumerate()
+                .map(|(i, l)| LegState::new(l, levels, net.most_vehicles[i]))
+                .collect(),
             checkpoints: sc.checkpoints.iter().map(CheckpointState::new).collect(),
             cohorts: sc
                 .cohorts
@@ -246,7 +254,7 @@ impl Model<Event> for Flow {
         // means later departures may still move people.
         let chances = |l: &LegState| l.trips + l.cancelled_departures + l.closed_departures;
         let trips_before = match event {
-            Event::Slot { leg } => chances(&self.legs[leg as usize]),
+            Event::Slot { leg, .. } => chances(&self.legs[leg as usize]),
             _ => 0,
         };
         match event {
@@ -282,11 +290,19 @@ impl Model<Event> for Flow {
             Event::ApprovalReset { cohort } => self.approve_waiting(sim, cohort as usize),
             Event::VehicleArrives { leg, vehicle } => self.vehicle_arrives(sim, leg, vehicle),
             Event::VehicleBack { leg, vehicle } => {
-                self.legs[leg as usize].idle.push(vehicle);
                 self.note(now, TraceKind::VehicleBack, TraceStage::Leg(leg), None, Some(vehicle));
-                self.push_depart(leg);
+                let st = &mut self.legs[leg as usize];
+                if st.to_retire > 0 {
+                    // Taken out of service, as a change asked, now that it is back.
+                    st.to_retire -= 1;
+                    st.retired.push(vehicle);
+                } else {
+                    st.idle.push(vehicle);
+                    self.push_depart(leg);
+                }
             }
-            Event::Slot { leg } => self.slot(sim, leg),
+            Event::Slot { leg, generation } => self.slot(sim, leg, generation),
+            Event::Change { index } => self.change(sim, index as usize),
             Event::DepartureCheck { leg } => {
                 self.legs[leg as usize].check_scheduled = false;
                 self.dispatch_all(sim, leg);
@@ -304,7 +320,7 @@ impl Model<Event> for Flow {
         }
         self.drain(sim);
         let trips_after = match event {
-            Event::Slot { leg } => chances(&self.legs[leg as usize]),
+            Event::Slot { leg, .. } => chances(&self.legs[leg as usize]),
             _ => 0,
         };
         if self.finished() || self.stall_check(sim, event, trips_after > trips_before) {

@@ -124,9 +124,18 @@ impl Flow {
             if let Departure::Timetable(tt) = &leg.departure
                 && let Some(t) = tt.next(0.0, true)
             {
-                sim.schedule_at(t, Event::Slot { leg: i as u16 });
+                sim.schedule_at(
+                    t,
+                    Event::Slot {
+                        leg: i as u16,
+                        generation: 0,
+                    },
+                );
                 self.pending_slots += 1;
             }
+        }
+        for (i, c) in sc.changes.iter().enumerate() {
+            sim.schedule_at(c.at_hours, Event::Change { index: i as u16 });
         }
     }
 }

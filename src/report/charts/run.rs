@@ -59,6 +59,9 @@ pub struct LevelData {
     /// peak metric.
     pub peak_mean: Option<f64>,
     pub capacity: Option<f64>,
+    /// The beds over time, `(from day, beds)`, when `[[change]]`s alter them (empty
+    /// otherwise): the capacity line is then drawn as steps.
+    pub capacity_steps: Vec<(f64, f64)>,
 }
 
 impl LevelData {
@@ -103,10 +106,30 @@ pub fn level_data(batch: &Batch, j: usize) -> LevelData {
         SeriesKey::SiteOccupancy(s) => batch.scenario().sites[s as usize].beds.map(f64::from),
         _ => None,
     };
+    let sc = batch.scenario();
+    let mut capacity_steps = Vec::new();
+    if let (SeriesKey::SiteOccupancy(s), Some(c)) = (key, capacity) {
+        for ch in &sc.changes {
+            if let crate::scenario::ChangeWhat::Beds { site, beds } = ch.what
+                && site.0 == s
+            {
+                if capacity_steps.is_empty() {
+                    capacity_steps.push((0.0, c));
+                }
+                capacity_steps.push((ch.at_hours / 24.0, f64::from(beds)));
+            }
+        }
+    }
+    let capacity = if capacity_steps.is_empty() {
+        capacity
+    } else {
+        capacity_steps.iter().map(|x| x.1).reduce(f64::max)
+    };
     LevelData {
         windows,
         peak_mean: peak_key(key).and_then(|k| batch.summary_of(k)).map(|s| s.mean),
         capacity,
+        capacity_steps,
     }
 }
 
@@ -335,7 +358,20 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                 ),
             ];
             let mut cap_legend = None;
-            if let Some(c) = data.capacity {
+            if !data.capacity_steps.is_empty() {
+                let steps = &data.capacity_steps;
+                let mut pts = Vec::new();
+                for (i, &(from, beds)) in steps.iter().enumerate() {
+                    let to = steps.get(i + 1).map_or(x_max, |n| n.0).min(x_max);
+                    pts.extend([(from.min(x_max), beds), (to, beds)]);
+                }
+                chart.draw_series(LineSeries::new(pts, palette::CAPACITY.stroke_width(2)))?;
+                let values: Vec<String> = steps.iter().map(|x| axis(x.1)).collect();
+                cap_legend = Some((
+                    format!("capacity: {} beds, changing as planned", values.join(" -> ")),
+                    Mark::Line(palette::CAPACITY, 2),
+                ));
+            } else if let Some(c) = data.capacity {
                 chart.draw_series(LineSeries::new(
                     [(0.0, c), (x_max, c)],
                     palette::CAPACITY.stroke_width(2),

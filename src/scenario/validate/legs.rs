@@ -225,7 +225,7 @@ fn check_departure(
     header: &Header,
 ) -> Option<Departure> {
     let r = s.get_ref();
-    let (start_dt, start_week, horizon_days) = (header.start_dt, header.start_week, header.horizon_days);
+    let horizon_days = header.horizon_days;
     match rule {
         RawDeparture::WhenFull => {
             let mw = r
@@ -247,38 +247,7 @@ fn check_departure(
                 None
             }
             Some(tt) => {
-                let mut weekly = Vec::new();
-                let mut once = Vec::new();
-                if tt.get_ref().is_empty() {
-                    ck.error(
-                        format!("{l}.timetable"),
-                        span(tt),
-                        "the timetable is empty",
-                        Some("list at least one departure, e.g. \"daily 09:00\"".into()),
-                    );
-                }
-                for e in tt.get_ref() {
-                    match clock::parse_timetable_entry(e.get_ref()) {
-                        Ok(TimetableEntry::Weekly(w)) => weekly.extend(w),
-                        Ok(TimetableEntry::Once(dates)) => {
-                            for d in dates {
-                                let h = clock::hours_between(start_dt, d);
-                                if h < 0.0 {
-                                    ck.error(
-                                        format!("{l}.timetable"),
-                                        span(e),
-                                        format!("departure {d} is before the scenario start {start_dt}"),
-                                        None,
-                                    );
-                                } else {
-                                    once.push(h);
-                                }
-                            }
-                        }
-                        Err(msg) => ck.error(format!("{l}.timetable"), span(e), msg, Some(TIMETABLE_FORMS.into())),
-                    }
-                }
-                let t = Timetable::new(start_week, weekly, once);
+                let t = parse_timetable(ck, &format!("{l}.timetable"), tt, header)?;
                 if let (Some(h), Some(first)) = (horizon_days, t.next(0.0, true))
                     && first > h * 24.0
                 {
@@ -296,4 +265,47 @@ fn check_departure(
             }
         },
     }
+}
+
+/// A list of timetable entries, checked and resolved against the scenario's start.
+pub fn parse_timetable(
+    ck: &mut Checker,
+    field: &str,
+    tt: &Spanned<Vec<Spanned<String>>>,
+    header: &Header,
+) -> Option<Timetable> {
+    let (start_dt, start_week) = (header.start_dt, header.start_week);
+    let before = ck.errors.len();
+    let mut weekly = Vec::new();
+    let mut once = Vec::new();
+    if tt.get_ref().is_empty() {
+        ck.error(
+            field,
+            span(tt),
+            "the timetable is empty",
+            Some("list at least one departure, e.g. \"daily 09:00\"".into()),
+        );
+    }
+    for e in tt.get_ref() {
+        match clock::parse_timetable_entry(e.get_ref()) {
+            Ok(TimetableEntry::Weekly(w)) => weekly.extend(w),
+            Ok(TimetableEntry::Once(dates)) => {
+                for d in dates {
+                    let h = clock::hours_between(start_dt, d);
+                    if h < 0.0 {
+                        ck.error(
+                            field,
+                            span(e),
+                            format!("departure {d} is before the scenario start {start_dt}"),
+                            None,
+                        );
+                    } else {
+                        once.push(h);
+                    }
+                }
+            }
+            Err(msg) => ck.error(field, span(e), msg, Some(TIMETABLE_FORMS.into())),
+        }
+    }
+    (ck.errors.len() == before).then(|| Timetable::new(start_week, weekly, once))
 }

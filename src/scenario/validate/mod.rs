@@ -7,7 +7,8 @@
 //! 3. [`sites`]: categories, then sites;
 //! 4. [`legs`] and [`checkpoints`], which refer to sites;
 //! 5. [`cohorts`] with their [`routes`] and [`arrivals`], which refer to all of them;
-//! 6. [`waves`] and [`disruptions`] (closures, outbreaks);
+//! 6. [`waves`], [`disruptions`] (closures, outbreaks) and [`changes`] (capacities
+//!    that change on dates);
 //! 7. [`feasibility`]: plans that cannot work, on the assembled scenario, and
 //!    [`finish`]: plans that can never finish (never open, never departing, journeys
 //!    longer than the horizon, isolation nowhere).
@@ -16,6 +17,7 @@
 //! scenario is produced only if none was found.
 
 pub mod arrivals;
+pub mod changes;
 pub mod checker;
 pub mod checkpoints;
 pub mod cohorts;
@@ -76,6 +78,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     // Waves are indexed by 16 bits in the event calendar: refuse, never wrap.
     to_u16_len(&mut ck, "wave", waves.len(), raw.wave.last().map(|w| w.span()));
     let (closures, outbreaks) = disruptions::check_disruptions(&mut ck, &raw, &names, &header);
+    let changes = changes::check_changes(&mut ck, &raw, &names, &header, &sites, &legs, &checkpoints);
 
     if !ck.errors.is_empty() {
         return Err(ck.take_errors());
@@ -100,6 +103,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         waves,
         closures,
         outbreaks,
+        changes,
         currency: h.currency.clone().unwrap_or_default(),
         target_days: header.target_days,
     };
