@@ -388,13 +388,13 @@ pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
                 }
                 let sc = &loaded.scenario;
                 write_stdout(&format!(
-                    "{}: ok ({} people in {} cohorts; {} sites, {} legs, {} checkpoints)\n",
+                    "{}: ok ({} people in {}; {}, {}, {})\n",
                     f.display(),
                     sc.population(),
-                    sc.cohorts.len(),
-                    sc.sites.len(),
-                    sc.legs.len(),
-                    sc.checkpoints.len()
+                    count(sc.cohorts.len(), "cohort"),
+                    count(sc.sites.len(), "site"),
+                    count(sc.legs.len(), "leg"),
+                    count(sc.checkpoints.len(), "checkpoint")
                 ))?;
             }
             Err(e) => failed.push_str(&e.to_string()),
@@ -405,4 +405,9 @@ pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
     } else {
         Err(Failure::BadInput(failed))
     }
+}
+
+/// "1 leg", "2 legs".
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

@@ -160,7 +160,12 @@ pub fn check_waves(ck: &mut Checker, raw: &RawFile, cohorts: &mut [Cohort], hori
     }
     for c in cohorts.iter() {
         if !c.has_waves && c.evasion_per_hour > 0.0 {
-            ck.warn(format!("cohort.{}.evasion_per_hour", c.name), None, format!("cohort `{}` has an evasion hazard but no waves: evasion runs from notice, so without waves nobody is notified and nobody evades", c.name), Some("add [[wave]] tables for this cohort".into()));
+            let at = raw
+                .cohort
+                .iter()
+                .find(|r| *r.get_ref().name.get_ref() == c.name)
+                .and_then(|r| r.get_ref().evasion_per_hour.as_ref().map(|e| e.span()));
+            ck.warn(format!("cohort.{}.evasion_per_hour", c.name), at, format!("cohort `{}` has an evasion hazard but no waves: evasion runs from notice, so without waves nobody is notified and nobody evades", c.name), Some("add [[wave]] tables for this cohort".into()));
         }
     }
     waves
