@@ -5,7 +5,8 @@
 #   Kubernetes Indexed Job:   JOB_COMPLETION_INDEX (0-based) and SHARD_COUNT
 #   anything else:            SHARD_INDEX (1-based) and SHARD_COUNT
 # Settings: SCENARIO (file), REPLICATIONS (total over all shards), OUT (results folder),
-# THREADS (default: all cores of the task), REPATSIM (the binary; default: repatsim).
+# THREADS (default: all cores of the task), REPATSIM (the binary; default: repatsim),
+# FRESH=1 (start the shard afresh even if its folder holds a stopped run to resume).
 set -euo pipefail
 
 : "${SCENARIO:?set SCENARIO to the scenario file}"
@@ -30,6 +31,15 @@ if [[ -n "${THREADS:-${SLURM_CPUS_PER_TASK:-}}" ]]; then
 fi
 
 mkdir -p "$OUT"
-# --force: a shard that is retried after a failure overwrites its own partial folder.
+part="$OUT/part-$index"
+# A shard that was stopped (preempted, requeued, timed out, Ctrl-C) left its finished
+# replications in its folder, marked partial: continue from them (the log says
+# "resuming: ..."; stderr is the log, no progress bar is drawn there). A complete folder of
+# the same run is left as it is. FRESH=1 starts the shard again from nothing.
+if [[ -f "$part/summary.json" && "${FRESH:-0}" != 1 ]]; then
+  where=(--resume "$part")
+else
+  where=(--force --out "$part")
+fi
 exec "$REPATSIM" run "$SCENARIO" -n "$REPLICATIONS" --shard "$index/$count" \
-  "${threads[@]}" --quiet --force --out "$OUT/part-$index" >/dev/null
+  "${threads[@]}" "${where[@]}" >/dev/null

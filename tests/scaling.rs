@@ -1,6 +1,7 @@
 //! The deployment script behind docs/SCALING.md's Slurm and Kubernetes examples runs
 //! the right shard from each scheduler's environment, and the merged parts equal an
-//! unsharded run.
+//! unsharded run; a shard run again (a requeued task) leaves a finished folder alone.
+//! (deploy/slurm-test.sh runs the same on a real Slurm cluster, with a preempted task.)
 
 mod common;
 use assert_cmd::cargo::cargo_bin;
@@ -8,7 +9,7 @@ use common::repo;
 use std::path::Path;
 use std::process::Command;
 
-fn shard(out: &Path, env: &[(&str, String)]) {
+fn shard(out: &Path, env: &[(&str, String)]) -> String {
     let mut cmd = Command::new("bash");
     cmd.arg(repo("deploy/repatsim-shard.sh"))
         .env("SCENARIO", repo("scenarios/first-wave-2023.toml"))
@@ -30,7 +31,9 @@ fn shard(out: &Path, env: &[(&str, String)]) {
         cmd.env(k, v);
     }
     let o = cmd.output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    err
 }
 
 fn merge(parts: &Path, out: &Path) {
@@ -75,6 +78,16 @@ fn slurm_and_kubernetes_shards_merge_to_the_unsharded_run() {
             &[("JOB_COMPLETION_INDEX", index.to_string()), ("SHARD_COUNT", "3".into())],
         );
     }
+    // A requeued task whose shard finished leaves it as it is.
+    let again = shard(
+        &slurm,
+        &[
+            ("SLURM_ARRAY_TASK_ID", "6".into()),
+            ("SLURM_ARRAY_TASK_MIN", "5".into()),
+            ("SLURM_ARRAY_TASK_COUNT", "3".into()),
+        ],
+    );
+    assert!(again.contains("nothing to run"), "{again}");
     for parts in [&slurm, &k8s] {
         let merged = parts.join("merged");
         merge(parts, &merged);

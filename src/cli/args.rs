@@ -73,6 +73,11 @@ pub struct RunArgs {
     /// Overwrite the files of a non-empty --out directory.
     #[arg(long)]
     pub force: bool,
+    /// Continue the interrupted run whose output directory is DIR (same scenario, --set,
+    /// seed, -n and --shard): only the missing replications run, and DIR ends as the
+    /// uninterrupted run would have left it. A complete DIR is left alone.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "force", "until_ci"])]
+    pub resume: Option<PathBuf>,
     /// No progress bar and no note of the files written (warnings and errors still show).
     #[arg(short, long)]
     pub quiet: bool,

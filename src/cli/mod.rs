@@ -4,6 +4,7 @@
 
 pub mod args;
 mod guard;
+mod resume;
 mod run;
 mod study;
 

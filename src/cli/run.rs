@@ -3,7 +3,7 @@
 use super::guard::{check_resources, interrupt_flag, overrides, progress_bar, write_stdout};
 use super::{Failure, MergeArgs, RunArgs, TraceArgs};
 use crate::experiment::{self, Batch, Precision, RunOptions};
-use crate::metrics::fmt_num;
+use crate::metrics::{fmt_count, fmt_num};
 use crate::model::{Network, World};
 use crate::report::{self, OutputDir, ReportOptions, ShardInfo, dir};
 use crate::scenario::{self, params::Override};
@@ -73,11 +73,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     {
         return Err(Failure::BadInput(format!("--grid-hours {g}: must be a number > 0")));
     }
-    let mut out = args
-        .out
-        .as_deref()
-        .map(|d| OutputDir::prepare(d, args.force))
-        .transpose()?;
+    // A resumed directory is rewritten whole, as --force would (the lock is taken first,
+    // so what is read back cannot change underneath).
+    let mut out = match (&args.out, &args.resume) {
+        (Some(d), _) => Some(OutputDir::prepare(d, args.force)?),
+        (None, Some(d)) if d.join(dir::SUMMARY).is_file() => Some(OutputDir::prepare(d, true)?),
+        _ => None,
+    };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     if shard.is_some() && args.until_ci.is_some() {
         return Err(Failure::BadInput(
@@ -95,6 +97,31 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         None => 0..n,
     };
     let net = Arc::new(Network::new(Arc::new(sc)));
+    let done = match &args.resume {
+        None => None,
+        Some(d) => match super::resume::read(d, &net, &range, args.grid_hours)? {
+            super::resume::Resumed::Complete(n) => {
+                eprintln!("{}: complete already ({n} replications); nothing to run", d.display());
+                return Ok(());
+            }
+            super::resume::Resumed::Partial(b) => Some(*b),
+        },
+    };
+    let range = match &done {
+        Some(b) => {
+            let next = b.first_replication + b.len() as u64;
+            if !args.quiet {
+                eprintln!(
+                    "resuming: {} of {} replications done, running replications {next}..{}",
+                    fmt_count(b.len() as u64),
+                    fmt_count(range.end - range.start),
+                    range.end
+                );
+            }
+            next..range.end
+        }
+        None => range,
+    };
     let planned = if args.until_ci.is_some() {
         args.max_replications
     } else {
@@ -137,7 +164,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             let b = experiment::run_network(&net, &opts, Some(&|d| bar.set_position(d)))
                 .map_err(|e| Failure::Internal(e.to_string()))?;
             bar.finish_and_clear();
-            b
+            match done {
+                Some(mut before) => {
+                    before.append(b).map_err(Failure::Internal)?;
+                    before
+                }
+                None => b,
+            }
         }
     };
     if args.verbose {
@@ -180,11 +213,22 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", list_outputs(dir.path(), &written));
     }
     if batch.interrupted {
+        let resume = match (&out, batch.planned.is_some()) {
+            (Some(d), true) => format!(
+                "; to run the rest, repeat the command with --resume {} instead of --out",
+                d.path().display()
+            ),
+            _ => String::new(),
+        };
         return Err(Failure::Interrupted(format!(
-            "interrupted: {} replications completed (from {}); the summary{} covers those and is marked partial",
+            "interrupted: {} replications completed (from {}); {} those and marked partial{resume}",
             batch.len(),
             batch.first_replication,
-            if out.is_some() { " and the output files" } else { "" }
+            if out.is_some() {
+                "the summary and the output files cover"
+            } else {
+                "the summary covers"
+            }
         )));
     }
     if let Some(u) = precision_missed {
@@ -390,7 +434,7 @@ pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
                 write_stdout(&format!(
                     "{}: ok ({} people in {}; {}, {}, {})\n",
                     f.display(),
-                    sc.population(),
+                    fmt_count(sc.population()),
                     count(sc.cohorts.len(), "cohort"),
                     count(sc.sites.len(), "site"),
                     count(sc.legs.len(), "leg"),

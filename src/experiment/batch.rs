@@ -39,6 +39,9 @@ pub struct Batch {
     /// True if the run was stopped before all its replications ran: the batch holds the
     /// replications completed without a gap from the first.
     pub interrupted: bool,
+    /// The replications the run was asked for (`None` when not known, e.g. a part
+    /// written by an older version): an interrupted batch holds a prefix of them.
+    pub planned: Option<std::ops::Range<u64>>,
 }
 
 /// What one replication hands back to the fold.
@@ -65,6 +68,7 @@ impl Batch {
             wall_seconds: 0.0,
             threads: 0,
             interrupted: false,
+            planned: None,
         }
     }
 
@@ -120,6 +124,10 @@ impl Batch {
             return Err("the parts come from different scenarios or grids".into());
         }
         self.interrupted |= next.interrupted;
+        self.planned = match (self.planned.take(), next.planned.clone()) {
+            (Some(a), Some(b)) => Some(a.start..a.end.max(b.end)),
+            _ => None,
+        };
         self.rows.extend(next.rows);
         self.end_reasons.extend(next.end_reasons);
         self.events += next.events;

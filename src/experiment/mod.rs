@@ -298,6 +298,7 @@ pub fn run_network(
         start = end;
     }
     batch.sort_stuck();
+    batch.planned = Some(opts.replications.clone());
     batch.wall_seconds = started.elapsed().as_secs_f64();
     Ok(batch)
 }
@@ -345,7 +346,10 @@ pub fn run_until_precise(
         next = end;
         let b = batch.as_ref().expect("at least one block ran");
         if b.interrupted || target.is_met(&b.column(index)) || next >= cap {
-            return Ok(batch.expect("at least one block ran"));
+            let mut b = batch.expect("at least one block ran");
+            // The number run depended on the results: there is no fixed plan to resume.
+            b.planned = None;
+            return Ok(b);
         }
     }
 }

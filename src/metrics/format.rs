@@ -33,6 +33,11 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A whole count with thousands separated: 27, 1,792, 1,000,000.
+pub fn fmt_count(n: u64) -> String {
+    group_thousands(&n.to_string())
+}
+
 /// `digits` (an unsigned whole number) with a comma every three digits.
 fn group_thousands(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);

@@ -85,6 +85,10 @@ pub struct MergeData {
     /// True if the run was interrupted (its summary is marked partial).
     #[serde(default)]
     partial: bool,
+    /// The replications the run was asked for, `[first, end)`: an interrupted run holds
+    /// a prefix of them, and `run --resume` continues to `end`.
+    #[serde(default)]
+    planned: Option<(u64, u64)>,
 }
 
 impl MergeData {
@@ -106,6 +110,7 @@ impl MergeData {
             window_integrals: ts.integral_sum.clone(),
             left_behind: batch.stuck.clone(),
             partial: batch.interrupted,
+            planned: batch.planned.clone().map(|r| (r.start, r.end)),
         }
     }
 }
@@ -166,6 +171,7 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     batch.timeseries.replications = merge.replications;
     batch.stuck = std::mem::take(&mut merge.left_behind);
     batch.interrupted = merge.partial;
+    batch.planned = merge.planned.map(|(a, b)| a..b);
     read_rows(dir, &mut batch, &merge, &bad)?;
     Ok(batch)
 }

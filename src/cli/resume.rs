@@ -1,0 +1,84 @@
+//! `run --resume DIR`: continue a run that was stopped (Ctrl-C, SIGTERM on preemption)
+//! from the replications its output directory already holds.
+//!
+//! An interrupted run writes the replications it completed without a gap from the first
+//! (see [`crate::experiment::Batch::interrupted`]) and records the range it was asked
+//! for. Resuming reads them back exactly (the same files `merge` reads), runs only the
+//! rest and writes the whole directory again, so the result is byte for byte the
+//! uninterrupted run's (apart from the timings in `summary.json`).
+
+use super::Failure;
+use crate::experiment::Batch;
+use crate::metrics::fmt_num;
+use crate::model::Network;
+use crate::report::dir;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What a directory to resume holds.
+pub enum Resumed {
+    /// Every planned replication already ran: nothing to do.
+    Complete(u64),
+    /// A prefix of the planned replications, to continue after.
+    Partial(Box<Batch>),
+}
+
+/// Checks that `path` holds a run of this scenario, seed, grid and replication range,
+/// and reads back what it completed.
+pub fn read(path: &Path, net: &Arc<Network>, range: &Range<u64>, grid_hours: Option<f64>) -> Result<Resumed, Failure> {
+    let label = path.display();
+    if !path.join(dir::SUMMARY).is_file() {
+        return Err(Failure::BadInput(format!(
+            "--resume {label}: nothing to resume ({} is missing); start the run with --out {label}",
+            path.join(dir::SUMMARY).display()
+        )));
+    }
+    let mut part = dir::read_part(path)?;
+    let refuse = |what: String| {
+        Failure::BadInput(format!(
+            "--resume {label}: {what}; resume with the command that started it, or start afresh with --out {label} --force"
+        ))
+    };
+    let ours = &net.scenario;
+    if dir::scenario_sha256(&part.scenario().source_text) != dir::scenario_sha256(&ours.source_text) {
+        return Err(refuse(
+            "it ran another scenario text (its scenario.toml, with any --set applied, differs from this one)".into(),
+        ));
+    }
+    if part.scenario().seed != ours.seed {
+        return Err(refuse(format!(
+            "it ran seed {}, this command seed {}",
+            part.scenario().seed,
+            ours.seed
+        )));
+    }
+    let grid = Batch::empty(net, range.start, grid_hours).timeseries.spec;
+    if part.timeseries.spec != grid {
+        return Err(refuse(format!(
+            "it used a time grid of {} hours, this command {} hours (--grid-hours)",
+            fmt_num(part.timeseries.spec.grid_hours),
+            fmt_num(grid.grid_hours)
+        )));
+    }
+    let done = part.first_replication..part.first_replication + part.len() as u64;
+    let fits = match &part.planned {
+        Some(p) => p == range,
+        None => done.start == range.start && done.end <= range.end,
+    };
+    if !fits {
+        let planned = part.planned.clone().unwrap_or(done);
+        return Err(refuse(format!(
+            "it was asked for replications {}..{}, this command for {}..{} (check -n and --shard)",
+            planned.start, planned.end, range.start, range.end
+        )));
+    }
+    if !part.interrupted && done.end == range.end {
+        return Ok(Resumed::Complete(part.len() as u64));
+    }
+    // The rest is run and appended with this command's network (the same text).
+    part.interrupted = false;
+    part.network = Arc::clone(net);
+    part.planned = Some(range.clone());
+    Ok(Resumed::Partial(Box::new(part)))
+}

@@ -1,0 +1,229 @@
+//! Stopped is not lost: a run interrupted at random moments (SIGTERM as a scheduler
+//! sends on preemption, SIGINT as Ctrl-C) and resumed with `--resume`, as often as it
+//! takes, ends byte for byte as the uninterrupted run (apart from the timings).
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+fn repatsim() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+}
+
+/// The shard of the first wave every run here does (a shard, so the range does not start
+/// at replication 0 and the shard's bookkeeping is resumed too).
+const RUN: [&str; 7] = ["-n", "6000", "--shard", "2/3", "--block", "16", "-q"];
+/// Replications in that shard.
+const SHARD_SIZE: u64 = 2000;
+/// Time to load the scenario and install the signal handlers, roughly.
+const STARTUP_MS: u64 = 20;
+
+fn start(out: &Path, resume: bool) -> std::process::Child {
+    let mut c = repatsim();
+    c.arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(RUN)
+        .arg("-v");
+    if resume {
+        c.arg("--resume").arg(out);
+    } else {
+        c.arg("--force").arg("--out").arg(out);
+    }
+    c.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
+fn wait(child: &mut std::process::Child) -> (Option<i32>, String) {
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "a run did not stop");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    (status.code(), err)
+}
+
+/// `summary.json` without its `performance` block (wall time differs from run to run).
+fn summary_without_timing(dir: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("performance");
+    v
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// SplitMix64 seeded from the clock: the moments differ from run to run of the test
+/// (printed on failure, so a failure can be replayed by hand).
+fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Replications a partial directory holds (0 if it holds none yet).
+fn done(dir: &Path) -> u64 {
+    std::fs::read(dir.join("merge-data.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["replications"].as_u64())
+        .unwrap_or(0)
+}
+
+#[test]
+fn runs_stopped_at_random_moments_resume_to_the_uninterrupted_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole_dir = tmp.path().join("whole");
+    let mut whole = start(&whole_dir, false);
+    let (code, err) = wait(&mut whole);
+    assert_eq!(code, Some(0), "{err}");
+    // How long the replications take here (-v reports it), to place the stops among them.
+    let run_ms = err
+        .split(" events in ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse::<f64>().ok())
+        .map(|s| (s * 1000.0) as u64)
+        .unwrap_or_else(|| panic!("no timing in: {err}"));
+
+    let mut state = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let seed = state;
+    let out = tmp.path().join("stopped");
+    let mut log = Vec::new();
+    // Stops that produced a partial directory since the run was last started afresh.
+    let mut partials = 0;
+    let mut estimate_ms = run_ms;
+    let mut fresh = true;
+    for round in 0.. {
+        assert!(round < 80, "no end after 80 rounds (seed {seed}): {log:?}");
+        let mut child = start(&out, !fresh);
+        // Stop at a random moment while the replications left would run (after a moment
+        // for start-up; a few land before anything is done), until three stops have
+        // produced partial directories; then let the last resume finish.
+        if partials < 3 {
+            let left = SHARD_SIZE - done(&out).min(SHARD_SIZE);
+            let window_ms = estimate_ms * left / SHARD_SIZE + 1;
+            let delay = STARTUP_MS + next(&mut state) % window_ms;
+            let signal = if next(&mut state).is_multiple_of(2) {
+                "-TERM"
+            } else {
+                "-INT"
+            };
+            std::thread::sleep(Duration::from_millis(delay));
+            let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
+            log.push(format!(
+                "{signal} after {delay} ms ({})",
+                if fresh { "start" } else { "resume" }
+            ));
+        }
+        let (code, err) = wait(&mut child);
+        match code {
+            Some(0) if partials >= 3 => break,
+            // The run was faster than estimated and finished first: start afresh, with
+            // stops placed earlier.
+            Some(0) => {
+                estimate_ms = estimate_ms * 2 / 3;
+                partials = 0;
+                fresh = true;
+                log.push("finished first; start afresh".into());
+            }
+            // Stopped in time: whatever it wrote is a partial of this run.
+            Some(130) => {
+                partials += 1;
+                fresh = false;
+                assert!(err.contains("--resume"), "{err}");
+                let s = summary_without_timing(&out);
+                assert_eq!(s["partial"], true, "{log:?}");
+            }
+            // Killed before its signal handler was installed: nothing new was written.
+            None => fresh = !out.join("summary.json").is_file(),
+            other => panic!("exit {other:?} (seed {seed}, {log:?}): {err}"),
+        }
+    }
+    assert_eq!(files(&out), files(&whole_dir), "seed {seed}: {log:?}");
+    for f in files(&whole_dir) {
+        if f == "summary.json" {
+            assert_eq!(
+                summary_without_timing(&out),
+                summary_without_timing(&whole_dir),
+                "seed {seed}: {log:?}"
+            );
+        } else {
+            assert!(
+                std::fs::read(out.join(&f)).unwrap() == std::fs::read(whole_dir.join(&f)).unwrap(),
+                "{f} differs (seed {seed}: {log:?})"
+            );
+        }
+    }
+    // Resuming a complete directory leaves it alone.
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let (code, err) = wait(&mut start(&out, true));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("nothing to run"), "{err}");
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    eprintln!("{partials} partial runs resumed (seed {seed}): {log:?}");
+}
+
+#[test]
+fn a_resume_that_does_not_match_the_directory_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut child = start(&out, false);
+    assert_eq!(wait(&mut child).0, Some(0));
+    let refused = |extra: &[&str], needle: &str| {
+        let o = repatsim()
+            .arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(extra)
+            .arg("--resume")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(needle), "{extra:?}: {err}");
+    };
+    refused(
+        &["-n", "6000", "--shard", "1/3"],
+        "replications 2000..4000, this command for 0..2000",
+    );
+    refused(&["-n", "6000"], "this command for 0..6000");
+    refused(&["-n", "6000", "--shard", "2/3", "--seed", "9"], "this command seed 9");
+    refused(
+        &[
+            "-n",
+            "6000",
+            "--shard",
+            "2/3",
+            "--set",
+            "site.sinuiju-quarantine.beds=100",
+        ],
+        "another scenario text",
+    );
+    refused(&["-n", "6000", "--shard", "2/3", "--grid-hours", "1"], "time grid");
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .arg("--resume")
+        .arg(tmp.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to resume"));
+}
