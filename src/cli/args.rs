@@ -31,6 +31,9 @@ pub enum Command {
     Sweep(SweepArgs),
     /// The smallest (or largest) parameter value that meets a target.
     Plan(PlanArgs),
+    /// Run plans and check their targets with confidence (exit 0 all pass, 3 any
+    /// fails, 4 any undecided); JUnit XML and JSON for CI.
+    Check(CheckArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files (TOML).
@@ -116,6 +119,54 @@ pub struct RunArgs {
     /// replications with one step more of the bottleneck's capacity).
     #[arg(long)]
     pub no_what_if: bool,
+}
+
+/// `repatsim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files (TOML): each is checked against its own `[[target]]`s and every
+    /// --target.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// A target `METRIC@STAT OP VALUE` for every file, e.g. 'makespan_days@p90<=60' or
+    /// 'evaded@mean<=50' (repeatable).
+    #[arg(long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// Replications per plan (default: each scenario's `replications`).
+    #[arg(short = 'n', long = "replications", value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub replications: Option<u64>,
+    /// Master seed for every plan (default: each scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub threads: Option<u64>,
+    /// Override a field of every plan by its path (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// While a target is undecided, add replications (the next ones, so the answer is
+    /// reproducible) as far as its estimate says would decide it, up to
+    /// --max-replications.
+    #[arg(long)]
+    pub until_decided: bool,
+    /// Most replications per plan with --until-decided.
+    #[arg(long, default_value_t = 20_000)]
+    pub max_replications: u64,
+    /// Fewest replications added at a time with --until-decided.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub block: u64,
+    /// Write JUnit XML here: a test suite per plan, a test case per target.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Run even if the estimate says it will not fit in memory or take over a day.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Options shared by the comparative commands.

@@ -1,8 +1,10 @@
 //! The command line: a thin layer that parses arguments ([`args`]), calls the library,
-//! and maps failures to exit codes (0 ok, 2 bad input, 3 a target not met, 1 internal
-//! failure, 130 interrupted). Each command is a short function in [`run`] or [`study`].
+//! and maps failures to exit codes (0 ok, 2 bad input, 3 a target not met, 4 a target
+//! not decided, 1 internal failure, 130 interrupted). Each command is a short function
+//! in [`run`], [`study`] or [`check`].
 
 pub mod args;
+mod check;
 mod guard;
 mod resume;
 mod run;
@@ -29,6 +31,9 @@ pub enum Failure {
     /// found no value meeting it or its answer failed the confirmation, or `run
     /// --until-ci` stopped at its cap without the precision asked for (exit code 3).
     NotMet(String),
+    /// `check` ran everything, nothing failed, but a target is undecided or undefined
+    /// (exit code 4).
+    Undecided(String),
 }
 
 impl From<LoadError> for Failure {
@@ -79,6 +84,10 @@ pub fn main() -> ExitCode {
             eprintln!("{msg}");
             ExitCode::from(3)
         }
+        Err(Failure::Undecided(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(4)
+        }
     }
 }
 
@@ -92,6 +101,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Compare(args) => study::compare(args),
         Command::Sweep(args) => study::sweep(args),
         Command::Plan(args) => study::plan(args),
+        Command::Check(args) => check::check(args),
         Command::Validate { files, set } => run::validate(&files, &guard::overrides(&set)?),
         Command::ValidateTheory { threads } => run::validate_theory(threads.map(|t| t as usize)),
     }

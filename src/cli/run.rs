@@ -431,6 +431,14 @@ pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
                     eprint!("{}", loaded.render_warnings());
                 }
                 let sc = &loaded.scenario;
+                let unknown = super::check::unknown_target_metrics(
+                    sc,
+                    &crate::model::catalogue(&Network::new(Arc::new(sc.clone()))),
+                );
+                if !unknown.is_empty() {
+                    failed.push_str(&unknown);
+                    continue;
+                }
                 write_stdout(&format!(
                     "{}: ok ({} people in {}; {}, {}, {})\n",
                     f.display(),

@@ -8,10 +8,11 @@
 //! per person outlives its replication.
 
 pub mod batch;
+pub mod check;
 pub mod compare;
 pub mod plan;
 pub mod sweep;
-pub mod target;
+pub use crate::stats::target;
 pub mod timeseries;
 pub mod whatif;
 

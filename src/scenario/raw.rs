@@ -28,6 +28,21 @@ pub struct RawFile {
     pub outbreak: Vec<Spanned<RawOutbreak>>,
     #[serde(default)]
     pub change: Vec<Spanned<RawChange>>,
+    #[serde(default)]
+    pub target: Vec<Spanned<RawTarget>>,
+}
+
+/// `[[target]]`: what the plan must achieve, checked by `repatsim check`
+/// (`metric = "makespan_days", stat = "p90", op = "<=", value = 60`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    pub metric: Spanned<String>,
+    pub stat: Option<Spanned<String>>,
+    pub op: Spanned<String>,
+    pub value: Spanned<f64>,
+    #[serde(default)]
+    pub description: String,
 }
 
 /// `[[change]]`: a capacity that changes on a date (a ward opening, a third flight).

@@ -61,6 +61,19 @@ pub struct Scenario {
     /// The day by which everyone should be home, if the plan has one (drawn on charts
     /// and checked in the findings).
     pub target_days: Option<f64>,
+    /// `[[target]]`s: statistics the plan must meet, checked by `repatsim check`.
+    pub targets: Vec<PlanTarget>,
+}
+
+/// A `[[target]]` of the scenario file. Its metric is resolved against the metric
+/// catalogue when checked (the catalogue is built from the compiled network), so its
+/// place in the file is kept for a located error.
+#[derive(Clone, Debug)]
+pub struct PlanTarget {
+    pub target: crate::stats::target::Target,
+    pub description: String,
+    /// Byte range of the metric's name in the file.
+    pub metric_span: std::ops::Range<usize>,
 }
 
 /// A kind of person: who boards first and who is likely to slip away.

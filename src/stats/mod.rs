@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod online;
 pub mod queueing;
 pub mod summary;
+pub mod target;
 
 pub use bootstrap::paired_change;
 pub use online::{Level, LevelSummary, Tally};

@@ -52,7 +52,13 @@ pub fn quantile_sorted(xs: &[f64], q: f64) -> f64 {
             let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
             let lo = h.floor() as usize;
             let hi = (lo + 1).min(n - 1);
-            xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+            // Exactly on an order statistic, or between equal ones, the value is that
+            // one (so an infinite value, e.g. a censored makespan, never makes NaN).
+            if h == lo as f64 || xs[hi] == xs[lo] {
+                xs[lo]
+            } else {
+                xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+            }
         }
     }
 }

@@ -7,8 +7,8 @@
 //! 3. [`sites`]: categories, then sites;
 //! 4. [`legs`] and [`checkpoints`], which refer to sites;
 //! 5. [`cohorts`] with their [`routes`] and [`arrivals`], which refer to all of them;
-//! 6. [`waves`], [`disruptions`] (closures, outbreaks) and [`changes`] (capacities
-//!    that change on dates);
+//! 6. [`waves`], [`disruptions`] (closures, outbreaks), [`changes`] (capacities
+//!    that change on dates) and [`targets`] (what `repatsim check` checks);
 //! 7. [`feasibility`]: plans that cannot work, on the assembled scenario, and
 //!    [`finish`]: plans that can never finish (never open, never departing, journeys
 //!    longer than the horizon, isolation nowhere).
@@ -29,6 +29,7 @@ pub mod legs;
 pub mod names;
 pub mod routes;
 pub mod sites;
+pub mod targets;
 pub mod waves;
 
 pub use checker::{MAX_COUNT, MAX_HORIZON_DAYS, merge_windows};
@@ -79,6 +80,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     to_u16_len(&mut ck, "wave", waves.len(), raw.wave.last().map(|w| w.span()));
     let (closures, outbreaks) = disruptions::check_disruptions(&mut ck, &raw, &names, &header);
     let changes = changes::check_changes(&mut ck, &raw, &names, &header, &sites, &legs, &checkpoints);
+    let targets = targets::check_targets(&mut ck, &raw);
 
     if !ck.errors.is_empty() {
         return Err(ck.take_errors());
@@ -106,6 +108,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         changes,
         currency: h.currency.clone().unwrap_or_default(),
         target_days: header.target_days,
+        targets,
     };
     feasibility::warn_unfillable_vehicles(&mut ck, &scenario, &raw);
     feasibility::check_reservations(&mut ck, &scenario, &raw);

@@ -2,7 +2,7 @@
 //! (`makespan_days@p90<=60`): the syntax shared by `plan`, `sweep`, `--until-ci` and
 //! `check`.
 
-use crate::stats::{Summary, quantile_ci, quantile_sorted};
+use super::{Summary, quantile_ci, quantile_sorted};
 
 /// A statistic of a metric over replications.
 #[derive(Clone, Copy, Debug, PartialEq)]

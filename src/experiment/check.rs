@@ -1,0 +1,277 @@
+//! `repatsim check`: targets on a plan, decided with confidence. A target passes only
+//! when its statistic's whole 95% confidence interval lies on the right side of the
+//! bound, fails when the whole interval lies on the wrong side, and is otherwise
+//! undecided (with the replications that would likely decide it).
+//!
+//! The makespan is censored: a replication in which not everyone got home has none, but
+//! its makespan is known to exceed the horizon. Leaving those replications out (as a
+//! mean over the others would) could pass a plan that often never finishes, so here
+//! they count as later than any finished one: percentiles are exact lower bounds, and a
+//! mean, which they leave unknown, is reported as undefined.
+
+use super::{Batch, ExperimentError, RunOptions, run_network};
+use crate::metrics::{MetricKey, Stat};
+use crate::model::Network;
+use crate::stats::target::{Estimate, StatSpec, Target};
+use crate::stats::{Summary, quantile_ci, quantile_sorted};
+use std::sync::Arc;
+
+/// How a target came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The whole 95% CI meets the target.
+    Pass,
+    /// The whole 95% CI misses it.
+    Fail,
+    /// The CI straddles the bound (or does not exist yet): more replications decide it.
+    Undecided,
+    /// The statistic cannot be computed from these replications, however many.
+    Undefined,
+}
+
+/// One target's outcome.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Checked {
+    /// `METRIC@STAT OP VALUE`.
+    pub target: String,
+    pub metric: String,
+    pub stat: String,
+    pub op: &'static str,
+    pub value: f64,
+    /// The statistic and its 95% CI (NaN: undefined; +inf: beyond the horizon).
+    pub estimate: Estimate,
+    /// Replications run.
+    pub replications: u64,
+    /// Replications without a value of the metric (left out; for the makespan, counted
+    /// as later than the horizon).
+    pub without_value: u64,
+    pub verdict: Verdict,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// For an undecided target: about how many replications would decide it, if the
+    /// estimate stayed where it is.
+    pub would_decide: Option<u64>,
+}
+
+/// Evaluates `target` over the replications of `batch`; its metric must exist.
+pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
+    let index = batch
+        .metric_index(&target.metric)
+        .expect("the metric is resolved before the run");
+    let column = batch.column(index);
+    let n = column.len() as u64;
+    let missing = column.iter().filter(|x| !x.is_finite()).count() as u64;
+    let censored = batch.catalogue.get(index).key == MetricKey::overall(Stat::MakespanDays);
+    let horizon_days = batch.scenario().horizon_hours / 24.0;
+    let mut out = Checked {
+        target: target.to_string(),
+        metric: target.metric.clone(),
+        stat: target.stat.label(),
+        op: target.op.as_str(),
+        value: target.value,
+        estimate: Estimate {
+            value: f64::NAN,
+            ci95_low: f64::NAN,
+            ci95_high: f64::NAN,
+            n: n - missing,
+        },
+        replications: n,
+        without_value: missing,
+        verdict: Verdict::Undefined,
+        reason: String::new(),
+        would_decide: None,
+    };
+    if censored && missing > 0 {
+        if horizon_days < target.value {
+            out.reason = format!(
+                "in {missing} of {n} replications not everyone was home within the horizon of {} days, shorter than the bound: lengthen horizon_days past {} so they can be placed",
+                crate::metrics::fmt_num(horizon_days),
+                target.value
+            );
+            return out;
+        }
+        if target.stat == StatSpec::Mean {
+            out.reason = format!(
+                "the mean is unknown: in {missing} of {n} replications not everyone was home within the horizon; check a percentile (e.g. {}@p90) or all_home@mean",
+                target.metric
+            );
+            return out;
+        }
+    }
+    let mut xs: Vec<f64> = column
+        .iter()
+        .filter_map(|&x| match (x.is_finite(), censored) {
+            (true, _) => Some(x),
+            (false, true) => Some(f64::INFINITY),
+            (false, false) => None,
+        })
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    out.estimate = match target.stat {
+        StatSpec::Mean => {
+            let s = Summary::of(&xs);
+            Estimate {
+                value: s.mean,
+                ci95_low: s.ci95_low,
+                ci95_high: s.ci95_high,
+                n: xs.len() as u64,
+            }
+        }
+        StatSpec::Quantile(q) => {
+            let (lo, hi) = quantile_ci(&xs, q);
+            Estimate {
+                value: quantile_sorted(&xs, q),
+                ci95_low: lo,
+                ci95_high: hi,
+                n: xs.len() as u64,
+            }
+        }
+    };
+    decide(&mut out, target, &xs);
+    if missing > 0 && !censored {
+        out.reason.push_str(&format!(
+            " ({missing} of {n} replications have no value and are left out)"
+        ));
+    } else if censored && missing > 0 {
+        out.reason.push_str(&format!(
+            " ({missing} of {n} replications did not get everyone home within the horizon and count as later than it)"
+        ));
+    }
+    out
+}
+
+/// Sets the verdict, reason and replications that would decide it.
+fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
+    let e = out.estimate;
+    let v = target.value;
+    if xs.is_empty() || e.value.is_nan() {
+        out.verdict = Verdict::Undefined;
+        out.reason = "no replication has a value of this metric".into();
+        return;
+    }
+    if e.ci95_low.is_nan() || e.ci95_high.is_nan() {
+        out.verdict = Verdict::Undecided;
+        out.would_decide = replications_for_a_ci(target.stat, xs.len() as u64);
+        let needed = out.would_decide.map_or(String::new(), |m| {
+            format!("; {} would give one", crate::metrics::fmt_count(m))
+        });
+        out.reason = match target.stat {
+            StatSpec::Mean => format!("a confidence interval needs at least 2 values{needed}"),
+            StatSpec::Quantile(_) => format!(
+                "{} values are too few for a confidence interval of the {} (order statistics){needed}",
+                xs.len(),
+                target.stat.label()
+            ),
+        };
+        return;
+    }
+    let (lo_ok, hi_ok) = (target.op.holds(e.ci95_low, v), target.op.holds(e.ci95_high, v));
+    let ci = format!(
+        "{} {} (95% CI {} to {})",
+        target.stat.label(),
+        crate::metrics::fmt_num(e.value),
+        crate::metrics::fmt_num(e.ci95_low),
+        crate::metrics::fmt_num(e.ci95_high)
+    );
+    if lo_ok && hi_ok {
+        out.verdict = Verdict::Pass;
+        out.reason = format!("{ci}: the whole interval is {} {v}", target.op.as_str());
+    } else if !lo_ok && !hi_ok {
+        out.verdict = Verdict::Fail;
+        out.reason = format!("{ci}: the whole interval misses {} {v}", target.op.as_str());
+    } else {
+        out.verdict = Verdict::Undecided;
+        out.would_decide = replications_to_decide(&e, v);
+        out.reason = match out.would_decide {
+            Some(m) => format!(
+                "{ci} straddles {v}; about {} replications would decide it if the estimate held",
+                crate::metrics::fmt_count(m)
+            ),
+            None if e.value.is_infinite() => format!(
+                "{ci} straddles {v}: the {} lies beyond the horizon in these replications, but not surely",
+                target.stat.label()
+            ),
+            None => format!("{ci} straddles {v}, and the estimate sits on the bound"),
+        };
+    }
+}
+
+/// Replications after which the CI, shrinking as 1/sqrt(n), would clear the bound.
+fn replications_to_decide(e: &Estimate, bound: f64) -> Option<u64> {
+    let gap = (e.value - bound).abs();
+    let reach = if bound > e.value {
+        e.ci95_high - e.value
+    } else {
+        e.value - e.ci95_low
+    };
+    if !(gap > 0.0 && gap.is_finite() && reach.is_finite()) {
+        return None;
+    }
+    let m = (e.n as f64 * (reach / gap).powi(2)).ceil();
+    (m.is_finite() && m < 1e12).then_some((m as u64).max(e.n + 1))
+}
+
+/// The fewest replications with which the statistic has a 95% CI at all (for a
+/// quantile, the order-statistic ranks of [`quantile_ci`] must fall within 1..=n).
+fn replications_for_a_ci(stat: StatSpec, n: u64) -> Option<u64> {
+    match stat {
+        StatSpec::Mean => Some(2.max(n + 1)),
+        StatSpec::Quantile(q) => (n.max(2)..=10_000_000).find(|&m| {
+            let m = m as f64;
+            let half = 1.959_963_984_540_054 * (m * q * (1.0 - q)).sqrt();
+            (m * q - half).floor() >= 1.0 && (m * q + half).ceil() + 1.0 <= m
+        }),
+    }
+}
+
+/// How far `check` may go to decide undecided targets.
+#[derive(Clone, Copy, Debug)]
+pub struct UntilDecided {
+    /// Most replications in all.
+    pub max_replications: u64,
+    /// Fewest replications added at a time.
+    pub block: u64,
+}
+
+/// Runs `opts.replications` and evaluates `targets`; with `until`, adds replications
+/// (the next indices, so the result is reproducible) while a target is undecided and
+/// an estimate says more would decide it, up to the cap.
+pub fn run_check(
+    net: &Arc<Network>,
+    opts: &RunOptions,
+    targets: &[Target],
+    until: Option<UntilDecided>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<(Batch, Vec<Checked>), ExperimentError> {
+    let mut batch = run_network(net, opts, progress)?;
+    loop {
+        let checked: Vec<Checked> = targets.iter().map(|t| evaluate(&batch, t)).collect();
+        let Some(u) = until else {
+            return Ok((batch, checked));
+        };
+        let done = opts.replications.start + batch.len() as u64;
+        let cap = opts.replications.start + u.max_replications;
+        let wanted = checked
+            .iter()
+            .filter(|c| c.verdict == Verdict::Undecided)
+            .filter_map(|c| c.would_decide)
+            .max();
+        let next = match wanted {
+            Some(m) => (opts.replications.start + m).max(done + u.block).min(cap),
+            None => done,
+        };
+        if batch.interrupted || next <= done {
+            return Ok((batch, checked));
+        }
+        let more = run_network(
+            net,
+            &RunOptions {
+                replications: done..next,
+                ..opts.clone()
+            },
+            progress,
+        )?;
+        batch.append(more).expect("the added replications follow the others");
+    }
+}

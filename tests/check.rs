@@ -1,0 +1,299 @@
+//! `repatsim check`: a target passes only when its whole 95% CI meets it, fails when the
+//! whole CI misses it, and is undecided otherwise; an unfinished replication counts
+//! against a makespan target (never silently left out); exit codes, JUnit XML, JSON and
+//! targets in the scenario file.
+
+mod common;
+use assert_cmd::Command;
+use common::*;
+use repatsim::experiment::check::{Verdict, evaluate};
+use repatsim::experiment::{StatSpec, Target};
+
+fn repatsim() -> Command {
+    Command::cargo_bin("repatsim").unwrap()
+}
+
+/// Ten people at 10:00, one desk, service `SERVICE`: with a fixed hour the last is home
+/// at 20:00, so the makespan is exactly 20/24 day in every replication.
+fn desk(service: &str, horizon_days: f64, targets: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "desk"
+start = 2023-08-28T00:00:00
+horizon_days = {horizon_days}
+replications = 100
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = {service}
+
+[[cohort]]
+name = "ten"
+origin = "camp"
+size = 10
+arrival = {{ process = "all_at_once", at_hours = 10 }}
+route = ["desk", "home"]
+{targets}"#
+    )
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn target(s: &str) -> Target {
+    Target::parse(s).unwrap()
+}
+
+#[test]
+fn a_certain_makespan_passes_or_fails_by_hand_computation() {
+    let b = run(&parse(&desk("60", 2.0, "")), 60, 1);
+    let makespan = 20.0 / 24.0;
+    let c = evaluate(&b, &target("makespan_days@p90<=0.84"));
+    assert_eq!(c.verdict, Verdict::Pass, "{}", c.reason);
+    assert!((c.estimate.value - makespan).abs() < 1e-12);
+    assert_eq!(evaluate(&b, &target("makespan_days@mean<0.83")).verdict, Verdict::Fail);
+    assert_eq!(evaluate(&b, &target("makespan_days@mean>=0.84")).verdict, Verdict::Fail);
+    assert_eq!(evaluate(&b, &target("home@mean>=10")).verdict, Verdict::Pass);
+    assert_eq!(evaluate(&b, &target("home@mean>10")).verdict, Verdict::Fail);
+}
+
+#[test]
+fn a_bound_inside_the_interval_is_undecided_and_more_replications_are_estimated() {
+    let b = run(&parse(&desk(r#"{ dist = "exponential", mean = 60 }"#, 5.0, "")), 200, 2);
+    // The sample mean lies inside its own CI, so a bound there cannot be decided.
+    let mean = StatSpec::Mean.of(&b.column(b.metric_index("makespan_days").unwrap()));
+    let c = evaluate(&b, &target(&format!("makespan_days@mean<={mean}")));
+    assert_eq!(c.verdict, Verdict::Undecided, "{}", c.reason);
+    assert!(c.reason.contains("straddles"), "{}", c.reason);
+    // A bound a little away: undecided now, with an estimate of the replications that
+    // would decide it, beyond those run.
+    let e = c.estimate;
+    let near = mean + 0.5 * (e.ci95_high - mean);
+    let c = evaluate(&b, &target(&format!("makespan_days@mean<={near}")));
+    assert_eq!(c.verdict, Verdict::Undecided);
+    let m = c.would_decide.unwrap();
+    // Half the gap of the CI's reach: about four times the replications.
+    assert!((700..=900).contains(&m), "{m}");
+    // A percentile with too few values for its CI says how many would give one.
+    let few = run(&parse(&desk("60", 2.0, "")), 20, 1);
+    let c = evaluate(&few, &target("makespan_days@p99<=1"));
+    assert_eq!(c.verdict, Verdict::Undecided);
+    assert!(c.would_decide.unwrap() > 20, "{}", c.reason);
+}
+
+/// Service of an hour on average (exponential) for 10 people arriving at 10:00, and a
+/// horizon of 0.9 days (11.6 hours after they arrive): in about 29% of replications not
+/// everyone is home. Leaving those out would make the p90 look fine; counted as later
+/// than the horizon, it fails.
+#[test]
+fn unfinished_replications_count_against_a_makespan_target() {
+    let b = run(&parse(&desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, "")), 300, 2);
+    let column = b.column(b.metric_index("makespan_days").unwrap());
+    let unfinished = column.iter().filter(|x| x.is_nan()).count();
+    assert!(unfinished > 50 && unfinished < 130, "{unfinished} of 300 unfinished");
+    // Among the finished ones alone, the p90 is within the bound.
+    assert!(StatSpec::Quantile(0.9).of(&column) <= 0.9);
+    let c = evaluate(&b, &target("makespan_days@p90<=0.9"));
+    assert_eq!(c.verdict, Verdict::Fail, "{}", c.reason);
+    assert_eq!(c.without_value, unfinished as u64);
+    assert!(c.estimate.value.is_infinite());
+    // The mean is unknown; a bound beyond the horizon cannot be judged.
+    let c = evaluate(&b, &target("makespan_days@mean<=0.9"));
+    assert_eq!(c.verdict, Verdict::Undefined);
+    assert!(c.reason.contains("percentile"), "{}", c.reason);
+    let c = evaluate(&b, &target("makespan_days@p50<=3"));
+    assert_eq!(c.verdict, Verdict::Undefined);
+    assert!(c.reason.contains("lengthen horizon_days"), "{}", c.reason);
+    // A low percentile that the finished replications decide still passes.
+    let c = evaluate(&b, &target("makespan_days@p10<=0.9"));
+    assert_eq!(c.verdict, Verdict::Pass, "{}", c.reason);
+}
+
+#[test]
+fn exit_codes_junit_and_json_for_a_folder_of_plans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = write(
+        &tmp,
+        "good.toml",
+        &desk(
+            "60",
+            2.0,
+            r#"
+[[target]]
+metric = "makespan_days"
+stat = "p90"
+op = "<="
+value = 1
+description = "everyone home the same day"
+"#,
+        ),
+    );
+    let late = write(
+        &tmp,
+        "late.toml",
+        &desk(
+            "120",
+            2.0,
+            r#"
+[[target]]
+metric = "makespan_days"
+op = "<="
+value = 1
+"#,
+        ),
+    );
+    // All pass: exit 0.
+    repatsim().arg("check").arg(&good).args(["-q"]).assert().code(0);
+    // One fails (20 hours of service from 10:00 end the next morning): exit 3, and the
+    // JUnit file has one failure, in the suite of late.toml.
+    let junit = tmp.path().join("report.xml");
+    let o = repatsim()
+        .arg("check")
+        .arg(&good)
+        .arg(&late)
+        .args(["-q", "--target", "home@mean>=10", "--junit"])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("4 targets in 2 plans: 3 passed, 1 failed"), "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut suites) = (0, Vec::new(), Vec::new());
+    let mut suite = String::new();
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                let attr = |name: &str| {
+                    e.try_get_attribute(name)
+                        .unwrap()
+                        .map(|a| a.unescape_value().unwrap().into_owned())
+                };
+                match e.name().as_ref() {
+                    b"testsuite" => {
+                        suite = attr("name").unwrap();
+                        suites.push(suite.clone());
+                    }
+                    b"testcase" => cases += 1,
+                    b"failure" => failures.push((suite.clone(), attr("message").unwrap())),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(cases, 4);
+    assert_eq!(suites.len(), 2);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].0.ends_with("late.toml"), "{failures:?}");
+    assert!(failures[0].1.contains("FAIL: mean 1.25"), "{failures:?}");
+    // Undecided: exit 4; --json carries the verdicts and where each target came from.
+    let o = repatsim()
+        .arg("check")
+        .arg(&good)
+        .args(["-q", "--json", "-n", "60", "--target", "makespan_days@p99<=1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let targets = v["plans"][0]["targets"].as_array().unwrap();
+    assert_eq!(targets[0]["source"], "scenario");
+    assert_eq!(targets[0]["description"], "everyone home the same day");
+    assert_eq!(targets[0]["verdict"], "pass");
+    assert_eq!(targets[1]["source"], "command line");
+    assert_eq!(targets[1]["verdict"], "undecided");
+    assert!(targets[1]["would_decide"].as_u64().unwrap() > 60);
+}
+
+#[test]
+fn until_decided_adds_replications_reproducibly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        &tmp,
+        "exp.toml",
+        &desk(r#"{ dist = "exponential", mean = 60 }"#, 5.0, ""),
+    );
+    let check = || {
+        let o = repatsim()
+            .arg("check")
+            .arg(&file)
+            .args([
+                "-q",
+                "--json",
+                "-n",
+                "20",
+                "--until-decided",
+                "--target",
+                "makespan_days@p99<=1.5",
+            ])
+            .output()
+            .unwrap();
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["plans"][0].as_object_mut().unwrap().remove("wall_seconds");
+        (o.status.code(), v)
+    };
+    let (code, first) = check();
+    let n = first["plans"][0]["replications"].as_u64().unwrap();
+    assert!(n > 20, "{first}");
+    assert_ne!(first["plans"][0]["targets"][0]["verdict"], "undecided", "{first}");
+    assert!(code == Some(0) || code == Some(3));
+    assert_eq!(check(), (code, first));
+}
+
+#[test]
+fn a_target_naming_no_metric_is_a_located_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(
+        &tmp,
+        "typo.toml",
+        &desk(
+            "60",
+            2.0,
+            r#"
+[[target]]
+metric = "makespan_day"
+op = "<="
+value = 1
+"#,
+        ),
+    );
+    let o = repatsim().arg("check").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("typo.toml:29:10"), "{err}");
+    assert!(err.contains("did you mean `makespan_days`"), "{err}");
+    let o = repatsim()
+        .arg("check")
+        .arg(&file)
+        .args(["--target", "evaded@p90=<3"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let bad_op = write(
+        &tmp,
+        "op.toml",
+        &desk("60", 2.0, "[[target]]\nmetric = \"evaded\"\nop = \"=\"\nvalue = 1\n"),
+    );
+    let o = repatsim().arg("check").arg(&bad_op).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a comparison"));
+    let none = write(&tmp, "none.toml", &desk("60", 2.0, ""));
+    let o = repatsim().arg("check").arg(&none).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no targets to check"));
+}
