@@ -43,6 +43,42 @@ pub enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
+    /// Write a commented starting scenario, DIR/scenario.toml.
+    Init {
+        /// The directory to write into (created if missing).
+        dir: PathBuf,
+        /// `minimal` (a small plan to adapt), `first-wave` or `full-return` (the shipped
+        /// scenarios of the 2023 case).
+        #[arg(long, default_value = "minimal")]
+        template: String,
+        /// Overwrite an existing DIR/scenario.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every metric a scenario produces (the ids METRIC@STAT takes), with unit and label.
+    Metrics {
+        /// Scenario file (TOML).
+        file: PathBuf,
+        /// Override a field by its path (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+        /// As CSV with descriptions (the columns of dictionary.csv).
+        #[arg(long)]
+        csv: bool,
+    },
+    /// List every parameter path --set and --vary accept, with its current value.
+    Paths {
+        /// Scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of scenario files (as schema/scenario.schema.json), for
+    /// editors that complete and check fields while typing.
+    Schema,
+    /// Print shell completions: `repatsim completions bash > ~/.local/share/bash-completion/completions/repatsim`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Run the validation cases against queueing theory and print the table of
     /// docs/VALIDATION.md (exit code 1 if any case fails).
     ValidateTheory {

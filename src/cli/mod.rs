@@ -1,7 +1,7 @@
 //! The command line: a thin layer that parses arguments ([`args`]), calls the library,
 //! and maps failures to exit codes (0 ok, 2 bad input, 3 a target not met, 4 a target
 //! not decided, 1 internal failure, 130 interrupted). Each command is a short function
-//! in [`run`], [`study`] or [`check`].
+//! in [`run`], [`study`], [`check`] or [`tools`].
 
 pub mod args;
 mod check;
@@ -9,6 +9,7 @@ mod guard;
 mod resume;
 mod run;
 mod study;
+mod tools;
 
 pub use args::*;
 
@@ -102,6 +103,11 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(args) => study::sweep(args),
         Command::Plan(args) => study::plan(args),
         Command::Check(args) => check::check(args),
+        Command::Init { dir, template, force } => tools::init(&dir, &template, force),
+        Command::Metrics { file, set, csv } => tools::metrics(&file, &set, csv),
+        Command::Paths { file } => tools::paths(&file),
+        Command::Completions { shell } => tools::completions(shell),
+        Command::Schema => guard::write_stdout(&crate::scenario::schema::scenario_schema_text()),
         Command::Validate { files, set } => run::validate(&files, &guard::overrides(&set)?),
         Command::ValidateTheory { threads } => run::validate_theory(threads.map(|t| t as usize)),
     }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 pub mod params;
 pub mod raw;
+pub mod schema;
 pub mod types;
 pub mod validate;
 

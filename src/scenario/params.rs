@@ -490,6 +490,67 @@ pub fn paths(text: &str) -> Vec<String> {
     out
 }
 
+/// Every settable path of `text` with its current value as written in the file (TOML),
+/// or `None` where the file leaves it to the default: the numeric paths of [`paths`],
+/// then the texts and lists (opening hours and days, timetables, closed dates) of the
+/// elements present.
+pub fn path_values(text: &str) -> Vec<(String, Option<String>)> {
+    let Ok(doc) = text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Option<String>)> = paths(text)
+        .into_iter()
+        .map(|p| {
+            let v = lookup(&doc, &p);
+            (p, v)
+        })
+        .collect();
+    for (kind, fields) in TEXT_FIELDS.iter().chain(LIST_FIELDS) {
+        let Some(array) = doc.get(kind).and_then(Item::as_array_of_tables) else {
+            continue;
+        };
+        for t in array.iter() {
+            let name = t.get("name").and_then(Item::as_str).unwrap_or("?");
+            for f in *fields {
+                let value = t.get(f).and_then(Item::as_value).map(bare);
+                out.push((format!("{kind}.{name}.{f}"), value));
+            }
+        }
+    }
+    out
+}
+
+/// The value at a numeric `path` of `doc` as written, if the file sets it.
+fn lookup(doc: &DocumentMut, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (table, rest): (&dyn toml_edit::TableLike, &[&str]) = if parts[0] == "scenario" {
+        (doc.get("scenario")?.as_table()?, &parts[1..])
+    } else {
+        let array = doc.get(parts[0])?.as_array_of_tables()?;
+        let t = if parts[0] == "wave" {
+            array.get(parts.get(1)?.parse().ok()?)?
+        } else {
+            array
+                .iter()
+                .find(|t| t.get("name").and_then(Item::as_str) == Some(parts[1]))?
+        };
+        (t, &parts[2..])
+    };
+    let item = table.get(rest.first()?)?;
+    let value = match rest.get(1) {
+        None => item.as_value()?,
+        Some(sub) => item.as_inline_table()?.get(sub)?,
+    };
+    Some(bare(value))
+}
+
+/// A value as written, without the comments and spaces around it.
+fn bare(v: &Value) -> String {
+    let mut v = v.clone();
+    v.decor_mut().clear();
+    v.to_string()
+}
+
 /// `text` with every override applied, in order. Errors name the override and suggest
 /// the valid path nearest to a misspelt one.
 pub fn apply(text: &str, overrides: &[Override]) -> Result<String, ParamError> {

@@ -1,0 +1,191 @@
+"""repatsim from Python: run, compare, sweep and plan repatriation scenarios, with the
+results as pandas DataFrames.
+
+The simulation is the Rust one the command line runs (in parallel, with the GIL
+released), and the same seed gives exactly the command line's numbers::
+
+    import repatsim
+    r = repatsim.run("scenarios/first-wave-2023.toml", replications=200, seed=7,
+                     set={"site.sinuiju-quarantine.beds": 400})
+    r.summary.loc["makespan_days", ["mean", "ci95_low", "ci95_high", "p90"]]
+
+A scenario is a path to a TOML file, a TOML string, or a dict (as :func:`load` returns).
+Scenario errors raise :class:`ScenarioError`, whose message locates the problem.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+import tomli_w
+
+from . import _native
+from ._native import ScenarioError
+
+__all__ = ["run", "compare", "sweep", "plan", "load", "Result", "ScenarioError"]
+__version__ = _native.__version__
+
+
+
+def _source(scenario: Any) -> tuple[str, str]:
+    """The scenario's TOML text and the label its messages use."""
+    if isinstance(scenario, Mapping):
+        return tomli_w.dumps(dict(scenario)), "<dict>"
+    if isinstance(scenario, os.PathLike) or (
+        isinstance(scenario, str) and "\n" not in scenario and scenario.strip().endswith(".toml")
+    ):
+        path = os.fspath(scenario)
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except OSError as e:
+            raise ScenarioError(f"cannot read scenario file {path}: {e.strerror}") from None
+        try:
+            return raw.decode("utf-8"), path
+        except UnicodeDecodeError as e:
+            raise ScenarioError(f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from None
+    if isinstance(scenario, str):
+        return scenario, "<string>"
+    raise TypeError(f"a scenario is a path, a TOML string or a dict, not {type(scenario).__name__}")
+
+
+def _set(overrides: Mapping[str, Any] | None) -> list[str]:
+    """`{"site.x.beds": 400}` as `--set` takes it: numbers as written, texts and lists as TOML."""
+    out = []
+    for path, value in (overrides or {}).items():
+        if isinstance(value, bool):
+            raise TypeError(f"set {path}: a number, text or list, not a bool")
+        if isinstance(value, (int, float)):
+            out.append(f"{path}={value!r}")
+        elif isinstance(value, str):
+            out.append(f"{path}={json.dumps(value)}")
+        elif isinstance(value, (list, tuple)):
+            out.append(f"{path}={json.dumps(list(value))}")
+        else:
+            raise TypeError(f"set {path}: a number, text or list, not {type(value).__name__}")
+    return out
+
+
+def _csv(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text))
+
+
+def load(scenario: Any) -> dict:
+    """A scenario as a dict (TOML dates as datetime), checked first: an invalid scenario
+    raises ScenarioError. ``run(load(path))`` runs the same plan as ``run(path)``."""
+    text, label = _source(scenario)
+    _native.validate(text, label)
+    return tomllib.loads(text)
+
+
+@dataclass
+class Result:
+    """The outcome of :func:`run`: the tables ``repatsim run --out`` writes, as DataFrames."""
+
+    #: One row per replication (as replications.csv): ``replication``, ``end`` and a column per metric.
+    replications: pd.DataFrame
+    #: Indexed by metric: n, mean, sd, ci95_low, ci95_high, min, p05, p10, p50, p90, p95, max.
+    summary: pd.DataFrame
+    #: Tidy time series (as timeseries.csv).
+    timeseries: pd.DataFrame
+    #: metric, label, unit, kind, better, description (as dictionary.csv).
+    dictionary: pd.DataFrame
+    #: The report's findings, as sentences.
+    findings: list[str]
+    #: The whole summary (as summary.json): scenario, seed, replications, metrics, left behind...
+    summary_json: dict = field(repr=False)
+
+
+def run(
+    scenario: Any,
+    replications: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    set: Mapping[str, Any] | None = None,
+    what_if: bool = False,
+) -> Result:
+    """Runs replications of a scenario (default: its ``replications``) on ``threads``
+    (default: all cores; results do not depend on it). ``set`` overrides fields by
+    parameter path; ``what_if=True`` also runs the paired what-if on the bottleneck (as
+    the command line does), which adds a finding."""
+    text, label = _source(scenario)
+    out = _native.run(text, label, replications, seed, threads, _set(set), what_if)
+    summary_json = json.loads(out["summary_json"])
+    summary = pd.DataFrame.from_dict(summary_json["metrics"], orient="index")
+    summary.index.name = "metric"
+    return Result(
+        replications=_csv(out["replications_csv"]),
+        summary=summary,
+        timeseries=_csv(out["timeseries_csv"]),
+        dictionary=_csv(out["dictionary_csv"]),
+        findings=list(out["findings"]),
+        summary_json=summary_json,
+    )
+
+
+def compare(
+    a: Any,
+    b: Any | None = None,
+    vs_set: Mapping[str, Any] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    set: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Scenario A against B (or A changed by ``vs_set``) on the same replications and
+    random numbers. One row per metric: metric, a_mean, b_mean, diff (B - A), ci95_low,
+    ci95_high (of the paired differences), n, verdict."""
+    a_text, a_label = _source(a)
+    b_text, b_label = _source(b) if b is not None else (None, None)
+    text = _native.compare(a_text, a_label, b_text, b_label, _set(vs_set), replications, seed, threads, _set(set))
+    return _csv(text).rename(
+        columns={
+            "difference_mean": "diff",
+            "difference_ci95_low": "ci95_low",
+            "difference_ci95_high": "ci95_high",
+        }
+    )
+
+
+def sweep(
+    scenario: Any,
+    vary: str | Sequence[str],
+    metrics: Sequence[str] = (),
+    replications: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    set: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Each value (or pair of values) of one or two parameters on the same random
+    numbers, e.g. ``vary="site.sinuiju-quarantine.beds=200..600:100"``; ``metrics`` as
+    ``"METRIC@STAT"`` (default ``makespan_days@mean``). One row per point (as sweep.csv)."""
+    axes = [vary] if isinstance(vary, str) else list(vary)
+    text, label = _source(scenario)
+    return _csv(_native.sweep(text, label, axes, list(metrics), replications, seed, threads, _set(set)))
+
+
+def plan(
+    scenario: Any,
+    vary: str,
+    target: str,
+    replications: int | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    set: Mapping[str, Any] | None = None,
+    confirm: int | None = None,
+    tolerance: float = 0.01,
+) -> dict:
+    """The smallest (or largest) value of a parameter in ``LO..HI`` meeting a target, e.g.
+    ``plan(path, "site.sinuiju-quarantine.beds=100..1000", "makespan_days@p90<=20")``:
+    the JSON ``repatsim plan --json`` prints, as a dict (``answer``, ``confirmed``, the
+    trials...)."""
+    text, label = _source(scenario)
+    return json.loads(
+        _native.plan(text, label, vary, target, replications, seed, threads, _set(set), confirm, tolerance)
+    )

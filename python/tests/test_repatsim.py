@@ -1,0 +1,119 @@
+"""The Python package: the command line's numbers exactly, DataFrames of the documented
+shape, located errors, the study commands, and the GIL released while simulating."""
+
+import os
+import subprocess
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+import repatsim
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIRST_WAVE = os.path.join(ROOT, "scenarios", "first-wave-2023.toml")
+
+
+def cli():
+    """The repatsim binary of this checkout (REPATSIM_BIN, else built in release)."""
+    path = os.environ.get("REPATSIM_BIN") or os.path.join(ROOT, "target", "release", "repatsim")
+    if not os.path.exists(path):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    return path
+
+
+def test_the_same_seed_gives_exactly_the_command_lines_numbers(tmp_path):
+    out = tmp_path / "out"
+    subprocess.run(
+        [cli(), "run", FIRST_WAVE, "-n", "60", "--seed", "7", "--set", "site.sinuiju-quarantine.beds=400",
+         "--no-what-if", "-q", "--out", str(out)],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    r = repatsim.run(FIRST_WAVE, replications=60, seed=7, threads=2, set={"site.sinuiju-quarantine.beds": 400})
+    for name, frame in [("replications", r.replications), ("timeseries", r.timeseries), ("dictionary", r.dictionary)]:
+        pd.testing.assert_frame_equal(frame, pd.read_csv(out / f"{name}.csv"), check_exact=True, obj=name)
+    assert r.summary_json["replications"] == 60
+    assert r.summary_json["seed"] == 7
+
+
+def test_the_summary_is_indexed_by_metric_with_the_planners_percentiles():
+    r = repatsim.run(FIRST_WAVE, replications=30, seed=1)
+    for column in ["mean", "sd", "ci95_low", "ci95_high", "p05", "p10", "p50", "p90", "p95"]:
+        assert column in r.summary.columns, column
+    row = r.summary.loc["makespan_days"]
+    values = r.replications["makespan_days"]
+    assert row["mean"] == pytest.approx(values.mean(), rel=1e-12)
+    assert row["ci95_low"] <= row["mean"] <= row["ci95_high"]
+    # Every column of replications.csv but the first two is described in the dictionary.
+    assert list(r.dictionary["metric"][: len(r.replications.columns) - 2]) == list(r.replications.columns[2:])
+    assert set(r.dictionary.columns) == {"metric", "label", "unit", "kind", "better", "description"}
+    assert r.findings and all(isinstance(f, str) for f in r.findings)
+    assert len(r.replications) == 30
+
+
+def test_a_dict_or_a_string_runs_the_same_plan_as_the_file():
+    by_file = repatsim.run(FIRST_WAVE, replications=20, seed=3)
+    as_dict = repatsim.load(FIRST_WAVE)
+    assert as_dict["scenario"]["name"] == "first-wave-2023"
+    by_dict = repatsim.run(as_dict, replications=20, seed=3)
+    pd.testing.assert_frame_equal(by_file.replications, by_dict.replications, check_exact=True)
+    with open(FIRST_WAVE) as f:
+        by_text = repatsim.run(f.read(), replications=20, seed=3)
+    pd.testing.assert_frame_equal(by_file.replications, by_text.replications, check_exact=True)
+    # A change made in the dict is run; one that cannot work is refused with the reason.
+    site = next(s for s in as_dict["site"] if s["name"] == "sinuiju-quarantine")
+    site["beds"] = 400
+    fewer = repatsim.run(as_dict, replications=20, seed=3)
+    assert fewer.summary.loc["site.sinuiju-quarantine.peak_occupancy", "max"] == 400
+    assert fewer.summary.loc["makespan_days", "mean"] > by_file.summary.loc["makespan_days", "mean"]
+    as_dict["scenario"]["horizon_days"] = 5
+    with pytest.raises(repatsim.ScenarioError, match="longer than the horizon of 5 days"):
+        repatsim.run(as_dict)
+
+
+def test_scenario_errors_raise_with_the_located_message():
+    text = open(FIRST_WAVE).read().replace('kind = "origin"', 'kind = "orign"', 1)
+    with pytest.raises(repatsim.ScenarioError) as e:
+        repatsim.run(text)
+    message = str(e.value)
+    assert "<string>:" in message and "orign" in message, message
+    with pytest.raises(repatsim.ScenarioError, match="no site is named `nowhere`"):
+        repatsim.run(FIRST_WAVE, replications=2, set={"site.nowhere.beds": 3})
+    with pytest.raises(repatsim.ScenarioError, match="cannot read"):
+        repatsim.load("no/such/plan.toml")
+    assert issubclass(repatsim.ScenarioError, ValueError)
+
+
+def test_compare_sweep_and_plan():
+    c = repatsim.compare(FIRST_WAVE, vs_set={"site.sinuiju-quarantine.beds": 300}, replications=40, seed=1)
+    assert list(c.columns) == ["metric", "a_mean", "b_mean", "diff", "ci95_low", "ci95_high", "n", "verdict"]
+    row = c.set_index("metric").loc["makespan_days"]
+    assert row["diff"] == pytest.approx(row["b_mean"] - row["a_mean"], abs=1e-9)
+    s = repatsim.sweep(FIRST_WAVE, "site.sinuiju-quarantine.beds=300..500:100", metrics=["makespan_days@p90"],
+                       replications=20, seed=1)
+    assert len(s) == 3
+    p = repatsim.plan(FIRST_WAVE, "site.sinuiju-quarantine.beds=100..2000", "makespan_days@mean<=30",
+                      replications=20, seed=1)
+    assert p["answer"] is not None and 100 <= p["answer"] <= 2000
+
+
+def test_the_gil_is_released_while_simulating():
+    done = threading.Event()
+    counted = [0]
+
+    def work():
+        repatsim.run(FIRST_WAVE, replications=3000, threads=1)
+        done.set()
+
+    t = threading.Thread(target=work)
+    started = time.perf_counter()
+    t.start()
+    while not done.is_set():
+        counted[0] += 1
+    t.join()
+    elapsed = time.perf_counter() - started
+    # With the GIL held for the whole run, this thread could not count at all while it
+    # ran; released, it counts all along (millions of times per second).
+    assert elapsed > 0.2, elapsed
+    assert counted[0] > 100_000 * elapsed, (counted[0], elapsed)
