@@ -366,12 +366,13 @@ pub struct CheckpointState {
 }
 
 impl CheckpointState {
-    /// The state of `checkpoint` before any replication.
-    pub fn new(checkpoint: &Checkpoint) -> Self {
+    /// The state of `checkpoint` before any replication (`levels` priority levels in its
+    /// line if it serves by priority).
+    pub fn new(checkpoint: &Checkpoint, levels: usize) -> Self {
         Self {
             servers: u64::from(checkpoint.servers),
             file_servers: u64::from(checkpoint.servers),
-            line: WaitingLine::new(1),
+            line: WaitingLine::new(if checkpoint.by_priority { levels } else { 1 }),
             busy: Level::default(),
             services: Tally::default(),
             holding: Level::default(),

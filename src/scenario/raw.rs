@@ -306,6 +306,18 @@ pub struct RawCheckpoint {
     pub cost_per_open_hour: Option<Spanned<f64>>,
     #[schemars(with = "Option<RawCheckin>")]
     pub checkin: Option<Spanned<RawCheckin>>,
+    #[schemars(with = "Option<RawServe>")]
+    pub serve: Option<Spanned<RawServe>>,
+}
+
+/// Who a checkpoint serves next.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawServe {
+    /// First come, first served (the default).
+    FirstCome,
+    /// By category priority, then first come (non-preemptive).
+    Priority,
 }
 
 /// `checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }`.

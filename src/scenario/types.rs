@@ -298,6 +298,9 @@ pub struct Checkpoint {
     /// A check-in tied to a timetabled leg's departures; `open` is then already the
     /// check-in windows within the checkpoint's own hours.
     pub checkin: Option<Checkin>,
+    /// Serve waiting people by category priority (then first come), not first come
+    /// only; a service under way is never interrupted.
+    pub by_priority: bool,
 }
 
 /// A checkpoint open only from `opens_hours_before` to `closes_hours_before` each

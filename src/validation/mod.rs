@@ -27,6 +27,8 @@ pub enum Quantity {
     LegMeanWaitHours(usize),
     LegTrips(usize),
     MakespanHours,
+    /// Hours waiting at checkpoints per person of cohort `c` released.
+    CohortCheckpointWaitHours(usize),
 }
 
 impl Quantity {
@@ -45,6 +47,10 @@ impl Quantity {
             Quantity::LegMeanWaitHours(i) => r.legs[i].waits.mean(),
             Quantity::LegTrips(i) => r.legs[i].trips as f64,
             Quantity::MakespanHours => r.makespan_hours.unwrap_or(f64::NAN),
+            Quantity::CohortCheckpointWaitHours(c) => {
+                let c = &r.cohorts[c];
+                c.time_use_hours[crate::metrics::TimeUse::WaitingAtCheckpoint as usize] / f64::from(c.released)
+            }
         }
     }
 }
@@ -158,6 +164,49 @@ fn mmc_checks(sc: &Scenario) -> (String, Vec<Check>) {
         ));
     }
     (params.join("; "), checks)
+}
+
+/// Non-preemptive priority at one exponential booth, one Poisson cohort per class (in
+/// priority order): Cobham's formula, W_k = W0 / ((1 - sigma_{k-1})(1 - sigma_k)) with
+/// W0 = sum(lambda_i E[S^2]) / 2 and sigma_k the load of classes 1..=k; the booth's
+/// mean wait over everyone is the first-come M/M/1 one (the conservation law).
+fn priority_checks(sc: &Scenario) -> (String, Vec<Check>) {
+    let k = &sc.checkpoints[0];
+    let mean_s = k.service_hours.mean();
+    let second_moment = 2.0 * mean_s * mean_s;
+    let lambdas: Vec<f64> = sc
+        .cohorts
+        .iter()
+        .map(|c| match c.arrival {
+            Arrival::Poisson { per_hour } => per_hour,
+            _ => f64::NAN,
+        })
+        .collect();
+    let lambda: f64 = lambdas.iter().sum();
+    let w0 = lambda * second_moment / 2.0;
+    let mut checks = Vec::new();
+    let mut sigma = 0.0;
+    for (i, (c, l)) in sc.cohorts.iter().zip(&lambdas).enumerate() {
+        let before = sigma;
+        sigma += l * mean_s;
+        checks.push(steady(
+            format!("{}: mean wait in queue (h)", c.name),
+            Quantity::CohortCheckpointWaitHours(i),
+            w0 / ((1.0 - before) * (1.0 - sigma)),
+        ));
+    }
+    checks.push(steady(
+        format!("{}: mean wait over both classes (h)", k.name),
+        Quantity::CheckpointMeanWaitHours(0),
+        mmc_mean_wait(1, lambda, 1.0 / mean_s),
+    ));
+    let params = format!(
+        "lambda = {} /h by class, mu = {}/h, rho = {:.3}",
+        lambdas.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(" and "),
+        1.0 / mean_s,
+        lambda * mean_s
+    );
+    (params, checks)
 }
 
 fn md_inf_checks(sc: &Scenario) -> (String, Vec<Check>) {
@@ -303,6 +352,7 @@ pub fn cases() -> Vec<Case> {
         case!("batch-bus", "bus leaves when full, D arrivals", bus_checks),
         case!("batch-bus-bottleneck", "bus leaves when full, D arrivals", bus_checks),
         case!("opening-hours", "office hours, fixed load", opening_checks),
+        case!("priority-mm1", "M/M/1, non-preemptive priority", priority_checks),
     ]
 }
 

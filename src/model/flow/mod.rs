@@ -155,7 +155,7 @@ impl World {
                 .enumerate()
                 .map(|(i, l)| LegState::new(l, levels, net.most_vehicles[i]))
                 .collect(),
-            checkpoints: sc.checkpoints.iter().map(CheckpointState::new).collect(),
+            checkpoints: sc.checkpoints.iter().map(|k| CheckpointState::new(k, levels)).collect(),
             cohorts: sc
                 .cohorts
                 .iter()

@@ -36,7 +36,12 @@ impl Flow {
                 self.people.pos[p] += 1;
                 self.people.phase[p] = Phase::Queued;
                 self.people.ready_at[p] = now; // joined the line
-                self.checkpoints[k as usize].line.join(p as u32, 0, now);
+                let level = if self.net.scenario.checkpoints[k as usize].by_priority {
+                    self.level(p)
+                } else {
+                    0
+                };
+                self.checkpoints[k as usize].line.join(p as u32, level, now);
                 self.watch_checkin(sim, k);
                 self.push_serve(k);
             }

@@ -136,6 +136,7 @@ pub fn check_checkpoints(
                 quota,
                 cost_per_open_hour,
                 checkin: checkin.map(|c| c.0),
+                by_priority: r.serve.as_ref().is_some_and(|s| *s.get_ref() == RawServe::Priority),
             });
         }
     }
