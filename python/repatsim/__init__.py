@@ -100,6 +100,9 @@ class Result:
     findings: list[str]
     #: The whole summary (as summary.json): scenario, seed, replications, metrics, left behind...
     summary_json: dict = field(repr=False)
+    #: Per-person records of the replications asked for with ``people=`` (as people.csv:
+    #: one row per visit of a person to a stage, with arrival, start, end and wait), else None.
+    people: pd.DataFrame | None = None
 
 
 def run(
@@ -109,13 +112,15 @@ def run(
     threads: int | None = None,
     set: Mapping[str, Any] | None = None,
     what_if: bool = False,
+    people: Sequence[int] = (),
 ) -> Result:
     """Runs replications of a scenario (default: its ``replications``) on ``threads``
     (default: all cores; results do not depend on it). ``set`` overrides fields by
     parameter path; ``what_if=True`` also runs the paired what-if on the bottleneck (as
-    the command line does), which adds a finding."""
+    the command line does), which adds a finding. ``people=[0, 5]`` also returns the
+    per-person records of those replications (``Result.people``)."""
     text, label = _source(scenario)
-    out = _native.run(text, label, replications, seed, threads, _set(set), what_if)
+    out = _native.run(text, label, replications, seed, threads, _set(set), what_if, list(people))
     summary_json = json.loads(out["summary_json"])
     summary = pd.DataFrame.from_dict(summary_json["metrics"], orient="index")
     summary.index.name = "metric"
@@ -126,6 +131,7 @@ def run(
         dictionary=_csv(out["dictionary_csv"]),
         findings=list(out["findings"]),
         summary_json=summary_json,
+        people=_csv(out["people_csv"]) if "people_csv" in out else None,
     )
 
 

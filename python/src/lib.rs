@@ -81,7 +81,7 @@ fn validate(text: &str, label: &str, set: Vec<String>) -> PyResult<String> {
 /// Runs the replications of a scenario as `repatsim run` does; returns a dict of the
 /// files `run --out` writes (CSV and JSON text) and the report's findings.
 #[pyfunction]
-#[pyo3(signature = (text, label, replications = None, seed = None, threads = None, set = Vec::new(), what_if = false))]
+#[pyo3(signature = (text, label, replications = None, seed = None, threads = None, set = Vec::new(), what_if = false, people = Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn run<'py>(
     py: Python<'py>,
@@ -92,6 +92,7 @@ fn run<'py>(
     threads: Option<usize>,
     set: Vec<String>,
     what_if: bool,
+    people: Vec<u64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut sc = cmp::scenario_with(text, label, &overrides(&set)?).map_err(compare_error)?;
     if let Some(s) = seed {
@@ -100,6 +101,11 @@ fn run<'py>(
     let n = replications.unwrap_or(u64::from(sc.replications));
     if n == 0 {
         return Err(scenario_error("replications must be at least 1"));
+    }
+    if let Some(k) = people.iter().find(|&&k| k >= n) {
+        return Err(scenario_error(format!(
+            "people: replication {k} is not among those run (0..{n})"
+        )));
     }
     let net = Arc::new(Network::new(Arc::new(sc)));
     let (batch, what_if) = py
@@ -138,6 +144,20 @@ fn run<'py>(
     }
     out.set_item("summary_json", summary.to_string())?;
     out.set_item("findings", report::findings::findings(&batch, what_if.as_ref()))?;
+    if !people.is_empty() {
+        let text = py
+            .detach(|| {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                let mut world = repatsim::model::World::new(Arc::clone(&net));
+                for (i, &k) in people.iter().enumerate() {
+                    let (_, rows) = world.run_traced(k);
+                    report::people::write_people(&mut w, &net, k, &rows, i == 0)?;
+                }
+                w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+            })
+            .map_err(internal)?;
+        out.set_item("people_csv", String::from_utf8(text).map_err(internal)?)?;
+    }
     Ok(out)
 }
 

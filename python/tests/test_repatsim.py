@@ -27,14 +27,18 @@ def test_the_same_seed_gives_exactly_the_command_lines_numbers(tmp_path):
     out = tmp_path / "out"
     subprocess.run(
         [cli(), "run", FIRST_WAVE, "-n", "60", "--seed", "7", "--set", "site.sinuiju-quarantine.beds=400",
-         "--no-what-if", "-q", "--out", str(out)],
+         "--no-what-if", "-q", "--people", "0,59", "--out", str(out)],
         check=True, stdout=subprocess.DEVNULL,
     )
-    r = repatsim.run(FIRST_WAVE, replications=60, seed=7, threads=2, set={"site.sinuiju-quarantine.beds": 400})
-    for name, frame in [("replications", r.replications), ("timeseries", r.timeseries), ("dictionary", r.dictionary)]:
+    r = repatsim.run(FIRST_WAVE, replications=60, seed=7, threads=2, set={"site.sinuiju-quarantine.beds": 400},
+                     people=[0, 59])
+    for name, frame in [("replications", r.replications), ("timeseries", r.timeseries), ("dictionary", r.dictionary),
+                        ("people", r.people)]:
         pd.testing.assert_frame_equal(frame, pd.read_csv(out / f"{name}.csv"), check_exact=True, obj=name)
     assert r.summary_json["replications"] == 60
     assert r.summary_json["seed"] == 7
+    assert set(r.people["replication"]) == {0, 59}
+    assert repatsim.run(FIRST_WAVE, replications=2).people is None
 
 
 def test_the_summary_is_indexed_by_metric_with_the_planners_percentiles():

@@ -81,6 +81,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         _ => None,
     };
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let people = args.people.as_deref().map(parse_people).transpose()?;
+    if people.is_some() && out.is_none() {
+        return Err(Failure::BadInput(
+            "--people writes people.csv into the output directory: add --out DIR".into(),
+        ));
+    }
     if shard.is_some() && args.until_ci.is_some() {
         return Err(Failure::BadInput(
             "--shard and --until-ci cannot be combined: a shard runs a fixed range".into(),
@@ -190,7 +196,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let (what_if, written) = match &mut out {
         Some(dir) => {
-            let (report, files) = report::write_run(dir, &batch, shard, &options)?;
+            let (report, mut files) = report::write_run(dir, &batch, shard, &options)?;
+            if let Some(list) = &people {
+                files.extend(write_people(dir, &batch, list)?);
+            }
             dir.commit()?;
             // The console names the file the user ran, not the output directory's copy.
             let file = args.file.display().to_string();
@@ -241,6 +250,66 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// `--people 0,5,9` or `--people 0..3`: the replications whose people are written.
+fn parse_people(s: &str) -> Result<Vec<u64>, Failure> {
+    let bad = || Failure::BadInput(format!("--people {s}: write replication numbers as 0, 0,5,9 or 0..3"));
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        match part.split_once("..") {
+            Some((a, b)) => {
+                let (a, b): (u64, u64) = (
+                    a.trim().parse().map_err(|_| bad())?,
+                    b.trim().parse().map_err(|_| bad())?,
+                );
+                if b <= a || b - a > 1000 {
+                    return Err(bad());
+                }
+                out.extend(a..b);
+            }
+            None => out.push(part.trim().parse().map_err(|_| bad())?),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// Most person-records (people x replications) `--people` writes in one run.
+const MAX_PEOPLE_RECORDS: u64 = 5_000_000;
+
+/// Writes people.csv and its dictionary for replications `list` of `batch` (each rerun
+/// with its trace, exactly as inside the batch); returns the files written.
+fn write_people(dir: &OutputDir, batch: &Batch, list: &[u64]) -> Result<Vec<String>, Failure> {
+    let range = batch.first_replication..batch.first_replication + batch.len() as u64;
+    if let Some(k) = list.iter().find(|k| !range.contains(k)) {
+        return Err(Failure::BadInput(format!(
+            "--people: replication {k} is not among those run ({}..{})",
+            range.start, range.end
+        )));
+    }
+    let records = u64::from(batch.network.population) * list.len() as u64;
+    if records > MAX_PEOPLE_RECORDS {
+        return Err(Failure::BadInput(format!(
+            "--people: {} people x {} replications is {} person records, more than {}: choose fewer replications",
+            fmt_count(u64::from(batch.network.population)),
+            list.len(),
+            fmt_count(records),
+            fmt_count(MAX_PEOPLE_RECORDS)
+        )));
+    }
+    let mut world = World::new(Arc::clone(&batch.network));
+    dir.write_with(dir::PEOPLE, |w| {
+        let mut csv = ::csv::Writer::from_writer(w);
+        for (i, &k) in list.iter().enumerate() {
+            let (_, rows) = world.run_traced(k);
+            report::people::write_people(&mut csv, &batch.network, k, &rows, i == 0)?;
+        }
+        csv.flush()
+    })?;
+    dir.write_with(dir::PEOPLE_DICTIONARY, |w| report::people::write_people_dictionary(w))?;
+    Ok(vec![dir::PEOPLE.into(), dir::PEOPLE_DICTIONARY.into()])
 }
 
 /// How a `--until-ci` run ended, for the console and the JSON summary.

@@ -22,6 +22,8 @@ pub const MERGE_DATA: &str = "merge-data.json";
 pub const REPORT: &str = "report.html";
 pub const NETWORK: &str = "network.svg";
 pub const TIMELINE: &str = "timeline.svg";
+pub const PEOPLE: &str = "people.csv";
+pub const PEOPLE_DICTIONARY: &str = "people-dictionary.csv";
 
 /// Problems writing or reading output directories.
 #[derive(Debug, thiserror::Error)]

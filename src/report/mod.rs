@@ -14,6 +14,7 @@ pub mod html;
 pub mod json;
 pub mod network;
 pub mod outdir;
+pub mod people;
 pub mod study;
 pub mod timeline;
 pub mod waiting;

@@ -190,7 +190,7 @@ impl Drop for OutputDir {
 
 /// True for the names of files repatsim writes into an output directory.
 fn is_output_file(name: &str) -> bool {
-    const NAMES: [&str; 13] = [
+    const NAMES: [&str; 15] = [
         "summary.json",
         "replications.csv",
         "metrics.csv",
@@ -204,6 +204,8 @@ fn is_output_file(name: &str) -> bool {
         "compare.json",
         "compare.csv",
         "sweep.csv",
+        "people.csv",
+        "people-dictionary.csv",
     ];
     NAMES.contains(&name)
         || name.ends_with(".png")
