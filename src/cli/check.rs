@@ -66,6 +66,9 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     if !errors.is_empty() {
         return Err(Failure::BadInput(errors));
     }
+    if let Some(path) = &args.junit {
+        junit_place(path)?;
+    }
     let stop = interrupt_flag();
     let mut results = Vec::new();
     for (file, sc, targets) in plans {
@@ -134,7 +137,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     } else {
         write_stdout(&console(&results))?;
     }
-    verdict(&results)
+    verdict(&results, args.until_decided.then_some(args.max_replications))
 }
 
 /// The `[[target]]`s of `sc` whose metric is not in its catalogue, as located errors
@@ -251,7 +254,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Exit status: any failure first (3), then anything not decided (4).
-fn verdict(results: &[PlanResult]) -> Result<(), Failure> {
+fn verdict(results: &[PlanResult], until_decided: Option<u64>) -> Result<(), Failure> {
     let all: Vec<&Checked> = results
         .iter()
         .flat_map(|p| p.targets.iter().map(|t| &t.checked))
@@ -268,11 +271,30 @@ fn verdict(results: &[PlanResult]) -> Result<(), Failure> {
         )))
     } else if open > 0 {
         Err(Failure::Undecided(format!(
-            "check: {open} of {} targets are not decided (run more replications: -n, or --until-decided)",
-            all.len()
+            "check: {open} of {} targets are not decided ({})",
+            all.len(),
+            match until_decided {
+                Some(cap) => format!(
+                    "--until-decided reached its cap (--max-replications {}, or -n if larger), or more replications would not decide them",
+                    fmt_count(cap)
+                ),
+                None => "run more replications: -n, or --until-decided".into(),
+            }
         )))
     } else {
         Ok(())
+    }
+}
+
+/// Refuses a --junit path that cannot be written, before anything runs.
+fn junit_place(path: &std::path::Path) -> Result<(), Failure> {
+    let bad = |why: &str| Failure::BadInput(format!("--junit {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(bad("is a directory; name a file, e.g. plan-checks.xml"));
+    }
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() && !d.is_dir() => Err(bad("its directory does not exist")),
+        _ => Ok(()),
     }
 }
 

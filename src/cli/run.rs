@@ -263,8 +263,13 @@ fn parse_people(s: &str) -> Result<Vec<u64>, Failure> {
                     a.trim().parse().map_err(|_| bad())?,
                     b.trim().parse().map_err(|_| bad())?,
                 );
-                if b <= a || b - a > 1000 {
+                if b <= a {
                     return Err(bad());
+                }
+                if b - a > 1000 {
+                    return Err(Failure::BadInput(format!(
+                        "--people {s}: at most 1,000 replications' people at a time"
+                    )));
                 }
                 out.extend(a..b);
             }

@@ -40,6 +40,12 @@ pub fn init(dir: &Path, template: &str, force: bool) -> Result<(), Failure> {
             file.display()
         )));
     }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::BadInput(format!(
+            "{} is a file; name a directory for the scenario",
+            dir.display()
+        )));
+    }
     std::fs::create_dir_all(dir).map_err(|e| Failure::BadInput(format!("{}: {e}", dir.display())))?;
     crate::report::dir::write_atomic(dir, "scenario.toml", text.as_bytes())?;
     let f = file.display();

@@ -12,7 +12,7 @@
 use super::{Batch, ExperimentError, RunOptions, run_network};
 use crate::metrics::{MetricKey, Stat};
 use crate::model::Network;
-use crate::stats::target::{Estimate, StatSpec, Target};
+use crate::stats::target::{Estimate, StatSpec, Target, bound_text};
 use crate::stats::{Summary, quantile_ci, quantile_sorted};
 use std::sync::Arc;
 
@@ -145,6 +145,7 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
 fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
     let e = out.estimate;
     let v = target.value;
+    let vt = bound_text(v);
     if xs.is_empty() || e.value.is_nan() {
         out.verdict = Verdict::Undefined;
         out.reason = "no replication has a value of this metric".into();
@@ -176,23 +177,23 @@ fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
     );
     if lo_ok && hi_ok {
         out.verdict = Verdict::Pass;
-        out.reason = format!("{ci}: the whole interval is {} {v}", target.op.as_str());
+        out.reason = format!("{ci}: the whole interval is {} {vt}", target.op.as_str());
     } else if !lo_ok && !hi_ok {
         out.verdict = Verdict::Fail;
-        out.reason = format!("{ci}: the whole interval misses {} {v}", target.op.as_str());
+        out.reason = format!("{ci}: the whole interval misses {} {vt}", target.op.as_str());
     } else {
         out.verdict = Verdict::Undecided;
         out.would_decide = replications_to_decide(&e, v);
         out.reason = match out.would_decide {
             Some(m) => format!(
-                "{ci} straddles {v}; about {} replications would decide it if the estimate held",
+                "{ci} straddles {vt}; about {} replications would decide it if the estimate held",
                 crate::metrics::fmt_count(m)
             ),
             None if e.value.is_infinite() => format!(
-                "{ci} straddles {v}: the {} lies beyond the horizon in these replications, but not surely",
+                "{ci} straddles {vt}: the {} lies beyond the horizon in these replications, but not surely",
                 target.stat.label()
             ),
-            None => format!("{ci} straddles {v}, and the estimate sits on the bound"),
+            None => format!("{ci} straddles {vt}, and the estimate sits on the bound"),
         };
     }
 }

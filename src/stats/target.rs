@@ -201,8 +201,17 @@ impl std::fmt::Display for Target {
             self.metric,
             self.stat.label(),
             self.op.as_str(),
-            self.value
+            bound_text(self.value)
         )
+    }
+}
+
+/// A bound as people write it: `60`, `0.25`, and `1e308` rather than 309 digits.
+pub fn bound_text(v: f64) -> String {
+    if v != 0.0 && (v.abs() >= 1e15 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
     }
 }
 
