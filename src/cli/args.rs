@@ -29,6 +29,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Chosen metrics against one or two parameters over a grid of values.
     Sweep(SweepArgs),
+    /// Which assumptions drive the answer: Sobol indices (or Morris screening) of
+    /// parameters varied over ranges, on common random numbers.
+    Sensitivity(SensitivityArgs),
     /// The smallest (or largest) parameter value that meets a target.
     Plan(PlanArgs),
     /// Run plans and check their targets with confidence (exit 0 all pass, 3 any
@@ -208,6 +211,30 @@ pub struct CheckArgs {
     /// Run even if the estimate says it will not fit in memory or take over a day.
     #[arg(long)]
     pub yes: bool,
+}
+
+/// `repatsim sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// A parameter and its range, PATH=LO..HI (repeatable; uniform over the range,
+    /// whole-number fields rounded), e.g. `site.sinuiju-quarantine.stay_hours=120..216`.
+    #[arg(long = "vary", value_name = "PATH=LO..HI", required = true)]
+    pub vary: Vec<String>,
+    /// Statistics to explain, `METRIC@STAT` (repeatable; default `makespan_days@mean`).
+    #[arg(long = "metric", value_name = "METRIC@STAT")]
+    pub metrics: Vec<String>,
+    /// `sobol` (first-order and total indices with bootstrap CIs) or `morris` (cheap
+    /// screening: mu*, sigma).
+    #[arg(long, default_value = "sobol", value_parser = ["sobol", "morris"])]
+    pub method: String,
+    /// Base samples (Sobol: samples x (parameters + 2) points) or trajectories (Morris:
+    /// samples x (parameters + 1) points).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    pub samples: u64,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// Options shared by the comparative commands.

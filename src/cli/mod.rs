@@ -102,6 +102,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Compare(args) => study::compare(args),
         Command::Sweep(args) => study::sweep(args),
         Command::Plan(args) => study::plan(args),
+        Command::Sensitivity(args) => study::sensitivity(args),
         Command::Check(args) => check::check(args),
         Command::Init { dir, template, force } => tools::init(&dir, &template, force),
         Command::Metrics { file, set, csv } => tools::metrics(&file, &set, csv),

@@ -2,7 +2,7 @@
 //! `report::study` formats.
 
 use super::guard::{overrides, progress_bar, read_text, write_stdout};
-use super::{CommonArgs, CompareArgs, Failure, PlanArgs, SweepArgs};
+use super::{CommonArgs, CompareArgs, Failure, PlanArgs, SensitivityArgs, SweepArgs};
 use crate::experiment::compare as cmp;
 use crate::experiment::{MetricStat, Progress, RunOptions, Target, plan as planning, sweep as sweeping};
 use crate::report::OutputDir;
@@ -148,6 +148,53 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     }
     let csv = study::sweep_csv(&axes, &result).map_err(|e| Failure::Internal(e.to_string()))?;
     write_stdout(&String::from_utf8_lossy(&csv))
+}
+
+/// `repatsim sensitivity`.
+pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
+    use crate::experiment::sensitivity::{self as sens, Method, Param};
+    let text = read_text(&args.file)?;
+    let label = args.file.display().to_string();
+    let params = args
+        .vary
+        .iter()
+        .map(|v| Param::parse(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    let specs = if args.metrics.is_empty() {
+        vec!["makespan_days".to_string()]
+    } else {
+        args.metrics.clone()
+    };
+    let metrics = specs
+        .iter()
+        .map(|m| MetricStat::parse(m).map_err(|e| Failure::BadInput(format!("--metric {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let method = if args.method == "morris" {
+        Method::Morris
+    } else {
+        Method::Sobol
+    };
+    let base = base_with_seed(&args.common)?;
+    let n = replications(&args.common, &text, &label, &base)?;
+    let d = params.len() as u64;
+    let points = args.samples * if method == Method::Sobol { d + 2 } else { d + 1 };
+    let (opts, bar) = common_options(&args.common, n, points * n);
+    let result = sens::sensitivity(
+        &text,
+        &label,
+        &base,
+        &params,
+        &metrics,
+        method,
+        args.samples as usize,
+        &opts,
+        None,
+    )?;
+    bar.finish_and_clear();
+    if args.common.json {
+        return write_stdout(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
+    }
+    write_stdout(&study::sensitivity_table(&result))
 }
 
 /// `repatsim plan`.

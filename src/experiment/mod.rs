@@ -11,6 +11,7 @@ pub mod batch;
 pub mod check;
 pub mod compare;
 pub mod plan;
+pub mod sensitivity;
 pub mod sweep;
 pub use crate::stats::target;
 pub mod timeseries;

@@ -254,3 +254,76 @@ pub fn plan_table(result: &PlanResult, target: &str, path: &str, replications: u
     t.push('\n');
     t
 }
+
+/// The console table of a sensitivity study: per statistic, the parameters ranked.
+pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) -> String {
+    use crate::experiment::sensitivity::Method;
+    let mut s = format!(
+        "{} design: {} points x {} replications (the same at every point), seed {}\n",
+        match r.method {
+            Method::Sobol => "Sobol (Saltelli sampling; first-order: Saltelli 2010, total: Jansen 1999)",
+            Method::Morris => "Morris (elementary effects over each range)",
+        },
+        r.points,
+        r.replications,
+        r.seed
+    );
+    for m in &r.metrics {
+        if m.variance == 0.0 {
+            s.push_str(&format!(
+                "\n{}: the same at every point of the design: none of these parameters moves it\n",
+                m.metric
+            ));
+            continue;
+        }
+        s.push_str(&format!(
+            "\n{}: variance over the design {}; simulation noise {} of it\n",
+            m.metric,
+            fmt_num(m.variance),
+            if m.noise_share.is_finite() {
+                format!("{:.1}%", 100.0 * m.noise_share)
+            } else {
+                "not estimated (a percentile)".into()
+            }
+        ));
+        let width = m.parameters.iter().map(|p| p.path.len()).max().unwrap_or(9).max(9);
+        match r.method {
+            Method::Sobol => {
+                s.push_str(&format!(
+                    "  {:<width$}  {:>17}  {:>24}  {:>24}\n",
+                    "parameter", "range", "first-order [95% CI]", "total effect [95% CI]"
+                ));
+                for p in &m.parameters {
+                    let ci = |x: Option<[f64; 2]>| x.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]));
+                    s.push_str(&format!(
+                        "  {:<width$}  {:>17}  {:>7.3} {:>16}  {:>7.3} {:>16}{}\n",
+                        p.path,
+                        format!("{}..{}", fmt_num(p.lo), fmt_num(p.hi)),
+                        p.first_order.unwrap_or(f64::NAN),
+                        ci(p.first_order_ci95),
+                        p.total.unwrap_or(f64::NAN),
+                        ci(p.total_ci95),
+                        if p.within_noise { "  within noise" } else { "" }
+                    ));
+                }
+            }
+            Method::Morris => {
+                s.push_str(&format!(
+                    "  {:<width$}  {:>17}  {:>12}  {:>12}\n",
+                    "parameter", "range", "mu*", "sigma"
+                ));
+                for p in &m.parameters {
+                    s.push_str(&format!(
+                        "  {:<width$}  {:>17}  {:>12}  {:>12}{}\n",
+                        p.path,
+                        format!("{}..{}", fmt_num(p.lo), fmt_num(p.hi)),
+                        fmt_num(p.mu_star.unwrap_or(f64::NAN)),
+                        fmt_num(p.sigma.unwrap_or(f64::NAN)),
+                        if p.within_noise { "  within noise" } else { "" }
+                    ));
+                }
+            }
+        }
+    }
+    s
+}

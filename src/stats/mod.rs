@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod online;
 pub mod queueing;
+pub mod sensitivity;
 pub mod summary;
 pub mod target;
 
