@@ -65,8 +65,24 @@ fn sobol_names_the_quarantine_stay_and_clears_the_hotel_beds() {
     let wait = effects(&v, "checkpoint.dandong-customs.mean_wait_hours@mean");
     assert_eq!(wait[0]["path"], "checkpoint.dandong-customs.servers");
     assert!(wait.iter().skip(1).all(|p| p["within_noise"] == true), "{wait:?}");
-    // The same seed gives the same design and numbers.
-    assert_eq!(run(&["--samples", "64"]), v);
+    // The same seed gives the same design and numbers; --out writes them and a chart
+    // per statistic.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let out_arg = out.display().to_string();
+    assert_eq!(run(&["--samples", "64", "--out", &out_arg]), v);
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sensitivity.json")).unwrap()).unwrap();
+    assert_eq!(stored, v);
+    for stem in [
+        "sensitivity-makespan-days-mean",
+        "sensitivity-checkpoint-dandong-customs-mean-wait-hours-mean",
+    ] {
+        assert!(
+            out.join(format!("{stem}.png")).is_file() && out.join(format!("{stem}.svg")).is_file(),
+            "{stem}"
+        );
+    }
 }
 
 #[test]

@@ -233,6 +233,12 @@ pub struct SensitivityArgs {
     /// samples x (parameters + 1) points).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(4..=100_000))]
     pub samples: u64,
+    /// Write sensitivity.json and one chart per statistic (PNG and SVG) here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files of a non-empty --out directory.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

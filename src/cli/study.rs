@@ -174,6 +174,11 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     } else {
         Method::Sobol
     };
+    let mut out = args
+        .out
+        .as_deref()
+        .map(|d| OutputDir::prepare(d, args.force))
+        .transpose()?;
     let base = base_with_seed(&args.common)?;
     let n = replications(&args.common, &text, &label, &base)?;
     let d = params.len() as u64;
@@ -191,8 +196,19 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         None,
     )?;
     bar.finish_and_clear();
+    let json = serde_json::to_string_pretty(&result).unwrap_or_default() + "\n";
+    if let Some(dir) = &mut out {
+        dir.write("sensitivity.json", json.as_bytes())?;
+        for m in &result.metrics {
+            let c = crate::report::charts::sensitivity::sensitivity_chart(result.method, m)
+                .map_err(|e| Failure::Internal(e.to_string()))?;
+            dir.write(&format!("{}.png", c.name), &c.png)?;
+            dir.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
+        }
+        dir.commit()?;
+    }
     if args.common.json {
-        return write_stdout(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
+        return write_stdout(&json);
     }
     write_stdout(&study::sensitivity_table(&result))
 }

@@ -190,7 +190,7 @@ impl Drop for OutputDir {
 
 /// True for the names of files repatsim writes into an output directory.
 fn is_output_file(name: &str) -> bool {
-    const NAMES: [&str; 15] = [
+    const NAMES: [&str; 16] = [
         "summary.json",
         "replications.csv",
         "metrics.csv",
@@ -206,6 +206,7 @@ fn is_output_file(name: &str) -> bool {
         "sweep.csv",
         "people.csv",
         "people-dictionary.csv",
+        "sensitivity.json",
     ];
     NAMES.contains(&name)
         || name.ends_with(".png")
