@@ -176,18 +176,6 @@ pub struct CheckArgs {
     /// 'evaded@mean<=50' (repeatable).
     #[arg(long = "target", value_name = "TARGET")]
     pub targets: Vec<String>,
-    /// Replications per plan (default: each scenario's `replications`).
-    #[arg(short = 'n', long = "replications", value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
-    pub replications: Option<u64>,
-    /// Master seed for every plan (default: each scenario's `seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
-    pub threads: Option<u64>,
-    /// Override a field of every plan by its path (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
     /// While a target is undecided, add replications (the next ones, so the answer is
     /// reproducible) as far as its estimate says would decide it, up to
     /// --max-replications.
@@ -202,15 +190,13 @@ pub struct CheckArgs {
     /// Write JUnit XML here: a test suite per plan, a test case per target.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Print the results as JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
-    /// No progress bar.
-    #[arg(short, long)]
-    pub quiet: bool,
     /// Run even if the estimate says it will not fit in memory or take over a day.
     #[arg(long)]
     pub yes: bool,
+    // -n (default: each scenario's `replications`), --seed, --threads, --set (applied
+    // to every plan), --json, --quiet.
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// `repatsim sensitivity`.

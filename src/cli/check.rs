@@ -41,7 +41,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
         .iter()
         .map(|t| Target::parse(t).map_err(|m| Failure::BadInput(format!("--target {m}"))))
         .collect::<Result<_, _>>()?;
-    let set = overrides(&args.set)?;
+    let set = overrides(&args.common.set)?;
     // Every plan is loaded and its targets resolved before anything runs.
     let mut errors = String::new();
     let mut plans = Vec::new();
@@ -52,7 +52,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
                     eprint!("{}", loaded.render_warnings());
                 }
                 let mut sc = loaded.scenario;
-                if let Some(s) = args.seed {
+                if let Some(s) = args.common.seed {
                     sc.seed = s;
                 }
                 match resolve(&sc, &from_command) {
@@ -72,7 +72,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     let stop = interrupt_flag();
     let mut results = Vec::new();
     for (file, sc, targets) in plans {
-        let n = args.replications.unwrap_or(u64::from(sc.replications));
+        let n = args.common.replications.unwrap_or(u64::from(sc.replications));
         let net = Arc::new(Network::new(Arc::new(sc)));
         let until = args.until_decided.then_some(UntilDecided {
             max_replications: args.max_replications.max(n),
@@ -81,20 +81,20 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
         check_resources(
             &net,
             until.map_or(n, |u| u.max_replications),
-            args.threads,
+            args.common.threads,
             None,
             args.yes,
             !args.until_decided,
         )?;
         let opts = RunOptions {
             replications: 0..n,
-            threads: args.threads.map(|t| t as usize),
+            threads: args.common.threads.map(|t| t as usize),
             grid_hours: None,
             block: args.block,
             stop: Some(stop.clone()),
             progress: None,
         };
-        let bar = progress_bar(n, args.quiet, "replications");
+        let bar = progress_bar(n, args.common.quiet, "replications");
         let plain: Vec<Target> = targets.iter().map(|(t, ..)| t.clone()).collect();
         let (batch, checked) = run_check(&net, &opts, &plain, until, Some(&|d| bar.set_position(d)))
             .map_err(|e| Failure::Internal(e.to_string()))?;
@@ -129,7 +129,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     if let Some(path) = &args.junit {
         write_junit(path, &results)?;
     }
-    if args.json {
+    if args.common.json {
         let mut s = serde_json::to_string_pretty(&serde_json::json!({ "plans": results }))
             .map_err(|e| Failure::Internal(e.to_string()))?;
         s.push('\n');

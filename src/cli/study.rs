@@ -45,6 +45,17 @@ fn replications(c: &CommonArgs, text: &str, label: &str, base: &[Override]) -> R
     }
 }
 
+/// `--metric METRIC@STAT` flags (default `makespan_days@mean`), parsed.
+fn metric_stats(flags: &[String]) -> Result<Vec<MetricStat>, Failure> {
+    if flags.is_empty() {
+        return Ok(vec![MetricStat::parse("makespan_days").expect("a valid default")]);
+    }
+    flags
+        .iter()
+        .map(|m| MetricStat::parse(m).map_err(|e| Failure::BadInput(format!("--metric {e}"))))
+        .collect()
+}
+
 /// `repatsim compare`.
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let base = overrides(&args.common.set)?;
@@ -114,15 +125,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|v| sweeping::parse_axis(v))
         .collect::<Result<Vec<_>, _>>()?;
-    let specs = if args.metrics.is_empty() {
-        vec!["makespan_days".to_string()]
-    } else {
-        args.metrics.clone()
-    };
-    let metrics = specs
-        .iter()
-        .map(|m| MetricStat::parse(m).map_err(|e| Failure::BadInput(format!("--metric {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = metric_stats(&args.metrics)?;
     let target = args
         .target
         .as_deref()
@@ -160,15 +163,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         .iter()
         .map(|v| Param::parse(v))
         .collect::<Result<Vec<_>, _>>()?;
-    let specs = if args.metrics.is_empty() {
-        vec!["makespan_days".to_string()]
-    } else {
-        args.metrics.clone()
-    };
-    let metrics = specs
-        .iter()
-        .map(|m| MetricStat::parse(m).map_err(|e| Failure::BadInput(format!("--metric {e}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = metric_stats(&args.metrics)?;
     let method = if args.method == "morris" {
         Method::Morris
     } else {

@@ -62,22 +62,9 @@ pub fn metrics(file: &Path, set: &[String], csv: bool) -> Result<(), Failure> {
     let cat = catalogue(&net);
     let sc = &net.scenario;
     if csv {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: ::csv::Error| Failure::Internal(e.to_string());
-        w.write_record(["metric", "label", "unit", "kind", "better", "description"])
-            .map_err(csv_err)?;
-        for m in cat.iter() {
-            w.write_record([
-                m.id.as_str(),
-                &m.label,
-                &m.unit.name(sc),
-                m.kind.as_str(),
-                m.better.as_str(),
-                &m.description,
-            ])
-            .map_err(csv_err)?;
-        }
-        let bytes = w.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
+        let mut bytes = Vec::new();
+        crate::report::csv::write_metric_dictionary(&mut bytes, &cat, sc)
+            .map_err(|e| Failure::Internal(e.to_string()))?;
         return write_stdout(&String::from_utf8_lossy(&bytes));
     }
     let width = cat.iter().map(|m| m.id.len()).max().unwrap_or(0);

@@ -141,6 +141,36 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
     out
 }
 
+/// The statistic of `target` over `batch` as `check` sees it, without its interval:
+/// for the makespan, replications in which not everyone got home count as later than
+/// the horizon (a percentile is then a lower bound; a mean, or a bound beyond the
+/// horizon, cannot be known and is NaN, which meets no target). `plan` searches on it,
+/// so it never calls a plan that often does not finish within a deadline.
+pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
+    let Some(index) = batch.metric_index(&target.metric) else {
+        return f64::NAN;
+    };
+    let column = batch.column(index);
+    let censored = batch.catalogue.get(index).key == MetricKey::overall(Stat::MakespanDays);
+    let missing = column.iter().any(|x| !x.is_finite());
+    if !(censored && missing) {
+        return target.statistic(&column);
+    }
+    let horizon_days = batch.scenario().horizon_hours / 24.0;
+    match target.stat {
+        _ if horizon_days < target.value => f64::NAN,
+        StatSpec::Mean => f64::NAN,
+        StatSpec::Quantile(q) => {
+            let mut xs: Vec<f64> = column
+                .iter()
+                .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
+                .collect();
+            xs.sort_by(f64::total_cmp);
+            quantile_sorted(&xs, q)
+        }
+    }
+}
+
 /// Sets the verdict, reason and replications that would decide it.
 fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
     let e = out.estimate;

@@ -81,10 +81,11 @@ pub fn plan(
         let mut sc = scenario_with(text, label, &o)?;
         sc.seed = base_sc.seed;
         let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;
-        let i = batch
+        batch
             .metric_index(&target.metric)
             .ok_or_else(|| unknown_metric(&batch, &target.metric))?;
-        let statistic = target.statistic(&batch.column(i));
+        // Unfinished replications count against a makespan target, as in `check`.
+        let statistic = super::check::censored_statistic(&batch, target);
         Ok(Trial {
             value: v,
             statistic,

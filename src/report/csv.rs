@@ -74,19 +74,7 @@ pub fn write_metrics_long(out: impl std::io::Write, batch: &Batch) -> std::io::R
 pub fn write_dictionary(out: impl std::io::Write, batch: &Batch) -> std::io::Result<()> {
     let sc = batch.scenario();
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["metric", "label", "unit", "kind", "better", "description"])
-        .map_err(csv_error)?;
-    for m in batch.catalogue.iter() {
-        w.write_record([
-            m.id.as_str(),
-            &m.label,
-            &m.unit.name(sc),
-            m.kind.as_str(),
-            m.better.as_str(),
-            &m.description,
-        ])
-        .map_err(csv_error)?;
-    }
+    metric_rows(&mut w, &batch.catalogue, sc)?;
     for &key in &batch.timeseries.spec.sources {
         let s = SeriesInfo::of(sc, key);
         w.write_record([
@@ -99,6 +87,39 @@ pub fn write_dictionary(out: impl std::io::Write, batch: &Batch) -> std::io::Res
         ])
         .map_err(csv_error)?;
     }
+    w.flush()
+}
+
+/// The header and one row per metric of `catalogue`: the head of `dictionary.csv`.
+fn metric_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    catalogue: &crate::metrics::Catalogue,
+    sc: &crate::scenario::Scenario,
+) -> std::io::Result<()> {
+    w.write_record(["metric", "label", "unit", "kind", "better", "description"])
+        .map_err(csv_error)?;
+    for m in catalogue.iter() {
+        w.write_record([
+            m.id.as_str(),
+            &m.label,
+            &m.unit.name(sc),
+            m.kind.as_str(),
+            m.better.as_str(),
+            &m.description,
+        ])
+        .map_err(csv_error)?;
+    }
+    Ok(())
+}
+
+/// The metric rows of `dictionary.csv` for a scenario's catalogue (`repatsim metrics --csv`).
+pub fn write_metric_dictionary(
+    out: impl std::io::Write,
+    catalogue: &crate::metrics::Catalogue,
+    sc: &crate::scenario::Scenario,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    metric_rows(&mut w, catalogue, sc)?;
     w.flush()
 }
 
