@@ -99,15 +99,7 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
             return out;
         }
     }
-    let mut xs: Vec<f64> = column
-        .iter()
-        .filter_map(|&x| match (x.is_finite(), censored) {
-            (true, _) => Some(x),
-            (false, true) => Some(f64::INFINITY),
-            (false, false) => None,
-        })
-        .collect();
-    xs.sort_by(f64::total_cmp);
+    let xs = sorted_values(&column, censored);
     out.estimate = match target.stat {
         StatSpec::Mean => {
             let s = Summary::of(&xs);
@@ -160,15 +152,23 @@ pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
     match target.stat {
         _ if horizon_days < target.value => f64::NAN,
         StatSpec::Mean => f64::NAN,
-        StatSpec::Quantile(q) => {
-            let mut xs: Vec<f64> = column
-                .iter()
-                .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
-                .collect();
-            xs.sort_by(f64::total_cmp);
-            quantile_sorted(&xs, q)
-        }
+        StatSpec::Quantile(q) => quantile_sorted(&sorted_values(&column, true), q),
     }
+}
+
+/// The values of a column, sorted: missing ones left out, or, for a censored metric
+/// (the makespan), counted as later than anything observed (+inf).
+fn sorted_values(column: &[f64], censored: bool) -> Vec<f64> {
+    let mut xs: Vec<f64> = column
+        .iter()
+        .filter_map(|&x| match (x.is_finite(), censored) {
+            (true, _) => Some(x),
+            (false, true) => Some(f64::INFINITY),
+            (false, false) => None,
+        })
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs
 }
 
 /// Sets the verdict, reason and replications that would decide it.
