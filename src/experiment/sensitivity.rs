@@ -8,45 +8,50 @@ use super::compare::{CompareError, scenario_with};
 use super::{MetricStat, RunOptions, StatSpec, run_network};
 use crate::model::{Network, catalogue};
 use crate::scenario::params::{self, Override};
+use crate::stats::input_dist::InputDist;
 use crate::stats::sensitivity::{self as sa, Index, MorrisMeasures};
 use std::sync::Arc;
 
-/// A parameter varied: a parameter path and its range.
+/// A parameter varied: a parameter path and its distribution (uniform over a range
+/// unless said otherwise).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Param {
     pub path: String,
-    pub lo: f64,
-    pub hi: f64,
+    pub dist: InputDist,
     /// Whole-number field: values are rounded.
     pub whole: bool,
 }
 
 impl Param {
-    /// Parses `PATH=LO..HI`.
+    /// Parses `PATH=LO..HI`, `PATH=triangular(LO, MODE, HI)` or
+    /// `PATH=normal(MEAN, SD[, LO, HI])`.
     pub fn parse(s: &str) -> Result<Param, CompareError> {
-        let bad =
-            |m: &str| CompareError::Usage(format!("--vary {s}: {m}; write PATH=LO..HI, e.g. site.x.beds=200..600"));
-        let (path, range) = s.split_once('=').ok_or_else(|| bad("no ="))?;
-        let (a, b) = range.split_once("..").ok_or_else(|| bad("no range"))?;
-        let (lo, hi): (f64, f64) = (
-            a.trim().parse().map_err(|_| bad("LO is not a number"))?,
-            b.trim().parse().map_err(|_| bad("HI is not a number"))?,
-        );
-        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-            return Err(bad("need finite LO < HI"));
-        }
-        let path = path.trim().to_string();
-        Ok(Param {
-            whole: params::is_whole_field(&path),
-            path,
-            lo,
-            hi,
-        })
+        let bad = |m: &str| {
+            CompareError::Usage(format!(
+                "--vary {s}: {m}; write PATH=LO..HI (uniform), PATH=triangular(LO,MODE,HI) or PATH=normal(MEAN,SD[,LO,HI]), e.g. site.x.beds=200..600"
+            ))
+        };
+        let (path, dist) = s.split_once('=').ok_or_else(|| bad("no ="))?;
+        let dist = InputDist::parse(dist).map_err(|m| bad(&m))?;
+        Ok(Param::new(path.trim(), dist))
     }
 
-    fn value(&self, u: f64) -> f64 {
-        let v = self.lo + u * (self.hi - self.lo);
-        if self.whole { v.round() } else { v }
+    /// A parameter at `path` with distribution `dist`.
+    pub fn new(path: &str, dist: InputDist) -> Param {
+        Param {
+            whole: params::is_whole_field(path),
+            path: path.to_string(),
+            dist,
+        }
+    }
+
+    /// The value at point `u` of the unit interval (rounded for whole-number fields).
+    pub fn value(&self, u: f64) -> f64 {
+        self.dist.value(u, self.whole)
+    }
+
+    fn bounds(&self) -> (f64, f64) {
+        self.dist.bounds()
     }
 }
 
@@ -64,8 +69,11 @@ pub enum Method {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ParamEffect {
     pub path: String,
+    /// The distribution's bounds.
     pub lo: f64,
     pub hi: f64,
+    /// The distribution, e.g. `triangular(300, 400, 500)`.
+    pub dist: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_order: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,8 +235,9 @@ fn no_effect(p: &Param, method: Method) -> ParamEffect {
     let sobol = method == Method::Sobol;
     ParamEffect {
         path: p.path.clone(),
-        lo: p.lo,
-        hi: p.hi,
+        lo: p.bounds().0,
+        hi: p.bounds().1,
+        dist: p.dist.describe(),
         first_order: sobol.then_some(0.0),
         total: sobol.then_some(0.0),
         first_order_ci95: sobol.then_some([0.0, 0.0]),
@@ -242,8 +251,9 @@ fn no_effect(p: &Param, method: Method) -> ParamEffect {
 fn sobol_effect(p: &Param, first: Index, total: Index, floor: f64) -> ParamEffect {
     ParamEffect {
         path: p.path.clone(),
-        lo: p.lo,
-        hi: p.hi,
+        lo: p.bounds().0,
+        hi: p.bounds().1,
+        dist: p.dist.describe(),
         first_order: Some(first.value),
         total: Some(total.value),
         first_order_ci95: Some(first.ci95),
@@ -265,8 +275,9 @@ fn morris_effect(p: &Param, m: MorrisMeasures, spread: f64, noise_share: f64) ->
     };
     ParamEffect {
         path: p.path.clone(),
-        lo: p.lo,
-        hi: p.hi,
+        lo: p.bounds().0,
+        hi: p.bounds().1,
+        dist: p.dist.describe(),
         first_order: None,
         total: None,
         first_order_ci95: None,

@@ -126,6 +126,7 @@ fn element_name(sc: &Scenario, scope: Scope) -> &str {
         Scope::Site(s) | Scope::InStage(Place::Site(s)) => &sc.sites[s as usize].name,
         Scope::Leg(l) | Scope::InStage(Place::Leg(l)) => &sc.legs[l as usize].name,
         Scope::Checkpoint(k) | Scope::InStage(Place::Checkpoint(k)) => &sc.checkpoints[k as usize].name,
+        Scope::Input(i) => &sc.uncertain[i as usize].path,
     }
 }
 
@@ -182,6 +183,7 @@ fn slug(sc: &Scenario, stat: Stat) -> String {
         Stat::DeparturesLostToClosures => "departures_lost_to_closures",
         Stat::Breakdowns => "breakdowns",
         Stat::People => "people",
+        Stat::Drawn => "drawn",
     };
     s.to_string()
 }
@@ -201,6 +203,7 @@ impl MetricKey {
             Scope::Leg(_) => format!("leg.{element}.{stat}"),
             Scope::Checkpoint(_) => format!("checkpoint.{element}.{stat}"),
             Scope::InStage(_) => format!("in_stage.{element}.{stat}"),
+            Scope::Input(_) => format!("input.{element}"),
         }
     }
 }
@@ -297,6 +300,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::DeparturesLostToClosures => props("Departures lost to closures", Departures, Count, Lower, false, "Timetabled departures of{} that fell in a closure with people waiting."),
         Stat::Breakdowns => props("Breakdowns", Breakdowns, Count, Lower, false, "Trips of{} that broke down."),
         Stat::People => props("People left here at the end", People, Count, Lower, false, "People neither home nor evaded who are at{} when the run ends."),
+        Stat::Drawn => props("Drawn value", Unit::Input, Kind::Input, Neither, false, "The value the replication drew for{} from its [[uncertain]] distribution."),
     }
 }
 
@@ -310,6 +314,7 @@ fn of_element(sc: &Scenario, scope: Scope) -> String {
         Scope::Site(_) | Scope::InStage(Place::Site(_)) => format!(" site `{name}`"),
         Scope::Leg(_) | Scope::InStage(Place::Leg(_)) => format!(" leg `{name}`"),
         Scope::Checkpoint(_) | Scope::InStage(Place::Checkpoint(_)) => format!(" checkpoint `{name}`"),
+        Scope::Input(i) => format!(" `{name}` ({})", sc.uncertain[i as usize].dist.describe()),
     }
 }
 
@@ -322,7 +327,9 @@ impl MetricInfo {
         if let Stat::MeanHours(u) = key.stat {
             label = format!("Hours per person {}", u.words());
         }
-        if !element.is_empty() {
+        if let Scope::Input(_) = key.scope {
+            label = format!("Drawn {element}");
+        } else if !element.is_empty() {
             label.push_str(", ");
             label.push_str(&humanize(element));
         }

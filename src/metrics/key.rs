@@ -26,6 +26,8 @@ pub enum Scope {
     Checkpoint(u16),
     /// People not home at the end, by the place they are at.
     InStage(Place),
+    /// An `[[uncertain]]` input of the scenario (by index): its value in the replication.
+    Input(u16),
 }
 
 /// How a person's time is spent; the uses add up to their door-to-door time.
@@ -168,6 +170,8 @@ pub enum Stat {
     Breakdowns,
     // In stage.
     People,
+    /// The value an uncertain input took.
+    Drawn,
 }
 
 /// The unit a metric is measured in.
@@ -187,6 +191,8 @@ pub enum Unit {
     Departures,
     Breakdowns,
     Events,
+    /// The unit of the scenario field an input sets (beds, hours, a share...).
+    Input,
 }
 
 impl Unit {
@@ -205,6 +211,7 @@ impl Unit {
             Unit::Departures => "departures".into(),
             Unit::Breakdowns => "breakdowns".into(),
             Unit::Events => "events".into(),
+            Unit::Input => "as in the scenario field".into(),
         }
     }
 
@@ -230,6 +237,8 @@ pub enum Kind {
     Fraction,
     /// Money.
     Money,
+    /// A value the replication ran with (an uncertain input), not an outcome.
+    Input,
 }
 
 impl Kind {
@@ -241,6 +250,7 @@ impl Kind {
             Kind::Level => "level",
             Kind::Fraction => "fraction",
             Kind::Money => "money",
+            Kind::Input => "input",
         }
     }
 }

@@ -44,6 +44,15 @@ impl ReplicationResult {
         self.emit_checkpoints(net, &features, out);
         self.emit_legs(net, &features, out);
         self.emit_places(net, out);
+        self.emit_inputs(net, out);
+    }
+
+    /// The values of the `[[uncertain]]` inputs this replication ran with.
+    fn emit_inputs(&self, net: &Network, out: &mut impl MetricSink) {
+        for (i, _) in net.scenario.uncertain.iter().enumerate() {
+            let v = self.inputs.get(i).copied().unwrap_or(f64::NAN);
+            out.metric(MetricKey::new(Scope::Input(i as u16), Stat::Drawn), v);
+        }
     }
 
     /// The whole return: makespan, how it ended, people, events, costs.
@@ -373,6 +382,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
         target: u64::from(net.target),
         home: 0,
         evaded: 0,
+        inputs: vec![f64::NAN; sc.uncertain.len()],
         sites: sc
             .sites
             .iter()

@@ -161,6 +161,8 @@ pub struct ReplicationResult {
     /// Everyone neither home nor evaded at the end, grouped by where they are and what
     /// they wait for.
     pub holdings: Vec<Holding>,
+    /// The values of the scenario's `[[uncertain]]` inputs this replication ran with.
+    pub inputs: Vec<f64>,
 }
 
 pub(super) fn ratio(a: f64, b: f64) -> f64 {
@@ -344,6 +346,7 @@ impl ReplicationResult {
             cohorts,
             categories,
             holdings,
+            inputs: sc.uncertain.iter().map(|u| u.value).collect(),
         }
     }
 

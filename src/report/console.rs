@@ -162,10 +162,11 @@ fn section(scope: Scope) -> usize {
         Scope::Checkpoint(_) => 5,
         Scope::Leg(_) => 6,
         Scope::InStage(_) => 7,
+        Scope::Input(_) => 8,
     }
 }
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "Overall",
     "Costs",
     "Cohorts",
@@ -174,6 +175,7 @@ const SECTIONS: [&str; 8] = [
     "Checkpoints",
     "Legs",
     "People not home at the end, by place",
+    "Uncertain inputs (values drawn per replication)",
 ];
 
 /// The summary printed by `repatsim run`: the run, how it ended, the findings (with the

@@ -287,18 +287,26 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
             }
         ));
         let width = m.parameters.iter().map(|p| p.path.len()).max().unwrap_or(9).max(9);
+        let range = |p: &crate::experiment::sensitivity::ParamEffect| {
+            if p.dist.starts_with("uniform(") {
+                format!("{}..{}", fmt_num(p.lo), fmt_num(p.hi))
+            } else {
+                p.dist.clone()
+            }
+        };
+        let rw = m.parameters.iter().map(|p| range(p).len()).max().unwrap_or(5).max(5);
         match r.method {
             Method::Sobol => {
                 s.push_str(&format!(
-                    "  {:<width$}  {:>17}  {:>24}  {:>24}\n",
+                    "  {:<width$}  {:>rw$}  {:>24}  {:>24}\n",
                     "parameter", "range", "first-order [95% CI]", "total effect [95% CI]"
                 ));
                 for p in &m.parameters {
                     let ci = |x: Option<[f64; 2]>| x.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]));
                     s.push_str(&format!(
-                        "  {:<width$}  {:>17}  {:>7.3} {:>16}  {:>7.3} {:>16}{}\n",
+                        "  {:<width$}  {:>rw$}  {:>7.3} {:>16}  {:>7.3} {:>16}{}\n",
                         p.path,
-                        format!("{}..{}", fmt_num(p.lo), fmt_num(p.hi)),
+                        range(p),
                         p.first_order.unwrap_or(f64::NAN),
                         ci(p.first_order_ci95),
                         p.total.unwrap_or(f64::NAN),
@@ -309,14 +317,14 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
             }
             Method::Morris => {
                 s.push_str(&format!(
-                    "  {:<width$}  {:>17}  {:>12}  {:>12}\n",
+                    "  {:<width$}  {:>rw$}  {:>12}  {:>12}\n",
                     "parameter", "range", "mu*", "sigma"
                 ));
                 for p in &m.parameters {
                     s.push_str(&format!(
-                        "  {:<width$}  {:>17}  {:>12}  {:>12}{}\n",
+                        "  {:<width$}  {:>rw$}  {:>12}  {:>12}{}\n",
                         p.path,
-                        format!("{}..{}", fmt_num(p.lo), fmt_num(p.hi)),
+                        range(p),
                         fmt_num(p.mu_star.unwrap_or(f64::NAN)),
                         fmt_num(p.sigma.unwrap_or(f64::NAN)),
                         if p.within_noise { "  within noise" } else { "" }

@@ -8,6 +8,7 @@ pub mod params;
 pub mod raw;
 pub mod schema;
 pub mod types;
+pub mod uncertain;
 pub mod validate;
 
 pub use error::{Diagnostic, LineCol, ScenarioError};
@@ -120,14 +121,33 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
     Ok(parse(&text, &label)?)
 }
 
-/// Validates scenario `text`; `file` names it in messages.
+/// Validates scenario `text`; `file` names it in messages. A scenario with
+/// `[[uncertain]]` inputs is also validated at the ends of their ranges.
 pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
+    let loaded = parse_unchecked(text, file, true)?;
+    let problems = uncertain::check_ranges(&loaded.scenario);
+    if !problems.is_empty() {
+        return Err(ScenarioError {
+            file: file.to_string(),
+            text: text.to_string(),
+            diagnostics: problems,
+        });
+    }
+    Ok(loaded)
+}
+
+/// As [`parse`] without trying the uncertain ranges (for the scenarios drawn from a
+/// checked one, which skip the `[[uncertain]]` tables altogether: `!with_uncertain`).
+fn parse_unchecked(text: &str, file: &str, with_uncertain: bool) -> Result<Loaded, ScenarioError> {
     let fail = |diagnostics| ScenarioError {
         file: file.to_string(),
         text: text.to_string(),
         diagnostics,
     };
-    let raw: raw::RawFile = toml::from_str(text).map_err(|e| fail(vec![from_toml_error(&e, text)]))?;
+    let mut raw: raw::RawFile = toml::from_str(text).map_err(|e| fail(vec![from_toml_error(&e, text)]))?;
+    if !with_uncertain {
+        raw.uncertain.clear();
+    }
     let (scenario, warnings) = validate::validate(raw, file, text).map_err(fail)?;
     Ok(Loaded { scenario, warnings })
 }

@@ -42,6 +42,28 @@ pub struct RawFile {
     #[serde(default)]
     #[schemars(with = "Vec<RawTarget>")]
     pub target: Vec<Spanned<RawTarget>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<RawUncertain>")]
+    pub uncertain: Vec<Spanned<RawUncertain>>,
+}
+
+/// `[[uncertain]]`: a number the plan assumes but nobody knows exactly; each replication
+/// draws its own value (`path = "site.x.beds", dist = { dist = "triangular", min = 300,
+/// mode = 400, max = 500 }`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertain {
+    /// A numeric parameter path, as `repatsim paths` lists them (e.g.
+    /// site.sinuiju-quarantine.beds, cohort.workers.stay_hours.mean).
+    #[schemars(with = "String")]
+    pub path: Spanned<String>,
+    /// Its distribution: uniform (min, max), triangular (min, mode, max) or normal (mean,
+    /// sd; truncated to min..max, by default 3 sd either side).
+    #[schemars(with = "RawDist")]
+    pub dist: Spanned<RawDist>,
+    /// Optional: where the belief comes from.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// `[[target]]`: what the plan must achieve, checked by `repatsim check`

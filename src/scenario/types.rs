@@ -63,6 +63,26 @@ pub struct Scenario {
     pub target_days: Option<f64>,
     /// `[[target]]`s: statistics the plan must meet, checked by `repatsim check`.
     pub targets: Vec<PlanTarget>,
+    /// `[[uncertain]]` inputs: each replication runs on its own draw of these (see
+    /// [`Scenario::for_replication`]).
+    pub uncertain: Vec<Uncertain>,
+}
+
+/// An `[[uncertain]]` input of the scenario file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Uncertain {
+    /// The parameter path (as `--set` takes it).
+    pub path: String,
+    pub dist: crate::stats::input_dist::InputDist,
+    /// Whole-number field: draws are rounded.
+    pub whole: bool,
+    /// The value this scenario runs with: the draw, in a replication's scenario; NaN in
+    /// the scenario as read (whose replications each draw their own).
+    pub value: f64,
+    /// Where the belief comes from, as the file says.
+    pub source: String,
+    /// Byte range of the table in the file, for located errors.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A `[[target]]` of the scenario file. Its metric is resolved against the metric

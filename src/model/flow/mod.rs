@@ -83,6 +83,9 @@ enum Action {
 pub struct World {
     sim: Simulation<Event>,
     flow: Flow,
+    /// The network as compiled from the scenario; with `[[uncertain]]` inputs, each
+    /// replication runs on a network compiled from its own draws instead.
+    base: Arc<Network>,
 }
 
 /// Everything the event handler touches.
@@ -144,9 +147,97 @@ impl World {
 
     /// As [`World::new`] with a chosen time grid.
     pub fn with_series(net: Arc<Network>, series: SeriesSpec) -> Self {
+        World {
+            sim: Simulation::with_capacity(1024),
+            flow: Flow::new(Arc::clone(&net), series),
+            base: net,
+        }
+    }
+
+    /// Runs replication `replication` from scratch. The result depends only on the
+    /// scenario, its seed and `replication`.
+    pub fn run(&mut self, replication: u64) -> ReplicationResult {
+        self.flow.trace = None;
+        self.run_inner(replication)
+    }
+
+    /// Runs `replication` exactly as [`World::run`] does and also returns every event it
+    /// handled (and every arrival home), in order.
+    pub fn run_traced(&mut self, replication: u64) -> (ReplicationResult, Vec<TraceRow>) {
+        self.flow.trace = Some(Vec::new());
+        let r = self.run_inner(replication);
+        (r, self.flow.trace.take().unwrap_or_default())
+    }
+
+    /// The time series of the last replication run.
+    pub fn samples(&self) -> &Samples {
+        &self.flow.samples
+    }
+
+    /// The time grid and series sampled.
+    pub fn series(&self) -> &SeriesSpec {
+        &self.flow.series
+    }
+
+    /// With uncertain inputs, compiles replication `replication`'s own network from its
+    /// draws and moves the state onto it (keeping the time grid and any trace).
+    fn draw_inputs(&mut self, replication: u64) {
+        if self.base.scenario.uncertain.is_empty() {
+            return;
+        }
+        // Every value a draw can take was validated with the scenario (the ends of each
+        // range and their corners), so a refusal here is a bug, not bad input.
+        let sc = self.base.scenario.for_replication(replication).unwrap_or_else(|e| {
+            panic!("replication {replication}: the drawn uncertain inputs were refused: {e}")
+        });
+        let trace = self.flow.trace.take();
+        let series = self.flow.series.clone();
+        self.flow = Flow::new(Arc::new(Network::new(Arc::new(sc))), series);
+        self.flow.trace = trace;
+    }
+
+    fn run_inner(&mut self, replication: u64) -> ReplicationResult {
+        self.draw_inputs(replication);
+        self.flow.reset(&mut self.sim, replication);
+        let horizon = self.flow.net.scenario.horizon_hours;
+        let end = if self.flow.finished() {
+            RunEnd::Stopped
+        } else {
+            engine::run(&mut self.sim, &mut self.flow, horizon)
+        };
+        // Nothing changes after the end: the remaining grid points see the final state.
+        self.flow.sample_until(f64::INFINITY);
+        let reason = match end {
+            RunEnd::Stopped if self.flow.stalled => EndReason::Stalled,
+            RunEnd::Stopped => EndReason::AllHome,
+            RunEnd::Horizon => EndReason::Horizon,
+            RunEnd::Exhausted => EndReason::Stalled,
+        };
+        let f = &self.flow;
+        let view = FlowView {
+            people: &f.people,
+            sites: &f.sites,
+            legs: &f.legs,
+            checkpoints: &f.checkpoints,
+            cohorts: &f.cohorts,
+            categories: &f.categories,
+            home: f.home,
+            evaded: f.evaded,
+            last_home_hours: f.last_home_hours,
+            stats_since_hours: f.stats_since_hours,
+            end_hours: self.sim.now_hours(),
+            events: self.sim.events_processed(),
+        };
+        ReplicationResult::collect(&f.net, replication, reason, &view)
+    }
+}
+
+impl Flow {
+    /// The state for `net`, sampling `series`.
+    fn new(net: Arc<Network>, series: SeriesSpec) -> Flow {
         let sc = &net.scenario;
         let levels = net.levels;
-        let flow = Flow {
+        Flow {
             people: People::default(),
             sites: sc.sites.iter().map(|s| SiteState::new(s, levels)).collect(),
             legs: sc
@@ -179,70 +270,7 @@ impl World {
             fruitless_since: None,
             stalled: false,
             net,
-        };
-        World {
-            sim: Simulation::with_capacity(1024),
-            flow,
         }
-    }
-
-    /// Runs replication `replication` from scratch. The result depends only on the
-    /// scenario, its seed and `replication`.
-    pub fn run(&mut self, replication: u64) -> ReplicationResult {
-        self.flow.trace = None;
-        self.run_inner(replication)
-    }
-
-    /// Runs `replication` exactly as [`World::run`] does and also returns every event it
-    /// handled (and every arrival home), in order.
-    pub fn run_traced(&mut self, replication: u64) -> (ReplicationResult, Vec<TraceRow>) {
-        self.flow.trace = Some(Vec::new());
-        let r = self.run_inner(replication);
-        (r, self.flow.trace.take().unwrap_or_default())
-    }
-
-    /// The time series of the last replication run.
-    pub fn samples(&self) -> &Samples {
-        &self.flow.samples
-    }
-
-    /// The time grid and series sampled.
-    pub fn series(&self) -> &SeriesSpec {
-        &self.flow.series
-    }
-
-    fn run_inner(&mut self, replication: u64) -> ReplicationResult {
-        self.flow.reset(&mut self.sim, replication);
-        let horizon = self.flow.net.scenario.horizon_hours;
-        let end = if self.flow.finished() {
-            RunEnd::Stopped
-        } else {
-            engine::run(&mut self.sim, &mut self.flow, horizon)
-        };
-        // Nothing changes after the end: the remaining grid points see the final state.
-        self.flow.sample_until(f64::INFINITY);
-        let reason = match end {
-            RunEnd::Stopped if self.flow.stalled => EndReason::Stalled,
-            RunEnd::Stopped => EndReason::AllHome,
-            RunEnd::Horizon => EndReason::Horizon,
-            RunEnd::Exhausted => EndReason::Stalled,
-        };
-        let f = &self.flow;
-        let view = FlowView {
-            people: &f.people,
-            sites: &f.sites,
-            legs: &f.legs,
-            checkpoints: &f.checkpoints,
-            cohorts: &f.cohorts,
-            categories: &f.categories,
-            home: f.home,
-            evaded: f.evaded,
-            last_home_hours: f.last_home_hours,
-            stats_since_hours: f.stats_since_hours,
-            end_hours: self.sim.now_hours(),
-            events: self.sim.events_processed(),
-        };
-        ReplicationResult::collect(&f.net, replication, reason, &view)
     }
 }
 

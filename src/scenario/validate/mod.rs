@@ -8,7 +8,8 @@
 //! 4. [`legs`] and [`checkpoints`], which refer to sites;
 //! 5. [`cohorts`] with their [`routes`] and [`arrivals`], which refer to all of them;
 //! 6. [`waves`], [`disruptions`] (closures, outbreaks), [`changes`] (capacities
-//!    that change on dates) and [`targets`] (what `repatsim check` checks);
+//!    that change on dates), [`targets`] (what `repatsim check` checks) and
+//!    [`uncertain`] inputs (their ranges are tried whole in `scenario::uncertain`);
 //! 7. [`feasibility`]: plans that cannot work, on the assembled scenario, and
 //!    [`finish`]: plans that can never finish (never open, never departing, journeys
 //!    longer than the horizon, isolation nowhere).
@@ -30,6 +31,7 @@ pub mod names;
 pub mod routes;
 pub mod sites;
 pub mod targets;
+pub mod uncertain;
 pub mod waves;
 
 pub use checker::{MAX_COUNT, MAX_HORIZON_DAYS, merge_windows};
@@ -81,6 +83,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     let (closures, outbreaks) = disruptions::check_disruptions(&mut ck, &raw, &names, &header);
     let changes = changes::check_changes(&mut ck, &raw, &names, &header, &sites, &legs, &checkpoints);
     let targets = targets::check_targets(&mut ck, &raw);
+    let uncertain = uncertain::check_uncertain(&mut ck, &raw, text);
 
     if !ck.errors.is_empty() {
         return Err(ck.take_errors());
@@ -109,6 +112,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         currency: h.currency.clone().unwrap_or_default(),
         target_days: header.target_days,
         targets,
+        uncertain,
     };
     feasibility::warn_unfillable_vehicles(&mut ck, &scenario, &raw);
     feasibility::check_reservations(&mut ck, &scenario, &raw);
