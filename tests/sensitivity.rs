@@ -102,3 +102,92 @@ fn morris_screening_agrees() {
     assert_eq!(beds["mu_star"].as_f64().unwrap(), 0.0);
     assert_eq!(beds["within_noise"], true);
 }
+
+const INPUTS: &str = r#"
+[[uncertain]]
+path = "site.sinuiju-quarantine.stay_hours"
+dist = { dist = "triangular", min = 120, mode = 168, max = 336 }
+
+[[uncertain]]
+path = "checkpoint.dandong-customs.servers"
+dist = { dist = "uniform", min = 2, max = 10 }
+"#;
+
+fn uncertain_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(repo("scenarios/first-wave-2023.toml")).unwrap();
+    let file = dir.join("uncertain.toml");
+    std::fs::write(&file, format!("{text}\n{INPUTS}")).unwrap();
+    file
+}
+
+fn sensitivity_cmd(file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sensitivity")
+        .arg(file)
+        .args(["--samples", "8", "-n", "6", "--metric", "makespan_days", "-q"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_design_takes_its_parameters_from_uncertain_declarations() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = uncertain_file(dir.path());
+    let o = sensitivity_cmd(&file, &["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let params = effects(&v, "makespan_days@mean");
+    let dists: Vec<&str> = params.iter().map(|p| p["dist"].as_str().unwrap()).collect();
+    assert!(dists.contains(&"triangular(120, 168, 336)") && dists.contains(&"uniform(2, 10)"), "{dists:?}");
+    assert_eq!(v["points"], 8 * 4);
+    // A bare --vary PATH takes the declared distribution; the other input keeps being drawn.
+    let o = sensitivity_cmd(&file, &["--json", "--vary", "site.sinuiju-quarantine.stay_hours"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(effects(&v, "makespan_days@mean")[0]["dist"], "triangular(120, 168, 336)");
+    // A bare path nobody declared is refused with the reason.
+    let o = sensitivity_cmd(&file, &["--vary", "site.dandong-hotel.beds"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("declares no [[uncertain]] input"));
+    // And a file without declarations needs --vary.
+    let o = sensitivity_cmd(&repo("scenarios/first-wave-2023.toml"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--vary"));
+}
+
+#[test]
+fn a_design_run_in_parts_gives_the_same_answer_as_in_one_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = uncertain_file(dir.path());
+    let d = dir.path();
+    let whole = d.join("whole");
+    let o = sensitivity_cmd(&file, &["--out", whole.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // 32 points in three uneven parts, put together out of order.
+    for (name, range) in [("a", "0..5"), ("b", "5..20"), ("c", "20..32")] {
+        let o = sensitivity_cmd(&file, &["--points", range, "--out", d.join(name).to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let joined = d.join("joined");
+    let from = |n: &str| d.join(n).to_str().unwrap().to_string();
+    let (a, b, c) = (from("a"), from("b"), from("c"));
+    let o = sensitivity_cmd(
+        &file,
+        &["--from", &c, "--from", &a, "--from", &b, "--out", joined.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read(whole.join("sensitivity.json")).unwrap(),
+        std::fs::read(joined.join("sensitivity.json")).unwrap()
+    );
+    assert!(std::fs::read_to_string(joined.join("report.html")).unwrap().contains("makespan_days@mean"));
+    // A missing part, or a part of another design, is refused with what is wrong.
+    let o = sensitivity_cmd(&file, &["--from", &a, "--from", &c]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("do not join up"));
+    let o = sensitivity_cmd(&file, &["--from", &a, "--from", &b, "--from", &c, "--seed", "9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another design"));
+}

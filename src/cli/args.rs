@@ -204,9 +204,11 @@ pub struct CheckArgs {
 pub struct SensitivityArgs {
     /// Scenario file (TOML).
     pub file: PathBuf,
-    /// A parameter and its range, PATH=LO..HI (repeatable; uniform over the range,
-    /// whole-number fields rounded), e.g. `site.sinuiju-quarantine.stay_hours=120..216`.
-    #[arg(long = "vary", value_name = "PATH=LO..HI", required = true)]
+    /// A parameter and its distribution (repeatable): PATH=LO..HI (uniform),
+    /// PATH=triangular(LO,MODE,HI), PATH=normal(MEAN,SD[,LO,HI]) (truncated; 3 sd by
+    /// default), or a bare PATH declared in the scenario's [[uncertain]] tables; whole-
+    /// number fields take whole values. Without --vary: every [[uncertain]] input.
+    #[arg(long = "vary", value_name = "PATH=LO..HI")]
     pub vary: Vec<String>,
     /// Statistics to explain, `METRIC@STAT` (repeatable; default `makespan_days@mean`).
     #[arg(long = "metric", value_name = "METRIC@STAT")]
@@ -219,9 +221,18 @@ pub struct SensitivityArgs {
     /// samples x (parameters + 1) points).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(4..=100_000))]
     pub samples: u64,
-    /// Write sensitivity.json and one chart per statistic (PNG and SVG) here.
+    /// Write sensitivity.json, report.html and one chart per statistic (PNG and SVG)
+    /// here; with --points, the part's sensitivity-part.json.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run only design points A..B (0-based, B excluded) and write them to --out as a
+    /// part, for clusters; the design is fixed by the seed, so parts run anywhere.
+    #[arg(long, value_name = "A..B", requires = "out")]
+    pub points: Option<String>,
+    /// Put together the parts in these directories (repeatable; the same arguments
+    /// as the parts were run with) instead of running the design.
+    #[arg(long = "from", value_name = "DIR", conflicts_with = "points")]
+    pub from: Vec<PathBuf>,
     /// Overwrite the files of a non-empty --out directory.
     #[arg(long)]
     pub force: bool,

@@ -155,14 +155,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
 
 /// `repatsim sensitivity`.
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
-    use crate::experiment::sensitivity::{self as sens, Method, Param};
+    use crate::experiment::sensitivity::{self as sens, Method, PointValues};
     let text = read_text(&args.file)?;
     let label = args.file.display().to_string();
-    let params = args
-        .vary
-        .iter()
-        .map(|v| Param::parse(v))
-        .collect::<Result<Vec<_>, _>>()?;
+    let base = base_with_seed(&args.common)?;
+    let params = sens::resolve_params(&text, &label, &base, &args.vary)?;
     let metrics = metric_stats(&args.metrics)?;
     let method = if args.method == "morris" {
         Method::Morris
@@ -174,38 +171,85 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|d| OutputDir::prepare(d, args.force))
         .transpose()?;
-    let base = base_with_seed(&args.common)?;
     let n = replications(&args.common, &text, &label, &base)?;
-    let d = params.len() as u64;
-    let points = args.samples * if method == Method::Sobol { d + 2 } else { d + 1 };
-    let (opts, bar) = common_options(&args.common, n, points * n);
-    let result = sens::sensitivity(
-        &text,
-        &label,
-        &base,
-        &params,
-        &metrics,
-        method,
-        args.samples as usize,
-        &opts,
-        None,
-    )?;
-    bar.finish_and_clear();
+    let plain = RunOptions::new(0..n);
+    let design = sens::design(&text, &label, &base, &params, &metrics, method, args.samples as usize, &plain)?;
+    let range = match &args.points {
+        Some(r) => point_range(r, design.points)?,
+        None => 0..design.points,
+    };
+    let values = if args.from.is_empty() {
+        let (opts, bar) = common_options(&args.common, n, range.len() as u64 * n);
+        let v = sens::evaluate(&text, &label, &base, &params, &metrics, &design, range.clone(), &opts, None)?;
+        bar.finish_and_clear();
+        v
+    } else {
+        let mut parts = Vec::new();
+        for dir in &args.from {
+            let file = dir.join("sensitivity-part.json");
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", file.display())))?;
+            let part: PointValues = serde_json::from_slice(&bytes)
+                .map_err(|e| Failure::BadInput(format!("{}: not a sensitivity part: {e}", file.display())))?;
+            if part.design != design {
+                return Err(Failure::BadInput(format!(
+                    "{}: another design than these arguments give: {}",
+                    file.display(),
+                    sens::design_difference(&design, &part.design)
+                )));
+            }
+            parts.push(part);
+        }
+        sens::join(parts)?
+    };
+    if args.points.is_some() {
+        let json = serde_json::to_string(&values).unwrap_or_default() + "\n";
+        if let Some(dir) = &mut out {
+            dir.write("sensitivity-part.json", json.as_bytes())?;
+            dir.commit()?;
+        }
+        eprintln!(
+            "points {}..{} of {} written; put the parts together with --from DIR (repeatable)",
+            range.start, range.end, design.points
+        );
+        return Ok(());
+    }
+    let result = sens::analyse(&params, &values);
     let json = serde_json::to_string_pretty(&result).unwrap_or_default() + "\n";
     if let Some(dir) = &mut out {
         dir.write("sensitivity.json", json.as_bytes())?;
+        let mut charts = Vec::new();
         for m in &result.metrics {
             let c = crate::report::charts::sensitivity::sensitivity_chart(result.method, m)
                 .map_err(|e| Failure::Internal(e.to_string()))?;
             dir.write(&format!("{}.png", c.name), &c.png)?;
             dir.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
+            charts.push(c);
         }
+        let title = format!("Sensitivity of {}", label);
+        dir.write("report.html", study::sensitivity_html(&title, &result, &charts).as_bytes())?;
         dir.commit()?;
     }
     if args.common.json {
         return write_stdout(&json);
     }
     write_stdout(&study::sensitivity_table(&result))
+}
+
+/// `A..B` within the design's `points`.
+fn point_range(s: &str, points: usize) -> Result<std::ops::Range<usize>, Failure> {
+    let bad = |m: String| Failure::BadInput(format!("--points {s}: {m}"));
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| bad("write A..B, e.g. 0..100".into()))?;
+    let (a, b): (usize, usize) = (
+        a.trim().parse().map_err(|_| bad("A is not a whole number".into()))?,
+        b.trim().parse().map_err(|_| bad("B is not a whole number".into()))?,
+    );
+    if a >= b || b > points {
+        return Err(bad(format!("need A < B <= {points} (the design's points)")));
+    }
+    Ok(a..b)
 }
 
 /// `repatsim plan`.

@@ -11,7 +11,7 @@ use crate::stats::Summary;
 use std::fmt::Write;
 
 /// The page's style and its script (sorting and filtering the metrics table).
-const STYLE: &str = "body{font-family:DejaVu Sans,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}\
+pub(crate) const STYLE: &str = "body{font-family:DejaVu Sans,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;font-size:0.88em}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}\
 td:first-child,th:first-child,td.l,th.l{text-align:left}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
 figure{margin:2em 0}figcaption{color:#444;max-width:1000px}.findings li{margin:0.4em 0}\

@@ -335,3 +335,93 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
     }
     s
 }
+
+/// `report.html` of a sensitivity study: the design, then per statistic the ranked
+/// table (as the console prints it) beside its chart.
+pub fn sensitivity_html(
+    title: &str,
+    r: &crate::experiment::sensitivity::SensitivityResult,
+    charts: &[super::charts::Chart],
+) -> String {
+    use super::charts::escape;
+    use crate::experiment::sensitivity::Method;
+    use std::fmt::Write;
+    let sobol = r.method == Method::Sobol;
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>repatsim: {0}</title>\n<style>{1}</style>\n</head>\n<body>\n<h1>{0}</h1>",
+        escape(title),
+        super::html::STYLE
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"muted\">{} design: {} points, each on the same {} replications (seed {}), so the indices measure the parameters, not simulation noise. {}</p>",
+        if sobol { "Sobol (Saltelli sampling; first-order index: Saltelli 2010, total effect: Jansen 1999; 95% bootstrap intervals)" } else { "Morris (elementary effects; mu*: mean absolute effect over each parameter's range, sigma: its spread)" },
+        r.points,
+        r.replications,
+        r.seed,
+        if sobol { "A total effect is the share of the statistic's variance over the design that goes away if the parameter is known; first-order counts the parameter alone, without its interactions." } else { "mu* is in the statistic's unit: the change it sees when the parameter moves across two thirds of its range." }
+    );
+    h.push_str("<nav><h2>Contents</h2><ol>");
+    for m in &r.metrics {
+        let _ = write!(h, "<li><a href=\"#{0}\">{0}</a></li>", escape(&m.metric));
+    }
+    h.push_str("</ol></nav>\n");
+    for (m, chart) in r.metrics.iter().zip(charts) {
+        let _ = writeln!(h, "<h2 id=\"{0}\">{0}</h2>", escape(&m.metric));
+        if m.variance == 0.0 {
+            h.push_str("<p>The same at every point of the design: none of these parameters moves it.</p>\n");
+            continue;
+        }
+        let _ = writeln!(
+            h,
+            "<p>Variance over the design {}; simulation noise {} of it.</p>",
+            fmt_num(m.variance),
+            if m.noise_share.is_finite() {
+                format!("{:.1}%", 100.0 * m.noise_share)
+            } else {
+                "not estimated (a percentile)".into()
+            }
+        );
+        h.push_str("<table><thead><tr><th class=\"l\">parameter</th><th class=\"l\">distribution</th>");
+        if sobol {
+            h.push_str("<th>first-order</th><th>95% CI</th><th>total effect</th><th>95% CI</th>");
+        } else {
+            h.push_str("<th>mu*</th><th>sigma</th>");
+        }
+        h.push_str("<th class=\"l\"></th></tr></thead><tbody>\n");
+        for p in &m.parameters {
+            let ci = |x: Option<[f64; 2]>| x.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]));
+            let _ = write!(h, "<tr><td>{}</td><td class=\"l\">{}</td>", escape(&p.path), escape(&p.dist));
+            if sobol {
+                let _ = write!(
+                    h,
+                    "<td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{}</td>",
+                    p.first_order.unwrap_or(f64::NAN),
+                    ci(p.first_order_ci95),
+                    p.total.unwrap_or(f64::NAN),
+                    ci(p.total_ci95)
+                );
+            } else {
+                let _ = write!(
+                    h,
+                    "<td>{}</td><td>{}</td>",
+                    fmt_num(p.mu_star.unwrap_or(f64::NAN)),
+                    fmt_num(p.sigma.unwrap_or(f64::NAN))
+                );
+            }
+            let _ = writeln!(h, "<td class=\"l\">{}</td></tr>", if p.within_noise { "within noise" } else { "" });
+        }
+        h.push_str("</tbody></table>\n<figure>");
+        h.push_str(&chart.svg);
+        let _ = writeln!(
+            h,
+            "<figcaption>{} <a href=\"{1}.png\">{1}.png</a> <a href=\"{1}.svg\">{1}.svg</a></figcaption></figure>",
+            escape(&chart.caption),
+            escape(&chart.name)
+        );
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
