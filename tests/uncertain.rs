@@ -148,3 +148,27 @@ fn drawn_values_are_columns_of_replications_csv_with_their_dictionary_rows() {
         .expect("a dictionary row");
     assert!(line.contains("triangular(120, 168, 336)") && line.contains("input"), "{line}");
 }
+
+#[test]
+fn the_findings_name_the_input_the_return_follows_and_not_one_without_effect() {
+    let sc = parse(&uncertain_first_wave());
+    let batch = run(&sc, 120, 2);
+    let f = repatsim::report::inputs::finding(&batch).expect("a finding on the inputs");
+    assert!(f.contains("`site.sinuiju-quarantine.stay_hours` most closely"), "{f}");
+    let effects = repatsim::report::inputs::input_effects(&batch);
+    let stay = &effects[0].correlations[0];
+    assert_eq!(stay.0, "makespan_days");
+    let c = stay.1.unwrap();
+    assert!(c.rho > 0.9 && f.contains(&format!("{:+.2}", c.rho)), "{f}");
+    // The hotel never fills (600 beds for 700 people passing through in turns): its bed
+    // count changes nothing, so every replication is the same whatever it draws.
+    let hotel = format!(
+        "{FIRST_WAVE}\n[[uncertain]]\npath = \"site.dandong-hotel.beds\"\ndist = {{ dist = \"uniform\", min = 600, max = 900 }}\n"
+    );
+    let batch = run(&parse(&hotel), 120, 2);
+    let plain = run(&parse(FIRST_WAVE), 120, 2);
+    let i = plain.catalogue.index_of_id("makespan_days").unwrap();
+    assert_eq!(batch.column(i), plain.column(i));
+    let f = repatsim::report::inputs::finding(&batch).unwrap();
+    assert!(f.starts_with("None of the 1 uncertain inputs"), "{f}");
+}

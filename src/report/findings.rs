@@ -140,6 +140,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     full_sites(batch, &mut out);
     idle_checkpoint(batch, &mut out);
     evasion_and_cost(batch, &mut out);
+    out.extend(super::inputs::finding(batch));
     out.extend(crate::report::charts::run::empty_levels(batch));
     out
 }

@@ -121,6 +121,10 @@ pub fn report_html(r: &RunReport) -> String {
     if r.timeline_svg.is_some() {
         h.push_str("<li><a href=\"#timeline\">Timeline</a></li>");
     }
+    let inputs = super::inputs::input_effects(batch);
+    if !inputs.is_empty() {
+        h.push_str("<li><a href=\"#inputs\">Uncertain inputs</a></li>");
+    }
     h.push_str("<li><a href=\"#summary\">Headline figures</a></li><li><a href=\"#metrics\">Every metric</a></li>");
     for c in &r.charts {
         let _ = write!(h, "<li><a href=\"#{}\">{}</a></li>", escape(&c.name), escape(&c.title));
@@ -136,6 +140,9 @@ pub fn report_html(r: &RunReport) -> String {
         h.push_str("<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"scroll\">");
         h.push_str(t);
         h.push_str("<figcaption>One replication, the one with the median makespan: hover over a trip for its load and times. Also in timeline.svg.</figcaption></figure>\n");
+    }
+    if !inputs.is_empty() {
+        h.push_str(&inputs_section(&inputs));
     }
     h.push_str("<h2 id=\"summary\">Headline figures</h2>\n");
     h.push_str(&table("headline", &top, &unit_name));
@@ -157,5 +164,33 @@ pub fn report_html(r: &RunReport) -> String {
         );
     }
     h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// The uncertain inputs: what was drawn, and how closely each outcome followed it.
+fn inputs_section(inputs: &[super::inputs::InputEffect]) -> String {
+    let mut h = String::from(
+        "<h2 id=\"inputs\">Uncertain inputs</h2>\n<p>Each replication drew its own value of these <code>[[uncertain]]</code> inputs, so the figures above include the uncertainty of the assumptions. Rank correlation (Spearman, with its 95% CI) of each input with each outcome across replications: near +1, the outcome rises with the input; an interval that includes 0 shows no detectable link. <code>repatsim sensitivity</code> shares the variance out among the inputs.</p>\n<table><thead><tr><th class=\"l\">input</th><th class=\"l\">distribution</th><th>mean drawn</th><th>p5</th><th>p95</th>",
+    );
+    for (id, _) in inputs.first().map_or(&[][..], |e| &e.correlations[..]) {
+        let _ = write!(h, "<th>with {}</th>", escape(id));
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    for e in inputs {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            escape(&e.path),
+            escape(&e.dist),
+            crate::metrics::fmt_num(e.drawn.mean),
+            crate::metrics::fmt_num(e.drawn.p05),
+            crate::metrics::fmt_num(e.drawn.p95)
+        );
+        for (_, c) in &e.correlations {
+            let _ = write!(h, "<td>{}</td>", super::inputs::correlation_text(c.as_ref()));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table>\n");
     h
 }

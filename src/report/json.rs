@@ -64,6 +64,11 @@ pub fn summary_json(batch: &Batch) -> Value {
             "replications": g.replications,
             "mean_people": g.people as f64 / g.replications as f64,
         })).collect::<Vec<_>>(),
+        "uncertain_inputs": super::inputs::input_effects(batch).iter().map(|e| json!({
+            "path": e.path,
+            "dist": e.dist,
+            "correlations": e.correlations.iter().map(|(id, c)| (id.clone(), json!(c))).collect::<Map<String, Value>>(),
+        })).collect::<Vec<_>>(),
         "metrics": metrics,
     })
 }

@@ -11,6 +11,7 @@ pub mod dir;
 pub mod export;
 pub mod findings;
 pub mod html;
+pub mod inputs;
 pub mod json;
 pub mod network;
 pub mod outdir;

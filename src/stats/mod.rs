@@ -2,6 +2,7 @@
 //! summaries across replications ([`summary`]).
 
 pub mod bootstrap;
+pub mod correlation;
 pub mod input_dist;
 pub mod online;
 pub mod queueing;
