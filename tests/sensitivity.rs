@@ -191,3 +191,36 @@ fn a_design_run_in_parts_gives_the_same_answer_as_in_one_go() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another design"));
 }
+
+#[test]
+fn a_makespan_unknown_at_some_points_gets_no_indices_and_says_why() {
+    // With as few as 5 quarantine beds the return cannot finish within the 60-day
+    // horizon: the mean makespan is unknown there (never averaged over the replications
+    // that happened to finish), while the share of replications finishing is defined.
+    let o = Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sensitivity")
+        .arg(repo("scenarios/templates/minimal.toml"))
+        .args(["--vary", "site.quarantine.beds=5..300", "--vary", "checkpoint.customs.servers=2..4"])
+        .args(["--metric", "makespan_days", "--metric", "all_home", "--samples", "8", "-n", "4", "-q", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let m = &v["metrics"][0];
+    assert_eq!(m["metric"], "makespan_days@mean");
+    assert!(m["undefined_points"].as_u64().unwrap() > 0, "{m}");
+    assert!(m["parameters"].as_array().unwrap().is_empty());
+    let all_home = effects(&v, "all_home@mean");
+    assert_eq!(all_home[0]["path"], "site.quarantine.beds", "{all_home:?}");
+    let o = Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sensitivity")
+        .arg(repo("scenarios/templates/minimal.toml"))
+        .args(["--vary", "site.quarantine.beds=5..300", "--vary", "checkpoint.customs.servers=2..4"])
+        .args(["--metric", "makespan_days", "--samples", "8", "-n", "4", "-q"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("never got everyone home within the horizon"), "{text}");
+}

@@ -220,11 +220,15 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         dir.write("sensitivity.json", json.as_bytes())?;
         let mut charts = Vec::new();
         for m in &result.metrics {
+            if m.undefined_points > 0 {
+                charts.push(None);
+                continue;
+            }
             let c = crate::report::charts::sensitivity::sensitivity_chart(result.method, m)
                 .map_err(|e| Failure::Internal(e.to_string()))?;
             dir.write(&format!("{}.png", c.name), &c.png)?;
             dir.write(&format!("{}.svg", c.name), c.svg.as_bytes())?;
-            charts.push(c);
+            charts.push(Some(c));
         }
         let title = format!("Sensitivity of {}", label);
         dir.write("report.html", study::sensitivity_html(&title, &result, &charts).as_bytes())?;

@@ -12,6 +12,7 @@
 
 use super::compare::{CompareError, scenario_with};
 use super::{MetricStat, RunOptions, StatSpec, run_network};
+use crate::metrics::{MetricKey, Stat};
 use crate::model::{Network, catalogue};
 use crate::scenario::params::{self, Override};
 use crate::stats::input_dist::InputDist;
@@ -107,6 +108,9 @@ pub struct MetricEffects {
     /// Share of that variance that is simulation noise (the mean squared standard error
     /// of the statistic at a point over the variance; NaN for percentiles).
     pub noise_share: f64,
+    /// Design points at which the statistic has no value (e.g. a mean makespan where some
+    /// replications never got everyone home); with any, no index is computed.
+    pub undefined_points: usize,
     pub parameters: Vec<ParamEffect>,
 }
 
@@ -231,6 +235,7 @@ pub fn evaluate(
     let base_sc = scenario_with(text, label, base)?.fixing(&varied);
     let cat = catalogue(&Network::new(Arc::new(base_sc)));
     let mut columns = Vec::new();
+    let makespan = cat.index(MetricKey::overall(Stat::MakespanDays));
     for m in metrics {
         let i = cat.index_of_id(&m.metric).ok_or_else(|| {
             let hint = cat
@@ -257,7 +262,14 @@ pub fn evaluate(
         let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;
         for (m, (spec, &col)) in metrics.iter().zip(&columns).enumerate() {
             let column = batch.column(col);
-            values[m].push(finite(spec.stat.of(&column)));
+            // The makespan is censored as in `check`: unfinished replications count as
+            // later than the horizon, never silently left out.
+            let value = if Some(col) == makespan {
+                super::check::censored_value(&column, spec.stat)
+            } else {
+                spec.stat.of(&column)
+            };
+            values[m].push(finite(value));
             noise[m].push(match spec.stat {
                 StatSpec::Mean => {
                     let s = crate::stats::Summary::of(
@@ -363,6 +375,17 @@ pub fn analyse(params: &[Param], all: &PointValues) -> SensitivityResult {
     for (m, spec) in design.metrics.iter().enumerate() {
         let y: Vec<f64> = all.values[m].iter().map(|v| v.unwrap_or(f64::NAN)).collect();
         let noise: Vec<f64> = all.noise[m].iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        let undefined = y.iter().filter(|v| !v.is_finite()).count();
+        if undefined > 0 {
+            out.push(MetricEffects {
+                metric: spec.clone(),
+                variance: f64::NAN,
+                noise_share: f64::NAN,
+                undefined_points: undefined,
+                parameters: Vec::new(),
+            });
+            continue;
+        }
         let n = y.len() as f64;
         let mean = y.iter().sum::<f64>() / n;
         let variance = y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
@@ -374,6 +397,7 @@ pub fn analyse(params: &[Param], all: &PointValues) -> SensitivityResult {
                 metric: spec.clone(),
                 variance: 0.0,
                 noise_share: f64::NAN,
+                undefined_points: 0,
                 parameters: params.iter().map(|p| no_effect(p, method)).collect(),
             });
             continue;
@@ -402,6 +426,7 @@ pub fn analyse(params: &[Param], all: &PointValues) -> SensitivityResult {
             metric: spec.clone(),
             variance,
             noise_share,
+            undefined_points: 0,
             parameters: effects,
         });
     }

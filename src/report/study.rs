@@ -269,6 +269,10 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
         r.seed
     );
     for m in &r.metrics {
+        if m.undefined_points > 0 {
+            s.push_str(&format!("\n{}: {}\n", m.metric, undefined_text(m, r.points)));
+            continue;
+        }
         if m.variance == 0.0 {
             s.push_str(&format!(
                 "\n{}: the same at every point of the design: none of these parameters moves it\n",
@@ -341,7 +345,7 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
 pub fn sensitivity_html(
     title: &str,
     r: &crate::experiment::sensitivity::SensitivityResult,
-    charts: &[super::charts::Chart],
+    charts: &[Option<super::charts::Chart>],
 ) -> String {
     use super::charts::escape;
     use crate::experiment::sensitivity::Method;
@@ -370,6 +374,10 @@ pub fn sensitivity_html(
     h.push_str("</ol></nav>\n");
     for (m, chart) in r.metrics.iter().zip(charts) {
         let _ = writeln!(h, "<h2 id=\"{0}\">{0}</h2>", escape(&m.metric));
+        if m.undefined_points > 0 {
+            let _ = writeln!(h, "<p>{}</p>", escape(&undefined_text(m, r.points)));
+            continue;
+        }
         if m.variance == 0.0 {
             h.push_str("<p>The same at every point of the design: none of these parameters moves it.</p>\n");
             continue;
@@ -413,7 +421,9 @@ pub fn sensitivity_html(
             }
             let _ = writeln!(h, "<td class=\"l\">{}</td></tr>", if p.within_noise { "within noise" } else { "" });
         }
-        h.push_str("</tbody></table>\n<figure>");
+        h.push_str("</tbody></table>\n");
+        let Some(chart) = chart else { continue };
+        h.push_str("<figure>");
         h.push_str(&chart.svg);
         let _ = writeln!(
             h,
@@ -424,4 +434,19 @@ pub fn sensitivity_html(
     }
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// Why a statistic has no indices: it is undefined at some design points.
+fn undefined_text(m: &crate::experiment::sensitivity::MetricEffects, points: usize) -> String {
+    let makespan = m.metric.starts_with("makespan_days@");
+    format!(
+        "undefined at {} of {} design points, so no index can be computed{}",
+        m.undefined_points,
+        points,
+        if makespan {
+            ": there, some replications never got everyone home within the horizon (they count as later than it, so a mean is unknown and a percentile among them too); explain a percentile that is defined (e.g. makespan_days@p50), all_home, or lengthen the horizon"
+        } else {
+            ": no replication there has a value of it"
+        }
+    )
 }
