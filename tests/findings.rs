@@ -147,3 +147,22 @@ fn a_wait_for_reserved_beds_is_named_as_such_and_shown_where_it_is_counted() {
         .unwrap_or_else(|| panic!("no pickup waiting row in\n{text}"));
     assert!(!row.contains(" 0 "), "{row}");
 }
+
+#[test]
+fn an_idle_bottleneck_is_not_offered_as_a_source_of_spare_booths() {
+    // At the border post people arrive day and night to a hall open 07:00-19:00, give up
+    // and come back the next day: its booths stand idle most of the open hours, yet it is
+    // where people wait. "Booths could be moved elsewhere" would contradict the
+    // bottleneck finding beside it; the finding says where the waiting happens instead.
+    let sc = load("scenarios/examples/border-post.toml");
+    let batch = run(&sc, 20, 2);
+    let b = bottleneck(&batch).expect("a bottleneck");
+    assert_eq!(b.kind, WaitKind::Checkpoint);
+    let u = mean(&batch, "checkpoint.customs-hall.utilization");
+    assert!(u < 0.5, "utilisation {u}");
+    let f = repatsim::report::findings::findings(&batch, None);
+    let idle: Vec<&String> = f.iter().filter(|s| s.contains("idle")).collect();
+    assert_eq!(idle.len(), 1, "{f:?}");
+    assert!(!idle[0].contains("could be moved"), "{}", idle[0]);
+    assert!(idle[0].contains("while it is closed or while away after giving up"), "{}", idle[0]);
+}

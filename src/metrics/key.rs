@@ -165,6 +165,12 @@ pub enum Stat {
     MissedDepartures,
     /// People still in a check-in line when a window closed.
     MissedCheckins,
+    /// People whose patience ran out in a checkpoint's line.
+    GaveUp,
+    /// People who found a checkpoint's line full.
+    Balked,
+    /// People who left the return at a checkpoint (overall: anywhere).
+    TurnedAway,
     CancelledDepartures,
     DeparturesLostToClosures,
     Breakdowns,

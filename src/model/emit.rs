@@ -73,9 +73,12 @@ impl ReplicationResult {
         if features.evasion {
             put(MetricKey::overall(Stat::Evaded), self.evaded as f64);
         }
+        if features.giving_up {
+            put(MetricKey::overall(Stat::TurnedAway), self.turned_away as f64);
+        }
         put(
             MetricKey::overall(Stat::NotHome),
-            (self.population - self.home - self.evaded) as f64,
+            (self.population - self.home - self.evaded - self.turned_away) as f64,
         );
         if features.waves {
             put(
@@ -207,7 +210,7 @@ impl ReplicationResult {
             put(key(Stat::MaxWaitHours), k.waits.max_or_nan());
             put(
                 key(Stat::WaitingPersonHours),
-                k.waits.sum + k.abandoned.sum + k.open_wait_hours,
+                k.waits.sum + k.abandoned.sum + k.open_wait_hours + k.away_hours,
             );
             put(key(Stat::PWait), k.waits.fraction_positive());
             put(key(Stat::MeanQueue), k.queue.mean);
@@ -222,6 +225,15 @@ impl ReplicationResult {
             put(key(Stat::MeanServiceMinutes), k.services.mean() * 60.0);
             if spec.checkin.is_some() {
                 put(key(Stat::MissedCheckins), k.missed_checkins as f64);
+            }
+            if spec.patience_hours.is_some() {
+                put(key(Stat::GaveUp), k.gave_up as f64);
+            }
+            if spec.max_line.is_some() {
+                put(key(Stat::Balked), k.balked as f64);
+            }
+            if features.giving_up && spec.give_up == crate::scenario::GiveUp::TurnedAway {
+                put(key(Stat::TurnedAway), k.turned_away as f64);
             }
             if features.holding(net, Step::Checkpoint(i as u16)) {
                 put(key(Stat::PeakHolding), k.holding.peak as f64);
@@ -329,6 +341,8 @@ struct Features {
     waves: bool,
     costs: bool,
     categories: bool,
+    /// Some checkpoint has patience or a line limit.
+    giving_up: bool,
 }
 
 impl Features {
@@ -341,6 +355,7 @@ impl Features {
                 || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
                 || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0),
             categories: sc.categories.len() > 1,
+            giving_up: sc.checkpoints.iter().any(|k| k.patience_hours.is_some() || k.max_line.is_some()),
         }
     }
 
@@ -382,6 +397,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
         target: u64::from(net.target),
         home: 0,
         evaded: 0,
+        turned_away: 0,
         inputs: vec![f64::NAN; sc.uncertain.len()],
         sites: sc
             .sites
@@ -436,6 +452,10 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 open_wait_hours: 0.0,
                 cost: 0.0,
                 missed_checkins: 0,
+                gave_up: 0,
+                balked: 0,
+                turned_away: 0,
+                away_hours: 0.0,
                 server_hours: None,
             })
             .collect(),

@@ -87,6 +87,15 @@ impl WaitingLine {
         self.abandoned.record(waited_hours);
     }
 
+    /// `person` gives up waiting at `now` after `waited_hours` (patience out, or a full
+    /// line): taken out of the line at once, their wait recorded with the abandoned.
+    pub fn give_up(&mut self, person: u32, now: f64, waited_hours: f64) {
+        if self.queue.remove(person) {
+            self.length.down(now);
+            self.abandoned.record(waited_hours);
+        }
+    }
+
     /// The live person at the front of each priority level.
     pub fn fronts(&mut self, alive: impl Fn(u32) -> bool) -> impl Iterator<Item = u32> + '_ {
         self.queue.fronts(alive)

@@ -62,6 +62,19 @@ impl PersonQueue {
         self.live -= 1;
     }
 
+    /// Takes `person` out of the line at once (for people who give up and may come back,
+    /// whose stale entry must not be found later); false if they are not in it.
+    pub fn remove(&mut self, person: u32) -> bool {
+        for q in &mut self.levels {
+            if let Some(i) = q.iter().position(|&x| x == person) {
+                q.remove(i);
+                self.live -= 1;
+                return true;
+            }
+        }
+        false
+    }
+
     /// Takes the next person (highest priority, then earliest), skipping the departed.
     #[inline]
     pub fn pop(&mut self, alive: impl Fn(u32) -> bool) -> Option<(u32, usize)> {

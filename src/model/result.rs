@@ -91,6 +91,13 @@ pub struct CheckpointResult {
     pub cost: f64,
     /// People still in line when a check-in window closed (each time).
     pub missed_checkins: u64,
+    /// People whose patience ran out in line, who found it full, and who left the
+    /// return here (each time for the first two, with retries).
+    pub gave_up: u64,
+    pub balked: u64,
+    pub turned_away: u64,
+    /// Hours people spent away from the line before coming back to it.
+    pub away_hours: f64,
     /// Booth-hours open in the observed span when `[[change]]`s alter the booths;
     /// `None` when they never change.
     pub server_hours: Option<f64>,
@@ -153,6 +160,8 @@ pub struct ReplicationResult {
     pub target: u64,
     pub home: u64,
     pub evaded: u64,
+    /// People who gave up at a checkpoint and left the return.
+    pub turned_away: u64,
     pub sites: Vec<SiteResult>,
     pub legs: Vec<LegResult>,
     pub checkpoints: Vec<CheckpointResult>,
@@ -303,6 +312,10 @@ impl ReplicationResult {
                     open_wait_hours: 0.0,
                     cost: spec.cost_per_open_hour * open,
                     missed_checkins: k.missed_checkins,
+                    gave_up: k.gave_up,
+                    balked: k.balked,
+                    turned_away: k.turned_away,
+                    away_hours: k.away_hours,
                     server_hours: server_hours(sc, ki, &k.closed, k.file_servers, since, end),
                 }
             })
@@ -340,6 +353,7 @@ impl ReplicationResult {
             target: u64::from(net.target),
             home: u64::from(f.home),
             evaded: u64::from(f.evaded),
+            turned_away: u64::from(f.turned_away),
             sites,
             legs,
             checkpoints,
@@ -381,7 +395,7 @@ fn holdings(net: &Network, f: &FlowView) -> Vec<Holding> {
         let phase = f.people.phase[p];
         let flags = f.people.flags[p];
         let key = match phase {
-            Phase::Home | Phase::Evaded => continue,
+            Phase::Home | Phase::Evaded | Phase::TurnedAway => continue,
             Phase::NotReleased => {
                 let first = net.variants[net.person_variant[p] as usize].first_step as usize;
                 (net.steps[first], phase, Some(net.steps[first + 1]))
@@ -452,13 +466,13 @@ impl OpenWaits<'_> {
     fn add(&mut self, net: &Network, f: &FlowView) {
         for p in 0..net.population as usize {
             let phase = f.people.phase[p];
-            if !matches!(phase, Phase::Done | Phase::Queued) {
+            if !matches!(phase, Phase::Done | Phase::Queued | Phase::Retrying) {
                 continue;
             }
             let hours = (f.end_hours - f.people.ready_at[p].max(f.stats_since_hours)).max(0.0);
             let pos = f.people.pos[p] as usize;
             let flags = f.people.flags[p];
-            if phase == Phase::Queued {
+            if matches!(phase, Phase::Queued | Phase::Retrying) {
                 if let Step::Checkpoint(k) = net.steps[pos] {
                     self.checkpoints[k as usize].open_wait_hours += hours;
                 }

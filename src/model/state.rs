@@ -30,6 +30,10 @@ pub enum Phase {
     Home,
     /// Slipped away before pickup.
     Evaded,
+    /// Gave up at a checkpoint (patience out, or its line full) and left the return.
+    TurnedAway,
+    /// Gave up at a checkpoint and stepped away; comes back to its line later.
+    Retrying,
     /// (Reported only, never a state in the run.) Waiting at the origin for approval.
     AwaitingApproval,
 }
@@ -363,6 +367,17 @@ pub struct CheckpointState {
     pub close_scheduled: bool,
     /// A check-in: people still in line when a window closed (each time).
     pub missed_checkins: u64,
+    /// Draws of patience and of the time away before a retry.
+    pub patience_rng: Stream,
+    pub retry_rng: Stream,
+    /// People whose patience ran out in line (each time).
+    pub gave_up: u64,
+    /// People who found the line full (each time).
+    pub balked: u64,
+    /// People who left the return here.
+    pub turned_away: u64,
+    /// Hours people spent away from the line before retrying (ended stints).
+    pub away_hours: f64,
 }
 
 impl CheckpointState {
@@ -383,6 +398,12 @@ impl CheckpointState {
             open_scheduled: false,
             close_scheduled: false,
             missed_checkins: 0,
+            patience_rng: unseeded(),
+            retry_rng: unseeded(),
+            gave_up: 0,
+            balked: 0,
+            turned_away: 0,
+            away_hours: 0.0,
         }
     }
 
@@ -402,6 +423,14 @@ impl CheckpointState {
         self.open_scheduled = false;
         self.close_scheduled = false;
         self.missed_checkins = 0;
+        if net.scenario.checkpoints[k].patience_hours.is_some() || net.scenario.checkpoints[k].max_line.is_some() {
+            self.patience_rng = stream(net.scenario.seed, replication, net.keys.checkpoint_patience[k]);
+            self.retry_rng = stream(net.scenario.seed, replication, net.keys.checkpoint_retry[k]);
+        }
+        self.gave_up = 0;
+        self.balked = 0;
+        self.turned_away = 0;
+        self.away_hours = 0.0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up).
@@ -410,6 +439,7 @@ impl CheckpointState {
         self.busy.restart(now);
         self.holding.restart(now);
         self.services = Tally::default();
+        self.away_hours = 0.0;
     }
 }
 
@@ -489,6 +519,7 @@ pub struct FlowView<'a> {
     pub categories: &'a [CategoryState],
     pub home: u32,
     pub evaded: u32,
+    pub turned_away: u32,
     pub last_home_hours: f64,
     pub stats_since_hours: f64,
     /// When the books are closed (the last event handled, or the horizon).

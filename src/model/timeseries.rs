@@ -158,6 +158,14 @@ pub enum TraceKind {
     CapacityChange,
     /// A person reaches home (stage: the home site).
     Home,
+    /// A person's patience ran out in a checkpoint's line (stage: the checkpoint).
+    GiveUp,
+    /// A person found a checkpoint's line full (stage: the checkpoint).
+    LineFull,
+    /// A person who gave up left the return (stage: the checkpoint).
+    TurnedAway,
+    /// A person who gave up comes back to a checkpoint's line (stage: the checkpoint).
+    Retry,
 }
 
 impl TraceKind {
@@ -187,11 +195,15 @@ impl TraceKind {
             TraceKind::LegReopens => "leg_reopens",
             TraceKind::CapacityChange => "capacity_change",
             TraceKind::Home => "home",
+            TraceKind::GiveUp => "give_up",
+            TraceKind::LineFull => "line_full",
+            TraceKind::TurnedAway => "turned_away",
+            TraceKind::Retry => "retry",
         }
     }
 
     /// Every kind, in the order above (for documentation and tests).
-    pub const ALL: [TraceKind; 23] = [
+    pub const ALL: [TraceKind; 27] = [
         TraceKind::Release,
         TraceKind::Notify,
         TraceKind::Ready,
@@ -215,6 +227,10 @@ impl TraceKind {
         TraceKind::LegReopens,
         TraceKind::CapacityChange,
         TraceKind::Home,
+        TraceKind::GiveUp,
+        TraceKind::LineFull,
+        TraceKind::TurnedAway,
+        TraceKind::Retry,
     ];
 }
 

@@ -21,6 +21,8 @@ pub fn phase_word(p: Phase) -> &'static str {
         Phase::InService => "being served",
         Phase::Travelling => "travelling",
         Phase::Home => "home",
+        Phase::TurnedAway => "turned away",
+        Phase::Retrying => "away, coming back to the line",
     }
 }
 

@@ -168,6 +168,10 @@ fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
                 person.outcome = "evaded";
                 person.outcome_hours = t;
             }
+            TraceKind::TurnedAway => {
+                person.outcome = "turned_away";
+                person.outcome_hours = t;
+            }
             TraceKind::Admit => person.open("site", r.stage, t),
             TraceKind::ServiceStart => person.open("checkpoint", r.stage, t),
             TraceKind::Board => person.open("leg", r.stage, t),

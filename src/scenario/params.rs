@@ -186,6 +186,9 @@ const FIELDS: &[(&str, &[&str])] = &[
             "quota_per_day",
             "quota_per_week",
             "cost_per_open_hour",
+            "patience_hours",
+            "max_line",
+            "retry_after_hours",
         ],
     ),
     (
@@ -207,6 +210,7 @@ const WHOLE: &[&str] = &[
     "servers",
     "quota_per_day",
     "quota_per_week",
+    "max_line",
     "size",
     "approvals_per_day",
     "approvals_per_week",

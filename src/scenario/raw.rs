@@ -468,6 +468,36 @@ pub struct RawCheckpoint {
     /// in scenarios/validation/priority-mm1.toml). Optional (default first_come).
     #[schemars(with = "Option<RawServe>")]
     pub serve: Option<Spanned<RawServe>>,
+    /// How long a person waits in line before giving up, drawn per person as they join (a
+    /// distribution in hours, e.g. { dist = "exponential", mean = 2 }); what happens then
+    /// is give_up's. Service under way is never abandoned. Optional (default: everyone
+    /// waits as long as it takes).
+    #[schemars(with = "Option<RawDist>")]
+    pub patience_hours: Option<Spanned<RawDist>>,
+    /// Most people the line can hold (waiting, not in service); someone arriving to a
+    /// full line cannot join, and give_up says what they do. Optional (default:
+    /// unlimited).
+    #[schemars(with = "Option<i64>")]
+    pub max_line: Option<Spanned<i64>>,
+    /// What people who give up (patience_hours) or find the line full (max_line) do:
+    /// turned_away (they leave the return, counted as turned away; the default) or retry
+    /// (they step away and come back after retry_after_hours, as often as needed).
+    #[schemars(with = "Option<RawGiveUp>")]
+    pub give_up: Option<Spanned<RawGiveUp>>,
+    /// With give_up = "retry": how long they stay away before coming back (hours, a
+    /// distribution).
+    #[schemars(with = "Option<RawDist>")]
+    pub retry_after_hours: Option<Spanned<RawDist>>,
+}
+
+/// What people do who give up waiting at a checkpoint, or find its line full.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawGiveUp {
+    /// They leave the return, counted as turned away.
+    TurnedAway,
+    /// They step away and come back after `retry_after_hours`.
+    Retry,
 }
 
 /// Who a checkpoint serves next.

@@ -321,6 +321,21 @@ pub struct Checkpoint {
     /// Serve waiting people by category priority (then first come), not first come
     /// only; a service under way is never interrupted.
     pub by_priority: bool,
+    /// How long a person waits in line before giving up (hours), if they ever do.
+    pub patience_hours: Option<Dist>,
+    /// Most people the line holds (waiting, not in service), if limited.
+    pub max_line: Option<u32>,
+    /// What people who give up or find the line full do.
+    pub give_up: GiveUp,
+}
+
+/// What people do who give up waiting at a checkpoint, or find its line full.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GiveUp {
+    /// They leave the return, counted as turned away.
+    TurnedAway,
+    /// They step away and come back after a time drawn from this distribution (hours).
+    Retry(Dist),
 }
 
 /// A checkpoint open only from `opens_hours_before` to `closes_hours_before` each

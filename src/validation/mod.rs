@@ -29,6 +29,10 @@ pub enum Quantity {
     MakespanHours,
     /// Hours waiting at checkpoints per person of cohort `c` released.
     CohortCheckpointWaitHours(usize),
+    /// Share of the people leaving a checkpoint's line who gave up (patience out or line
+    /// full) rather than being served.
+    CheckpointShareGivingUp(usize),
+    CheckpointMeanQueue(usize),
 }
 
 impl Quantity {
@@ -47,6 +51,11 @@ impl Quantity {
             Quantity::LegMeanWaitHours(i) => r.legs[i].waits.mean(),
             Quantity::LegTrips(i) => r.legs[i].trips as f64,
             Quantity::MakespanHours => r.makespan_hours.unwrap_or(f64::NAN),
+            Quantity::CheckpointShareGivingUp(i) => {
+                let k = &r.checkpoints[i];
+                k.abandoned.count as f64 / (k.abandoned.count + k.waits.count) as f64
+            }
+            Quantity::CheckpointMeanQueue(i) => r.checkpoints[i].queue.mean,
             Quantity::CohortCheckpointWaitHours(c) => {
                 let c = &r.cohorts[c];
                 c.time_use_hours[crate::metrics::TimeUse::WaitingAtCheckpoint as usize] / f64::from(c.released)
@@ -209,6 +218,40 @@ fn priority_checks(sc: &Scenario) -> (String, Vec<Check>) {
     (params, checks)
 }
 
+/// A checkpoint whose waiting people give up (exponential patience) or whose line is
+/// limited (`max_line`): the birth-death chain M/M/c+M (Erlang A) or M/M/c/K. By PASTA an
+/// arrival finds the steady state, so the share blocked is P(full); the share giving up
+/// is theta E[Q] / lambda (each waiting person leaves at rate theta).
+fn abandonment_checks(sc: &Scenario) -> (String, Vec<Check>) {
+    let lambda = poisson_rate(sc);
+    let k = &sc.checkpoints[0];
+    let mu = rate_of(k.service_hours.mean());
+    let theta = k.patience_hours.map_or(0.0, |d| rate_of(d.mean()));
+    let p = crate::stats::queueing::mmc_abandonment(k.servers, lambda, mu, theta, k.max_line);
+    let waiting = crate::stats::queueing::mean_waiting(&p, k.servers);
+    let blocked = if k.max_line.is_some() { p.last().copied().unwrap_or(0.0) } else { 0.0 };
+    // Of the arrivals, the blocked give up at once; of the rest, theta E[Q] / lambda in all
+    // give up after waiting.
+    let giving_up = blocked + theta * waiting / lambda;
+    let params = format!(
+        "c = {}, lambda = {lambda}/h, mu = {mu}/h, {}",
+        k.servers,
+        match k.max_line {
+            Some(m) => format!("room for {m} in line (K = {})", k.servers + m),
+            None => format!("patience rate theta = {theta}/h"),
+        }
+    );
+    let checks = vec![
+        steady(
+            format!("{}: share giving up", k.name),
+            Quantity::CheckpointShareGivingUp(0),
+            giving_up,
+        ),
+        steady(format!("{}: mean line", k.name), Quantity::CheckpointMeanQueue(0), waiting),
+    ];
+    (params, checks)
+}
+
 fn md_inf_checks(sc: &Scenario) -> (String, Vec<Check>) {
     let lambda = poisson_rate(sc);
     let d = sc.sites[1].stay_hours.mean();
@@ -353,6 +396,8 @@ pub fn cases() -> Vec<Case> {
         case!("batch-bus-bottleneck", "bus leaves when full, D arrivals", bus_checks),
         case!("opening-hours", "office hours, fixed load", opening_checks),
         case!("priority-mm1", "M/M/1, non-preemptive priority", priority_checks),
+        case!("erlang-a", "M/M/3+M (Erlang A), impatient people turned away", abandonment_checks),
+        case!("mmck", "M/M/2/5, a line of at most 3", abandonment_checks),
     ]
 }
 

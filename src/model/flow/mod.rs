@@ -11,6 +11,7 @@
 
 mod changes;
 mod checkpoints;
+mod giving_up;
 mod legs;
 mod observe;
 mod release;
@@ -46,6 +47,10 @@ pub enum Event {
     StayEnd { person: u32 },
     /// A person's service at a checkpoint is over.
     ServiceEnd { checkpoint: u16, person: u32 },
+    /// A person's patience in a checkpoint's line may have run out.
+    GiveUp { checkpoint: u16, person: u32 },
+    /// A person who gave up at a checkpoint comes back to its line.
+    Retry { checkpoint: u16, person: u32 },
     /// A closed (or quota-exhausted) checkpoint may serve again.
     CheckpointOpens { checkpoint: u16 },
     /// A check-in window of a checkpoint closes (scheduled only while people wait).
@@ -108,6 +113,8 @@ struct Flow {
     /// People home over time (for the time series' windows).
     home_level: Level,
     evaded: u32,
+    /// People who gave up at a checkpoint and left the return.
+    turned_away: u32,
     last_home_hours: f64,
     stats_since_hours: f64,
     series: SeriesSpec,
@@ -223,6 +230,7 @@ impl World {
             categories: &f.categories,
             home: f.home,
             evaded: f.evaded,
+            turned_away: f.turned_away,
             last_home_hours: f.last_home_hours,
             stats_since_hours: f.stats_since_hours,
             end_hours: self.sim.now_hours(),
@@ -259,6 +267,7 @@ impl Flow {
             home: 0,
             home_level: Level::default(),
             evaded: 0,
+            turned_away: 0,
             last_home_hours: 0.0,
             stats_since_hours: 0.0,
             replication: 0,
@@ -301,6 +310,8 @@ impl Model<Event> for Flow {
                 }
             }
             Event::ServiceEnd { checkpoint, person } => self.service_end(sim, checkpoint, person as usize),
+            Event::GiveUp { checkpoint, person } => self.patience_out(sim, checkpoint, person as usize),
+            Event::Retry { checkpoint, person } => self.retry(sim, checkpoint, person as usize),
             Event::CheckinCloses { checkpoint } => self.checkin_closes(sim, checkpoint),
             Event::CheckpointOpens { checkpoint } => {
                 self.checkpoints[checkpoint as usize].open_scheduled = false;
@@ -360,9 +371,10 @@ impl Model<Event> for Flow {
 }
 
 impl Flow {
-    /// Everyone who will ever be released or notified is home or has evaded.
+    /// Everyone who will ever be released or notified is home, has evaded or was turned
+    /// away.
     fn finished(&self) -> bool {
-        self.home + self.evaded == self.net.target
+        self.home + self.evaded + self.turned_away == self.net.target
     }
 
     /// Adds `hours` to the time use `what` of person `p`'s cohort.

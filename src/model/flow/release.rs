@@ -159,7 +159,9 @@ impl Flow {
         let now = sim.now_hours();
         let phase = self.people.phase[p];
         let flags = self.people.flags[p];
-        if matches!(phase, Phase::Home | Phase::Evaded | Phase::NotReleased) || flags & flag::ESCORTED != 0 {
+        if matches!(phase, Phase::Home | Phase::Evaded | Phase::TurnedAway | Phase::NotReleased)
+            || flags & flag::ESCORTED != 0
+        {
             return;
         }
         if matches!(phase, Phase::InService | Phase::Travelling) {
@@ -198,8 +200,24 @@ impl Flow {
                 let stayed = now - self.people.entered_at[p];
                 self.spend(p, self.stay_use(p), stayed);
             }
+            Phase::Retrying => self.spend(p, TimeUse::WaitingAtCheckpoint, waited),
             _ => {}
         }
+        self.give_back_promises(p, now);
+        self.leave(p, now);
+        self.people.phase[p] = Phase::Evaded;
+        let v = self.net.variant_of(pos as u32);
+        let (c, cat) = (v.cohort as usize, v.category as usize);
+        self.cohorts[c].evaded[cat] += 1;
+        self.categories[cat].evaded += 1;
+        self.evaded += 1;
+        self.note(now, TraceKind::Evade, TraceStage::Cohort(c as u16), Some(p), None);
+    }
+
+    /// Gives back what person `p` was promised on the way (a bed ahead, a seat on a trunk
+    /// leg), when they leave the return.
+    pub(super) fn give_back_promises(&mut self, p: usize, now: f64) {
+        let pos = self.people.pos[p] as usize;
         if self.people.flags[p] & flag::RESERVED != 0 {
             // A bed promised on the way (an unescorted reserving leg) is given back.
             self.people.flags[p] &= !flag::RESERVED;
@@ -217,14 +235,6 @@ impl Flow {
                 self.wake_feeders(t);
             }
         }
-        self.leave(p, now);
-        self.people.phase[p] = Phase::Evaded;
-        let v = self.net.variant_of(pos as u32);
-        let (c, cat) = (v.cohort as usize, v.category as usize);
-        self.cohorts[c].evaded[cat] += 1;
-        self.categories[cat].evaded += 1;
-        self.evaded += 1;
-        self.note(now, TraceKind::Evade, TraceStage::Cohort(c as u16), Some(p), None);
     }
 
     /// Takes one of the cohort's approvals for the period containing `now`, if any is left.

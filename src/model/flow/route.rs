@@ -34,16 +34,7 @@ impl Flow {
             Step::Checkpoint(k) => {
                 self.leave(p, now);
                 self.people.pos[p] += 1;
-                self.people.phase[p] = Phase::Queued;
-                self.people.ready_at[p] = now; // joined the line
-                let level = if self.net.scenario.checkpoints[k as usize].by_priority {
-                    self.level(p)
-                } else {
-                    0
-                };
-                self.checkpoints[k as usize].line.join(p as u32, level, now);
-                self.watch_checkin(sim, k);
-                self.push_serve(k);
+                self.join_checkpoint(sim, p, k, now);
             }
             Step::Leg(l) => {
                 if self.people.flags[p] & flag::SEAT_PROMISED != 0 && !self.net.feeders[l as usize].is_empty() {

@@ -102,12 +102,29 @@ pub fn check_checkpoints(
             r.quota_per_week.as_ref(),
         );
         let cost_per_open_hour = ck.money(&format!("{l}.cost_per_open_hour"), r.cost_per_open_hour.as_ref());
+        let patience = match &r.patience_hours {
+            Some(d) => ck.dist(&format!("{l}.patience_hours"), d, 1.0).map(Some),
+            None => Some(None),
+        };
+        let max_line = match &r.max_line {
+            Some(m) => ck.count(&format!("{l}.max_line"), m, 0, 10_000_000, "places in line").map(Some),
+            None => Some(None),
+        };
+        let give_up = give_up(ck, &l, r);
         let checkin = match &r.checkin {
             Some(c) => check_checkin(ck, &l, c, names, legs, start_week).map(Some),
             None => Some(None),
         };
-        if let (Some(servers), Some(service_hours), Some(open), Some(quota), Some(checkin)) =
-            (servers, service, open, quota, checkin)
+        if let (
+            Some(servers),
+            Some(service_hours),
+            Some(open),
+            Some(quota),
+            Some(checkin),
+            Some(patience_hours),
+            Some(max_line),
+            Some(give_up),
+        ) = (servers, service, open, quota, checkin, patience, max_line, give_up)
         {
             let open = match &checkin {
                 Some((_, windows)) => {
@@ -137,6 +154,9 @@ pub fn check_checkpoints(
                 cost_per_open_hour,
                 checkin: checkin.map(|c| c.0),
                 by_priority: r.serve.as_ref().is_some_and(|s| *s.get_ref() == RawServe::Priority),
+                patience_hours,
+                max_line,
+                give_up,
             });
         }
     }
@@ -216,4 +236,43 @@ fn check_checkin(
         },
         WeeklyHours::new(start_week, windows),
     ))
+}
+
+/// `give_up` and `retry_after_hours`: retry needs the time away, and neither means
+/// anything without patience or a line limit.
+fn give_up(ck: &mut Checker, l: &str, r: &RawCheckpoint) -> Option<GiveUp> {
+    let retry = r.give_up.as_ref().is_some_and(|g| *g.get_ref() == RawGiveUp::Retry);
+    if r.patience_hours.is_none() && r.max_line.is_none() {
+        if let Some(g) = &r.give_up {
+            ck.error(
+                format!("{l}.give_up"),
+                span(g),
+                "nobody gives up here: the checkpoint has neither patience_hours nor max_line",
+                Some("add patience_hours or max_line, or remove give_up".into()),
+            );
+            return None;
+        }
+    }
+    match (&r.retry_after_hours, retry) {
+        (Some(d), true) => ck.dist(&format!("{l}.retry_after_hours"), d, 1.0).map(GiveUp::Retry),
+        (None, true) => {
+            ck.error(
+                format!("{l}.give_up"),
+                r.give_up.as_ref().map(|g| g.span()),
+                "give_up = \"retry\" needs retry_after_hours: how long people stay away before coming back",
+                Some("e.g. retry_after_hours = { dist = \"exponential\", mean = 4 }".into()),
+            );
+            None
+        }
+        (Some(d), false) => {
+            ck.error(
+                format!("{l}.retry_after_hours"),
+                span(d),
+                "retry_after_hours is only for give_up = \"retry\"",
+                Some("set give_up = \"retry\", or remove retry_after_hours".into()),
+            );
+            None
+        }
+        (None, false) => Some(GiveUp::TurnedAway),
+    }
 }

@@ -1,0 +1,180 @@
+//! Patience and limited room at checkpoints, on cases small enough to work out by hand:
+//! who is served, who gives up and when, who is turned away or comes back; and that
+//! everyone still ends in exactly one state. (Against theory, M/M/c+M and M/M/c/K, in
+//! scenarios/validation/ and tests/validation.rs.)
+
+mod common;
+
+use common::parse;
+use repatsim::experiment::run_one;
+use repatsim::model::{Network, World};
+use std::sync::Arc;
+
+/// One booth, a fixed hour of service, three people released together at hour 0.
+fn booth(extra: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "booth"
+start = 2024-01-01T00:00:00
+horizon_days = 5
+seed = 1
+
+[[site]]
+name = "origin"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = 60
+{extra}
+
+[[cohort]]
+name = "three"
+origin = "origin"
+size = 3
+arrival = {{ process = "all_at_once", at_hours = 0 }}
+route = ["desk", "home"]
+"#
+    )
+}
+
+fn metric(text: &str, id: &str) -> f64 {
+    let net = Arc::new(Network::new(Arc::new(parse(text))));
+    let cat = repatsim::model::catalogue(&net);
+    let values = run_one(&net, 0).metric_values(&net);
+    values[cat.index_of_id(id).unwrap_or_else(|| panic!("no metric {id}"))]
+}
+
+fn trace_kinds(text: &str) -> Vec<(f64, String, Option<u32>)> {
+    let net = Arc::new(Network::new(Arc::new(parse(text))));
+    let (_, rows) = World::new(net).run_traced(0);
+    rows.iter()
+        .filter(|r| r.person.is_some())
+        .map(|r| (r.time_hours, r.kind.as_str().to_string(), r.person))
+        .collect()
+}
+
+#[test]
+fn patience_running_out_before_service_turns_the_third_person_away() {
+    // Served 0-1 and 1-2; the third would start at 2 but gives up at 1.5.
+    let text = booth("patience_hours = 1.5");
+    assert_eq!(metric(&text, "home"), 2.0);
+    assert_eq!(metric(&text, "turned_away"), 1.0);
+    assert_eq!(metric(&text, "checkpoint.desk.gave_up"), 1.0);
+    assert_eq!(metric(&text, "makespan_days"), 2.0 / 24.0);
+    assert_eq!(metric(&text, "not_home"), 0.0);
+    // Waiting person-hours: 1 (second person) + 1.5 (third, until giving up).
+    assert_eq!(metric(&text, "checkpoint.desk.waiting_person_hours"), 2.5);
+    let gave_up: Vec<_> = trace_kinds(&text).into_iter().filter(|r| r.1 == "give_up" || r.1 == "turned_away").collect();
+    assert_eq!(gave_up.len(), 2);
+    assert!(gave_up.iter().all(|r| r.0 == 1.5 && r.2 == gave_up[0].2));
+    // Patient enough: everyone is served.
+    let text = booth("patience_hours = 2.5");
+    assert_eq!(metric(&text, "home"), 3.0);
+    assert_eq!(metric(&text, "checkpoint.desk.gave_up"), 0.0);
+}
+
+#[test]
+fn a_full_line_turns_away_or_sends_back_to_retry() {
+    // Room for one in line: the first is served at once (not counted against the room),
+    // the second waits, the third finds the line full.
+    let text = booth("max_line = 1");
+    assert_eq!(metric(&text, "home"), 2.0);
+    assert_eq!(metric(&text, "turned_away"), 1.0);
+    assert_eq!(metric(&text, "checkpoint.desk.balked"), 1.0);
+    assert_eq!(metric(&text, "makespan_days"), 2.0 / 24.0);
+    // Retrying every half hour: full at 0 and at 0.5; at 1.0 the first service ends
+    // first (it was scheduled first), the second person goes in, and the third joins the
+    // now empty line, served 2-3.
+    let text = booth("max_line = 1\ngive_up = \"retry\"\nretry_after_hours = 0.5");
+    assert_eq!(metric(&text, "home"), 3.0);
+    assert_eq!(metric(&text, "checkpoint.desk.balked"), 2.0);
+    assert_eq!(metric(&text, "makespan_days"), 3.0 / 24.0);
+    let rows = trace_kinds(&text);
+    let retries: Vec<f64> = rows.iter().filter(|r| r.1 == "retry").map(|r| r.0).collect();
+    assert_eq!(retries, vec![0.5, 1.0]);
+    assert!(!rows.iter().any(|r| r.1 == "turned_away"));
+    // The hour away counts as waiting at the checkpoint: 1 (second) + 1 (third, away)
+    // + 1 (third, in line from 1 to 2).
+    assert_eq!(metric(&text, "checkpoint.desk.waiting_person_hours"), 3.0);
+}
+
+#[test]
+fn everyone_ends_in_one_state_when_people_give_up_evade_and_retry() {
+    // 400 people, short patience and a small line, retrying, and slipping away while
+    // notified or away: home + evaded + turned away + still on the way = everyone.
+    for give_up in ["turned_away", "retry"] {
+        let retry = if give_up == "retry" { "retry_after_hours = { dist = \"exponential\", mean = 2 }" } else { "" };
+        let text = format!(
+            r#"
+[scenario]
+name = "busy"
+start = 2024-01-01T00:00:00
+horizon_days = 4
+seed = 3
+
+[[site]]
+name = "origin"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 2
+service_minutes = {{ dist = "exponential", mean = 20 }}
+patience_hours = {{ dist = "exponential", mean = 1 }}
+max_line = 5
+give_up = "{give_up}"
+{retry}
+
+[[cohort]]
+name = "crowd"
+origin = "origin"
+size = 400
+arrival = {{ process = "poisson", per_hour = 10 }}
+evasion_per_hour = 0.02
+route = ["desk", "home"]
+"#
+        );
+        let sc = parse(&text);
+        let net = Arc::new(Network::new(Arc::new(sc)));
+        for rep in 0..5 {
+            let r = run_one(&net, rep);
+            let not_home: u64 = r.holdings.iter().map(|h| h.people).sum();
+            assert_eq!(
+                r.home + r.evaded + r.turned_away + not_home,
+                r.population,
+                "{give_up}, replication {rep}: {} home, {} evaded, {} turned away, {not_home} elsewhere",
+                r.home,
+                r.evaded,
+                r.turned_away
+            );
+            if give_up == "retry" {
+                assert_eq!(r.turned_away, 0);
+            } else {
+                assert!(r.turned_away > 0);
+                assert_eq!(r.turned_away, r.checkpoints[0].turned_away);
+                assert_eq!(r.turned_away, r.checkpoints[0].gave_up + r.checkpoints[0].balked);
+            }
+        }
+    }
+}
+
+#[test]
+fn plans_without_giving_up_have_no_such_metrics() {
+    let text = booth("");
+    let net = Arc::new(Network::new(Arc::new(parse(&text))));
+    let cat = repatsim::model::catalogue(&net);
+    for id in ["turned_away", "checkpoint.desk.gave_up", "checkpoint.desk.balked"] {
+        assert!(cat.index_of_id(id).is_none(), "{id}");
+    }
+}
