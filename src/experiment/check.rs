@@ -157,17 +157,14 @@ pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
 
 /// A statistic of the makespan over replications of which some did not get everyone
 /// home: those count as later than anything observed, so a mean is unknown (NaN) and a
-/// percentile is the order statistic (NaN when it falls among the unfinished).
+/// percentile is the order statistic (infinite when it falls among the unfinished).
 pub fn censored_value(column: &[f64], stat: StatSpec) -> f64 {
     if column.iter().all(|x| x.is_finite()) {
         return stat.of(column);
     }
     match stat {
         StatSpec::Mean => f64::NAN,
-        StatSpec::Quantile(q) => {
-            let v = quantile_sorted(&sorted_values(column, true), q);
-            if v.is_finite() { v } else { f64::NAN }
-        }
+        StatSpec::Quantile(q) => quantile_sorted(&sorted_values(column, true), q),
     }
 }
 
