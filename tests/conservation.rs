@@ -1,5 +1,5 @@
 //! Nothing lost: in every replication of every shipped scenario, each person ends in
-//! exactly one state (home, evaded, or still at a named place), and each cohort's time use adds
+//! exactly one state (home, evaded, turned away, or still at a named place), and each cohort's time use adds
 //! up to its members' door-to-door times.
 
 mod common;
@@ -24,7 +24,8 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
         assert!(!places.is_empty());
         for (i, row) in batch.rows.iter().enumerate() {
             let evaded = batch.metric_index("evaded").map_or(0.0, |e| row[e]);
-            let counted = row[home] + evaded + places.iter().map(|&p| row[p]).sum::<f64>();
+            let turned_away = batch.metric_index("turned_away").map_or(0.0, |e| row[e]);
+            let counted = row[home] + evaded + turned_away + places.iter().map(|&p| row[p]).sum::<f64>();
             assert_eq!(
                 counted,
                 sc.population() as f64,
@@ -38,7 +39,7 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
                         .map_or(0.0, |i| row[i])
                 };
                 assert_eq!(
-                    get("home") + get("evaded") + get("not_home"),
+                    get("home") + get("evaded") + get("turned_away") + get("not_home"),
                     f64::from(c.size),
                     "{}: cohort {}",
                     path.display(),
@@ -51,7 +52,7 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
         let r = run_one(&net, 0);
         let held: u64 = r.holdings.iter().map(|h| h.people).sum();
         assert!(r.holdings.iter().all(|h| h.phase != Phase::Home));
-        assert_eq!(r.home + r.evaded + held, sc.population(), "{}", path.display());
+        assert_eq!(r.home + r.evaded + r.turned_away + held, sc.population(), "{}", path.display());
         if r.end_reason == EndReason::AllHome {
             // Time use adds up to door-to-door time for cohorts whose members all got
             // home (evaders' time until they left is counted too).

@@ -112,7 +112,10 @@ impl ReplicationResult {
                     put(key(Stat::EvadedOf(cat.0)), f64::from(c.evaded[cat.0 as usize]));
                 }
             }
-            let left = c.size - c.home - c.evaded.iter().sum::<u32>();
+            if features.giving_up {
+                put(key(Stat::TurnedAway), f64::from(c.turned_away));
+            }
+            let left = c.size - c.home - c.evaded.iter().sum::<u32>() - c.turned_away;
             put(key(Stat::NotHome), f64::from(left));
             put(key(Stat::MeanDoorToDoorDays), c.door_to_door_mean_hours / 24.0);
             put(key(Stat::P50DoorToDoorDays), c.door_to_door_p50_hours / 24.0);
@@ -467,6 +470,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 released: 0,
                 home: 0,
                 evaded: vec![0; sc.categories.len()],
+                turned_away: 0,
                 door_to_door_mean_hours: 0.0,
                 door_to_door_p50_hours: 0.0,
                 door_to_door_p90_hours: 0.0,

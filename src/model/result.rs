@@ -111,6 +111,8 @@ pub struct CohortResult {
     pub home: u32,
     /// Evaded, per category of the scenario.
     pub evaded: Vec<u32>,
+    /// Gave up at a checkpoint and left the return.
+    pub turned_away: u32,
     pub door_to_door_mean_hours: f64,
     pub door_to_door_p50_hours: f64,
     pub door_to_door_p90_hours: f64,
@@ -435,6 +437,7 @@ impl CohortResult {
             released: c.released,
             home: c.home,
             evaded: c.evaded.clone(),
+            turned_away: c.turned_away,
             door_to_door_mean_hours: if home == 0 {
                 f64::NAN
             } else {

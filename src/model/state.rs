@@ -453,6 +453,8 @@ pub struct CohortState {
     pub home: u32,
     /// Evaded, per category of the scenario.
     pub evaded: Vec<u32>,
+    /// Gave up at a checkpoint and left the return.
+    pub turned_away: u32,
     /// Door-to-door hours of everyone home, in order of arrival home, as `f32` (for
     /// quantiles: half the memory, and rounding far below a second); the mean and the
     /// maximum are kept exactly in `door_to_door_sum` and `door_to_door_max`.
@@ -477,6 +479,7 @@ impl CohortState {
         Self {
             door_to_door: Vec::with_capacity(cohort.size as usize),
             evaded: vec![0; categories],
+            turned_away: 0,
             approval_queue: PersonQueue::new(levels),
             ..Default::default()
         }
@@ -488,6 +491,7 @@ impl CohortState {
         self.released = 0;
         self.home = 0;
         self.evaded.fill(0);
+        self.turned_away = 0;
         self.door_to_door.clear();
         self.door_to_door_sum = 0.0;
         self.door_to_door_max = f64::NAN;

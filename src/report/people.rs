@@ -73,12 +73,12 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "outcome",
         "name",
-        "home, evaded or not_home (still on the way, or never released, at the end).",
+        "home, evaded, turned_away (gave up at a checkpoint and left) or not_home (still on the way, or never released, at the end).",
     ),
     (
         "outcome_hours",
         "hours",
-        "When the person reached home or slipped away; empty for not_home.",
+        "When the person reached home, slipped away or was turned away; empty for not_home.",
     ),
 ];
 

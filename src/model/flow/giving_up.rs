@@ -95,6 +95,8 @@ impl Flow {
                 self.give_back_promises(p, now);
                 self.people.phase[p] = Phase::TurnedAway;
                 self.checkpoints[k as usize].turned_away += 1;
+                let c = self.net.step_cohort(self.people.pos[p]);
+                self.cohorts[c].turned_away += 1;
                 self.turned_away += 1;
                 self.note(now, TraceKind::TurnedAway, TraceStage::Checkpoint(k), Some(p), None);
             }

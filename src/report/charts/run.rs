@@ -669,7 +669,9 @@ pub(crate) fn bars(b: &Bars) -> Result<(Vec<u8>, String), Box<dyn Error>> {
                 b.title,
                 label_width,
                 0f64..x_max,
-                (0..n - 1).into_segmented()
+                // One row alone needs a second (empty) segment: a range of one value has
+                // no height, and its bar would be drawn as a hairline.
+                (0..(n - 1).max(1)).into_segmented()
             );
             chart
                 .configure_mesh()

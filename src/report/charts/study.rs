@@ -278,8 +278,8 @@ pub fn heatmap(
                 side,
                 &title,
                 80,
-                (0..nx - 1).into_segmented(),
-                (0..ny - 1).into_segmented()
+                (0..(nx - 1).max(1)).into_segmented(),
+                (0..(ny - 1).max(1)).into_segmented()
             );
             let centre = |v: &SegmentValue<i32>, vals: &[f64], a: &crate::experiment::sweep::Axis| match v {
                 SegmentValue::CenterOf(i) => vals
