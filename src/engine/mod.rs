@@ -10,5 +10,5 @@ pub mod sim;
 pub use calendar::{Timetable, WEEK_HOURS, WeeklyHours};
 pub use dist::{Dist, DistError, DistSpec};
 pub use queue::EventQueue;
-pub use rng::{Stream, StreamKey, stream};
+pub use rng::{Stream, StreamKey, stream, uniform_for};
 pub use sim::{Model, RunEnd, Simulation, run};

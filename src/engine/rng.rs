@@ -44,6 +44,14 @@ pub fn stream(seed: u64, replication: u64, key: StreamKey) -> Stream {
     Stream::seed_from_u64(s)
 }
 
+/// One uniform draw in [0, 1) for item `index` (a person, say) of stream `key`: a
+/// counter-based draw, so each item's value depends on nothing but (seed, replication,
+/// key, index), whatever else happens in the replication or in which order items come.
+pub fn uniform_for(seed: u64, replication: u64, key: StreamKey, index: u64) -> f64 {
+    let z = mix(mix(mix(mix(seed ^ 0x5851_f42d_4c95_7f2d) ^ replication) ^ key.0) ^ index);
+    (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +79,21 @@ mod tests {
         assert_ne!(a[0], other_rep.next_u64());
         assert_ne!(a[0], other_key.next_u64());
         assert_ne!(a[0], other_seed.next_u64());
+    }
+
+    #[test]
+    fn per_item_draws_are_uniform_and_depend_on_every_input() {
+        let k = StreamKey::new("cohort", "workers", "branch");
+        let n = 100_000;
+        let below: usize = (0..n).filter(|&i| uniform_for(1, 0, k, i) < 0.1).count();
+        // Binomial(100000, 0.1): sd ~95.
+        assert!((below as f64 - 10_000.0).abs() < 500.0, "{below}");
+        let x = uniform_for(1, 0, k, 7);
+        assert_ne!(x, uniform_for(2, 0, k, 7));
+        assert_ne!(x, uniform_for(1, 1, k, 7));
+        assert_ne!(x, uniform_for(1, 0, k, 8));
+        assert_ne!(x, uniform_for(1, 0, StreamKey::new("cohort", "other", "branch"), 7));
+        assert_eq!(x, uniform_for(1, 0, k, 7));
     }
 
     #[test]

@@ -235,7 +235,9 @@ impl ReplicationResult {
             if spec.max_line.is_some() {
                 put(key(Stat::Balked), k.balked as f64);
             }
-            if features.giving_up && spec.give_up == crate::scenario::GiveUp::TurnedAway {
+            if (spec.patience_hours.is_some() || spec.max_line.is_some())
+                && spec.give_up == crate::scenario::GiveUp::TurnedAway
+            {
                 put(key(Stat::TurnedAway), k.turned_away as f64);
             }
             if features.holding(net, Step::Checkpoint(i as u16)) {

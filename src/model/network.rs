@@ -50,6 +50,7 @@ pub struct StreamKeys {
     pub checkpoint_retry: Vec<StreamKey>,
     pub cohort_arrival: Vec<StreamKey>,
     pub cohort_evasion: Vec<StreamKey>,
+    pub cohort_branch: Vec<StreamKey>,
     pub outbreak: Vec<StreamKey>,
 }
 
@@ -65,8 +66,12 @@ pub struct Network {
     /// Index of each cohort's first person; people of cohort c are
     /// `cohort_first_person[c] .. cohort_first_person[c] + size`.
     pub cohort_first_person: Vec<u32>,
-    /// The variant of every person.
+    /// The variant of every person (the route without branches, for a branching one).
     pub person_variant: Vec<u16>,
+    /// Per variant, its branch alternatives when its route branches: (cumulative
+    /// probability, variant), the last at 1; empty otherwise. A person is given one as
+    /// they are released, by a draw of their own.
+    pub branch_alternatives: Vec<Vec<(f64, u16)>>,
     /// Per wave, how many people it notifies (fewer than asked when its cohort runs out).
     pub wave_sizes: Vec<u32>,
     /// People who will ever be released or notified: the run is finished when all of
@@ -106,6 +111,7 @@ struct Routes {
     variants: Vec<Variant>,
     cohort_first_person: Vec<u32>,
     person_variant: Vec<u16>,
+    branch_alternatives: Vec<Vec<(f64, u16)>>,
     population: u32,
     target: u32,
     levels: usize,
@@ -124,36 +130,52 @@ impl Routes {
             variants: Vec::new(),
             cohort_first_person: Vec::new(),
             person_variant: Vec::new(),
+            branch_alternatives: Vec::new(),
             population: 0,
             target: 0,
             levels: priorities.len().max(1),
         };
         for (c, cohort) in sc.cohorts.iter().enumerate() {
             r.cohort_first_person.push(r.population);
-            // One variant per category present in the mix.
-            let first_variant = r.variants.len();
+            // One variant per category present in the mix, and per branch alternative of
+            // its route (the first, without branches, is the one people start with).
+            let mut base = Vec::with_capacity(cohort.mix.len());
             for &(cat, size) in &cohort.mix {
                 let category = &sc.categories[cat.0 as usize];
-                r.variants.push(Variant {
-                    cohort: c as u16,
-                    category: cat.0,
-                    first_step: r.steps.len() as u32,
-                    level: level_of(category.priority),
-                    evasion_per_hour: cohort.evasion_per_hour * category.evasion_multiplier,
-                    size,
-                });
-                r.steps.push(Step::Origin(cohort.origin.0));
-                for stage in cohort.route_of(cat) {
-                    r.steps.push(match *stage {
-                        Stage::Site(s) if sc.sites[s.0 as usize].kind == SiteKind::Home => Step::Home(s.0),
-                        Stage::Site(s) => Step::Site(s.0),
-                        Stage::Leg(l) => Step::Leg(l.0),
-                        Stage::Checkpoint(k) => Step::Checkpoint(k.0),
+                let routes = cohort.routes_of(cat);
+                let first = r.variants.len();
+                base.push(first as u16);
+                let mut cumulative = 0.0;
+                let mut alternatives = Vec::new();
+                for (a, (p, route)) in routes.iter().enumerate() {
+                    r.variants.push(Variant {
+                        cohort: c as u16,
+                        category: cat.0,
+                        first_step: r.steps.len() as u32,
+                        level: level_of(category.priority),
+                        evasion_per_hour: cohort.evasion_per_hour * category.evasion_multiplier,
+                        size,
                     });
+                    r.branch_alternatives.push(Vec::new());
+                    r.steps.push(Step::Origin(cohort.origin.0));
+                    for stage in *route {
+                        r.steps.push(match *stage {
+                            Stage::Site(s) if sc.sites[s.0 as usize].kind == SiteKind::Home => Step::Home(s.0),
+                            Stage::Site(s) => Step::Site(s.0),
+                            Stage::Leg(l) => Step::Leg(l.0),
+                            Stage::Checkpoint(k) => Step::Checkpoint(k.0),
+                        });
+                    }
+                    r.step_variant.resize(r.steps.len(), (r.variants.len() - 1) as u16);
+                    cumulative += p;
+                    let last = a + 1 == routes.len();
+                    alternatives.push((if last { 1.0 } else { cumulative }, (first + a) as u16));
                 }
-                r.step_variant.resize(r.steps.len(), (r.variants.len() - 1) as u16);
+                if routes.len() > 1 {
+                    r.branch_alternatives[first] = alternatives;
+                }
             }
-            interleave(cohort, first_variant, &mut r.person_variant);
+            interleave(cohort, &base, &mut r.person_variant);
             r.population += cohort.size;
             r.target += if cohort.has_waves {
                 let notified: u64 = sc
@@ -173,10 +195,10 @@ impl Routes {
 
 /// Categories interleaved evenly through a cohort (smooth weighted round robin), with
 /// exactly the apportioned counts: appends each member's variant.
-fn interleave(cohort: &crate::scenario::Cohort, first_variant: usize, person_variant: &mut Vec<u16>) {
+fn interleave(cohort: &crate::scenario::Cohort, base: &[u16], person_variant: &mut Vec<u16>) {
     let counts: Vec<i64> = cohort.mix.iter().map(|&(_, n)| i64::from(n)).collect();
     if counts.len() == 1 {
-        person_variant.resize(person_variant.len() + cohort.size as usize, first_variant as u16);
+        person_variant.resize(person_variant.len() + cohort.size as usize, base[0]);
         return;
     }
     let mut current = vec![0i64; counts.len()];
@@ -189,7 +211,7 @@ fn interleave(cohort: &crate::scenario::Cohort, first_variant: usize, person_var
             .max_by_key(|&j| (current[j], std::cmp::Reverse(j)))
             .unwrap_or(0);
         current[best] -= total;
-        person_variant.push((first_variant + best) as u16);
+        person_variant.push(base[best]);
     }
 }
 
@@ -285,6 +307,7 @@ impl StreamKeys {
             checkpoint_retry: keys("checkpoint", sc.checkpoints.iter().map(|k| &k.name), "retry"),
             cohort_arrival: keys("cohort", cohort_names(), "arrival"),
             cohort_evasion: keys("cohort", cohort_names(), "evasion"),
+            cohort_branch: keys("cohort", cohort_names(), "branch"),
             outbreak: keys("outbreak", sc.outbreaks.iter().map(|o| &o.name), "windows"),
         }
     }
@@ -325,6 +348,7 @@ impl Network {
             variants: r.variants,
             cohort_first_person: r.cohort_first_person,
             person_variant: r.person_variant,
+            branch_alternatives: r.branch_alternatives,
             target: r.target,
             population: r.population,
             levels: r.levels,

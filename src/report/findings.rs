@@ -228,49 +228,52 @@ fn full_sites(batch: &Batch, out: &mut Vec<String>) {
 /// The checkpoint idle the largest share of its open hours.
 fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
     let sc = batch.scenario();
-    let idle = sc
-        .checkpoints
-        .iter()
-        .enumerate()
-        .filter_map(|(i, _)| {
-            let u = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::Utilization));
-            u.is_finite().then(|| (i, (1.0 - u).clamp(0.0, 1.0)))
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) else {
-        return;
+    let bottleneck_at = bottleneck(batch)
+        .filter(|b| b.kind == WaitKind::Checkpoint)
+        .map(|b| b.index as usize);
+    let idle_of = |i: usize| {
+        let u = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::Utilization));
+        u.is_finite().then(|| (1.0 - u).clamp(0.0, 1.0))
     };
-    let k = &sc.checkpoints[i];
-    let is_bottleneck = bottleneck(batch).is_some_and(|b| b.kind == WaitKind::Checkpoint && b.index as usize == i);
-    if !is_bottleneck {
+    // The bottleneck idle most of its open hours: say where its waiting happens.
+    if let Some(i) = bottleneck_at
+        && let Some(idle) = idle_of(i).filter(|x| *x >= 0.5)
+    {
+        let k = &sc.checkpoints[i];
+        // While open with a booth free nobody waits in line, so the waiting happens
+        // while it is closed, its quota is used up, or people are away after giving up.
+        let mut when = vec!["while it is closed"];
+        if k.quota.is_some() {
+            when.push("once its quota is used up");
+        }
+        if matches!(k.give_up, crate::scenario::GiveUp::Retry(_)) {
+            when.push("while away after giving up");
+        }
+        let when = match when.len() {
+            1 => when[0].to_string(),
+            n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
+        };
+        out.push(format!(
+            "`{}` is idle {} of its open hours ({} booths) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
+            k.name,
+            pct(idle),
+            k.servers
+        ));
+    }
+    // The idlest other checkpoint: booths to spare.
+    let idle = (0..sc.checkpoints.len())
+        .filter(|&i| Some(i) != bottleneck_at)
+        .filter_map(|i| idle_of(i).map(|x| (i, x)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) {
+        let k = &sc.checkpoints[i];
         out.push(format!(
             "`{}` is idle {} of its open hours ({} booths): booths could be moved elsewhere.",
             k.name,
             pct(idle),
             k.servers
         ));
-        return;
     }
-    // Idle booths and people waiting: while open with a booth free, nobody waits in line,
-    // so the waiting happens while it is closed, its quota is used up, or people are away
-    // after giving up.
-    let mut when = vec!["while it is closed"];
-    if k.quota.is_some() {
-        when.push("once its quota is used up");
-    }
-    if matches!(k.give_up, crate::scenario::GiveUp::Retry(_)) {
-        when.push("while away after giving up");
-    }
-    let when = match when.len() {
-        1 => when[0].to_string(),
-        n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
-    };
-    out.push(format!(
-        "`{}` is idle {} of its open hours ({} booths) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
-        k.name,
-        pct(idle),
-        k.servers
-    ));
 }
 
 /// Evasion (with the category most likely to slip away) and cost.

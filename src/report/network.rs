@@ -226,7 +226,17 @@ pub fn network_svg(batch: &Batch) -> String {
     let mut order: Vec<Step> = Vec::new();
     let mut layer: Vec<usize> = Vec::new();
     let mut edges: Vec<(usize, usize)> = Vec::new();
-    for v in &net.variants {
+    // Expected people along each edge: a variant's people, split by branch probability.
+    let mut people: Vec<f64> = net.variants.iter().map(|v| f64::from(v.size)).collect();
+    for (b, alternatives) in net.branch_alternatives.iter().enumerate() {
+        let mut before = 0.0;
+        for &(cumulative, alt) in alternatives {
+            people[alt as usize] = f64::from(net.variants[b].size) * (cumulative - before);
+            before = cumulative;
+        }
+    }
+    let mut flow: Vec<f64> = Vec::new();
+    for (vi, v) in net.variants.iter().enumerate() {
         let mut prev: Option<usize> = None;
         let mut k = v.first_step as usize;
         loop {
@@ -236,10 +246,14 @@ pub fn network_svg(batch: &Batch) -> String {
                 layer.push(0);
                 order.len() - 1
             });
-            if let Some(p) = prev
-                && !edges.contains(&(p, i))
-            {
-                edges.push((p, i));
+            if let Some(p) = prev {
+                match edges.iter().position(|e| *e == (p, i)) {
+                    Some(e) => flow[e] += people[vi],
+                    None => {
+                        edges.push((p, i));
+                        flow.push(people[vi]);
+                    }
+                }
             }
             prev = Some(i);
             if matches!(net.steps[k], Step::Home(_)) {
@@ -305,7 +319,16 @@ pub fn network_svg(batch: &Batch) -> String {
             }
         })
         .collect();
-    draw(&nodes, &edges, layers, rows.iter().copied().max().unwrap_or(1), batch)
+    // Where people part ways, each edge's share of those leaving its start.
+    let shares: Vec<Option<f64>> = edges
+        .iter()
+        .enumerate()
+        .map(|(e, &(a, _))| {
+            let out: f64 = edges.iter().zip(&flow).filter(|((x, _), _)| *x == a).map(|(_, f)| f).sum();
+            (out > 0.0 && flow[e] < out * (1.0 - 1e-9)).then(|| flow[e] / out)
+        })
+        .collect();
+    draw(&nodes, &edges, &shares, layers, rows.iter().copied().max().unwrap_or(1), batch)
 }
 
 /// Fill for a node worked to `load` (0 to 1): from white to a deep blue; grey if none.
@@ -318,7 +341,14 @@ fn fill(load: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", c(247.0, 33.0), c(251.0, 113.0), c(255.0, 181.0))
 }
 
-fn draw(nodes: &[Node], edges: &[(usize, usize)], layers: usize, rows: usize, batch: &Batch) -> String {
+fn draw(
+    nodes: &[Node],
+    edges: &[(usize, usize)],
+    shares: &[Option<f64>],
+    layers: usize,
+    rows: usize,
+    batch: &Batch,
+) -> String {
     let (w, h, gx, gy) = (200.0, 74.0, 228.0, 96.0);
     let width = 40.0 + layers as f64 * gx;
     let height = 110.0 + rows as f64 * gy;
@@ -335,14 +365,39 @@ fn draw(nodes: &[Node], edges: &[(usize, usize)], layers: usize, rows: usize, ba
          <text x=\"20\" y=\"50\" fill=\"#444\">Routes left to right. Shading: how much of the capacity was used (white unused, dark blue fully); grey: no limit. Orange outline: the bottleneck.</text>",
         escape(&name)
     );
-    for &(a, b) in edges {
+    for (&(a, b), share) in edges.iter().zip(shares) {
         let (pa, pb) = (pos(&nodes[a]), pos(&nodes[b]));
-        let (x1, y1, x2, y2) = (pa.0 + w, pa.1 + h / 2.0, pb.0, pb.1 + h / 2.0);
-        let mid = (x1 + x2) / 2.0;
-        let _ = write!(
-            s,
-            "<path d=\"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>"
-        );
+        let skips = nodes[b].layer > nodes[a].layer + 1;
+        let (lx, ly) = if skips {
+            // Past the stages between: under them, from bottom to bottom, so the edge is
+            // not hidden behind them.
+            let (x1, y1, x2, y2) = (pa.0 + w * 0.75, pa.1 + h, pb.0 + w * 0.25, pb.1 + h);
+            let dip = gy - h - 4.0;
+            let _ = write!(
+                s,
+                "<path d=\"M {x1} {y1} C {x1} {0}, {x2} {1}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>",
+                y1 + dip * 4.0 / 3.0,
+                y2 + dip * 4.0 / 3.0
+            );
+            ((x1 + x2) / 2.0, y1.max(y2) + dip - 3.0)
+        } else {
+            let (x1, y1, x2, y2) = (pa.0 + w, pa.1 + h / 2.0, pb.0, pb.1 + h / 2.0);
+            let mid = (x1 + x2) / 2.0;
+            let _ = write!(
+                s,
+                "<path d=\"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>"
+            );
+            (mid, (y1 + y2) / 2.0 - 5.0)
+        };
+        if let Some(f) = share {
+            let _ = write!(
+                s,
+                "<text x=\"{lx}\" y=\"{ly}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\"><title>{} of the people leaving {} go this way (expected)</title>{}</text>",
+                fmt_value(*f, Unit::Fraction),
+                escape(&batch.network.step_name(nodes[a].step)),
+                fmt_value(*f, Unit::Fraction)
+            );
+        }
     }
     for n in nodes {
         let (x, y) = pos(n);

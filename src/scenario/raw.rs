@@ -540,9 +540,12 @@ pub struct RawCohort {
     /// where people are; every site and every checkpoint's site is where the route has
     /// brought them (or in the same area); no site or checkpoint appears twice; origins
     /// only start routes; home (where people disperse to) comes last and may follow any
-    /// stage. Required.
-    #[schemars(with = "Vec<String>")]
-    pub route: Spanned<Vec<Spanned<String>>>,
+    /// stage. A step may instead be a branch, { share = 0.1, via = ["screening-bus",
+    /// "secondary-screening"] }: that share of people (drawn per person, from a random stream
+    /// of its own) take the via stages there, then go on with the route; via must start
+    /// and end where the route is. Required.
+    #[schemars(with = "Vec<RawRouteStep>")]
+    pub route: Spanned<Vec<Spanned<RawRouteStep>>>,
     /// When people become ready at the origin (not with waves): omitted = everyone at time
     /// 0; { process = "all_at_once", at_hours = 12 }; { process = "poisson", per_hour = 2.5
     /// }; { process = "per_day", per_day = [100, 250, 50] } (Poisson with a rate for each
@@ -578,6 +581,44 @@ pub struct RawCohort {
 
 /// A route as written: stage names with their spans.
 pub type RawRoute = Spanned<Vec<Spanned<String>>>;
+
+/// A step of a cohort's route as written: a stage's name, or a branch.
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawRouteStep {
+    Stage(String),
+    Branch(RawBranch),
+}
+
+/// `{ share = 0.1, via = ["screening-bus", "secondary-screening"] }`: a share of people
+/// take these stages here, then go on with the route.
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBranch {
+    /// The share of people taking the branch (0 to 1), each drawn at random.
+    pub share: f64,
+    /// The stages they take, in order.
+    pub via: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for RawRouteStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawRouteStep;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a stage's name or a branch such as { share = 0.1, via = [\"screening\"] }")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawRouteStep, E> {
+                Ok(RawRouteStep::Stage(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawRouteStep, A::Error> {
+                RawBranch::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawRouteStep::Branch)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// How a cohort's people become ready to leave their origin.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]

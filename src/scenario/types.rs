@@ -382,6 +382,9 @@ pub struct Cohort {
     pub arrival: Arrival,
     /// How many people of each category (adds up to `size`).
     pub mix: Vec<(CategoryId, u32)>,
+    /// `route`'s alternatives when it branches: each full route with its probability
+    /// (the first takes no branch); empty when it does not branch.
+    pub branch_routes: Vec<(f64, Vec<Stage>)>,
     /// Routes that replace `route` for some categories.
     pub category_routes: Vec<(CategoryId, Vec<Stage>)>,
     /// Hazard of slipping away per hour, from notice until boarding an escorted leg.
@@ -399,6 +402,28 @@ impl Cohort {
             .iter()
             .find(|(c, _)| *c == category)
             .map_or(&self.route, |(_, r)| r)
+    }
+
+    /// The routes a category may follow, with their probabilities: its own route, or
+    /// `route`'s branch alternatives, or `route`.
+    pub fn routes_of(&self, category: CategoryId) -> Vec<(f64, &[Stage])> {
+        match self.category_routes.iter().find(|(c, _)| *c == category) {
+            Some((_, r)) => vec![(1.0, r.as_slice())],
+            None if self.branch_routes.is_empty() => vec![(1.0, self.route.as_slice())],
+            None => self.branch_routes.iter().map(|(p, r)| (*p, r.as_slice())).collect(),
+        }
+    }
+
+    /// Every route anyone of this cohort may follow (branch alternatives and category
+    /// routes included), for checks that must hold on each.
+    pub fn all_routes(&self) -> Vec<&[Stage]> {
+        let mut out: Vec<&[Stage]> = if self.branch_routes.is_empty() {
+            vec![self.route.as_slice()]
+        } else {
+            self.branch_routes.iter().map(|(_, r)| r.as_slice()).collect()
+        };
+        out.extend(self.category_routes.iter().map(|(_, r)| r.as_slice()));
+        out
     }
 }
 

@@ -105,7 +105,16 @@ impl Flow {
 
     /// Puts person `p` at their origin, with every field written afresh.
     fn enter_origin(&mut self, p: usize, now: f64) {
-        let v = self.net.person_variant[p] as usize;
+        let mut v = self.net.person_variant[p] as usize;
+        let alternatives = &self.net.branch_alternatives[v];
+        if !alternatives.is_empty() {
+            // Which branches this person takes: a draw of their own, so a plan that
+            // changes anything else sends the same people the same way.
+            let c = self.net.variants[v].cohort as usize;
+            let key = self.net.keys.cohort_branch[c];
+            let u = crate::engine::uniform_for(self.net.scenario.seed, self.replication, key, p as u64);
+            v = alternatives.iter().find(|(cum, _)| u < *cum).map_or(alternatives[alternatives.len() - 1].1, |a| a.1) as usize;
+        }
         let ppl = &mut self.people;
         ppl.pos[p] = self.net.variants[v].first_step;
         ppl.flags[p] = 0;

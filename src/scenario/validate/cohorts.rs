@@ -117,7 +117,7 @@ fn check_cohort(ck: &mut Checker, cx: &CohortContext, i: usize, s: &Spanned<RawC
         raw: cx.raw,
         sites: cx.sites,
     };
-    let route = check_route(ck, &format!("{l}.route"), &r.route, origin, &ctx);
+    let (route, branch_routes) = super::routes::check_branching_route(ck, &format!("{l}.route"), &r.route, origin, &ctx);
     let arrival = check_arrival(ck, &l, r, size, cx.header.horizon_days);
     let mix = check_mix(ck, &l, r, size, cx.categories);
     let mut category_routes = Vec::new();
@@ -161,6 +161,7 @@ fn check_cohort(ck: &mut Checker, cx: &CohortContext, i: usize, s: &Spanned<RawC
             route,
             arrival,
             mix,
+            branch_routes,
             category_routes,
             evasion_per_hour,
             approvals,

@@ -13,12 +13,28 @@ pub fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) 
             continue;
         }
         let uses = |route: &[Stage]| route.iter().filter(|s| **s == Stage::Leg(LegId(i as u16))).count() as u64;
-        let demand: u64 = sc
-            .cohorts
-            .iter()
-            .flat_map(|c| c.mix.iter().map(move |&(cat, n)| (c, cat, n)))
-            .map(|(c, cat, n)| u64::from(n) * uses(c.route_of(cat)))
-            .sum();
+        // With branches the demand is random: between those on every alternative and
+        // those on any; only a certain demand is judged.
+        let (mut demand, mut most) = (0u64, 0u64);
+        for c in &sc.cohorts {
+            for &(cat, n) in &c.mix {
+                let routes = c.routes_of(cat);
+                demand += u64::from(n) * routes.iter().map(|(_, r)| uses(r)).min().unwrap_or(0);
+                most += u64::from(n) * routes.iter().map(|(_, r)| uses(r)).max().unwrap_or(0);
+            }
+        }
+        if demand != most {
+            if most > 0 && most < u64::from(leg.seats) {
+                let at = raw.leg.get(i).map(|r| r.span());
+                ck.error(
+                    format!("leg.{}.departure", leg.name),
+                    at,
+                    format!("at most {most} people could ever use this leg (it is on a branch), which leaves only when all {} seats are taken: nobody could ever leave", leg.seats),
+                    Some("set max_wait_hours, use departure = \"when_full_or_empty_queue\", or fewer seats".into()),
+                );
+            }
+            continue;
+        }
         let rest = demand % u64::from(leg.seats);
         let at = raw
             .leg
@@ -56,9 +72,7 @@ pub fn check_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
         let field = format!("leg.{}.admission", leg.name);
         let mut targets: Vec<SiteId> = Vec::new();
         for c in &sc.cohorts {
-            let mut routes: Vec<&[Stage]> = vec![&c.route];
-            routes.extend(c.category_routes.iter().map(|(_, r)| r.as_slice()));
-            for route in routes {
+            for route in c.all_routes() {
                 for (k, st) in route.iter().enumerate() {
                     if *st != Stage::Leg(LegId(i as u16)) {
                         continue;
@@ -133,9 +147,7 @@ pub fn check_seat_reservations(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
         let field = format!("leg.{}.reserve_seats_on", leg.name);
         let t = &sc.legs[trunk.0 as usize];
         for c in &sc.cohorts {
-            let mut routes: Vec<&[Stage]> = vec![&c.route];
-            routes.extend(c.category_routes.iter().map(|(_, r)| r.as_slice()));
-            for route in routes {
+            for route in c.all_routes() {
                 for (k, st) in route.iter().enumerate() {
                     if *st != Stage::Leg(LegId(i as u16)) {
                         continue;

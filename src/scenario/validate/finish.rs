@@ -13,7 +13,7 @@ use toml::Spanned;
 fn used(sc: &Scenario, stage: Stage) -> bool {
     sc.cohorts
         .iter()
-        .any(|c| c.route.contains(&stage) || c.category_routes.iter().any(|(_, r)| r.contains(&stage)))
+        .any(|c| c.all_routes().iter().any(|r| r.contains(&stage)))
 }
 
 /// The windows `[from, to)` of every fixed closure of `what`, sorted.
@@ -157,7 +157,11 @@ pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
 /// minimum) is longer than the horizon.
 pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
     for (c, cohort) in sc.cohorts.iter().enumerate() {
-        let mut routes: Vec<(&str, &[Stage])> = vec![("", &cohort.route)];
+        let mut routes: Vec<(&str, &[Stage])> = if cohort.branch_routes.is_empty() {
+            vec![("", &cohort.route)]
+        } else {
+            cohort.branch_routes.iter().map(|(_, r)| ("", r.as_slice())).collect()
+        };
         routes.extend(
             cohort
                 .category_routes

@@ -198,3 +198,106 @@ pub fn check_route(
     }
     ok.then_some(stages)
 }
+
+/// A cohort's route that may branch: checks the route without its branches and every
+/// alternative with them (each must make physical sense on its own), and returns the
+/// route without branches and, if it branches, every alternative with its probability
+/// (the first takes no branch). Branches are independent; at most 6 per route.
+pub fn check_branching_route(
+    ck: &mut Checker,
+    field: &str,
+    route: &Spanned<Vec<Spanned<RawRouteStep>>>,
+    origin: Option<SiteId>,
+    ctx: &RouteContext,
+) -> (Option<Vec<Stage>>, Vec<(f64, Vec<Stage>)>) {
+    let steps = route.get_ref();
+    let branches: Vec<(usize, &Spanned<RawRouteStep>, &RawBranch)> = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s.get_ref() {
+            RawRouteStep::Branch(b) => Some((i, s, b)),
+            RawRouteStep::Stage(_) => None,
+        })
+        .collect();
+    let mut ok = true;
+    for (_, s, b) in &branches {
+        if !(b.share.is_finite() && b.share > 0.0 && b.share < 1.0) {
+            ck.error(
+                field,
+                span(s),
+                format!("a branch's share must be between 0 and 1 (exclusive), got {}", b.share),
+                Some("e.g. { share = 0.1, via = [\"secondary-screening\"] } sends 10% that way".into()),
+            );
+            ok = false;
+        }
+        if b.via.is_empty() {
+            ck.error(field, span(s), "a branch with no stages in `via`", Some("list the stages the branch takes, e.g. via = [\"secondary-screening\"]".into()));
+            ok = false;
+        }
+    }
+    if branches.len() > 6 {
+        ck.error(field, span(route), format!("{} branches in one route; at most 6", branches.len()), None);
+        return (None, Vec::new());
+    }
+    // One alternative per combination of branches taken (bit i: branch i taken).
+    let combos = 1usize << branches.len();
+    let mut plain = None;
+    let mut alternatives = Vec::new();
+    for m in 0..combos {
+        let mut names: Vec<Spanned<String>> = Vec::new();
+        let mut p = 1.0;
+        let mut b = 0;
+        for s in steps {
+            match s.get_ref() {
+                RawRouteStep::Stage(n) => names.push(Spanned::new(s.span(), n.clone())),
+                RawRouteStep::Branch(br) => {
+                    if m >> b & 1 == 1 {
+                        names.extend(br.via.iter().map(|n| Spanned::new(s.span(), n.clone())));
+                        p *= br.share;
+                    } else {
+                        p *= 1.0 - br.share;
+                    }
+                    b += 1;
+                }
+            }
+        }
+        // Report each problem once: the plain route, then each branch taken alone.
+        let checked = if m == 0 || m.is_power_of_two() {
+            check_route(ck, field, &Spanned::new(route.span(), names), origin, ctx)
+        } else {
+            let mut quiet = Checker::default();
+            let r = check_route(&mut quiet, field, &Spanned::new(route.span(), names), origin, ctx);
+            if let Some(d) = quiet.errors.first() {
+                ck.error(
+                    field,
+                    d.span.clone(),
+                    format!("with branches {} taken together: {}", taken(m), d.message),
+                    d.help.clone(),
+                );
+            }
+            r
+        };
+        match checked {
+            Some(stages) => {
+                if m == 0 {
+                    plain = Some(stages.clone());
+                }
+                alternatives.push((p, stages));
+            }
+            None => ok = false,
+        }
+    }
+    if !ok {
+        return (None, Vec::new());
+    }
+    if branches.is_empty() {
+        return (plain, Vec::new());
+    }
+    (plain, alternatives)
+}
+
+/// The branches of combination `m`, counted from 1: "1 and 3".
+fn taken(m: usize) -> String {
+    let ids: Vec<String> = (0..usize::BITS as usize).filter(|b| m >> b & 1 == 1).map(|b| (b + 1).to_string()).collect();
+    ids.join(" and ")
+}
