@@ -140,3 +140,71 @@ fn completions_for_every_shell() {
         assert!(script.contains("repatsim") && script.contains("check"), "{shell}");
     }
 }
+
+/// `repatsim fit`: gamma data come back as the best fit with their parameters, the line
+/// to paste is a valid scenario value, and bad data are refused with where.
+#[test]
+fn fit_ranks_the_families_and_prints_a_value_a_scenario_accepts() {
+    use rand::SeedableRng;
+    use rand_distr::Distribution;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("booth.csv");
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+    let gamma = rand_distr::Gamma::new(4.0, 1.5).unwrap();
+    let mut text = String::from("passenger,minutes\n");
+    for i in 0..2000 {
+        text.push_str(&format!("{i},{:.3}\n", gamma.sample(&mut rng)));
+    }
+    std::fs::write(&data, text).unwrap();
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("repatsim")
+            .unwrap()
+            .arg("fit")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Two numeric columns: the command asks which.
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("choose one with --column"));
+    let o = run(&["--column", "minutes", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let best = v["fits"][0]["spec"].as_str().unwrap().to_string();
+    assert!(best.starts_with("{ dist = \"gamma\""), "{best}");
+    let number = |key: &str| -> f64 {
+        let rest = best.split(&format!("{key} = ")).nth(1).unwrap();
+        rest.split([',', ' ']).next().unwrap().parse().unwrap()
+    };
+    assert!((number("shape") - 4.0).abs() < 0.3 && (number("scale") - 1.5).abs() < 0.12, "{best}");
+    // The pasted value is a valid service time.
+    let template = std::fs::read_to_string(repo("scenarios/templates/minimal.toml")).unwrap();
+    let with = template.replace(
+        "service_minutes = { dist = \"lognormal\", mean = 6, sd = 3 }",
+        &format!("service_minutes = {best}"),
+    );
+    assert_ne!(with, template);
+    repatsim::scenario::parse(&with, "pasted.toml").expect("the fitted value validates");
+    // The console names the line to paste; --out writes the chart and fit.json.
+    let out = dir.path().join("fit");
+    let o = run(&["--column", "2", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&best));
+    for f in ["fit.json", "fit.png", "fit.svg"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    // Bad data: a word, a negative duration, too few values.
+    for (body, expect) in [
+        ("minutes\n3\n4\nabc\n5\n6\n7\n", "line 4, column `minutes`: `abc` is not a number"),
+        ("minutes\n3\n4\n-2\n5\n6\n7\n", "line 4, column `minutes`: -2 is not a duration"),
+        ("3\n4\n", "at least 5 are needed"),
+        ("5\n5\n5\n5\n5\n5\n", "that is a fixed duration"),
+    ] {
+        std::fs::write(&data, body).unwrap();
+        let o = run(&[]);
+        assert_eq!(o.status.code(), Some(2), "{body}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(expect), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}

@@ -69,6 +69,26 @@ pub enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Fit the duration distributions repatsim offers to observed data (maximum
+    /// likelihood), rank them by AIC with the Kolmogorov-Smirnov distance, and print the
+    /// TOML value to paste.
+    Fit {
+        /// A CSV file of observations (with or without a header row).
+        file: PathBuf,
+        /// The column to fit, by header name or 1-based number (default: the first
+        /// numeric column).
+        #[arg(long)]
+        column: Option<String>,
+        /// Write fit.json and the chart (fit.png, fit.svg) here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Overwrite the files of a non-empty --out directory.
+        #[arg(long)]
+        force: bool,
+        /// Print the fits as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List every parameter path --set and --vary accept, with its current value.
     Paths {
         /// Scenario file (TOML).

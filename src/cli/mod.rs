@@ -5,6 +5,7 @@
 
 pub mod args;
 mod check;
+mod fit;
 mod guard;
 mod resume;
 mod run;
@@ -107,6 +108,13 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Init { dir, template, force } => tools::init(&dir, &template, force),
         Command::Metrics { file, set, csv } => tools::metrics(&file, &set, csv),
         Command::Paths { file } => tools::paths(&file),
+        Command::Fit {
+            file,
+            column,
+            out,
+            force,
+            json,
+        } => fit::fit(&file, column.as_deref(), out.as_deref(), force, json),
         Command::Completions { shell } => tools::completions(shell),
         Command::Schema => guard::write_stdout(&crate::scenario::schema::scenario_schema_text()),
         Command::Validate { files, set } => run::validate(&files, &guard::overrides(&set)?),

@@ -190,7 +190,7 @@ impl Drop for OutputDir {
 
 /// True for the names of files repatsim writes into an output directory.
 fn is_output_file(name: &str) -> bool {
-    const NAMES: [&str; 16] = [
+    const NAMES: [&str; 18] = [
         "summary.json",
         "replications.csv",
         "metrics.csv",
@@ -207,6 +207,8 @@ fn is_output_file(name: &str) -> bool {
         "people.csv",
         "people-dictionary.csv",
         "sensitivity.json",
+        "sensitivity-part.json",
+        "fit.json",
     ];
     NAMES.contains(&name)
         || name.ends_with(".png")

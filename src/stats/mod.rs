@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod correlation;
+pub mod fit;
 pub mod input_dist;
 pub mod online;
 pub mod queueing;

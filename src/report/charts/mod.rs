@@ -261,6 +261,7 @@ pub(crate) fn date_of(start: chrono::NaiveDateTime, day: f64) -> String {
 }
 
 // After the macros above, which the chart modules use.
+pub mod fit;
 pub mod run;
 pub mod sensitivity;
 pub mod study;
