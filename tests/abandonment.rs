@@ -71,7 +71,10 @@ fn patience_running_out_before_service_turns_the_third_person_away() {
     assert_eq!(metric(&text, "not_home"), 0.0);
     // Waiting person-hours: 1 (second person) + 1.5 (third, until giving up).
     assert_eq!(metric(&text, "checkpoint.desk.waiting_person_hours"), 2.5);
-    let gave_up: Vec<_> = trace_kinds(&text).into_iter().filter(|r| r.1 == "give_up" || r.1 == "turned_away").collect();
+    let gave_up: Vec<_> = trace_kinds(&text)
+        .into_iter()
+        .filter(|r| r.1 == "give_up" || r.1 == "turned_away")
+        .collect();
     assert_eq!(gave_up.len(), 2);
     assert!(gave_up.iter().all(|r| r.0 == 1.5 && r.2 == gave_up[0].2));
     // Patient enough: everyone is served.
@@ -110,7 +113,11 @@ fn everyone_ends_in_one_state_when_people_give_up_evade_and_retry() {
     // 400 people, short patience and a small line, retrying, and slipping away while
     // notified or away: home + evaded + turned away + still on the way = everyone.
     for give_up in ["turned_away", "retry"] {
-        let retry = if give_up == "retry" { "retry_after_hours = { dist = \"exponential\", mean = 2 }" } else { "" };
+        let retry = if give_up == "retry" {
+            "retry_after_hours = { dist = \"exponential\", mean = 2 }"
+        } else {
+            ""
+        };
         let text = format!(
             r#"
 [scenario]

@@ -49,12 +49,15 @@ route = ["desk", {{ share = {share}, via = ["screening"] }}, "home"]
 /// The people whose service at `screening` started, in replication `rep`.
 fn screened(text: &str, rep: u64) -> BTreeSet<u32> {
     let net = Arc::new(Network::new(Arc::new(parse(text))));
-    let k = net.scenario.checkpoints.iter().position(|c| c.name == "screening").unwrap();
+    let k = net
+        .scenario
+        .checkpoints
+        .iter()
+        .position(|c| c.name == "screening")
+        .unwrap();
     let (_, rows) = World::new(net).run_traced(rep);
     rows.iter()
-        .filter(|r| {
-            r.kind.as_str() == "service_start" && r.stage == repatsim::model::TraceStage::Checkpoint(k as u16)
-        })
+        .filter(|r| r.kind.as_str() == "service_start" && r.stage == repatsim::model::TraceStage::Checkpoint(k as u16))
         .filter_map(|r| r.person)
         .collect()
 }

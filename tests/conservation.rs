@@ -52,7 +52,12 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
         let r = run_one(&net, 0);
         let held: u64 = r.holdings.iter().map(|h| h.people).sum();
         assert!(r.holdings.iter().all(|h| h.phase != Phase::Home));
-        assert_eq!(r.home + r.evaded + r.turned_away + held, sc.population(), "{}", path.display());
+        assert_eq!(
+            r.home + r.evaded + r.turned_away + held,
+            sc.population(),
+            "{}",
+            path.display()
+        );
         if r.end_reason == EndReason::AllHome {
             // Time use adds up to door-to-door time for cohorts whose members all got
             // home (evaders' time until they left is counted too).

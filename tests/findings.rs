@@ -164,7 +164,15 @@ fn an_idle_bottleneck_is_not_offered_as_a_source_of_spare_booths() {
     let idle: Vec<&String> = f.iter().filter(|s| s.contains("customs-hall` is idle")).collect();
     assert_eq!(idle.len(), 1, "{f:?}");
     assert!(!idle[0].contains("could be moved"), "{}", idle[0]);
-    assert!(idle[0].contains("while it is closed or while away after giving up"), "{}", idle[0]);
+    assert!(
+        idle[0].contains("while it is closed or while away after giving up"),
+        "{}",
+        idle[0]
+    );
     // The secondary screening, which few need, is the one with booths to spare.
-    assert!(f.iter().any(|s| s.contains("secondary-screening` is idle") && s.contains("could be moved")), "{f:?}");
+    assert!(
+        f.iter()
+            .any(|s| s.contains("secondary-screening` is idle") && s.contains("could be moved")),
+        "{f:?}"
+    );
 }

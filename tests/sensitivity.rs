@@ -140,13 +140,19 @@ fn the_design_takes_its_parameters_from_uncertain_declarations() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let params = effects(&v, "makespan_days@mean");
     let dists: Vec<&str> = params.iter().map(|p| p["dist"].as_str().unwrap()).collect();
-    assert!(dists.contains(&"triangular(120, 168, 336)") && dists.contains(&"uniform(2, 10)"), "{dists:?}");
+    assert!(
+        dists.contains(&"triangular(120, 168, 336)") && dists.contains(&"uniform(2, 10)"),
+        "{dists:?}"
+    );
     assert_eq!(v["points"], 8 * 4);
     // A bare --vary PATH takes the declared distribution; the other input keeps being drawn.
     let o = sensitivity_cmd(&file, &["--json", "--vary", "site.sinuiju-quarantine.stay_hours"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(effects(&v, "makespan_days@mean")[0]["dist"], "triangular(120, 168, 336)");
+    assert_eq!(
+        effects(&v, "makespan_days@mean")[0]["dist"],
+        "triangular(120, 168, 336)"
+    );
     // A bare path nobody declared is refused with the reason.
     let o = sensitivity_cmd(&file, &["--vary", "site.dandong-hotel.beds"]);
     assert_eq!(o.status.code(), Some(2));
@@ -175,14 +181,27 @@ fn a_design_run_in_parts_gives_the_same_answer_as_in_one_go() {
     let (a, b, c) = (from("a"), from("b"), from("c"));
     let o = sensitivity_cmd(
         &file,
-        &["--from", &c, "--from", &a, "--from", &b, "--out", joined.to_str().unwrap()],
+        &[
+            "--from",
+            &c,
+            "--from",
+            &a,
+            "--from",
+            &b,
+            "--out",
+            joined.to_str().unwrap(),
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         std::fs::read(whole.join("sensitivity.json")).unwrap(),
         std::fs::read(joined.join("sensitivity.json")).unwrap()
     );
-    assert!(std::fs::read_to_string(joined.join("report.html")).unwrap().contains("makespan_days@mean"));
+    assert!(
+        std::fs::read_to_string(joined.join("report.html"))
+            .unwrap()
+            .contains("makespan_days@mean")
+    );
     // A missing part, or a part of another design, is refused with what is wrong.
     let o = sensitivity_cmd(&file, &["--from", &a, "--from", &c]);
     assert_eq!(o.status.code(), Some(2));
@@ -201,8 +220,24 @@ fn a_makespan_unknown_at_some_points_gets_no_indices_and_says_why() {
         .unwrap()
         .arg("sensitivity")
         .arg(repo("scenarios/templates/minimal.toml"))
-        .args(["--vary", "site.quarantine.beds=5..300", "--vary", "checkpoint.customs.servers=2..4"])
-        .args(["--metric", "makespan_days", "--metric", "all_home", "--samples", "8", "-n", "4", "-q", "--json"])
+        .args([
+            "--vary",
+            "site.quarantine.beds=5..300",
+            "--vary",
+            "checkpoint.customs.servers=2..4",
+        ])
+        .args([
+            "--metric",
+            "makespan_days",
+            "--metric",
+            "all_home",
+            "--samples",
+            "8",
+            "-n",
+            "4",
+            "-q",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -217,7 +252,12 @@ fn a_makespan_unknown_at_some_points_gets_no_indices_and_says_why() {
         .unwrap()
         .arg("sensitivity")
         .arg(repo("scenarios/templates/minimal.toml"))
-        .args(["--vary", "site.quarantine.beds=5..300", "--vary", "checkpoint.customs.servers=2..4"])
+        .args([
+            "--vary",
+            "site.quarantine.beds=5..300",
+            "--vary",
+            "checkpoint.customs.servers=2..4",
+        ])
         .args(["--metric", "makespan_days", "--samples", "8", "-n", "4", "-q"])
         .output()
         .unwrap();

@@ -178,7 +178,10 @@ fn fit_ranks_the_families_and_prints_a_value_a_scenario_accepts() {
         let rest = best.split(&format!("{key} = ")).nth(1).unwrap();
         rest.split([',', ' ']).next().unwrap().parse().unwrap()
     };
-    assert!((number("shape") - 4.0).abs() < 0.3 && (number("scale") - 1.5).abs() < 0.12, "{best}");
+    assert!(
+        (number("shape") - 4.0).abs() < 0.3 && (number("scale") - 1.5).abs() < 0.12,
+        "{best}"
+    );
     // The pasted value is a valid service time.
     let template = std::fs::read_to_string(repo("scenarios/templates/minimal.toml")).unwrap();
     let with = template.replace(
@@ -197,14 +200,24 @@ fn fit_ranks_the_families_and_prints_a_value_a_scenario_accepts() {
     }
     // Bad data: a word, a negative duration, too few values.
     for (body, expect) in [
-        ("minutes\n3\n4\nabc\n5\n6\n7\n", "line 4, column `minutes`: `abc` is not a number"),
-        ("minutes\n3\n4\n-2\n5\n6\n7\n", "line 4, column `minutes`: -2 is not a duration"),
+        (
+            "minutes\n3\n4\nabc\n5\n6\n7\n",
+            "line 4, column `minutes`: `abc` is not a number",
+        ),
+        (
+            "minutes\n3\n4\n-2\n5\n6\n7\n",
+            "line 4, column `minutes`: -2 is not a duration",
+        ),
         ("3\n4\n", "at least 5 are needed"),
         ("5\n5\n5\n5\n5\n5\n", "that is a fixed duration"),
     ] {
         std::fs::write(&data, body).unwrap();
         let o = run(&[]);
         assert_eq!(o.status.code(), Some(2), "{body}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains(expect), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(expect),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
 }

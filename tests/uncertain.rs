@@ -31,7 +31,9 @@ fn a_replication_runs_exactly_the_scenario_with_its_draws_set() {
     let sc = parse(&uncertain_first_wave());
     let net = Arc::new(Network::new(Arc::new(sc.clone())));
     let cat = catalogue(&net);
-    let inputs: Vec<usize> = (0..cat.len()).filter(|&i| cat.get(i).id.starts_with("input.")).collect();
+    let inputs: Vec<usize> = (0..cat.len())
+        .filter(|&i| cat.get(i).id.starts_with("input."))
+        .collect();
     assert_eq!(inputs.len(), 2);
     for rep in [0u64, 1, 7, 123] {
         let draws = sc.draws(rep);
@@ -69,7 +71,11 @@ fn draws_follow_their_distributions() {
     let (a, b, c) = (120.0f64, 168.0f64, 336.0f64);
     let var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
     let se = (var / n as f64).sqrt();
-    assert!((mean - 208.0).abs() < 4.0 * se, "mean stay {mean}, expected 208 +- {}", 4.0 * se);
+    assert!(
+        (mean - 208.0).abs() < 4.0 * se,
+        "mean stay {mean}, expected 208 +- {}",
+        4.0 * se
+    );
     assert!(stays.iter().all(|&s| (120.0..=336.0).contains(&s)));
     // A whole-number uniform 8..14: each of the 7 values with probability 1/7.
     let mut counts = [0u64; 7];
@@ -101,12 +107,22 @@ fn draws_do_not_depend_on_threads_and_are_shared_by_scenarios_declaring_them() {
     // common random numbers for compare.
     let other = parse(&params::apply(&text, &[Override::number("site.dandong-hotel.beds", 900.0)]).unwrap());
     let b = run(&other, 40, 2);
-    for id in ["input.site.sinuiju-quarantine.stay_hours", "input.leg.yanji-dandong-coach.vehicles"] {
-        let (i, j) = (one.catalogue.index_of_id(id).unwrap(), b.catalogue.index_of_id(id).unwrap());
+    for id in [
+        "input.site.sinuiju-quarantine.stay_hours",
+        "input.leg.yanji-dandong-coach.vehicles",
+    ] {
+        let (i, j) = (
+            one.catalogue.index_of_id(id).unwrap(),
+            b.catalogue.index_of_id(id).unwrap(),
+        );
         assert_eq!(one.column(i), b.column(j), "{id}");
     }
     // And the draws vary the outcome: the makespan follows the quarantine stay.
-    let stay = one.column(one.catalogue.index_of_id("input.site.sinuiju-quarantine.stay_hours").unwrap());
+    let stay = one.column(
+        one.catalogue
+            .index_of_id("input.site.sinuiju-quarantine.stay_hours")
+            .unwrap(),
+    );
     let makespan = one.column(one.catalogue.index_of_id("makespan_days").unwrap());
     let longest = stay.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
     let shortest = stay.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
@@ -126,7 +142,14 @@ fn drawn_values_are_columns_of_replications_csv_with_their_dictionary_rows() {
     std::fs::write(&file, uncertain_first_wave()).unwrap();
     let out = dir.path().join("out");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_repatsim"))
-        .args(["run", file.to_str().unwrap(), "-n", "12", "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "-n",
+            "12",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
@@ -139,14 +162,20 @@ fn drawn_values_are_columns_of_replications_csv_with_their_dictionary_rows() {
     let sc = parse(&uncertain_first_wave());
     for (r, row) in csv.records().enumerate() {
         let v: f64 = row.unwrap()[col].parse().unwrap();
-        assert!((v - sc.draws(r as u64)[0]).abs() < 1e-9 * v.abs().max(1.0), "replication {r}");
+        assert!(
+            (v - sc.draws(r as u64)[0]).abs() < 1e-9 * v.abs().max(1.0),
+            "replication {r}"
+        );
     }
     let dict = std::fs::read_to_string(out.join("dictionary.csv")).unwrap();
     let line = dict
         .lines()
         .find(|l| l.starts_with("input.site.sinuiju-quarantine.stay_hours,"))
         .expect("a dictionary row");
-    assert!(line.contains("triangular(120, 168, 336)") && line.contains("input"), "{line}");
+    assert!(
+        line.contains("triangular(120, 168, 336)") && line.contains("input"),
+        "{line}"
+    );
 }
 
 #[test]

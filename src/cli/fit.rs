@@ -39,8 +39,15 @@ pub fn fit(file: &Path, column: Option<&str>, out: Option<&Path>, force: bool, j
     });
     if let Some(dir) = out {
         let mut dir = OutputDir::prepare(dir, force)?;
-        dir.write("fit.json", (serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n").as_bytes())?;
-        let title = format!("Fits to {} ({name})", file.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned()));
+        dir.write(
+            "fit.json",
+            (serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n").as_bytes(),
+        )?;
+        let title = format!(
+            "Fits to {} ({name})",
+            file.file_name()
+                .map_or(String::new(), |f| f.to_string_lossy().into_owned())
+        );
         let chart = crate::report::charts::fit::fit_chart(&title, &sorted, &fits)
             .map_err(|e| Failure::Internal(e.to_string()))?;
         dir.write("fit.png", &chart.png)?;
@@ -125,7 +132,10 @@ fn read_column(file: &Path, column: Option<&str>) -> Result<(String, Vec<f64>), 
                 _ => {
                     let hint = crate::scenario::error::did_you_mean(c, names.iter().map(String::as_str))
                         .map_or(String::new(), |h| format!(" (did you mean `{h}`?)"));
-                    return Err(bad(format!("no column `{c}`{hint}; the columns are: {}", names.join(", "))));
+                    return Err(bad(format!(
+                        "no column `{c}`{hint}; the columns are: {}",
+                        names.join(", ")
+                    )));
                 }
             },
         },
@@ -154,7 +164,12 @@ fn read_column(file: &Path, column: Option<&str>) -> Result<(String, Vec<f64>), 
         if cell.is_empty() {
             continue;
         }
-        let x = number(cell).ok_or_else(|| bad(format!("line {line}, column `{}`: `{cell}` is not a number", names[index])))?;
+        let x = number(cell).ok_or_else(|| {
+            bad(format!(
+                "line {line}, column `{}`: `{cell}` is not a number",
+                names[index]
+            ))
+        })?;
         if !x.is_finite() || x < 0.0 {
             return Err(bad(format!(
                 "line {line}, column `{}`: {cell} is not a duration (a finite number >= 0)",

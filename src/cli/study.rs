@@ -173,22 +173,41 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         .transpose()?;
     let n = replications(&args.common, &text, &label, &base)?;
     let plain = RunOptions::new(0..n);
-    let design = sens::design(&text, &label, &base, &params, &metrics, method, args.samples as usize, &plain)?;
+    let design = sens::design(
+        &text,
+        &label,
+        &base,
+        &params,
+        &metrics,
+        method,
+        args.samples as usize,
+        &plain,
+    )?;
     let range = match &args.points {
         Some(r) => point_range(r, design.points)?,
         None => 0..design.points,
     };
     let values = if args.from.is_empty() {
         let (opts, bar) = common_options(&args.common, n, range.len() as u64 * n);
-        let v = sens::evaluate(&text, &label, &base, &params, &metrics, &design, range.clone(), &opts, None)?;
+        let v = sens::evaluate(
+            &text,
+            &label,
+            &base,
+            &params,
+            &metrics,
+            &design,
+            range.clone(),
+            &opts,
+            None,
+        )?;
         bar.finish_and_clear();
         v
     } else {
         let mut parts = Vec::new();
         for dir in &args.from {
             let file = dir.join("sensitivity-part.json");
-            let bytes = std::fs::read(&file)
-                .map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", file.display())))?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", file.display())))?;
             let part: PointValues = serde_json::from_slice(&bytes)
                 .map_err(|e| Failure::BadInput(format!("{}: not a sensitivity part: {e}", file.display())))?;
             if part.design != design {
@@ -231,7 +250,10 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             charts.push(Some(c));
         }
         let title = format!("Sensitivity of {}", label);
-        dir.write("report.html", study::sensitivity_html(&title, &result, &charts).as_bytes())?;
+        dir.write(
+            "report.html",
+            study::sensitivity_html(&title, &result, &charts).as_bytes(),
+        )?;
         dir.commit()?;
     }
     if args.common.json {

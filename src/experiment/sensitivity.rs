@@ -200,7 +200,10 @@ pub fn design(
         method,
         samples,
         seed: sc.seed,
-        params: params.iter().map(|p| format!("{} {}", p.path, p.dist.describe())).collect(),
+        params: params
+            .iter()
+            .map(|p| format!("{} {}", p.path, p.dist.describe()))
+            .collect(),
         metrics: metrics.iter().map(ToString::to_string).collect(),
         replications: [opts.replications.start, opts.replications.end],
         scenario_sha256: crate::report::dir::scenario_sha256(&sc.source_text),
@@ -335,7 +338,10 @@ pub fn join(mut parts: Vec<PointValues>) -> Result<PointValues, CompareError> {
 
 /// What differs between two designs, in words.
 pub fn design_difference(a: &Design, b: &Design) -> String {
-    let (ja, jb) = (serde_json::to_value(a).unwrap_or_default(), serde_json::to_value(b).unwrap_or_default());
+    let (ja, jb) = (
+        serde_json::to_value(a).unwrap_or_default(),
+        serde_json::to_value(b).unwrap_or_default(),
+    );
     let mut out = Vec::new();
     if let (Some(ma), Some(mb)) = (ja.as_object(), jb.as_object()) {
         for (k, va) in ma {
@@ -361,7 +367,17 @@ pub fn sensitivity(
     progress: Option<&(dyn Fn(usize) + Sync)>,
 ) -> Result<SensitivityResult, CompareError> {
     let design = design(text, label, base, params, metrics, method, samples, opts)?;
-    let values = evaluate(text, label, base, params, metrics, &design, 0..design.points, opts, progress)?;
+    let values = evaluate(
+        text,
+        label,
+        base,
+        params,
+        metrics,
+        &design,
+        0..design.points,
+        opts,
+        progress,
+    )?;
     Ok(analyse(params, &values))
 }
 

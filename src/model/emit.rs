@@ -360,7 +360,10 @@ impl Features {
                 || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
                 || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0),
             categories: sc.categories.len() > 1,
-            giving_up: sc.checkpoints.iter().any(|k| k.patience_hours.is_some() || k.max_line.is_some()),
+            giving_up: sc
+                .checkpoints
+                .iter()
+                .any(|k| k.patience_hours.is_some() || k.max_line.is_some()),
         }
     }
 

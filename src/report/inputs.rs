@@ -5,8 +5,8 @@
 
 use crate::experiment::Batch;
 use crate::metrics::{MetricKey, Scope, Stat};
-use crate::stats::correlation::{Correlation, spearman};
 use crate::stats::Summary;
+use crate::stats::correlation::{Correlation, spearman};
 
 /// One input: its draws and their correlation with each outcome.
 #[derive(Clone, Debug)]
@@ -38,7 +38,9 @@ pub fn input_effects(batch: &Batch) -> Vec<InputEffect> {
         .iter()
         .enumerate()
         .filter_map(|(i, u)| {
-            let col = batch.catalogue.index(MetricKey::new(Scope::Input(i as u16), Stat::Drawn))?;
+            let col = batch
+                .catalogue
+                .index(MetricKey::new(Scope::Input(i as u16), Stat::Drawn))?;
             let x = batch.column(col);
             Some(InputEffect {
                 path: u.path.clone(),

@@ -324,11 +324,23 @@ pub fn network_svg(batch: &Batch) -> String {
         .iter()
         .enumerate()
         .map(|(e, &(a, _))| {
-            let out: f64 = edges.iter().zip(&flow).filter(|((x, _), _)| *x == a).map(|(_, f)| f).sum();
+            let out: f64 = edges
+                .iter()
+                .zip(&flow)
+                .filter(|((x, _), _)| *x == a)
+                .map(|(_, f)| f)
+                .sum();
             (out > 0.0 && flow[e] < out * (1.0 - 1e-9)).then(|| flow[e] / out)
         })
         .collect();
-    draw(&nodes, &edges, &shares, layers, rows.iter().copied().max().unwrap_or(1), batch)
+    draw(
+        &nodes,
+        &edges,
+        &shares,
+        layers,
+        rows.iter().copied().max().unwrap_or(1),
+        batch,
+    )
 }
 
 /// Fill for a node worked to `load` (0 to 1): from white to a deep blue; grey if none.
@@ -394,7 +406,7 @@ fn draw(
                 s,
                 "<text x=\"{lx}\" y=\"{ly}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\"><title>{} of the people leaving {} go this way (expected)</title>{}</text>",
                 fmt_value(*f, Unit::Fraction),
-                escape(&batch.network.step_name(nodes[a].step)),
+                escape(batch.network.step_name(nodes[a].step)),
                 fmt_value(*f, Unit::Fraction)
             );
         }

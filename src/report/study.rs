@@ -361,11 +361,19 @@ pub fn sensitivity_html(
     let _ = writeln!(
         h,
         "<p class=\"muted\">{} design: {} points, each on the same {} replications (seed {}), so the indices measure the parameters, not simulation noise. {}</p>",
-        if sobol { "Sobol (Saltelli sampling; first-order index: Saltelli 2010, total effect: Jansen 1999; 95% bootstrap intervals)" } else { "Morris (elementary effects; mu*: mean absolute effect over each parameter's range, sigma: its spread)" },
+        if sobol {
+            "Sobol (Saltelli sampling; first-order index: Saltelli 2010, total effect: Jansen 1999; 95% bootstrap intervals)"
+        } else {
+            "Morris (elementary effects; mu*: mean absolute effect over each parameter's range, sigma: its spread)"
+        },
         r.points,
         r.replications,
         r.seed,
-        if sobol { "A total effect is the share of the statistic's variance over the design that goes away if the parameter is known; first-order counts the parameter alone, without its interactions." } else { "mu* is in the statistic's unit: the change it sees when the parameter moves across two thirds of its range." }
+        if sobol {
+            "A total effect is the share of the statistic's variance over the design that goes away if the parameter is known; first-order counts the parameter alone, without its interactions."
+        } else {
+            "mu* is in the statistic's unit: the change it sees when the parameter moves across two thirds of its range."
+        }
     );
     h.push_str("<nav><h2>Contents</h2><ol>");
     for m in &r.metrics {
@@ -401,7 +409,12 @@ pub fn sensitivity_html(
         h.push_str("<th class=\"l\"></th></tr></thead><tbody>\n");
         for p in &m.parameters {
             let ci = |x: Option<[f64; 2]>| x.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]));
-            let _ = write!(h, "<tr><td>{}</td><td class=\"l\">{}</td>", escape(&p.path), escape(&p.dist));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"l\">{}</td>",
+                escape(&p.path),
+                escape(&p.dist)
+            );
             if sobol {
                 let _ = write!(
                     h,
@@ -419,7 +432,11 @@ pub fn sensitivity_html(
                     fmt_num(p.sigma.unwrap_or(f64::NAN))
                 );
             }
-            let _ = writeln!(h, "<td class=\"l\">{}</td></tr>", if p.within_noise { "within noise" } else { "" });
+            let _ = writeln!(
+                h,
+                "<td class=\"l\">{}</td></tr>",
+                if p.within_noise { "within noise" } else { "" }
+            );
         }
         h.push_str("</tbody></table>\n");
         let Some(chart) = chart else { continue };

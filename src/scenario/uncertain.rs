@@ -97,7 +97,12 @@ pub fn check_ranges(sc: &Scenario) -> Vec<Diagnostic> {
                 ..sc.clone()
             };
             if let Err(e) = alone.with_inputs(&[v]) {
-                out.push(range_problem(sc, i, &format!("at its {end} value {} = {v}", u.path), &e));
+                out.push(range_problem(
+                    sc,
+                    i,
+                    &format!("at its {end} value {} = {v}", u.path),
+                    &e,
+                ));
                 break;
             }
         }
@@ -108,14 +113,23 @@ pub fn check_ranges(sc: &Scenario) -> Vec<Diagnostic> {
     // Together: every corner of the box, or for many inputs all lows and all highs.
     let corners: Vec<Vec<f64>> = if d <= MAX_CORNER_INPUTS {
         (0..1u32 << d)
-            .map(|m| (0..d).map(|i| if m >> i & 1 == 1 { highs[i] } else { lows[i] }).collect())
+            .map(|m| {
+                (0..d)
+                    .map(|i| if m >> i & 1 == 1 { highs[i] } else { lows[i] })
+                    .collect()
+            })
             .collect()
     } else {
         vec![lows.clone(), highs.clone()]
     };
     for c in corners {
         if let Err(e) = sc.with_inputs(&c) {
-            let at: Vec<String> = sc.uncertain.iter().zip(&c).map(|(u, v)| format!("{} = {v}", u.path)).collect();
+            let at: Vec<String> = sc
+                .uncertain
+                .iter()
+                .zip(&c)
+                .map(|(u, v)| format!("{} = {v}", u.path))
+                .collect();
             out.push(range_problem(sc, 0, &format!("with {} together", at.join(", ")), &e));
             break;
         }

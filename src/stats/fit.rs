@@ -59,7 +59,9 @@ pub fn toml_value(spec: &DistSpec) -> String {
         DistSpec::LogNormal { mean, sd } => {
             format!("{{ dist = \"lognormal\", mean = {}, sd = {} }}", short(mean), short(sd))
         }
-        DistSpec::Uniform { min, max } => format!("{{ dist = \"uniform\", min = {}, max = {} }}", short(min), short(max)),
+        DistSpec::Uniform { min, max } => {
+            format!("{{ dist = \"uniform\", min = {}, max = {} }}", short(min), short(max))
+        }
         DistSpec::Triangular { min, mode, max } => format!(
             "{{ dist = \"triangular\", min = {}, mode = {}, max = {} }}",
             short(min),
@@ -67,7 +69,11 @@ pub fn toml_value(spec: &DistSpec) -> String {
             short(max)
         ),
         DistSpec::Gamma { shape, scale } => {
-            format!("{{ dist = \"gamma\", shape = {}, scale = {} }}", short(shape), short(scale))
+            format!(
+                "{{ dist = \"gamma\", shape = {}, scale = {} }}",
+                short(shape),
+                short(scale)
+            )
         }
     }
 }
@@ -128,7 +134,9 @@ pub fn fit_all(xs: &[f64]) -> Vec<Fitted> {
     let n = xs.len() as f64;
     let mean = xs.iter().sum::<f64>() / n;
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
-    let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    let (lo, hi) = xs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     let mut specs: Vec<(DistSpec, usize)> = vec![
         (DistSpec::Exponential { mean }, 1),
         (DistSpec::Normal { mean, sd: var.sqrt() }, 2),
@@ -251,7 +259,10 @@ mod tests {
             panic!("best fit {:?}", fits[0]);
         };
         // Shape's standard error at n = 4000 is ~0.065.
-        assert!((shape - 3.0).abs() < 0.2 && (scale - 2.0).abs() < 0.15, "{shape} {scale}");
+        assert!(
+            (shape - 3.0).abs() < 0.2 && (scale - 2.0).abs() < 0.15,
+            "{shape} {scale}"
+        );
         assert!(fits[0].ks_distance < 0.03);
         // The uniform and the exponential are far worse.
         assert!(fits.iter().all(|f| f.aic >= fits[0].aic));
@@ -264,7 +275,13 @@ mod tests {
         let get = |name: &str| fits.iter().find(|f| toml_value(&f.spec).contains(name)).unwrap();
         assert_eq!(get("exponential").spec, DistSpec::Exponential { mean: 3.0 });
         // MLE sd divides by n: sqrt(((-2)^2 + 1 + 0 + 9) / 4) = sqrt(3.5).
-        assert_eq!(get("\"normal").spec, DistSpec::Normal { mean: 3.0, sd: 3.5f64.sqrt() });
+        assert_eq!(
+            get("\"normal").spec,
+            DistSpec::Normal {
+                mean: 3.0,
+                sd: 3.5f64.sqrt()
+            }
+        );
         assert_eq!(get("uniform").spec, DistSpec::Uniform { min: 1.0, max: 6.0 });
         // Exponential log-likelihood: -n ln(mean) - sum/mean = -4 ln 3 - 4.
         let e = get("exponential");

@@ -166,9 +166,7 @@ impl InputDist {
                 ));
             }
             (other, _) => {
-                return Err(format!(
-                    "no distribution `{other}`; use uniform, triangular or normal"
-                ));
+                return Err(format!("no distribution `{other}`; use uniform, triangular or normal"));
             }
         };
         d.checked()
@@ -184,18 +182,31 @@ mod tests {
         let u = InputDist::Uniform { min: 10.0, max: 20.0 };
         assert_eq!(u.quantile(0.25), 12.5);
         // Triangular(0, 1, 2) is symmetric: the median is the mode; F(x) = x^2 / 2 below it.
-        let t = InputDist::Triangular { min: 0.0, mode: 1.0, max: 2.0 };
+        let t = InputDist::Triangular {
+            min: 0.0,
+            mode: 1.0,
+            max: 2.0,
+        };
         assert!((t.quantile(0.5) - 1.0).abs() < 1e-12);
         assert!((t.quantile(0.125) - 0.5).abs() < 1e-12);
         assert!((t.quantile(0.875) - 1.5).abs() < 1e-12);
         // Mode at an end: triangular(0, 0, 1) has F(x) = 1 - (1 - x)^2.
-        let r = InputDist::Triangular { min: 0.0, mode: 0.0, max: 1.0 };
+        let r = InputDist::Triangular {
+            min: 0.0,
+            mode: 0.0,
+            max: 1.0,
+        };
         assert!((r.quantile(0.75) - 0.5).abs() < 1e-12);
         // A normal truncated symmetrically has its median at the mean; 84.13% of an
         // untruncated normal lies below mean + sd.
         let n = InputDist::normal(100.0, 10.0);
         assert!((n.quantile(0.5) - 100.0).abs() < 1e-9);
-        let wide = InputDist::Normal { mean: 0.0, sd: 1.0, min: -40.0, max: 40.0 };
+        let wide = InputDist::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            min: -40.0,
+            max: 40.0,
+        };
         assert!((wide.quantile(0.841_344_746) - 1.0).abs() < 1e-6);
     }
 
@@ -203,8 +214,17 @@ mod tests {
     fn quantiles_rise_and_stay_within_bounds() {
         for d in [
             InputDist::Uniform { min: -1.0, max: 3.0 },
-            InputDist::Triangular { min: 2.0, mode: 5.0, max: 6.0 },
-            InputDist::Normal { mean: 7.0, sd: 2.0, min: 6.0, max: 12.0 },
+            InputDist::Triangular {
+                min: 2.0,
+                mode: 5.0,
+                max: 6.0,
+            },
+            InputDist::Normal {
+                mean: 7.0,
+                sd: 2.0,
+                min: 6.0,
+                max: 12.0,
+            },
         ] {
             let (lo, hi) = d.bounds();
             assert_eq!(d.quantile(0.0), lo, "{d:?}");
@@ -239,7 +259,11 @@ mod tests {
         );
         assert_eq!(
             InputDist::parse("triangular(1, 2, 4)"),
-            Ok(InputDist::Triangular { min: 1.0, mode: 2.0, max: 4.0 })
+            Ok(InputDist::Triangular {
+                min: 1.0,
+                mode: 2.0,
+                max: 4.0
+            })
         );
         assert_eq!(InputDist::parse("normal(10, 1)"), Ok(InputDist::normal(10.0, 1.0)));
         assert!(InputDist::parse("5..1").unwrap_err().contains("min < max"));

@@ -229,7 +229,11 @@ fn abandonment_checks(sc: &Scenario) -> (String, Vec<Check>) {
     let theta = k.patience_hours.map_or(0.0, |d| rate_of(d.mean()));
     let p = crate::stats::queueing::mmc_abandonment(k.servers, lambda, mu, theta, k.max_line);
     let waiting = crate::stats::queueing::mean_waiting(&p, k.servers);
-    let blocked = if k.max_line.is_some() { p.last().copied().unwrap_or(0.0) } else { 0.0 };
+    let blocked = if k.max_line.is_some() {
+        p.last().copied().unwrap_or(0.0)
+    } else {
+        0.0
+    };
     // Of the arrivals, the blocked give up at once; of the rest, theta E[Q] / lambda in all
     // give up after waiting.
     let giving_up = blocked + theta * waiting / lambda;
@@ -247,7 +251,11 @@ fn abandonment_checks(sc: &Scenario) -> (String, Vec<Check>) {
             Quantity::CheckpointShareGivingUp(0),
             giving_up,
         ),
-        steady(format!("{}: mean line", k.name), Quantity::CheckpointMeanQueue(0), waiting),
+        steady(
+            format!("{}: mean line", k.name),
+            Quantity::CheckpointMeanQueue(0),
+            waiting,
+        ),
     ];
     (params, checks)
 }
@@ -396,7 +404,11 @@ pub fn cases() -> Vec<Case> {
         case!("batch-bus-bottleneck", "bus leaves when full, D arrivals", bus_checks),
         case!("opening-hours", "office hours, fixed load", opening_checks),
         case!("priority-mm1", "M/M/1, non-preemptive priority", priority_checks),
-        case!("erlang-a", "M/M/3+M (Erlang A), impatient people turned away", abandonment_checks),
+        case!(
+            "erlang-a",
+            "M/M/3+M (Erlang A), impatient people turned away",
+            abandonment_checks
+        ),
         case!("mmck", "M/M/2/5, a line of at most 3", abandonment_checks),
     ]
 }

@@ -194,9 +194,11 @@ impl World {
         }
         // Every value a draw can take was validated with the scenario (the ends of each
         // range and their corners), so a refusal here is a bug, not bad input.
-        let sc = self.base.scenario.for_replication(replication).unwrap_or_else(|e| {
-            panic!("replication {replication}: the drawn uncertain inputs were refused: {e}")
-        });
+        let sc = self
+            .base
+            .scenario
+            .for_replication(replication)
+            .unwrap_or_else(|e| panic!("replication {replication}: the drawn uncertain inputs were refused: {e}"));
         let trace = self.flow.trace.take();
         let series = self.flow.series.clone();
         self.flow = Flow::new(Arc::new(Network::new(Arc::new(sc))), series);

@@ -113,7 +113,10 @@ impl Flow {
             let c = self.net.variants[v].cohort as usize;
             let key = self.net.keys.cohort_branch[c];
             let u = crate::engine::uniform_for(self.net.scenario.seed, self.replication, key, p as u64);
-            v = alternatives.iter().find(|(cum, _)| u < *cum).map_or(alternatives[alternatives.len() - 1].1, |a| a.1) as usize;
+            v = alternatives
+                .iter()
+                .find(|(cum, _)| u < *cum)
+                .map_or(alternatives[alternatives.len() - 1].1, |a| a.1) as usize;
         }
         let ppl = &mut self.people;
         ppl.pos[p] = self.net.variants[v].first_step;
@@ -168,8 +171,10 @@ impl Flow {
         let now = sim.now_hours();
         let phase = self.people.phase[p];
         let flags = self.people.flags[p];
-        if matches!(phase, Phase::Home | Phase::Evaded | Phase::TurnedAway | Phase::NotReleased)
-            || flags & flag::ESCORTED != 0
+        if matches!(
+            phase,
+            Phase::Home | Phase::Evaded | Phase::TurnedAway | Phase::NotReleased
+        ) || flags & flag::ESCORTED != 0
         {
             return;
         }

@@ -107,7 +107,9 @@ pub fn check_checkpoints(
             None => Some(None),
         };
         let max_line = match &r.max_line {
-            Some(m) => ck.count(&format!("{l}.max_line"), m, 0, 10_000_000, "places in line").map(Some),
+            Some(m) => ck
+                .count(&format!("{l}.max_line"), m, 0, 10_000_000, "places in line")
+                .map(Some),
             None => Some(None),
         };
         let give_up = give_up(ck, &l, r);
@@ -242,16 +244,17 @@ fn check_checkin(
 /// anything without patience or a line limit.
 fn give_up(ck: &mut Checker, l: &str, r: &RawCheckpoint) -> Option<GiveUp> {
     let retry = r.give_up.as_ref().is_some_and(|g| *g.get_ref() == RawGiveUp::Retry);
-    if r.patience_hours.is_none() && r.max_line.is_none() {
-        if let Some(g) = &r.give_up {
-            ck.error(
-                format!("{l}.give_up"),
-                span(g),
-                "nobody gives up here: the checkpoint has neither patience_hours nor max_line",
-                Some("add patience_hours or max_line, or remove give_up".into()),
-            );
-            return None;
-        }
+    if r.patience_hours.is_none()
+        && r.max_line.is_none()
+        && let Some(g) = &r.give_up
+    {
+        ck.error(
+            format!("{l}.give_up"),
+            span(g),
+            "nobody gives up here: the checkpoint has neither patience_hours nor max_line",
+            Some("add patience_hours or max_line, or remove give_up".into()),
+        );
+        return None;
     }
     match (&r.retry_after_hours, retry) {
         (Some(d), true) => ck.dist(&format!("{l}.retry_after_hours"), d, 1.0).map(GiveUp::Retry),

@@ -117,7 +117,8 @@ fn check_cohort(ck: &mut Checker, cx: &CohortContext, i: usize, s: &Spanned<RawC
         raw: cx.raw,
         sites: cx.sites,
     };
-    let (route, branch_routes) = super::routes::check_branching_route(ck, &format!("{l}.route"), &r.route, origin, &ctx);
+    let (route, branch_routes) =
+        super::routes::check_branching_route(ck, &format!("{l}.route"), &r.route, origin, &ctx);
     let arrival = check_arrival(ck, &l, r, size, cx.header.horizon_days);
     let mix = check_mix(ck, &l, r, size, cx.categories);
     let mut category_routes = Vec::new();

@@ -199,6 +199,9 @@ pub fn check_route(
     ok.then_some(stages)
 }
 
+/// Every alternative of a branching route with its probability.
+pub type BranchRoutes = Vec<(f64, Vec<Stage>)>;
+
 /// A cohort's route that may branch: checks the route without its branches and every
 /// alternative with them (each must make physical sense on its own), and returns the
 /// route without branches and, if it branches, every alternative with its probability
@@ -209,7 +212,7 @@ pub fn check_branching_route(
     route: &Spanned<Vec<Spanned<RawRouteStep>>>,
     origin: Option<SiteId>,
     ctx: &RouteContext,
-) -> (Option<Vec<Stage>>, Vec<(f64, Vec<Stage>)>) {
+) -> (Option<Vec<Stage>>, BranchRoutes) {
     let steps = route.get_ref();
     let branches: Vec<(usize, &Spanned<RawRouteStep>, &RawBranch)> = steps
         .iter()
@@ -231,12 +234,22 @@ pub fn check_branching_route(
             ok = false;
         }
         if b.via.is_empty() {
-            ck.error(field, span(s), "a branch with no stages in `via`", Some("list the stages the branch takes, e.g. via = [\"secondary-screening\"]".into()));
+            ck.error(
+                field,
+                span(s),
+                "a branch with no stages in `via`",
+                Some("list the stages the branch takes, e.g. via = [\"secondary-screening\"]".into()),
+            );
             ok = false;
         }
     }
     if branches.len() > 6 {
-        ck.error(field, span(route), format!("{} branches in one route; at most 6", branches.len()), None);
+        ck.error(
+            field,
+            span(route),
+            format!("{} branches in one route; at most 6", branches.len()),
+            None,
+        );
         return (None, Vec::new());
     }
     // One alternative per combination of branches taken (bit i: branch i taken).
@@ -298,6 +311,9 @@ pub fn check_branching_route(
 
 /// The branches of combination `m`, counted from 1: "1 and 3".
 fn taken(m: usize) -> String {
-    let ids: Vec<String> = (0..usize::BITS as usize).filter(|b| m >> b & 1 == 1).map(|b| (b + 1).to_string()).collect();
+    let ids: Vec<String> = (0..usize::BITS as usize)
+        .filter(|b| m >> b & 1 == 1)
+        .map(|b| (b + 1).to_string())
+        .collect();
     ids.join(" and ")
 }

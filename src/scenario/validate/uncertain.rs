@@ -27,7 +27,9 @@ pub fn check_uncertain(ck: &mut Checker, raw: &RawFile, text: &str) -> Vec<Uncer
             ck.error(
                 format!("{l}.path"),
                 span(&r.path),
-                format!("`{path}` sets the run itself (horizon, seed, replications...) and cannot be drawn per replication"),
+                format!(
+                    "`{path}` sets the run itself (horizon, seed, replications...) and cannot be drawn per replication"
+                ),
                 Some("make a site's, leg's, checkpoint's, cohort's or wave's number uncertain".into()),
             );
             false
@@ -128,17 +130,48 @@ fn input_dist(ck: &mut Checker, l: &str, d: &toml::Spanned<RawDist>) -> Option<I
     };
     let dist = match t.dist {
         RawDistKind::Uniform => {
-            unused(ck, &[("value", t.value), ("mean", t.mean), ("sd", t.sd), ("mode", t.mode), ("shape", t.shape), ("scale", t.scale)]);
+            unused(
+                ck,
+                &[
+                    ("value", t.value),
+                    ("mean", t.mean),
+                    ("sd", t.sd),
+                    ("mode", t.mode),
+                    ("shape", t.shape),
+                    ("scale", t.scale),
+                ],
+            );
             let (min, max) = (need(ck, "min", t.min)?, need(ck, "max", t.max)?);
             InputDist::Uniform { min, max }
         }
         RawDistKind::Triangular => {
-            unused(ck, &[("value", t.value), ("mean", t.mean), ("sd", t.sd), ("shape", t.shape), ("scale", t.scale)]);
-            let (min, mode, max) = (need(ck, "min", t.min)?, need(ck, "mode", t.mode)?, need(ck, "max", t.max)?);
+            unused(
+                ck,
+                &[
+                    ("value", t.value),
+                    ("mean", t.mean),
+                    ("sd", t.sd),
+                    ("shape", t.shape),
+                    ("scale", t.scale),
+                ],
+            );
+            let (min, mode, max) = (
+                need(ck, "min", t.min)?,
+                need(ck, "mode", t.mode)?,
+                need(ck, "max", t.max)?,
+            );
             InputDist::Triangular { min, mode, max }
         }
         RawDistKind::Normal => {
-            unused(ck, &[("value", t.value), ("mode", t.mode), ("shape", t.shape), ("scale", t.scale)]);
+            unused(
+                ck,
+                &[
+                    ("value", t.value),
+                    ("mode", t.mode),
+                    ("shape", t.shape),
+                    ("scale", t.scale),
+                ],
+            );
             let (mean, sd) = (need(ck, "mean", t.mean)?, need(ck, "sd", t.sd)?);
             let default = InputDist::normal(mean, sd).bounds();
             InputDist::Normal {
