@@ -264,3 +264,20 @@ fn a_makespan_unknown_at_some_points_gets_no_indices_and_says_why() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("never got everyone home within the horizon"), "{text}");
 }
+
+#[test]
+fn a_range_that_makes_an_invalid_plan_is_refused_before_the_run() {
+    let o = Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sensitivity")
+        .arg(repo("scenarios/templates/minimal.toml"))
+        .args(["--vary", "site.quarantine.beds=0..300", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("at its lowest value 0 the scenario is not valid") && e.contains("beds must be at least 1"),
+        "{e}"
+    );
+}

@@ -124,3 +124,53 @@ route = ["desk", "home"]
         "default is first come"
     );
 }
+
+/// An empirical service time: the booth's mean service is the observations' mean (drawn
+/// as listed) or the mean of the gaps' midpoints (interpolated), within the CI over
+/// replications.
+#[test]
+fn empirical_service_times_have_the_mean_of_their_observations() {
+    for (interpolate, theory) in [(false, 55.0 / 4.0), (true, (2.5 + 7.5 + 25.0) / 3.0)] {
+        let text = format!(
+            r#"
+[scenario]
+name = "empirical"
+start = 2024-01-01T00:00:00
+horizon_days = 30
+seed = 9
+replications = 20
+
+[[site]]
+name = "origin"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 3
+service_minutes = {{ dist = "empirical", values = [0, 5, 10, 40], interpolate = {interpolate} }}
+
+[[cohort]]
+name = "crowd"
+origin = "origin"
+size = 2000
+arrival = {{ process = "poisson", per_hour = 6 }}
+route = ["desk", "home"]
+"#
+        );
+        let sc = parse(&text);
+        let batch = run(&sc, 20, 2);
+        let i = batch.metric_index("checkpoint.desk.mean_service_minutes").unwrap();
+        let s = repatsim::stats::Summary::of(&batch.column(i));
+        assert!(
+            s.ci95_low - 0.05 <= theory && theory <= s.ci95_high + 0.05,
+            "interpolate = {interpolate}: {} [{}, {}] vs {theory}",
+            s.mean,
+            s.ci95_low,
+            s.ci95_high
+        );
+    }
+}

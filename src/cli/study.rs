@@ -160,6 +160,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let label = args.file.display().to_string();
     let base = base_with_seed(&args.common)?;
     let params = sens::resolve_params(&text, &label, &base, &args.vary)?;
+    sens::check_ranges(&text, &label, &base, &params)?;
     let metrics = metric_stats(&args.metrics)?;
     let method = if args.method == "morris" {
         Method::Morris

@@ -23,6 +23,37 @@ pub enum DistSpec {
     Triangular { min: f64, mode: f64, max: f64 },
     /// Gamma with shape and scale.
     Gamma { shape: f64, scale: f64 },
+    /// Observations, sorted: each drawn with equal probability, or (`interpolate`)
+    /// the piecewise-linear distribution through them (the empirical distribution
+    /// function made continuous between the order statistics).
+    Empirical { values: &'static [f64], interpolate: bool },
+}
+
+/// The tables of empirical distributions, interned for the process's life: `Dist` stays
+/// `Copy` (the hot path copies it), and a scenario validated again (per replication,
+/// with uncertain inputs) finds its tables already here, so memory grows only with
+/// distinct tables.
+fn intern(mut values: Vec<f64>) -> &'static [f64] {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static TABLES: OnceLock<Mutex<HashMap<Vec<u64>, &'static [f64]>>> = OnceLock::new();
+    values.sort_by(f64::total_cmp);
+    let key: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+    let mut tables = TABLES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    tables
+        .entry(key)
+        .or_insert_with(|| Box::leak(values.into_boxed_slice()))
+}
+
+/// The empirical distribution of `values` (sorted and interned).
+pub fn empirical(values: Vec<f64>, interpolate: bool) -> DistSpec {
+    DistSpec::Empirical {
+        values: intern(values),
+        interpolate,
+    }
 }
 
 impl DistSpec {
@@ -53,6 +84,7 @@ impl DistSpec {
                 shape,
                 scale: scale * f,
             },
+            Empirical { values, interpolate } => empirical(values.iter().map(|v| v * f).collect(), interpolate),
         }
     }
 
@@ -67,6 +99,7 @@ impl DistSpec {
             Uniform { min, max } => Dist::uniform(min, max),
             Triangular { min, mode, max } => Dist::triangular(min, mode, max),
             Gamma { shape, scale } => Dist::gamma(shape, scale),
+            Empirical { values, interpolate } => Dist::empirical(values, interpolate),
         }?;
         d.spec = self;
         Ok(d)
@@ -84,6 +117,12 @@ impl std::fmt::Display for DistSpec {
             Uniform { min, max } => write!(f, "uniform({min}, {max})"),
             Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})"),
             Gamma { shape, scale } => write!(f, "gamma(shape {shape}, scale {scale})"),
+            Empirical { values, interpolate } => write!(
+                f,
+                "empirical({} values{})",
+                values.len(),
+                if interpolate { ", interpolated" } else { "" }
+            ),
         }
     }
 }
@@ -109,6 +148,8 @@ enum Sampler {
     Uniform(Uniform<f64>),
     Triangular(Triangular<f64>),
     Gamma(Gamma<f64>),
+    /// Sorted observations; `interpolate` between them.
+    Empirical(&'static [f64], bool),
 }
 
 /// Why a distribution's parameters were refused; the text says what would be valid.
@@ -236,6 +277,32 @@ impl Dist {
         })
     }
 
+    /// The observations `values` (sorted), each drawn with equal probability, or with
+    /// `interpolate` the continuous piecewise-linear distribution through them.
+    pub fn empirical(values: &'static [f64], interpolate: bool) -> Result<Self, DistError> {
+        check(!values.is_empty(), || {
+            "values must list at least one observation".into()
+        })?;
+        for &v in values {
+            finite_nonneg("every value", v)?;
+        }
+        check(!interpolate || values.len() >= 2, || {
+            "interpolate needs at least two values to draw between".into()
+        })?;
+        let n = values.len() as f64;
+        let mean = if interpolate {
+            // Each of the n - 1 segments is equally likely, and uniform: mean of midpoints.
+            values.windows(2).map(|w| (w[0] + w[1]) / 2.0).sum::<f64>() / (n - 1.0)
+        } else {
+            values.iter().sum::<f64>() / n
+        };
+        Ok(Self {
+            sampler: Sampler::Empirical(values, interpolate),
+            mean,
+            spec: DistSpec::Empirical { values, interpolate },
+        })
+    }
+
     /// Gamma with this mean and standard deviation.
     pub fn gamma_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
         finite_pos("mean", mean)?;
@@ -259,6 +326,7 @@ impl Dist {
         match self.spec {
             DistSpec::Fixed { value } => value,
             DistSpec::Uniform { min, .. } | DistSpec::Triangular { min, .. } => min,
+            DistSpec::Empirical { values, .. } => values.first().copied().unwrap_or(0.0),
             _ => 0.0,
         }
     }
@@ -287,6 +355,16 @@ impl Dist {
             Sampler::Uniform(d) => d.sample(rng),
             Sampler::Triangular(d) => d.sample(rng),
             Sampler::Gamma(d) => d.sample(rng),
+            Sampler::Empirical(values, interpolate) => {
+                let u: f64 = rand::distr::StandardUniform.sample(rng);
+                if *interpolate {
+                    let at = u * (values.len() - 1) as f64;
+                    let i = (at as usize).min(values.len() - 2);
+                    values[i] + (at - i as f64) * (values[i + 1] - values[i])
+                } else {
+                    values[((u * values.len() as f64) as usize).min(values.len() - 1)]
+                }
+            }
         }
     }
 }
@@ -364,5 +442,45 @@ mod tests {
         .build()
         .unwrap();
         assert!((d.mean() - 2.0 / 60.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empirical_draws_are_the_observations_in_their_proportions() {
+        let spec = empirical(vec![3.0, 1.0, 1.0, 2.0], false);
+        let d = spec.build().unwrap();
+        assert_eq!(d.mean(), 1.75);
+        assert_eq!(d.min(), 1.0);
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut counts = [0u32; 3];
+        for _ in 0..40_000 {
+            let x = d.sample(&mut rng);
+            counts[x as usize - 1] += 1;
+        }
+        // 1 twice as often as 2 or 3 (binomial sd ~87 at 10,000).
+        assert!((f64::from(counts[0]) - 20_000.0).abs() < 400.0, "{counts:?}");
+        assert!((f64::from(counts[1]) - 10_000.0).abs() < 400.0, "{counts:?}");
+        // The same table is interned once, whatever its order.
+        let DistSpec::Empirical { values: a, .. } = spec else {
+            unreachable!()
+        };
+        let DistSpec::Empirical { values: b, .. } = empirical(vec![2.0, 1.0, 3.0, 1.0], true) else {
+            unreachable!()
+        };
+        assert!(std::ptr::eq(a, b));
+    }
+
+    #[test]
+    fn interpolated_empirical_draws_fill_the_gaps_with_the_stated_mean() {
+        // Segments [0, 1] and [1, 4], each drawn with probability 1/2: mean (0.5 + 2.5) / 2.
+        let d = empirical(vec![0.0, 1.0, 4.0], true).build().unwrap();
+        assert_eq!(d.mean(), 1.5);
+        let (m, _) = sample_mean_sd(&d, 100_000);
+        assert!((m - 1.5).abs() < 0.02, "{m}");
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(6);
+        let below_one = (0..20_000).filter(|_| d.sample(&mut rng) < 1.0).count();
+        assert!((below_one as f64 - 10_000.0).abs() < 300.0, "{below_one}");
+        assert!(empirical(vec![2.0], true).build().is_err());
+        assert!(empirical(vec![-1.0, 2.0], false).build().is_err());
+        assert!(Dist::empirical(&[], false).is_err());
     }
 }

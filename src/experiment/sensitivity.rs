@@ -182,6 +182,25 @@ pub fn resolve_params(text: &str, label: &str, base: &[Override], vary: &[String
         .collect()
 }
 
+/// Refuses parameters whose range makes an invalid plan, before anything runs: each is
+/// tried alone at its lowest and highest value (the others as the file has them).
+pub fn check_ranges(text: &str, label: &str, base: &[Override], params: &[Param]) -> Result<(), CompareError> {
+    for p in params {
+        for (end, u) in [("lowest", 0.0), ("highest", 1.0)] {
+            let mut ov = base.to_vec();
+            ov.push(Override::number(&p.path, p.value(u)));
+            if let Err(e) = scenario_with(text, label, &ov) {
+                return Err(CompareError::Usage(format!(
+                    "--vary {}: at its {end} value {} the scenario is not valid; narrow the range.\n{e}",
+                    p.path,
+                    p.value(u)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The design of a study on `text` (with `base` overrides applied).
 #[allow(clippy::too_many_arguments)]
 pub fn design(

@@ -668,6 +668,7 @@ pub enum RawDistKind {
     Uniform,
     Triangular,
     Gamma,
+    Empirical,
 }
 
 /// A distribution as written: a bare number (fixed) or a table naming the family.
@@ -691,6 +692,10 @@ pub struct RawDistTable {
     pub max: Option<f64>,
     pub shape: Option<f64>,
     pub scale: Option<f64>,
+    /// Empirical: the observations.
+    pub values: Option<Vec<f64>>,
+    /// Empirical: draw between the observations (continuous) rather than only them.
+    pub interpolate: Option<bool>,
 }
 
 impl<'de> Deserialize<'de> for RawDist {

@@ -75,6 +75,11 @@ pub fn toml_value(spec: &DistSpec) -> String {
                 short(scale)
             )
         }
+        DistSpec::Empirical { values, interpolate } => format!(
+            "{{ dist = \"empirical\", values = [{}]{} }}",
+            values.iter().map(|v| format!("{v}")).collect::<Vec<_>>().join(", "),
+            if interpolate { ", interpolate = true" } else { "" }
+        ),
     }
 }
 
@@ -109,7 +114,7 @@ fn dist_of(spec: &DistSpec) -> Option<Box<dyn Both>> {
         DistSpec::Uniform { min, max } => sd::Uniform::new(min, max).ok().map(boxed),
         DistSpec::Triangular { min, mode, max } => sd::Triangular::new(min, max, mode).ok().map(boxed),
         DistSpec::Gamma { shape, scale } => sd::Gamma::new(shape, 1.0 / scale).ok().map(boxed),
-        DistSpec::Fixed { .. } => None,
+        DistSpec::Fixed { .. } | DistSpec::Empirical { .. } => None,
     }
 }
 

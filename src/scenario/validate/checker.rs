@@ -21,6 +21,7 @@ fn largest(spec: &DistSpec) -> f64 {
         Normal { mean, sd } | LogNormal { mean, sd } => mean.max(sd),
         Uniform { max, .. } | Triangular { max, .. } => max,
         Gamma { shape, scale } => (shape * scale).max(scale),
+        Empirical { values, .. } => values.last().copied().unwrap_or(0.0),
     }
 }
 
@@ -232,6 +233,41 @@ impl Checker {
     }
 
     fn dist_table(&mut self, field: &str, at: Range<usize>, t: &RawDistTable) -> Option<DistSpec> {
+        let empirical_fields = t.values.is_some() || t.interpolate.is_some();
+        if t.dist == RawDistKind::Empirical {
+            let others = [t.value, t.mean, t.sd, t.min, t.mode, t.max, t.shape, t.scale];
+            let Some(values) = t.values.as_ref().filter(|_| others.iter().all(Option::is_none)) else {
+                self.error(
+                    field,
+                    Some(at),
+                    "empirical distribution needs exactly: values (and optionally interpolate)",
+                    Some(format!("e.g. {}", example(t.dist))),
+                );
+                return None;
+            };
+            if let Some(bad) = values.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+                self.error(
+                    field,
+                    Some(at),
+                    format!("every observation must be a finite number >= 0, got {bad}"),
+                    Some("durations cannot be negative; remove or correct the value".into()),
+                );
+                return None;
+            }
+            return Some(crate::engine::dist::empirical(
+                values.clone(),
+                t.interpolate.unwrap_or(false),
+            ));
+        }
+        if empirical_fields {
+            self.error(
+                field,
+                Some(at),
+                "values and interpolate are for dist = \"empirical\" only",
+                Some(format!("e.g. {}", example(RawDistKind::Empirical))),
+            );
+            return None;
+        }
         let given: Vec<(&str, Option<f64>)> = vec![
             ("value", t.value),
             ("mean", t.mean),
@@ -250,6 +286,7 @@ impl Checker {
             RawDistKind::Uniform => ("uniform", &[&["min", "max"]]),
             RawDistKind::Triangular => ("triangular", &[&["min", "mode", "max"]]),
             RawDistKind::Gamma => ("gamma", &[&["shape", "scale"], &["mean", "sd"]]),
+            RawDistKind::Empirical => unreachable!("handled above"),
         };
         let present: Vec<&str> = given.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| *k).collect();
         let Some(set) = sets
@@ -299,6 +336,7 @@ impl Checker {
                 mode: get("mode"),
                 max: get("max"),
             },
+            (RawDistKind::Empirical, _) => unreachable!("handled above"),
             (RawDistKind::Gamma, "shape") => DistSpec::Gamma {
                 shape: get("shape"),
                 scale: get("scale"),
@@ -333,6 +371,7 @@ fn spec_family(s: &DistSpec) -> &'static str {
         DistSpec::Uniform { .. } => "uniform distribution",
         DistSpec::Triangular { .. } => "triangular distribution",
         DistSpec::Gamma { .. } => "gamma distribution",
+        DistSpec::Empirical { .. } => "empirical distribution",
     }
 }
 
@@ -345,6 +384,7 @@ fn example(kind: RawDistKind) -> &'static str {
         RawDistKind::Uniform => "{ dist = \"uniform\", min = 1, max = 3 }",
         RawDistKind::Triangular => "{ dist = \"triangular\", min = 9, mode = 10, max = 13 }",
         RawDistKind::Gamma => "{ dist = \"gamma\", mean = 6, sd = 2 } or { dist = \"gamma\", shape = 9, scale = 0.5 }",
+        RawDistKind::Empirical => "{ dist = \"empirical\", values = [4.5, 6, 5.2, 9.8], interpolate = true }",
     }
 }
 
