@@ -201,3 +201,24 @@ fn the_findings_name_the_input_the_return_follows_and_not_one_without_effect() {
     let f = repatsim::report::inputs::finding(&batch).unwrap();
     assert!(f.starts_with("None of the 1 uncertain inputs"), "{f}");
 }
+
+#[test]
+fn setting_an_uncertain_input_fixes_it() {
+    // `--set` on a declared input means that value in every replication, not a draw.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("u.toml");
+    std::fs::write(&file, uncertain_first_wave()).unwrap();
+    let set = [Override::number("site.sinuiju-quarantine.stay_hours", 200.0)];
+    let sc = repatsim::scenario::load_with(&file, &set).unwrap().scenario;
+    assert_eq!(sc.uncertain.len(), 1, "only the coaches are still drawn");
+    assert_eq!(sc.uncertain[0].path, "leg.yanji-dandong-coach.vehicles");
+    let batch = run(&sc, 10, 2);
+    assert!(
+        batch
+            .catalogue
+            .index_of_id("input.site.sinuiju-quarantine.stay_hours")
+            .is_none()
+    );
+    let compared = repatsim::experiment::compare::scenario_with(&uncertain_first_wave(), "u.toml", &set).unwrap();
+    assert_eq!(compared.uncertain.len(), 1);
+}

@@ -222,7 +222,7 @@ pub fn compare(a: &Scenario, b: &Scenario, opts: &RunOptions) -> Result<Comparis
 /// A scenario text with overrides, validated.
 pub fn scenario_with(text: &str, label: &str, overrides: &[Override]) -> Result<Scenario, CompareError> {
     let t = params::apply(text, overrides)?;
-    Ok(scenario::parse(&t, label)?.scenario)
+    Ok(scenario::parse(&t, label)?.scenario.fixed_by(overrides))
 }
 
 /// "no metric named `x` (did you mean `y`?)", from a batch's catalogue.

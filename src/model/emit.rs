@@ -73,7 +73,7 @@ impl ReplicationResult {
         if features.evasion {
             put(MetricKey::overall(Stat::Evaded), self.evaded as f64);
         }
-        if features.giving_up {
+        if features.turning_away {
             put(MetricKey::overall(Stat::TurnedAway), self.turned_away as f64);
         }
         put(
@@ -112,7 +112,7 @@ impl ReplicationResult {
                     put(key(Stat::EvadedOf(cat.0)), f64::from(c.evaded[cat.0 as usize]));
                 }
             }
-            if features.giving_up {
+            if features.turning_away {
                 put(key(Stat::TurnedAway), f64::from(c.turned_away));
             }
             let left = c.size - c.home - c.evaded.iter().sum::<u32>() - c.turned_away;
@@ -346,8 +346,9 @@ struct Features {
     waves: bool,
     costs: bool,
     categories: bool,
-    /// Some checkpoint has patience or a line limit.
-    giving_up: bool,
+    /// Someone can be turned away: a checkpoint with patience or a line limit sends
+    /// those who give up away (rather than back to retry).
+    turning_away: bool,
 }
 
 impl Features {
@@ -360,10 +361,9 @@ impl Features {
                 || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
                 || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0),
             categories: sc.categories.len() > 1,
-            giving_up: sc
-                .checkpoints
-                .iter()
-                .any(|k| k.patience_hours.is_some() || k.max_line.is_some()),
+            turning_away: sc.checkpoints.iter().any(|k| {
+                (k.patience_hours.is_some() || k.max_line.is_some()) && k.give_up == crate::scenario::GiveUp::TurnedAway
+            }),
         }
     }
 

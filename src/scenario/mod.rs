@@ -118,7 +118,9 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
             .collect();
         format!("{label} (as changed by --set {})", o.join(", "))
     };
-    Ok(parse(&text, &label)?)
+    let mut loaded = parse(&text, &label)?;
+    loaded.scenario = loaded.scenario.fixed_by(overrides);
+    Ok(loaded)
 }
 
 /// Validates scenario `text`; `file` names it in messages. A scenario with

@@ -71,6 +71,13 @@ impl Scenario {
         Ok(sc)
     }
 
+    /// This scenario with the uncertain inputs that `overrides` set fixed at the value
+    /// set: `--set PATH=V` on an input declared uncertain means V, not a draw.
+    pub fn fixed_by(self, overrides: &[Override]) -> Scenario {
+        let paths: Vec<&str> = overrides.iter().map(|o| o.path.as_str()).collect();
+        self.fixing(&paths)
+    }
+
     /// This scenario without the inputs at `paths` among its uncertain ones (they are
     /// then fixed at the file's value, or at a value set by an override).
     pub fn fixing(mut self, paths: &[&str]) -> Scenario {
