@@ -222,3 +222,25 @@ fn setting_an_uncertain_input_fixes_it() {
     let compared = repatsim::experiment::compare::scenario_with(&uncertain_first_wave(), "u.toml", &set).unwrap();
     assert_eq!(compared.uncertain.len(), 1);
 }
+
+#[test]
+fn no_what_if_steps_up_an_input_that_is_drawn() {
+    // The minimal plan's bottleneck is its quarantine's beds; drawn per replication, they
+    // have no one value to step up from, so the what-if is not offered on them.
+    let template = std::fs::read_to_string(common::repo("scenarios/templates/minimal.toml")).unwrap();
+    let text = format!(
+        "{template}\n[[uncertain]]\npath = \"site.quarantine.beds\"\ndist = {{ dist = \"triangular\", min = 250, mode = 300, max = 400 }}\n"
+    );
+    let batch = run(&parse(&text), 20, 2);
+    let b = repatsim::report::waiting::bottleneck(&batch).unwrap();
+    assert_eq!(b.kind, repatsim::report::waiting::WaitKind::Site);
+    let levers = repatsim::report::findings::levers(&batch, &b);
+    let w = repatsim::experiment::whatif::what_if(&batch, &levers, &b.scopes, "t.toml", Some(2)).unwrap();
+    assert!(w.is_none(), "{w:?}");
+    // Without the declaration the same plan gets its what-if.
+    let plain = run(&parse(&template), 20, 2);
+    let b = repatsim::report::waiting::bottleneck(&plain).unwrap();
+    let levers = repatsim::report::findings::levers(&plain, &b);
+    let w = repatsim::experiment::whatif::what_if(&plain, &levers, &b.scopes, "t.toml", Some(2)).unwrap();
+    assert!(w.is_some());
+}

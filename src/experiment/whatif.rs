@@ -300,6 +300,11 @@ fn one_what_if(
         return Ok(None);
     };
     let sc = batch.scenario();
+    // A lever on an input drawn per replication has no one value to step up from
+    // ("300 -> 330" would misstate the run): that question is sensitivity's.
+    if sc.uncertain.iter().any(|u| u.path == path) {
+        return Ok(None);
+    }
     let m = (batch.len() as u64).min(MAX_REPLICATIONS);
     if m < 2 {
         return Ok(None);
