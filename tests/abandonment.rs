@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::parse;
+use common::{origin_and_home, parse};
 use repatsim::experiment::run_one;
 use repatsim::model::{Network, World};
 use std::sync::Arc;
@@ -13,21 +13,7 @@ use std::sync::Arc;
 /// One booth, a fixed hour of service, three people released together at hour 0.
 fn booth(extra: &str) -> String {
     format!(
-        r#"
-[scenario]
-name = "booth"
-start = 2024-01-01T00:00:00
-horizon_days = 5
-seed = 1
-
-[[site]]
-name = "origin"
-kind = "origin"
-
-[[site]]
-name = "home"
-kind = "home"
-
+        r#"{}
 [[checkpoint]]
 name = "desk"
 servers = 1
@@ -40,7 +26,8 @@ origin = "origin"
 size = 3
 arrival = {{ process = "all_at_once", at_hours = 0 }}
 route = ["desk", "home"]
-"#
+"#,
+        origin_and_home("booth", 5, 1, "")
     )
 }
 
@@ -119,21 +106,7 @@ fn everyone_ends_in_one_state_when_people_give_up_evade_and_retry() {
             ""
         };
         let text = format!(
-            r#"
-[scenario]
-name = "busy"
-start = 2024-01-01T00:00:00
-horizon_days = 4
-seed = 3
-
-[[site]]
-name = "origin"
-kind = "origin"
-
-[[site]]
-name = "home"
-kind = "home"
-
+            r#"{}
 [[checkpoint]]
 name = "desk"
 servers = 2
@@ -150,7 +123,8 @@ size = 400
 arrival = {{ process = "poisson", per_hour = 10 }}
 evasion_per_hour = 0.02
 route = ["desk", "home"]
-"#
+"#,
+            origin_and_home("busy", 4, 3, "")
         );
         let sc = parse(&text);
         let net = Arc::new(Network::new(Arc::new(sc)));

@@ -4,28 +4,14 @@
 
 mod common;
 
-use common::parse;
+use common::{origin_and_home, parse};
 use repatsim::model::{Network, World, catalogue};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 fn desk(servers: u32, share: &str) -> String {
     format!(
-        r#"
-[scenario]
-name = "branching"
-start = 2024-01-01T00:00:00
-horizon_days = 20
-seed = 5
-
-[[site]]
-name = "origin"
-kind = "origin"
-
-[[site]]
-name = "home"
-kind = "home"
-
+        r#"{}
 [[checkpoint]]
 name = "desk"
 servers = {servers}
@@ -42,7 +28,8 @@ origin = "origin"
 size = 4000
 arrival = {{ process = "regular", every_hours = 0.02 }}
 route = ["desk", {{ share = {share}, via = ["screening"] }}, "home"]
-"#
+"#,
+        origin_and_home("branching", 20, 5, "")
     )
 }
 

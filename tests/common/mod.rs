@@ -60,3 +60,12 @@ pub fn network(sc: &Scenario) -> Arc<Network> {
 pub fn mean(b: &Batch, metric: &str) -> f64 {
     b.summary(metric).unwrap_or_else(|| panic!("no metric {metric}")).mean
 }
+
+/// The head of a small test scenario: `[scenario]` (starting 2024-01-01, with any
+/// `extra` header lines) and two sites, `origin` (kind origin) and `home`.
+pub fn origin_and_home(name: &str, horizon_days: u32, seed: u64, extra: &str) -> String {
+    format!(
+        "[scenario]\nname = \"{name}\"\nstart = 2024-01-01T00:00:00\nhorizon_days = {horizon_days}\nseed = {seed}\n{extra}\n\
+         [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n"
+    )
+}
