@@ -30,6 +30,8 @@ pub enum Lever {
     Booths(u16),
     /// The approval quota of a cohort.
     Approvals(u16),
+    /// The units of a pool (escorts, drivers, staff, a shared fleet).
+    PoolUnits(u16),
 }
 
 /// A change of one parameter and what it bought, paired replication by replication.
@@ -166,6 +168,15 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
                 format!("one more booth at `{}` ({} -> {more})", cp.name, cp.servers),
             )
         }
+        Lever::PoolUnits(p) => {
+            let pool = &sc.pools[p as usize];
+            let more = f64::from(pool.size + 1);
+            (
+                format!("pool.{}.size", pool.name),
+                whole(more),
+                format!("one more unit in pool `{}` ({} -> {more})", pool.name, pool.size),
+            )
+        }
         Lever::Approvals(c) => {
             let cohort = &sc.cohorts[c as usize];
             let q = cohort.approvals?;
@@ -238,11 +249,20 @@ fn paired(a: &[f64], b: &[f64]) -> (f64, f64, [f64; 3]) {
 /// Person-days of waiting per replication at the elements of `scopes`, first `m` rows.
 fn waiting_days(batch: &Batch, scopes: &[Scope], m: usize) -> Vec<f64> {
     let mut total = vec![0.0; m.min(batch.len())];
-    for &scope in scopes {
-        if let Some(col) = column(batch, MetricKey::new(scope, Stat::WaitingPersonHours), m) {
+    // As in the table of where people wait: a stage's waiting while held for a pool's
+    // units counts for the pool, not for the stage.
+    let parts = scopes.iter().flat_map(|&scope| {
+        let held = match scope {
+            Scope::Leg(_) | Scope::Checkpoint(_) => Some((MetricKey::new(scope, Stat::PoolWaitPersonHours), -1.0)),
+            _ => None,
+        };
+        std::iter::once((MetricKey::new(scope, Stat::WaitingPersonHours), 1.0)).chain(held)
+    });
+    for (key, sign) in parts {
+        if let Some(col) = column(batch, key, m) {
             for (t, x) in total.iter_mut().zip(col) {
                 if x.is_finite() {
-                    *t += x / 24.0;
+                    *t += sign * x / 24.0;
                 }
             }
         }

@@ -127,6 +127,7 @@ fn element_name(sc: &Scenario, scope: Scope) -> &str {
         Scope::Leg(l) | Scope::InStage(Place::Leg(l)) => &sc.legs[l as usize].name,
         Scope::Checkpoint(k) | Scope::InStage(Place::Checkpoint(k)) => &sc.checkpoints[k as usize].name,
         Scope::Input(i) => &sc.uncertain[i as usize].path,
+        Scope::Pool(p) => &sc.pools[p as usize].name,
     }
 }
 
@@ -185,6 +186,9 @@ fn slug(sc: &Scenario, stat: Stat) -> String {
         Stat::CancelledDepartures => "cancelled_departures",
         Stat::DeparturesLostToClosures => "departures_lost_to_closures",
         Stat::Breakdowns => "breakdowns",
+        Stat::PeakInUse => "peak_in_use",
+        Stat::HeldHours => "held_hours",
+        Stat::PoolWaitPersonHours => "waiting_for_pools_person_hours",
         Stat::People => "people",
         Stat::Drawn => "drawn",
     };
@@ -207,6 +211,7 @@ impl MetricKey {
             Scope::Checkpoint(_) => format!("checkpoint.{element}.{stat}"),
             Scope::InStage(_) => format!("in_stage.{element}.{stat}"),
             Scope::Input(_) => format!("input.{element}"),
+            Scope::Pool(_) => format!("pool.{element}.{stat}"),
         }
     }
 }
@@ -248,6 +253,7 @@ fn stat_props(key: MetricKey) -> Props {
     use Kind::{Count, Duration, Fraction as Share, Level, Money};
     use Unit::*;
     let leg = matches!(key.scope, Scope::Leg(_));
+    let pool = matches!(key.scope, Scope::Pool(_));
     let overall = key.scope == Scope::Overall;
     match key.stat {
         Stat::MakespanDays => props("Days until everyone is home", Days, Duration, Lower, true, "Time from the start until the last person released or notified reached home (only in replications where everyone did, or evaded)."),
@@ -258,7 +264,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::NotHome => props("People still on their way", People, Count, Lower, overall, "People neither home nor evaded at the end{}."),
         Stat::NotNotified => props("People never notified", People, Count, Lower, true, "People of cohorts with waves who were never notified."),
         Stat::Events => props("Events processed", Events, Count, Neither, true, "Simulation events handled in the replication."),
-        Stat::Total => props("Total cost", Currency, Money, Lower, true, "Sum of the costs of sites (bed-nights), legs (trips and seats) and checkpoints (open hours)."),
+        Stat::Total => props("Total cost", Currency, Money, Lower, true, "Sum of the costs of sites (bed-nights), legs (trips and seats), checkpoints (open hours) and pools (units on duty)."),
         Stat::PerPersonHome => props("Cost per person home", Currency, Money, Lower, true, "Total cost divided by the people home."),
         Stat::EvadedOf(_) => props("Slipped away", People, Count, Lower, false, "People of this category who slipped away before pickup{}."),
         Stat::MeanDoorToDoorDays => props("Mean door-to-door time", Days, Duration, Lower, true, "Mean time from release or notice to arrival home, over people home{}."),
@@ -267,6 +273,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::MaxDoorToDoorDays => props("Longest door-to-door time", Days, Duration, Lower, false, "Longest time from release or notice to arrival home{}."),
         Stat::Approved => props("People approved to leave", People, Count, Neither, false, "People who passed the approval quota of{}."),
         Stat::MeanApprovalWaitHours => props("Mean wait for approval", Hours, Duration, Lower, false, "Mean wait for approval to leave the origin (zero for those approved at once){}."),
+        Stat::WaitingPersonHours if pool => props("Person-hours held for units", PersonHours, Duration, Lower, true, "Time people spent waiting at legs and checkpoints while their departures or services were held for units of{} (off duty, all in use, or another stage first in line), summed over people, with waits still under way at the end."),
         Stat::WaitingPersonHours => props("Person-hours of waiting", PersonHours, Duration, Lower, false, match key.scope { Scope::Site(_) => "Time people spent waiting for a bed at{}, summed over people, with waits still under way at the end.", Scope::Leg(_) => "Time people spent waiting to board{}, summed over people, with waits still under way at the end.", Scope::Checkpoint(_) => "Time people spent in the line of{} (or away from it, to come back after giving up), summed over people, with waits still under way at the end.", _ => "Time people spent waiting for approval to leave{}, summed over people, with waits still under way at the end." }),
         Stat::MeanHours(u) => props("Hours per person", Hours, Duration, if u.is_waiting() { Lower } else { Neither }, false, "Mean hours per member{} spent this way, until home, evasion or the end."),
         Stat::PeakOccupancy => props("Peak occupancy", People, Level, Neither, true, "The most people holding a bed at{} at once (held for a positive time: people passing through in one instant do not count)."),
@@ -279,6 +286,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::MaxBedWaitHours => props("Longest wait for a bed", Hours, Duration, Lower, false, "Longest wait for a bed at{}."),
         Stat::PeakBedQueue => props("Most people waiting for a bed", People, Level, Lower, false, "The most people waiting elsewhere for a bed at{} at once (held for a positive time)."),
         Stat::TestedPositive => props("People tested positive", People, Count, Neither, false, "People who tested positive at the end of their stay at{}."),
+        Stat::Cost if pool => props("Cost", Currency, Money, Lower, false, "Cost of{}: units times hours on duty times the cost per unit-hour."),
         Stat::Cost => props("Cost", Currency, Money, Lower, false, "Cost of{}."),
         Stat::Served => props("People served", People, Count, Neither, false, "People whose service at{} ended."),
         Stat::MeanWaitHours if leg => props("Mean wait to board", Hours, Duration, Lower, true, "Mean wait from being ready to boarding{}, per passenger."),
@@ -289,6 +297,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::MeanQueue => props("Mean line length", People, Level, Lower, false, "People in the line of{}, averaged over time."),
         Stat::PeakQueue if leg => props("Most people waiting to board", People, Level, Lower, false, "The most people waiting to board{} at once (held for a positive time: people who board the moment they arrive do not count)."),
         Stat::PeakQueue => props("Longest line", People, Level, Lower, false, "The most people in the line of{} at once (held for a positive time: people served the moment they arrive do not count)."),
+        Stat::Utilization if pool => props("Unit utilisation", Fraction, Share, Neither, true, "Unit-hours in use divided by units times hours on duty for{} (a job under way when a shift ends is finished, so it can exceed 1 with shifts)."),
         Stat::Utilization => props("Booth utilisation", Fraction, Share, Neither, true, "Busy booth-hours divided by booths times open hours at{}."),
         Stat::MeanServiceMinutes => props("Mean service time", Minutes, Duration, Neither, false, "Mean service time per person at{}."),
         Stat::PeakHolding => props("Most people held for beds", People, Level, Lower, true, "The most people at once who came through{} and waited for a bed at the next site (held for a positive time)."),
@@ -301,10 +310,14 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::Balked => props("People who found the line full", People, Count, Lower, true, "People who arrived at{} when its line was full (max_line) and could not join (each time, when they retry)."),
         Stat::TurnedAway => props("People turned away", People, Count, Lower, true, match key.scope { Scope::Overall => "People who gave up at a checkpoint (patience out or line full) and left the return: neither home nor evaded.", Scope::Checkpoint(_) => "People who gave up at{} (patience out or line full) and left the return.", _ => "People who gave up at a checkpoint (patience out or line full) and left the return{}." }),
         Stat::MissedCheckins => props("Check-in windows missed", People, Count, Lower, false, "People still in line at{} when a check-in window closed, or arriving after it closed before their departure (counted each time): they wait for the next departure's window."),
+        Stat::MissedDepartures if pool => props("Departures lost for want of units", Departures, Count, Lower, false, "Timetabled departures that found people waiting and a vehicle but not the units they needed from{} (off duty, all in use, or another stage first in line)."),
         Stat::MissedDepartures => props("Departures missed for want of a vehicle", Departures, Count, Lower, false, "Timetabled departures of{} that found people waiting but no vehicle."),
         Stat::CancelledDepartures => props("Departures cancelled", Departures, Count, Lower, false, "Timetabled departures of{} cancelled with people waiting."),
         Stat::DeparturesLostToClosures => props("Departures lost to closures", Departures, Count, Lower, false, "Timetabled departures of{} that fell in a closure with people waiting."),
         Stat::Breakdowns => props("Breakdowns", Breakdowns, Count, Lower, false, "Trips of{} that broke down."),
+        Stat::PeakInUse => props("Most units in use", Units, Level, Neither, true, "The most units of{} in use at once (held for a positive time)."),
+        Stat::HeldHours => props("Hours stages were held for units", Hours, Duration, Lower, false, "Hours legs and checkpoints had people waiting and were held for units of{} (off duty, all in use, or another stage first in line), summed over the stages, with stretches under way at the end."),
+        Stat::PoolWaitPersonHours => props("Person-hours held for pool units", PersonHours, Duration, Lower, false, "Of the waiting at{}, the person-hours while it was held for units of a pool (escorts, drivers, staff or a shared fleet), with waits still under way at the end."),
         Stat::People => props("People left here at the end", People, Count, Lower, false, "People neither home nor evaded who are at{} when the run ends."),
         Stat::Drawn => props("Drawn value", Unit::Input, Kind::Input, Neither, false, "The value the replication drew for{} from its [[uncertain]] distribution."),
     }
@@ -321,6 +334,7 @@ fn of_element(sc: &Scenario, scope: Scope) -> String {
         Scope::Leg(_) | Scope::InStage(Place::Leg(_)) => format!(" leg `{name}`"),
         Scope::Checkpoint(_) | Scope::InStage(Place::Checkpoint(_)) => format!(" checkpoint `{name}`"),
         Scope::Input(i) => format!(" `{name}` ({})", sc.uncertain[i as usize].dist.describe()),
+        Scope::Pool(_) => format!(" pool `{name}`"),
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Scope {
     InStage(Place),
     /// An `[[uncertain]]` input of the scenario (by index): its value in the replication.
     Input(u16),
+    /// A `[[pool]]` of shared units.
+    Pool(u16),
 }
 
 /// How a person's time is spent; the uses add up to their door-to-door time.
@@ -174,6 +176,13 @@ pub enum Stat {
     CancelledDepartures,
     DeparturesLostToClosures,
     Breakdowns,
+    // Pools.
+    /// The most units of a pool in use at once.
+    PeakInUse,
+    /// Hours stages were held for a pool's units, summed over stages.
+    HeldHours,
+    /// Person-hours people waited at a leg or checkpoint while it was held for a pool.
+    PoolWaitPersonHours,
     // In stage.
     People,
     /// The value an uncertain input took.
@@ -197,6 +206,8 @@ pub enum Unit {
     Departures,
     Breakdowns,
     Events,
+    /// Units of a pool (escort teams, drivers, screeners, vehicles).
+    Units,
     /// The unit of the scenario field an input sets (beds, hours, a share...).
     Input,
 }
@@ -217,6 +228,7 @@ impl Unit {
             Unit::Departures => "departures".into(),
             Unit::Breakdowns => "breakdowns".into(),
             Unit::Events => "events".into(),
+            Unit::Units => "units".into(),
             Unit::Input => "as in the scenario field".into(),
         }
     }
@@ -225,7 +237,7 @@ impl Unit {
     pub fn is_whole(self) -> bool {
         matches!(
             self,
-            Unit::People | Unit::Trips | Unit::Departures | Unit::Breakdowns | Unit::Events
+            Unit::People | Unit::Trips | Unit::Departures | Unit::Breakdowns | Unit::Events | Unit::Units
         )
     }
 }

@@ -43,6 +43,7 @@ impl ReplicationResult {
         self.emit_sites(net, out);
         self.emit_checkpoints(net, &features, out);
         self.emit_legs(net, &features, out);
+        self.emit_pools(net, out);
         self.emit_places(net, out);
         self.emit_inputs(net, out);
     }
@@ -247,6 +248,9 @@ impl ReplicationResult {
             if spec.cost_per_open_hour > 0.0 {
                 put(key(Stat::Cost), k.cost);
             }
+            if spec.staff_from.is_some() {
+                put(key(Stat::PoolWaitPersonHours), k.pool_person_hours);
+            }
         }
     }
 
@@ -289,6 +293,36 @@ impl ReplicationResult {
             }
             if spec.cost_per_trip > 0.0 || spec.cost_per_seat > 0.0 {
                 put(key(Stat::Cost), l.cost);
+            }
+            if !spec.needs.is_empty() {
+                put(key(Stat::PoolWaitPersonHours), l.pool_person_hours);
+            }
+        }
+    }
+
+    /// Per pool: utilisation, peak in use, how long and how many people stages were
+    /// held for its units, departures lost for them, cost.
+    fn emit_pools(&self, net: &Network, out: &mut impl MetricSink) {
+        let sc = &net.scenario;
+        let mut put = |key: MetricKey, v: f64| out.metric(key, v);
+        for (i, (p, spec)) in self.pools.iter().zip(&sc.pools).enumerate() {
+            let key = |stat| MetricKey::new(Scope::Pool(i as u16), stat);
+            let id = crate::scenario::PoolId(i as u16);
+            put(
+                key(Stat::Utilization),
+                ratio(p.in_use.integral, p.size as f64 * p.on_duty_hours),
+            );
+            put(key(Stat::PeakInUse), p.in_use.peak as f64);
+            put(key(Stat::HeldHours), p.held_hours);
+            put(key(Stat::WaitingPersonHours), p.person_hours);
+            let timetabled = sc.legs.iter().any(|l| {
+                matches!(l.departure, crate::scenario::Departure::Timetable(_)) && l.needs.iter().any(|n| n.pool == id)
+            });
+            if timetabled {
+                put(key(Stat::MissedDepartures), p.missed_departures as f64);
+            }
+            if spec.cost_per_unit_hour > 0.0 {
+                put(key(Stat::Cost), p.cost);
             }
         }
     }
@@ -359,7 +393,8 @@ impl Features {
             waves: !sc.waves.is_empty(),
             costs: sc.sites.iter().any(|s| s.cost_per_bed_night > 0.0)
                 || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
-                || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0),
+                || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0)
+                || sc.pools.iter().any(|p| p.cost_per_unit_hour > 0.0),
             categories: sc.categories.len() > 1,
             turning_away: sc.checkpoints.iter().any(|k| {
                 (k.patience_hours.is_some() || k.max_line.is_some()) && k.give_up == crate::scenario::GiveUp::TurnedAway
@@ -443,6 +478,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 holding: level,
                 open_wait_hours: 0.0,
                 cost: 0.0,
+                pool_person_hours: 0.0,
             })
             .collect(),
         checkpoints: sc
@@ -465,6 +501,20 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 turned_away: 0,
                 away_hours: 0.0,
                 server_hours: None,
+                pool_person_hours: 0.0,
+            })
+            .collect(),
+        pools: sc
+            .pools
+            .iter()
+            .map(|p| PoolResult {
+                size: u64::from(p.size),
+                in_use: level,
+                on_duty_hours: 0.0,
+                held_hours: 0.0,
+                person_hours: 0.0,
+                missed_departures: 0,
+                cost: 0.0,
             })
             .collect(),
         cohorts: sc

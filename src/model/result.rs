@@ -69,6 +69,9 @@ pub struct LegResult {
     /// Hours of waiting to board still under way at the end, summed over people.
     pub open_wait_hours: f64,
     pub cost: f64,
+    /// Person-hours people waited to board while departures were held for a pool's
+    /// units (part of the waiting; stretches under way at the end included).
+    pub pool_person_hours: f64,
 }
 
 /// A checkpoint's statistics.
@@ -101,6 +104,27 @@ pub struct CheckpointResult {
     /// Booth-hours open in the observed span when `[[change]]`s alter the booths;
     /// `None` when they never change.
     pub server_hours: Option<f64>,
+    /// Person-hours people waited in line while services were held for staff from a
+    /// pool (stretches under way at the end included).
+    pub pool_person_hours: f64,
+}
+
+/// A pool's statistics.
+#[derive(Clone, Debug)]
+pub struct PoolResult {
+    pub size: u64,
+    /// Units in use.
+    pub in_use: LevelSummary,
+    /// Hours on duty in the observed span.
+    pub on_duty_hours: f64,
+    /// Hours stages were held for units, summed over stages (stretches under way at the
+    /// end included).
+    pub held_hours: f64,
+    /// Person-hours people waited at stages while they were held for units.
+    pub person_hours: f64,
+    /// Timetabled departures lost for want of units.
+    pub missed_departures: u64,
+    pub cost: f64,
 }
 
 /// A cohort's statistics.
@@ -167,6 +191,7 @@ pub struct ReplicationResult {
     pub sites: Vec<SiteResult>,
     pub legs: Vec<LegResult>,
     pub checkpoints: Vec<CheckpointResult>,
+    pub pools: Vec<PoolResult>,
     pub cohorts: Vec<CohortResult>,
     pub categories: Vec<CategoryResult>,
     /// Everyone neither home nor evaded at the end, grouped by where they are and what
@@ -293,6 +318,7 @@ impl ReplicationResult {
                 holding: l.holding.summary(end),
                 open_wait_hours: 0.0,
                 cost: l.trips as f64 * (spec.cost_per_trip + spec.cost_per_seat * f64::from(l.seats)),
+                pool_person_hours: l.pool_person_hours,
             })
             .collect();
         let mut checkpoints: Vec<CheckpointResult> = f
@@ -319,9 +345,28 @@ impl ReplicationResult {
                     turned_away: k.turned_away,
                     away_hours: k.away_hours,
                     server_hours: server_hours(sc, ki, &k.closed, k.file_servers, since, end),
+                    pool_person_hours: k.pool_person_hours,
                 }
             })
             .collect();
+        let mut pools: Vec<PoolResult> = f
+            .pools
+            .iter()
+            .zip(&sc.pools)
+            .map(|(p, spec)| {
+                let on_duty_hours = spec.on_duty.open_hours_between(since, end);
+                PoolResult {
+                    size: p.size,
+                    in_use: p.in_use.summary(end),
+                    on_duty_hours,
+                    held_hours: p.held_hours,
+                    person_hours: p.person_hours,
+                    missed_departures: p.missed_departures,
+                    cost: spec.cost_per_unit_hour * p.size as f64 * on_duty_hours,
+                }
+            })
+            .collect();
+        add_open_pool_waits(f, end, &mut pools, &mut legs, &mut checkpoints);
         let mut cohorts: Vec<CohortResult> = f.cohorts.iter().zip(&sc.cohorts).map(CohortResult::of).collect();
         let categories = f
             .categories
@@ -359,6 +404,7 @@ impl ReplicationResult {
             sites,
             legs,
             checkpoints,
+            pools,
             cohorts,
             categories,
             holdings,
@@ -384,6 +430,7 @@ impl ReplicationResult {
         self.sites.iter().map(|s| s.cost).sum::<f64>()
             + self.legs.iter().map(|l| l.cost).sum::<f64>()
             + self.checkpoints.iter().map(|k| k.cost).sum::<f64>()
+            + self.pools.iter().map(|p| p.cost).sum::<f64>()
     }
 }
 
@@ -449,6 +496,33 @@ impl CohortResult {
             time_use_hours: c.time_use_hours,
             approval_waits: c.approval_waits,
             open_approval_wait_hours: 0.0,
+        }
+    }
+}
+
+/// Adds the stretches of stages still held for a pool at the end to the pool's hours and
+/// person-hours (and the stage's).
+fn add_open_pool_waits(
+    f: &FlowView,
+    end: f64,
+    pools: &mut [PoolResult],
+    legs: &mut [LegResult],
+    checkpoints: &mut [CheckpointResult],
+) {
+    for (l, st) in f.legs.iter().enumerate() {
+        if let Some(w) = st.pool_wait {
+            let person_hours = st.boarding.length(end).integral - w.line_integral;
+            pools[w.pool as usize].held_hours += end - w.since;
+            pools[w.pool as usize].person_hours += person_hours;
+            legs[l].pool_person_hours += person_hours;
+        }
+    }
+    for (k, st) in f.checkpoints.iter().enumerate() {
+        if let Some(w) = st.pool_wait {
+            let person_hours = st.line.length(end).integral - w.line_integral;
+            pools[w.pool as usize].held_hours += end - w.since;
+            pools[w.pool as usize].person_hours += person_hours;
+            checkpoints[k].pool_person_hours += person_hours;
         }
     }
 }

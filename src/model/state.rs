@@ -258,6 +258,11 @@ pub struct LegState {
     /// and the generation of the departures scheduled (older ones are void).
     pub timetable_change: Option<u16>,
     pub slot_gen: u16,
+    /// The wait for a pool's units under way, if departures are held for one.
+    pub pool_wait: Option<PoolWait>,
+    /// Person-hours people waited to board while departures were held for a pool
+    /// (ended stretches).
+    pub pool_person_hours: f64,
 }
 
 impl LegState {
@@ -295,6 +300,8 @@ impl LegState {
             next_vehicle: leg.vehicles,
             timetable_change: None,
             slot_gen: 0,
+            pool_wait: None,
+            pool_person_hours: 0.0,
         }
     }
 
@@ -333,6 +340,8 @@ impl LegState {
         self.reopen_scheduled = false;
         self.timer_at = None;
         self.seats_promised = 0;
+        self.pool_wait = None;
+        self.pool_person_hours = 0.0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up).
@@ -341,6 +350,7 @@ impl LegState {
         self.aboard.restart(now);
         self.holding.restart(now);
         self.rides = Tally::default();
+        self.pool_person_hours = 0.0;
     }
 }
 
@@ -378,6 +388,11 @@ pub struct CheckpointState {
     pub turned_away: u64,
     /// Hours people spent away from the line before retrying (ended stints).
     pub away_hours: f64,
+    /// The wait for a pool's units under way, if services are held for one.
+    pub pool_wait: Option<PoolWait>,
+    /// Person-hours people waited in line while services were held for a pool (ended
+    /// stretches).
+    pub pool_person_hours: f64,
 }
 
 impl CheckpointState {
@@ -404,6 +419,8 @@ impl CheckpointState {
             balked: 0,
             turned_away: 0,
             away_hours: 0.0,
+            pool_wait: None,
+            pool_person_hours: 0.0,
         }
     }
 
@@ -431,6 +448,8 @@ impl CheckpointState {
         self.balked = 0;
         self.turned_away = 0;
         self.away_hours = 0.0;
+        self.pool_wait = None;
+        self.pool_person_hours = 0.0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up).
@@ -440,6 +459,80 @@ impl CheckpointState {
         self.holding.restart(now);
         self.services = Tally::default();
         self.away_hours = 0.0;
+        self.pool_person_hours = 0.0;
+    }
+}
+
+/// A stage that takes units from pools: a leg (per departure) or a checkpoint (per
+/// service).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claimant {
+    Leg(u16),
+    Checkpoint(u16),
+}
+
+/// A stage held for a pool's units: since when, and its line's length integral then
+/// (so the person-hours waited meanwhile are a difference).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolWait {
+    pub pool: u16,
+    pub since: f64,
+    pub line_integral: f64,
+}
+
+/// A pool of units shared by stages: how many are in use, and who waits for them.
+#[derive(Clone, Debug)]
+pub struct PoolState {
+    pub size: u64,
+    /// Units taken.
+    pub in_use: Level,
+    /// Stages held for units now (dispatch order is computed when units free up).
+    pub waiting: Vec<Claimant>,
+    /// A wake-up at the start of the next shift is scheduled.
+    pub duty_scheduled: bool,
+    /// Hours stages were held for units (ended stretches, summed over stages).
+    pub held_hours: f64,
+    /// Person-hours people waited at stages while they were held (ended stretches).
+    pub person_hours: f64,
+    /// Timetabled departures lost for want of units.
+    pub missed_departures: u64,
+}
+
+impl PoolState {
+    /// The state of `pool` before any replication.
+    pub fn new(pool: &crate::scenario::Pool) -> Self {
+        Self {
+            size: u64::from(pool.size),
+            in_use: Level::default(),
+            waiting: Vec::with_capacity(8),
+            duty_scheduled: false,
+            held_hours: 0.0,
+            person_hours: 0.0,
+            missed_departures: 0,
+        }
+    }
+
+    /// Every unit free, nobody waiting.
+    pub fn reset(&mut self) {
+        self.in_use = Level::default();
+        self.waiting.clear();
+        self.duty_scheduled = false;
+        self.held_hours = 0.0;
+        self.person_hours = 0.0;
+        self.missed_departures = 0;
+    }
+
+    /// Forgets the statistics before `now` (end of a warm-up).
+    pub fn restart(&mut self, now: f64) {
+        self.in_use.restart(now);
+        self.held_hours = 0.0;
+        self.person_hours = 0.0;
+        self.missed_departures = 0;
+    }
+
+    /// Units free now.
+    pub fn free(&self) -> u64 {
+        self.size - self.in_use.value()
     }
 }
 
@@ -519,6 +612,7 @@ pub struct FlowView<'a> {
     pub sites: &'a [SiteState],
     pub legs: &'a [LegState],
     pub checkpoints: &'a [CheckpointState],
+    pub pools: &'a [PoolState],
     pub cohorts: &'a [CohortState],
     pub categories: &'a [CategoryState],
     pub home: u32,

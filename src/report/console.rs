@@ -163,12 +163,13 @@ fn section(scope: Scope) -> usize {
         Scope::Site(_) => 4,
         Scope::Checkpoint(_) => 5,
         Scope::Leg(_) => 6,
-        Scope::InStage(_) => 7,
-        Scope::Input(_) => 8,
+        Scope::Pool(_) => 7,
+        Scope::InStage(_) => 8,
+        Scope::Input(_) => 9,
     }
 }
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "Overall",
     "Costs",
     "Cohorts",
@@ -176,6 +177,7 @@ const SECTIONS: [&str; 9] = [
     "Sites",
     "Checkpoints",
     "Legs",
+    "Pools (shared units)",
     "People not home at the end, by place",
     "Uncertain inputs (values drawn per replication)",
 ];
@@ -219,6 +221,7 @@ fn brief_table(batch: &Batch, summaries: &[(&MetricInfo, Summary)]) -> String {
                 WaitKind::Leg => Scope::Leg(w.index),
                 WaitKind::Checkpoint => Scope::Checkpoint(w.index),
                 WaitKind::Approvals => Scope::Cohort(w.index),
+                WaitKind::Pool => Scope::Pool(w.index),
             };
             let mut s = vec![own];
             s.extend(w.scopes.iter().filter(|&&x| x != own));

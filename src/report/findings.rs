@@ -30,14 +30,20 @@ pub fn levers(batch: &Batch, w: &Wait) -> Vec<Lever> {
                 batch.scenario().legs[w.index as usize].departure,
                 crate::scenario::Departure::Timetable(_)
             );
+            // A leg with a shared fleet gets more vehicles by a bigger fleet pool.
+            let vehicles = match batch.scenario().legs[w.index as usize].fleet {
+                Some(p) => Lever::PoolUnits(p.0),
+                None => Lever::Vehicles(w.index),
+            };
             if timetabled {
-                vec![Lever::Departures(w.index), Lever::Vehicles(w.index)]
+                vec![Lever::Departures(w.index), vehicles]
             } else {
-                vec![Lever::Vehicles(w.index)]
+                vec![vehicles]
             }
         }
         WaitKind::Checkpoint => vec![Lever::Booths(w.index)],
         WaitKind::Approvals => vec![Lever::Approvals(w.index)],
+        WaitKind::Pool => vec![Lever::PoolUnits(w.index)],
     }
 }
 
@@ -139,6 +145,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     }
     full_sites(batch, &mut out);
     idle_checkpoint(batch, &mut out);
+    pool_at_peaks(batch, &mut out);
     evasion_and_cost(batch, &mut out);
     out.extend(super::inputs::finding(batch));
     out.extend(crate::report::charts::run::empty_levels(batch));
@@ -272,6 +279,27 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             k.name,
             pct(idle),
             k.servers
+        ));
+    }
+}
+
+/// A pool that is the bottleneck while its units are idle most of their hours on duty:
+/// it binds at peaks (departures bunched at timetabled times, or a shift that ends).
+fn pool_at_peaks(batch: &Batch, out: &mut Vec<String>) {
+    let Some(b) = bottleneck(batch).filter(|b| b.kind == WaitKind::Pool) else {
+        return;
+    };
+    let pool = &batch.scenario().pools[b.index as usize];
+    let key = |stat| MetricKey::new(Scope::Pool(b.index), stat);
+    let used = batch.mean_of(key(Stat::Utilization));
+    let peak = batch.mean_of(key(Stat::PeakInUse));
+    if used.is_finite() && used < 0.5 {
+        out.push(format!(
+            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {} units in use at once), when departures or services need more units at the same time than it has, or off duty.",
+            pool.name,
+            pct(used),
+            fmt_value(peak, Unit::Units),
+            pool.size
         ));
     }
 }

@@ -174,7 +174,7 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 Departure::Timetable(tt) => describe_timetable(tt),
             };
             let load = m(MetricKey::leg(l, Stat::SeatUtilization));
-            let lines = vec![
+            let mut lines = vec![
                 leg.name.clone(),
                 format!(
                     "{} x {} seats, {} h",
@@ -184,7 +184,22 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 ),
                 rule.clone(),
             ];
-            let tip = format!(
+            let needs: Vec<String> = leg
+                .needs
+                .iter()
+                .map(|n| {
+                    let pool = &sc.pools[n.pool.0 as usize].name;
+                    if leg.fleet == Some(n.pool) {
+                        format!("fleet {pool}")
+                    } else {
+                        format!("+{} {pool}", n.units)
+                    }
+                })
+                .collect();
+            if !needs.is_empty() {
+                lines.push(needs.join(", "));
+            }
+            let mut tip = format!(
                 "leg {} ({:?}): {} vehicles of {} seats, {} h on average, departs {rule}; seat utilisation {}, {} trips, mean wait to board {} h",
                 leg.name,
                 leg.mode,
@@ -195,18 +210,25 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 fmt_num(m(MetricKey::leg(l, Stat::Trips))),
                 fmt_num(m(MetricKey::leg(l, Stat::MeanWaitHours)))
             );
+            if !needs.is_empty() {
+                let _ = write!(tip, "; each departure takes {} (pools)", needs.join(", "));
+            }
             (lines, tip, load)
         }
         Step::Checkpoint(k) => {
             let cp = &sc.checkpoints[k as usize];
             let load = m(MetricKey::checkpoint(k, Stat::Utilization));
             let hours = describe_hours(&cp.open);
-            let lines = vec![
+            let mut lines = vec![
                 cp.name.clone(),
                 format!("{} booths, {} min", cp.servers, fmt_num(cp.service_hours.mean() * 60.0)),
                 hours.clone(),
             ];
-            let tip = format!(
+            let staff = cp.staff_from.map(|p| sc.pools[p.0 as usize].name.clone());
+            if let Some(pool) = &staff {
+                lines.push(format!("staff: {pool}"));
+            }
+            let mut tip = format!(
                 "checkpoint {}: {} booths, {} min per person, {hours}; utilisation {}, mean wait in line {} h",
                 cp.name,
                 cp.servers,
@@ -214,6 +236,9 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 fmt_value(load, Unit::Fraction),
                 fmt_num(m(MetricKey::checkpoint(k, Stat::MeanWaitHours)))
             );
+            if let Some(pool) = &staff {
+                let _ = write!(tip, "; each service takes one unit of pool {pool}");
+            }
             (lines, tip, load)
         }
     }
@@ -362,8 +387,10 @@ fn draw(
     batch: &Batch,
 ) -> String {
     let (w, h, gx, gy) = (200.0, 74.0, 228.0, 96.0);
-    let width = 40.0 + layers as f64 * gx;
-    let height = 110.0 + rows as f64 * gy;
+    let pools = batch.scenario().pools.len();
+    let width = 40.0 + layers.max(pools) as f64 * gx;
+    let pools_y = 80.0 + rows as f64 * gy + 24.0;
+    let height = 110.0 + rows as f64 * gy + if pools > 0 { gy + 24.0 } else { 0.0 };
     let pos = |n: &Node| (20.0 + n.layer as f64 * gx, 80.0 + n.row as f64 * gy);
     let mut s = String::new();
     let name = batch.scenario().name.clone();
@@ -467,8 +494,79 @@ fn draw(
         }
         s.push_str("</g>");
     }
+    if pools > 0 {
+        draw_pools(&mut s, batch, pools_y, (w, h, gx));
+    }
     s.push_str("</svg>\n");
     s
+}
+
+/// The pools below the routes, one box each: units, shift, use, shaded by utilisation
+/// and outlined in orange when they are the bottleneck.
+fn draw_pools(s: &mut String, batch: &Batch, y: f64, (w, h, gx): (f64, f64, f64)) {
+    let sc = batch.scenario();
+    let worst = bottleneck(batch).filter(|b| b.kind == WaitKind::Pool).map(|b| b.index);
+    let _ = write!(
+        s,
+        "<text x=\"20\" y=\"{}\" fill=\"#444\">Shared pools: units the stages above take (+N per departure, fleet, staff).</text>",
+        y - 8.0
+    );
+    for (i, pool) in sc.pools.iter().enumerate() {
+        let key = |stat| MetricKey::new(crate::metrics::Scope::Pool(i as u16), stat);
+        let load = batch.mean_of(key(Stat::Utilization));
+        let x = 20.0 + i as f64 * gx;
+        let is_worst = worst == Some(i as u16);
+        let (stroke, width_px) = if is_worst { ("#e6550d", 4) } else { ("#333", 1) };
+        let shift = describe_hours(&pool.on_duty).replace("always open", "always on duty");
+        let lines = [
+            pool.name.clone(),
+            format!("{} units, {shift}", pool.size),
+            format!(
+                "{} used, peak {}",
+                fmt_value(load, Unit::Fraction),
+                fmt_value(batch.mean_of(key(Stat::PeakInUse)), Unit::Units)
+            ),
+        ];
+        let mut tip = format!(
+            "pool {}: {} units, on duty {shift}; utilisation {}, stages held for it {} h, people waiting meanwhile {} person-days",
+            pool.name,
+            pool.size,
+            fmt_value(load, Unit::Fraction),
+            fmt_num(batch.mean_of(key(Stat::HeldHours))),
+            fmt_num(batch.mean_of(key(Stat::WaitingPersonHours)) / 24.0)
+        );
+        if is_worst {
+            tip.push_str("; THE BOTTLENECK: where people wait longest in total");
+        }
+        let text_color = if load.is_finite() && load > 0.6 {
+            "white"
+        } else {
+            "black"
+        };
+        let _ = write!(
+            s,
+            "<g class=\"node\"><rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"4\" stroke-dasharray=\"6 3\" fill=\"{}\" stroke=\"{stroke}\" stroke-width=\"{width_px}\"><title>{}</title></rect>",
+            fill(load),
+            escape(&tip)
+        );
+        for (j, line) in lines.iter().enumerate() {
+            let weight = if j == 0 { " font-weight=\"bold\"" } else { "" };
+            let shown: String = if line.chars().count() > 31 {
+                line.chars().take(30).chain(std::iter::once('…')).collect()
+            } else {
+                line.clone()
+            };
+            let _ = write!(
+                s,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" fill=\"{text_color}\"{weight} pointer-events=\"none\">{}</text>",
+                x + w / 2.0,
+                y + 17.0 + 16.0 * j as f64,
+                if j == 0 { 12 } else { 11 },
+                escape(&shown)
+            );
+        }
+        s.push_str("</g>");
+    }
 }
 
 #[cfg(test)]

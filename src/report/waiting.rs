@@ -17,6 +17,8 @@ pub enum WaitKind {
     Checkpoint,
     /// A cohort's approvals.
     Approvals,
+    /// Units of a pool (escorts, drivers, staff, a shared fleet).
+    Pool,
 }
 
 impl WaitKind {
@@ -27,6 +29,7 @@ impl WaitKind {
             WaitKind::Leg => "leg",
             WaitKind::Checkpoint => "checkpoint",
             WaitKind::Approvals => "approvals",
+            WaitKind::Pool => "pool",
         }
     }
 }
@@ -137,6 +140,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             Scope::Cohort(i as u16),
         );
     }
+    take_pool_waits(batch, &mut waits);
     for w in &mut waits {
         let legs: Vec<String> = w
             .scopes
@@ -164,6 +168,61 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             .then_with(|| a.stage.cmp(&b.stage))
     });
     waits
+}
+
+/// Moves the waiting at legs and checkpoints held for a pool's units from them to the
+/// pool: people waiting to board while the bus is there but its escort is not wait for
+/// the escorts.
+fn take_pool_waits(batch: &Batch, waits: &mut Vec<Wait>) {
+    let sc = batch.scenario();
+    let mean = |key: MetricKey| {
+        let m = batch.mean_of(key);
+        if m.is_nan() { 0.0 } else { m }
+    };
+    let held = sc
+        .legs
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.needs.is_empty())
+        .map(|(i, _)| Scope::Leg(i as u16))
+        .chain(
+            sc.checkpoints
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.staff_from.is_some())
+                .map(|(i, _)| Scope::Checkpoint(i as u16)),
+        );
+    for scope in held {
+        let hours = mean(MetricKey::new(scope, Stat::PoolWaitPersonHours));
+        if let Some(w) = waits.iter_mut().find(|w| w.scopes.contains(&scope)) {
+            w.person_hours -= hours;
+        }
+    }
+    waits.retain(|w| w.person_hours > 1e-9 * (1.0 + w.person_hours.abs()));
+    for (i, pool) in sc.pools.iter().enumerate() {
+        let scope = Scope::Pool(i as u16);
+        let hours = mean(MetricKey::new(scope, Stat::WaitingPersonHours));
+        if hours > 0.0 {
+            let n = &pool.name;
+            let id = crate::scenario::PoolId(i as u16);
+            let legs = sc.legs.iter().any(|l| l.needs.iter().any(|x| x.pool == id));
+            let checkpoints = sc.checkpoints.iter().any(|k| k.staff_from == Some(id));
+            let held = match (legs, checkpoints) {
+                (true, true) => "departures and services held for them",
+                (true, false) => "departures held for them",
+                _ => "services held for them",
+            };
+            waits.push(Wait {
+                stage: n.clone(),
+                kind: WaitKind::Pool,
+                index: i as u16,
+                what: format!("units of pool `{n}` ({held})"),
+                person_hours: hours,
+                share: 0.0,
+                scopes: vec![scope],
+            });
+        }
+    }
 }
 
 /// The bottleneck: the stage people wait for longest in total (waits still under way at

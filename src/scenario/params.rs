@@ -72,7 +72,10 @@ impl Override {
 
 /// Fields that take text (`open_hours = "09:00-17:00"`) or a list of texts
 /// (`timetable = ["daily 09:00"]`), by table.
-const TEXT_FIELDS: &[(&str, &[&str])] = &[("checkpoint", &["open_hours", "open_days"])];
+const TEXT_FIELDS: &[(&str, &[&str])] = &[
+    ("checkpoint", &["open_hours", "open_days"]),
+    ("pool", &["on_duty_hours", "on_duty_days"]),
+];
 const LIST_FIELDS: &[(&str, &[&str])] = &[("leg", &["timetable"]), ("checkpoint", &["closed_dates"])];
 
 fn field_of(table: &[(&str, &[&str])], kind: &str, field: &str) -> bool {
@@ -198,6 +201,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("category", &["priority", "evasion_multiplier"]),
     ("wave", &["at_day", "notify", "lead_hours", "every_days", "count"]),
     ("outbreak", &["probability_per_week", "duration_days"]),
+    ("pool", &["size", "cost_per_unit_hour"]),
 ];
 
 /// Fields that take whole numbers.

@@ -45,6 +45,79 @@ pub struct RawFile {
     #[serde(default)]
     #[schemars(with = "Vec<RawUncertain>")]
     pub uncertain: Vec<Spanned<RawUncertain>>,
+    #[serde(default)]
+    #[schemars(with = "Vec<RawPool>")]
+    pub pool: Vec<Spanned<RawPool>>,
+}
+
+/// `[[pool]]`: named units shared by several stages (escort teams, drivers, screeners or
+/// vehicles), e.g. `name = "escorts", size = 4, on_duty_hours = "06:00-22:00"`. A leg
+/// takes units for each departure (`needs`, or its vehicles with `fleet`); a checkpoint
+/// staffs each service from one (`staff_from`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPool {
+    /// Required.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// Units in the pool. Required.
+    #[schemars(with = "i64")]
+    pub size: Spanned<i64>,
+    /// The shift: hours on duty, as a checkpoint's open_hours ("06:00-22:00",
+    /// "08:00-12:00, 13:00-17:00", "22:00-06:00" or "always", the default). Off duty, no
+    /// unit starts a new job; a job under way is finished. Optional.
+    #[schemars(with = "Option<String>")]
+    pub on_duty_hours: Option<Spanned<String>>,
+    /// Days on duty, as a checkpoint's open_days ("daily", the default, "weekdays",
+    /// "mon-sat", "mon,wed,fri"). Optional.
+    #[schemars(with = "Option<String>")]
+    pub on_duty_days: Option<Spanned<String>>,
+    /// Cost per unit and hour on duty (paid whether busy or not). Optional (default 0).
+    #[schemars(with = "Option<f64>")]
+    pub cost_per_unit_hour: Option<Spanned<f64>>,
+    /// Who gets a unit that frees up when several stages wait for one: first_come (the
+    /// stage that has waited longest; the default) or priority (the lowest pool_priority
+    /// of the waiting legs and checkpoints, then first come). A stage first in line that
+    /// needs more units than are free holds the others back (no overtaking). Optional.
+    #[schemars(with = "Option<RawDispatch>")]
+    pub dispatch: Option<Spanned<RawDispatch>>,
+}
+
+/// How a pool chooses among the stages waiting for its units.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawDispatch {
+    /// The stage that has waited longest first (the default).
+    FirstCome,
+    /// The lowest `pool_priority` first, then the longest waiting.
+    Priority,
+}
+
+/// `needs = [{ pool = "escorts", units = 1, held = "round_trip" }]`: units a leg takes
+/// from a pool for each departure.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNeed {
+    /// A `[[pool]]` name. Required.
+    #[schemars(with = "String")]
+    pub pool: Spanned<String>,
+    /// Units per departure (per vehicle). Optional (default 1).
+    #[schemars(with = "Option<i64>")]
+    pub units: Option<Spanned<i64>>,
+    /// round_trip (from boarding until the vehicle is back at the start; the default) or
+    /// outbound (from boarding until the vehicle arrives). Optional.
+    #[schemars(with = "Option<RawHeld>")]
+    pub held: Option<Spanned<RawHeld>>,
+}
+
+/// How long a leg holds the units it took from a pool.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawHeld {
+    /// From boarding until the vehicle is back at the start of the leg.
+    RoundTrip,
+    /// From boarding until the vehicle arrives at the end of the leg.
+    Outbound,
 }
 
 /// `[[uncertain]]`: a number the plan assumes but nobody knows exactly; each replication
@@ -350,9 +423,22 @@ pub struct RawLeg {
     /// Bus, coach, train, flight, ship, ferry, truck, van, car, walk. Required.
     #[schemars(with = "RawMode")]
     pub mode: Spanned<RawMode>,
-    /// Fleet size; every vehicle starts at from. Required.
-    #[schemars(with = "i64")]
-    pub vehicles: Spanned<i64>,
+    /// Fleet size; every vehicle starts at from. Required unless fleet is given.
+    #[schemars(with = "Option<i64>")]
+    pub vehicles: Option<Spanned<i64>>,
+    /// Or: the leg's vehicles are the units of this `[[pool]]`, shared with other legs
+    /// (a vehicle is taken at boarding and given back when it is back at from). Optional.
+    #[schemars(with = "Option<String>")]
+    pub fleet: Option<Spanned<String>>,
+    /// Units from pools each departure (each vehicle) needs besides the vehicle: [{ pool
+    /// = "escorts", units = 1, held = "round_trip" }]. A departure waits until the vehicle
+    /// and every unit are free. Optional.
+    #[schemars(with = "Option<Vec<RawNeed>>")]
+    pub needs: Option<Spanned<Vec<Spanned<RawNeed>>>>,
+    /// Order among the stages waiting for a pool with dispatch = "priority" (1 first).
+    /// Optional (default 1).
+    #[schemars(with = "Option<i64>")]
+    pub pool_priority: Option<Spanned<i64>>,
     /// Seats per vehicle. Required.
     #[schemars(with = "i64")]
     pub seats: Spanned<i64>,
@@ -429,6 +515,14 @@ pub struct RawCheckpoint {
     /// Parallel booths. Required.
     #[schemars(with = "i64")]
     pub servers: Spanned<i64>,
+    /// A `[[pool]]` whose units staff the booths: each service needs a free booth and a
+    /// free unit, held until the service ends (screeners shared by two posts). Optional.
+    #[schemars(with = "Option<String>")]
+    pub staff_from: Option<Spanned<String>>,
+    /// Order among the stages waiting for a pool with dispatch = "priority" (1 first).
+    /// Optional (default 1).
+    #[schemars(with = "Option<i64>")]
+    pub pool_priority: Option<Spanned<i64>>,
     /// Distribution per person. Required.
     #[schemars(with = "RawDist")]
     pub service_minutes: Spanned<RawDist>,

@@ -14,6 +14,9 @@ pub struct CheckpointId(pub u16);
 /// Index of a category in [`Scenario::categories`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CategoryId(pub u16);
+/// Index of a pool in [`Scenario::pools`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PoolId(pub u16);
 /// Index of a cohort in [`Scenario::cohorts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CohortId(pub u16);
@@ -66,6 +69,33 @@ pub struct Scenario {
     /// `[[uncertain]]` inputs: each replication runs on its own draw of these (see
     /// [`Scenario::for_replication`]).
     pub uncertain: Vec<Uncertain>,
+    /// `[[pool]]`s: units (escorts, drivers, screeners, vehicles) shared by legs and
+    /// checkpoints.
+    pub pools: Vec<Pool>,
+}
+
+/// Named units shared by several stages: each departure of a leg that needs them, or
+/// each service of a checkpoint staffed from them, takes units while free and on duty.
+#[derive(Clone, Debug)]
+pub struct Pool {
+    pub name: String,
+    pub size: u32,
+    /// The shift: no unit starts a new job off duty (a job under way is finished).
+    pub on_duty: WeeklyHours,
+    /// Per unit and hour on duty.
+    pub cost_per_unit_hour: f64,
+    /// A freed unit goes to the waiting stage of the lowest `pool_priority` first
+    /// (else to the one that has waited longest).
+    pub by_priority: bool,
+}
+
+/// Units of a pool a leg takes for each departure (each vehicle).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Need {
+    pub pool: PoolId,
+    pub units: u32,
+    /// Given back when the vehicle arrives, not when it is back at the start.
+    pub outbound_only: bool,
 }
 
 /// An `[[uncertain]]` input of the scenario file.
@@ -299,6 +329,12 @@ pub struct Leg {
     /// A feeder leg boards only as many as the seats of this (trunk) leg's next
     /// departure not yet promised or waiting: the seat analogue of reserving beds.
     pub reserve_seats_on: Option<LegId>,
+    /// The pool the vehicles come from (`vehicles` is then its size), if shared.
+    pub fleet: Option<PoolId>,
+    /// Units each departure takes from pools (the fleet's vehicle first, if any).
+    pub needs: Vec<Need>,
+    /// Order among stages waiting for a pool that dispatches by priority (1 first).
+    pub pool_priority: u32,
 }
 
 /// A border or customs post: parallel servers (booths) with a per-person service time,
@@ -327,6 +363,10 @@ pub struct Checkpoint {
     pub max_line: Option<u32>,
     /// What people who give up or find the line full do.
     pub give_up: GiveUp,
+    /// The pool whose units staff the booths (one per service), if any.
+    pub staff_from: Option<PoolId>,
+    /// Order among stages waiting for a pool that dispatches by priority (1 first).
+    pub pool_priority: u32,
 }
 
 /// What people do who give up waiting at a checkpoint, or find its line full.

@@ -33,6 +33,12 @@ pub enum Quantity {
     /// full) rather than being served.
     CheckpointShareGivingUp(usize),
     CheckpointMeanQueue(usize),
+    /// Mean wait in line over everyone served at any checkpoint.
+    AllCheckpointsMeanWaitHours,
+    /// Share of everyone served at any checkpoint who waited at all.
+    AllCheckpointsProbabilityOfWaiting,
+    /// Unit-hours in use over units times hours on duty.
+    PoolUtilization(usize),
 }
 
 impl Quantity {
@@ -56,6 +62,26 @@ impl Quantity {
                 k.abandoned.count as f64 / (k.abandoned.count + k.waits.count) as f64
             }
             Quantity::CheckpointMeanQueue(i) => r.checkpoints[i].queue.mean,
+            Quantity::AllCheckpointsMeanWaitHours => {
+                let (sum, n) = r
+                    .checkpoints
+                    .iter()
+                    .fold((0.0, 0u64), |(s, n), k| (s + k.waits.sum, n + k.waits.count));
+                sum / n as f64
+            }
+            Quantity::AllCheckpointsProbabilityOfWaiting => {
+                let (waited, n) = r.checkpoints.iter().fold((0.0, 0u64), |(w, n), k| {
+                    (
+                        w + k.waits.fraction_positive() * k.waits.count as f64,
+                        n + k.waits.count,
+                    )
+                });
+                waited / n as f64
+            }
+            Quantity::PoolUtilization(i) => {
+                let p = &r.pools[i];
+                p.in_use.integral / (p.size as f64 * p.on_duty_hours)
+            }
             Quantity::CohortCheckpointWaitHours(c) => {
                 let c = &r.cohorts[c];
                 c.time_use_hours[crate::metrics::TimeUse::WaitingAtCheckpoint as usize] / f64::from(c.released)
@@ -380,6 +406,48 @@ fn opening_checks(sc: &Scenario) -> (String, Vec<Check>) {
     )
 }
 
+/// Two checkpoints staffed from one pool of c screeners (each with c booths, so the
+/// booths never bind), each fed by its own Poisson cohort: together one M/M/c queue with
+/// the summed arrival rate (any dispatch that never leaves a screener idle while someone
+/// waits has the same mean wait), against Erlang C.
+fn shared_pool_checks(sc: &Scenario) -> (String, Vec<Check>) {
+    let lambda: f64 = sc
+        .cohorts
+        .iter()
+        .map(|c| match c.arrival {
+            Arrival::Poisson { per_hour } => per_hour,
+            _ => f64::NAN,
+        })
+        .sum();
+    let (Some(pool), Some(k)) = (sc.pools.first(), sc.checkpoints.first()) else {
+        return (String::new(), Vec::new());
+    };
+    let c = pool.size;
+    let mu = rate_of(k.service_hours.mean());
+    let rho = lambda / (f64::from(c) * mu);
+    let checks = vec![
+        steady(
+            "both posts: mean wait in queue (h)".into(),
+            Quantity::AllCheckpointsMeanWaitHours,
+            mmc_mean_wait(c, lambda, mu),
+        ),
+        steady(
+            "both posts: P(wait > 0)".into(),
+            Quantity::AllCheckpointsProbabilityOfWaiting,
+            erlang_c(c, lambda / mu),
+        ),
+        steady(format!("{}: utilisation", pool.name), Quantity::PoolUtilization(0), rho),
+    ];
+    (
+        format!(
+            "{} posts sharing {} (c = {c}), lambda = {lambda}/h in all, mu = {mu}/h, rho = {rho:.3}",
+            sc.checkpoints.len(),
+            pool.name
+        ),
+        checks,
+    )
+}
+
 /// Every validation case, in the order of the table.
 pub fn cases() -> Vec<Case> {
     macro_rules! case {
@@ -410,6 +478,11 @@ pub fn cases() -> Vec<Case> {
             abandonment_checks
         ),
         case!("mmck", "M/M/2/5, a line of at most 3", abandonment_checks),
+        case!(
+            "shared-pool",
+            "M/M/3: two posts, one pool of screeners",
+            shared_pool_checks
+        ),
     ]
 }
 

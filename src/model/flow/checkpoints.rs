@@ -20,6 +20,11 @@ impl Flow {
         self.people.ready_at[p] = now;
         self.request_next(sim, p);
         self.push_serve(k);
+        // After the checkpoint's own try: it competes for the unit with the stages
+        // waiting for one, by the pool's order.
+        if self.net.scenario.checkpoints[k as usize].staff_from.is_some() {
+            self.give_units(Claimant::Checkpoint(k), false, now);
+        }
     }
 
     /// The first time at or after `t` when checkpoint `k` is open and not closed.
@@ -36,13 +41,21 @@ impl Flow {
         None
     }
 
-    /// Starts service for as many people in line as booths and quota allow, or
-    /// schedules the reopening if closed.
+    /// Starts service for as many people in line as booths, quota and staff allow, or
+    /// schedules the reopening if closed; records whether services wait for staff.
     pub(super) fn serve(&mut self, sim: &mut Simulation<Event>, k: u16) {
+        let held = self.serve_line(sim, k);
+        if self.net.scenario.checkpoints[k as usize].staff_from.is_some() {
+            self.set_pool_wait(Claimant::Checkpoint(k), held, sim.now_hours());
+        }
+    }
+
+    /// [`Flow::serve`]'s work; the pool of staff that held a service back, if any.
+    fn serve_line(&mut self, sim: &mut Simulation<Event>, k: u16) -> Option<u16> {
         let now = sim.now_hours();
         let ki = k as usize;
         if self.checkpoints[ki].line.is_empty() {
-            return;
+            return None;
         }
         let spec = &self.net.scenario.checkpoints[ki];
         let (quota, service_hours) = (spec.quota, spec.service_hours);
@@ -54,8 +67,9 @@ impl Flow {
                 self.checkpoints[ki].open_scheduled = true;
                 sim.schedule_at(t, Event::CheckpointOpens { checkpoint: k });
             }
-            return;
+            return None;
         }
+        let staffed = spec.staff_from.is_some();
         while self.checkpoints[ki].busy.value() < self.checkpoints[ki].servers {
             if let Some(q) = quota {
                 let period = self.period(now, q.period_hours);
@@ -72,11 +86,21 @@ impl Flow {
                     break;
                 }
             }
+            if staffed && let Some(pool) = self.pool_short(sim, Claimant::Checkpoint(k)) {
+                // Nobody to serve (everyone in line slipped away) is not a wait for staff.
+                let alive = Self::alive(&self.people.phase);
+                let anyone = self.checkpoints[ki].line.fronts(alive).next().is_some();
+                return anyone.then_some(pool);
+            }
             let alive = Self::alive(&self.people.phase);
             let st = &mut self.checkpoints[ki];
             let Some(p) = st.line.pop(now, alive) else {
                 break;
             };
+            if staffed {
+                self.take_units(Claimant::Checkpoint(k), now);
+            }
+            let st = &mut self.checkpoints[ki];
             let p = p as usize;
             st.quota_used.1 += 1;
             let waited = now - self.people.ready_at[p];
@@ -95,6 +119,7 @@ impl Flow {
                 },
             );
         }
+        None
     }
 
     /// Someone joined the line of check-in checkpoint `k`: the end of the current (or

@@ -145,45 +145,10 @@ impl Flow {
         let now = sim.now_hours();
         let li = l as usize;
         match self.net.scenario.legs[li].departure {
-            Departure::WhenFull { max_wait_hours } => loop {
-                let st = &self.legs[li];
-                if st.boarding.is_empty() || st.idle.is_empty() || self.leg_closed(sim, l) {
-                    break;
-                }
-                let st = &self.legs[li];
-                let seats = st.seats as usize;
-                let cap = (self.reservable(li).min(seats as u64)) as usize;
-                if st.boarding.len() >= seats && cap >= seats {
-                    self.depart(sim, l, seats as u32);
-                    continue;
-                }
-                let Some(mw) = max_wait_hours else { break };
-                let phases = &self.people.phase;
-                let ready = &self.people.ready_at;
-                let st = &mut self.legs[li];
-                let Some(longest) = st
-                    .boarding
-                    .fronts(Self::alive(phases))
-                    .map(|p| ready[p as usize])
-                    .min_by(f64::total_cmp)
-                else {
-                    break;
-                };
-                let due = longest + mw;
-                if due <= now {
-                    if cap == 0 {
-                        break; // waits for a bed to free up downstream
-                    }
-                    let n = st.boarding.len().min(cap) as u32;
-                    self.depart(sim, l, n);
-                    continue;
-                }
-                if st.timer_at.is_none_or(|t| t > due) {
-                    st.timer_at = Some(due);
-                    sim.schedule_at(due, Event::MaxWait { leg: l });
-                }
-                break;
-            },
+            Departure::WhenFull { max_wait_hours } => {
+                let held = self.depart_when_full(sim, l, max_wait_hours);
+                self.set_pool_wait(Claimant::Leg(l), held, now);
+            }
             Departure::WhenFullOrEmptyQueue => {
                 let st = &mut self.legs[li];
                 if !st.boarding.is_empty() && !st.idle.is_empty() && !st.check_scheduled {
@@ -195,12 +160,80 @@ impl Flow {
         }
     }
 
+    /// The departures of when-full leg `l` due now; the pool it is held for, if any.
+    fn depart_when_full(&mut self, sim: &mut Simulation<Event>, l: u16, max_wait_hours: Option<f64>) -> Option<u16> {
+        let now = sim.now_hours();
+        let li = l as usize;
+        loop {
+            let st = &self.legs[li];
+            if st.boarding.is_empty() || st.idle.is_empty() || self.leg_closed(sim, l) {
+                break;
+            }
+            let st = &self.legs[li];
+            let seats = st.seats as usize;
+            let cap = (self.reservable(li).min(seats as u64)) as usize;
+            if st.boarding.len() >= seats && cap >= seats {
+                if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
+                    return Some(p);
+                }
+                self.depart(sim, l, seats as u32);
+                continue;
+            }
+            let Some(mw) = max_wait_hours else { break };
+            let phases = &self.people.phase;
+            let ready = &self.people.ready_at;
+            let st = &mut self.legs[li];
+            let Some(longest) = st
+                .boarding
+                .fronts(Self::alive(phases))
+                .map(|p| ready[p as usize])
+                .min_by(f64::total_cmp)
+            else {
+                break;
+            };
+            let due = longest + mw;
+            if due <= now {
+                if cap == 0 {
+                    break; // waits for a bed to free up downstream
+                }
+                let n = st.boarding.len().min(cap) as u32;
+                if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
+                    return Some(p);
+                }
+                self.depart(sim, l, n);
+                continue;
+            }
+            if st.timer_at.is_none_or(|t| t > due) {
+                st.timer_at = Some(due);
+                sim.schedule_at(due, Event::MaxWait { leg: l });
+            }
+            break;
+        }
+        None
+    }
+
     /// Every idle vehicle needed leaves now, each with up to `seats` of the people waiting
     /// (and, for a reserving leg, no more than there are beds to reserve).
     pub(super) fn dispatch_all(&mut self, sim: &mut Simulation<Event>, l: u16) {
-        if self.leg_closed(sim, l) {
-            return;
+        let now = sim.now_hours();
+        let held = if self.leg_closed(sim, l) {
+            None
+        } else {
+            self.dispatch_idle(sim, l)
+        };
+        // A timetabled departure lost for want of units is counted; its people wait for
+        // the pool until the next departure time (the leg stays held until then, but
+        // never takes units between its times, so it holds nobody else back).
+        if let Some(p) = held
+            && matches!(self.net.scenario.legs[l as usize].departure, Departure::Timetable(_))
+        {
+            self.pools[p as usize].missed_departures += 1;
         }
+        self.set_pool_wait(Claimant::Leg(l), held, now);
+    }
+
+    /// Sends every idle vehicle needed; the pool that held the next one back, if any.
+    fn dispatch_idle(&mut self, sim: &mut Simulation<Event>, l: u16) -> Option<u16> {
         loop {
             let st = &self.legs[l as usize];
             if st.idle.is_empty() || st.boarding.is_empty() {
@@ -212,8 +245,12 @@ impl Flow {
             if n == 0 {
                 break;
             }
+            if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
+                return Some(p);
+            }
             self.depart(sim, l, n);
         }
+        None
     }
 
     /// The next `n` people in the leg's line board an idle vehicle, which leaves now.
@@ -232,6 +269,9 @@ impl Flow {
             Admission::None => None,
         };
         let trunk = spec.reserve_seats_on.map(|t| t.0);
+        if !spec.needs.is_empty() {
+            self.take_units(Claimant::Leg(l), now);
+        }
         let v = self.legs[li].idle.pop().expect("caller checked for an idle vehicle");
         let seats = self.legs[li].seats as usize;
         let mut boarded = 0;
@@ -313,6 +353,9 @@ impl Flow {
             self.people.phase[p] = Phase::Done;
             self.people.ready_at[p] = now;
             self.request_next(sim, p);
+        }
+        if !self.net.scenario.legs[li].needs.is_empty() {
+            self.give_units(Claimant::Leg(l), true, now);
         }
         let st = &mut self.legs[li];
         st.load[v as usize] = 0;

@@ -14,6 +14,7 @@ mod checkpoints;
 mod giving_up;
 mod legs;
 mod observe;
+mod pools;
 mod release;
 mod reset;
 mod route;
@@ -71,6 +72,8 @@ pub enum Event {
     MaxWait { leg: u16 },
     /// A closure of a leg ends.
     LegReopens { leg: u16 },
+    /// A pool's shift starts (scheduled only while a stage waits for it).
+    PoolOnDuty { pool: u16 },
     /// Statistics restart here.
     WarmupEnd,
 }
@@ -101,6 +104,9 @@ struct Flow {
     sites: Vec<SiteState>,
     legs: Vec<LegState>,
     checkpoints: Vec<CheckpointState>,
+    pools: Vec<PoolState>,
+    /// Scratch space for ordering the stages waiting for a pool (reused).
+    pool_scratch: Vec<((u32, f64, u32), Claimant)>,
     cohorts: Vec<CohortState>,
     categories: Vec<CategoryState>,
     /// Per cohort and priority level, the next person (offset in the cohort) a wave
@@ -228,6 +234,7 @@ impl World {
             sites: &f.sites,
             legs: &f.legs,
             checkpoints: &f.checkpoints,
+            pools: &f.pools,
             cohorts: &f.cohorts,
             categories: &f.categories,
             home: f.home,
@@ -257,6 +264,8 @@ impl Flow {
                 .map(|(i, l)| LegState::new(l, levels, net.most_vehicles[i]))
                 .collect(),
             checkpoints: sc.checkpoints.iter().map(|k| CheckpointState::new(k, levels)).collect(),
+            pools: sc.pools.iter().map(PoolState::new).collect(),
+            pool_scratch: Vec::with_capacity(8),
             cohorts: sc
                 .cohorts
                 .iter()
@@ -341,6 +350,11 @@ impl Model<Event> for Flow {
                     st.idle.push(vehicle);
                     self.push_depart(leg);
                 }
+                // After the leg's own try: it competes for the units with the stages
+                // waiting for them, by the pool's order.
+                if !self.net.scenario.legs[leg as usize].needs.is_empty() {
+                    self.give_units(Claimant::Leg(leg), false, now);
+                }
             }
             Event::Slot { leg, generation } => self.slot(sim, leg, generation),
             Event::Change { index } => self.change(sim, index as usize),
@@ -357,6 +371,7 @@ impl Model<Event> for Flow {
                 self.note(now, TraceKind::LegReopens, TraceStage::Leg(leg), None, None);
                 self.push_depart(leg);
             }
+            Event::PoolOnDuty { pool } => self.pool_on_duty(pool),
             Event::WarmupEnd => self.restart_statistics(now),
         }
         self.drain(sim);

@@ -164,5 +164,7 @@ impl Flow {
         self.sites.iter_mut().for_each(|s| s.restart(now));
         self.legs.iter_mut().for_each(|l| l.restart(now));
         self.checkpoints.iter_mut().for_each(|k| k.restart(now));
+        self.pools.iter_mut().for_each(|p| p.restart(now));
+        self.restart_pool_waits(now);
     }
 }

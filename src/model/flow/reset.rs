@@ -56,6 +56,7 @@ impl Flow {
         for (i, k) in self.checkpoints.iter_mut().enumerate() {
             k.reset(&net, i, replication);
         }
+        self.pools.iter_mut().for_each(|p| p.reset());
         for (i, c) in self.cohorts.iter_mut().enumerate() {
             c.reset(&net, i, replication);
         }

@@ -793,7 +793,7 @@ fn time_use(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Utilisation of booths, seats and beds, sorted, the bottleneck in its own colour.
+/// Utilisation of booths, seats, beds and pool units, sorted, the bottleneck in its own colour.
 fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
     let sc = batch.scenario();
     use crate::metrics::catalogue::humanize;
@@ -815,6 +815,15 @@ fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
     for (i, s) in sc.sites.iter().enumerate().filter(|(_, s)| s.beds.is_some()) {
         let v = batch.mean_of(MetricKey::site(i as u16, Stat::BedUtilization));
         util.push((format!("{} (beds)", humanize(&s.name)), v, WaitKind::Site, i as u16));
+    }
+    for (i, p) in sc.pools.iter().enumerate() {
+        let v = batch.mean_of(MetricKey::new(crate::metrics::Scope::Pool(i as u16), Stat::Utilization));
+        util.push((
+            format!("{} (units on duty)", humanize(&p.name)),
+            v,
+            WaitKind::Pool,
+            i as u16,
+        ));
     }
     util.retain(|u| u.1.is_finite());
     util.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

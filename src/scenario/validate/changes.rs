@@ -147,7 +147,20 @@ pub fn check_changes(
                 }
             }
             Named::Leg(g) => {
-                if let Some(v) = &r.vehicles
+                let fleet = legs
+                    .iter()
+                    .find(|x| Some(&x.name) == r.leg.as_ref().map(|n| n.get_ref()))
+                    .and_then(|x| x.fleet);
+                if let (Some(v), Some(_)) = (&r.vehicles, fleet) {
+                    ck.error(
+                        format!("{l}.vehicles"),
+                        span(v),
+                        "this leg takes its vehicles from a shared fleet pool; its fleet cannot change here",
+                        Some(
+                            "change the pool's size with --set pool.NAME.size, or give the leg its own vehicles".into(),
+                        ),
+                    );
+                } else if let Some(v) = &r.vehicles
                     && let Some(n) = ck.count(&format!("{l}.vehicles"), v, 1, 100_000, "vehicles")
                 {
                     push(ChangeWhat::Vehicles {

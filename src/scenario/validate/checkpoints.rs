@@ -8,6 +8,7 @@ use crate::engine::WeeklyHours;
 use crate::scenario::clock;
 use crate::scenario::raw::*;
 use crate::scenario::types::*;
+use toml::Spanned;
 
 /// Checks every `[[checkpoint]]`.
 pub fn check_checkpoints(
@@ -16,6 +17,7 @@ pub fn check_checkpoints(
     names: &Names,
     header: &Header,
     legs: &[Leg],
+    pools: &[Pool],
 ) -> Vec<Checkpoint> {
     let (start_dt, start_week) = (header.start_dt, header.start_week);
     let mut checkpoints = Vec::new();
@@ -28,58 +30,24 @@ pub fn check_checkpoints(
             .and_then(|n| names.resolve_site(ck, format!("{l}.site"), n));
         let servers = ck.count(&format!("{l}.servers"), &r.servers, 1, 100_000, "servers");
         let service = ck.dist(&format!("{l}.service_minutes"), &r.service_minutes, 1.0 / 60.0);
-        let days = match &r.open_days {
-            None => Some([true; 7]),
-            Some(d) => match clock::parse_days(d.get_ref()) {
-                Ok(days) => Some(days),
-                Err(m) => {
-                    ck.error(
-                        format!("{l}.open_days"),
-                        span(d),
-                        m,
-                        Some("open days are \"daily\", \"weekdays\", \"weekends\", a range \"mon-fri\" or a list \"mon,wed,fri\"".into()),
-                    );
-                    None
-                }
-            },
-        };
-        let daily = match &r.open_hours {
-            None => Some(vec![(0.0, 24.0)]),
-            Some(h) => match clock::parse_open_hours(h.get_ref()) {
-                Ok(v) => Some(v),
-                Err(m) => {
-                    ck.error(
-                        format!("{l}.open_hours"),
-                        span(h),
-                        m,
-                        Some("open hours are HH:MM-HH:MM, several separated by commas: \"08:00-16:00\", \"08:00-12:00, 13:00-17:00\", \"22:00-06:00\" (through midnight), or \"00:00-24:00\"".into()),
-                    );
-                    None
-                }
-            },
-        };
-        let open = match (days, daily) {
-            (Some(days), Some(daily)) => {
-                let mut raw_iv = Vec::new();
-                for (d, _) in days.iter().enumerate().filter(|(_, on)| **on) {
-                    for &(a, b) in &daily {
-                        raw_iv.push((d as f64 * 24.0 + a, d as f64 * 24.0 + b));
-                    }
-                }
-                let open = WeeklyHours::new(start_week, raw_iv);
-                if open.is_never_open() {
-                    let at = r.open_days.as_ref().map(|d| d.span()).or(Some(s.span()));
-                    ck.error(
-                        format!("{l}.open_days"),
-                        at,
-                        "this checkpoint is never open, so nobody could ever pass",
-                        None,
-                    );
-                }
-                Some(open)
-            }
-            _ => None,
-        };
+        let open = weekly_hours(
+            ck,
+            &l,
+            ("open_days", r.open_days.as_ref()),
+            ("open_hours", r.open_hours.as_ref()),
+            start_week,
+        );
+        if let Some(open) = &open
+            && open.is_never_open()
+        {
+            let at = r.open_days.as_ref().map(|d| d.span()).or(Some(s.span()));
+            ck.error(
+                format!("{l}.open_days"),
+                at,
+                "this checkpoint is never open, so nobody could ever pass",
+                None,
+            );
+        }
         let mut closed = Vec::new();
         for entry in r.closed_dates.as_ref().map_or(&[][..], |v| v.get_ref().as_slice()) {
             match clock::parse_date_range(entry.get_ref()) {
@@ -113,6 +81,7 @@ pub fn check_checkpoints(
             None => Some(None),
         };
         let give_up = give_up(ck, &l, r);
+        let staff = super::pools::check_checkpoint_pool(ck, &l, r, pools);
         let checkin = match &r.checkin {
             Some(c) => check_checkin(ck, &l, c, names, legs, start_week).map(Some),
             None => Some(None),
@@ -126,8 +95,10 @@ pub fn check_checkpoints(
             Some(patience_hours),
             Some(max_line),
             Some(give_up),
-        ) = (servers, service, open, quota, checkin, patience, max_line, give_up)
-        {
+            Some((staff_from, pool_priority)),
+        ) = (
+            servers, service, open, quota, checkin, patience, max_line, give_up, staff,
+        ) {
             let open = match &checkin {
                 Some((_, windows)) => {
                     let both = open.intersect(windows);
@@ -159,6 +130,8 @@ pub fn check_checkpoints(
                 patience_hours,
                 max_line,
                 give_up,
+                staff_from,
+                pool_priority,
             });
         }
     }
@@ -278,4 +251,57 @@ fn give_up(ck: &mut Checker, l: &str, r: &RawCheckpoint) -> Option<GiveUp> {
         }
         (None, false) => Some(GiveUp::TurnedAway),
     }
+}
+
+/// Weekly hours from a days field ("daily", "weekdays", "mon-fri", "mon,wed,fri") and an
+/// hours field ("08:00-16:00", "22:00-06:00", "always"), each optional (every day, all
+/// day); `None` (with the errors recorded) if either cannot be read. Shared by a
+/// checkpoint's opening hours and a pool's shifts.
+pub(super) fn weekly_hours(
+    ck: &mut Checker,
+    l: &str,
+    (days_field, days): (&str, Option<&Spanned<String>>),
+    (hours_field, hours): (&str, Option<&Spanned<String>>),
+    start_week: f64,
+) -> Option<WeeklyHours> {
+    let days = match days {
+        None => Some([true; 7]),
+        Some(d) => {
+            match clock::parse_days(d.get_ref()) {
+                Ok(days) => Some(days),
+                Err(m) => {
+                    ck.error(
+                    format!("{l}.{days_field}"),
+                    span(d),
+                    m,
+                    Some("days are \"daily\", \"weekdays\", \"weekends\", a range \"mon-fri\" or a list \"mon,wed,fri\"".into()),
+                );
+                    None
+                }
+            }
+        }
+    };
+    let daily = match hours {
+        None => Some(vec![(0.0, 24.0)]),
+        Some(h) => match clock::parse_open_hours(h.get_ref()) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                ck.error(
+                    format!("{l}.{hours_field}"),
+                    span(h),
+                    m,
+                    Some("hours are HH:MM-HH:MM, several separated by commas: \"08:00-16:00\", \"08:00-12:00, 13:00-17:00\", \"22:00-06:00\" (through midnight), or \"00:00-24:00\"".into()),
+                );
+                None
+            }
+        },
+    };
+    let (days, daily) = (days?, daily?);
+    let mut raw_iv = Vec::new();
+    for (d, _) in days.iter().enumerate().filter(|(_, on)| **on) {
+        for &(a, b) in &daily {
+            raw_iv.push((d as f64 * 24.0 + a, d as f64 * 24.0 + b));
+        }
+    }
+    Some(WeeklyHours::new(start_week, raw_iv))
 }

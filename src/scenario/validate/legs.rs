@@ -12,10 +12,17 @@ use crate::scenario::types::*;
 use toml::Spanned;
 
 /// Checks every `[[leg]]`.
-pub fn check_legs(ck: &mut Checker, raw: &RawFile, names: &Names, sites: &[Site], header: &Header) -> Vec<Leg> {
+pub fn check_legs(
+    ck: &mut Checker,
+    raw: &RawFile,
+    names: &Names,
+    sites: &[Site],
+    header: &Header,
+    pools: &[Pool],
+) -> Vec<Leg> {
     let mut legs = Vec::new();
     for (i, s) in raw.leg.iter().enumerate() {
-        if let Some(leg) = check_leg(ck, i, s, names, sites, header) {
+        if let Some(leg) = check_leg(ck, i, s, names, sites, header, pools) {
             legs.push(leg);
         }
     }
@@ -30,6 +37,7 @@ fn check_leg(
     names: &Names,
     sites: &[Site],
     header: &Header,
+    pools: &[Pool],
 ) -> Option<Leg> {
     let r = s.get_ref();
     let l = label("leg", i, r.name.get_ref());
@@ -56,14 +64,39 @@ fn check_leg(
             );
         }
     }
-    let vehicles = ck.count(&format!("{l}.vehicles"), &r.vehicles, 1, 100_000, "vehicles");
+    let leg_pools = super::pools::check_leg_pools(ck, &l, r, pools);
+    let vehicles = match (&r.vehicles, &r.fleet) {
+        (Some(v), None) => ck.count(&format!("{l}.vehicles"), v, 1, 100_000, "vehicles"),
+        (None, Some(_)) => leg_pools
+            .as_ref()
+            .and_then(|p| p.fleet)
+            .map(|p| pools[p.0 as usize].size),
+        (Some(v), Some(_)) => {
+            ck.error(
+                format!("{l}.vehicles"),
+                span(v),
+                "a leg has its own vehicles or a shared fleet, not both",
+                Some("remove vehicles (the fleet pool's size is the number of vehicles) or fleet".into()),
+            );
+            None
+        }
+        (None, None) => {
+            ck.error(
+                format!("{l}.vehicles"),
+                Some(s.span()),
+                "missing field `vehicles`",
+                Some("give the leg its fleet size (vehicles = 3), or a shared fleet (fleet = \"a pool name\")".into()),
+            );
+            None
+        }
+    };
     let seats = ck.count(&format!("{l}.seats"), &r.seats, 1, 100_000, "seats");
     if let (Some(v), Some(n)) = (vehicles, seats)
         && u64::from(v) * u64::from(n) > MAX_COUNT as u64
     {
         ck.error(
             format!("{l}.vehicles"),
-            span(&r.vehicles),
+            r.vehicles.as_ref().map(|v| v.span()).or(Some(s.span())),
             format!(
                 "vehicles x seats = {} is more than the {MAX_COUNT} allowed",
                 u64::from(v) * u64::from(n)
@@ -121,7 +154,8 @@ fn check_leg(
         Some(travel_hours),
         Some(return_hours),
         Some(departure),
-    ) = (from, to, vehicles, seats, travel, ret, departure)
+        Some(leg_pools),
+    ) = (from, to, vehicles, seats, travel, ret, departure, leg_pools)
     {
         let cancel_probability = r
             .cancel_probability
@@ -177,6 +211,9 @@ fn check_leg(
             cost_per_trip: ck.money(&format!("{l}.cost_per_trip"), r.cost_per_trip.as_ref()),
             cost_per_seat: ck.money(&format!("{l}.cost_per_seat"), r.cost_per_seat.as_ref()),
             reserve_seats_on: r.reserve_seats_on.as_ref().and_then(|t| trunk_of(ck, &l, names, t, r)),
+            fleet: leg_pools.fleet,
+            needs: leg_pools.needs,
+            pool_priority: leg_pools.pool_priority,
         });
     }
     None

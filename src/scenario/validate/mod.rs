@@ -5,7 +5,7 @@
 //! 1. [`header`]: `[scenario]` (start, horizon, seed...), which the dated fields need;
 //! 2. [`names`]: the shared name space of sites, legs and checkpoints;
 //! 3. [`sites`]: categories, then sites;
-//! 4. [`legs`] and [`checkpoints`], which refer to sites;
+//! 4. [`pools`], then [`legs`] and [`checkpoints`], which refer to sites and pools;
 //! 5. [`cohorts`] with their [`routes`] and [`arrivals`], which refer to all of them;
 //! 6. [`waves`], [`disruptions`] (closures, outbreaks), [`changes`] (capacities
 //!    that change on dates), [`targets`] (what `repatsim check` checks) and
@@ -28,6 +28,7 @@ pub mod finish;
 pub mod header;
 pub mod legs;
 pub mod names;
+pub mod pools;
 pub mod routes;
 pub mod sites;
 pub mod targets;
@@ -66,8 +67,9 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     let mut categories = sites::check_categories(&mut ck, &raw);
     let category_names = CategoryNames(categories.iter().map(|c| c.name.clone()).collect());
     let sites = sites::check_sites(&mut ck, &raw, &names);
-    let legs = legs::check_legs(&mut ck, &raw, &names, &sites, &header);
-    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header, &legs);
+    let pools = pools::check_pools(&mut ck, &raw, &header);
+    let legs = legs::check_legs(&mut ck, &raw, &names, &sites, &header, &pools);
+    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header, &legs, &pools);
     let cx = CohortContext {
         raw: &raw,
         text,
@@ -113,6 +115,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
         target_days: header.target_days,
         targets,
         uncertain,
+        pools,
     };
     feasibility::warn_unfillable_vehicles(&mut ck, &scenario, &raw);
     feasibility::check_reservations(&mut ck, &scenario, &raw);
@@ -121,6 +124,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     finish::check_departures_run(&mut ck, &scenario, &raw);
     finish::check_journeys_fit(&mut ck, &scenario, &raw);
     finish::check_isolation_sites(&mut ck, &scenario, &raw);
+    pools::check_pools_usable(&mut ck, &scenario, &raw);
     if !ck.errors.is_empty() {
         return Err(ck.take_errors());
     }

@@ -1,0 +1,325 @@
+//! `[[pool]]`: units shared by several stages (escorts, drivers, screeners, vehicles),
+//! what legs and checkpoints take from them, and the checks that a plan with pools can
+//! finish (no departure needing more units than the pool has, shifts that cover the
+//! departures and opening hours that need them).
+
+use super::checker::{Checker, check_name, label, span};
+use super::checkpoints::weekly_hours;
+use super::header::Header;
+use crate::scenario::error::did_you_mean;
+use crate::scenario::raw::*;
+use crate::scenario::types::*;
+use toml::Spanned;
+
+/// Checks every `[[pool]]`.
+pub fn check_pools(ck: &mut Checker, raw: &RawFile, header: &Header) -> Vec<Pool> {
+    let mut pools: Vec<Pool> = Vec::new();
+    if raw.pool.len() >= u16::MAX as usize {
+        ck.error(
+            "pool",
+            raw.pool.last().map(|p| p.span()),
+            format!("too many pools ({}); at most {}", raw.pool.len(), u16::MAX - 1),
+            None,
+        );
+        return pools;
+    }
+    for (i, s) in raw.pool.iter().enumerate() {
+        let r = s.get_ref();
+        let l = label("pool", i, r.name.get_ref());
+        check_name(ck, &format!("{l}.name"), &r.name);
+        if raw.pool[..i]
+            .iter()
+            .any(|o| o.get_ref().name.get_ref() == r.name.get_ref())
+        {
+            ck.error(
+                format!("{l}.name"),
+                span(&r.name),
+                format!("a pool named `{}` is already declared", r.name.get_ref()),
+                Some("give each pool its own name".into()),
+            );
+        }
+        let size = ck.count(&format!("{l}.size"), &r.size, 1, 100_000, "units");
+        let on_duty = weekly_hours(
+            ck,
+            &l,
+            ("on_duty_days", r.on_duty_days.as_ref()),
+            ("on_duty_hours", r.on_duty_hours.as_ref()),
+            header.start_week,
+        );
+        if let Some(d) = &on_duty
+            && d.is_never_open()
+        {
+            ck.error(
+                format!("{l}.on_duty_hours"),
+                r.on_duty_hours.as_ref().or(r.on_duty_days.as_ref()).map(|x| x.span()),
+                "this pool is never on duty, so nothing needing it could ever happen",
+                None,
+            );
+        }
+        let cost_per_unit_hour = ck.money(&format!("{l}.cost_per_unit_hour"), r.cost_per_unit_hour.as_ref());
+        if let (Some(size), Some(on_duty)) = (size, on_duty) {
+            pools.push(Pool {
+                name: r.name.get_ref().clone(),
+                size,
+                on_duty,
+                cost_per_unit_hour,
+                by_priority: r
+                    .dispatch
+                    .as_ref()
+                    .is_some_and(|d| *d.get_ref() == RawDispatch::Priority),
+            });
+        }
+    }
+    pools
+}
+
+/// The pool named `name`, or an error at `field` naming the pools there are.
+fn resolve(ck: &mut Checker, field: &str, name: &Spanned<String>, pools: &[Pool]) -> Option<PoolId> {
+    if let Some(i) = pools.iter().position(|p| p.name == *name.get_ref()) {
+        return Some(PoolId(i as u16));
+    }
+    let names: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
+    let help = match did_you_mean(name.get_ref(), names.iter().copied()) {
+        Some(m) => format!("did you mean `{m}`?"),
+        None if names.is_empty() => "declare it in a [[pool]] table (name, size)".into(),
+        None => format!("the pools are: {}", names.join(", ")),
+    };
+    ck.error(
+        field,
+        span(name),
+        format!("no pool is named `{}`", name.get_ref()),
+        Some(help),
+    );
+    None
+}
+
+/// What a leg takes from pools: its fleet (if shared), the units each departure needs,
+/// and its priority among stages waiting for a pool; `None` if anything was refused.
+pub struct LegPools {
+    pub fleet: Option<PoolId>,
+    pub needs: Vec<Need>,
+    pub pool_priority: u32,
+}
+
+/// Checks a leg's `fleet`, `needs` and `pool_priority`.
+pub fn check_leg_pools(ck: &mut Checker, l: &str, r: &RawLeg, pools: &[Pool]) -> Option<LegPools> {
+    let mut ok = true;
+    let mut needs = Vec::new();
+    let fleet = match &r.fleet {
+        Some(f) => match resolve(ck, &format!("{l}.fleet"), f, pools) {
+            Some(p) => {
+                needs.push(Need {
+                    pool: p,
+                    units: 1,
+                    outbound_only: false,
+                });
+                Some(p)
+            }
+            None => {
+                ok = false;
+                None
+            }
+        },
+        None => None,
+    };
+    for (j, n) in r
+        .needs
+        .as_ref()
+        .map_or(&[][..], |v| v.get_ref().as_slice())
+        .iter()
+        .enumerate()
+    {
+        let field = format!("{l}.needs[{j}]");
+        let nr = n.get_ref();
+        let Some(pool) = resolve(ck, &format!("{field}.pool"), &nr.pool, pools) else {
+            ok = false;
+            continue;
+        };
+        if needs.iter().any(|x: &Need| x.pool == pool) {
+            ck.error(
+                format!("{field}.pool"),
+                span(&nr.pool),
+                format!(
+                    "the leg already takes units of `{}`{}",
+                    nr.pool.get_ref(),
+                    if fleet == Some(pool) { " (its fleet)" } else { "" }
+                ),
+                Some("state each pool once, with the units a departure needs".into()),
+            );
+            ok = false;
+            continue;
+        }
+        let size = pools[pool.0 as usize].size;
+        let units = match &nr.units {
+            Some(u) => ck.count(&format!("{field}.units"), u, 1, 100_000, "units"),
+            None => Some(1),
+        };
+        let Some(units) = units else {
+            ok = false;
+            continue;
+        };
+        if units > size {
+            ck.error(
+                format!("{field}.units"),
+                nr.units.as_ref().map(|u| u.span()).or(Some(n.span())),
+                format!(
+                    "each departure needs {units} units of `{}`, which has {size}: no departure could ever leave",
+                    nr.pool.get_ref()
+                ),
+                Some(format!(
+                    "make the pool at least {units} units, or need fewer per departure"
+                )),
+            );
+            ok = false;
+            continue;
+        }
+        needs.push(Need {
+            pool,
+            units,
+            outbound_only: nr.held.as_ref().is_some_and(|h| *h.get_ref() == RawHeld::Outbound),
+        });
+    }
+    let pool_priority = priority(ck, l, r.pool_priority.as_ref())?;
+    if let Some(p) = &r.pool_priority
+        && needs.is_empty()
+    {
+        ck.error(
+            format!("{l}.pool_priority"),
+            span(p),
+            "this leg takes nothing from a pool",
+            Some("add fleet or needs, or remove pool_priority".into()),
+        );
+        ok = false;
+    }
+    ok.then_some(LegPools {
+        fleet,
+        needs,
+        pool_priority,
+    })
+}
+
+/// Checks a checkpoint's `staff_from` and `pool_priority`: (pool, priority).
+pub fn check_checkpoint_pool(
+    ck: &mut Checker,
+    l: &str,
+    r: &RawCheckpoint,
+    pools: &[Pool],
+) -> Option<(Option<PoolId>, u32)> {
+    let staff = match &r.staff_from {
+        Some(n) => Some(resolve(ck, &format!("{l}.staff_from"), n, pools)?),
+        None => None,
+    };
+    if let Some(p) = &r.pool_priority
+        && staff.is_none()
+    {
+        ck.error(
+            format!("{l}.pool_priority"),
+            span(p),
+            "this checkpoint takes nothing from a pool",
+            Some("add staff_from, or remove pool_priority".into()),
+        );
+        return None;
+    }
+    Some((staff, priority(ck, l, r.pool_priority.as_ref())?))
+}
+
+fn priority(ck: &mut Checker, l: &str, p: Option<&Spanned<i64>>) -> Option<u32> {
+    match p {
+        Some(p) => ck.count(&format!("{l}.pool_priority"), p, 1, 1_000_000, "priority"),
+        None => Some(1),
+    }
+}
+
+/// Plans pools make impossible: a timetabled leg none of whose departures falls in the
+/// shift of a pool it needs (named; departures off duty are warned about), a checkpoint
+/// whose opening hours never meet its staff's shift; unused pools are warned about.
+pub fn check_pools_usable(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, leg) in sc.legs.iter().enumerate() {
+        let Departure::Timetable(tt) = &leg.departure else {
+            continue;
+        };
+        for need in &leg.needs {
+            let pool = &sc.pools[need.pool.0 as usize];
+            if pool.on_duty.is_always_open() {
+                continue;
+            }
+            let off: Vec<f64> = tt
+                .weekly()
+                .iter()
+                .map(|&w| w - sc.start_week_hours)
+                .chain(tt.once().iter().copied())
+                .filter(|&t| !pool.on_duty.is_open(t))
+                .collect();
+            let all = tt.weekly().len() + tt.once().len();
+            if off.is_empty() {
+                continue;
+            }
+            let field = format!("leg.{}.timetable", leg.name);
+            let at = raw.leg[i].get_ref().timetable.as_ref().map(|t| t.span());
+            let times: Vec<String> = off.iter().take(3).map(|&t| describe(sc, t)).collect();
+            let more = if off.len() > 3 { ", ..." } else { "" };
+            if off.len() == all {
+                ck.error(
+                    field,
+                    at,
+                    format!(
+                        "no departure of `{}` falls in the shift of pool `{}` ({}{more} are off duty), so it could never leave",
+                        leg.name,
+                        pool.name,
+                        times.join(", ")
+                    ),
+                    Some("move the timetable into the pool's on_duty_hours/on_duty_days, or widen the shift".into()),
+                );
+            } else {
+                ck.warn(
+                    field,
+                    at,
+                    format!(
+                        "{} of {all} departures of `{}` fall outside the shift of pool `{}` ({}{more}); they can never leave",
+                        off.len(),
+                        leg.name,
+                        pool.name,
+                        times.join(", ")
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+    for (k, cp) in sc.checkpoints.iter().enumerate() {
+        let Some(p) = cp.staff_from else { continue };
+        let pool = &sc.pools[p.0 as usize];
+        if cp.open.intersect(&pool.on_duty).is_never_open() {
+            ck.error(
+                format!("checkpoint.{}.staff_from", cp.name),
+                raw.checkpoint[k].get_ref().staff_from.as_ref().map(|s| s.span()),
+                format!(
+                    "pool `{}` is never on duty while `{}` is open, so nobody could ever pass",
+                    pool.name, cp.name
+                ),
+                Some("make the shift (on_duty_hours, on_duty_days) overlap the opening hours".into()),
+            );
+        }
+    }
+    for (i, pool) in sc.pools.iter().enumerate() {
+        let id = PoolId(i as u16);
+        let used = sc.legs.iter().any(|l| l.needs.iter().any(|n| n.pool == id))
+            || sc.checkpoints.iter().any(|k| k.staff_from == Some(id));
+        if !used {
+            ck.warn(
+                format!("pool.{}", pool.name),
+                Some(raw.pool[i].span()),
+                format!("no leg or checkpoint takes units from pool `{}`", pool.name),
+                Some("add needs = [{ pool = ... }] to a leg, fleet to a leg or staff_from to a checkpoint".into()),
+            );
+        }
+    }
+}
+
+/// Simulated time `t` as a day of the week and a clock time.
+fn describe(sc: &Scenario, t: f64) -> String {
+    let w = (t + sc.start_week_hours).rem_euclid(168.0);
+    let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][((w / 24.0) as usize).min(6)];
+    let m = ((w % 24.0) * 60.0).round() as i64;
+    format!("{day} {:02}:{:02}", m / 60, m % 60)
+}

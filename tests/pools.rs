@@ -1,0 +1,182 @@
+//! Pools of shared units (`[[pool]]`): escorts a departure needs, shifts, a fleet shared
+//! by two legs, staff shared by two checkpoints, dispatch by priority. Every case is
+//! deterministic and worked out by hand in its comment.
+
+mod common;
+use common::{mean, origin_and_home, parse, run};
+use repatsim::report::waiting::{WaitKind, bottleneck};
+
+/// 100 people at `origin`; three 20-seat buses straight home, 2 h each way, leaving as
+/// soon as anyone waits; each departure needs `need` from a pool `pool`.
+fn convoy(pool: &str, need: &str) -> String {
+    format!(
+        "{}\n{pool}\n[[leg]]\nname = \"bus\"\nfrom = \"origin\"\nto = \"home\"\nmode = \"bus\"\nvehicles = 3\nseats = 20\n\
+         travel_hours = 2\n{need}\n\n[[cohort]]\nname = \"workers\"\norigin = \"origin\"\nsize = 100\nroute = [\"bus\", \"home\"]\n",
+        origin_and_home("convoy", 10, 1, "")
+    )
+}
+
+const ESCORT_NEED: &str = "needs = [{ pool = \"escorts\" }]";
+
+#[test]
+fn one_escort_team_sets_the_pace_of_three_buses() {
+    // One escort team, held for the round trip (4 h): departures at 0, 4, 8, 12, 16 with
+    // 20 each, home at 2, 6, 10, 14, 18. The buses wait for the escort from 0 to 16 with
+    // 80, 60, 40, 20 people: 800 person-hours, all of the waiting. Cost 10/h x 18 h.
+    let sc = parse(&convoy(
+        "[[pool]]\nname = \"escorts\"\nsize = 1\ncost_per_unit_hour = 10\n",
+        ESCORT_NEED,
+    ));
+    let b = run(&sc, 3, 1);
+    assert_eq!(mean(&b, "makespan_days"), 18.0 / 24.0);
+    assert_eq!(mean(&b, "leg.bus.trips"), 5.0);
+    assert_eq!(mean(&b, "pool.escorts.utilization"), 1.0);
+    assert_eq!(mean(&b, "pool.escorts.peak_in_use"), 1.0);
+    assert_eq!(mean(&b, "pool.escorts.held_hours"), 16.0);
+    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 800.0);
+    assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 800.0);
+    assert_eq!(mean(&b, "leg.bus.waiting_for_pools_person_hours"), 800.0);
+    assert_eq!(mean(&b, "pool.escorts.cost"), 180.0);
+    assert_eq!(mean(&b, "cost.total"), 180.0);
+    let worst = bottleneck(&b).expect("people wait");
+    assert_eq!((worst.kind, worst.stage.as_str()), (WaitKind::Pool, "escorts"));
+    assert!((worst.share - 1.0).abs() < 1e-12, "{worst:?}");
+}
+
+#[test]
+fn a_second_team_halves_the_wait_and_the_buses_bind_again() {
+    // Two teams: 2 buses at 0 (40), 2 at 4 (40), 1 at 8 (20): home by 10 h. Held for
+    // escorts 0-4 with 60 waiting and 4-8 with 20: 320 person-hours, as the leg's wait.
+    let sc = parse(&convoy("[[pool]]\nname = \"escorts\"\nsize = 2\n", ESCORT_NEED));
+    let b = run(&sc, 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 10.0 / 24.0);
+    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 320.0);
+    assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 320.0);
+    // Enough teams for every bus: the pool never binds, the buses do.
+    let sc = parse(&convoy("[[pool]]\nname = \"escorts\"\nsize = 3\n", ESCORT_NEED));
+    let b = run(&sc, 2, 1);
+    assert_eq!(mean(&b, "pool.escorts.held_hours"), 0.0);
+    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 0.0);
+    let worst = bottleneck(&b).expect("people wait");
+    assert_eq!((worst.kind, worst.stage.as_str()), (WaitKind::Leg, "bus"));
+}
+
+#[test]
+fn escorts_held_for_the_outbound_trip_only_come_back_sooner() {
+    // Held until arrival (2 h): departures at 0, 2, 4, 6, 8 (a bus is always idle: each is
+    // back 4 h after leaving), home at 2, 4, 6, 8, 10.
+    let sc = parse(&convoy(
+        "[[pool]]\nname = \"escorts\"\nsize = 1\n",
+        "needs = [{ pool = \"escorts\", held = \"outbound\" }]",
+    ));
+    let b = run(&sc, 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 10.0 / 24.0);
+    assert_eq!(mean(&b, "pool.escorts.utilization"), 1.0);
+}
+
+#[test]
+fn off_duty_escorts_hold_departures_until_the_next_shift() {
+    // On duty 06:00-18:00 from Monday 00:00: departures at 6, 10, 14; at 18 the shift is
+    // over, so the next leave at 06:00 Tuesday (30 h) and 34; home at 36 h. Paid for
+    // 12 + 6 hours on duty up to the end.
+    let sc = parse(&convoy(
+        "[[pool]]\nname = \"escorts\"\nsize = 1\non_duty_hours = \"06:00-18:00\"\ncost_per_unit_hour = 10\n",
+        ESCORT_NEED,
+    ));
+    let b = run(&sc, 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 36.0 / 24.0);
+    assert_eq!(mean(&b, "pool.escorts.cost"), 180.0);
+    assert_eq!(mean(&b, "pool.escorts.utilization"), 1.0);
+}
+
+/// 60 people, one bus in a fleet shared by origin->border (`out`) and border->home
+/// (`in`), 20 seats, 1 h each way; `extra` goes into the pool's table, `prio_in` and
+/// `prio_out` into the legs'.
+fn shared_bus(extra: &str, prio_out: &str, prio_in: &str) -> String {
+    format!(
+        "{}\n[[site]]\nname = \"border\"\nkind = \"transit\"\n\n[[pool]]\nname = \"buses\"\nsize = 1\n{extra}\n\
+         [[leg]]\nname = \"out\"\nfrom = \"origin\"\nto = \"border\"\nmode = \"bus\"\nfleet = \"buses\"\nseats = 20\ntravel_hours = 1\n{prio_out}\n\n\
+         [[leg]]\nname = \"in\"\nfrom = \"border\"\nto = \"home\"\nmode = \"bus\"\nfleet = \"buses\"\nseats = 20\ntravel_hours = 1\n{prio_in}\n\n\
+         [[cohort]]\nname = \"workers\"\norigin = \"origin\"\nsize = 60\nroute = [\"out\", \"border\", \"in\", \"home\"]\n",
+        origin_and_home("fleet", 10, 1, "")
+    )
+}
+
+#[test]
+fn two_legs_share_one_bus_first_come_first_served() {
+    // First come, person by person: the people at the origin (ready at 0) have waited
+    // longer than those at the border (from 1), so the bus fetches them all first: `out`
+    // at 0, 2, 4 (border at 1, 3, 5), then `in` at 6, 8, 10: home by 11 h. `in` is held
+    // from 1 to 6 with 20, 40, 60 people: 20 x 2 + 40 x 2 + 60 x 1 = 180 person-hours.
+    let b = run(&parse(&shared_bus("", "", "")), 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 11.0 / 24.0);
+    assert_eq!(mean(&b, "leg.out.trips"), 3.0);
+    assert_eq!(mean(&b, "leg.in.trips"), 3.0);
+    // The bus is never idle from 0 to 11 (the run ends with the last arrival home).
+    assert_eq!(mean(&b, "pool.buses.utilization"), 1.0);
+    assert_eq!(mean(&b, "pool.buses.held_hours"), 5.0);
+    assert_eq!(mean(&b, "pool.buses.waiting_person_hours"), 180.0);
+    assert_eq!(mean(&b, "leg.in.waiting_for_pools_person_hours"), 180.0);
+    assert_eq!(mean(&b, "leg.out.waiting_for_pools_person_hours"), 0.0);
+    assert_eq!(mean(&b, "cohort.workers.mean_door_to_door_days"), 9.0 / 24.0);
+    // The people at the border first (`in` has pool_priority 1): out 0; in 2 (home 3);
+    // out 4 (border 5); in 6 (home 7); out 8 (border 9); in 10 (home 11). Held: `in` 1-2,
+    // 5-6, 9-10 with 20 each; `out` 2-4 with 40 and 6-8 with 20: 7 h, 180 person-hours.
+    let text = shared_bus("dispatch = \"priority\"", "pool_priority = 2", "pool_priority = 1");
+    let b = run(&parse(&text), 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 11.0 / 24.0);
+    assert_eq!(mean(&b, "pool.buses.held_hours"), 7.0);
+    assert_eq!(mean(&b, "pool.buses.waiting_person_hours"), 180.0);
+    assert_eq!(mean(&b, "leg.in.waiting_for_pools_person_hours"), 60.0);
+    assert_eq!(mean(&b, "leg.out.waiting_for_pools_person_hours"), 120.0);
+    // Door to door: home at 3, 7 and 11 h (20 each) instead of 7, 9 and 11.
+    assert_eq!(mean(&b, "cohort.workers.mean_door_to_door_days"), 7.0 / 24.0);
+}
+
+/// Two checkpoints staffed from one screener (60 min per person): `a` (listed first,
+/// pool_priority 2) gets two people at 0, `b` (priority 1) two at 0.5 h.
+fn two_posts(dispatch: &str) -> String {
+    let mut text = origin_and_home("posts", 10, 1, "");
+    text.push_str(&format!(
+        "\n[[pool]]\nname = \"screeners\"\nsize = 1\ndispatch = \"{dispatch}\"\n"
+    ));
+    for (k, priority) in [("a", 2), ("b", 1)] {
+        text.push_str(&format!(
+            "\n[[checkpoint]]\nname = \"{k}\"\nservers = 1\nstaff_from = \"screeners\"\npool_priority = {priority}\nservice_minutes = 60\n"
+        ));
+    }
+    text.push_str(
+        "\n[[cohort]]\nname = \"ca\"\norigin = \"origin\"\nsize = 2\nroute = [\"a\", \"home\"]\n\
+         \n[[cohort]]\nname = \"cb\"\norigin = \"origin\"\nsize = 2\narrival = { process = \"all_at_once\", at_hours = 0.5 }\nroute = [\"b\", \"home\"]\n",
+    );
+    text
+}
+
+#[test]
+fn a_freed_screener_goes_to_the_longest_waiting_post_or_by_priority() {
+    // First come: a1 0-1; at 1 `a` has waited since 0, `b` since 0.5: a2 1-2, then b 2-3,
+    // 3-4. Cohort ca is home by 2 h, cb by 4 h (door to door 3.5 h).
+    let b = run(&parse(&two_posts("first_come")), 2, 1);
+    assert_eq!(mean(&b, "cohort.ca.max_door_to_door_days"), 2.0 / 24.0);
+    assert_eq!(mean(&b, "cohort.cb.max_door_to_door_days"), 3.5 / 24.0);
+    // By priority: at 1 `b` goes first (1-2, 2-3), a2 waits until 3-4.
+    let b = run(&parse(&two_posts("priority")), 2, 1);
+    assert_eq!(mean(&b, "cohort.ca.max_door_to_door_days"), 4.0 / 24.0);
+    assert_eq!(mean(&b, "cohort.cb.max_door_to_door_days"), 2.5 / 24.0);
+    assert_eq!(mean(&b, "makespan_days"), 4.0 / 24.0);
+}
+
+#[test]
+fn pool_size_is_a_parameter_path() {
+    use repatsim::scenario::params::{Override, ParamValue, apply};
+    let text = convoy("[[pool]]\nname = \"escorts\"\nsize = 1\n", ESCORT_NEED);
+    let set = Override {
+        path: "pool.escorts.size".into(),
+        value: ParamValue::Whole(2),
+    };
+    let changed = apply(&text, &[set]).unwrap_or_else(|e| panic!("{}", e.message));
+    let sc = parse(&changed);
+    assert_eq!(sc.pools[0].size, 2);
+    let b = run(&sc, 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 10.0 / 24.0);
+}
