@@ -180,3 +180,40 @@ fn pool_size_is_a_parameter_path() {
     let b = run(&sc, 2, 1);
     assert_eq!(mean(&b, "makespan_days"), 10.0 / 24.0);
 }
+
+#[test]
+fn the_escort_example_names_the_escorts_and_tries_one_more_team() {
+    let sc = common::load("scenarios/examples/escort-pool.toml");
+    let b = run(&sc, 20, 2);
+    let worst = bottleneck(&b).expect("people wait");
+    assert_eq!((worst.kind, worst.stage.as_str()), (WaitKind::Pool, "dandong-police"));
+    // The waiting the pool is charged with is what the legs report as held for it.
+    let held = mean(&b, "leg.hotel-customs-shuttle.waiting_for_pools_person_hours")
+        + mean(&b, "leg.friendship-bridge-bus.waiting_for_pools_person_hours");
+    let pool = mean(&b, "pool.dandong-police.waiting_person_hours");
+    assert!((held - pool).abs() < 1e-6 * pool, "{held} vs {pool}");
+    assert!((worst.person_hours - pool).abs() < 1e-6 * pool);
+    assert!(mean(&b, "pool.dandong-police.missed_departures") > 0.0);
+    let levers = repatsim::report::findings::levers(&b, &worst);
+    assert_eq!(levers, vec![repatsim::experiment::whatif::Lever::PoolUnits(0)]);
+    let (path, value, _) = repatsim::experiment::whatif::step(&b, levers[0]).expect("a step up");
+    assert_eq!(
+        (path.as_str(), value.to_string()),
+        ("pool.dandong-police.size", "4".to_string())
+    );
+}
+
+#[test]
+fn the_first_wave_escorts_never_hold_a_convoy() {
+    // Sized not to bind ([assumption] in the scenario): no stretch held in any replication.
+    let sc = common::load("scenarios/first-wave-2023.toml");
+    let b = run(&sc, 30, 2);
+    for metric in [
+        "pool.dandong-police.held_hours",
+        "pool.dandong-police.missed_departures",
+    ] {
+        let s = b.summary(metric).unwrap_or_else(|| panic!("no {metric}"));
+        assert_eq!((s.min, s.max), (0.0, 0.0), "{metric}");
+    }
+    assert_eq!(mean(&b, "pool.dandong-police.peak_in_use"), 6.0);
+}
