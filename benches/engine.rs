@@ -24,7 +24,7 @@ fn hold(c: &mut Criterion) {
     let mut group = c.benchmark_group("hold");
     group.throughput(Throughput::Elements(STEPS as u64));
     group.sample_size(20);
-    for n in [1_000usize, 100_000, 1_000_000] {
+    for n in [100usize, 1_000, 100_000, 1_000_000] {
         group.bench_with_input(BenchmarkId::new("engine", n), &n, |b, &n| {
             let mut sim: Simulation<u64> = Simulation::with_capacity(n);
             for (i, d) in inc.iter().take(n).enumerate() {

@@ -217,3 +217,65 @@ fn the_first_wave_escorts_never_hold_a_convoy() {
     }
     assert_eq!(mean(&b, "pool.dandong-police.peak_in_use"), 6.0);
 }
+
+#[test]
+fn the_trace_records_each_wait_for_a_pool_and_each_departure_lost_to_one() {
+    use repatsim::model::World;
+    use repatsim::model::timeseries::TraceKind;
+    // One escort: after the departures at 0, 4, 8 and 12 the next one waits for it
+    // (at 16 nobody is left): four waits begin, at those times.
+    let sc = parse(&convoy("[[pool]]\nname = \"escorts\"\nsize = 1\n", ESCORT_NEED));
+    let (_, rows) = World::new(common::network(&sc)).run_traced(0);
+    let held: Vec<(f64, u64, u64)> = rows
+        .iter()
+        .filter(|r| r.kind == TraceKind::HeldForPool)
+        .map(|r| (r.time_hours, r.queue_after, r.count_after))
+        .collect();
+    assert_eq!(held, vec![(0.0, 80, 1), (4.0, 60, 1), (8.0, 40, 1), (12.0, 20, 1)]);
+    // A timetabled convoy at 09:00 and 12:00 daily with the escorts on duty 08:00-10:00:
+    // at 09:00 one bus leaves and the other two lose their departure; at 12:00 (off duty)
+    // no bus leaves. Each lost departure time is a row, as many as the pool counts.
+    let sc = parse(&convoy(
+        "[[pool]]\nname = \"escorts\"\nsize = 1\non_duty_hours = \"08:00-10:00\"\n",
+        "departure = \"timetable\"\ntimetable = [\"daily 09:00 12:00\"]\nneeds = [{ pool = \"escorts\" }]",
+    ));
+    let net = common::network(&sc);
+    let (result, rows) = World::new(net).run_traced(0);
+    let lost: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.kind == TraceKind::DepartureShortOfUnits)
+        .map(|r| r.time_hours)
+        .collect();
+    assert_eq!(lost.len() as u64, result.pools[0].missed_departures);
+    assert_eq!(lost[..4], [9.0, 12.0, 33.0, 36.0]);
+    let departures: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.kind == TraceKind::Depart)
+        .map(|r| r.time_hours)
+        .collect();
+    assert!(
+        departures.iter().all(|t| (t % 24.0 - 9.0).abs() < 1e-9),
+        "{departures:?}"
+    );
+}
+
+#[test]
+fn a_what_if_that_only_moves_the_wait_to_another_pool_buys_nothing() {
+    use repatsim::experiment::whatif::{Lever, what_if};
+    use repatsim::metrics::Scope;
+    // One bus from a fleet pool, one escort team: a second bus is useless without a second
+    // team. Its what-if must not count the waiting it moves to the escorts as a gain.
+    let text = format!(
+        "{}\n[[pool]]\nname = \"buses\"\nsize = 1\n\n[[pool]]\nname = \"escorts\"\nsize = 1\n\n\
+         [[leg]]\nname = \"convoy\"\nfrom = \"origin\"\nto = \"home\"\nmode = \"bus\"\nfleet = \"buses\"\nseats = 10\ntravel_hours = 1\n\
+         needs = [{{ pool = \"escorts\" }}]\n\n[[cohort]]\nname = \"c\"\norigin = \"origin\"\nsize = 30\nroute = [\"convoy\", \"home\"]\n",
+        origin_and_home("two-pools", 10, 1, "")
+    );
+    let b = run(&parse(&text), 4, 1);
+    let w = what_if(&b, &[Lever::PoolUnits(0)], &[Scope::Pool(0)], "x.toml", Some(1))
+        .unwrap()
+        .expect("a what-if");
+    assert_eq!(w.waiting_days_change[0], 0.0, "{w:?}");
+    assert_eq!(w.p90_days_change[0], 0.0, "{w:?}");
+    assert!(w.waiting_at.as_deref().is_some_and(|s| s.contains("`convoy`")), "{w:?}");
+}

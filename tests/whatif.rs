@@ -118,6 +118,7 @@ fn undefined_numbers_survive_a_json_round_trip() {
         waiting_days_change: [-1.0, -1.5, -0.5],
         also_tried: vec!["d".into()],
         command: "cmd".into(),
+        waiting_at: None,
     };
     let json = serde_json::to_string(&w).unwrap();
     assert!(json.contains("\"p90_days_after\":null"), "{json}");

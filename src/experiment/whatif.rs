@@ -73,6 +73,10 @@ pub struct WhatIf {
     pub waiting_days_change: [f64; 3],
     /// The other steps tried on the same element, which bought less, in words.
     pub also_tried: Vec<String>,
+    /// Where the waiting compared is, when not simply the bottleneck's own (a pool:
+    /// the stages that take its units, all their waiting).
+    #[serde(default)]
+    pub waiting_at: Option<String>,
     /// The command that reproduces the comparison (run where the scenario file it
     /// names is: the output directory for a run written with `--out`).
     pub command: String,
@@ -246,23 +250,70 @@ fn paired(a: &[f64], b: &[f64]) -> (f64, f64, [f64; 3]) {
     )
 }
 
-/// Person-days of waiting per replication at the elements of `scopes`, first `m` rows.
+/// The stages whose waiting a what-if measures for a bottleneck made of `scopes`: a pool
+/// stands for the legs and checkpoints that take its units, and a stage counts all its
+/// waiting, whatever for (a change that only moves waiting from one pool to another
+/// buys nothing). With a description of where that is, when it is not simply the
+/// bottleneck's own waiting.
+fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<String>) {
+    let sc = batch.scenario();
+    let mut out: Vec<Scope> = Vec::new();
+    let mut pools = false;
+    for &scope in scopes {
+        match scope {
+            Scope::Pool(p) => {
+                pools = true;
+                let id = crate::scenario::PoolId(p);
+                for (i, l) in sc.legs.iter().enumerate() {
+                    if l.needs.iter().any(|n| n.pool == id) && !out.contains(&Scope::Leg(i as u16)) {
+                        out.push(Scope::Leg(i as u16));
+                    }
+                }
+                for (k, cp) in sc.checkpoints.iter().enumerate() {
+                    if cp.staff_from == Some(id) && !out.contains(&Scope::Checkpoint(k as u16)) {
+                        out.push(Scope::Checkpoint(k as u16));
+                    }
+                }
+            }
+            s if !out.contains(&s) => out.push(s),
+            _ => {}
+        }
+    }
+    // A stage that was held for pool units at all in these replications.
+    let takes = |s: &Scope| match *s {
+        Scope::Leg(_) | Scope::Checkpoint(_) => batch.mean_of(MetricKey::new(*s, Stat::PoolWaitPersonHours)) > 0.0,
+        _ => false,
+    };
+    let note = if pools {
+        let names: Vec<String> = out
+            .iter()
+            .map(|s| match *s {
+                Scope::Leg(l) => format!("`{}`", sc.legs[l as usize].name),
+                Scope::Checkpoint(k) => format!("`{}`", sc.checkpoints[k as usize].name),
+                _ => String::new(),
+            })
+            .collect();
+        Some(format!(
+            "waiting at the stages that take its units ({}, all their waiting, whatever for)",
+            names.join(", ")
+        ))
+    } else if out.iter().any(takes) {
+        Some("waiting at the bottleneck (all of it, including waits for pool units)".into())
+    } else {
+        None
+    };
+    (out, note)
+}
+
+/// Person-days of waiting per replication at the elements of `scopes` (see
+/// [`measured_stages`]), first `m` rows.
 fn waiting_days(batch: &Batch, scopes: &[Scope], m: usize) -> Vec<f64> {
     let mut total = vec![0.0; m.min(batch.len())];
-    // As in the table of where people wait: a stage's waiting while held for a pool's
-    // units counts for the pool, not for the stage.
-    let parts = scopes.iter().flat_map(|&scope| {
-        let held = match scope {
-            Scope::Leg(_) | Scope::Checkpoint(_) => Some((MetricKey::new(scope, Stat::PoolWaitPersonHours), -1.0)),
-            _ => None,
-        };
-        std::iter::once((MetricKey::new(scope, Stat::WaitingPersonHours), 1.0)).chain(held)
-    });
-    for (key, sign) in parts {
-        if let Some(col) = column(batch, key, m) {
+    for scope in measured_stages(batch, scopes).0 {
+        if let Some(col) = column(batch, MetricKey::new(scope, Stat::WaitingPersonHours), m) {
             for (t, x) in total.iter_mut().zip(col) {
                 if x.is_finite() {
-                    *t += sign * x / 24.0;
+                    *t += x / 24.0;
                 }
             }
         }
@@ -373,5 +424,6 @@ fn one_what_if(
         waiting_days_after,
         waiting_days_change,
         also_tried: Vec::new(),
+        waiting_at: measured_stages(batch, scopes).1,
     }))
 }

@@ -166,6 +166,13 @@ pub enum TraceKind {
     TurnedAway,
     /// A person who gave up comes back to a checkpoint's line (stage: the checkpoint).
     Retry,
+    /// A leg's departures or a checkpoint's services, with people waiting, start waiting
+    /// for units of a pool (stage: the leg or checkpoint; count_after: units of that pool
+    /// in use, the first of its pools short of units).
+    HeldForPool,
+    /// A timetabled departure with people waiting and a vehicle at hand has too few units
+    /// of a pool and is lost (stage: the leg; count_after: units of that pool in use).
+    DepartureShortOfUnits,
 }
 
 impl TraceKind {
@@ -199,11 +206,13 @@ impl TraceKind {
             TraceKind::LineFull => "line_full",
             TraceKind::TurnedAway => "turned_away",
             TraceKind::Retry => "retry",
+            TraceKind::HeldForPool => "held_for_pool",
+            TraceKind::DepartureShortOfUnits => "departure_short_of_units",
         }
     }
 
     /// Every kind, in the order above (for documentation and tests).
-    pub const ALL: [TraceKind; 27] = [
+    pub const ALL: [TraceKind; 29] = [
         TraceKind::Release,
         TraceKind::Notify,
         TraceKind::Ready,
@@ -231,6 +240,8 @@ impl TraceKind {
         TraceKind::LineFull,
         TraceKind::TurnedAway,
         TraceKind::Retry,
+        TraceKind::HeldForPool,
+        TraceKind::DepartureShortOfUnits,
     ];
 }
 

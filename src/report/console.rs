@@ -89,6 +89,21 @@ fn closures(net: &Network, what: crate::scenario::Closable) -> Vec<String> {
     out
 }
 
+/// "each departure needs 2 of pool `escorts` (3 units, on duty Mon-Fri 08:00-18:00)".
+fn pool_words(net: &Network, p: crate::scenario::PoolId, each: &str, units: u32) -> String {
+    let pool = &net.scenario.pools[p.0 as usize];
+    let shift = if pool.on_duty.is_always_open() {
+        String::new()
+    } else {
+        format!(", on duty {}", super::network::describe_hours(&pool.on_duty))
+    };
+    let plural = if pool.size == 1 { "unit" } else { "units" };
+    format!(
+        "{each} needs {units} of pool `{}` ({} {plural}{shift})",
+        pool.name, pool.size
+    )
+}
+
 /// What the rules of a step make people wait for, in words (", ..." or "").
 fn why(net: &Network, step: Step) -> String {
     use crate::scenario::Departure;
@@ -120,6 +135,11 @@ fn why(net: &Network, step: Step) -> String {
                 ));
             }
             reasons.extend(closures(net, crate::scenario::Closable::Leg(crate::scenario::LegId(l))));
+            reasons.extend(
+                leg.needs
+                    .iter()
+                    .map(|n| pool_words(net, n.pool, "each departure", n.units)),
+            );
             if reasons.is_empty() {
                 String::new()
             } else {
@@ -142,6 +162,9 @@ fn why(net: &Network, step: Step) -> String {
                 .any(|&(a, b)| a <= sc.horizon_hours && b >= sc.horizon_hours)
             {
                 reasons.push("closed on its closed_dates at the horizon".to_string());
+            }
+            if let Some(p) = cp.staff_from {
+                reasons.push(pool_words(net, p, "each service", 1));
             }
             if reasons.is_empty() {
                 String::new()

@@ -100,7 +100,8 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
     }
     if w.waiting_days_before.is_finite() {
         s.push_str(&format!(
-            "; waiting at the bottleneck {} per replication (from {} on these replications)",
+            "; {} {} per replication (from {} on these replications)",
+            w.waiting_at.as_deref().unwrap_or("waiting at the bottleneck"),
             effect(w.waiting_days_change, " person-days"),
             fmt_num(w.waiting_days_before)
         ));
@@ -256,6 +257,13 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         if matches!(k.give_up, crate::scenario::GiveUp::Retry(_)) {
             when.push("while away after giving up");
         }
+        if let Some(p) = k.staff_from {
+            when.push(if sc.pools[p.0 as usize].on_duty.is_always_open() {
+                "while its staff (a shared pool) are busy elsewhere"
+            } else {
+                "while its staff (a shared pool) are busy elsewhere or off duty"
+            });
+        }
         let when = match when.len() {
             1 => when[0].to_string(),
             n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
@@ -267,9 +275,11 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             k.servers
         ));
     }
-    // The idlest other checkpoint: booths to spare.
+    // The idlest other checkpoint: booths to spare (not where people wait for staff from
+    // a pool: there the booths are idle for want of staff, not of work).
+    let held_for_staff = |i: usize| batch.mean_of(MetricKey::checkpoint(i as u16, Stat::PoolWaitPersonHours)) > 0.0;
     let idle = (0..sc.checkpoints.len())
-        .filter(|&i| Some(i) != bottleneck_at)
+        .filter(|&i| Some(i) != bottleneck_at && !held_for_staff(i))
         .filter_map(|i| idle_of(i).map(|x| (i, x)))
         .max_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) {
@@ -294,8 +304,25 @@ fn pool_at_peaks(batch: &Batch, out: &mut Vec<String>) {
     let used = batch.mean_of(key(Stat::Utilization));
     let peak = batch.mean_of(key(Stat::PeakInUse));
     if used.is_finite() && used < 0.5 {
+        let shift = if pool.on_duty.is_always_open() {
+            String::new()
+        } else {
+            let missed = batch.mean_of(key(Stat::MissedDepartures));
+            let lost = if missed.is_finite() {
+                format!(
+                    "; timetabled departures lost for want of its units: {} per replication",
+                    fmt_num(missed)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                ", or when they are needed off duty (its shift: {}{lost})",
+                super::network::describe_hours(&pool.on_duty)
+            )
+        };
         out.push(format!(
-            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {} units in use at once), when departures or services need more units at the same time than it has, or off duty.",
+            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {} units in use at once), when departures or services need more units at the same time than it has{shift}.",
             pool.name,
             pct(used),
             fmt_value(peak, Unit::Units),

@@ -78,6 +78,9 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
             (TraceKind::DepartureCancelled, TraceStage::Leg(l)) => lost.push((l, r.time_hours, "cancelled")),
             (TraceKind::DepartureClosed, TraceStage::Leg(l)) => lost.push((l, r.time_hours, "lost to a closure")),
             (TraceKind::DepartureMissed, TraceStage::Leg(l)) => lost.push((l, r.time_hours, "no vehicle at hand")),
+            (TraceKind::DepartureShortOfUnits, TraceStage::Leg(l)) => {
+                lost.push((l, r.time_hours, "too few units of a pool (escorts, drivers...)"))
+            }
             (TraceKind::Release | TraceKind::Notify, TraceStage::Cohort(c)) => {
                 let s = &mut cohort_span[c as usize];
                 s.0 = s.0.min(r.time_hours);

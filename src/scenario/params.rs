@@ -179,6 +179,7 @@ const FIELDS: &[(&str, &[&str])] = &[
             "repair_hours",
             "cost_per_trip",
             "cost_per_seat",
+            "pool_priority",
         ],
     ),
     (
@@ -192,6 +193,7 @@ const FIELDS: &[(&str, &[&str])] = &[
             "patience_hours",
             "max_line",
             "retry_after_hours",
+            "pool_priority",
         ],
     ),
     (
@@ -219,6 +221,7 @@ const WHOLE: &[&str] = &[
     "approvals_per_day",
     "approvals_per_week",
     "priority",
+    "pool_priority",
     "notify",
     "count",
 ];

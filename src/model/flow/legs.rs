@@ -228,6 +228,7 @@ impl Flow {
             && matches!(self.net.scenario.legs[l as usize].departure, Departure::Timetable(_))
         {
             self.pools[p as usize].missed_departures += 1;
+            self.note_pool(now, TraceKind::DepartureShortOfUnits, Claimant::Leg(l), p);
         }
         self.set_pool_wait(Claimant::Leg(l), held, now);
     }

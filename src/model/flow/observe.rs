@@ -103,7 +103,7 @@ impl Flow {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_row(
+    pub(super) fn push_row(
         &mut self,
         now: f64,
         kind: TraceKind,

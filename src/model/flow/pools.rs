@@ -15,6 +15,7 @@
 use super::{Event, Flow};
 use crate::engine::Simulation;
 use crate::model::state::{Claimant, PoolWait};
+use crate::model::timeseries::{TraceKind, TraceStage};
 use crate::scenario::Need;
 use std::sync::Arc;
 
@@ -228,7 +229,22 @@ impl Flow {
                 line_integral,
             });
             self.pools[p as usize].waiting.push(c);
+            self.note_pool(now, TraceKind::HeldForPool, c, p);
         }
+    }
+
+    /// Adds a row about claimant `c` and pool `p` to the trace, when tracing: the people
+    /// waiting at `c`, and the units of `p` in use.
+    pub(super) fn note_pool(&mut self, now: f64, kind: TraceKind, c: Claimant, p: u16) {
+        if self.trace.is_none() {
+            return;
+        }
+        let (stage, waiting) = match c {
+            Claimant::Leg(l) => (TraceStage::Leg(l), self.legs[l as usize].boarding.len()),
+            Claimant::Checkpoint(k) => (TraceStage::Checkpoint(k), self.checkpoints[k as usize].line.len()),
+        };
+        let in_use = self.pools[p as usize].in_use.value();
+        self.push_row(now, kind, stage, None, None, waiting as u64, in_use);
     }
 
     /// The statistics restart at `now` (warm-up): waits under way count from here.

@@ -17,7 +17,7 @@ pub fn check_checkpoints(
     names: &Names,
     header: &Header,
     legs: &[Leg],
-    pools: &[Pool],
+    pools: &super::pools::Pools,
 ) -> Vec<Checkpoint> {
     let (start_dt, start_week) = (header.start_dt, header.start_week);
     let mut checkpoints = Vec::new();

@@ -18,7 +18,7 @@ pub fn check_legs(
     names: &Names,
     sites: &[Site],
     header: &Header,
-    pools: &[Pool],
+    pools: &super::pools::Pools,
 ) -> Vec<Leg> {
     let mut legs = Vec::new();
     for (i, s) in raw.leg.iter().enumerate() {
@@ -37,7 +37,7 @@ fn check_leg(
     names: &Names,
     sites: &[Site],
     header: &Header,
-    pools: &[Pool],
+    pools: &super::pools::Pools,
 ) -> Option<Leg> {
     let r = s.get_ref();
     let l = label("leg", i, r.name.get_ref());
@@ -70,7 +70,7 @@ fn check_leg(
         (None, Some(_)) => leg_pools
             .as_ref()
             .and_then(|p| p.fleet)
-            .map(|p| pools[p.0 as usize].size),
+            .map(|p| pools.valid[p.0 as usize].size),
         (Some(v), Some(_)) => {
             ck.error(
                 format!("{l}.vehicles"),

@@ -68,8 +68,9 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     let category_names = CategoryNames(categories.iter().map(|c| c.name.clone()).collect());
     let sites = sites::check_sites(&mut ck, &raw, &names);
     let pools = pools::check_pools(&mut ck, &raw, &header);
-    let legs = legs::check_legs(&mut ck, &raw, &names, &sites, &header, &pools);
-    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header, &legs, &pools);
+    let pool_names = pools::Pools::new(&pools, &raw);
+    let legs = legs::check_legs(&mut ck, &raw, &names, &sites, &header, &pool_names);
+    let checkpoints = checkpoints::check_checkpoints(&mut ck, &raw, &names, &header, &legs, &pool_names);
     let cx = CohortContext {
         raw: &raw,
         text,

@@ -73,11 +73,16 @@ pub fn check_pools(ck: &mut Checker, raw: &RawFile, header: &Header) -> Vec<Pool
     pools
 }
 
-/// The pool named `name`, or an error at `field` naming the pools there are.
-fn resolve(ck: &mut Checker, field: &str, name: &Spanned<String>, pools: &[Pool]) -> Option<PoolId> {
-    if let Some(i) = pools.iter().position(|p| p.name == *name.get_ref()) {
+/// The pool named `name`, or an error at `field` naming the pools there are (none if the
+/// pool is declared but was itself refused: its own error says why).
+fn resolve(ck: &mut Checker, field: &str, name: &Spanned<String>, pools: &Pools) -> Option<PoolId> {
+    if let Some(i) = pools.valid.iter().position(|p| p.name == *name.get_ref()) {
         return Some(PoolId(i as u16));
     }
+    if pools.declared.iter().any(|d| d == name.get_ref()) {
+        return None;
+    }
+    let pools = pools.valid;
     let names: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
     let help = match did_you_mean(name.get_ref(), names.iter().copied()) {
         Some(m) => format!("did you mean `{m}`?"),
@@ -93,6 +98,22 @@ fn resolve(ck: &mut Checker, field: &str, name: &Spanned<String>, pools: &[Pool]
     None
 }
 
+/// The pools that passed validation, and the names of every pool declared.
+pub struct Pools<'a> {
+    pub valid: &'a [Pool],
+    pub declared: Vec<String>,
+}
+
+impl<'a> Pools<'a> {
+    /// The validated `valid` pools of `raw`.
+    pub fn new(valid: &'a [Pool], raw: &RawFile) -> Self {
+        Pools {
+            valid,
+            declared: raw.pool.iter().map(|p| p.get_ref().name.get_ref().clone()).collect(),
+        }
+    }
+}
+
 /// What a leg takes from pools: its fleet (if shared), the units each departure needs,
 /// and its priority among stages waiting for a pool; `None` if anything was refused.
 pub struct LegPools {
@@ -102,7 +123,7 @@ pub struct LegPools {
 }
 
 /// Checks a leg's `fleet`, `needs` and `pool_priority`.
-pub fn check_leg_pools(ck: &mut Checker, l: &str, r: &RawLeg, pools: &[Pool]) -> Option<LegPools> {
+pub fn check_leg_pools(ck: &mut Checker, l: &str, r: &RawLeg, pools: &Pools) -> Option<LegPools> {
     let mut ok = true;
     let mut needs = Vec::new();
     let fleet = match &r.fleet {
@@ -149,7 +170,7 @@ pub fn check_leg_pools(ck: &mut Checker, l: &str, r: &RawLeg, pools: &[Pool]) ->
             ok = false;
             continue;
         }
-        let size = pools[pool.0 as usize].size;
+        let size = pools.valid[pool.0 as usize].size;
         let units = match &nr.units {
             Some(u) => ck.count(&format!("{field}.units"), u, 1, 100_000, "units"),
             None => Some(1),
@@ -203,7 +224,7 @@ pub fn check_checkpoint_pool(
     ck: &mut Checker,
     l: &str,
     r: &RawCheckpoint,
-    pools: &[Pool],
+    pools: &Pools,
 ) -> Option<(Option<PoolId>, u32)> {
     let staff = match &r.staff_from {
         Some(n) => Some(resolve(ck, &format!("{l}.staff_from"), n, pools)?),
@@ -275,7 +296,7 @@ pub fn check_pools_usable(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
                     field,
                     at,
                     format!(
-                        "{} of {all} departures of `{}` fall outside the shift of pool `{}` ({}{more}); they can never leave",
+                        "{} of the {all} departure times of `{}` fall outside the shift of pool `{}` ({}{more}); no departure leaves at them",
                         off.len(),
                         leg.name,
                         pool.name,
@@ -302,6 +323,47 @@ pub fn check_pools_usable(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
         }
     }
     for (i, pool) in sc.pools.iter().enumerate() {
+        let first = pool.on_duty.next_open(0.0).unwrap_or(f64::INFINITY);
+        if first >= sc.horizon_hours {
+            ck.error(
+                format!("pool.{}.on_duty_days", pool.name),
+                raw.pool[i]
+                    .get_ref()
+                    .on_duty_days
+                    .as_ref()
+                    .or(raw.pool[i].get_ref().on_duty_hours.as_ref())
+                    .map(|x| x.span()),
+                format!(
+                    "pool `{}` is first on duty {}, after the horizon ({} days): nothing needing it could happen",
+                    pool.name,
+                    at_time(sc, first),
+                    sc.horizon_hours / 24.0
+                ),
+                Some("widen the shift or lengthen horizon_days".into()),
+            );
+        }
+    }
+    for (k, cp) in sc.checkpoints.iter().enumerate() {
+        let Some(p) = cp.staff_from else { continue };
+        let both = cp.open.intersect(&sc.pools[p.0 as usize].on_duty);
+        if let Some(first) = both.next_open(0.0)
+            && first >= sc.horizon_hours
+            && sc.pools[p.0 as usize].on_duty.next_open(0.0).unwrap_or(f64::INFINITY) < sc.horizon_hours
+        {
+            ck.error(
+                format!("checkpoint.{}.staff_from", cp.name),
+                raw.checkpoint[k].get_ref().staff_from.as_ref().map(|s| s.span()),
+                format!(
+                    "`{}` is first open with pool `{}` on duty {}, after the horizon: nobody could pass before it",
+                    cp.name,
+                    sc.pools[p.0 as usize].name,
+                    at_time(sc, first)
+                ),
+                Some("make the shift overlap the opening hours earlier, or lengthen horizon_days".into()),
+            );
+        }
+    }
+    for (i, pool) in sc.pools.iter().enumerate() {
         let id = PoolId(i as u16);
         let used = sc.legs.iter().any(|l| l.needs.iter().any(|n| n.pool == id))
             || sc.checkpoints.iter().any(|k| k.staff_from == Some(id));
@@ -322,4 +384,13 @@ fn describe(sc: &Scenario, t: f64) -> String {
     let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][((w / 24.0) as usize).min(6)];
     let m = ((w % 24.0) * 60.0).round() as i64;
     format!("{day} {:02}:{:02}", m / 60, m % 60)
+}
+
+/// Simulated time `t` as a date and clock time ("on 2024-01-06 00:00"), "never" if infinite.
+fn at_time(sc: &Scenario, t: f64) -> String {
+    if !t.is_finite() {
+        return "never".into();
+    }
+    let at = sc.start + chrono::Duration::minutes((t * 60.0).round() as i64);
+    format!("on {}", at.format("%Y-%m-%d %H:%M"))
 }
