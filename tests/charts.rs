@@ -167,6 +167,7 @@ fn level_charts_peak_where_the_tables_do() {
     for (file, n) in [
         ("scenarios/first-wave-2023.toml", 60),
         ("scenarios/full-return.toml", 4),
+        ("scenarios/examples/escort-pool.toml", 20),
     ] {
         let sc = common::load(file);
         let b = common::run(&sc, n, 2);
@@ -176,6 +177,7 @@ fn level_charts_peak_where_the_tables_do() {
                 SeriesKey::SiteBedQueue(s) => MetricKey::site(s, Stat::PeakBedQueue),
                 SeriesKey::LegHolding(l) => MetricKey::leg(l, Stat::PeakHolding),
                 SeriesKey::CheckpointHolding(k) => MetricKey::checkpoint(k, Stat::PeakHolding),
+                SeriesKey::PoolInUse(p) => MetricKey::new(repatsim::metrics::Scope::Pool(p), Stat::PeakInUse),
                 SeriesKey::Home => continue,
             };
             let table = b.summary_of(peak).expect("every level series has a peak metric");

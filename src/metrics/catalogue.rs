@@ -417,12 +417,25 @@ impl SeriesInfo {
                     format!("People through checkpoint `{n}` waiting for a bed at the next site."),
                 )
             }
+            SeriesKey::PoolInUse(p) => {
+                let n = &sc.pools[p as usize].name;
+                (
+                    format!("pool.{n}.in_use"),
+                    format!("Units in use, {}", humanize(n)),
+                    Better::Neither,
+                    format!("Units of pool `{n}` taken by departures or services."),
+                )
+            }
         };
         SeriesInfo {
             key,
             id,
             label,
-            unit: Unit::People,
+            unit: if matches!(key, SeriesKey::PoolInUse(_)) {
+                Unit::Units
+            } else {
+                Unit::People
+            },
             kind: Kind::Level,
             better,
             description,

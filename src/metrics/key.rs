@@ -354,4 +354,6 @@ pub enum SeriesKey {
     LegHolding(u16),
     /// People through a checkpoint waiting for a bed at the next site.
     CheckpointHolding(u16),
+    /// Units of a pool in use.
+    PoolInUse(u16),
 }

@@ -48,6 +48,7 @@ impl SeriesSpec {
                 sources.push(SeriesKey::CheckpointHolding(i as u16));
             }
         }
+        sources.extend((0..sc.pools.len()).map(|p| SeriesKey::PoolInUse(p as u16)));
         let names = sources.iter().map(|&k| SeriesInfo::of(sc, k).id).collect();
         let grid_hours = grid_hours
             .unwrap_or_else(|| auto_grid_hours(sc.horizon_hours))

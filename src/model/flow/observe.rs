@@ -64,6 +64,7 @@ impl Flow {
             SeriesKey::SiteBedQueue(s) => self.sites[s as usize].entry.length_mut(),
             SeriesKey::LegHolding(l) => &mut self.legs[l as usize].holding,
             SeriesKey::CheckpointHolding(k) => &mut self.checkpoints[k as usize].holding,
+            SeriesKey::PoolInUse(p) => &mut self.pools[p as usize].in_use,
         }
     }
 

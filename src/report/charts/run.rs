@@ -83,6 +83,7 @@ fn peak_key(key: SeriesKey) -> Option<MetricKey> {
         SeriesKey::SiteBedQueue(s) => Some(MetricKey::site(s, Stat::PeakBedQueue)),
         SeriesKey::LegHolding(l) => Some(MetricKey::leg(l, Stat::PeakHolding)),
         SeriesKey::CheckpointHolding(k) => Some(MetricKey::checkpoint(k, Stat::PeakHolding)),
+        SeriesKey::PoolInUse(p) => Some(MetricKey::new(crate::metrics::Scope::Pool(p), Stat::PeakInUse)),
         SeriesKey::Home => None,
     }
 }
@@ -104,6 +105,7 @@ pub fn level_data(batch: &Batch, j: usize) -> LevelData {
         .collect();
     let capacity = match key {
         SeriesKey::SiteOccupancy(s) => batch.scenario().sites[s as usize].beds.map(f64::from),
+        SeriesKey::PoolInUse(p) => Some(f64::from(batch.scenario().pools[p as usize].size)),
         _ => None,
     };
     let sc = batch.scenario();
@@ -277,7 +279,13 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         SeriesKey::CheckpointHolding(k) => format!("holding-{}", sc.checkpoints[k as usize].name),
         SeriesKey::SiteBedQueue(s) => format!("bed-queue-{}", sc.sites[s as usize].name),
         SeriesKey::SiteOccupancy(s) => format!("occupancy-{}", sc.sites[s as usize].name),
+        SeriesKey::PoolInUse(p) => format!("in-use-{}", sc.pools[p as usize].name),
         SeriesKey::Home => "people-home".to_string(),
+    };
+    // What is counted, and what the capacity line is made of.
+    let (what, unit, capacity_of) = match key {
+        SeriesKey::PoolInUse(_) => ("units in use", Unit::Units, "units"),
+        _ => ("people present", Unit::People, "beds"),
     };
     let title = format!("{}: {}", sc.name, info.label.to_lowercase());
     // Up to the end of the last window with anyone present in any replication.
@@ -290,14 +298,14 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         .max(1.0);
     let y_max = top * 1.08;
     let shown: Vec<&Window> = data.windows.iter().filter(|w| w.from_day < x_max).collect();
-    let peak_text = data.peak_mean.map(|p| fmt_value(p, Unit::People));
+    let peak_text = data.peak_mean.map(|p| fmt_value(p, unit));
     let alt = format!(
         "{} over time across {} replications; the most at once averages {} (as in the table){}.",
         info.label,
         batch.len(),
         peak_text.clone().unwrap_or_else(|| "-".into()),
         data.capacity
-            .map_or(String::new(), |c| format!(", against {} beds", axis(c)))
+            .map_or(String::new(), |c| format!(", against {} {capacity_of}", axis(c)))
     );
     let start = sc.start;
     let drawn = render(&alt, &|area| {
@@ -307,7 +315,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
             chart
                 .configure_mesh()
                 .x_desc("day since the start (date)")
-                .y_desc("people")
+                .y_desc(if unit == Unit::Units { "units" } else { "people" })
                 .x_labels(8)
                 .x_label_formatter(&|v| day_label(start, *v))
                 .y_label_formatter(&|v| axis(*v))
@@ -368,7 +376,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                 chart.draw_series(LineSeries::new(pts, palette::CAPACITY.stroke_width(2)))?;
                 let values: Vec<String> = steps.iter().map(|x| axis(x.1)).collect();
                 cap_legend = Some((
-                    format!("capacity: {} beds, changing as planned", values.join(" -> ")),
+                    format!("capacity: {} {capacity_of}, changing as planned", values.join(" -> ")),
                     Mark::Line(palette::CAPACITY, 2),
                 ));
             } else if let Some(c) = data.capacity {
@@ -376,7 +384,10 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     [(0.0, c), (x_max, c)],
                     palette::CAPACITY.stroke_width(2),
                 ))?;
-                cap_legend = Some((format!("capacity: {} beds", axis(c)), Mark::Line(palette::CAPACITY, 2)));
+                cap_legend = Some((
+                    format!("capacity: {} {capacity_of}", axis(c)),
+                    Mark::Line(palette::CAPACITY, 2),
+                ));
             }
             if let Some(p) = data.peak_mean {
                 chart.draw_series(DashedLineSeries::new(
@@ -422,14 +433,14 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         })
     })?;
     let caption = format!(
-        "{}: per {} window, the most people present at once (shaded: the median and the 95th percentile of replications; thin line: the highest of any replication) and the time-averaged number (thick line){}{}.",
+        "{}: per {} window, the most {what} at once (shaded: the median and the 95th percentile of replications; thin line: the highest of any replication) and the time-averaged number (thick line){}{}.",
         info.description.trim_end_matches('.'),
         window_words(ts.spec.grid_hours),
         peak_text.map_or(String::new(), |p| format!(
             "; the dashed line is the peak of {p} reported in the table"
         )),
         data.capacity
-            .map_or(String::new(), |c| format!("; capacity {} beds", axis(c)))
+            .map_or(String::new(), |c| format!("; capacity {} {capacity_of}", axis(c)))
     );
     Ok(Chart {
         name,
@@ -450,14 +461,15 @@ fn window_words(grid_hours: f64) -> String {
     }
 }
 
-/// Level charts of every bed-limited site and of border holding; holding charts with
-/// nothing to show are left out (the report says so in one line).
+/// Level charts of every bed-limited site, of border holding and of the units in use of
+/// every pool; holding charts with nothing to show are left out (the report says so in
+/// one line).
 fn levels(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
     let sc = batch.scenario();
     for (j, key) in batch.timeseries.spec.sources.iter().enumerate() {
         let wanted = match *key {
             SeriesKey::SiteOccupancy(s) => sc.sites[s as usize].beds.is_some(),
-            SeriesKey::LegHolding(_) | SeriesKey::CheckpointHolding(_) => true,
+            SeriesKey::LegHolding(_) | SeriesKey::CheckpointHolding(_) | SeriesKey::PoolInUse(_) => true,
             _ => false,
         };
         if !wanted {
