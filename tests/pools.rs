@@ -279,3 +279,30 @@ fn a_what_if_that_only_moves_the_wait_to_another_pool_buys_nothing() {
     assert_eq!(w.p90_days_change[0], 0.0, "{w:?}");
     assert!(w.waiting_at.as_deref().is_some_and(|s| s.contains("`convoy`")), "{w:?}");
 }
+
+#[test]
+fn a_change_of_the_pool_size_takes_effect_at_its_time() {
+    use repatsim::model::World;
+    use repatsim::model::timeseries::TraceKind;
+    // One escort until 06:00, three after: departures at 0 and 4 (one team), at 6 the two
+    // idle buses (two new teams), at 8 the first bus again (its team back): home at 2, 6,
+    // 8, 8, 10. Held 0-6 with 80 then 60 waiting: 440 person-hours. Unit-hours on duty
+    // 1 x 6 + 3 x 4 = 18, all in use: utilisation 1, cost 180.
+    let pool = "[[pool]]\nname = \"escorts\"\nsize = 1\ncost_per_unit_hour = 10\n";
+    let change = "\n[[change]]\nat = 2024-01-01T06:00:00\npool = \"escorts\"\nsize = 3\n";
+    let sc = parse(&format!("{}{change}", convoy(pool, ESCORT_NEED)));
+    let b = run(&sc, 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 10.0 / 24.0);
+    assert_eq!(mean(&b, "pool.escorts.held_hours"), 6.0);
+    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 440.0);
+    assert_eq!(mean(&b, "pool.escorts.utilization"), 1.0);
+    assert_eq!(mean(&b, "pool.escorts.cost"), 180.0);
+    assert_eq!(mean(&b, "pool.escorts.peak_in_use"), 3.0);
+    let (_, rows) = World::new(common::network(&sc)).run_traced(0);
+    let change_at: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.kind == TraceKind::CapacityChange)
+        .map(|r| r.time_hours)
+        .collect();
+    assert_eq!(change_at, vec![6.0]);
+}

@@ -308,10 +308,7 @@ impl ReplicationResult {
         for (i, (p, spec)) in self.pools.iter().zip(&sc.pools).enumerate() {
             let key = |stat| MetricKey::new(Scope::Pool(i as u16), stat);
             let id = crate::scenario::PoolId(i as u16);
-            put(
-                key(Stat::Utilization),
-                ratio(p.in_use.integral, p.size as f64 * p.on_duty_hours),
-            );
+            put(key(Stat::Utilization), ratio(p.in_use.integral, p.unit_hours));
             put(key(Stat::PeakInUse), p.in_use.peak as f64);
             put(key(Stat::HeldHours), p.held_hours);
             put(key(Stat::WaitingPersonHours), p.person_hours);
@@ -510,7 +507,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
             .map(|p| PoolResult {
                 size: u64::from(p.size),
                 in_use: level,
-                on_duty_hours: 0.0,
+                unit_hours: 0.0,
                 held_hours: 0.0,
                 person_hours: 0.0,
                 missed_departures: 0,

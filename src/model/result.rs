@@ -115,8 +115,9 @@ pub struct PoolResult {
     pub size: u64,
     /// Units in use.
     pub in_use: LevelSummary,
-    /// Hours on duty in the observed span.
-    pub on_duty_hours: f64,
+    /// Unit-hours on duty in the observed span (units times hours on duty, each stretch
+    /// between `[[change]]`s at its own size).
+    pub unit_hours: f64,
     /// Hours stages were held for units, summed over stages (stretches under way at the
     /// end included).
     pub held_hours: f64,
@@ -261,6 +262,29 @@ fn server_hours(
     Some(total)
 }
 
+/// Unit-hours on duty of pool `p` from `from` to `to`, each stretch between the
+/// `[[change]]`s of its size at its own number of units.
+fn pool_unit_hours(sc: &crate::scenario::Scenario, p: usize, file_size: u64, from: f64, to: f64) -> f64 {
+    let duty = &sc.pools[p].on_duty;
+    let (mut t, mut n, mut total) = (from, file_size as f64, 0.0);
+    for c in &sc.changes {
+        if let crate::scenario::ChangeWhat::PoolSize { pool, size } = c.what
+            && pool.0 as usize == p
+        {
+            if c.at_hours > t {
+                let until = c.at_hours.min(to);
+                total += n * duty.open_hours_between(t, until);
+                t = until;
+            }
+            n = f64::from(size);
+        }
+    }
+    if to > t {
+        total += n * duty.open_hours_between(t, to);
+    }
+    total
+}
+
 fn quantile_of(d: &mut [f64], q: f64) -> f64 {
     if d.is_empty() {
         return f64::NAN;
@@ -353,16 +377,17 @@ impl ReplicationResult {
             .pools
             .iter()
             .zip(&sc.pools)
-            .map(|(p, spec)| {
-                let on_duty_hours = spec.on_duty.open_hours_between(since, end);
+            .enumerate()
+            .map(|(i, (p, spec))| {
+                let unit_hours = pool_unit_hours(sc, i, p.file_size, since, end);
                 PoolResult {
                     size: p.size,
                     in_use: p.in_use.summary(end),
-                    on_duty_hours,
+                    unit_hours,
                     held_hours: p.held_hours,
                     person_hours: p.person_hours,
                     missed_departures: p.missed_departures,
-                    cost: spec.cost_per_unit_hour * p.size as f64 * on_duty_hours,
+                    cost: spec.cost_per_unit_hour * unit_hours,
                 }
             })
             .collect();

@@ -483,7 +483,9 @@ pub struct PoolWait {
 /// A pool of units shared by stages: how many are in use, and who waits for them.
 #[derive(Clone, Debug)]
 pub struct PoolState {
+    /// Units now (`[[change]]`s alter it), and as the file sets them.
     pub size: u64,
+    pub file_size: u64,
     /// Units taken.
     pub in_use: Level,
     /// Stages held for units now (dispatch order is computed when units free up).
@@ -503,6 +505,7 @@ impl PoolState {
     pub fn new(pool: &crate::scenario::Pool) -> Self {
         Self {
             size: u64::from(pool.size),
+            file_size: u64::from(pool.size),
             in_use: Level::default(),
             waiting: Vec::with_capacity(8),
             duty_scheduled: false,
@@ -514,6 +517,7 @@ impl PoolState {
 
     /// Every unit free, nobody waiting.
     pub fn reset(&mut self) {
+        self.size = self.file_size;
         self.in_use = Level::default();
         self.waiting.clear();
         self.duty_scheduled = false;
@@ -530,9 +534,9 @@ impl PoolState {
         self.missed_departures = 0;
     }
 
-    /// Units free now.
+    /// Units free now (none while more are in use than a change left).
     pub fn free(&self) -> u64 {
-        self.size - self.in_use.value()
+        self.size.saturating_sub(self.in_use.value())
     }
 }
 

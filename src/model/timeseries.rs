@@ -254,6 +254,8 @@ pub enum TraceStage {
     Leg(u16),
     Checkpoint(u16),
     Cohort(u16),
+    /// A pool (its size changes).
+    Pool(u16),
 }
 
 /// One row of a replication's trace: a happening and the queue length and count at its
@@ -284,6 +286,7 @@ impl TraceStage {
             TraceStage::Leg(l) => &sc.legs[l as usize].name,
             TraceStage::Checkpoint(k) => &sc.checkpoints[k as usize].name,
             TraceStage::Cohort(c) => &sc.cohorts[c as usize].name,
+            TraceStage::Pool(p) => &sc.pools[p as usize].name,
         }
     }
 }

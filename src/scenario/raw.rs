@@ -195,6 +195,13 @@ pub struct RawChange {
     /// dropped); not for a leg a checkin follows.
     #[schemars(with = "Option<Vec<String>>")]
     pub timetable: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Or exactly one: a `[[pool]]` whose size changes (not a fleet pool).
+    #[schemars(with = "Option<String>")]
+    pub pool: Option<Spanned<String>>,
+    /// With pool: the new number of units. More wake the stages waiting; fewer take no
+    /// unit away from a job under way (it is given back when the job ends).
+    #[schemars(with = "Option<i64>")]
+    pub size: Option<Spanned<i64>>,
 }
 
 /// `[[category]]`: a kind of person with a boarding priority and an evasion propensity.

@@ -173,6 +173,8 @@ pub enum ChangeWhat {
         leg: LegId,
         timetable: crate::engine::Timetable,
     },
+    /// A pool's units (a job under way on a removed unit is finished).
+    PoolSize { pool: PoolId, size: u32 },
 }
 
 /// A fixed window during which legs and checkpoints are closed.

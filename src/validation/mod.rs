@@ -80,7 +80,7 @@ impl Quantity {
             }
             Quantity::PoolUtilization(i) => {
                 let p = &r.pools[i];
-                p.in_use.integral / (p.size as f64 * p.on_duty_hours)
+                p.in_use.integral / p.unit_hours
             }
             Quantity::CohortCheckpointWaitHours(c) => {
                 let c = &r.cohorts[c];

@@ -1,5 +1,5 @@
 //! Capacities that change on dates (`[[change]]`): a site's beds, a checkpoint's
-//! booths, a leg's fleet or timetable, from the change's time on.
+//! booths, a leg's fleet or timetable, a pool's units, from the change's time on.
 
 use super::{Event, Flow};
 use crate::engine::Simulation;
@@ -45,6 +45,14 @@ impl Flow {
                     self.pending_slots += 1;
                 }
                 self.note(now, TraceKind::CapacityChange, TraceStage::Leg(l), None, None);
+            }
+            ChangeWhat::PoolSize { pool, size } => {
+                let p = pool.0;
+                let st = &mut self.pools[p as usize];
+                st.size = u64::from(*size);
+                // More units wake the stages waiting; fewer take none away from a job.
+                self.wake_pool(p);
+                self.note(now, TraceKind::CapacityChange, TraceStage::Pool(p), None, None);
             }
         }
     }

@@ -148,6 +148,10 @@ impl Flow {
                 let st = &self.checkpoints[k as usize];
                 (st.line.len() as u64, st.busy.value())
             }
+            TraceStage::Pool(p) => {
+                let st = &self.pools[p as usize];
+                (st.waiting.len() as u64, st.in_use.value())
+            }
             TraceStage::Cohort(c) => {
                 let cs = &self.cohorts[c as usize];
                 let size = self.net.scenario.cohorts[c as usize].size;

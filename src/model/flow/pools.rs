@@ -130,7 +130,7 @@ impl Flow {
         for need in Self::needs_of(&net, c, &mut staff) {
             let st = &mut self.pools[need.pool.0 as usize];
             let used = st.in_use.value() + u64::from(need.units);
-            debug_assert!(used <= st.size, "more units taken than the pool has");
+            debug_assert!(used <= st.size, "more units taken than the pool has now");
             st.in_use.set(now, used);
         }
     }

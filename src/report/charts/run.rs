@@ -59,7 +59,7 @@ pub struct LevelData {
     /// peak metric.
     pub peak_mean: Option<f64>,
     pub capacity: Option<f64>,
-    /// The beds over time, `(from day, beds)`, when `[[change]]`s alter them (empty
+    /// The capacity over time, `(from day, beds or units)`, when `[[change]]`s alter it (empty
     /// otherwise): the capacity line is then drawn as steps.
     pub capacity_steps: Vec<(f64, f64)>,
 }
@@ -110,16 +110,17 @@ pub fn level_data(batch: &Batch, j: usize) -> LevelData {
     };
     let sc = batch.scenario();
     let mut capacity_steps = Vec::new();
-    if let (SeriesKey::SiteOccupancy(s), Some(c)) = (key, capacity) {
+    if let Some(c) = capacity {
         for ch in &sc.changes {
-            if let crate::scenario::ChangeWhat::Beds { site, beds } = ch.what
-                && site.0 == s
-            {
-                if capacity_steps.is_empty() {
-                    capacity_steps.push((0.0, c));
-                }
-                capacity_steps.push((ch.at_hours / 24.0, f64::from(beds)));
+            let to = match (key, &ch.what) {
+                (SeriesKey::SiteOccupancy(s), crate::scenario::ChangeWhat::Beds { site, beds }) if site.0 == s => *beds,
+                (SeriesKey::PoolInUse(p), crate::scenario::ChangeWhat::PoolSize { pool, size }) if pool.0 == p => *size,
+                _ => continue,
+            };
+            if capacity_steps.is_empty() {
+                capacity_steps.push((0.0, c));
             }
+            capacity_steps.push((ch.at_hours / 24.0, f64::from(to)));
         }
     }
     let capacity = if capacity_steps.is_empty() {
@@ -849,15 +850,15 @@ fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
     let title = format!("{}: utilisation", sc.name);
     let caption = match (&worst, highlight) {
         (Some(w), Some(i)) => format!(
-            "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted. In orange the bottleneck, {}: where people wait longest in total ({:.0}% of all waiting), whatever its utilisation.",
+            "Share of capacity in use (booths over open hours, seats over trips, beds over time, pool units over hours on duty), sorted. In orange the bottleneck, {}: where people wait longest in total ({:.0}% of all waiting), whatever its utilisation.",
             util[i].0,
             100.0 * w.share
         ),
         (Some(w), None) => format!(
-            "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted. The bottleneck, {}, has no utilisation to show.",
+            "Share of capacity in use (booths over open hours, seats over trips, beds over time, pool units over hours on duty), sorted. The bottleneck, {}, has no utilisation to show.",
             w.what.replace('`', "")
         ),
-        _ => "Share of capacity in use (booths over open hours, seats over trips, beds over time), sorted; nobody waited anywhere.".to_string(),
+        _ => "Share of capacity in use (booths over open hours, seats over trips, beds over time, pool units over hours on duty), sorted; nobody waited anywhere.".to_string(),
     };
     let rows: Vec<(String, Vec<f64>)> = util.iter().map(|u| (u.0.clone(), vec![u.1])).collect();
     let alt = format!(

@@ -18,7 +18,7 @@ fn target(ck: &mut Checker, l: &str, r: &RawChange, c: &Spanned<RawChange>, name
         ck.error(
             l,
             Some(c.span()),
-            "a change names exactly one of site, leg or checkpoint",
+            "a change names exactly one of site, leg, checkpoint or pool",
             Some(
                 "e.g. site = \"field-hospital\" with beds = 500, or leg = \"air-koryo\" with timetable = [...]".into(),
             ),
@@ -53,6 +53,7 @@ fn target(ck: &mut Checker, l: &str, r: &RawChange, c: &Spanned<RawChange>, name
 
 /// Checks every `[[change]]`; the changes come back sorted by time (file order at one
 /// time).
+#[allow(clippy::too_many_arguments)]
 pub fn check_changes(
     ck: &mut Checker,
     raw: &RawFile,
@@ -61,6 +62,7 @@ pub fn check_changes(
     sites: &[Site],
     legs: &[Leg],
     checkpoints: &[Checkpoint],
+    pools: &super::pools::Pools,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
     for (i, c) in raw.change.iter().enumerate() {
@@ -84,14 +86,21 @@ pub fn check_changes(
             );
             continue;
         }
+        if r.pool.is_some() {
+            if let Some(what) = super::pools::check_pool_change(ck, &l, c, legs, pools) {
+                changes.push(Change { at_hours, what });
+            }
+            continue;
+        }
         let Some(what) = target(ck, &l, r, c, names) else {
             continue;
         };
-        let fields: [(&str, bool); 4] = [
+        let fields: [(&str, bool); 5] = [
             ("beds", r.beds.is_some()),
             ("servers", r.servers.is_some()),
             ("vehicles", r.vehicles.is_some()),
             ("timetable", r.timetable.is_some()),
+            ("size", r.size.is_some()),
         ];
         let allowed: &[&str] = match what {
             Named::Site(_) => &["beds"],
@@ -108,7 +117,7 @@ pub fn check_changes(
                 &l,
                 Some(c.span()),
                 format!(
-                    "this change {}: a site changes `beds`, a checkpoint `servers`, a leg `vehicles` or `timetable`",
+                    "this change {}: a site changes `beds`, a checkpoint `servers`, a leg `vehicles` or `timetable`, a pool `size`",
                     if wrong.is_empty() {
                         "changes nothing".to_string()
                     } else {

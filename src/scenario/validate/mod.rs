@@ -84,7 +84,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     // Waves are indexed by 16 bits in the event calendar: refuse, never wrap.
     to_u16_len(&mut ck, "wave", waves.len(), raw.wave.last().map(|w| w.span()));
     let (closures, outbreaks) = disruptions::check_disruptions(&mut ck, &raw, &names, &header);
-    let changes = changes::check_changes(&mut ck, &raw, &names, &header, &sites, &legs, &checkpoints);
+    let changes = changes::check_changes(&mut ck, &raw, &names, &header, &sites, &legs, &checkpoints, &pool_names);
     let targets = targets::check_targets(&mut ck, &raw);
     let uncertain = uncertain::check_uncertain(&mut ck, &raw, text);
 

@@ -394,3 +394,80 @@ fn at_time(sc: &Scenario, t: f64) -> String {
     let at = sc.start + chrono::Duration::minutes((t * 60.0).round() as i64);
     format!("on {}", at.format("%Y-%m-%d %H:%M"))
 }
+
+/// A `[[change]]` of a pool's size: the pool alone (no site, leg or checkpoint), `size`
+/// alone, not a fleet pool (its legs' vehicles are fixed when the file is read), and
+/// never below the units a departure of some leg needs.
+pub fn check_pool_change(
+    ck: &mut Checker,
+    l: &str,
+    c: &Spanned<RawChange>,
+    legs: &[Leg],
+    pools: &Pools,
+) -> Option<ChangeWhat> {
+    let r = c.get_ref();
+    let name = r.pool.as_ref().expect("called for a pool change");
+    if r.site.is_some() || r.leg.is_some() || r.checkpoint.is_some() {
+        ck.error(
+            l,
+            Some(c.span()),
+            "a change names exactly one of site, leg, checkpoint or pool",
+            Some("e.g. pool = \"escorts\" with size = 5".into()),
+        );
+        return None;
+    }
+    let p = resolve(ck, &format!("{l}.pool"), name, pools)?;
+    let other = [
+        ("beds", r.beds.is_some()),
+        ("servers", r.servers.is_some()),
+        ("vehicles", r.vehicles.is_some()),
+        ("timetable", r.timetable.is_some()),
+    ];
+    let wrong: Vec<&str> = other.iter().filter(|(_, set)| *set).map(|(f, _)| *f).collect();
+    let Some(size) = r.size.as_ref().filter(|_| wrong.is_empty()) else {
+        ck.error(
+            l,
+            Some(c.span()),
+            if wrong.is_empty() {
+                "this change changes nothing: a pool changes `size`".to_string()
+            } else {
+                format!("this change sets {} here: a pool changes `size`", wrong.join(", "))
+            },
+            None,
+        );
+        return None;
+    };
+    let size = ck.count(&format!("{l}.size"), size, 1, 100_000, "units")?;
+    if let Some(leg) = legs.iter().find(|x| x.fleet == Some(p)) {
+        ck.error(
+            format!("{l}.pool"),
+            span(name),
+            format!(
+                "`{}` is the fleet of leg `{}`, whose vehicles are fixed when the file is read; its size cannot change here",
+                name.get_ref(),
+                leg.name
+            ),
+            Some("give the pool its size in its [[pool]] table (--set pool.NAME.size for a study)".into()),
+        );
+        return None;
+    }
+    if let Some((leg, need)) = legs
+        .iter()
+        .flat_map(|x| x.needs.iter().map(move |n| (x, n)))
+        .find(|(_, n)| n.pool == p && n.units > size)
+    {
+        ck.error(
+            format!("{l}.size"),
+            r.size.as_ref().map(|s| s.span()),
+            format!(
+                "each departure of `{}` needs {} units of `{}`: with {size} none could leave after this change",
+                leg.name,
+                need.units,
+                name.get_ref()
+            ),
+            Some(format!("keep at least {} units", need.units)),
+        );
+        return None;
+    }
+    Some(ChangeWhat::PoolSize { pool: p, size })
+}
