@@ -96,6 +96,9 @@ pub struct Network {
     pub checkpoint_closed: Vec<Vec<(f64, f64)>>,
     /// True if any cohort can evade.
     pub evasion: bool,
+    /// Per checkpoint, the units each service takes from pools (one of its staff pool,
+    /// or none): the same shape as a leg's `needs`.
+    pub staff_needs: Vec<Vec<crate::scenario::Need>>,
     pub keys: StreamKeys,
 }
 
@@ -360,7 +363,30 @@ impl Network {
             leg_closed,
             checkpoint_closed,
             evasion,
+            staff_needs: sc
+                .checkpoints
+                .iter()
+                .map(|k| {
+                    k.staff_from
+                        .map(|pool| crate::scenario::Need {
+                            pool,
+                            units: 1,
+                            outbound_only: false,
+                        })
+                        .into_iter()
+                        .collect()
+                })
+                .collect(),
             scenario,
+        }
+    }
+
+    /// The units stage `c` takes from pools for one departure (a leg) or one service
+    /// (a checkpoint).
+    pub fn needs_of(&self, c: super::state::Claimant) -> &[crate::scenario::Need] {
+        match c {
+            super::state::Claimant::Leg(l) => &self.scenario.legs[l as usize].needs,
+            super::state::Claimant::Checkpoint(k) => &self.staff_needs[k as usize],
         }
     }
 

@@ -16,28 +16,9 @@ use super::{Event, Flow};
 use crate::engine::Simulation;
 use crate::model::state::{Claimant, PoolWait};
 use crate::model::timeseries::{TraceKind, TraceStage};
-use crate::scenario::Need;
 use std::sync::Arc;
 
 impl Flow {
-    /// What claimant `c` takes from pools for one departure or service.
-    fn needs_of<'a>(net: &'a crate::model::network::Network, c: Claimant, staff: &'a mut [Need; 1]) -> &'a [Need] {
-        match c {
-            Claimant::Leg(l) => &net.scenario.legs[l as usize].needs,
-            Claimant::Checkpoint(k) => match net.scenario.checkpoints[k as usize].staff_from {
-                Some(pool) => {
-                    staff[0] = Need {
-                        pool,
-                        units: 1,
-                        outbound_only: false,
-                    };
-                    &staff[..]
-                }
-                None => &[],
-            },
-        }
-    }
-
     /// When the person first in line at claimant `c` became ready (infinity if nobody
     /// waits there).
     fn head_ready(&mut self, c: Claimant) -> f64 {
@@ -90,13 +71,8 @@ impl Flow {
     /// scheduled.
     pub(super) fn pool_short(&mut self, sim: &mut Simulation<Event>, c: Claimant) -> Option<u16> {
         let net = Arc::clone(&self.net);
-        let mut staff = [Need {
-            pool: crate::scenario::PoolId(0),
-            units: 0,
-            outbound_only: false,
-        }];
         let now = sim.now_hours();
-        for need in Self::needs_of(&net, c, &mut staff) {
+        for need in net.needs_of(c) {
             let p = need.pool.0;
             let duty = &net.scenario.pools[p as usize].on_duty;
             if !duty.is_open(now) {
@@ -122,12 +98,7 @@ impl Flow {
         // This departure's or service's wait is over; the next one's starts now.
         self.set_pool_wait(c, None, now);
         let net = Arc::clone(&self.net);
-        let mut staff = [Need {
-            pool: crate::scenario::PoolId(0),
-            units: 0,
-            outbound_only: false,
-        }];
-        for need in Self::needs_of(&net, c, &mut staff) {
+        for need in net.needs_of(c) {
             let st = &mut self.pools[need.pool.0 as usize];
             let used = st.in_use.value() + u64::from(need.units);
             debug_assert!(used <= st.size, "more units taken than the pool has now");
@@ -139,12 +110,7 @@ impl Flow {
     /// the outbound trip only (`outbound`) or the others; the pools' lines are woken.
     pub(super) fn give_units(&mut self, c: Claimant, outbound: bool, now: f64) {
         let net = Arc::clone(&self.net);
-        let mut staff = [Need {
-            pool: crate::scenario::PoolId(0),
-            units: 0,
-            outbound_only: false,
-        }];
-        for need in Self::needs_of(&net, c, &mut staff) {
+        for need in net.needs_of(c) {
             if need.outbound_only != outbound {
                 continue;
             }
