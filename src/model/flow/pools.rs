@@ -70,6 +70,9 @@ impl Flow {
     /// if every pool can (or `c` needs none). Off duty, the start of the next shift is
     /// scheduled.
     pub(super) fn pool_short(&mut self, sim: &mut Simulation<Event>, c: Claimant) -> Option<u16> {
+        if self.net.needs_of(c).is_empty() {
+            return None; // most stages take nothing from a pool: no work on their path
+        }
         let net = Arc::clone(&self.net);
         let now = sim.now_hours();
         for need in net.needs_of(c) {
