@@ -2,17 +2,38 @@
 //!
 //! A discrete-event simulation never schedules into the past, so the times it pops never
 //! decrease. A radix heap uses that: it keeps events in 65 buckets by the highest bit in
-//! which their time differs from the time last popped, and only ever sorts the lowest
-//! non-empty bucket. Its work per event does not grow with the number pending the way a
-//! comparison heap's does, and it touches memory in sequence, so it stays fast with a
-//! million events pending (see docs/BENCHMARKS.md for the measurements behind the choice).
+//! which their time differs from a base (about the time last popped), and only ever
+//! splits the lowest non-empty bucket. Its work per event does not grow with the number
+//! pending the way a comparison heap's does, and it touches memory in sequence, so it
+//! stays fast with a million events pending (see docs/BENCHMARKS.md for the measurements
+//! behind the choice). A lowest bucket of a few events is sorted whole instead of split
+//! again and again: bucket 0, read front to back, is then a sorted run whose largest time
+//! is the base, and a push below the base is inserted into it in order.
 //!
 //! Times are compared as the bits of non-negative `f64`s, which order like the numbers.
 //! Events with equal times come out in the order they were pushed: they always share a
-//! bucket, and buckets keep their order when split.
+//! bucket, buckets keep their order when split, the sort is stable, and an insertion goes
+//! after equal times.
 
 /// Number of buckets: one for "equal to the last time popped", one per differing bit.
 const BUCKETS: usize = 65;
+
+/// A bucket this small is sorted whole when it becomes the earliest, rather than split.
+const SORT_WHOLE: usize = 32;
+
+/// Stable sort by time, without allocating (for at most [`SORT_WHOLE`] events).
+#[inline]
+fn insertion_sort_by_time<E: Copy>(v: &mut [(u64, E)]) {
+    for i in 1..v.len() {
+        let item = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1].0 > item.0 {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = item;
+    }
+}
 
 /// Pending events ordered by time, ties broken by the order they were scheduled.
 ///
@@ -20,14 +41,15 @@ const BUCKETS: usize = 65;
 /// popped (the simulation clock). Breaking it is a caller bug, caught by a debug
 /// assertion; a release build treats such a time as the last time popped. Peeking may
 /// move the heap's internal base ahead to the earliest pending time; a push between the
-/// last pop and that base is still in contract and is placed exactly (the rare rebase in
-/// [`EventQueue::push`]). Pushing and popping never allocate once the buckets have grown
-/// to the peak load.
+/// last pop and that base is still in contract and is placed exactly (inserted in order
+/// into bucket 0). Pushing and popping never allocate once the buckets have grown to the
+/// peak load.
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
     buckets: Vec<Vec<(u64, E)>>,
-    /// The radix base: bits of a lower bound of everything pending (the last time popped,
-    /// or the earliest pending time once a peek has split a bucket).
+    /// The radix base: bits of the largest time in bucket 0, which holds every pending
+    /// time up to it, sorted; buckets 1..=64 hold the later ones by their highest bit
+    /// differing from it.
     last: u64,
     /// Bits of the last time popped: the earliest time a push may use.
     popped: u64,
@@ -109,21 +131,42 @@ impl<E: Copy> EventQueue<E> {
             "event scheduled before the last one popped"
         );
         let key = bits(time_hours).max(self.popped);
-        if key < self.last {
-            self.rebase(key);
-        }
-        let b = self.bucket_of(key);
-        self.buckets[b].push((key, event));
-        if b > 0 {
+        if key > self.last {
+            let b = self.bucket_of(key);
+            self.buckets[b].push((key, event));
             self.occupied |= 1 << (b - 1);
+        } else if key == self.last {
+            // Not below anything in bucket 0, whose largest time is `last`.
+            self.buckets[0].push((key, event));
+        } else {
+            self.insert_front(key, event);
         }
         self.len += 1;
     }
 
-    /// Lowers the radix base to `key` (below everything pending, after a peek moved it
-    /// ahead) by redistributing every pending event. Equal times share a bucket and
-    /// buckets keep their order, so ties stay in scheduling order. Rare: only a push
-    /// between a peek and the next pop can need it.
+    /// Places an event earlier than the radix base into bucket 0 in time order (after
+    /// any equal times). Bucket 0 is then a sorted run (a small bucket sorted whole by
+    /// [`EventQueue::refill`], or equal times after a peek), so this is a short move.
+    #[cold]
+    fn insert_front(&mut self, key: u64, event: E) {
+        let front = &mut self.buckets[0];
+        if self.head == front.len() {
+            // Nothing unread below the base: only a contract breach gets here.
+            self.rebase(key);
+            let b = self.bucket_of(key);
+            self.buckets[b].push((key, event));
+            if b > 0 {
+                self.occupied |= 1 << (b - 1);
+            }
+            return;
+        }
+        let at = self.head + front[self.head..].partition_point(|e| e.0 <= key);
+        front.insert(at, (key, event));
+    }
+
+    /// Lowers the radix base to `key` (below everything pending) by redistributing every
+    /// pending event. Equal times share a bucket and buckets keep their order, so ties
+    /// stay in scheduling order. Only a push that breaks the contract can need it.
     #[cold]
     fn rebase(&mut self, key: u64) {
         let mut all: Vec<(u64, E)> = Vec::with_capacity(self.len);
@@ -146,8 +189,8 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
-    /// Makes bucket 0 hold the earliest events, splitting the lowest non-empty bucket if
-    /// bucket 0 is used up. Returns false when nothing is pending.
+    /// Makes bucket 0 hold the earliest events, sorting or splitting the lowest non-empty
+    /// bucket if bucket 0 is used up. Returns false when nothing is pending.
     #[inline]
     fn refill(&mut self) -> bool {
         if self.head < self.buckets[0].len() {
@@ -164,6 +207,16 @@ impl<E: Copy> EventQueue<E> {
         let i = self.occupied.trailing_zeros() as usize + 1;
         self.occupied &= !(1 << (i - 1));
         let mut split = std::mem::take(&mut self.buckets[i]);
+        if split.len() <= SORT_WHOLE {
+            // A few events: sort them once and read them in order, instead of splitting
+            // them bucket by bucket. Everything in higher buckets is later than all of
+            // them and keeps its bucket against the new base, their largest time.
+            insertion_sort_by_time(&mut split);
+            self.last = split[split.len() - 1].0;
+            std::mem::swap(&mut self.buckets[0], &mut split);
+            self.buckets[i] = split;
+            return true;
+        }
         self.last = split
             .iter()
             .map(|e| e.0)
@@ -249,6 +302,11 @@ mod tests {
             };
             q.push(now + offset, i);
             reference.push((now + offset, i));
+            if rng.random_range(0..4u32) == 0 {
+                // A peek moves the base ahead; the next pushes may land below it.
+                let earliest = reference.iter().map(|e| e.0).min_by(f64::total_cmp);
+                assert_eq!(q.peek_time(), earliest);
+            }
             if rng.random_range(0..3u32) == 0 {
                 let (k, _) = reference
                     .iter()
