@@ -205,7 +205,7 @@ pub struct Quota {
 }
 
 /// What a positive test at the end of a stay does.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum OnPositive {
     /// The stay is extended by a draw of this distribution (the bed is kept).
     Extend(Dist),
@@ -215,7 +215,7 @@ pub enum OnPositive {
 }
 
 /// A test at the end of a stay.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Testing {
     pub positive_probability: f64,
     pub on_positive: OnPositive,

@@ -160,6 +160,11 @@ impl World {
 
     /// As [`World::new`] with a chosen time grid.
     pub fn with_series(net: Arc<Network>, series: SeriesSpec) -> Self {
+        // A copy of the network of its own (a few vectors per scenario): the event
+        // handler clones its Arc now and then to read the network while it changes the
+        // state, and with one network shared by every thread each clone and drop would
+        // pull the reference count's cache line from the other cores.
+        let net = Arc::new(Network::clone(&net));
         World {
             sim: Simulation::with_capacity(1024),
             flow: Flow::new(Arc::clone(&net), series),

@@ -135,10 +135,11 @@ impl Flow {
     pub(super) fn stay_end(&mut self, sim: &mut Simulation<Event>, p: usize) {
         let now = sim.now_hours();
         let flags = self.people.flags[p];
-        let net = std::sync::Arc::clone(&self.net);
-        if let Step::Site(s) = net.steps[self.people.pos[p] as usize]
+        // Copied out, not borrowed: cloning the network's Arc here (every stay's end)
+        // made the threads of a batch fight over its reference count.
+        if let Step::Site(s) = self.net.steps[self.people.pos[p] as usize]
             && flags & (flag::ISOLATING | flag::TESTED) == 0
-            && let Some(testing) = &net.scenario.sites[s as usize].testing
+            && let Some(testing) = self.net.scenario.sites[s as usize].testing
         {
             self.people.flags[p] |= flag::TESTED;
             let st = &mut self.sites[s as usize];
