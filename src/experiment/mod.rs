@@ -190,7 +190,8 @@ pub fn run_one(net: &Arc<Network>, replication: u64) -> ReplicationResult {
     World::new(Arc::clone(net)).run(replication)
 }
 
-fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError> {
+/// A thread pool of `threads` workers (`None`: every core), for a run and its outputs.
+pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         b = b.num_threads(t);
@@ -250,6 +251,38 @@ pub fn run_network(
     let done = std::sync::atomic::AtomicU64::new(0);
     let block = opts.block.max(1);
     let stopped = || opts.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed));
+    let simulate = |range: std::ops::Range<u64>| -> Vec<Option<RepOut>> {
+        range
+            .into_par_iter()
+            .map_init(
+                || worlds.lease(),
+                |lease, i| {
+                    if stopped() {
+                        return None;
+                    }
+                    let world = lease.world();
+                    let r = world.run(i);
+                    let out = RepOut {
+                        row: r.metric_values(net),
+                        reason: r.end_reason,
+                        events: r.events,
+                        holdings: r.holdings,
+                        samples: world.samples().clone(),
+                    };
+                    let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(p) = progress {
+                        p(finished);
+                    } else if let Some(p) = &opts.progress {
+                        p.report(finished);
+                    }
+                    Some(out)
+                },
+            )
+            .collect()
+    };
+    // The previous block's results, folded (in order) while this block runs: folding on
+    // one thread between blocks left the other threads idle.
+    let mut unfolded: Vec<RepOut> = Vec::new();
     let mut start = opts.replications.start;
     while start < opts.replications.end {
         if stopped() {
@@ -257,48 +290,24 @@ pub fn run_network(
             break;
         }
         let end = (start + block).min(opts.replications.end);
-        let outs: Vec<Option<RepOut>> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map_init(
-                    || worlds.lease(),
-                    |lease, i| {
-                        if stopped() {
-                            return None;
-                        }
-                        let world = lease.world();
-                        let r = world.run(i);
-                        let out = RepOut {
-                            row: r.metric_values(net),
-                            reason: r.end_reason,
-                            events: r.events,
-                            holdings: r.holdings,
-                            samples: world.samples().clone(),
-                        };
-                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if let Some(p) = progress {
-                            p(finished);
-                        } else if let Some(p) = &opts.progress {
-                            p.report(finished);
-                        }
-                        Some(out)
-                    },
-                )
-                .collect()
+        let (outs, ()) = pool.install(|| {
+            rayon::join(
+                || simulate(start..end),
+                || unfolded.drain(..).for_each(|o| batch.fold(o)),
+            )
         });
         // Keep the replications completed without a gap; drop any after a skipped one.
         let complete = outs.iter().take_while(|o| o.is_some()).count();
         if complete < outs.len() {
             batch.interrupted = true;
         }
-        for o in outs.into_iter().take(complete).flatten() {
-            batch.fold(o);
-        }
+        unfolded = outs.into_iter().take(complete).flatten().collect();
         if batch.interrupted {
             break;
         }
         start = end;
     }
+    unfolded.into_iter().for_each(|o| batch.fold(o));
     batch.sort_stuck();
     batch.planned = Some(opts.replications.clone());
     batch.wall_seconds = started.elapsed().as_secs_f64();
