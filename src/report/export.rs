@@ -7,6 +7,7 @@ use super::dir::{self, MergeData, OutputDir, OutputError};
 use super::json::{ShardInfo, summary_document};
 use crate::experiment::Batch;
 use crate::experiment::whatif::WhatIf;
+use rayon::prelude::*;
 
 /// A finished run and what its outputs share (drawn once, for both the files and the
 /// report page): the charts, the plan, the timeline, and the what-if on the bottleneck.
@@ -50,12 +51,18 @@ impl Default for ReportOptions {
 impl<'a> RunReport<'a> {
     /// Draws the charts, the plan and the timeline of `batch`, and runs the what-if.
     pub fn new(batch: &'a Batch, shard: Option<ShardInfo>, options: &ReportOptions) -> Result<Self, OutputError> {
-        let charts = super::charts::charts(batch).map_err(|e| OutputError::Chart(e.to_string()))?;
-        let timeline_svg = (options.timeline && shard.is_none() && !batch.is_empty()).then(|| {
-            let k = super::timeline::representative(batch);
-            let (_, rows) = crate::model::World::new(std::sync::Arc::clone(&batch.network)).run_traced(k);
-            super::timeline::timeline_svg(batch, k, &rows)
-        });
+        // The charts, and the timeline (a traced replication), side by side.
+        let (charts, timeline_svg) = rayon::join(
+            || super::charts::charts(batch).map_err(|e| OutputError::Chart(e.to_string())),
+            || {
+                (options.timeline && shard.is_none() && !batch.is_empty()).then(|| {
+                    let k = super::timeline::representative(batch);
+                    let (_, rows) = crate::model::World::new(std::sync::Arc::clone(&batch.network)).run_traced(k);
+                    super::timeline::timeline_svg(batch, k, &rows)
+                })
+            },
+        );
+        let charts = charts?;
         let what_if = match &options.known_what_if {
             Some(w) => Some(w.clone()),
             // The output directory holds the scenario it ran: the command names that copy.
@@ -102,12 +109,27 @@ impl Exporter for CsvFiles {
     }
     fn export(&self, r: &RunReport, d: &OutputDir) -> Result<(), OutputError> {
         let b = r.batch;
-        d.write_with(dir::REPLICATIONS, |w| super::csv::write_replications(w, b))?;
-        d.write_with(dir::METRICS, |w| super::csv::write_metrics_long(w, b))?;
-        d.write_with(dir::TIMESERIES, |w| {
-            super::csv::write_timeseries(w, &b.timeseries, b.scenario().start)
-        })?;
-        d.write_with(dir::DICTIONARY, |w| super::csv::write_dictionary(w, b))
+        // Side by side; the two files of every replication's metrics, the largest, also
+        // format their rows in parallel.
+        let ((replications, metrics), (timeseries, dictionary)) = rayon::join(
+            || {
+                rayon::join(
+                    || d.write_with(dir::REPLICATIONS, |w| super::csv::write_replications(w, b)),
+                    || d.write_with(dir::METRICS, |w| super::csv::write_metrics_long(w, b)),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        d.write_with(dir::TIMESERIES, |w| {
+                            super::csv::write_timeseries(w, &b.timeseries, b.scenario().start)
+                        })
+                    },
+                    || d.write_with(dir::DICTIONARY, |w| super::csv::write_dictionary(w, b)),
+                )
+            },
+        );
+        replications.and(metrics).and(timeseries).and(dictionary)
     }
 }
 
@@ -180,7 +202,7 @@ impl Exporter for SummaryJson {
 }
 
 /// The exporters of a run directory, in the order they write (the summary last).
-pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
+pub fn run_exporters() -> Vec<Box<dyn Exporter + Send + Sync>> {
     vec![
         Box::new(ScenarioCopy),
         Box::new(CsvFiles),
@@ -199,13 +221,19 @@ pub fn write_run<'a>(
     shard: Option<ShardInfo>,
     options: &ReportOptions,
 ) -> Result<(RunReport<'a>, Vec<String>), OutputError> {
-    let report = RunReport::new(batch, shard, options)?;
-    let mut files = Vec::new();
-    for e in run_exporters() {
-        e.export(&report, dir)?;
-        files.extend(e.files(&report));
-    }
-    Ok((report, files))
+    // On the run's threads: the files are independent (each written atomically into the
+    // staging directory), and the CSV files format their rows in parallel.
+    let pool = crate::experiment::pool(options.threads).map_err(|e| OutputError::BadOut(e.to_string()))?;
+    pool.install(|| {
+        let report = RunReport::new(batch, shard, options)?;
+        let exporters = run_exporters();
+        let (summary, others) = exporters.split_last().expect("at least one exporter");
+        others.par_iter().try_for_each(|e| e.export(&report, dir))?;
+        // The summary last, when everything it lists is written.
+        summary.export(&report, dir)?;
+        let files = exporters.iter().flat_map(|e| e.files(&report)).collect();
+        Ok((report, files))
+    })
 }
 
 /// Redraws the charts and `report.html` of an output directory; returns the chart names.

@@ -25,13 +25,22 @@ fn push(out: &mut Vec<Chart>, name: String, title: String, caption: String, alt:
 /// Every chart for `batch`, in report order, and one line for each level chart left
 /// out because nothing happened there (e.g. nobody waited for beds after a leg).
 pub fn charts(batch: &Batch) -> Result<Vec<Chart>, Box<dyn Error>> {
+    use rayon::prelude::*;
+    type Draw = fn(&Batch, &mut Vec<Chart>) -> Result<(), Box<dyn Error>>;
+    let kinds: [Draw; 6] = [people_home, levels, makespan, time_use, utilization, evasion];
+    // Drawn side by side on the current thread pool, listed in report order.
+    let drawn: Vec<Result<Vec<Chart>, String>> = kinds
+        .par_iter()
+        .map(|draw| {
+            let mut out = Vec::new();
+            draw(batch, &mut out).map_err(|e| e.to_string())?;
+            Ok(out)
+        })
+        .collect();
     let mut out = Vec::new();
-    people_home(batch, &mut out)?;
-    levels(batch, &mut out)?;
-    makespan(batch, &mut out)?;
-    time_use(batch, &mut out)?;
-    utilization(batch, &mut out)?;
-    evasion(batch, &mut out)?;
+    for charts in drawn {
+        out.extend(charts?);
+    }
     Ok(out)
 }
 
@@ -466,21 +475,27 @@ fn window_words(grid_hours: f64) -> String {
 /// every pool; holding charts with nothing to show are left out (the report says so in
 /// one line).
 fn levels(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
+    use rayon::prelude::*;
     let sc = batch.scenario();
-    for (j, key) in batch.timeseries.spec.sources.iter().enumerate() {
-        let wanted = match *key {
-            SeriesKey::SiteOccupancy(s) => sc.sites[s as usize].beds.is_some(),
-            SeriesKey::LegHolding(_) | SeriesKey::CheckpointHolding(_) | SeriesKey::PoolInUse(_) => true,
-            _ => false,
-        };
-        if !wanted {
-            continue;
-        }
-        let data = level_data(batch, j);
-        if data.is_empty() {
-            continue;
-        }
-        out.push(level_chart(batch, j, &data)?);
+    let wanted = |key: &SeriesKey| match *key {
+        SeriesKey::SiteOccupancy(s) => sc.sites[s as usize].beds.is_some(),
+        SeriesKey::LegHolding(_) | SeriesKey::CheckpointHolding(_) | SeriesKey::PoolInUse(_) => true,
+        _ => false,
+    };
+    let sources = &batch.timeseries.spec.sources;
+    let drawn: Vec<Result<Option<Chart>, String>> = (0..sources.len())
+        .into_par_iter()
+        .filter(|&j| wanted(&sources[j]))
+        .map(|j| {
+            let data = level_data(batch, j);
+            if data.is_empty() {
+                return Ok(None);
+            }
+            level_chart(batch, j, &data).map(Some).map_err(|e| e.to_string())
+        })
+        .collect();
+    for chart in drawn {
+        out.extend(chart?);
     }
     Ok(())
 }
