@@ -190,8 +190,24 @@ pub fn run_one(net: &Arc<Network>, replication: u64) -> ReplicationResult {
     World::new(Arc::clone(net)).run(replication)
 }
 
-/// A thread pool of `threads` workers (`None`: every core), for a run and its outputs.
-pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError> {
+/// Runs `work` on a pool of `threads` workers (`None`: every core) and says how many
+/// it had; already on a pool's worker (a sweep's points run side by side, each running
+/// its replications), on that pool, without starting pools within pools.
+pub(crate) fn on_pool<R: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> R + Send,
+) -> Result<(R, usize), ExperimentError> {
+    if rayon::current_thread_index().is_some() {
+        let n = rayon::current_num_threads();
+        return Ok((work(), n));
+    }
+    let pool = pool(threads)?;
+    let n = pool.current_num_threads();
+    Ok((pool.install(work), n))
+}
+
+/// A thread pool of `threads` workers (`None`: every core).
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError> {
     let mut b = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         b = b.num_threads(t);
@@ -209,21 +225,18 @@ where
     T: Send,
     F: Fn(ReplicationResult) -> T + Sync,
 {
-    let pool = pool(opts.threads)?;
-    let threads = pool.current_num_threads();
     let worlds = WorldPool {
         net,
         series: SeriesSpec::new(net, opts.grid_hours),
         free: Default::default(),
     };
-    let out = pool.install(|| {
+    on_pool(opts.threads, || {
         opts.replications
             .clone()
             .into_par_iter()
             .map_init(|| worlds.lease(), |lease, i| f(lease.world().run(i)))
             .collect()
-    });
-    Ok((out, threads))
+    })
 }
 
 /// Runs the replications in `opts` of `scenario`.
@@ -240,9 +253,7 @@ pub fn run_network(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Batch, ExperimentError> {
     let started = Instant::now();
-    let pool = pool(opts.threads)?;
     let mut batch = Batch::empty(net, opts.replications.start, opts.grid_hours);
-    batch.threads = pool.current_num_threads();
     let worlds = WorldPool {
         net,
         series: batch.timeseries.spec.clone(),
@@ -282,32 +293,33 @@ pub fn run_network(
     };
     // The previous block's results, folded (in order) while this block runs: folding on
     // one thread between blocks left the other threads idle.
-    let mut unfolded: Vec<RepOut> = Vec::new();
-    let mut start = opts.replications.start;
-    while start < opts.replications.end {
-        if stopped() {
-            batch.interrupted = true;
-            break;
-        }
-        let end = (start + block).min(opts.replications.end);
-        let (outs, ()) = pool.install(|| {
-            rayon::join(
+    let ((), threads) = on_pool(opts.threads, || {
+        let mut unfolded: Vec<RepOut> = Vec::new();
+        let mut start = opts.replications.start;
+        while start < opts.replications.end {
+            if stopped() {
+                batch.interrupted = true;
+                break;
+            }
+            let end = (start + block).min(opts.replications.end);
+            let (outs, ()) = rayon::join(
                 || simulate(start..end),
                 || unfolded.drain(..).for_each(|o| batch.fold(o)),
-            )
-        });
-        // Keep the replications completed without a gap; drop any after a skipped one.
-        let complete = outs.iter().take_while(|o| o.is_some()).count();
-        if complete < outs.len() {
-            batch.interrupted = true;
+            );
+            // Keep the replications completed without a gap; drop any after a skipped one.
+            let complete = outs.iter().take_while(|o| o.is_some()).count();
+            if complete < outs.len() {
+                batch.interrupted = true;
+            }
+            unfolded = outs.into_iter().take(complete).flatten().collect();
+            if batch.interrupted {
+                break;
+            }
+            start = end;
         }
-        unfolded = outs.into_iter().take(complete).flatten().collect();
-        if batch.interrupted {
-            break;
-        }
-        start = end;
-    }
-    unfolded.into_iter().for_each(|o| batch.fold(o));
+        unfolded.into_iter().for_each(|o| batch.fold(o));
+    })?;
+    batch.threads = threads;
     batch.sort_stuck();
     batch.planned = Some(opts.replications.clone());
     batch.wall_seconds = started.elapsed().as_secs_f64();

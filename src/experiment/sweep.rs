@@ -102,6 +102,14 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
     })
 }
 
+/// What a sweep keeps of one point's run: each requested statistic, each metric's
+/// summary, and each metric's description and unit name.
+struct PointStats {
+    estimates: Vec<Estimate>,
+    summaries: Vec<Summary>,
+    infos: Vec<(MetricInfo, String)>,
+}
+
 /// One grid point of a sweep.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct SweepPoint {
@@ -158,30 +166,41 @@ pub fn sweep(
         unit_names: Vec::new(),
         points: Vec::new(),
     };
-    let per_point = opts.replications.end - opts.replications.start;
-    for (i, point) in grid.into_iter().enumerate() {
+    // Every point's scenario first, so a value the scenario refuses stops the sweep
+    // before anything runs.
+    let mut scenarios = Vec::with_capacity(grid.len());
+    for point in &grid {
         let mut o = base.to_vec();
-        o.extend(axes.iter().zip(&point).map(|(a, &v)| a.override_at(v)));
+        o.extend(axes.iter().zip(point).map(|(a, &v)| a.override_at(v)));
         let mut sc = scenario_with(text, label, &o).map_err(|e| {
             let at: Vec<String> = axes
                 .iter()
-                .zip(&point)
+                .zip(point)
                 .map(|(a, &v)| format!("{}={}", a.path, a.label(v)))
                 .collect();
             CompareError::Usage(format!("--vary: at {}:\n{e}", at.join(", ")))
         })?;
         sc.seed = base_sc.seed;
-        let done = i as u64 * per_point;
-        let shifted = |d: u64| {
-            if let Some(p) = progress {
-                p(done + d)
-            } else if let Some(p) = &opts.progress {
-                p.report(done + d)
-            }
-        };
-        let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, Some(&shifted))?;
+        scenarios.push(sc);
+    }
+    // The points run side by side as well as their replications (one pool for all), so
+    // the threads stay busy through each point's start and end; every point's numbers
+    // are its own, whatever ran beside it.
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let count = || {
+        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = progress {
+            p(d)
+        } else if let Some(p) = &opts.progress {
+            p.report(d)
+        }
+    };
+    // Each point reduced to its statistics where it ran: only those are kept.
+    let run_point = |sc| -> Result<PointStats, CompareError> {
+        let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, Some(&|_| count()))?;
         let mut estimates = Vec::new();
         let mut summaries = Vec::new();
+        let mut infos = Vec::new();
         for m in metrics {
             let c = batch
                 .metric_index(&m.metric)
@@ -189,10 +208,27 @@ pub fn sweep(
             let column = batch.column(c);
             estimates.push(m.stat.estimate(&column));
             summaries.push(Summary::of(&column));
-            if out.infos.len() < metrics.len() {
-                out.infos.push(batch.catalogue.get(c).clone());
-                out.unit_names.push(batch.catalogue.get(c).unit.name(batch.scenario()));
-            }
+            let info = batch.catalogue.get(c);
+            infos.push((info.clone(), info.unit.name(batch.scenario())));
+        }
+        Ok(PointStats {
+            estimates,
+            summaries,
+            infos,
+        })
+    };
+    let (runs, _) = super::on_pool(opts.threads, || {
+        use rayon::prelude::*;
+        scenarios.into_par_iter().map(run_point).collect::<Vec<_>>()
+    })?;
+    for (point, run) in grid.into_iter().zip(runs) {
+        let PointStats {
+            estimates,
+            summaries,
+            infos,
+        } = run?;
+        if out.infos.is_empty() {
+            (out.infos, out.unit_names) = infos.into_iter().unzip();
         }
         out.points.push(SweepPoint {
             values: point,

@@ -223,8 +223,7 @@ pub fn write_run<'a>(
 ) -> Result<(RunReport<'a>, Vec<String>), OutputError> {
     // On the run's threads: the files are independent (each written atomically into the
     // staging directory), and the CSV files format their rows in parallel.
-    let pool = crate::experiment::pool(options.threads).map_err(|e| OutputError::BadOut(e.to_string()))?;
-    pool.install(|| {
+    let (written, _) = crate::experiment::on_pool(options.threads, || {
         let report = RunReport::new(batch, shard, options)?;
         let exporters = run_exporters();
         let (summary, others) = exporters.split_last().expect("at least one exporter");
@@ -234,6 +233,8 @@ pub fn write_run<'a>(
         let files = exporters.iter().flat_map(|e| e.files(&report)).collect();
         Ok((report, files))
     })
+    .map_err(|e| OutputError::BadOut(e.to_string()))?;
+    written
 }
 
 /// Redraws the charts and `report.html` of an output directory; returns the chart names.
