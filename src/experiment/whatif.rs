@@ -333,11 +333,17 @@ pub fn what_if(
     file: &str,
     threads: Option<usize>,
 ) -> Result<Option<WhatIf>, CompareError> {
+    // The levers side by side as well as their replications (one pool for all).
+    let (runs, _) = super::on_pool(threads, || {
+        use rayon::prelude::*;
+        levers
+            .par_iter()
+            .map(|&lever| one_what_if(batch, lever, scopes, file, threads))
+            .collect::<Vec<_>>()
+    })?;
     let mut tried: Vec<WhatIf> = Vec::new();
-    for &lever in levers {
-        if let Some(w) = one_what_if(batch, lever, scopes, file, threads)? {
-            tried.push(w);
-        }
+    for run in runs {
+        tried.extend(run?);
     }
     let key = |w: &WhatIf| {
         let p = if w.p90_days_change[0].is_finite() {
