@@ -18,6 +18,9 @@
 /// Number of buckets: one for "equal to the last time popped", one per differing bit.
 const BUCKETS: usize = 65;
 
+/// Room (in events) a bucket keeps after it is split; above it the memory is freed.
+const KEEP_AFTER_SPLIT: usize = 1 << 16;
+
 /// A bucket this small is sorted whole when it becomes the earliest, rather than split.
 const SORT_WHOLE: usize = 32;
 
@@ -228,6 +231,13 @@ impl<E: Copy> EventQueue<E> {
             if b > 0 {
                 self.occupied |= 1 << (b - 1);
             }
+        }
+        // A bucket keeps its memory for the next time it fills (no allocation in steady
+        // state), except a large one: its events now sit in the lower buckets, which
+        // have grown to hold them, so keeping it too would hold them twice. Freeing it
+        // costs one allocation per split of this size, nothing beside the split's work.
+        if split.capacity() > KEEP_AFTER_SPLIT {
+            split = Vec::new();
         }
         self.buckets[i] = split;
         true

@@ -13,4 +13,4 @@ pub mod target;
 
 pub use bootstrap::paired_change;
 pub use online::{Level, LevelSummary, Tally};
-pub use summary::{Summary, quantile_ci, quantile_sorted, t975};
+pub use summary::{Summary, quantile_ci, quantile_sorted, quantile_sorted_by, t975};

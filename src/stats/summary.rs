@@ -45,19 +45,26 @@ pub fn t975(df: u64) -> f64 {
 /// The `q` quantile of sorted `xs` by linear interpolation between order statistics
 /// (Hyndman & Fan type 7, the default of R and NumPy).
 pub fn quantile_sorted(xs: &[f64], q: f64) -> f64 {
-    match xs.len() {
+    quantile_sorted_by(xs.len(), q, |i| xs[i])
+}
+
+/// As [`quantile_sorted`], for `n` sorted values read by position through `at` (values
+/// kept in another type, e.g. `f32`, without a copy).
+pub fn quantile_sorted_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
+    match n {
         0 => f64::NAN,
-        1 => xs[0],
+        1 => at(0),
         n => {
             let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
             let lo = h.floor() as usize;
             let hi = (lo + 1).min(n - 1);
+            let (x_lo, x_hi) = (at(lo), at(hi));
             // Exactly on an order statistic, or between equal ones, the value is that
             // one (so an infinite value, e.g. a censored makespan, never makes NaN).
-            if h == lo as f64 || xs[hi] == xs[lo] {
-                xs[lo]
+            if h == lo as f64 || x_hi == x_lo {
+                x_lo
             } else {
-                xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+                x_lo + (h - lo as f64) * (x_hi - x_lo)
             }
         }
     }
