@@ -225,6 +225,10 @@ impl<E: Copy> EventQueue<E> {
             .map(|e| e.0)
             .min()
             .expect("an occupied bucket is not empty");
+        if split.len() > KEEP_AFTER_SPLIT {
+            self.split_in_place(i, split);
+            return true;
+        }
         for item in split.drain(..) {
             let b = self.bucket_of(item.0);
             self.buckets[b].push(item);
@@ -241,6 +245,48 @@ impl<E: Copy> EventQueue<E> {
         }
         self.buckets[i] = split;
         true
+    }
+
+    /// Splits bucket `i` (more than [`KEEP_AFTER_SPLIT`] events, already taken out as
+    /// `split`, `last` already lowered) so that its memory is not held twice while the
+    /// lower buckets fill: the lower bucket that receives the most of its events keeps
+    /// them where they are (moved down in order, so ties keep their order) and takes
+    /// over its memory, shrunk to fit; only the rest is copied into the other buckets.
+    /// The events end in the same buckets, in the same order, as a plain split.
+    #[cold]
+    fn split_in_place(&mut self, i: usize, mut split: Vec<(u64, E)>) {
+        let mut counts = [0usize; BUCKETS];
+        for e in &split {
+            counts[self.bucket_of(e.0)] += 1;
+        }
+        let keep = (0..i).max_by_key(|&b| counts[b]).unwrap_or(0);
+        let mut kept = 0;
+        for r in 0..split.len() {
+            let item = split[r];
+            let b = self.bucket_of(item.0);
+            if b == keep {
+                split[kept] = item;
+                kept += 1;
+            } else {
+                self.buckets[b].push(item);
+                if b > 0 {
+                    self.occupied |= 1 << (b - 1);
+                }
+            }
+        }
+        split.truncate(kept);
+        split.shrink_to_fit();
+        if keep > 0 && kept > 0 {
+            self.occupied |= 1 << (keep - 1);
+        }
+        // Bucket `keep` is empty (every bucket below `i` is); its memory goes to `i`,
+        // freed if large as a plain split frees it.
+        let mut spare = std::mem::replace(&mut self.buckets[keep], split);
+        debug_assert!(spare.is_empty());
+        if spare.capacity() > KEEP_AFTER_SPLIT {
+            spare = Vec::new();
+        }
+        self.buckets[i] = spare;
     }
 
     /// Time of the earliest pending event.
@@ -291,6 +337,46 @@ mod tests {
         assert_eq!(q.pop(), Some((0.0, 1)));
         assert_eq!(q.pop(), Some((0.0, 2)));
         assert_eq!(q.peek_time(), None);
+    }
+
+    /// A bucket of more than `KEEP_AFTER_SPLIT` events is split in place (the lower bucket
+    /// taking most of them keeps its memory): pops still come in time order, ties in
+    /// the order pushed, also with pushes between pops landing in every bucket.
+    #[test]
+    fn large_buckets_split_in_place_keep_time_and_tie_order() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let n = 4 * KEEP_AFTER_SPLIT as u32;
+        for i in 0..n {
+            // Times on a coarse grid (many ties), spread over several binary scales.
+            let t = f64::from(rng.random_range(0..4_000u32)) * 0.125 + 1.0;
+            q.push(t, i);
+            reference.push((t, i));
+        }
+        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut expected = reference.into_iter().peekable();
+        let mut late: Vec<(f64, u32)> = Vec::new();
+        let mut popped = 0;
+        while let Some((t, e)) = q.pop() {
+            // Events pushed between pops (after everything else at their time).
+            if let Some(&(tl, el)) = late.first()
+                && (tl < expected.peek().map_or(f64::INFINITY, |x| x.0))
+            {
+                assert_eq!((t, e), (tl, el));
+                late.remove(0);
+                continue;
+            }
+            assert_eq!(Some((t, e)), expected.next(), "after {popped} pops");
+            popped += 1;
+            if popped % 50_000 == 0 {
+                let tl = t + 600.0;
+                q.push(tl, n + popped);
+                late.push((tl, n + popped));
+            }
+        }
+        assert!(expected.next().is_none() && late.is_empty());
     }
 
     /// As a simulation uses it: every push at or after the last time popped (often right
