@@ -6,7 +6,8 @@ use crate::metrics::{Catalogue, MetricInfo, MetricKey};
 use crate::model::{EndReason, Holding, Network, Phase, Samples, SeriesSpec, Step, catalogue};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
-use std::sync::Arc;
+use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 
 /// People left somewhere at the end of unfinished replications, summed over them.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -42,6 +43,11 @@ pub struct Batch {
     /// The replications the run was asked for (`None` when not known, e.g. a part
     /// written by an older version): an interrupted batch holds a prefix of them.
     pub planned: Option<std::ops::Range<u64>>,
+    /// Every metric's summary, computed once for the number of rows held then: the
+    /// console, summary.json, the report and the findings read the same summaries
+    /// many times. Used only while the number of rows is the same (see
+    /// [`Batch::summary_at`]).
+    summary_cache: OnceLock<(usize, Arc<[Summary]>)>,
 }
 
 /// What one replication hands back to the fold.
@@ -69,10 +75,12 @@ impl Batch {
             threads: 0,
             interrupted: false,
             planned: None,
+            summary_cache: OnceLock::new(),
         }
     }
 
     pub(crate) fn fold(&mut self, out: RepOut) {
+        self.summary_cache = OnceLock::new();
         self.rows.push(out.row);
         self.end_reasons.push(out.reason);
         self.events += out.events;
@@ -123,6 +131,7 @@ impl Batch {
         if next.catalogue != self.catalogue || next.timeseries.spec != self.timeseries.spec {
             return Err("the parts come from different scenarios or grids".into());
         }
+        self.summary_cache = OnceLock::new();
         self.interrupted |= next.interrupted;
         self.planned = match (self.planned.take(), next.planned.clone()) {
             (Some(a), Some(b)) => Some(a.start..a.end.max(b.end)),
@@ -168,21 +177,51 @@ impl Batch {
 
     /// Every metric summarised across replications, in catalogue order.
     pub fn summaries(&self) -> Vec<(&MetricInfo, Summary)> {
-        self.catalogue
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m, Summary::of(&self.column(i))))
-            .collect()
+        let all = self.all_summaries();
+        self.catalogue.iter().zip(all.iter().copied()).collect()
     }
 
     /// Summary of one metric given by its id.
     pub fn summary(&self, id: &str) -> Option<Summary> {
-        self.metric_index(id).map(|i| Summary::of(&self.column(i)))
+        self.metric_index(id).map(|i| self.summary_at(i))
     }
 
     /// Summary of one metric, if the scenario has it.
     pub fn summary_of(&self, key: MetricKey) -> Option<Summary> {
-        self.catalogue.index(key).map(|i| Summary::of(&self.column(i)))
+        self.catalogue.index(key).map(|i| self.summary_at(i))
+    }
+
+    /// Summary of column `index` over the rows held now.
+    fn summary_at(&self, index: usize) -> Summary {
+        match self.summary_cache.get() {
+            Some((rows, all)) if *rows == self.rows.len() => all[index],
+            // Rows were added since (a batch being built): computed afresh.
+            Some(_) => Summary::of(&self.column(index)),
+            None => self.all_summaries()[index],
+        }
+    }
+
+    /// Every column's summary over the rows held now: computed once and kept while the
+    /// number of rows stays the same. On a rayon pool (the run's, when writing its
+    /// output) the metrics are summarised side by side; each summary is the same
+    /// whichever thread computes it. Elsewhere one by one, so that no pool other than
+    /// the run's (`--threads`) is ever started.
+    fn all_summaries(&self) -> Arc<[Summary]> {
+        let one = |i: usize| Summary::of(&self.column(i));
+        let compute = || -> Arc<[Summary]> {
+            let n = self.catalogue.len();
+            if rayon::current_thread_index().is_some() {
+                (0..n).into_par_iter().map(one).collect::<Vec<_>>().into()
+            } else {
+                (0..n).map(one).collect::<Vec<_>>().into()
+            }
+        };
+        let (rows, all) = self.summary_cache.get_or_init(|| (self.rows.len(), compute()));
+        if *rows == self.rows.len() {
+            Arc::clone(all)
+        } else {
+            compute()
+        }
     }
 
     /// Mean of one metric over replications (NaN if the scenario lacks it or it never
