@@ -323,3 +323,75 @@ fn plan_does_not_answer_with_a_capacity_that_often_never_finishes() {
     let one = r.trials.iter().find(|t| t.value == 1.0).unwrap();
     assert!(!one.met && one.statistic.is_infinite(), "{one:?}");
 }
+
+/// `sweep` counts the unfinished replications as `check` and `plan` do: where a quarter
+/// of them never get everyone home, the sweep shows the p90 beyond the horizon and the
+/// mean as unknown, not the statistics of the finished ones alone (which would meet a
+/// deadline the plan misses), and says how many had no value.
+#[test]
+fn sweep_counts_unfinished_replications_as_check_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, "");
+    let file = write(&tmp, "desk.toml", &text);
+    let o = repatsim()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--vary", "checkpoint.desk.servers=1..2:1"])
+        .args(["--metric", "makespan_days@p90", "--metric", "makespan_days@mean"])
+        .args(["-n", "300", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(String::from).collect()).collect();
+    let row = |servers: &str, stat: &str| {
+        rows.iter()
+            .find(|r| r[0] == servers && r[col("stat")] == stat)
+            .unwrap_or_else(|| panic!("no row {servers} {stat} in\n{csv}"))
+            .clone()
+    };
+    for servers in [1u32, 2] {
+        let mut sc = parse(&text);
+        sc.checkpoints[0].servers = servers;
+        let b = run(&sc, 300, 2);
+        let column = b.column(b.metric_index("makespan_days").unwrap());
+        let unfinished = column.iter().filter(|x| !x.is_finite()).count();
+        let p90 = row(&servers.to_string(), "p90");
+        let mean = row(&servers.to_string(), "mean");
+        assert_eq!(p90[col("without_value")], unfinished.to_string());
+        assert_eq!(mean[col("without_value")], unfinished.to_string());
+        let check = evaluate(&b, &target("makespan_days@p90<=0.9"));
+        let shown: f64 = p90[col("value")].parse().unwrap();
+        if servers == 1 {
+            assert!(unfinished > 50, "{unfinished} unfinished");
+            // The finished ones alone would show a p90 within the deadline.
+            assert!(StatSpec::Quantile(0.9).of(&column) <= 0.9);
+            assert!(shown.is_infinite() && check.estimate.value.is_infinite());
+            assert_eq!(mean[col("value")], "", "the mean is unknown");
+            assert_eq!(mean[col("mean")], "");
+        } else {
+            assert_eq!(unfinished, 0);
+            assert_eq!(shown, check.estimate.value);
+            let m: f64 = mean[col("value")].parse().unwrap();
+            assert!((m - b.summary("makespan_days").unwrap().mean).abs() < 1e-12);
+        }
+    }
+    // The charts mark those points at the top edge with what they are, instead of
+    // leaving them out.
+    let out = tmp.path().join("sweep");
+    repatsim()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--vary", "checkpoint.desk.servers=1..2:1"])
+        .args(["--metric", "makespan_days@p90", "--metric", "makespan_days@mean"])
+        .args(["-n", "300", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = |stat: &str| std::fs::read_to_string(out.join(format!("sweep-makespan_days-{stat}.svg"))).unwrap();
+    assert!(svg("p90").contains("beyond the horizon"));
+    assert!(svg("mean").contains("unknown"));
+}

@@ -170,7 +170,9 @@ def sweep(
 ) -> pd.DataFrame:
     """Each value (or pair of values) of one or two parameters on the same random
     numbers, e.g. ``vary="site.sinuiju-quarantine.beds=200..600:100"``; ``metrics`` as
-    ``"METRIC@STAT"`` (default ``makespan_days@mean``). One row per point (as sweep.csv)."""
+    ``"METRIC@STAT"`` (default ``makespan_days@mean``). One row per point (as sweep.csv).
+    A makespan percentile is ``inf`` where it falls among replications that did not get
+    everyone home within the horizon (and the mean NaN); ``without_value`` counts them."""
     axes = [vary] if isinstance(vary, str) else list(vary)
     text, label = _source(scenario)
     return _csv(_native.sweep(text, label, axes, list(metrics), replications, seed, threads, _set(set)))

@@ -97,6 +97,7 @@ def test_compare_sweep_and_plan():
     s = repatsim.sweep(FIRST_WAVE, "site.sinuiju-quarantine.beds=300..500:100", metrics=["makespan_days@p90"],
                        replications=20, seed=1)
     assert len(s) == 3
+    assert (s["without_value"] == 0).all() and s["value"].notna().all()
     p = repatsim.plan(FIRST_WAVE, "site.sinuiju-quarantine.beds=100..2000", "makespan_days@mean<=30",
                       replications=20, seed=1)
     assert p["answer"] is not None and 100 <= p["answer"] <= 2000

@@ -62,7 +62,7 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
     let column = batch.column(index);
     let n = column.len() as u64;
     let missing = column.iter().filter(|x| !x.is_finite()).count() as u64;
-    let censored = batch.catalogue.get(index).key == MetricKey::overall(Stat::MakespanDays);
+    let censored = is_censored(batch, index);
     let horizon_days = batch.scenario().horizon_hours / 24.0;
     let mut out = Checked {
         target: target.to_string(),
@@ -143,7 +143,7 @@ pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
         return f64::NAN;
     };
     let column = batch.column(index);
-    let censored = batch.catalogue.get(index).key == MetricKey::overall(Stat::MakespanDays);
+    let censored = is_censored(batch, index);
     let missing = column.iter().any(|x| !x.is_finite());
     if !(censored && missing) {
         return target.statistic(&column);
@@ -153,6 +153,58 @@ pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
         return f64::NAN;
     }
     censored_value(&column, target.stat)
+}
+
+/// True if column `index` of `batch` is censored: the makespan, which a replication in
+/// which not everyone got home does not have, but is known to exceed the horizon.
+pub fn is_censored(batch: &Batch, index: usize) -> bool {
+    batch.catalogue.get(index).key == MetricKey::overall(Stat::MakespanDays)
+}
+
+/// `stat` with its 95% CI over a censored column (see [`is_censored`]): replications
+/// without a value count as later than any with one, as `check` counts them. A
+/// percentile and its bounds are order statistics (+inf where they fall among the
+/// unfinished; `n` is then every replication); a mean, which the unfinished leave
+/// unknown, is NaN (`n` the finished ones). With every replication finished, the plain
+/// estimate.
+pub fn censored_estimate(column: &[f64], stat: StatSpec) -> Estimate {
+    if column.iter().all(|x| x.is_finite()) {
+        return stat.estimate(column);
+    }
+    let xs = sorted_values(column, true);
+    match stat {
+        StatSpec::Mean => Estimate {
+            value: f64::NAN,
+            ci95_low: f64::NAN,
+            ci95_high: f64::NAN,
+            n: column.iter().filter(|x| x.is_finite()).count() as u64,
+        },
+        StatSpec::Quantile(q) => {
+            let (lo, hi) = quantile_ci(&xs, q);
+            Estimate {
+                value: quantile_sorted(&xs, q),
+                ci95_low: lo,
+                ci95_high: hi,
+                n: xs.len() as u64,
+            }
+        }
+    }
+}
+
+/// The summary of a censored column (see [`is_censored`]): with any replication
+/// unfinished, its percentiles and maximum count those as later than everything else
+/// (+inf where they fall among them) and its mean, deviation and CI are unknown (NaN).
+pub fn censored_summary(column: &[f64]) -> Summary {
+    if column.iter().all(|x| x.is_finite()) {
+        return Summary::of(column);
+    }
+    Summary {
+        mean: f64::NAN,
+        sd: f64::NAN,
+        ci95_low: f64::NAN,
+        ci95_high: f64::NAN,
+        ..Summary::of(&sorted_values(column, true))
+    }
 }
 
 /// A statistic of the makespan over replications of which some did not get everyone

@@ -107,6 +107,7 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
 struct PointStats {
     estimates: Vec<Estimate>,
     summaries: Vec<Summary>,
+    without_value: Vec<u64>,
     infos: Vec<(MetricInfo, String)>,
 }
 
@@ -119,6 +120,11 @@ pub struct SweepPoint {
     pub estimates: Vec<Estimate>,
     /// The full summary of each requested metric (whatever the statistic).
     pub summaries: Vec<Summary>,
+    /// For each requested statistic, the replications without a value of its metric:
+    /// left out, except for the makespan, where they are the replications that did not
+    /// get everyone home within the horizon and count as later than it (as in `check`
+    /// and `plan`: a percentile among them is +inf, the mean unknown).
+    pub without_value: Vec<u64>,
 }
 
 /// What a sweep found: the metrics asked for (with their catalogue entries and unit
@@ -200,20 +206,30 @@ pub fn sweep(
         let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, Some(&|_| count()))?;
         let mut estimates = Vec::new();
         let mut summaries = Vec::new();
+        let mut without_value = Vec::new();
         let mut infos = Vec::new();
         for m in metrics {
             let c = batch
                 .metric_index(&m.metric)
                 .ok_or_else(|| unknown_metric(&batch, &m.metric))?;
             let column = batch.column(c);
-            estimates.push(m.stat.estimate(&column));
-            summaries.push(Summary::of(&column));
+            // The makespan as `check` and `plan` see it: leaving the unfinished
+            // replications out would show a plan that often never finishes as on time.
+            if super::check::is_censored(&batch, c) {
+                estimates.push(super::check::censored_estimate(&column, m.stat));
+                summaries.push(super::check::censored_summary(&column));
+            } else {
+                estimates.push(m.stat.estimate(&column));
+                summaries.push(Summary::of(&column));
+            }
+            without_value.push(column.iter().filter(|x| !x.is_finite()).count() as u64);
             let info = batch.catalogue.get(c);
             infos.push((info.clone(), info.unit.name(batch.scenario())));
         }
         Ok(PointStats {
             estimates,
             summaries,
+            without_value,
             infos,
         })
     };
@@ -225,6 +241,7 @@ pub fn sweep(
         let PointStats {
             estimates,
             summaries,
+            without_value,
             infos,
         } = run?;
         if out.infos.is_empty() {
@@ -234,6 +251,7 @@ pub fn sweep(
             values: point,
             estimates,
             summaries,
+            without_value,
         });
     }
     Ok(out)

@@ -153,7 +153,10 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
 }
 
 /// `sweep.csv`: per grid point and requested statistic, its value with the 95% CI and
-/// the metric's mean and percentiles across replications.
+/// the metric's mean and percentiles across replications, the replications it rests on
+/// (`n`) and those without a value (`without_value`: for the makespan, the unfinished
+/// ones, counted as later than the horizon: `inf` where a percentile falls among them,
+/// an empty mean).
 pub fn sweep_csv(axes: &[Axis], result: &SweepResult) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
@@ -169,12 +172,19 @@ pub fn sweep_csv(axes: &[Axis], result: &SweepResult) -> std::io::Result<Vec<u8>
             "p50",
             "p95",
             "n",
+            "without_value",
         ]
         .map(String::from),
     );
     w.write_record(&header).map_err(csv_error)?;
     for p in &result.points {
-        for ((m, e), s) in result.metrics.iter().zip(&p.estimates).zip(&p.summaries) {
+        for (((m, e), s), missing) in result
+            .metrics
+            .iter()
+            .zip(&p.estimates)
+            .zip(&p.summaries)
+            .zip(&p.without_value)
+        {
             let mut rec: Vec<String> = axes
                 .iter()
                 .zip(&p.values)
@@ -191,6 +201,7 @@ pub fn sweep_csv(axes: &[Axis], result: &SweepResult) -> std::io::Result<Vec<u8>
                 num(s.p50),
                 num(s.p95),
                 e.n.to_string(),
+                missing.to_string(),
             ]);
             w.write_record(&rec).map_err(csv_error)?;
         }

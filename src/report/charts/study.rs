@@ -108,8 +108,29 @@ fn stem(id: &str) -> String {
         .collect()
 }
 
+/// What a statistic that is not a number means on a sweep's chart: +inf is a
+/// percentile of the makespan among replications that did not get everyone home
+/// within the horizon; NaN a mean those leave unknown (or no replication with a value).
+fn off_axis(v: f64) -> &'static str {
+    if v == f64::INFINITY {
+        "beyond the horizon"
+    } else {
+        "unknown"
+    }
+}
+
+/// A statistic as a chart's text shows it: its value, or what it means if not a number.
+fn shown(v: f64, unit: Unit) -> String {
+    if v.is_finite() {
+        fmt_value(v, unit)
+    } else {
+        off_axis(v).to_string()
+    }
+}
+
 /// A statistic of a metric (`stat`: "mean", "p90") with its 95% CI against one swept
-/// parameter, with a target line if given.
+/// parameter, with a target line if given. A point whose statistic is beyond the horizon
+/// or unknown is marked at the top edge, labelled.
 pub fn sweep_chart(
     axis_x: &crate::experiment::sweep::Axis,
     metric: &MetricInfo,
@@ -146,22 +167,16 @@ pub fn sweep_chart(
         metric.label,
         points
             .iter()
-            .map(|p| format!("{} at {}", fmt_value(p.1.value, unit), axis_x.label(p.0)))
+            .map(|p| format!("{} at {}", shown(p.1.value, unit), axis_x.label(p.0)))
             .collect::<Vec<_>>()
             .join(", ")
     );
     let y_desc = format!("{} ({unit_name})", metric.label);
+    let top = hi + span * 0.1;
     let (png, svg) = render(&alt, &|area| {
         on_area!(area, |root| {
             let side;
-            let mut chart = frame!(
-                root,
-                side,
-                &title,
-                80,
-                (x0 - pad)..(x1 + pad),
-                (lo - span * 0.1)..(hi + span * 0.1)
-            );
+            let mut chart = frame!(root, side, &title, 80, (x0 - pad)..(x1 + pad), (lo - span * 0.1)..top);
             chart
                 .configure_mesh()
                 .x_desc(parameter)
@@ -172,7 +187,12 @@ pub fn sweep_chart(
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
             let ok: Vec<&(f64, Estimate)> = points.iter().filter(|p| p.1.value.is_finite()).collect();
-            let edge = |p: &(f64, Estimate), x: f64| if x.is_finite() { x } else { p.1.value };
+            // A bound beyond the horizon (a censored makespan) runs to the top edge.
+            let edge = |p: &(f64, Estimate), x: f64| match x {
+                x if x.is_finite() => x,
+                f64::INFINITY => top,
+                _ => p.1.value,
+            };
             let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, edge(p, p.1.ci95_high))).collect();
             band.extend(ok.iter().rev().map(|p| (p.0, edge(p, p.1.ci95_low))));
             chart.draw_series(std::iter::once(Polygon::new(band, palette::SPREAD.mix(0.25).filled())))?;
@@ -184,6 +204,20 @@ pub fn sweep_chart(
                 ok.iter()
                     .map(|p| Circle::new((p.0, p.1.value), 4, palette::TYPICAL.filled())),
             )?;
+            // Points whose statistic has no place on the axis are marked at the top edge
+            // with what they are, never left out in silence.
+            let off: Vec<&(f64, Estimate)> = points.iter().filter(|p| !p.1.value.is_finite()).collect();
+            let marker_y = top - span * 0.05;
+            let label_style =
+                TextStyle::from(("sans-serif", 13).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Left,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+            chart.draw_series(off.iter().map(|p| {
+                EmptyElement::at((p.0, marker_y))
+                    + TriangleMarker::new((0, 0), 6, palette::TYPICAL.filled())
+                    + Text::new(off_axis(p.1.value).to_string(), (10, 0), label_style.clone())
+            }))?;
             let mut legend = vec![
                 (format!("{stat} over replications"), Mark::Line(palette::TYPICAL, 2)),
                 (format!("95% CI of the {stat}"), Mark::Fill(palette::SPREAD, 0.25)),
@@ -199,10 +233,11 @@ pub fn sweep_chart(
                 ));
             }
             draw_legend(&side, &legend)?;
-            let tips = ok
+            let tips = points
                 .iter()
                 .map(|p| {
-                    let (x, y) = chart.backend_coord(&(p.0, p.1.value));
+                    let y = if p.1.value.is_finite() { p.1.value } else { marker_y };
+                    let (x, y) = chart.backend_coord(&(p.0, y));
                     Tip {
                         x0: x - 5,
                         y0: y - 5,
@@ -211,9 +246,9 @@ pub fn sweep_chart(
                         text: format!(
                             "{parameter} = {}: {} (95% CI {} to {})",
                             axis_x.label(p.0),
-                            fmt_value(p.1.value, unit),
-                            fmt_value(p.1.ci95_low, unit),
-                            fmt_value(p.1.ci95_high, unit)
+                            shown(p.1.value, unit),
+                            shown(p.1.ci95_low, unit),
+                            shown(p.1.ci95_high, unit)
                         ),
                     }
                 })
@@ -322,9 +357,13 @@ pub fn heatmap(
                         palette::TARGET.stroke_width(3),
                     )))?;
                 }
-                let text_color = if t_of(v) > 0.55 { WHITE } else { BLACK };
+                let text_color = if v.is_finite() && t_of(v) > 0.55 { WHITE } else { BLACK };
                 chart.draw_series(std::iter::once(Text::new(
-                    fmt_value(v, unit),
+                    if v == f64::INFINITY {
+                        "> horizon".to_string()
+                    } else {
+                        shown(v, unit)
+                    },
                     (SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)),
                     ("sans-serif", 13).into_font().color(&text_color),
                 )))?;
@@ -334,7 +373,7 @@ pub fn heatmap(
                     y0: a.1,
                     x1: b.0,
                     y1: b.1,
-                    text: format!("{px} = {}, {py} = {}: {}", ax.label(x), ay.label(y), fmt_value(v, unit)),
+                    text: format!("{px} = {}, {py} = {}: {}", ax.label(x), ay.label(y), shown(v, unit)),
                 });
             }
             colour_bar(&side, stat, lo, hi, unit, target.map(|t| t.to_string()))?;
