@@ -165,7 +165,7 @@ fn an_idle_bottleneck_is_not_offered_as_a_source_of_spare_booths() {
     assert_eq!(idle.len(), 1, "{f:?}");
     assert!(!idle[0].contains("could be moved"), "{}", idle[0]);
     assert!(
-        idle[0].contains("while it is closed or while away after giving up"),
+        idle[0].contains("while every booth is busy, while it is closed or while away after giving up"),
         "{}",
         idle[0]
     );

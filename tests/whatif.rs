@@ -110,6 +110,8 @@ fn undefined_numbers_survive_a_json_round_trip() {
         p90_days_before: 1.0,
         p90_days_after: f64::NAN,
         p90_days_change: [0.5, f64::NAN, f64::NAN],
+        unfinished_before: 0,
+        unfinished_after: 3,
         evaded_before: f64::NAN,
         evaded_after: f64::NAN,
         evaded_change: [f64::NAN; 3],
@@ -124,4 +126,104 @@ fn undefined_numbers_survive_a_json_round_trip() {
     assert!(json.contains("\"p90_days_after\":null"), "{json}");
     let back: WhatIf = serde_json::from_str(&json).unwrap();
     assert_eq!(format!("{back:?}"), format!("{w:?}"));
+}
+
+/// Ten people at one desk (service 1 h on average, exponential) and a 0.9-day horizon:
+/// a quarter of the replications never get everyone home. The what-if counts those as
+/// later than the horizon: before, the P90 lies beyond it (not the P90 of the finished
+/// ones, which would look like a day within it); one more booth brings it within.
+#[test]
+fn a_p90_beyond_the_horizon_is_said_to_be_so() {
+    let text = r#"
+[scenario]
+name = "desk"
+start = 2023-08-28T00:00:00
+horizon_days = 0.9
+replications = 200
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = { dist = "exponential", mean = 60 }
+
+[[cohort]]
+name = "ten"
+origin = "camp"
+size = 10
+arrival = { process = "all_at_once", at_hours = 10 }
+route = ["desk", "home"]
+"#;
+    let b = run(&parse(text), 200, 2);
+    let column = b.column(b.metric_index("makespan_days").unwrap());
+    let unfinished = column.iter().filter(|x| !x.is_finite()).count() as u64;
+    assert!(unfinished > 20, "{unfinished} of 200 unfinished");
+    let w = what_if(&b, &[Lever::Booths(0)], &[Scope::Checkpoint(0)], "desk.toml", Some(2))
+        .unwrap()
+        .expect("one more booth");
+    assert_eq!(w.unfinished_before, unfinished);
+    assert_eq!(w.unfinished_after, 0);
+    assert!(w.p90_days_before.is_infinite() && w.p90_days_after.is_finite(), "{w:?}");
+    assert_eq!(w.p90_days_change[0], f64::NEG_INFINITY);
+    let s = repatsim::report::findings::what_if_sentence(&w);
+    assert!(
+        s.contains(&format!(
+            "comes within the horizon: day {} (before, {unfinished} of 200 replications did not get everyone home within it)",
+            repatsim::metrics::fmt_num(w.p90_days_after)
+        )),
+        "{s}"
+    );
+    // Survives summary.json: the counts say what the `null` P90 meant.
+    let back: WhatIf = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
+    assert_eq!(repatsim::report::findings::what_if_sentence(&back), s);
+    // And the run's own finding does not claim a day for 90% of replications.
+    let f = repatsim::report::findings::findings(&b, None);
+    assert!(
+        f[0].contains("in only") && f[0].contains("lies beyond the horizon"),
+        "{}",
+        f[0]
+    );
+    assert!(!f.iter().any(|x| x.contains("in 90% of replications")), "{f:?}");
+    // The desk is always open: its idle hours come between bunches of arrivals, not
+    // from closing (the finding once said people wait "while it is closed").
+    let idle = f
+        .iter()
+        .find(|x| x.contains("`desk` is idle"))
+        .expect("an idle finding");
+    assert!(
+        idle.contains("people arrive in bunches") && !idle.contains("closed"),
+        "{idle}"
+    );
+    assert!(idle.contains("(1 booth)"), "{idle}");
+    // The table beside them: the makespan's mean unknown, its P90 beyond the horizon.
+    let table = repatsim::report::console::summary_table(&b, None, false);
+    let row = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("Days until everyone is home"))
+        .unwrap_or_else(|| panic!("no makespan row in\n{table}"));
+    assert!(row.contains("> horizon") && row.contains("undefined"), "{row}");
+    // And the makespan chart: the histogram of the finished ones, its P90 said to be
+    // beyond the horizon, not drawn at the finished ones' P90.
+    let charts = repatsim::report::charts::run::charts(&b).unwrap();
+    let chart = charts.iter().find(|c| c.name == "makespan").expect("a makespan chart");
+    assert!(
+        chart.alt.contains("90th percentile beyond the horizon"),
+        "{}",
+        chart.alt
+    );
+    assert!(chart.svg.contains("90th percentile: beyond"), "legend (wrapped after \"beyond\")");
+    assert!(
+        chart
+            .caption
+            .contains(&format!("count the other {unfinished} as later")),
+        "{}",
+        chart.caption
+    );
 }

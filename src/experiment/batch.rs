@@ -175,7 +175,10 @@ impl Batch {
         self.rows.iter().map(|r| r[index]).collect()
     }
 
-    /// Every metric summarised across replications, in catalogue order.
+    /// Every metric summarised across replications, in catalogue order. The makespan
+    /// counts a replication that did not get everyone home as later than the horizon,
+    /// as `check`, `plan` and `sweep` do: with any such, its mean is unknown (NaN) and a
+    /// percentile that falls among them is +inf.
     pub fn summaries(&self) -> Vec<(&MetricInfo, Summary)> {
         let all = self.all_summaries();
         self.catalogue.iter().zip(all.iter().copied()).collect()
@@ -196,8 +199,18 @@ impl Batch {
         match self.summary_cache.get() {
             Some((rows, all)) if *rows == self.rows.len() => all[index],
             // Rows were added since (a batch being built): computed afresh.
-            Some(_) => Summary::of(&self.column(index)),
+            Some(_) => self.fresh_summary(index),
             None => self.all_summaries()[index],
+        }
+    }
+
+    /// Column `index` summarised over the rows held now; the makespan censored (see
+    /// [`super::check::censored_summary`]).
+    fn fresh_summary(&self, index: usize) -> Summary {
+        if super::check::is_censored(self, index) {
+            super::check::censored_summary(&self.column(index))
+        } else {
+            Summary::of(&self.column(index))
         }
     }
 
@@ -207,7 +220,9 @@ impl Batch {
     /// whichever thread computes it. Elsewhere one by one, so that no pool other than
     /// the run's (`--threads`) is ever started.
     fn all_summaries(&self) -> Arc<[Summary]> {
-        let one = |i: usize| Summary::of(&self.column(i));
+        // The makespan as `check`, `plan` and `sweep` count it: an unfinished
+        // replication is later than the horizon, not left out.
+        let one = |i: usize| self.fresh_summary(i);
         let compute = || -> Arc<[Summary]> {
             let n = self.catalogue.len();
             if rayon::current_thread_index().is_some() {

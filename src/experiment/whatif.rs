@@ -47,14 +47,23 @@ pub struct WhatIf {
     pub first_replication: u64,
     pub replications: u64,
     /// Days by which 90% of replications have everyone home, before and after, and the
-    /// change with its 95% CI (bootstrap over the pairs); NaN when too few replications
-    /// finished.
+    /// change with its 95% CI (bootstrap over the pairs). A replication that did not get
+    /// everyone home within the horizon counts as later than it (as in `check`): the
+    /// P90 is +inf when more than a tenth of them did not (written as `null`; the counts
+    /// below say so), and so is a change to or from it; a CI is undefined (NaN) when too
+    /// many resamples have no finite change.
     #[serde(deserialize_with = "nan_if_null")]
     pub p90_days_before: f64,
     #[serde(deserialize_with = "nan_if_null")]
     pub p90_days_after: f64,
     #[serde(deserialize_with = "nans_if_null")]
     pub p90_days_change: [f64; 3],
+    /// Of the paired replications, those that did not get everyone home within the
+    /// horizon, before and after the change.
+    #[serde(default)]
+    pub unfinished_before: u64,
+    #[serde(default)]
+    pub unfinished_after: u64,
     /// People who slipped away (mean), before and after, and the paired change with its
     /// 95% CI; NaN when nobody gets notice.
     #[serde(deserialize_with = "nan_if_null")]
@@ -227,9 +236,13 @@ fn column(batch: &Batch, key: MetricKey, m: usize) -> Option<Vec<f64>> {
     Some(batch.rows.iter().take(m).map(|r| r[i]).collect())
 }
 
-/// The P90 of the finite values.
+/// The P90 of makespans, a replication without one (not everyone home within the
+/// horizon) counting as later than every other: +inf when it falls among those.
 fn p90(xs: &[f64]) -> f64 {
-    let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    let mut v: Vec<f64> = xs
+        .iter()
+        .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
+        .collect();
     v.sort_by(f64::total_cmp);
     quantile_sorted(&v, 0.9)
 }
@@ -345,11 +358,13 @@ pub fn what_if(
     for run in runs {
         tried.extend(run?);
     }
+    // The largest fall in the P90 first: bringing it within the horizon (-inf) beats
+    // any finite fall; one that stays beyond it (NaN) counts as no change.
     let key = |w: &WhatIf| {
-        let p = if w.p90_days_change[0].is_finite() {
-            w.p90_days_change[0]
-        } else {
+        let p = if w.p90_days_change[0].is_nan() {
             0.0
+        } else {
+            w.p90_days_change[0]
         };
         (p, w.waiting_days_change[0])
     };
@@ -423,6 +438,8 @@ fn one_what_if(
         p90_days_before: p90(&a),
         p90_days_after: p90(&b),
         p90_days_change: p90_change(&a, &b, sc.seed),
+        unfinished_before: a.iter().filter(|x| !x.is_finite()).count() as u64,
+        unfinished_after: b.iter().filter(|x| !x.is_finite()).count() as u64,
         evaded_before,
         evaded_after,
         evaded_change,

@@ -50,12 +50,27 @@ fn group_thousands(digits: &str) -> String {
     grouped
 }
 
+/// A number of days as a sentence writes it: whole days without decimals ("30"),
+/// others as [`fmt_num`] ("0.900").
+pub fn fmt_days(x: f64) -> String {
+    if x.is_finite() && x == x.round() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        fmt_num(x)
+    }
+}
+
 /// A value in its unit, for tables and sentences: shares as percentages, whole counts
 /// (and means of them at or above 100) and anything from 1,000 on as whole numbers with
 /// thousands separators, "-0" never shown, missing values as "-".
 pub fn fmt_value(x: f64, unit: Unit) -> String {
     if x.is_nan() {
         return "-".into();
+    }
+    if x == f64::INFINITY {
+        // Only a censored statistic is infinite: a makespan percentile that falls among
+        // replications that did not get everyone home within the horizon.
+        return "> horizon".into();
     }
     // Round-off below display precision must not print as "-0".
     let x = if x == 0.0 { 0.0 } else { x };

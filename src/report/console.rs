@@ -321,8 +321,8 @@ fn headline(batch: &Batch) -> String {
     }
     let (all_home, horizon, stalled) = batch.end_counts();
     out.push_str(&format!(
-        "Everyone home within the {:.0}-day horizon in {all_home} of {n} replications",
-        sc.horizon_hours / 24.0
+        "Everyone home within the {}-day horizon in {all_home} of {n} replications",
+        crate::metrics::fmt_days(sc.horizon_hours / 24.0)
     ));
     if horizon > 0 {
         out.push_str(&format!(

@@ -85,12 +85,40 @@ fn effect(c: [f64; 3], unit: &str) -> String {
     }
 }
 
+/// What the what-if did to the day by which 90% of replications have everyone home,
+/// where more than a tenth of them did not get everyone home within the horizon before
+/// or after (the P90 then lies beyond it).
+fn p90_effect(w: &WhatIf) -> String {
+    let n = w.replications;
+    let beyond = |p: f64, unfinished: u64| !p.is_finite() && unfinished > 0;
+    match (
+        beyond(w.p90_days_before, w.unfinished_before),
+        beyond(w.p90_days_after, w.unfinished_after),
+    ) {
+        (true, false) if w.p90_days_after.is_finite() => format!(
+            "comes within the horizon: day {} (before, {} of {n} replications did not get everyone home within it)",
+            fmt_num(w.p90_days_after),
+            w.unfinished_before
+        ),
+        (false, true) if w.p90_days_before.is_finite() => format!(
+            "moves beyond the horizon, from day {} ({} of {n} replications do not get everyone home within it after the change)",
+            fmt_num(w.p90_days_before),
+            w.unfinished_after
+        ),
+        (true, true) => format!(
+            "stays beyond the horizon ({} of {n} replications did not get everyone home within it before, {} after)",
+            w.unfinished_before, w.unfinished_after
+        ),
+        _ => effect(w.p90_days_change, " days"),
+    }
+}
+
 /// The what-if in one sentence.
 pub fn what_if_sentence(w: &WhatIf) -> String {
     let mut s = format!(
         "What to change: with {}, the day by which 90% of replications have everyone home {}",
         w.change,
-        effect(w.p90_days_change, " days")
+        p90_effect(w)
     );
     if w.evaded_before.is_finite() {
         s.push_str(&format!(
@@ -153,51 +181,78 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     out
 }
 
-/// When everyone is home: mean and P90 with dates, the target, stalls.
+/// When everyone is home: the P90 with its date (replications that did not get everyone
+/// home within the horizon count as later than it, so the sentence never claims a day
+/// that fewer than 90% of replications meet), the mean (over all replications when all
+/// finished, else said to be over the finished ones), the target, stalls.
 fn when_home(batch: &Batch, out: &mut Vec<String>) {
     let sc = batch.scenario();
     let n = batch.len();
-    let (all_home, _, stalled) = batch.end_counts();
+    let (_, _, stalled) = batch.end_counts();
     let key = MetricKey::overall(Stat::MakespanDays);
     let column = batch.catalogue.index(key).map(|i| batch.column(i)).unwrap_or_default();
-    let mut done: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
-    done.sort_by(f64::total_cmp);
-    match batch.summary_of(key) {
-        Some(m) if m.n > 0 => {
-            let p90 = crate::stats::quantile_sorted(&done, 0.9);
-            let ci = if m.ci95_low.is_finite() {
-                format!(" (95% CI {} to {})", fmt_num(m.ci95_low), fmt_num(m.ci95_high))
-            } else {
-                " (CI undefined from one replication)".to_string()
-            };
-            let mut s = format!(
-                "Everyone is home by {} in 90% of replications (day {}); on average after {} days{ci}, on {}.",
-                date(batch, p90),
-                fmt_num(p90),
-                fmt_num(m.mean),
-                date(batch, m.mean)
-            );
-            if all_home < n {
-                s.push_str(&format!(
-                    " (Over the {all_home} of {n} replications that got everyone home.)"
-                ));
-            }
-            out.push(s);
-            if let Some(t) = sc.target_days {
-                let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
-                out.push(format!(
-                    "{} of replications have everyone home by the target, {} (day {}).",
-                    pct(met as f64 / n as f64),
-                    date(batch, t),
-                    fmt_num(t)
-                ));
-            }
-        }
-        _ => out.push(format!(
+    let done: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
+    let horizon_days = sc.horizon_hours / 24.0;
+    if done.is_empty() {
+        out.push(format!(
             "In none of {n} replications is everyone home within the {}-day horizon (by {}).",
-            fmt_num(sc.horizon_hours / 24.0),
-            date(batch, sc.horizon_hours / 24.0)
-        )),
+            crate::metrics::fmt_days(horizon_days),
+            date(batch, horizon_days)
+        ));
+    } else {
+        let p90 = batch.summary_of(key).map_or(f64::NAN, |m| m.p90);
+        let finished = crate::stats::Summary::of(&done);
+        let ci = if finished.ci95_low.is_finite() {
+            format!(
+                " (95% CI {} to {})",
+                fmt_num(finished.ci95_low),
+                fmt_num(finished.ci95_high)
+            )
+        } else {
+            " (CI undefined from one replication)".to_string()
+        };
+        let mut s = if p90.is_finite() {
+            format!(
+                "Everyone is home by {} in 90% of replications (day {}",
+                date(batch, p90),
+                fmt_num(p90)
+            ) + if done.len() < n {
+                ", counting those that did not finish as later)"
+            } else {
+                ")"
+            }
+        } else {
+            format!(
+                "Everyone is home within the {}-day horizon in only {} of {n} replications ({}), so the day by which 90% are lies beyond the horizon ({})",
+                crate::metrics::fmt_days(horizon_days),
+                done.len(),
+                pct(done.len() as f64 / n as f64),
+                date(batch, horizon_days)
+            )
+        };
+        if done.len() < n {
+            s.push_str(&format!(
+                "; over the {} of {n} replications that got everyone home, after {} days on average{ci}.",
+                done.len(),
+                fmt_num(finished.mean)
+            ));
+        } else {
+            s.push_str(&format!(
+                "; on average after {} days{ci}, on {}.",
+                fmt_num(finished.mean),
+                date(batch, finished.mean)
+            ));
+        }
+        out.push(s);
+        if let Some(t) = sc.target_days {
+            let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
+            out.push(format!(
+                "{} of replications have everyone home by the target, {} (day {}).",
+                pct(met as f64 / n as f64),
+                date(batch, t),
+                fmt_num(t)
+            ));
+        }
     }
     if stalled > 0 {
         out.push(format!(
@@ -233,6 +288,15 @@ fn full_sites(batch: &Batch, out: &mut Vec<String>) {
     }
 }
 
+/// "1 booth", "3 booths".
+fn booths(n: u32) -> String {
+    if n == 1 {
+        "1 booth".into()
+    } else {
+        format!("{n} booths")
+    }
+}
+
 /// The checkpoint idle the largest share of its open hours.
 fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
     let sc = batch.scenario();
@@ -249,8 +313,18 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
     {
         let k = &sc.checkpoints[i];
         // While open with a booth free nobody waits in line, so the waiting happens
-        // while it is closed, its quota is used up, or people are away after giving up.
-        let mut when = vec!["while it is closed"];
+        // while every booth is busy (arrivals in bunches, idle hours between them), while
+        // it is closed, its quota is used up, or people are away after giving up.
+        let me = crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(i as u16));
+        let can_close = !k.open.is_always_open()
+            || !k.closed.is_empty()
+            || k.checkin.is_some()
+            || sc.closures.iter().any(|c| c.applies_to.contains(&me))
+            || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me));
+        let mut when = vec!["while every booth is busy"];
+        if can_close {
+            when.push("while it is closed");
+        }
         if k.quota.is_some() {
             when.push("once its quota is used up");
         }
@@ -265,14 +339,17 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             });
         }
         let when = match when.len() {
-            1 => when[0].to_string(),
+            1 => format!(
+                "{}: people arrive in bunches, and the booths stand idle between them",
+                when[0]
+            ),
             n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
         };
         out.push(format!(
-            "`{}` is idle {} of its open hours ({} booths) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
+            "`{}` is idle {} of its open hours ({}) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
             k.name,
             pct(idle),
-            k.servers
+            booths(k.servers)
         ));
     }
     // The idlest other checkpoint: booths to spare (not where people wait for staff from
@@ -285,10 +362,10 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
     if let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) {
         let k = &sc.checkpoints[i];
         out.push(format!(
-            "`{}` is idle {} of its open hours ({} booths): booths could be moved elsewhere.",
+            "`{}` is idle {} of its open hours ({}): booths could be moved elsewhere.",
             k.name,
             pct(idle),
-            k.servers
+            booths(k.servers)
         ));
     }
 }

@@ -539,31 +539,60 @@ fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
         return Ok(());
     }
     let title = format!("{}: days until everyone is home", sc.name);
-    let (p50, p90) = (quantile_sorted(&xs, 0.5), quantile_sorted(&xs, 0.9));
+    // The median and P90 count unfinished replications as later than the horizon (as
+    // the table and the findings do): +inf when they fall among them.
+    let unfinished = batch.len() - xs.len();
+    let (p50, p90) = censored_median_p90(&xs, unfinished);
+    let beyond = || "beyond the horizon".to_string();
+    let date = |x: f64| if x.is_finite() { date_of(sc.start, x) } else { beyond() };
+    let days = |x: f64| {
+        if x.is_finite() {
+            format!("{} days", crate::metrics::fmt_num(x))
+        } else {
+            beyond()
+        }
+    };
+    let counted = if unfinished > 0 {
+        format!("; the median and 90th percentile count the other {unfinished} as later than the horizon")
+    } else {
+        String::new()
+    };
     let caption = format!(
-        "Days until the last person is home, over the {} of {} replications that finished; mean, median and 90th percentile ({}) marked{}.",
+        "Days until the last person is home, over the {} of {} replications that finished{counted}; mean, median and 90th percentile ({}) marked{}.",
         xs.len(),
         batch.len(),
-        date_of(sc.start, p90),
+        date(p90),
         sc.target_days.map_or(String::new(), |t| format!(
             ", and the target ({})",
             date_of(sc.start, t)
         ))
     );
     let alt = format!(
-        "Histogram of days until everyone is home: median {} days, 90th percentile {} days.",
-        crate::metrics::fmt_num(p50),
-        crate::metrics::fmt_num(p90)
+        "Histogram of days until everyone is home: median {}, 90th percentile {}.",
+        days(p50),
+        days(p90)
     );
-    let drawn = makespan_chart(&title, &alt, &xs, sc.target_days, sc.start)?;
+    let drawn = makespan_chart(&title, &alt, &xs, unfinished, sc.target_days, sc.start)?;
     push(out, "makespan".into(), title, caption, alt, drawn);
     Ok(())
+}
+
+/// The median and 90th percentile of finished makespans `xs` (sorted) and `unfinished`
+/// replications counted as later than every one of them (+inf where they fall).
+fn censored_median_p90(xs: &[f64], unfinished: usize) -> (f64, f64) {
+    let all: Vec<f64> = xs
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(f64::INFINITY, unfinished))
+        .collect();
+    (quantile_sorted(&all, 0.5), quantile_sorted(&all, 0.9))
 }
 
 fn makespan_chart(
     title: &str,
     alt: &str,
     xs: &[f64],
+    unfinished: usize,
     target: Option<f64>,
     start: chrono::NaiveDateTime,
 ) -> Result<(Vec<u8>, String), Box<dyn Error>> {
@@ -581,7 +610,7 @@ fn makespan_chart(
     }
     let y_max = f64::from(*counts.iter().max().unwrap_or(&1)) * 1.15;
     let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-    let (p50, p90) = (quantile_sorted(xs, 0.5), quantile_sorted(xs, 0.9));
+    let (p50, p90) = censored_median_p90(xs, unfinished);
     let (x0, x1) = (lo - width, hi + width);
     render(alt, &|area| {
         on_area!(area, |root| {
@@ -600,27 +629,32 @@ fn makespan_chart(
                 Rectangle::new([(a, 0.0), (a + width, f64::from(c))], palette::SPREAD.mix(0.7).filled())
             }))?;
             let mut legend = vec![("replications per bin".to_string(), Mark::Fill(palette::SPREAD, 0.7))];
-            let mut marks = vec![
-                (
-                    mean,
-                    format!("mean: {}", crate::metrics::fmt_num(mean)),
-                    palette::TYPICAL,
-                ),
-                (
-                    p50,
-                    format!("median: {}", crate::metrics::fmt_num(p50)),
-                    RGBColor(44, 160, 44),
-                ),
-                (
-                    p90,
-                    format!(
-                        "90th percentile: {} ({})",
-                        crate::metrics::fmt_num(p90),
-                        date_of(start, p90)
-                    ),
-                    palette::CAPACITY,
-                ),
-            ];
+            let finished = if unfinished > 0 { " of the finished" } else { "" };
+            let mut marks = vec![(
+                mean,
+                format!("mean{finished}: {}", crate::metrics::fmt_num(mean)),
+                palette::TYPICAL,
+            )];
+            // A percentile beyond the horizon has no place on the axis: said, not drawn.
+            let mut beyond = Vec::new();
+            for (x, name, color, dated) in [
+                (p50, "median", RGBColor(44, 160, 44), false),
+                (p90, "90th percentile", palette::CAPACITY, true),
+            ] {
+                if x.is_finite() {
+                    let when = if dated {
+                        format!(" ({})", date_of(start, x))
+                    } else {
+                        String::new()
+                    };
+                    marks.push((x, format!("{name}: {}{when}", crate::metrics::fmt_num(x)), color));
+                } else {
+                    beyond.push((
+                        format!("{name}: beyond the horizon ({unfinished} replications unfinished)"),
+                        Mark::Fill(WHITE, 0.0),
+                    ));
+                }
+            }
             if let Some(t) = target {
                 marks.push((
                     t,
@@ -632,6 +666,7 @@ fn makespan_chart(
                 chart.draw_series(LineSeries::new([(x, 0.0), (x, y_max)], color.stroke_width(2)))?;
                 legend.push((label, Mark::Line(color, 2)));
             }
+            legend.extend(beyond);
             draw_legend(&side, &legend)?;
             let tips = counts
                 .iter()
