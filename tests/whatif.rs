@@ -218,7 +218,10 @@ route = ["desk", "home"]
         "{}",
         chart.alt
     );
-    assert!(chart.svg.contains("90th percentile: beyond"), "legend (wrapped after \"beyond\")");
+    assert!(
+        chart.svg.contains("90th percentile: beyond"),
+        "legend (wrapped after \"beyond\")"
+    );
     assert!(
         chart
             .caption
