@@ -29,6 +29,10 @@ pub enum Verdict {
     NoDetectableDifference,
     /// Too few replications with a value in both.
     NotEnoughData,
+    /// The mean makespan of a plan in which some replications did not get everyone
+    /// home within the horizon is unknown, and so is its difference: compare a
+    /// percentile (`--metric makespan_days@p90`) or `all_home`.
+    Undefined,
 }
 
 impl Verdict {
@@ -42,6 +46,7 @@ impl Verdict {
             Verdict::Same => "same",
             Verdict::NoDetectableDifference => "no detectable difference",
             Verdict::NotEnoughData => "not enough data",
+            Verdict::Undefined => "undefined: unfinished replications",
         }
     }
 
@@ -49,7 +54,7 @@ impl Verdict {
     pub fn differs(self) -> bool {
         !matches!(
             self,
-            Verdict::Same | Verdict::NoDetectableDifference | Verdict::NotEnoughData
+            Verdict::Same | Verdict::NoDetectableDifference | Verdict::NotEnoughData | Verdict::Undefined
         )
     }
 }
@@ -105,10 +110,22 @@ pub fn stat_diffs(c: &Comparison, specs: &[super::MetricStat], seed: u64) -> Res
                 c.b.metric_index(&m.metric)
                     .ok_or_else(|| unknown_metric(&c.b, &m.metric))?;
             let (xa, xb) = (c.a.column(ia), c.b.column(ib));
-            let value = |v: &[f64]| m.stat.estimate(v).value;
+            // The makespan as `check` counts it: unfinished replications are later than
+            // the horizon (a percentile among them is +inf, and so is a change to it).
+            let censored = super::check::is_censored(&c.a, ia);
+            let value = |v: &[f64]| {
+                if censored {
+                    super::check::censored_estimate(v, m.stat).value
+                } else {
+                    m.stat.estimate(v).value
+                }
+            };
             let change = crate::stats::paired_change(&xa, &xb, seed, &value);
             let better = c.a.catalogue.get(ia).better;
-            let verdict = if change[1].is_nan() || change[2].is_nan() {
+            let verdict = if censored && change[0].is_nan() {
+                // Beyond the horizon in both plans: no change can be stated.
+                Verdict::Undefined
+            } else if change[1].is_nan() || change[2].is_nan() {
                 if change[0] == 0.0 && xa == xb {
                     Verdict::Same
                 } else {
@@ -183,12 +200,33 @@ pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
             .filter(|(x, y)| x.is_finite() && y.is_finite())
             .map(|(x, y)| y - x)
             .collect();
-        let difference = Summary::of(&diffs);
+        // The makespan as the run reports it: with a replication unfinished in either
+        // plan its mean is unknown, and so is the mean difference (the pairs that both
+        // finished would leave out exactly the slow ones).
+        let censored = super::check::is_censored(ra, i);
+        let identical = ca.len() == cb.len() && ca.iter().zip(&cb).all(|(x, y)| x.to_bits() == y.to_bits());
+        let unfinished = censored && !identical && ca.iter().chain(&cb).any(|x| !x.is_finite());
+        let summary = |c: &[f64]| {
+            if censored {
+                super::check::censored_summary(c)
+            } else {
+                Summary::of(c)
+            }
+        };
+        let mut difference = Summary::of(&diffs);
+        if unfinished {
+            (difference.mean, difference.sd) = (f64::NAN, f64::NAN);
+            (difference.ci95_low, difference.ci95_high) = (f64::NAN, f64::NAN);
+        }
         metrics.push(MetricDiff {
             metric: info.id.clone(),
-            a: Summary::of(&ca),
-            b: Summary::of(&cb),
-            verdict: verdict(&difference, info.better),
+            a: summary(&ca),
+            b: summary(&cb),
+            verdict: if unfinished {
+                Verdict::Undefined
+            } else {
+                verdict(&difference, info.better)
+            },
             difference,
             better: info.better,
         });

@@ -79,6 +79,16 @@ pub fn write_compare(dir: &OutputDir, c: &Comparison, l: &CompareLabels) -> Resu
     dir.write(&format!("{}.svg", chart.name), chart.svg.as_bytes())
 }
 
+/// A statistic's value in a table: "> horizon" for a makespan percentile beyond the
+/// horizon (+inf), else as [`fmt_num`].
+fn beyond_or_num(x: f64) -> String {
+    if x == f64::INFINITY {
+        "> horizon".into()
+    } else {
+        fmt_num(x)
+    }
+}
+
 /// The comparison as a table: the headline metrics and those that differ (all with
 /// `all`), with a count of those left out.
 pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
@@ -105,7 +115,7 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
             "statistic", "A", "B", "B - A [95% bootstrap CI]"
         ));
         for m in &c.statistics {
-            let ci = if m.change[1].is_finite() {
+            let ci = if !m.change[1].is_nan() && !m.change[2].is_nan() {
                 format!("[{}, {}]", fmt_num(m.change[1]), fmt_num(m.change[2]))
             } else {
                 "[undefined]".to_string()
@@ -113,8 +123,8 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
             t.push_str(&format!(
                 "  {:<width$} {:>10} {:>10} {:>28}  {}\n",
                 m.statistic,
-                fmt_num(m.a),
-                fmt_num(m.b),
+                beyond_or_num(m.a),
+                beyond_or_num(m.b),
                 format!("{} {ci}", fmt_num(m.change[0])),
                 m.verdict.as_str()
             ));

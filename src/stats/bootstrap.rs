@@ -12,7 +12,8 @@ pub const RESAMPLES: usize = 1000;
 /// `stat(b) - stat(a)` with its 95% percentile-bootstrap CI, resampling the pairs
 /// `(a[i], b[i])` [`RESAMPLES`] times from a stream keyed by `seed` (so the interval
 /// is reproducible). The CI is undefined (NaN) with fewer than 10 pairs, or when more
-/// than a tenth of the resamples give no value.
+/// than a tenth of the resamples give no value (NaN); an infinite change (a censored
+/// makespan percentile beyond the horizon in one plan and not the other) is a value.
 pub fn paired_change(a: &[f64], b: &[f64], seed: u64, stat: &dyn Fn(&[f64]) -> f64) -> [f64; 3] {
     let point = stat(b) - stat(a);
     let n = a.len().min(b.len());
@@ -28,8 +29,10 @@ pub fn paired_change(a: &[f64], b: &[f64], seed: u64, stat: &dyn Fn(&[f64]) -> f
             ra[k] = a[i];
             rb[k] = b[i];
         }
+        // An infinite difference (a censored makespan percentile moving beyond the
+        // horizon or back within it) is an outcome and counts; an undefined one does not.
         let d = stat(&rb) - stat(&ra);
-        if d.is_finite() {
+        if !d.is_nan() {
             diffs.push(d);
         }
     }

@@ -60,9 +60,13 @@ pub fn quantile_sorted_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
             let hi = (lo + 1).min(n - 1);
             let (x_lo, x_hi) = (at(lo), at(hi));
             // Exactly on an order statistic, or between equal ones, the value is that
-            // one (so an infinite value, e.g. a censored makespan, never makes NaN).
-            if h == lo as f64 || x_hi == x_lo {
+            // one; between an infinite one and another the infinite one (an infinite
+            // value, e.g. a censored makespan or a change to or from one, never makes
+            // NaN: -inf + inf would).
+            if h == lo as f64 || x_hi == x_lo || x_lo == f64::NEG_INFINITY {
                 x_lo
+            } else if x_hi == f64::INFINITY {
+                x_hi
             } else {
                 x_lo + (h - lo as f64) * (x_hi - x_lo)
             }
@@ -182,6 +186,18 @@ mod tests {
         // Ten values cannot bound the 99th percentile from above.
         assert!(quantile_ci(&xs[..10], 0.99).1.is_nan());
         assert!(quantile_ci(&[1.0], 0.5).0.is_nan());
+    }
+
+    /// Between an infinite order statistic and another the quantile is the infinite one
+    /// (a censored makespan, or a change to or from one), never NaN.
+    #[test]
+    fn infinite_order_statistics_are_not_interpolated() {
+        let xs = [f64::NEG_INFINITY, f64::NEG_INFINITY, 1.0, 2.0, f64::INFINITY];
+        assert_eq!(quantile_sorted(&xs, 0.3), f64::NEG_INFINITY);
+        assert_eq!(quantile_sorted(&xs, 0.5), 1.0);
+        assert_eq!(quantile_sorted(&xs, 0.6), 1.4);
+        assert_eq!(quantile_sorted(&xs, 0.9), f64::INFINITY);
+        assert_eq!(quantile_sorted(&[1.0, f64::INFINITY], 0.5), f64::INFINITY);
     }
 
     #[test]
