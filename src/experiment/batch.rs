@@ -231,12 +231,21 @@ impl Batch {
                 (0..n).map(one).collect::<Vec<_>>().into()
             }
         };
-        let (rows, all) = self.summary_cache.get_or_init(|| (self.rows.len(), compute()));
-        if *rows == self.rows.len() {
-            Arc::clone(all)
-        } else {
-            compute()
+        // Never computed inside the cell's initialisation: the parallel work waits for
+        // stolen jobs by running others, and one of those may read the summaries too (the
+        // exporters run side by side): a re-entrant `get_or_init` deadlocks (a
+        // four-thread run hung so). Two threads may compute them at once; the first set
+        // is kept, and both are the same numbers.
+        if let Some((rows, all)) = self.summary_cache.get()
+            && *rows == self.rows.len()
+        {
+            return Arc::clone(all);
         }
+        let all = compute();
+        if self.summary_cache.get().is_none() {
+            let _ = self.summary_cache.set((self.rows.len(), Arc::clone(&all)));
+        }
+        all
     }
 
     /// Mean of one metric over replications (NaN if the scenario lacks it or it never
