@@ -211,6 +211,19 @@ route = ["desk", "home"]
     assert!(row.contains("> horizon") && row.contains("undefined"), "{row}");
     // And the makespan chart: the histogram of the finished ones, its P90 said to be
     // beyond the horizon, not drawn at the finished ones' P90.
+    // The timeline's replication is the median of all of them, the unfinished ones
+    // counting as later (not the median of the finished ones alone).
+    let rep = repatsim::report::timeline::representative(&b) as usize;
+    let censored: Vec<f64> = column
+        .iter()
+        .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
+        .collect();
+    let below = censored.iter().filter(|&&x| x < censored[rep]).count();
+    let up_to = censored.iter().filter(|&&x| x <= censored[rep]).count();
+    assert!(
+        below <= 99 && up_to >= 100,
+        "replication {rep}: {below} below, {up_to} up to it"
+    );
     let charts = repatsim::report::charts::run::charts(&b).unwrap();
     let chart = charts.iter().find(|c| c.name == "makespan").expect("a makespan chart");
     assert!(

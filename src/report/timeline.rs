@@ -11,25 +11,33 @@ use crate::metrics::fmt_num;
 use crate::model::{TraceKind, TraceRow, TraceStage};
 use std::fmt::Write;
 
-/// The replication whose makespan is the median (the lower one of an even count), or
-/// the first replication if none got everyone home.
+/// The replication whose makespan is the median (the lower one of an even count), a
+/// replication that did not get everyone home counting as later than every one that did
+/// (as in the run's figures): with more than half of them unfinished, the first of
+/// those. The first replication if there are none.
 pub fn representative(batch: &Batch) -> u64 {
     let key = crate::metrics::MetricKey::overall(crate::metrics::Stat::MakespanDays);
     let Some(i) = batch.catalogue.index(key) else {
         return batch.first_replication;
     };
-    let mut done: Vec<(f64, usize)> = batch
+    let mut all: Vec<(f64, usize)> = batch
         .rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r[i].is_finite())
-        .map(|(k, r)| (r[i], k))
+        .map(|(k, r)| (if r[i].is_finite() { r[i] } else { f64::INFINITY }, k))
         .collect();
-    if done.is_empty() {
+    if all.is_empty() {
         return batch.first_replication;
     }
-    done.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    batch.first_replication + done[(done.len() - 1) / 2].1 as u64
+    all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let median = all[(all.len() - 1) / 2];
+    // Among the unfinished (sorted after every finished one, by index) the first.
+    let pick = if median.0.is_finite() {
+        median
+    } else {
+        *all.iter().find(|e| e.0.is_infinite()).unwrap_or(&median)
+    };
+    batch.first_replication + pick.1 as u64
 }
 
 /// Longest span drawn, in days; longer runs show their first two weeks.
