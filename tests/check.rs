@@ -13,40 +13,6 @@ fn repatsim() -> Command {
     Command::cargo_bin("repatsim").unwrap()
 }
 
-/// Ten people at 10:00, one desk, service `SERVICE`: with a fixed hour the last is home
-/// at 20:00, so the makespan is exactly 20/24 day in every replication.
-fn desk(service: &str, horizon_days: f64, targets: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "desk"
-start = 2023-08-28T00:00:00
-horizon_days = {horizon_days}
-replications = 100
-
-[[site]]
-name = "camp"
-kind = "origin"
-
-[[site]]
-name = "home"
-kind = "home"
-
-[[checkpoint]]
-name = "desk"
-servers = 1
-service_minutes = {service}
-
-[[cohort]]
-name = "ten"
-origin = "camp"
-size = 10
-arrival = {{ process = "all_at_once", at_hours = 10 }}
-route = ["desk", "home"]
-{targets}"#
-    )
-}
-
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();

@@ -416,42 +416,14 @@ fn study_commands_apply_every_flag_they_are_given() {
 /// one booth lies beyond the horizon, so two booths bring it within it.
 #[test]
 fn compare_counts_unfinished_replications_against_the_makespan() {
-    let desk = |servers: u32, horizon_days: f64| {
-        let mut sc = parse(&format!(
-            r#"
-[scenario]
-name = "desk"
-start = 2023-08-28T00:00:00
-horizon_days = {horizon_days}
-replications = 200
-
-[[site]]
-name = "camp"
-kind = "origin"
-
-[[site]]
-name = "home"
-kind = "home"
-
-[[checkpoint]]
-name = "desk"
-servers = 1
-service_minutes = {{ dist = "exponential", mean = 60 }}
-
-[[cohort]]
-name = "ten"
-origin = "camp"
-size = 10
-arrival = {{ process = "all_at_once", at_hours = 10 }}
-route = ["desk", "home"]
-"#
-        ));
+    let booths = |servers: u32, horizon_days: f64| {
+        let mut sc = parse(&desk(r#"{ dist = "exponential", mean = 60 }"#, horizon_days, ""));
         sc.checkpoints[0].servers = servers;
         sc
     };
     let opts = RunOptions::new(0..200).threads(Some(2));
     let specs = [repatsim::experiment::MetricStat::parse("makespan_days@p90").unwrap()];
-    let mut c = compare::compare(&desk(1, 0.9), &desk(2, 0.9), &opts).unwrap();
+    let mut c = compare::compare(&booths(1, 0.9), &booths(2, 0.9), &opts).unwrap();
     let m = c.metrics.iter().find(|m| m.metric == "makespan_days").unwrap();
     assert_eq!(m.verdict, Verdict::Undefined);
     assert!(m.a.mean.is_nan() && m.difference.mean.is_nan() && m.b.mean.is_finite());
@@ -474,7 +446,7 @@ route = ["desk", "home"]
     assert!(table.contains("> horizon"), "{table}");
     assert!(table.contains("undefined: unfinished replications"), "{table}");
     // Beyond the horizon in both: no change can be stated.
-    let c = compare::compare(&desk(1, 0.9), &desk(1, 0.95), &opts).unwrap();
+    let c = compare::compare(&booths(1, 0.9), &booths(1, 0.95), &opts).unwrap();
     let s = &compare::stat_diffs(&c, &specs, 1).unwrap()[0];
     assert!(s.a.is_infinite() && s.b.is_infinite());
     assert_eq!(s.verdict, Verdict::Undefined);

@@ -134,34 +134,8 @@ fn undefined_numbers_survive_a_json_round_trip() {
 /// ones, which would look like a day within it); one more booth brings it within.
 #[test]
 fn a_p90_beyond_the_horizon_is_said_to_be_so() {
-    let text = r#"
-[scenario]
-name = "desk"
-start = 2023-08-28T00:00:00
-horizon_days = 0.9
-replications = 200
-
-[[site]]
-name = "camp"
-kind = "origin"
-
-[[site]]
-name = "home"
-kind = "home"
-
-[[checkpoint]]
-name = "desk"
-servers = 1
-service_minutes = { dist = "exponential", mean = 60 }
-
-[[cohort]]
-name = "ten"
-origin = "camp"
-size = 10
-arrival = { process = "all_at_once", at_hours = 10 }
-route = ["desk", "home"]
-"#;
-    let b = run(&parse(text), 200, 2);
+    let text = desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, "");
+    let b = run(&parse(&text), 200, 2);
     let column = b.column(b.metric_index("makespan_days").unwrap());
     let unfinished = column.iter().filter(|x| !x.is_finite()).count() as u64;
     assert!(unfinished > 20, "{unfinished} of 200 unfinished");

@@ -69,3 +69,40 @@ pub fn origin_and_home(name: &str, horizon_days: u32, seed: u64, extra: &str) ->
          [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n"
     )
 }
+
+/// Ten people at 10:00 at one desk whose service takes `service` minutes (a TOML value),
+/// with a horizon of `horizon_days` and `targets` (TOML) after it. With a fixed hour the
+/// last is home at 20:00, so the makespan is exactly 20/24 day in every replication;
+/// with exponential service of 60 minutes and a 0.9-day horizon about a quarter of the
+/// replications never get everyone home.
+pub fn desk(service: &str, horizon_days: f64, targets: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "desk"
+start = 2023-08-28T00:00:00
+horizon_days = {horizon_days}
+replications = 100
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = {service}
+
+[[cohort]]
+name = "ten"
+origin = "camp"
+size = 10
+arrival = {{ process = "all_at_once", at_hours = 10 }}
+route = ["desk", "home"]
+{targets}"#
+    )
+}
