@@ -99,27 +99,13 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
             return out;
         }
     }
-    let xs = sorted_values(&column, censored);
-    out.estimate = match target.stat {
-        StatSpec::Mean => {
-            let s = Summary::of(&xs);
-            Estimate {
-                value: s.mean,
-                ci95_low: s.ci95_low,
-                ci95_high: s.ci95_high,
-                n: xs.len() as u64,
-            }
-        }
-        StatSpec::Quantile(q) => {
-            let (lo, hi) = quantile_ci(&xs, q);
-            Estimate {
-                value: quantile_sorted(&xs, q),
-                ci95_low: lo,
-                ci95_high: hi,
-                n: xs.len() as u64,
-            }
-        }
+    // The same estimate as sweep and compare give (censored_estimate for the makespan).
+    out.estimate = if censored {
+        censored_estimate(&column, target.stat)
+    } else {
+        target.stat.estimate(&column)
     };
+    let xs = sorted_values(&column, censored);
     decide(&mut out, target, &xs);
     if missing > 0 && !censored {
         out.reason.push_str(&format!(
