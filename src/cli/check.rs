@@ -6,7 +6,7 @@ use super::guard::{check_resources, interrupt_flag, overrides, progress_bar, wri
 use super::{CheckArgs, Failure};
 use crate::experiment::check::{Checked, UntilDecided, Verdict, run_check};
 use crate::experiment::{RunOptions, Target};
-use crate::metrics::fmt_count;
+use crate::metrics::{fmt_count, fmt_quantity};
 use crate::model::{Network, catalogue};
 use crate::scenario::{self, Scenario, error::Diagnostic};
 use quick_xml::escape::escape;
@@ -238,19 +238,14 @@ fn console(results: &[PlanResult]) -> String {
     let count = |v: Verdict| all.iter().filter(|t| t.checked.verdict == v).count();
     s.push_str(&format!(
         "{} in {}: {} passed, {} failed, {} undecided, {} undefined\n",
-        plural(all.len(), "target"),
-        plural(results.len(), "plan"),
+        fmt_quantity(all.len() as u64, "target"),
+        fmt_quantity(results.len() as u64, "plan"),
         count(Verdict::Pass),
         count(Verdict::Fail),
         count(Verdict::Undecided),
         count(Verdict::Undefined)
     ));
     s
-}
-
-/// "1 plan", "2 plans".
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Exit status: any failure first (3), then anything not decided (4).

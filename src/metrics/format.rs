@@ -38,6 +38,12 @@ pub fn fmt_count(n: u64) -> String {
     group_thousands(&n.to_string())
 }
 
+/// `n` of something, the word in the plural unless `n` is 1: "1 booth", "3 booths",
+/// "0 plans" (`word` takes an "s").
+pub fn fmt_quantity(n: u64, word: &str) -> String {
+    format!("{} {word}{}", fmt_count(n), if n == 1 { "" } else { "s" })
+}
+
 /// `digits` (an unsigned whole number) with a comma every three digits.
 fn group_thousands(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
@@ -128,5 +134,13 @@ mod tests {
         assert_eq!(fmt_value(17.56, Unit::People), "17.56");
         assert_eq!(fmt_value(-0.0004, Unit::Hours), "-0.00040");
         assert_eq!(fmt_value(-0.0, Unit::People), "0");
+    }
+
+    #[test]
+    fn quantities_take_the_plural_except_one() {
+        assert_eq!(fmt_quantity(1, "booth"), "1 booth");
+        assert_eq!(fmt_quantity(0, "booth"), "0 booths");
+        assert_eq!(fmt_quantity(2, "thread"), "2 threads");
+        assert_eq!(fmt_quantity(12_000, "seat"), "12,000 seats");
     }
 }

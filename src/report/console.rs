@@ -4,7 +4,7 @@
 use super::waiting::{WaitKind, bottleneck, waiting_by_stage};
 use crate::experiment::whatif::WhatIf;
 use crate::experiment::{Batch, StuckGroup};
-use crate::metrics::{MetricInfo, Scope, Stat, Unit, fmt_num, fmt_value};
+use crate::metrics::{MetricInfo, Scope, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
 use crate::model::{Network, Phase, Step};
 use crate::stats::Summary;
 
@@ -303,14 +303,14 @@ fn headline(batch: &Batch) -> String {
         f64::NAN
     };
     out.push_str(&format!(
-        "{}: {} replications (seed {}, replications {}..{}), {} people; {} threads, {:.2} s, {:.1} M events/s\n",
+        "{}: {} (seed {}, replications {}..{}), {} people; {}, {:.2} s, {:.1} M events/s\n",
         sc.name,
-        n,
+        fmt_quantity(n as u64, "replication"),
         sc.seed,
         batch.first_replication,
         batch.first_replication + n as u64,
         sc.population(),
-        batch.threads,
+        fmt_quantity(batch.threads as u64, "thread"),
         batch.wall_seconds,
         rate
     ));

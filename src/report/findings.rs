@@ -6,7 +6,7 @@
 use super::waiting::{Wait, WaitKind, bottleneck};
 use crate::experiment::Batch;
 use crate::experiment::whatif::{Lever, WhatIf};
-use crate::metrics::{MetricKey, Scope, Stat, Unit, fmt_num, fmt_value};
+use crate::metrics::{MetricKey, Scope, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
 
 fn pct(x: f64) -> String {
     fmt_value(x, Unit::Fraction)
@@ -288,15 +288,6 @@ fn full_sites(batch: &Batch, out: &mut Vec<String>) {
     }
 }
 
-/// "1 booth", "3 booths".
-fn booths(n: u32) -> String {
-    if n == 1 {
-        "1 booth".into()
-    } else {
-        format!("{n} booths")
-    }
-}
-
 /// The checkpoint idle the largest share of its open hours.
 fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
     let sc = batch.scenario();
@@ -338,9 +329,14 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
                 "while its staff (a shared pool) are busy elsewhere or off duty"
             });
         }
+        let idle_between = if k.servers == 1 {
+            "the booth stands"
+        } else {
+            "the booths stand"
+        };
         let when = match when.len() {
             1 => format!(
-                "{}: people arrive in bunches, and the booths stand idle between them",
+                "{}: people arrive in bunches, and {idle_between} idle between them",
                 when[0]
             ),
             n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
@@ -349,7 +345,7 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             "`{}` is idle {} of its open hours ({}) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
             k.name,
             pct(idle),
-            booths(k.servers)
+            fmt_quantity(k.servers.into(), "booth")
         ));
     }
     // The idlest other checkpoint: booths to spare (not where people wait for staff from
@@ -361,11 +357,17 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) {
         let k = &sc.checkpoints[i];
+        // Its only booth cannot go elsewhere without closing it.
+        let spare = if k.servers == 1 {
+            "its only booth has time to spare"
+        } else {
+            "booths could be moved elsewhere"
+        };
         out.push(format!(
-            "`{}` is idle {} of its open hours ({}): booths could be moved elsewhere.",
+            "`{}` is idle {} of its open hours ({}): {spare}.",
             k.name,
             pct(idle),
-            booths(k.servers)
+            fmt_quantity(k.servers.into(), "booth")
         ));
     }
 }
@@ -399,11 +401,11 @@ fn pool_at_peaks(batch: &Batch, out: &mut Vec<String>) {
             )
         };
         out.push(format!(
-            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {} units in use at once), when departures or services need more units at the same time than it has{shift}.",
+            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {} in use at once), when departures or services need more units at the same time than it has{shift}.",
             pool.name,
             pct(used),
             fmt_value(peak, Unit::Units),
-            pool.size
+            fmt_quantity(pool.size.into(), "unit")
         ));
     }
 }

@@ -102,8 +102,8 @@ pub fn report_html(r: &RunReport) -> String {
     }
     let _ = writeln!(
         h,
-        "<p class=\"muted\">{} replications (seed {}, replications {} to {}), {} people, from {} over a horizon of {} days; repatsim {}.</p>",
-        batch.len(),
+        "<p class=\"muted\">{} (seed {}, replications {} to {}), {} people, from {} over a horizon of {} days; repatsim {}.</p>",
+        crate::metrics::fmt_quantity(batch.len() as u64, "replication"),
         sc.seed,
         batch.first_replication,
         batch.first_replication + batch.len() as u64,

@@ -8,7 +8,7 @@ use super::charts::escape;
 use super::waiting::{WaitKind, bottleneck, waiting_by_stage};
 use crate::engine::{Timetable, WeeklyHours};
 use crate::experiment::Batch;
-use crate::metrics::{MetricKey, Stat, Unit, fmt_num, fmt_value};
+use crate::metrics::{MetricKey, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
 use crate::model::Step;
 use crate::scenario::{Departure, Scenario, SiteKind};
 use std::fmt::Write;
@@ -177,9 +177,9 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
             let mut lines = vec![
                 leg.name.clone(),
                 format!(
-                    "{} x {} seats, {} h",
+                    "{} x {}, {} h",
                     leg.vehicles,
-                    leg.seats,
+                    fmt_quantity(leg.seats.into(), "seat"),
                     fmt_num(leg.travel_hours.mean())
                 ),
                 rule.clone(),
@@ -200,11 +200,11 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 lines.push(needs.join(", "));
             }
             let mut tip = format!(
-                "leg {} ({:?}): {} vehicles of {} seats, {} h on average, departs {rule}; seat utilisation {}, {} trips, mean wait to board {} h",
+                "leg {} ({:?}): {} of {}, {} h on average, departs {rule}; seat utilisation {}, {} trips, mean wait to board {} h",
                 leg.name,
                 leg.mode,
-                leg.vehicles,
-                leg.seats,
+                fmt_quantity(leg.vehicles.into(), "vehicle"),
+                fmt_quantity(leg.seats.into(), "seat"),
                 fmt_num(leg.travel_hours.mean()),
                 fmt_value(load, Unit::Fraction),
                 fmt_num(m(MetricKey::leg(l, Stat::Trips))),
@@ -221,7 +221,11 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
             let hours = describe_hours(&cp.open);
             let mut lines = vec![
                 cp.name.clone(),
-                format!("{} booths, {} min", cp.servers, fmt_num(cp.service_hours.mean() * 60.0)),
+                format!(
+                    "{}, {} min",
+                    fmt_quantity(cp.servers.into(), "booth"),
+                    fmt_num(cp.service_hours.mean() * 60.0)
+                ),
                 hours.clone(),
             ];
             let staff = cp.staff_from.map(|p| sc.pools[p.0 as usize].name.clone());
@@ -229,9 +233,9 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 lines.push(format!("staff: {pool}"));
             }
             let mut tip = format!(
-                "checkpoint {}: {} booths, {} min per person, {hours}; utilisation {}, mean wait in line {} h",
+                "checkpoint {}: {}, {} min per person, {hours}; utilisation {}, mean wait in line {} h",
                 cp.name,
-                cp.servers,
+                fmt_quantity(cp.servers.into(), "booth"),
                 fmt_num(cp.service_hours.mean() * 60.0),
                 fmt_value(load, Unit::Fraction),
                 fmt_num(m(MetricKey::checkpoint(k, Stat::MeanWaitHours)))
@@ -520,7 +524,7 @@ fn draw_pools(s: &mut String, batch: &Batch, y: f64, (w, h, gx): (f64, f64, f64)
         let shift = describe_hours(&pool.on_duty).replace("always open", "always on duty");
         let lines = [
             pool.name.clone(),
-            format!("{} units, {shift}", pool.size),
+            format!("{}, {shift}", fmt_quantity(pool.size.into(), "unit")),
             format!(
                 "{} used, peak {}",
                 fmt_value(load, Unit::Fraction),
@@ -528,9 +532,9 @@ fn draw_pools(s: &mut String, batch: &Batch, y: f64, (w, h, gx): (f64, f64, f64)
             ),
         ];
         let mut tip = format!(
-            "pool {}: {} units, on duty {shift}; utilisation {}, stages held for it {} h, people waiting meanwhile {} person-days",
+            "pool {}: {}, on duty {shift}; utilisation {}, stages held for it {} h, people waiting meanwhile {} person-days",
             pool.name,
-            pool.size,
+            fmt_quantity(pool.size.into(), "unit"),
             fmt_value(load, Unit::Fraction),
             fmt_num(batch.mean_of(key(Stat::HeldHours))),
             fmt_num(batch.mean_of(key(Stat::WaitingPersonHours)) / 24.0)

@@ -7,7 +7,7 @@
 use super::charts::escape;
 use super::network::describe_hours;
 use crate::experiment::Batch;
-use crate::metrics::fmt_num;
+use crate::metrics::{fmt_num, fmt_quantity};
 use crate::model::{TraceKind, TraceRow, TraceStage};
 use std::fmt::Write;
 
@@ -198,7 +198,11 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
     }
     for (k, cp) in sc.checkpoints.iter().enumerate() {
         let y = y_of(row);
-        label(&mut s, y, &format!("checkpoint {} ({} booths)", cp.name, cp.servers));
+        label(
+            &mut s,
+            y,
+            &format!("checkpoint {} ({})", cp.name, fmt_quantity(cp.servers.into(), "booth")),
+        );
         let closed = &net.checkpoint_closed[k];
         for (a, b) in cp.open.open_windows(0.0, shown_hours) {
             for (a, b) in minus(a, b, closed) {

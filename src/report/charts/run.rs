@@ -6,7 +6,7 @@
 use super::palette;
 use super::*;
 use crate::experiment::{Batch, TimeSeries};
-use crate::metrics::{MetricKey, SeriesInfo, SeriesKey, Stat, TimeUse, Unit, fmt_value};
+use crate::metrics::{MetricKey, SeriesInfo, SeriesKey, Stat, TimeUse, Unit, fmt_quantity, fmt_value};
 use crate::report::waiting::{WaitKind, bottleneck};
 use crate::stats::quantile_sorted;
 
@@ -180,8 +180,8 @@ fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
     let title = format!("{}: people home", sc.name);
     let target = sc.target_days;
     let alt = format!(
-        "People home over time across {} replications: the median reaches {} by day {}{}.",
-        batch.len(),
+        "People home over time across {}: the median reaches {} by day {}{}.",
+        fmt_quantity(batch.len() as u64, "replication"),
         fmt_value(final_values[2], Unit::People),
         crate::metrics::fmt_num(x_max),
         target.map_or(String::new(), |t| format!(
@@ -265,8 +265,8 @@ fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
         })
     })?;
     let caption = format!(
-        "People home over time: the median and the bands holding 50% and 90% of {} replications{}.",
-        batch.len(),
+        "People home over time: the median and the bands holding 50% and 90% of {}{}.",
+        fmt_quantity(batch.len() as u64, "replication"),
         target.map_or(String::new(), |t| format!(
             ", against the target of {}",
             date_of(start, t)
@@ -294,9 +294,11 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
     };
     // What is counted, and what the capacity line is made of.
     let (what, unit, capacity_of) = match key {
-        SeriesKey::PoolInUse(_) => ("units in use", Unit::Units, "units"),
-        _ => ("people present", Unit::People, "beds"),
+        SeriesKey::PoolInUse(_) => ("units in use", Unit::Units, "unit"),
+        _ => ("people present", Unit::People, "bed"),
     };
+    // "1 bed", "40 beds".
+    let capacity_words = |c: f64| format!("{} {capacity_of}{}", axis(c), if c == 1.0 { "" } else { "s" });
     let title = format!("{}: {}", sc.name, info.label.to_lowercase());
     // Up to the end of the last window with anyone present in any replication.
     let changes: Vec<(f64, bool)> = data.windows.iter().map(|w| (w.to_day, w.max_max > 0.0)).collect();
@@ -310,12 +312,12 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
     let shown: Vec<&Window> = data.windows.iter().filter(|w| w.from_day < x_max).collect();
     let peak_text = data.peak_mean.map(|p| fmt_value(p, unit));
     let alt = format!(
-        "{} over time across {} replications; the most at once averages {} (as in the table){}.",
+        "{} over time across {}; the most at once averages {} (as in the table){}.",
         info.label,
-        batch.len(),
+        fmt_quantity(batch.len() as u64, "replication"),
         peak_text.clone().unwrap_or_else(|| "-".into()),
         data.capacity
-            .map_or(String::new(), |c| format!(", against {} {capacity_of}", axis(c)))
+            .map_or(String::new(), |c| format!(", against {}", capacity_words(c)))
     );
     let start = sc.start;
     let drawn = render(&alt, &|area| {
@@ -386,7 +388,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                 chart.draw_series(LineSeries::new(pts, palette::CAPACITY.stroke_width(2)))?;
                 let values: Vec<String> = steps.iter().map(|x| axis(x.1)).collect();
                 cap_legend = Some((
-                    format!("capacity: {} {capacity_of}, changing as planned", values.join(" -> ")),
+                    format!("capacity: {} {capacity_of}s, changing as planned", values.join(" -> ")),
                     Mark::Line(palette::CAPACITY, 2),
                 ));
             } else if let Some(c) = data.capacity {
@@ -395,7 +397,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     palette::CAPACITY.stroke_width(2),
                 ))?;
                 cap_legend = Some((
-                    format!("capacity: {} {capacity_of}", axis(c)),
+                    format!("capacity: {}", capacity_words(c)),
                     Mark::Line(palette::CAPACITY, 2),
                 ));
             }
@@ -450,7 +452,7 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
             "; the dashed line is the peak of {p} reported in the table"
         )),
         data.capacity
-            .map_or(String::new(), |c| format!("; capacity {} {capacity_of}", axis(c)))
+            .map_or(String::new(), |c| format!("; capacity {}", capacity_words(c)))
     );
     Ok(Chart {
         name,
@@ -650,7 +652,10 @@ fn makespan_chart(
                     marks.push((x, format!("{name}: {}{when}", crate::metrics::fmt_num(x)), color));
                 } else {
                     beyond.push((
-                        format!("{name}: beyond the horizon ({unfinished} replications unfinished)"),
+                        format!(
+                            "{name}: beyond the horizon ({} unfinished)",
+                            fmt_quantity(unfinished as u64, "replication")
+                        ),
                         Mark::Fill(WHITE, 0.0),
                     ));
                 }
@@ -683,9 +688,10 @@ fn makespan_chart(
                         x1: q.0,
                         y1: q.1,
                         text: format!(
-                            "{} to {} days: {c} replications",
+                            "{} to {} days: {}",
                             crate::metrics::fmt_num(a),
-                            crate::metrics::fmt_num(a + width)
+                            crate::metrics::fmt_num(a + width),
+                            fmt_quantity(c as u64, "replication")
                         ),
                     }
                 })

@@ -1,0 +1,131 @@
+//! Sentences count right: one booth, seat, vehicle, unit, bed, replication or thread is
+//! never written in the plural, in any text a run writes (console, report, charts), and
+//! a checkpoint with its only booth idle is not told to move booths away.
+
+use assert_cmd::Command;
+
+/// Everything is one: a van of one seat with one escort, one booth, one replication on
+/// one thread.
+const ONES: &str = r#"
+[scenario]
+name = "ones"
+start = 2023-08-28T00:00:00
+horizon_days = 5
+replications = 1
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "port"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[pool]]
+name = "escort"
+size = 1
+
+[[leg]]
+name = "van"
+from = "camp"
+to = "port"
+mode = "bus"
+vehicles = 1
+seats = 1
+travel_hours = 0.5
+return_hours = 0.5
+departure = "when_full"
+needs = [{ pool = "escort", units = 1, held = "round_trip" }]
+
+[[checkpoint]]
+name = "desk"
+site = "port"
+servers = 1
+service_minutes = 10
+
+[[cohort]]
+name = "three"
+origin = "camp"
+size = 3
+arrival = { process = "all_at_once", at_hours = 1 }
+route = ["van", "desk", "home"]
+"#;
+
+const WORDS: [&str; 8] = [
+    "booth",
+    "seat",
+    "vehicle",
+    "unit",
+    "bed",
+    "replication",
+    "thread",
+    "plan",
+];
+
+/// Places in `text` where a count of exactly 1 is followed by one of [`WORDS`] in the
+/// plural ("1 booths"), except "1 of 1 replications".
+fn one_in_plural(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for word in WORDS {
+        let needle = format!("1 {word}s");
+        for (at, _) in text.match_indices(&needle) {
+            let before = &text[..at];
+            let prev = before.chars().next_back();
+            let counts_one = !prev.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == ',');
+            let after = text[at + needle.len()..].chars().next();
+            let whole_word = !after.is_some_and(|c| c.is_alphanumeric());
+            if counts_one && whole_word && !before.ends_with(" of ") {
+                let from = before.len().saturating_sub(60);
+                found.push(text[before.floor_char_boundary(from)..at + needle.len()].to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_detector_finds_what_it_should() {
+    assert_eq!(one_in_plural("on 1 booths, 11 booths, 0.1 booths, 2,1 booths").len(), 1);
+    assert!(one_in_plural("in 1 of 1 replications; 1 seatsy").is_empty());
+}
+
+#[test]
+fn a_count_of_one_is_singular_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ones.toml");
+    std::fs::write(&file, ONES).unwrap();
+    let out = dir.path().join("out");
+    let run = Command::cargo_bin("repatsim")
+        .unwrap()
+        .args(["run", file.to_str().unwrap(), "-n", "1", "--threads", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let console = String::from_utf8(run.stdout).unwrap();
+    assert!(console.contains("1 replication (seed"), "{console}");
+    assert!(console.contains("1 thread,"), "{console}");
+    assert!(console.contains("its only booth has time to spare"), "{console}");
+    assert!(!console.contains("moved elsewhere"), "{console}");
+    let mut texts = vec![("stdout".to_string(), console)];
+    for e in std::fs::read_dir(&out).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg" || x == "html") {
+            texts.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+        }
+    }
+    assert!(texts.len() > 4, "the report and its charts were written");
+    let html = &texts.iter().find(|t| t.0.ends_with("report.html")).unwrap().1;
+    for expected in ["1 booth", "1 seat", "1 unit", "1 replication"] {
+        assert!(html.contains(expected), "report.html lacks {expected:?}");
+    }
+    let wrong: Vec<String> = texts
+        .iter()
+        .flat_map(|(name, text)| one_in_plural(text).into_iter().map(move |w| format!("{name}: ...{w}")))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
