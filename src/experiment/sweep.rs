@@ -67,18 +67,19 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
             choices,
         });
     }
-    let (range, step) = match range.split_once(':') {
+    let (range, step, step_text) = match range.split_once(':') {
         Some((r, st)) => (
             r,
             Some(st.trim().parse::<f64>().map_err(|_| bad("the step is not a number"))?),
+            st.trim(),
         ),
-        None => (range, None),
+        None => (range, None, ""),
     };
-    let (a, b) = range
+    let (start_text, b) = range
         .split_once("..")
         .ok_or_else(|| bad("write the range as START..END"))?;
     let (a, b): (f64, f64) = (
-        a.trim().parse().map_err(|_| bad("START is not a number"))?,
+        start_text.trim().parse().map_err(|_| bad("START is not a number"))?,
         b.trim().parse().map_err(|_| bad("END is not a number"))?,
     );
     if !(a.is_finite() && b.is_finite()) || b < a {
@@ -91,7 +92,18 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
             if n > 1000 {
                 return Err(bad(&format!("{n} values; at most 1,000")));
             }
-            (0..n).map(|k| a + k as f64 * st).collect()
+            // START + k STEP in binary floating point drifts (1 + 2 x 0.1 is
+            // 1.2000000000000002); each value is the decimal the user means, written to
+            // as many places as START and STEP are.
+            let places = decimal_places(start_text.trim())
+                .zip(decimal_places(step_text))
+                .map(|(x, y)| x.max(y));
+            (0..n)
+                .map(|k| {
+                    let v = a + k as f64 * st;
+                    places.map_or(v, |d| format!("{v:.d$}").parse().unwrap_or(v))
+                })
+                .collect()
         }
         Some(_) => return Err(bad("the step must be > 0")),
     };
@@ -100,6 +112,15 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
         values,
         choices: Vec::new(),
     })
+}
+
+/// The digits after the decimal point of a number as written ("0.25" has 2, "3" has
+/// 0); `None` in exponent notation.
+fn decimal_places(written: &str) -> Option<usize> {
+    if written.contains(['e', 'E']) {
+        return None;
+    }
+    Some(written.split_once('.').map_or(0, |(_, frac)| frac.len()))
 }
 
 /// What a sweep keeps of one point's run: each requested statistic, each metric's
@@ -255,4 +276,22 @@ pub fn sweep(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_values_are_the_decimals_written() {
+        let axis = parse_axis("checkpoint.desk.service_minutes=1..2:0.2").unwrap();
+        assert_eq!(axis.values, [1.0, 1.2, 1.4, 1.6, 1.8, 2.0]);
+        let axis = parse_axis("site.camp.beds=0.05..0.35:0.1").unwrap();
+        assert_eq!(axis.values, [0.05, 0.15, 0.25, 0.35]);
+        let axis = parse_axis("site.camp.beds=1000..3000:500").unwrap();
+        assert_eq!(axis.values, [1000.0, 1500.0, 2000.0, 2500.0, 3000.0]);
+        // In exponent notation the values are left as computed.
+        let axis = parse_axis("x=0..3e-1:1e-1").unwrap();
+        assert_eq!(axis.values, [0.0, 0.1, 0.2, 0.30000000000000004]);
+    }
 }
