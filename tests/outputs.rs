@@ -254,6 +254,62 @@ struct Journey {
 /// Every row of a trace is a real happening, and each person's journey and every trip
 /// can be rebuilt from it: the trace's evasions, arrivals home, trips and door-to-door
 /// times are the replication's.
+/// With replications that never get everyone home, `--until-ci` judges the makespan
+/// as the summaries count it: the mean is unknown (the run stops at once and says
+/// why), a percentile beyond the horizon is never precise, one within it is.
+#[test]
+fn until_ci_counts_unfinished_replications() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("desk.toml");
+    std::fs::write(&file, common::desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, "")).unwrap();
+    let until = |spec: &str| {
+        let o = repatsim()
+            .arg("run")
+            .arg(&file)
+            .args([
+                "-q",
+                "--no-what-if",
+                "--json",
+                "--block",
+                "50",
+                "--max-replications",
+                "200",
+            ])
+            .args(["--until-ci", spec])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o.status.code(), v, String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (code, v, err) = until("makespan_days=0.05");
+    assert_eq!(code, Some(3), "{err}");
+    assert_eq!(v["replications"], 50, "no more replications make the mean known");
+    assert!(
+        v["until_ci"]["why_not_met"]
+            .as_str()
+            .unwrap()
+            .contains("the mean of makespan_days is unknown")
+    );
+    assert!(err.contains("did not get everyone home"), "{err}");
+    let (code, v, err) = until("makespan_days@p90=0.05");
+    assert_eq!(code, Some(3), "{err}");
+    assert_eq!(v["replications"], 200);
+    assert!(
+        v["until_ci"]["why_not_met"]
+            .as_str()
+            .unwrap()
+            .contains("beyond the horizon")
+    );
+    assert!(
+        v["metrics"]["makespan_days"]["p90"].is_null(),
+        "the p90 is beyond the horizon"
+    );
+    let (code, v, err) = until("makespan_days@p50=0.05");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["until_ci"]["met"], true);
+    assert!(v["until_ci"]["why_not_met"].is_null());
+}
+
 #[test]
 fn a_trace_rebuilds_every_journey_of_its_replication() {
     let tmp = tempfile::tempdir().unwrap();

@@ -242,11 +242,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     }
     if let Some(u) = precision_missed {
         return Err(Failure::NotMet(format!(
-            "--until-ci: the cap of {} replications was reached with the 95% CI half-width of {} at {}, above the target {}",
-            u.replications,
-            u.statistic,
-            fmt_num(u.half_width),
-            u.target_half_width
+            "--until-ci: {}",
+            u.why_not_met.unwrap_or_default()
         )));
     }
     Ok(())
@@ -327,8 +324,11 @@ struct UntilCi {
     half_width: f64,
     replications: u64,
     max_replications: u64,
-    /// Whether the target was met (false: the cap was reached first).
+    /// Whether the target was met.
     met: bool,
+    /// Why not, when not: the cap reached first, or a statistic that cannot be known
+    /// (the mean makespan with replications that never finish).
+    why_not_met: Option<String>,
 }
 
 /// `run --until-ci`: blocks of replications until the precision target is met or the cap.
@@ -343,23 +343,47 @@ fn run_until_ci(
     let b = experiment::run_until_precise(net, opts, &target, Some(&|d| bar.set_position(d)))
         .map_err(|e| Failure::Internal(e.to_string()))?;
     bar.finish_and_clear();
-    let column = b.column(b.metric_index(&target.metric).expect("metric checked"));
-    let half_width = target.half_width_of(&column);
-    let met = target.is_met(&column);
+    let index = b.metric_index(&target.metric).expect("metric checked");
+    let column = b.column(index);
+    let censored = crate::experiment::check::is_censored(&b, index);
+    let half_width = target.half_width_of(&column, censored);
+    let met = target.is_met(&column, censored);
     let values = column.iter().filter(|x| x.is_finite()).count();
-    if values < crate::experiment::MIN_PRECISION_VALUES as usize {
-        eprintln!(
-            "--until-ci: {} had a value in only {values} of {} replications (it has none in a replication where, e.g., not everyone got home), too few for a CI",
-            target.metric,
-            b.len()
-        );
-    }
+    let unfinished = b.len() - values;
     let statistic = format!("{}@{}", target.metric, target.stat.label());
+    let why_not_met = if met {
+        None
+    } else if target.never_met(&column, censored) {
+        Some(format!(
+            "the mean of {} is unknown: {unfinished} of {} replications did not get everyone home within the horizon, and no number of replications makes it known; a percentile counts them (e.g. {}@p50=...)",
+            target.metric,
+            b.len(),
+            target.metric
+        ))
+    } else if censored && target.estimate(&column, censored).ci95_high == f64::INFINITY {
+        Some(format!(
+            "the cap of {} replications was reached with the 95% CI of {statistic} reaching beyond the horizon ({unfinished} replications did not get everyone home within it)",
+            b.len()
+        ))
+    } else if !censored && values < crate::experiment::MIN_PRECISION_VALUES as usize {
+        Some(format!(
+            "the cap of {} replications was reached with a value of {} in only {values} of them (it has none in a replication where, e.g., not everyone got home), too few for a CI",
+            b.len(),
+            target.metric
+        ))
+    } else {
+        Some(format!(
+            "the cap of {} replications was reached with the 95% CI half-width of {statistic} at {}, above the target {}",
+            b.len(),
+            fmt_num(half_width),
+            target.half_width
+        ))
+    };
     eprintln!(
         "--until-ci: {} replications; 95% CI half-width of {statistic} is {} ({} the target {})",
         b.len(),
         fmt_num(half_width),
-        if met { "within" } else { "NOT within, cap reached:" },
+        if met { "within" } else { "NOT within" },
         target.half_width
     );
     let outcome = UntilCi {
@@ -369,6 +393,7 @@ fn run_until_ci(
         replications: b.len() as u64,
         max_replications: target.max_replications,
         met,
+        why_not_met,
     };
     Ok((b, outcome))
 }

@@ -110,18 +110,38 @@ pub struct Precision {
 pub const MIN_PRECISION_VALUES: u64 = 10;
 
 impl Precision {
-    /// Half the width of the 95% CI of the statistic over `values` (NaN while the CI
-    /// is undefined: too few values, or a percentile too far out for their number).
-    pub fn half_width_of(&self, values: &[f64]) -> f64 {
-        let e = self.stat.estimate(values);
+    /// The statistic with its 95% CI over `column`. A `censored` column (the makespan,
+    /// see [`check::is_censored`]) counts replications that did not finish as later
+    /// than the horizon, as `check` and the run's summaries do: a percentile among them
+    /// is +inf, the mean unknown.
+    pub fn estimate(&self, column: &[f64], censored: bool) -> Estimate {
+        if censored {
+            check::censored_estimate(column, self.stat)
+        } else {
+            self.stat.estimate(column)
+        }
+    }
+
+    /// Half the width of the 95% CI of the statistic over `column` (NaN while the CI is
+    /// undefined: too few values, a percentile too far out for their number, or the
+    /// mean of a censored column with unfinished replications; +inf when a bound lies
+    /// beyond the horizon).
+    pub fn half_width_of(&self, column: &[f64], censored: bool) -> f64 {
+        let e = self.estimate(column, censored);
         (e.ci95_high - e.ci95_low) / 2.0
     }
 
-    /// True if the CI over `values` is as narrow as asked, from at least
+    /// True if the CI over `column` is as narrow as asked, from at least
     /// [`MIN_PRECISION_VALUES`] values.
-    pub fn is_met(&self, values: &[f64]) -> bool {
-        let n = values.iter().filter(|x| x.is_finite()).count() as u64;
-        n >= MIN_PRECISION_VALUES && self.half_width_of(values) <= self.half_width
+    pub fn is_met(&self, column: &[f64], censored: bool) -> bool {
+        let e = self.estimate(column, censored);
+        e.n >= MIN_PRECISION_VALUES && (e.ci95_high - e.ci95_low) / 2.0 <= self.half_width
+    }
+
+    /// True once no number of further replications can meet the target: the mean of a
+    /// censored column stays unknown after any replication that did not finish.
+    pub fn never_met(&self, column: &[f64], censored: bool) -> bool {
+        censored && self.stat == StatSpec::Mean && column.iter().any(|x| !x.is_finite())
     }
 }
 
@@ -368,7 +388,9 @@ pub fn run_until_precise(
         }
         next = end;
         let b = batch.as_ref().expect("at least one block ran");
-        if b.interrupted || target.is_met(&b.column(index)) || next >= cap {
+        let column = b.column(index);
+        let censored = check::is_censored(b, index);
+        if b.interrupted || target.is_met(&column, censored) || target.never_met(&column, censored) || next >= cap {
             let mut b = batch.expect("at least one block ran");
             // The number run depended on the results: there is no fixed plan to resume.
             b.planned = None;
