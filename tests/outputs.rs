@@ -251,9 +251,6 @@ struct Journey {
     evaded: bool,
 }
 
-/// Every row of a trace is a real happening, and each person's journey and every trip
-/// can be rebuilt from it: the trace's evasions, arrivals home, trips and door-to-door
-/// times are the replication's.
 /// With replications that never get everyone home, `--until-ci` judges the makespan
 /// as the summaries count it: the mean is unknown (the run stops at once and says
 /// why), a percentile beyond the horizon is never precise, one within it is.
@@ -310,6 +307,9 @@ fn until_ci_counts_unfinished_replications() {
     assert!(v["until_ci"]["why_not_met"].is_null());
 }
 
+/// Every row of a trace is a real happening, and each person's journey and every trip
+/// can be rebuilt from it: the trace's evasions, arrivals home, trips and door-to-door
+/// times are the replication's.
 #[test]
 fn a_trace_rebuilds_every_journey_of_its_replication() {
     let tmp = tempfile::tempdir().unwrap();
@@ -333,6 +333,7 @@ fn a_trace_rebuilds_every_journey_of_its_replication() {
         let mut people: std::collections::BTreeMap<u32, Journey> = Default::default();
         let mut trips = std::collections::BTreeMap::<String, (u32, u32)>::new();
         let mut aboard = std::collections::BTreeMap::<(String, u32), u64>::new();
+        let mut home_at = std::collections::BTreeMap::<String, u64>::new();
         for rec in r.records() {
             let rec = rec.unwrap();
             let (t, kind, stage) = (rec[0].parse::<f64>().unwrap(), &rec[1], rec[2].to_string());
@@ -367,6 +368,10 @@ fn a_trace_rebuilds_every_journey_of_its_replication() {
                         "replication {k}: home twice or after evading"
                     );
                     e.home = Some(t);
+                    // count_after: the people home there so far, this one included.
+                    let so_far = home_at.entry(stage).or_default();
+                    *so_far += 1;
+                    assert_eq!(rec[6].parse::<u64>().unwrap(), *so_far, "replication {k}: people home");
                 }
                 "evade" => {
                     let e = people.entry(person.unwrap()).or_default();

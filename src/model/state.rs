@@ -108,6 +108,8 @@ pub struct SiteState {
     /// the previous step until admitted (zero for those admitted at once).
     pub entry: WaitingLine,
     pub tested_positive: u64,
+    /// People who reached home here (a home site keeps no occupancy).
+    pub home: u64,
     /// Since when every bed has been taken or promised, if it is now.
     pub full_since: Option<f64>,
     /// Hours with every bed taken or promised, up to `full_since`.
@@ -131,6 +133,7 @@ impl SiteState {
             stays: Tally::default(),
             entry: WaitingLine::new(levels),
             tested_positive: 0,
+            home: 0,
             full_since: None,
             full_hours: 0.0,
             rng: unseeded(),
@@ -149,6 +152,7 @@ impl SiteState {
         self.stays = Tally::default();
         self.entry.reset();
         self.tested_positive = 0;
+        self.home = 0;
         self.full_since = None;
         self.full_hours = 0.0;
         self.rng = stream(seed, replication, stay);

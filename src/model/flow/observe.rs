@@ -6,7 +6,7 @@ use super::{Event, Flow};
 use crate::engine::Simulation;
 use crate::metrics::SeriesKey;
 use crate::model::timeseries::{TraceKind, TraceRow, TraceStage};
-use crate::scenario::Departure;
+use crate::scenario::{Departure, SiteKind};
 use crate::stats::Level;
 
 impl Flow {
@@ -138,7 +138,12 @@ impl Flow {
             TraceStage::None => (0, 0),
             TraceStage::Site(s) => {
                 let st = &self.sites[s as usize];
-                (st.entry.len() as u64, st.occupancy.value())
+                let present = if self.net.scenario.sites[s as usize].kind == SiteKind::Home {
+                    st.home
+                } else {
+                    st.occupancy.value()
+                };
+                (st.entry.len() as u64, present)
             }
             TraceStage::Leg(l) => {
                 let st = &self.legs[l as usize];

@@ -101,6 +101,7 @@ impl Flow {
         self.categories[cat].home += 1;
         self.categories[cat].door_to_door.record(d);
         self.home += 1;
+        self.sites[h as usize].home += 1;
         self.home_level.up(now);
         self.last_home_hours = now;
         self.note(now, TraceKind::Home, TraceStage::Site(h), Some(p), None);
