@@ -104,10 +104,11 @@ route = ["convoy", "ward", "out", "home"]
     let r = run_one(&network(&sc), 0);
     assert_eq!(r.end_reason, EndReason::Stalled);
     assert!(
-        r.end_hours < 24.0 * 14.0,
+        r.stopped_hours < 24.0 * 14.0,
         "named within two weeks, not at the 120-day horizon: {}",
-        r.end_hours
+        r.stopped_hours
     );
+    assert_eq!(r.end_hours, 120.0 * 24.0, "its books close at the horizon");
     let at = |step: Step| {
         r.holdings
             .iter()

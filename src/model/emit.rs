@@ -430,6 +430,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
         replication: 0,
         end_reason: EndReason::Horizon,
         end_hours: 0.0,
+        stopped_hours: 0.0,
         makespan_hours: None,
         stats_since_hours: 0.0,
         events: 0,

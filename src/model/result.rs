@@ -175,8 +175,11 @@ pub struct ReplicationResult {
     pub replication: u64,
     pub end_reason: EndReason,
     /// The time the books were closed: the last event handled (so trailing releases
-    /// such as bed turnover are counted), the horizon, or the time the model stalled.
+    /// such as bed turnover are counted) or the horizon (also for a stalled run, as if it
+    /// had run on: nothing could change any more).
     pub end_hours: f64,
+    /// When the run stopped: `end_hours`, or earlier where the model stalled.
+    pub stopped_hours: f64,
     /// The last arrival home, if everyone got home or evaded.
     pub makespan_hours: Option<f64>,
     /// Statistics cover `[stats_since_hours, end_hours]` (after any warm-up).
@@ -417,6 +420,7 @@ impl ReplicationResult {
             replication,
             end_reason,
             end_hours: end,
+            stopped_hours: f.stopped_hours,
             makespan_hours: (end_reason == EndReason::AllHome).then_some(f.last_home_hours),
             stats_since_hours: since,
             events: f.events,

@@ -630,5 +630,7 @@ pub struct FlowView<'a> {
     pub stats_since_hours: f64,
     /// When the books are closed (the last event handled, or the horizon).
     pub end_hours: f64,
+    /// When the run stopped (before `end_hours` if it stalled).
+    pub stopped_hours: f64,
     pub events: u64,
 }

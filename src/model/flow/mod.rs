@@ -20,7 +20,7 @@ mod reset;
 mod route;
 mod sites;
 
-use super::network::Network;
+use super::network::{Network, Step};
 use super::result::{EndReason, ReplicationResult};
 use super::state::*;
 use super::timeseries::{Samples, SeriesSpec, TraceKind, TraceRow, TraceStage};
@@ -233,6 +233,14 @@ impl World {
             RunEnd::Horizon => EndReason::Horizon,
             RunEnd::Exhausted => EndReason::Stalled,
         };
+        // A stalled run stops early only because nothing can change any more: its books
+        // close at the horizon, as if it had run on (as the time series already do), so
+        // those stuck for good wait until the horizon, not until the stall was seen.
+        let end_hours = match reason {
+            EndReason::Stalled => horizon.max(self.sim.now_hours()),
+            _ => self.sim.now_hours(),
+        };
+        self.flow.spend_open_stretches(end_hours);
         let f = &self.flow;
         let view = FlowView {
             people: &f.people,
@@ -247,7 +255,8 @@ impl World {
             turned_away: f.turned_away,
             last_home_hours: f.last_home_hours,
             stats_since_hours: f.stats_since_hours,
-            end_hours: self.sim.now_hours(),
+            end_hours,
+            stopped_hours: self.sim.now_hours(),
             events: self.sim.events_processed(),
         };
         ReplicationResult::collect(&f.net, replication, reason, &view)
@@ -397,6 +406,37 @@ impl Flow {
     /// away.
     fn finished(&self) -> bool {
         self.home + self.evaded + self.turned_away == self.net.target
+    }
+
+    /// Adds to the cohorts' time use the stretches still under way at `end` (waiting,
+    /// staying, travelling, in service), as the stretches that ended were added: the
+    /// hours per member of each use then run until home, evasion or the end, as their
+    /// description says, not only over what was finished (people stuck in a line at the
+    /// horizon count).
+    fn spend_open_stretches(&mut self, end: f64) {
+        for p in 0..self.net.population as usize {
+            let ready = self.people.ready_at[p];
+            let entered = self.people.entered_at[p];
+            let (what, from) = match self.people.phase[p] {
+                Phase::Notified => (TimeUse::AwaitingPickup, self.people.released_at[p]),
+                Phase::Done if self.people.flags[p] & flag::AWAITING_APPROVAL != 0 => {
+                    (TimeUse::WaitingForApproval, ready)
+                }
+                Phase::Done => match self.waiting_for(p) {
+                    Step::Leg(_) => (TimeUse::WaitingForTransport, ready),
+                    Step::Site(_) => (TimeUse::WaitingForBed, ready),
+                    _ => continue,
+                },
+                Phase::Queued | Phase::Retrying => (TimeUse::WaitingAtCheckpoint, ready),
+                Phase::InService => (TimeUse::InCheckpoint, entered),
+                Phase::Staying => (self.stay_use(p), entered),
+                Phase::Travelling => (TimeUse::Travelling, entered),
+                Phase::NotReleased | Phase::Home | Phase::Evaded | Phase::TurnedAway | Phase::AwaitingApproval => {
+                    continue;
+                }
+            };
+            self.spend(p, what, (end - from).max(0.0));
+        }
     }
 
     /// Adds `hours` to the time use `what` of person `p`'s cohort.

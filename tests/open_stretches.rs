@@ -1,0 +1,96 @@
+//! What is still under way at the end counts. A bus too small for the horizon leaves
+//! people waiting at its end: their waits count in the cohort's hours per member as in
+//! the leg's person-hours (hand-computed). A run that stalls (a bus that leaves only
+//! when full, with too few left to fill it) closes its books at the horizon, as the time
+//! series do, not at the moment the stall was seen. With everyone home, the hours per
+//! member of each use add up to the door-to-door time, replication by replication.
+
+mod common;
+use common::*;
+
+/// `size` people at 00:00, one bus of `seats` seats (12 h out, 12 h back, departing
+/// `rule`), over `horizon_days`.
+fn bus(size: u32, seats: u32, rule: &str, horizon_days: u32) -> String {
+    origin_and_home("bus", horizon_days, 1, "")
+        + &format!(
+            r#"
+[[leg]]
+name = "bus"
+from = "origin"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = {seats}
+travel_hours = 12
+return_hours = 12
+departure = "{rule}"
+
+[[cohort]]
+name = "workers"
+origin = "origin"
+size = {size}
+route = ["bus", "home"]
+"#
+        )
+}
+
+#[test]
+fn people_waiting_at_the_horizon_count_in_the_hours_per_member() {
+    // 100 people, 10 seats, one trip a day at 0, 24, 48, 72, 96 h; horizon 5 days
+    // (120 h). Boarded: 10 x (0 + 24 + 48 + 72 + 96) = 2,400 person-hours; the other
+    // 50 wait all 120 h: 6,000. In all 8,400, 84 h per member.
+    let b = run(&parse(&bus(100, 10, "when_full_or_empty_queue", 5)), 3, 1);
+    assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 8_400.0);
+    assert_eq!(mean(&b, "cohort.workers.mean_hours_waiting_for_transport"), 84.0);
+    // 50 rode 12 h each; the trip under way at the end (leaving at 96 h) arrived at 108.
+    assert_eq!(mean(&b, "cohort.workers.mean_hours_travelling"), 6.0);
+}
+
+#[test]
+fn a_stalled_run_counts_its_stuck_people_until_the_horizon() {
+    // 100 people, 40 seats, leaving only when full: trips at 0 and 24 h, then 20 people
+    // can never leave. The run stops when nothing is left to happen (at 24 h), but its
+    // books close at the horizon, 120 h: waits 40 x 0 + 40 x 24 + 20 x 120 = 3,360.
+    let b = run(&parse(&bus(100, 40, "when_full", 5)), 3, 1);
+    assert_eq!(mean(&b, "stalled"), 1.0);
+    assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 3_360.0);
+    assert_eq!(mean(&b, "cohort.workers.mean_hours_waiting_for_transport"), 33.6);
+    // Seats: 80 seats filled of 80 offered on the two trips.
+    assert_eq!(mean(&b, "leg.bus.seat_utilization"), 1.0);
+}
+
+#[test]
+fn with_everyone_home_the_uses_add_up_to_door_to_door() {
+    let b = run(&load("scenarios/russia-return.toml"), 20, 2);
+    let sc = b.scenario().clone();
+    let uses: Vec<String> = b
+        .catalogue
+        .iter()
+        .map(|m| m.id.clone())
+        .filter(|id| id.contains(".mean_hours_"))
+        .collect();
+    assert!(uses.len() >= 3, "{uses:?}");
+    for (c, cohort) in sc.cohorts.iter().enumerate() {
+        let prefix = format!("cohort.{}.", cohort.name);
+        let d2d = b.column(b.metric_index(&format!("{prefix}mean_door_to_door_days")).unwrap());
+        let home = b.column(b.metric_index(&format!("{prefix}home")).unwrap());
+        for r in 0..b.len() {
+            assert_eq!(
+                home[r],
+                f64::from(cohort.size),
+                "cohort {c}: everyone home in replication {r}"
+            );
+            let sum: f64 = uses
+                .iter()
+                .filter(|id| id.starts_with(&prefix))
+                .map(|id| b.column(b.metric_index(id).unwrap())[r])
+                .sum();
+            assert!(
+                (sum / 24.0 - d2d[r]).abs() < 1e-9,
+                "cohort {}, replication {r}: {sum} h of uses, {} days door to door",
+                cohort.name,
+                d2d[r]
+            );
+        }
+    }
+}
