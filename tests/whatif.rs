@@ -92,6 +92,64 @@ fn the_lever_that_buys_most_is_reported_and_the_other_named() {
     assert!(w.p90_days_change[0] < -0.9, "{w:?}");
 }
 
+/// Levers that buy exactly the same (here nothing: a daily 08:00 departure with seats
+/// for everyone) are named as buying as much, not as having bought less.
+#[test]
+fn levers_that_buy_the_same_are_not_ranked() {
+    let text = ONE_BUS.replace("seats = 50", "seats = 200").replace(
+        "return_hours = 1\n",
+        "return_hours = 1\ndeparture = \"timetable\"\ntimetable = [\"daily 08:00\"]\n",
+    );
+    let b = run(&parse(&text), 20, 2);
+    let w = what_if(
+        &b,
+        &[Lever::Departures(0), Lever::Vehicles(0)],
+        &[Scope::Leg(0)],
+        "t.toml",
+        Some(2),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(w.p90_days_change[0], 0.0, "{w:?}");
+    assert_eq!(w.waiting_days_change[0], 0.0, "{w:?}");
+    assert!(w.also_tried.is_empty(), "{w:?}");
+    assert_eq!(w.tied.len(), 1, "{w:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&w);
+    assert!(!sentence.contains("bought more"), "{sentence}");
+    assert!(sentence.contains("bought exactly as much"), "{sentence}");
+}
+
+/// The extra departure tried is one that can run: with an escort on duty 06:00-18:00,
+/// not the middle of the night gap (20:00) but the on-duty quarter hour farthest from
+/// the 08:00 departure, 17:45.
+#[test]
+fn an_extra_departure_is_tried_when_its_escort_is_on_duty() {
+    let text = ONE_BUS.replace(
+        "return_hours = 1\n",
+        "return_hours = 1\ndeparture = \"timetable\"\ntimetable = [\"daily 08:00\"]\n\
+         needs = [{ pool = \"escort\", units = 1, held = \"round_trip\" }]\n",
+    ) + "\n[[pool]]\nname = \"escort\"\nsize = 5\non_duty_hours = \"06:00-18:00\"\n";
+    let b = run(&parse(&text), 5, 1);
+    let (path, value, words) = repatsim::experiment::whatif::step(&b, Lever::Departures(0)).unwrap();
+    assert_eq!(path, "leg.bus.timetable");
+    assert!(words.contains("(mon 17:45, when its pools are on duty"), "{words}");
+    assert!(format!("{value:?}").contains("mon 17:45"), "{value:?}");
+    // Without the escort the middle of the longest gap is taken, as before.
+    let free = run(
+        &parse(&text.replace(
+            "needs = [{ pool = \"escort\", units = 1, held = \"round_trip\" }]\n",
+            "",
+        )),
+        5,
+        1,
+    );
+    let (_, _, words) = repatsim::experiment::whatif::step(&free, Lever::Departures(0)).unwrap();
+    assert!(
+        words.contains("(mon 20:00, in the longest gap of its timetable)"),
+        "{words}"
+    );
+}
+
 #[test]
 fn undefined_numbers_survive_a_json_round_trip() {
     let b = run(&parse(ONE_BUS), 1, 1);
@@ -119,6 +177,7 @@ fn undefined_numbers_survive_a_json_round_trip() {
         waiting_days_after: 1.0,
         waiting_days_change: [-1.0, -1.5, -0.5],
         also_tried: vec!["d".into()],
+        tied: vec!["e".into()],
         command: "cmd".into(),
         waiting_at: None,
     };

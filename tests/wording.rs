@@ -87,6 +87,27 @@ fn one_in_plural(text: &str) -> Vec<String> {
     found
 }
 
+/// Where nobody ever waits at an idle checkpoint of three booths, a booth may be
+/// spared, and the finding says how to see what it would cost.
+#[test]
+fn spare_booths_only_where_nobody_waits() {
+    let sc = repatsim::scenario::parse(&ONES.replace("servers = 1", "servers = 3"), "threes.toml")
+        .unwrap()
+        .scenario;
+    let batch = repatsim::experiment::run(&sc, &repatsim::experiment::RunOptions::new(0..3)).unwrap();
+    assert_eq!(batch.summary("checkpoint.desk.waiting_person_hours").unwrap().mean, 0.0);
+    let f = repatsim::report::findings::findings(&batch, None);
+    let desk = f
+        .iter()
+        .find(|s| s.contains("`desk` is idle"))
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(
+        desk.contains("(3 booths): nobody waited in its line, so a booth might be moved elsewhere"),
+        "{desk}"
+    );
+    assert!(desk.contains("--vs-set checkpoint.desk.servers=2"), "{desk}");
+}
+
 #[test]
 fn the_detector_finds_what_it_should() {
     assert_eq!(one_in_plural("on 1 booths, 11 booths, 0.1 booths, 2,1 booths").len(), 1);

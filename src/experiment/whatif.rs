@@ -82,6 +82,10 @@ pub struct WhatIf {
     pub waiting_days_change: [f64; 3],
     /// The other steps tried on the same element, which bought less, in words.
     pub also_tried: Vec<String>,
+    /// The other steps tried on the same element that bought exactly as much (the same
+    /// change in the P90 and in the waiting), in words.
+    #[serde(default)]
+    pub tied: Vec<String>,
     /// Where the waiting compared is, when not simply the bottleneck's own (a pool:
     /// the stages that take its units, all their waiting).
     #[serde(default)]
@@ -138,7 +142,14 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             let Departure::Timetable(tt) = &leg.departure else {
                 return None;
             };
-            let added = extra_departure(tt.weekly())?;
+            // A departure needs every pool it takes units from on duty.
+            let on_duty = |w: f64| {
+                leg.needs.iter().all(|n| {
+                    let hours = &sc.pools[n.pool.0 as usize].on_duty;
+                    hours.intervals().iter().any(|&(a, b)| w + 1e-9 >= a && w + 1e-9 < b)
+                })
+            };
+            let (added, where_) = extra_departure(tt.weekly(), on_duty)?;
             let mut entries = crate::scenario::clock::timetable_entries(tt, sc.start);
             let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((added / 24.0) as usize).min(6)];
             let m = ((added % 24.0) * 60.0).round() as i64;
@@ -147,10 +158,7 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             (
                 format!("leg.{}.timetable", leg.name),
                 ParamValue::List(entries),
-                format!(
-                    "one more departure a week on `{}` ({entry}, in the longest gap of its timetable)",
-                    leg.name
-                ),
+                format!("one more departure a week on `{}` ({entry}, {where_})", leg.name),
             )
         }
         Lever::Beds(s) => {
@@ -209,8 +217,11 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
 }
 
 /// A weekly departure time (hours since Monday 00:00) in the middle of the longest gap
-/// between `weekly` departures, on the quarter hour; `None` without weekly departures.
-fn extra_departure(weekly: &[f64]) -> Option<f64> {
+/// between `weekly` departures, on the quarter hour, with where it lies in words; if
+/// that time is not one the leg can depart at (`can_depart`: its pools off duty), the
+/// quarter hour it can depart at farthest from every departure. `None` without weekly
+/// departures or without any quarter hour it can depart at.
+fn extra_departure(weekly: &[f64], can_depart: impl Fn(f64) -> bool) -> Option<(f64, &'static str)> {
     let n = weekly.len();
     if n == 0 {
         return None;
@@ -227,7 +238,32 @@ fn extra_departure(weekly: &[f64]) -> Option<f64> {
             at = t + gap / 2.0;
         }
     }
-    Some(((at * 4.0).round() / 4.0).rem_euclid(WEEK_HOURS))
+    let middle = ((at * 4.0).round() / 4.0).rem_euclid(WEEK_HOURS);
+    if can_depart(middle) {
+        return Some((middle, "in the longest gap of its timetable"));
+    }
+    let apart = |t: f64| {
+        weekly
+            .iter()
+            .map(|&w| {
+                let d = (t - w).rem_euclid(WEEK_HOURS);
+                d.min(WEEK_HOURS - d)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut best: Option<(f64, f64)> = None;
+    for q in 0..(WEEK_HOURS * 4.0) as usize {
+        let t = q as f64 / 4.0;
+        if can_depart(t) && best.is_none_or(|(_, d)| apart(t) > d) {
+            best = Some((t, apart(t)));
+        }
+    }
+    best.filter(|&(_, d)| d > 0.0).map(|(t, _)| {
+        (
+            t,
+            "when its pools are on duty, as far as can be from its other departures",
+        )
+    })
 }
 
 /// Finite values of one metric in the first `m` rows of a batch.
@@ -376,7 +412,13 @@ pub fn what_if(
     let Some(mut best) = it.next() else {
         return Ok(None);
     };
-    best.also_tried = it.map(|w| w.change).collect();
+    let best_key = key(&best);
+    let (tied, less): (Vec<WhatIf>, Vec<WhatIf>) = it.partition(|w| {
+        let k = key(w);
+        k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq()
+    });
+    best.tied = tied.into_iter().map(|w| w.change).collect();
+    best.also_tried = less.into_iter().map(|w| w.change).collect();
     Ok(Some(best))
 }
 
@@ -447,6 +489,7 @@ fn one_what_if(
         waiting_days_after,
         waiting_days_change,
         also_tried: Vec::new(),
+        tied: Vec::new(),
         waiting_at: measured_stages(batch, scopes).1,
     }))
 }

@@ -113,6 +113,12 @@ fn p90_effect(w: &WhatIf) -> String {
     }
 }
 
+/// `s` with its first letter in upper case.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
 /// The what-if in one sentence.
 pub fn what_if_sentence(w: &WhatIf) -> String {
     let mut s = format!(
@@ -132,6 +138,12 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
             w.waiting_at.as_deref().unwrap_or("waiting at the bottleneck"),
             effect(w.waiting_days_change, " person-days"),
             fmt_num(w.waiting_days_before)
+        ));
+    }
+    if !w.tied.is_empty() {
+        s.push_str(&format!(
+            ". {} bought exactly as much",
+            capitalised(&w.tied.join(" or "))
         ));
     }
     if !w.also_tried.is_empty() {
@@ -312,7 +324,11 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             || k.checkin.is_some()
             || sc.closures.iter().any(|c| c.applies_to.contains(&me))
             || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me));
-        let mut when = vec!["while every booth is busy"];
+        let mut when = vec![if k.servers == 1 {
+            "while the booth is busy"
+        } else {
+            "while every booth is busy"
+        }];
         if can_close {
             when.push("while it is closed");
         }
@@ -357,14 +373,26 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) {
         let k = &sc.checkpoints[i];
-        // Its only booth cannot go elsewhere without closing it.
-        let spare = if k.servers == 1 {
-            "its only booth has time to spare"
+        let waited_days = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::WaitingPersonHours)) / 24.0;
+        // Idle hours are not spare booths: where people still queue, they came in
+        // bunches that needed every booth, and fewer booths would lengthen their waits.
+        // Only where nobody waited may a booth be spared (and its only booth never).
+        let spare = if waited_days > 0.0 {
+            format!(
+                ", yet people wait in its line ({} person-days per replication): they come in bunches, so it has hours to spare, not booths; fewer booths would lengthen those waits",
+                fmt_num(waited_days)
+            )
+        } else if k.servers == 1 {
+            ": its only booth has time to spare".to_string()
         } else {
-            "booths could be moved elsewhere"
+            format!(
+                ": nobody waited in its line, so a booth might be moved elsewhere (`compare --vs-set checkpoint.{}.servers={}` shows what it would cost)",
+                k.name,
+                k.servers - 1
+            )
         };
         out.push(format!(
-            "`{}` is idle {} of its open hours ({}): {spare}.",
+            "`{}` is idle {} of its open hours ({}){spare}.",
             k.name,
             pct(idle),
             fmt_quantity(k.servers.into(), "booth")
