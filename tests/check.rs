@@ -60,6 +60,38 @@ fn a_bound_inside_the_interval_is_undecided_and_more_replications_are_estimated(
     assert!(c.would_decide.unwrap() > 20, "{}", c.reason);
 }
 
+/// A percentile's CI comes from exact binomial order statistics: 40 replications bound
+/// the P90 on both sides (0.9^40 < 2.5%; the normal approximation wanted 41 or more),
+/// and where only one side can be bounded it may still decide: every replication beyond
+/// the horizon fails a makespan target however few there are.
+#[test]
+fn percentile_targets_decide_from_exact_order_statistics() {
+    let b = run(&parse(&desk("60", 2.0, "")), 40, 1);
+    let c = evaluate(&b, &target("makespan_days@p90<=0.84"));
+    assert_eq!(c.verdict, Verdict::Pass, "{}", c.reason);
+    assert_eq!(c.estimate.ci95_high, 20.0 / 24.0);
+    // A ten-hour service: the last of ten is home 100 hours later, beyond a 2-day
+    // horizon in every replication. 20 replications give no upper bound on the P90,
+    // but the lower one is already beyond the horizon.
+    let late = run(&parse(&desk("600", 2.0, "")), 20, 1);
+    let c = evaluate(&late, &target("makespan_days@p90<=1.5"));
+    assert_eq!(c.verdict, Verdict::Fail, "{}", c.reason);
+    assert!(c.reason.contains("give no upper bound"), "{}", c.reason);
+    assert!(c.reason.contains("beyond the horizon"), "{}", c.reason);
+    // A lower bound beyond the horizon passes an "at least" target; an open side that
+    // straddles the bound leaves it undecided, saying why.
+    let c = evaluate(&late, &target("makespan_days@p99>=1.5"));
+    assert_eq!(
+        c.verdict,
+        Verdict::Pass,
+        "the lower bound is already beyond: {}",
+        c.reason
+    );
+    let c = evaluate(&b, &target("makespan_days@p99<=0.84"));
+    assert_eq!(c.verdict, Verdict::Undecided, "{}", c.reason);
+    assert!(c.reason.contains("too few"), "{}", c.reason);
+}
+
 /// Service of an hour on average (exponential) for 10 people arriving at 10:00, and a
 /// horizon of 0.9 days (11.6 hours after they arrive): in about 29% of replications not
 /// everyone is home. Leaving those out would make the p90 look fine; counted as later

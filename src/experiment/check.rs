@@ -231,7 +231,17 @@ fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
         out.reason = "no replication has a value of this metric".into();
         return;
     }
-    if e.ci95_low.is_nan() || e.ci95_high.is_nan() {
+    // A bound the values cannot give (too few of them below or above a percentile)
+    // leaves that side open: the interval still covers, so one side may decide.
+    let open_low = e.ci95_low.is_nan();
+    let open_high = e.ci95_high.is_nan();
+    let (lo, hi) = (
+        if open_low { f64::NEG_INFINITY } else { e.ci95_low },
+        if open_high { f64::INFINITY } else { e.ci95_high },
+    );
+    let (lo_ok, hi_ok) = (target.op.holds(lo, v), target.op.holds(hi, v));
+    let decided = lo_ok == hi_ok;
+    if (open_low || open_high) && !decided {
         out.verdict = Verdict::Undecided;
         out.would_decide = replications_for_a_ci(target.stat, xs.len() as u64);
         let needed = out.would_decide.map_or(String::new(), |m| {
@@ -247,14 +257,20 @@ fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
         };
         return;
     }
-    let (lo_ok, hi_ok) = (target.op.holds(e.ci95_low, v), target.op.holds(e.ci95_high, v));
-    let ci = format!(
-        "{} {} (95% CI {} to {})",
-        target.stat.label(),
-        crate::metrics::fmt_num(e.value),
-        crate::metrics::fmt_num(e.ci95_low),
-        crate::metrics::fmt_num(e.ci95_high)
-    );
+    // Only the makespan is ever infinite: beyond the horizon.
+    let num = |x: f64| {
+        if x == f64::INFINITY {
+            "beyond the horizon".to_string()
+        } else {
+            crate::metrics::fmt_num(x)
+        }
+    };
+    let interval = match (open_low, open_high) {
+        (false, false) => format!("95% CI {} to {}", num(lo), num(hi)),
+        (true, _) => format!("95% CI up to {}; {} values give no lower bound", num(hi), xs.len()),
+        (_, true) => format!("95% CI from {}; {} values give no upper bound", num(lo), xs.len()),
+    };
+    let ci = format!("{} {} ({interval})", target.stat.label(), num(e.value));
     if lo_ok && hi_ok {
         out.verdict = Verdict::Pass;
         out.reason = format!("{ci}: the whole interval is {} {vt}", target.op.as_str());
@@ -298,11 +314,7 @@ fn replications_to_decide(e: &Estimate, bound: f64) -> Option<u64> {
 fn replications_for_a_ci(stat: StatSpec, n: u64) -> Option<u64> {
     match stat {
         StatSpec::Mean => Some(2.max(n + 1)),
-        StatSpec::Quantile(q) => (n.max(2)..=10_000_000).find(|&m| {
-            let m = m as f64;
-            let half = 1.959_963_984_540_054 * (m * q * (1.0 - q)).sqrt();
-            (m * q - half).floor() >= 1.0 && (m * q + half).ceil() + 1.0 <= m
-        }),
+        StatSpec::Quantile(q) => crate::stats::replications_for_quantile_ci(q).map(|m| m.max(n + 1)),
     }
 }
 

@@ -13,4 +13,6 @@ pub mod target;
 
 pub use bootstrap::paired_change;
 pub use online::{Level, LevelSummary, Tally};
-pub use summary::{Summary, quantile_ci, quantile_sorted, quantile_sorted_by, t975};
+pub use summary::{
+    Summary, quantile_ci, quantile_ci_ranks, quantile_sorted, quantile_sorted_by, replications_for_quantile_ci, t975,
+};

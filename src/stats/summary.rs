@@ -75,27 +75,66 @@ pub fn quantile_sorted_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
 }
 
 /// A distribution-free 95% confidence interval for the `q` quantile of the population
-/// that sorted `xs` were drawn from: the order statistics whose ranks bracket `n q` by
-/// 1.96 binomial standard deviations (the normal approximation to the binomial). `NaN`
-/// bounds when the sample is too small for a bound to exist (too few values below or
-/// above the quantile).
+/// that sorted `xs` were drawn from: order statistics `X(l)` and `X(u)` whose ranks come
+/// from the exact binomial distribution of how many of `n` values fall below the
+/// quantile, `B ~ Bin(n, q)`: the largest `l` with `P(B < l) <= 2.5%` and the smallest
+/// `u` with `P(B >= u) <= 2.5%`, so that each side misses with at most 2.5%. `NaN` for
+/// a bound that does not exist (too few values below or above the quantile: below
+/// [`replications_for_quantile_ci`] values, or with fewer than two).
 pub fn quantile_ci(xs: &[f64], q: f64) -> (f64, f64) {
-    let n = xs.len() as f64;
-    if xs.len() < 2 {
+    let n = xs.len() as u64;
+    if n < 2 || !(q > 0.0 && q < 1.0) {
         return (f64::NAN, f64::NAN);
     }
-    let half = 1.959_963_984_540_054 * (n * q * (1.0 - q)).sqrt();
-    // 1-based ranks, as in the textbook statement.
-    let lo = (n * q - half).floor();
-    let hi = (n * q + half).ceil() + 1.0;
-    let at = |rank: f64| {
-        if rank >= 1.0 && rank <= n {
-            xs[rank as usize - 1]
-        } else {
-            f64::NAN
-        }
-    };
+    let (lo, hi) = quantile_ci_ranks(n, q);
+    let at = |rank: Option<u64>| rank.map_or(f64::NAN, |r| xs[r as usize - 1]);
     (at(lo), at(hi))
+}
+
+/// The 1-based ranks of [`quantile_ci`]'s bounds among `n` values, where they exist.
+pub fn quantile_ci_ranks(n: u64, q: f64) -> (Option<u64>, Option<u64>) {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    const TAIL: f64 = 0.025;
+    let Ok(b) = Binomial::new(q, n) else {
+        return (None, None);
+    };
+    // The first k in 0..=n with pred(k), for a predicate false then true.
+    let first = |pred: &dyn Fn(u64) -> bool| {
+        let (mut a, mut z) = (0u64, n + 1);
+        while a < z {
+            let mid = a + (z - a) / 2;
+            if pred(mid) {
+                z = mid;
+            } else {
+                a = mid + 1;
+            }
+        }
+        a
+    };
+    // P(B <= l - 1) <= TAIL: the largest such l is the first k with P(B <= k) > TAIL.
+    let lo = first(&|k| b.cdf(k) > TAIL);
+    // P(B >= u) = 1 - P(B <= u - 1) <= TAIL: the first u - 1 with P(B <= u - 1) >= 1 - TAIL.
+    let hi = first(&|k| b.cdf(k) >= 1.0 - TAIL) + 1;
+    ((lo >= 1).then_some(lo), (hi <= n).then_some(hi))
+}
+
+/// The fewest values from which [`quantile_ci`] bounds the `q` quantile on both sides:
+/// `(1 - q)^n` and `q^n` at most 2.5% (all values above, or all below, the quantile
+/// must be that unlikely).
+pub fn replications_for_quantile_ci(q: f64) -> Option<u64> {
+    if !(q > 0.0 && q < 1.0) {
+        return None;
+    }
+    let tail = 0.025f64.ln();
+    let guess = (tail / (1.0 - q).ln()).max(tail / q.ln()).floor();
+    if !(guess < 1e9) {
+        return None;
+    }
+    let from = (guess as u64).saturating_sub(2).max(2);
+    (from..from + 10).find(|&n| {
+        let (lo, hi) = quantile_ci_ranks(n, q);
+        lo.is_some() && hi.is_some()
+    })
 }
 
 /// Mean and sample standard deviation (Welford's method, stable for large n).
@@ -186,6 +225,29 @@ mod tests {
         // Ten values cannot bound the 99th percentile from above.
         assert!(quantile_ci(&xs[..10], 0.99).1.is_nan());
         assert!(quantile_ci(&[1.0], 0.5).0.is_nan());
+    }
+
+    /// The ranks are exact binomial ones: each side misses with at most 2.5%, and one
+    /// rank further in would miss with more (checked against the binomial terms summed
+    /// here); the P90 is bounded on both sides from 36 values (0.9^35 is just above 2.5%).
+    #[test]
+    fn quantile_ranks_are_exact_binomial() {
+        let pmf = |n: u64, q: f64, k: u64| {
+            let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
+            (ln_choose + k as f64 * q.ln() + (n - k) as f64 * (1.0 - q).ln()).exp()
+        };
+        let below = |n: u64, q: f64, l: u64| (0..l).map(|k| pmf(n, q, k)).sum::<f64>();
+        for (n, q) in [(50, 0.9), (100, 0.5), (200, 0.95), (37, 0.1), (1000, 0.99)] {
+            let (lo, hi) = quantile_ci_ranks(n, q);
+            let (l, u) = (lo.unwrap(), hi.unwrap());
+            assert!(below(n, q, l) <= 0.025 && below(n, q, l + 1) > 0.025, "{n} {q}: l {l}");
+            let above = |u: u64| 1.0 - below(n, q, u);
+            assert!(above(u) <= 0.025 + 1e-12 && above(u - 1) > 0.025, "{n} {q}: u {u}");
+        }
+        assert_eq!(quantile_ci_ranks(50, 0.9).1, Some(50));
+        assert_eq!(replications_for_quantile_ci(0.9), Some(36));
+        assert_eq!(quantile_ci_ranks(35, 0.9).1, None);
+        assert_eq!(replications_for_quantile_ci(0.5), Some(6));
     }
 
     /// Between an infinite order statistic and another the quantile is the infinite one
