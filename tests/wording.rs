@@ -114,11 +114,12 @@ fn the_detector_finds_what_it_should() {
     assert!(one_in_plural("in 1 of 1 replications; 1 seatsy").is_empty());
 }
 
-#[test]
-fn a_count_of_one_is_singular_everywhere() {
+/// Every text a run of `scenario` with one replication writes: the console, then
+/// report.html and each SVG, by name.
+fn texts_of_one_replication(scenario: &str) -> Vec<(String, String)> {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ones.toml");
-    std::fs::write(&file, ONES).unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, scenario).unwrap();
     let out = dir.path().join("out");
     let run = Command::cargo_bin("repatsim")
         .unwrap()
@@ -127,26 +128,55 @@ fn a_count_of_one_is_singular_everywhere() {
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let console = String::from_utf8(run.stdout).unwrap();
-    assert!(console.contains("1 replication (seed"), "{console}");
-    assert!(console.contains("1 thread,"), "{console}");
-    assert!(console.contains("its only booth has time to spare"), "{console}");
-    assert!(!console.contains("moved elsewhere"), "{console}");
-    let mut texts = vec![("stdout".to_string(), console)];
+    let mut texts = vec![("stdout".to_string(), String::from_utf8(run.stdout).unwrap())];
     for e in std::fs::read_dir(&out).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "svg" || x == "html") {
             texts.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
         }
     }
+    texts
+}
+
+/// One replication that does not get everyone home, with one uncertain input: the
+/// findings and the list of who is stuck count one replication and one input.
+#[test]
+fn one_unfinished_replication_with_one_uncertain_input_reads_right() {
+    let text = ONES.replace("horizon_days = 5", "horizon_days = 0.05")
+        + "\n[[uncertain]]\npath = \"leg.van.travel_hours\"\ndist = { dist = \"uniform\", min = 0.4, max = 0.6 }\n";
+    let texts = texts_of_one_replication(&text);
+    let console = &texts[0].1;
+    assert!(
+        console.contains("In the one replication, not everyone is home"),
+        "{console}"
+    );
+    assert!(console.contains("(in 1 replication)"), "{console}");
+    let wrong = plurals_of_one(&texts);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(!texts.iter().any(|t| t.1.contains("the 1 uncertain")));
+}
+
+/// Places in any of `texts` where a count of one reads as plural, by file.
+fn plurals_of_one(texts: &[(String, String)]) -> Vec<String> {
+    texts
+        .iter()
+        .flat_map(|(name, text)| one_in_plural(text).into_iter().map(move |w| format!("{name}: ...{w}")))
+        .collect()
+}
+
+#[test]
+fn a_count_of_one_is_singular_everywhere() {
+    let texts = texts_of_one_replication(ONES);
+    let console = &texts[0].1;
+    assert!(console.contains("1 replication (seed"), "{console}");
+    assert!(console.contains("1 thread,"), "{console}");
+    assert!(console.contains("its only booth has time to spare"), "{console}");
+    assert!(!console.contains("moved elsewhere"), "{console}");
     assert!(texts.len() > 4, "the report and its charts were written");
     let html = &texts.iter().find(|t| t.0.ends_with("report.html")).unwrap().1;
     for expected in ["1 booth", "1 seat", "1 unit", "1 replication"] {
         assert!(html.contains(expected), "report.html lacks {expected:?}");
     }
-    let wrong: Vec<String> = texts
-        .iter()
-        .flat_map(|(name, text)| one_in_plural(text).into_iter().map(move |w| format!("{name}: ...{w}")))
-        .collect();
+    let wrong = plurals_of_one(&texts);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

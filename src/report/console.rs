@@ -42,7 +42,7 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
     let place = format!("{} `{}`", step_kind(g.at), net.step_name(g.at));
     match g.waiting_for {
         Some(w) if matches!(g.phase, Phase::Done | Phase::NotReleased | Phase::Notified) => format!(
-            "{} people on average at {place}, {} {} `{}`{} (in {} replications)",
+            "{} people on average at {place}, {} {} `{}`{} (in {})",
             fmt_num(mean),
             if g.phase == Phase::NotReleased {
                 "not yet released, to go on to"
@@ -52,10 +52,10 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             step_kind(w),
             net.step_name(w),
             why(net, w),
-            g.replications
+            fmt_quantity(g.replications, "replication")
         ),
         _ => format!(
-            "{} people on average at {place}, {}{} (in {} replications)",
+            "{} people on average at {place}, {}{} (in {})",
             fmt_num(mean),
             phase_word(g.phase),
             if g.phase == Phase::Queued {
@@ -63,7 +63,7 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             } else {
                 String::new()
             },
-            g.replications
+            fmt_quantity(g.replications, "replication")
         ),
     }
 }
@@ -113,9 +113,11 @@ fn why(net: &Network, step: Step) -> String {
             let leg = &sc.legs[l as usize];
             let mut reasons = Vec::new();
             match &leg.departure {
-                Departure::WhenFull { max_wait_hours: None } => {
-                    reasons.push(format!("it leaves only when all {} seats are taken", leg.seats))
-                }
+                Departure::WhenFull { max_wait_hours: None } => reasons.push(if leg.seats == 1 {
+                    "it leaves only when its one seat is taken".to_string()
+                } else {
+                    format!("it leaves only when all {} seats are taken", leg.seats)
+                }),
                 Departure::WhenFull {
                     max_wait_hours: Some(h),
                 } => reasons.push(format!(

@@ -206,8 +206,13 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
     let done: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
     let horizon_days = sc.horizon_hours / 24.0;
     if done.is_empty() {
+        let which = if n == 1 {
+            "In the one replication, not everyone".to_string()
+        } else {
+            format!("In none of {n} replications is everyone")
+        };
         out.push(format!(
-            "In none of {n} replications is everyone home within the {}-day horizon (by {}).",
+            "{which} is home within the {}-day horizon (by {}).",
             crate::metrics::fmt_days(horizon_days),
             date(batch, horizon_days)
         ));

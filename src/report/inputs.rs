@@ -79,8 +79,12 @@ pub fn finding(batch: &Batch) -> Option<String> {
         .max_by(|a, b| a.1.rho.abs().total_cmp(&b.1.rho.abs()));
     Some(match strongest {
         Some((e, c)) => format!(
-            "Of the {} uncertain inputs, when everyone is home follows `{}` most closely: rank correlation {} over {} replications ({} goes with a {} return); `repatsim sensitivity` shares the variance out among them.",
-            effects.len(),
+            "{}, when everyone is home follows `{}` most closely: rank correlation {} over {} replications ({} goes with a {} return); `repatsim sensitivity` shares the variance out among them.",
+            if effects.len() == 1 {
+                "Of the one uncertain input".to_string()
+            } else {
+                format!("Of the {} uncertain inputs", effects.len())
+            },
             e.path,
             correlation_text(Some(&c)),
             c.n,
@@ -88,9 +92,13 @@ pub fn finding(batch: &Batch) -> Option<String> {
             "later"
         ),
         None => format!(
-            "None of the {} uncertain inputs shows a detectable link with when everyone is home over {} replications (every rank correlation's 95% CI includes 0).",
-            effects.len(),
-            batch.len()
+            "{} a detectable link with when everyone is home over {} (every rank correlation's 95% CI includes 0).",
+            if effects.len() == 1 {
+                "The one uncertain input does not show".to_string()
+            } else {
+                format!("None of the {} uncertain inputs shows", effects.len())
+            },
+            crate::metrics::fmt_quantity(batch.len() as u64, "replication")
         ),
     })
 }
