@@ -392,10 +392,13 @@ fn draw(
 ) -> String {
     let (w, h, gx, gy) = (200.0, 74.0, 228.0, 96.0);
     let pools = batch.scenario().pools.len();
-    let width = 40.0 + layers.max(pools) as f64 * gx;
-    let pools_y = 80.0 + rows as f64 * gy + 24.0;
-    let height = 110.0 + rows as f64 * gy + if pools > 0 { gy + 24.0 } else { 0.0 };
-    let pos = |n: &Node| (20.0 + n.layer as f64 * gx, 80.0 + n.row as f64 * gy);
+    // The key runs over two lines of up to about 100 characters (about 680 px at
+    // 12 px): never wider than the drawing.
+    let width = (40.0 + layers.max(pools) as f64 * gx).max(700.0);
+    let top = 96.0;
+    let pools_y = top + rows as f64 * gy + 24.0;
+    let height = top + 30.0 + rows as f64 * gy + if pools > 0 { gy + 24.0 } else { 0.0 };
+    let pos = |n: &Node| (20.0 + n.layer as f64 * gx, top + n.row as f64 * gy);
     let mut s = String::new();
     let name = batch.scenario().name.clone();
     let _ = write!(
@@ -405,7 +408,8 @@ fn draw(
          <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\
          <text x=\"20\" y=\"28\" font-size=\"18\">{0}: the plan</text>\
-         <text x=\"20\" y=\"50\" fill=\"#444\">Routes left to right. Shading: how much of the capacity was used (white unused, dark blue fully); grey: no limit. Orange outline: the bottleneck.</text>",
+         <text x=\"20\" y=\"50\" fill=\"#444\">Routes left to right. Shading: how much of the capacity was used (white unused, dark blue fully);</text>\
+         <text x=\"20\" y=\"66\" fill=\"#444\">grey: no limit. Orange outline: the bottleneck.</text>",
         escape(&name)
     );
     for (&(a, b), share) in edges.iter().zip(shares) {
