@@ -224,3 +224,67 @@ fn bands_are_ordered_and_capacity_is_drawn_from_the_scenario() {
     assert!(q.svg.contains("capacity: 50 beds"), "the 50-bed line is labelled");
     assert!(q.caption.contains("capacity 50 beds"));
 }
+
+/// A makespan the same in every replication (one bus of 40 for 120 people, fixed
+/// times: home at 1, 3 and 5 hours) is one bar around its value in the middle of an
+/// axis an hour wide, not a bar from the value to the edge on an axis whose ticks all
+/// read the same.
+#[test]
+fn a_constant_makespan_is_one_bar_around_its_value() {
+    let text = common::origin_and_home("a-bus", 5, 1, "")
+        + r#"
+[[leg]]
+name = "bus"
+from = "origin"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 40
+travel_hours = 1
+return_hours = 1
+
+[[cohort]]
+name = "workers"
+origin = "origin"
+size = 120
+route = ["bus", "home"]
+"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-bus.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    repatsim()
+        .args(["run", file.to_str().unwrap(), "-n", "20", "-q", "--no-what-if", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("makespan.svg")).unwrap();
+    // Bin tooltips: "A to B days: C replications".
+    let bins: Vec<(f64, f64, u32)> = svg
+        .split("<title>")
+        .filter_map(|t| {
+            let t = t.split("</title>").next()?;
+            let (range, count) = t.split_once(" days: ")?;
+            let (a, b) = range.split_once(" to ")?;
+            let c = count.split(' ').next()?.parse().ok()?;
+            Some((a.parse().ok()?, b.parse().ok()?, c))
+        })
+        .collect();
+    assert_eq!(bins.len(), 30, "{svg}");
+    let full: Vec<usize> = (0..bins.len()).filter(|&i| bins[i].2 > 0).collect();
+    assert_eq!(full.len(), 1, "{bins:?}");
+    let (a, b, c) = bins[full[0]];
+    assert_eq!(c, 20);
+    let makespan = 5.0 / 24.0;
+    assert!(a - 0.001 <= makespan && makespan <= b + 0.001, "{a} to {b}");
+    assert!(
+        (12..=17).contains(&full[0]),
+        "the bar is in the middle: bin {}",
+        full[0]
+    );
+    let (first, last) = (bins[0].0, bins[29].1);
+    assert!(
+        last - first > 0.04 && last - first < 0.045,
+        "an hour wide: {first} to {last}"
+    );
+}

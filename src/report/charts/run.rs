@@ -603,8 +603,19 @@ fn makespan_chart(
         Some(t) => (lo.min(t), hi.max(t)),
         None => (lo, hi),
     };
-    let span = (hi - lo).max(1e-6);
+    // At least an hour wide, centred on the values: a makespan the same (or nearly) in
+    // every replication is one bar in the middle, on an axis whose ticks differ.
+    // (The middle of the window is the middle of a bin, so a single value is not drawn
+    // on a bin's edge.)
+    const HOUR_DAYS: f64 = 1.0 / 24.0;
     let bins = 30usize;
+    let (lo, hi) = if hi - lo < HOUR_DAYS {
+        let (mid, w) = ((lo + hi) / 2.0, HOUR_DAYS / bins as f64);
+        (mid - 15.5 * w, mid + 14.5 * w)
+    } else {
+        (lo, hi)
+    };
+    let span = hi - lo;
     let width = span / bins as f64;
     let mut counts = vec![0u32; bins];
     for &x in xs {
