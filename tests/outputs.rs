@@ -510,3 +510,39 @@ fn the_readme_documents_every_trace_event() {
         .collect();
     assert_eq!(documented, kinds);
 }
+
+/// A makespan percentile beyond the horizon reads so in `run --all` and in `plan`'s
+/// trials, never as "inf".
+#[test]
+fn beyond_the_horizon_is_written_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("desk.toml");
+    std::fs::write(&file, common::desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, "")).unwrap();
+    let all = repatsim()
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "60", "-q", "--all", "--no-what-if"])
+        .output()
+        .unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    let row = all
+        .lines()
+        .find(|l| l.trim_start().starts_with("makespan_days "))
+        .unwrap();
+    assert!(row.ends_with("> horizon"), "{row}");
+    let plan = repatsim()
+        .arg("plan")
+        .arg(&file)
+        .args([
+            "--vary",
+            "checkpoint.desk.servers=1..3",
+            "--target",
+            "makespan_days@p90<=0.85",
+        ])
+        .args(["-n", "100"])
+        .output()
+        .unwrap();
+    let plan = String::from_utf8(plan.stdout).unwrap();
+    assert!(plan.contains("= 1          -> beyond the horizon (not met)"), "{plan}");
+    assert!(!all.contains("inf") && !plan.contains("inf"), "{all}\n{plan}");
+}

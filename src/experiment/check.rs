@@ -257,14 +257,7 @@ fn decide(out: &mut Checked, target: &Target, xs: &[f64]) {
         };
         return;
     }
-    // Only the makespan is ever infinite: beyond the horizon.
-    let num = |x: f64| {
-        if x == f64::INFINITY {
-            "beyond the horizon".to_string()
-        } else {
-            crate::metrics::fmt_num(x)
-        }
-    };
+    let num = crate::metrics::fmt_statistic;
     let interval = match (open_low, open_high) {
         (false, false) => format!("95% CI {} to {}", num(lo), num(hi)),
         (true, _) => format!("95% CI up to {}; {} values give no lower bound", num(hi), xs.len()),

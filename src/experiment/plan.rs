@@ -3,7 +3,7 @@
 
 use super::compare::{CompareError, scenario_with, unknown_metric};
 use super::{RunOptions, Target, run_network};
-use crate::metrics::fmt_num;
+use crate::metrics::fmt_statistic;
 use crate::model::Network;
 use crate::scenario::params::{self, Override};
 use std::sync::Arc;
@@ -146,13 +146,13 @@ pub fn plan(
     let message = match (answer, &confirmation) {
         (None, _) => format!(
             "the target is not met anywhere in {lo}..{hi} on {n} replications (at {lo}: {}; at {hi}: {})",
-            fmt_num(at_lo.statistic),
-            fmt_num(at_hi.statistic)
+            fmt_statistic(at_lo.statistic),
+            fmt_statistic(at_hi.statistic)
         ),
         (Some(v), Some(c)) => format!(
             "{direction} value meeting the target: {path} = {v}; confirmed on {} fresh replications: {} ({})",
             confirm,
-            fmt_num(c.statistic),
+            fmt_statistic(c.statistic),
             if c.met {
                 "met"
             } else {

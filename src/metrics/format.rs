@@ -38,6 +38,17 @@ pub fn fmt_count(n: u64) -> String {
     group_thousands(&n.to_string())
 }
 
+/// A statistic in a sentence: [`fmt_num`], except +inf, which only a percentile of the
+/// makespan among replications that did not get everyone home can be: "beyond the
+/// horizon".
+pub fn fmt_statistic(x: f64) -> String {
+    if x == f64::INFINITY {
+        "beyond the horizon".into()
+    } else {
+        fmt_num(x)
+    }
+}
+
 /// `n` of something, the word in the plural unless `n` is 1: "1 booth", "3 booths",
 /// "0 plans" (`word` takes an "s").
 pub fn fmt_quantity(n: u64, word: &str) -> String {

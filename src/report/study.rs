@@ -267,7 +267,7 @@ pub fn plan_table(result: &PlanResult, target: &str, path: &str, replications: u
             "  {} = {:<10} -> {} ({})\n",
             path,
             tr.value,
-            fmt_num(tr.statistic),
+            crate::metrics::fmt_statistic(tr.statistic),
             if tr.met { "met" } else { "not met" }
         ));
     }
