@@ -279,9 +279,11 @@ pub fn write_timeseries(
                 num(ts.mean(k, j)),
             ];
             rec.extend([0.05, 0.25, 0.5, 0.75, 0.95].map(|q| num(ts.quantile(k, j, q))));
-            rec.push(num(ts.window_mean(k, j)));
-            rec.extend([0.05, 0.5, 0.95].map(|q| num(ts.max_quantile(k, j, q))));
-            rec.push(num(ts.max_max(k, j)));
+            // The first point ends no window: its window columns are empty.
+            let windowed = |x: f64| num(if k == 0 { f64::NAN } else { x });
+            rec.push(windowed(ts.window_mean(k, j)));
+            rec.extend([0.05, 0.5, 0.95].map(|q| windowed(ts.max_quantile(k, j, q))));
+            rec.push(windowed(ts.max_max(k, j)));
             w.write_record(&rec).map_err(csv_error)?;
         }
     }
