@@ -323,6 +323,26 @@ fn stat_props(key: MetricKey) -> Props {
     }
 }
 
+/// The unit of an uncertain input, from the name of the field it draws: durations by
+/// their suffix, probabilities and shares as fractions, a cohort's size in people;
+/// anything else as the field itself counts it.
+fn input_unit(path: &str) -> Unit {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    if field.ends_with("_hours") {
+        Unit::Hours
+    } else if field.ends_with("_minutes") {
+        Unit::Minutes
+    } else if field.ends_with("_days") {
+        Unit::Days
+    } else if field.contains("probability") || field.ends_with("share") {
+        Unit::Fraction
+    } else if path.starts_with("cohort.") && field == "size" {
+        Unit::People
+    } else {
+        Unit::Input
+    }
+}
+
 /// How an element is named in a description: " at `sinuiju-quarantine`" and the like.
 fn of_element(sc: &Scenario, scope: Scope) -> String {
     let name = element_name(sc, scope);
@@ -358,11 +378,15 @@ impl MetricInfo {
             label.push_str(&sc.categories[g as usize].name);
         }
         let description = p.what.replace("{}", &of_element(sc, key.scope));
+        let unit = match key.scope {
+            Scope::Input(i) => input_unit(&sc.uncertain[i as usize].path),
+            _ => p.unit,
+        };
         MetricInfo {
             key,
             id: key.id(sc),
             label,
-            unit: p.unit,
+            unit,
             kind: p.kind,
             better: p.better,
             headline: p.headline,
