@@ -99,7 +99,19 @@ fn paths_lists_values_that_set_accepts() {
     };
     assert!(line("scenario.seed").contains("20230828"));
     assert!(line("checkpoint.dandong-customs.open_hours").contains("\"09:00-17:00\""));
-    assert!(line("site.yanbian-worksites.beds").contains("not set"));
+    assert!(line("site.dandong-hotel.stay_hours").contains("not set"));
+    // An origin has neither beds nor a stay: --set refuses them there, so not listed.
+    for refused in ["site.yanbian-worksites.beds", "site.home.stay_hours"] {
+        assert!(
+            !text.lines().any(|l| l.split_whitespace().next() == Some(refused)),
+            "{refused}"
+        );
+        repatsim()
+            .args(["validate", "--set", &format!("{refused}=5")])
+            .arg(&file)
+            .assert()
+            .code(2);
+    }
     // Every listed path is accepted by --set (numbers with a number, texts with a text).
     for l in text
         .lines()

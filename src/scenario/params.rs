@@ -448,6 +448,14 @@ fn set_text(doc: &mut DocumentMut, o: &Override, kind: &str, name: &str, field: 
     Ok(())
 }
 
+/// Site fields that only a site people stay in takes.
+const STAY_FIELDS: &[&str] = &[
+    "beds",
+    "stay_hours",
+    "test_positive_probability",
+    "positive_extra_stay_hours",
+];
+
 /// Every path of `text` that can be set: the fields of each element, present or not, and
 /// the numeric entries of the inline tables present.
 pub fn paths(text: &str) -> Vec<String> {
@@ -485,7 +493,13 @@ pub fn paths(text: &str) -> Vec<String> {
             } else {
                 t.get("name").and_then(Item::as_str).unwrap_or("?").to_string()
             };
+            // An origin or home site has neither beds nor a stay (nor a test at its end):
+            // `--set` refuses those fields there, so they are not offered.
+            let stayless = *kind == "site" && matches!(t.get("kind").and_then(Item::as_str), Some("origin" | "home"));
             for f in *fields {
+                if stayless && STAY_FIELDS.contains(f) {
+                    continue;
+                }
                 out.push(format!("{kind}.{key}.{f}"));
                 if let Some(item) = t.get(f) {
                     inner(&format!("{kind}.{key}.{f}"), item, &mut out);
