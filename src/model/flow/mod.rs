@@ -240,7 +240,10 @@ impl World {
             EndReason::Stalled => horizon.max(self.sim.now_hours()),
             _ => self.sim.now_hours(),
         };
-        self.flow.spend_open_stretches(end_hours);
+        // With everyone home, evaded or turned away nothing is under way.
+        if !self.flow.finished() {
+            self.flow.spend_open_stretches(end_hours);
+        }
         let f = &self.flow;
         let view = FlowView {
             people: &f.people,
