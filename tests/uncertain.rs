@@ -199,7 +199,10 @@ fn the_findings_name_the_input_the_return_follows_and_not_one_without_effect() {
     let i = plain.catalogue.index_of_id("makespan_days").unwrap();
     assert_eq!(batch.column(i), plain.column(i));
     let f = repatsim::report::inputs::finding(&batch).unwrap();
-    assert!(f.starts_with("The one uncertain input does not show a detectable link"), "{f}");
+    assert!(
+        f.starts_with("The one uncertain input does not show a detectable link"),
+        "{f}"
+    );
 }
 
 #[test]

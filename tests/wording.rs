@@ -79,8 +79,11 @@ fn one_in_plural(text: &str) -> Vec<String> {
             let after = text[at + needle.len()..].chars().next();
             let whole_word = !after.is_some_and(|c| c.is_alphanumeric());
             if counts_one && whole_word && !before.ends_with(" of ") {
-                let from = before.len().saturating_sub(60);
-                found.push(text[before.floor_char_boundary(from)..at + needle.len()].to_string());
+                let mut from = before.len().saturating_sub(60);
+                while !text.is_char_boundary(from) {
+                    from -= 1;
+                }
+                found.push(text[from..at + needle.len()].to_string());
             }
         }
     }

@@ -127,7 +127,7 @@ pub fn replications_for_quantile_ci(q: f64) -> Option<u64> {
     }
     let tail = 0.025f64.ln();
     let guess = (tail / (1.0 - q).ln()).max(tail / q.ln()).floor();
-    if !(guess < 1e9) {
+    if guess.is_nan() || guess >= 1e9 {
         return None;
     }
     let from = (guess as u64).saturating_sub(2).max(2);

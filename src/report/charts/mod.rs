@@ -262,6 +262,7 @@ pub(crate) fn date_of(start: chrono::NaiveDateTime, day: f64) -> String {
 
 // After the macros above, which the chart modules use.
 pub mod fit;
+mod makespan;
 pub mod run;
 pub mod sensitivity;
 pub mod study;
