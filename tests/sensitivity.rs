@@ -281,3 +281,43 @@ fn a_range_that_makes_an_invalid_plan_is_refused_before_the_run() {
         "{e}"
     );
 }
+
+/// A cost the file leaves at zero, once varied, adds cost columns to the points where it
+/// is above zero: each point's metrics are found by name in its own results, so the
+/// wait at customs still follows the booths (it read another column before, and came
+/// out "the same at every point").
+#[test]
+fn varying_a_cost_does_not_shift_the_metrics_read() {
+    let o = Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sensitivity")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["--vary", "checkpoint.dandong-customs.servers=2..10"])
+        .args(["--vary", "checkpoint.dandong-customs.cost_per_open_hour=0..10"])
+        .args(["--metric", "checkpoint.dandong-customs.mean_wait_hours"])
+        .args(["--metric", "checkpoint.dandong-customs.utilization"])
+        .args(["--samples", "16", "-n", "3", "--json", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for metric in [
+        "checkpoint.dandong-customs.mean_wait_hours@mean",
+        "checkpoint.dandong-customs.utilization@mean",
+    ] {
+        let e = effects(&v, metric);
+        assert_eq!(e[0]["path"], "checkpoint.dandong-customs.servers", "{metric}: {e:?}");
+        assert!(e[0]["total"].as_f64().unwrap() > 0.5, "{metric}: {e:?}");
+        assert_eq!(e[1]["total"].as_f64().unwrap(), 0.0, "{metric}: {e:?}");
+    }
+    let utilization = v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "checkpoint.dandong-customs.utilization@mean")
+        .unwrap();
+    assert!(
+        utilization["variance"].as_f64().unwrap() < 0.25,
+        "a share's variance: {utilization}"
+    );
+}

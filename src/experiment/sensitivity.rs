@@ -12,7 +12,6 @@
 
 use super::compare::{CompareError, scenario_with};
 use super::{MetricStat, RunOptions, StatSpec, run_network};
-use crate::metrics::{MetricKey, Stat};
 use crate::model::{Network, catalogue};
 use crate::scenario::params::{self, Override};
 use crate::stats::input_dist::InputDist;
@@ -256,16 +255,16 @@ pub fn evaluate(
     let varied: Vec<&str> = params.iter().map(|p| p.path.as_str()).collect();
     let base_sc = scenario_with(text, label, base)?.fixing(&varied);
     let cat = catalogue(&Network::new(Arc::new(base_sc)));
-    let mut columns = Vec::new();
-    let makespan = cat.index(MetricKey::overall(Stat::MakespanDays));
     for m in metrics {
-        let i = cat.index_of_id(&m.metric).ok_or_else(|| {
+        if cat.index_of_id(&m.metric).is_none() {
             let hint = cat
                 .suggest(&m.metric)
                 .map_or(String::new(), |h| format!(" (did you mean `{h}`?)"));
-            CompareError::Usage(format!("--metric {m}: no metric named `{}`{hint}", m.metric))
-        })?;
-        columns.push(i);
+            return Err(CompareError::Usage(format!(
+                "--metric {m}: no metric named `{}`{hint}",
+                m.metric
+            )));
+        }
     }
     let (points, _) = points_of(design, params.len());
     let range = range.start.min(points.len())..range.end.min(points.len());
@@ -282,11 +281,19 @@ pub fn evaluate(
         );
         let sc = scenario_with(text, label, &ov)?.fixing(&varied);
         let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;
-        for (m, (spec, &col)) in metrics.iter().zip(&columns).enumerate() {
+        for (m, spec) in metrics.iter().enumerate() {
+            // Found by name in this point's own catalogue: a point can have metrics the
+            // base does not (a cost set above zero adds its cost columns), so the
+            // columns of one point are not those of another.
+            let Some(col) = batch.metric_index(&spec.metric) else {
+                values[m].push(None);
+                noise[m].push(None);
+                continue;
+            };
             let column = batch.column(col);
             // The makespan is censored as in `check`: unfinished replications count as
             // later than the horizon, never silently left out.
-            let value = if Some(col) == makespan {
+            let value = if super::check::is_censored(&batch, col) {
                 super::check::censored_value(&column, spec.stat)
             } else {
                 spec.stat.of(&column)
