@@ -158,6 +158,30 @@ fn plan_finds_the_hand_computed_number_of_booths() {
     )
     .unwrap();
     assert_eq!(r.answer, None);
+    assert!(!r.met_everywhere);
+    // A range met at both ends holds no boundary: no answer (4 to 10 booths all meet
+    // it; answering 10, as before, would buy six booths more than needed).
+    let r = plan::plan(
+        &text,
+        "x",
+        &[],
+        "checkpoint.office.servers",
+        4.0,
+        10.0,
+        &target,
+        &RunOptions::new(0..2),
+        2,
+        0.01,
+    )
+    .unwrap();
+    assert_eq!(r.answer, None, "{}", r.message);
+    assert!(r.met_everywhere);
+    assert!(
+        r.message.contains("every value in 4..10 meets the target"),
+        "{}",
+        r.message
+    );
+    assert!(r.confirmation.is_none());
     // A base override changes what is planned around. At 12 minutes a person, six booths
     // clear 240 a day and finish Friday at 10:24 again; seven clear 280 a day, leaving 160
     // for Thursday: 23 rounds of 12 minutes, done at 13:36 (85.6 h). Answer: 7.

@@ -33,8 +33,8 @@ pub enum Failure {
     /// found no value meeting it or its answer failed the confirmation, or `run
     /// --until-ci` stopped at its cap without the precision asked for (exit code 3).
     NotMet(String),
-    /// `check` ran everything, nothing failed, but a target is undecided or undefined
-    /// (exit code 4).
+    /// `check` ran everything, nothing failed, but a target is undecided or undefined,
+    /// or `plan` found both ends of its range meeting the target (exit code 4).
     Undecided(String),
 }
 

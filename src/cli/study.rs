@@ -324,6 +324,11 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     } else {
         write_stdout(&study::plan_table(&result, &args.target, &axis.path, n, lo, hi))?;
     }
+    if result.met_everywhere {
+        return Err(Failure::Undecided(
+            "every value in the range meets the target: widen the range to find the boundary".into(),
+        ));
+    }
     if result.answer.is_none() {
         return Err(Failure::NotMet("no value in the range meets the target".into()));
     }

@@ -19,10 +19,14 @@ pub struct Trial {
 /// What [`plan`] found.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PlanResult {
-    /// The answer, if the target is met anywhere in the range.
+    /// The answer: the value at the boundary where the target starts (or stops) being
+    /// met, if the range holds one.
     pub answer: Option<f64>,
     /// "smallest" or "largest".
     pub direction: &'static str,
+    /// True when both ends of the range meet the target: there is no boundary in it,
+    /// and no answer.
+    pub met_everywhere: bool,
     pub trials: Vec<Trial>,
     /// The answer rerun on fresh replications.
     pub confirmation: Option<Trial>,
@@ -98,9 +102,11 @@ pub fn plan(
     trials.push(at_lo.clone());
     trials.push(at_hi.clone());
     let direction = if !at_lo.met && at_hi.met { "smallest" } else { "largest" };
+    // Met at both ends: no boundary inside the range to find (an end would be an
+    // answer only by accident of the range chosen: 200 beds where 34 do).
+    let met_everywhere = at_lo.met && at_hi.met;
     let answer = match (at_lo.met, at_hi.met) {
-        (false, false) => None,
-        (true, true) => Some(if direction == "smallest" { lo } else { hi }),
+        (false, false) | (true, true) => None,
         _ => {
             // Bisection: `good` meets the target, `bad` does not.
             let (mut good, mut bad) = if at_hi.met { (hi, lo) } else { (lo, hi) };
@@ -144,6 +150,11 @@ pub fn plan(
         _ => None,
     };
     let message = match (answer, &confirmation) {
+        (None, _) if met_everywhere => format!(
+            "every value in {lo}..{hi} meets the target on {n} replications (at {lo}: {}; at {hi}: {}): the boundary lies outside the range; widen it to find the smallest or largest value that meets it",
+            fmt_statistic(at_lo.statistic),
+            fmt_statistic(at_hi.statistic)
+        ),
         (None, _) => format!(
             "the target is not met anywhere in {lo}..{hi} on {n} replications (at {lo}: {}; at {hi}: {})",
             fmt_statistic(at_lo.statistic),
@@ -163,6 +174,7 @@ pub fn plan(
     };
     Ok(PlanResult {
         answer,
+        met_everywhere,
         direction,
         trials,
         confirmed: confirmation.as_ref().map(|t| t.met),
