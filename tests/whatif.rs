@@ -276,3 +276,51 @@ fn a_p90_beyond_the_horizon_is_said_to_be_so() {
         chart.caption
     );
 }
+
+/// The what-if's command reproduces it: a run with `--set` names the same overrides
+/// (without them the compare would run the file's own plan), and `compare` heads each
+/// side with every change it runs with.
+#[test]
+fn the_reproducing_command_carries_the_runs_overrides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("one-bus.toml");
+    std::fs::write(&file, ONE_BUS).unwrap();
+    let bin = || assert_cmd::Command::cargo_bin("repatsim").unwrap();
+    let o = bin()
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "20", "-q", "--set", "leg.bus.seats=40"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    let command = text
+        .split("to reproduce: ")
+        .nth(1)
+        .and_then(|t| t.lines().next())
+        .unwrap_or_else(|| panic!("{text}"));
+    let expected = format!("repatsim compare {} --set leg.bus.seats=40 --vs-set ", file.display());
+    assert!(command.starts_with(&expected), "{command}");
+    // Running it gives the effect the run reported.
+    let args: Vec<&str> = command.split(' ').skip(1).collect();
+    let o = bin().args(&args).output().unwrap();
+    let compared = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        compared.contains("A: ") && compared.contains("with leg.bus.seats=40\n"),
+        "{compared}"
+    );
+    // 40 seats for 100 people: trips at 0, 2 and 4 h, waits 40 x 2 + 20 x 4 = 160
+    // person-hours; with two buses 20 x 2 = 40. The run said -5 person-days, and the
+    // command it gave finds -120 person-hours.
+    assert!(
+        text.contains("waiting at the bottleneck changes by -5.00 person-days"),
+        "{text}"
+    );
+    let row = compared
+        .lines()
+        .find(|l| l.trim_start().starts_with("leg.bus.waiting_person_hours"))
+        .unwrap_or_else(|| panic!("{compared}"));
+    assert!(
+        row.contains("160.0") && row.contains("-120.0 [-120.0, -120.0]"),
+        "{row}"
+    );
+}

@@ -203,11 +203,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             dir.commit()?;
             // The console names the file the user ran, not the output directory's copy.
             let file = args.file.display().to_string();
-            (report.what_if.map(|w| w.for_file(&file)), files)
+            (report.what_if.map(|w| w.for_file(&file, &args.set)), files)
         }
         None if options.what_if && !args.json && shard.is_none() => {
             let file = args.file.display().to_string();
-            (report::findings::what_if_for(&batch, &options, &file)?, Vec::new())
+            let w = report::findings::what_if_for(&batch, &options, &file)?;
+            (w.map(|w| w.for_file(&file, &args.set)), Vec::new())
         }
         None => (None, Vec::new()),
     };

@@ -61,11 +61,21 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let base = overrides(&args.common.set)?;
     let mut vs = base.clone();
     vs.extend(overrides(&args.vs_set)?);
-    let a_label = args.a.display().to_string();
+    // Each side says every change it runs with: --set on both, --vs-set on B.
+    let with = |file: &std::path::Path, sets: &[&String]| {
+        let sets: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
+        if sets.is_empty() {
+            file.display().to_string()
+        } else {
+            format!("{} with {}", file.display(), sets.join(", "))
+        }
+    };
+    let set: Vec<&String> = args.common.set.iter().collect();
+    let both: Vec<&String> = args.common.set.iter().chain(&args.vs_set).collect();
+    let a_label = with(&args.a, &set);
     let (b_path, b_label) = match &args.b {
-        Some(b) if args.vs_set.is_empty() => (b.clone(), b.display().to_string()),
-        Some(b) => (b.clone(), format!("{} with {}", b.display(), args.vs_set.join(", "))),
-        None if !args.vs_set.is_empty() => (args.a.clone(), format!("{a_label} with {}", args.vs_set.join(", "))),
+        Some(b) => (b.clone(), with(b, &both)),
+        None if !args.vs_set.is_empty() => (args.a.clone(), with(&args.a, &both)),
         None => {
             return Err(Failure::BadInput(
                 "compare needs a second scenario, or --vs-set changes to A".into(),

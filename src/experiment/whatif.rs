@@ -97,11 +97,13 @@ pub struct WhatIf {
 
 impl WhatIf {
     /// The same what-if with its command naming `file` instead (quoted for a POSIX
-    /// shell when it needs it), e.g. the user's own path instead of an output
-    /// directory's `scenario.toml`.
-    pub fn for_file(mut self, file: &str) -> Self {
+    /// shell when it needs it) with the `--set` overrides the run was given, e.g. the
+    /// user's own path instead of an output directory's `scenario.toml` (which has
+    /// them written in).
+    pub fn for_file(mut self, file: &str, sets: &[String]) -> Self {
         let rest = self.command.splitn(4, ' ').nth(3).unwrap_or("").to_string();
-        self.command = format!("repatsim compare {} {rest}", shell_word(file));
+        let sets: String = sets.iter().map(|s| format!(" --set {}", shell_word(s))).collect();
+        self.command = format!("repatsim compare {}{sets} {rest}", shell_word(file));
         self
     }
 }
@@ -164,7 +166,7 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
         Lever::Beds(s) => {
             let site = &sc.sites[s as usize];
             let beds = site.beds?;
-            let more = (f64::from(beds) * 1.1).ceil().max(f64::from(beds) + 1.0);
+            let more = ten_percent_more(beds);
             (
                 format!("site.{}.beds", site.name),
                 whole(more),
@@ -206,7 +208,7 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             } else {
                 "approvals_per_week"
             };
-            let more = (f64::from(q.count) * 1.1).ceil().max(f64::from(q.count) + 1.0);
+            let more = ten_percent_more(q.count);
             (
                 format!("cohort.{}.{field}", cohort.name),
                 whole(more),
@@ -214,6 +216,13 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             )
         }
     })
+}
+
+/// 10% more than `n`, rounded up, and at least one more: in whole numbers, since 1.1
+/// is not exact in binary (50 x 1.1 rounded up would be 56, 600 x 1.1 661).
+fn ten_percent_more(n: u32) -> f64 {
+    let n = u64::from(n);
+    ((n * 11).div_ceil(10)).max(n + 1) as f64
 }
 
 /// A weekly departure time (hours since Monday 00:00) in the middle of the longest gap
@@ -492,4 +501,18 @@ fn one_what_if(
         tied: Vec::new(),
         waiting_at: measured_stages(batch, scopes).1,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ten_percent_more_is_exact() {
+        use super::ten_percent_more;
+        assert_eq!(ten_percent_more(50), 55.0);
+        assert_eq!(ten_percent_more(100), 110.0);
+        assert_eq!(ten_percent_more(600), 660.0);
+        assert_eq!(ten_percent_more(30), 33.0);
+        assert_eq!(ten_percent_more(31), 35.0);
+        assert_eq!(ten_percent_more(5), 6.0);
+    }
 }
