@@ -134,12 +134,19 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 .collect();
             let load = match site.beds {
                 Some(b) => {
+                    // The share used (as the shading) and the share of time full: "0%
+                    // full" beside a box shaded half used read as its occupancy.
+                    let used = m(MetricKey::site(s, Stat::BedUtilization));
                     lines.push(format!(
-                        "{} beds, {} full",
+                        "{} beds, {} used",
                         fmt_value(f64::from(b), Unit::People),
+                        fmt_value(used, Unit::Fraction)
+                    ));
+                    lines.push(format!(
+                        "full {} of the time",
                         fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction)
                     ));
-                    m(MetricKey::site(s, Stat::BedUtilization))
+                    used
                 }
                 None => {
                     lines.push(site.kind.as_str().to_string());
