@@ -475,3 +475,29 @@ fn compare_counts_unfinished_replications_against_the_makespan() {
     assert!(s.a.is_infinite() && s.b.is_infinite());
     assert_eq!(s.verdict, Verdict::Undefined);
 }
+
+/// A sweep's target is drawn on its statistic's chart, so that statistic is swept even
+/// when no --metric names it (it was dropped without a word).
+#[test]
+fn a_sweep_target_sweeps_its_statistic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let o = assert_cmd::Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sweep")
+        .arg(repo("scenarios/validation/opening-hours.toml"))
+        .args(["--vary", "checkpoint.office.servers=3..5:1", "-n", "2", "-q"])
+        .args(["--target", "checkpoint.office.mean_wait_hours@mean<=20", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.contains(",checkpoint.office.mean_wait_hours,mean,"))
+            .count(),
+        3
+    );
+    assert!(out.join("sweep-checkpoint-office-mean_wait_hours-mean.png").exists());
+}

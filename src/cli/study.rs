@@ -135,12 +135,22 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|v| sweeping::parse_axis(v))
         .collect::<Result<Vec<_>, _>>()?;
-    let metrics = metric_stats(&args.metrics)?;
+    let mut metrics = metric_stats(&args.metrics)?;
     let target = args
         .target
         .as_deref()
         .map(|t| Target::parse(t).map_err(|m| Failure::BadInput(format!("--target {m}"))))
         .transpose()?;
+    // A target is drawn on its statistic's chart: that statistic is swept too, asked
+    // for or not (it was dropped without a word).
+    if let Some(t) = &target
+        && !metrics.iter().any(|m| m.metric == t.metric && m.stat == t.stat)
+    {
+        metrics.push(MetricStat {
+            metric: t.metric.clone(),
+            stat: t.stat,
+        });
+    }
     let mut out = args
         .out
         .as_deref()
