@@ -299,22 +299,25 @@ fn headline(batch: &Batch) -> String {
     let sc = batch.scenario();
     let n = batch.len();
     let mut out = String::new();
-    let rate = if batch.wall_seconds > 0.0 {
-        batch.events as f64 / batch.wall_seconds / 1e6
+    // A batch put together from parts (merge) was timed by its parts, not here.
+    let timing = if batch.threads > 0 && batch.wall_seconds > 0.0 {
+        format!(
+            "{}, {:.2} s, {:.1} M events/s",
+            fmt_quantity(batch.threads as u64, "thread"),
+            batch.wall_seconds,
+            batch.events as f64 / batch.wall_seconds / 1e6
+        )
     } else {
-        f64::NAN
+        "put together from parts run elsewhere".to_string()
     };
     out.push_str(&format!(
-        "{}: {} (seed {}, replications {}..{}), {} people; {}, {:.2} s, {:.1} M events/s\n",
+        "{}: {} (seed {}, replications {}..{}), {} people; {timing}\n",
         sc.name,
         fmt_quantity(n as u64, "replication"),
         sc.seed,
         batch.first_replication,
         batch.first_replication + n as u64,
         sc.population(),
-        fmt_quantity(batch.threads as u64, "thread"),
-        batch.wall_seconds,
-        rate
     ));
     if batch.interrupted {
         out.push_str(&format!(
