@@ -61,6 +61,25 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
     })?;
     if range.trim_start().starts_with('[') {
         let choices = parse_choices(path.trim(), range.trim()).map_err(|m| bad(&m))?;
+        // A list of numbers is a numeric axis (in increasing order): its points then
+        // sit at their values on a chart, 3, 5 and 8 booths not evenly spaced.
+        const EXACT: i64 = 1 << 53;
+        let numbers: Option<Vec<f64>> = choices
+            .iter()
+            .map(|c| match c {
+                ParamValue::Number(x) => Some(*x),
+                ParamValue::Whole(i) if i.abs() <= EXACT => Some(*i as f64),
+                _ => None,
+            })
+            .collect();
+        if let Some(mut values) = numbers {
+            values.sort_by(f64::total_cmp);
+            return Ok(Axis {
+                path: path.trim().to_string(),
+                values,
+                choices: Vec::new(),
+            });
+        }
         return Ok(Axis {
             path: path.trim().to_string(),
             values: (0..choices.len()).map(|i| i as f64).collect(),
@@ -290,6 +309,14 @@ mod tests {
         assert_eq!(axis.values, [0.05, 0.15, 0.25, 0.35]);
         let axis = parse_axis("site.camp.beds=1000..3000:500").unwrap();
         assert_eq!(axis.values, [1000.0, 1500.0, 2000.0, 2500.0, 3000.0]);
+        // A list of numbers is a numeric axis, in increasing order.
+        let axis = parse_axis("checkpoint.desk.servers=[8, 3, 5]").unwrap();
+        assert!(!axis.is_choice());
+        assert_eq!(axis.values, [3.0, 5.0, 8.0]);
+        // Texts stay alternatives, in the order given.
+        let axis = parse_axis(r#"checkpoint.desk.open_hours=["08:00-16:00", "06:00-22:00"]"#).unwrap();
+        assert!(axis.is_choice());
+        assert_eq!(axis.values, [0.0, 1.0]);
         // In exponent notation the values are left as computed.
         let axis = parse_axis("x=0..3e-1:1e-1").unwrap();
         assert_eq!(axis.values, [0.0, 0.1, 0.2, 0.30000000000000004]);

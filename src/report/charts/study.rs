@@ -187,14 +187,21 @@ pub fn sweep_chart(
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
             let ok: Vec<&(f64, Estimate)> = points.iter().filter(|p| p.1.value.is_finite()).collect();
-            // A bound beyond the horizon (a censored makespan) runs to the top edge.
-            let edge = |p: &(f64, Estimate), x: f64| match x {
-                x if x.is_finite() => x,
-                f64::INFINITY => top,
-                _ => p.1.value,
+            // A bound beyond the horizon (a censored makespan) runs to the top edge; one
+            // the replications cannot give (too few for a percentile) to its side's edge:
+            // unknown is not the same as no uncertainty.
+            let bottom = lo - span * 0.1;
+            let edge = |x: f64, open: f64| {
+                if x.is_finite() {
+                    x
+                } else if x == f64::INFINITY {
+                    top
+                } else {
+                    open
+                }
             };
-            let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, edge(p, p.1.ci95_high))).collect();
-            band.extend(ok.iter().rev().map(|p| (p.0, edge(p, p.1.ci95_low))));
+            let mut band: Vec<(f64, f64)> = ok.iter().map(|p| (p.0, edge(p.1.ci95_high, top))).collect();
+            band.extend(ok.iter().rev().map(|p| (p.0, edge(p.1.ci95_low, bottom))));
             chart.draw_series(std::iter::once(Polygon::new(band, palette::SPREAD.mix(0.25).filled())))?;
             chart.draw_series(LineSeries::new(
                 ok.iter().map(|p| (p.0, p.1.value)),
@@ -218,9 +225,17 @@ pub fn sweep_chart(
                     + TriangleMarker::new((0, 0), 6, palette::TYPICAL.filled())
                     + Text::new(off_axis(p.1.value).to_string(), (10, 0), label_style.clone())
             }))?;
+            let open = ok.iter().any(|p| p.1.ci95_low.is_nan() || p.1.ci95_high.is_nan());
             let mut legend = vec![
                 (format!("{stat} over replications"), Mark::Line(palette::TYPICAL, 2)),
-                (format!("95% CI of the {stat}"), Mark::Fill(palette::SPREAD, 0.25)),
+                (
+                    if open {
+                        format!("95% CI of the {stat} (to the edge: too few replications to bound it)")
+                    } else {
+                        format!("95% CI of the {stat}")
+                    },
+                    Mark::Fill(palette::SPREAD, 0.25),
+                ),
             ];
             if let Some(t) = target {
                 chart.draw_series(LineSeries::new(
