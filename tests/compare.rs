@@ -501,3 +501,32 @@ fn a_sweep_target_sweeps_its_statistic() {
     );
     assert!(out.join("sweep-checkpoint-office-mean_wait_hours-mean.png").exists());
 }
+
+/// A cost only B has (A's file sets none, so A has no cost columns) is compared against
+/// zero, not left out.
+#[test]
+fn a_cost_only_b_has_is_compared_with_zero() {
+    let o = assert_cmd::Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("compare")
+        .arg(repo("scenarios/validation/opening-hours.toml"))
+        .args([
+            "--vs-set",
+            "checkpoint.office.cost_per_open_hour=5",
+            "-n",
+            "2",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let total = v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "cost.total")
+        .unwrap_or_else(|| panic!("no cost.total in {v}"));
+    assert_eq!(total["a"]["mean"], 0.0, "{total}");
+    assert!(total["b"]["mean"].as_f64().unwrap() > 0.0, "{total}");
+}

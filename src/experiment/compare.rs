@@ -190,10 +190,26 @@ pub fn verdict(d: &Summary, better: Better) -> Verdict {
 
 /// Compares every metric the two batches share (run on the same replications).
 pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
-    let mut metrics = Vec::new();
+    // A cost only one plan has is zero in the other: a scenario without costs has no
+    // cost columns, and a comparison that left them out would hide what B costs.
+    let zeros = |b: &Batch| vec![0.0; b.len()];
+    // (metric, censored as the makespan, A's column, B's column)
+    let mut pairs: Vec<(&crate::metrics::MetricInfo, bool, Vec<f64>, Vec<f64>)> = Vec::new();
     for (i, info) in ra.catalogue.iter().enumerate() {
-        let Some(j) = rb.metric_index(&info.id) else { continue };
-        let (ca, cb) = (ra.column(i), rb.column(j));
+        let censored = super::check::is_censored(ra, i);
+        match rb.metric_index(&info.id) {
+            Some(j) => pairs.push((info, censored, ra.column(i), rb.column(j))),
+            None if info.unit == crate::metrics::Unit::Currency => pairs.push((info, false, ra.column(i), zeros(rb))),
+            None => {}
+        }
+    }
+    for (j, info) in rb.catalogue.iter().enumerate() {
+        if info.unit == crate::metrics::Unit::Currency && ra.metric_index(&info.id).is_none() {
+            pairs.push((info, false, zeros(ra), rb.column(j)));
+        }
+    }
+    let mut metrics = Vec::new();
+    for (info, censored, ca, cb) in pairs {
         let diffs: Vec<f64> = ca
             .iter()
             .zip(&cb)
@@ -203,7 +219,6 @@ pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
         // The makespan as the run reports it: with a replication unfinished in either
         // plan its mean is unknown, and so is the mean difference (the pairs that both
         // finished would leave out exactly the slow ones).
-        let censored = super::check::is_censored(ra, i);
         let identical = ca.len() == cb.len() && ca.iter().zip(&cb).all(|(x, y)| x.to_bits() == y.to_bits());
         let unfinished = censored && !identical && ca.iter().chain(&cb).any(|x| !x.is_finite());
         let summary = |c: &[f64]| {
