@@ -114,7 +114,7 @@ fn makespan_chart(
                 .configure_mesh()
                 .x_desc("days until everyone is home")
                 .y_desc("replications")
-                .x_label_formatter(&|v| crate::metrics::fmt_num(*v))
+                .x_label_formatter(&|v| tick(*v, x1 - x0))
                 .y_label_formatter(&|v| axis(*v))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
@@ -192,4 +192,18 @@ fn makespan_chart(
             Ok(tips)
         })
     })
+}
+
+/// A tick label on an axis `span` wide (about ten ticks): as many decimals as tell the
+/// ticks apart (2.445, 2.450, 2.455 on an hour-wide axis, where three significant
+/// digits would repeat 2.45), [`crate::metrics::fmt_num`] where that already does.
+fn tick(v: f64, span: f64) -> String {
+    let needed = (-(span / 10.0).log10()).ceil().max(0.0) as usize;
+    let shown = crate::metrics::fmt_num(v);
+    let has = shown.split_once('.').map_or(0, |(_, f)| f.len());
+    if needed > has && needed <= 6 {
+        format!("{v:.needed$}")
+    } else {
+        shown
+    }
 }
