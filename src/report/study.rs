@@ -259,15 +259,31 @@ pub fn write_sweep(
     Ok(charts)
 }
 
+/// A statistic as [`crate::metrics::fmt_statistic`] writes it, with more decimals where
+/// that would read the same as the target's `bound` it differs from: 3.0047 against
+/// `<= 3` is "3.0047 (not met)", not "3.00 (not met)".
+fn beside_bound(x: f64, bound: f64) -> String {
+    let shown = crate::metrics::fmt_statistic(x);
+    if !x.is_finite() || x == bound || shown != crate::metrics::fmt_num(bound) {
+        return shown;
+    }
+    let mut d = 3;
+    while d < 15 && format!("{x:.d$}") == format!("{bound:.d$}") {
+        d += 1;
+    }
+    format!("{x:.d$}")
+}
+
 /// The trials of a plan and its conclusion, as printed by `plan`.
 pub fn plan_table(result: &PlanResult, target: &str, path: &str, replications: u64, lo: f64, hi: f64) -> String {
     let mut t = format!("target: {target} on {replications} replications; searching {path} in {lo}..{hi}\n");
+    let bound = crate::experiment::Target::parse(target).map_or(f64::NAN, |t| t.value);
     for tr in &result.trials {
         t.push_str(&format!(
             "  {} = {:<10} -> {} ({})\n",
             path,
             tr.value,
-            crate::metrics::fmt_statistic(tr.statistic),
+            beside_bound(tr.statistic, bound),
             if tr.met { "met" } else { "not met" }
         ));
     }
@@ -487,4 +503,19 @@ fn undefined_text(m: &crate::experiment::sensitivity::MetricEffects, points: usi
             ": no replication there has a value of it"
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::beside_bound;
+
+    #[test]
+    fn a_statistic_beside_its_bound_shows_the_digits_that_differ() {
+        assert_eq!(beside_bound(3.0047, 3.0), "3.005");
+        assert_eq!(beside_bound(3.00004, 3.0), "3.00004");
+        assert_eq!(beside_bound(2.9, 3.0), "2.90");
+        assert_eq!(beside_bound(3.0, 3.0), "3.00");
+        assert_eq!(beside_bound(f64::INFINITY, 3.0), "beyond the horizon");
+        assert_eq!(beside_bound(1.5, f64::NAN), "1.50");
+    }
 }
