@@ -49,6 +49,16 @@ pub fn fmt_statistic(x: f64) -> String {
     }
 }
 
+/// A statistic in a table cell: [`fmt_num`], except +inf (as in [`fmt_statistic`]),
+/// which reads "> horizon" as [`fmt_value`] writes it.
+pub fn fmt_cell(x: f64) -> String {
+    if x == f64::INFINITY {
+        "> horizon".into()
+    } else {
+        fmt_num(x)
+    }
+}
+
 /// `n` of something, the word in the plural unless `n` is 1: "1 booth", "3 booths",
 /// "0 plans" (`word` takes an "s").
 pub fn fmt_quantity(n: u64, word: &str) -> String {

@@ -371,15 +371,7 @@ fn metric_tables(summaries: &[(&MetricInfo, Summary)]) -> String {
             "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
             "metric", "mean", "95% CI", "p5", "p50", "p95"
         ));
-        // Only the makespan is ever infinite: a percentile among the replications that
-        // did not get everyone home lies beyond the horizon.
-        let num = |x: f64| {
-            if x == f64::INFINITY {
-                "> horizon".to_string()
-            } else {
-                fmt_num(x)
-            }
-        };
+        let num = crate::metrics::fmt_cell;
         for (m, s) in rows {
             let ci = format!("[{}, {}]", num(s.ci95_low), num(s.ci95_high));
             out.push_str(&format!(
