@@ -48,11 +48,26 @@ fn wait(child: &mut std::process::Child) -> (Option<i32>, String) {
     (status.code(), err)
 }
 
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
+}
+
 /// `summary.json` without its `performance` block (wall time differs from run to run).
 fn summary_without_timing(dir: &Path) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let mut v = summary(dir);
     v.as_object_mut().unwrap().remove("performance");
     v
+}
+
+/// The events of the replications after the first `skip` rows of `replications.csv`.
+fn events_from(dir: &Path, skip: u64) -> u64 {
+    let text = std::fs::read_to_string(dir.join("replications.csv")).unwrap();
+    let mut lines = text.lines();
+    let column = lines.next().unwrap().split(',').position(|c| c == "events").unwrap();
+    lines
+        .skip(skip as usize)
+        .map(|l| l.split(',').nth(column).unwrap().parse::<u64>().unwrap())
+        .sum()
 }
 
 fn files(dir: &Path) -> Vec<String> {
@@ -112,6 +127,7 @@ fn runs_stopped_at_random_moments_resume_to_the_uninterrupted_bytes() {
     let mut fresh = true;
     for round in 0.. {
         assert!(round < 80, "no end after 80 rounds (seed {seed}): {log:?}");
+        let done_at_start = if fresh { 0 } else { done(&out) };
         let mut child = start(&out, !fresh);
         // Stop at a random moment while the replications left would run (after a moment
         // for start-up; a few land before anything is done), until three stops have
@@ -134,7 +150,18 @@ fn runs_stopped_at_random_moments_resume_to_the_uninterrupted_bytes() {
         }
         let (code, err) = wait(&mut child);
         match code {
-            Some(0) if partials >= 3 => break,
+            Some(0) if partials >= 3 => {
+                // The timings are of the replications this process ran, not of those
+                // it read back from disk.
+                let perf = &summary(&out)["performance"];
+                assert_eq!(perf["resumed"], done_at_start > 0, "{perf}");
+                assert_eq!(
+                    perf["events"].as_u64().unwrap(),
+                    events_from(&out, done_at_start),
+                    "{perf}"
+                );
+                break;
+            }
             // The run was faster than estimated and finished first: start afresh, with
             // stops placed earlier.
             Some(0) => {

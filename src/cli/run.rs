@@ -182,10 +182,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if args.verbose {
         eprintln!(
             "{} events in {:.3} s on {} threads: {:.2} M events/s",
-            batch.events,
+            batch.timed_events,
             batch.wall_seconds,
             batch.threads,
-            batch.events as f64 / batch.wall_seconds.max(1e-9) / 1e6
+            batch.timed_events as f64 / batch.wall_seconds.max(1e-9) / 1e6
         );
     }
     let options = ReportOptions {

@@ -35,7 +35,11 @@ pub struct Batch {
     pub stuck: Vec<StuckGroup>,
     pub timeseries: TimeSeries,
     pub events: u64,
+    /// Wall time of the replications run by this process (none for a merged batch).
     pub wall_seconds: f64,
+    /// Events of the replications run in `wall_seconds`: fewer than `events` when a
+    /// resumed run read some back from disk, so a rate is this over `wall_seconds`.
+    pub timed_events: u64,
     pub threads: usize,
     /// True if the run was stopped before all its replications ran: the batch holds the
     /// replications completed without a gap from the first.
@@ -72,6 +76,7 @@ impl Batch {
             timeseries: TimeSeries::new(SeriesSpec::new(net, grid_hours)),
             events: 0,
             wall_seconds: 0.0,
+            timed_events: 0,
             threads: 0,
             interrupted: false,
             planned: None,
@@ -141,6 +146,7 @@ impl Batch {
         self.end_reasons.extend(next.end_reasons);
         self.events += next.events;
         self.wall_seconds += next.wall_seconds;
+        self.timed_events += next.timed_events;
         self.threads = self.threads.max(next.threads);
         self.timeseries.merge(&next.timeseries);
         for g in next.stuck {

@@ -343,6 +343,7 @@ pub fn run_network(
     batch.sort_stuck();
     batch.planned = Some(opts.replications.clone());
     batch.wall_seconds = started.elapsed().as_secs_f64();
+    batch.timed_events = batch.events;
     Ok(batch)
 }
 

@@ -301,11 +301,17 @@ fn headline(batch: &Batch) -> String {
     let mut out = String::new();
     // A batch put together from parts (merge) was timed by its parts, not here.
     let timing = if batch.threads > 0 && batch.wall_seconds > 0.0 {
+        // A resumed run timed only the replications it ran itself.
+        let part = if batch.timed_events < batch.events {
+            " for the part run now (resumed)"
+        } else {
+            ""
+        };
         format!(
-            "{}, {:.2} s, {:.1} M events/s",
+            "{}, {:.2} s{part}, {:.1} M events/s",
             fmt_quantity(batch.threads as u64, "thread"),
             batch.wall_seconds,
-            batch.events as f64 / batch.wall_seconds / 1e6
+            batch.timed_events as f64 / batch.wall_seconds / 1e6
         )
     } else {
         "put together from parts run elsewhere".to_string()

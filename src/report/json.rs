@@ -101,9 +101,12 @@ pub fn summary_document(batch: &Batch, shard: Option<ShardInfo>, performance: bo
         out.insert(
             "performance".into(),
             json!({
-                "events": batch.events,
+                // Of the replications run by this process: a resumed run read the
+                // others back from disk.
+                "events": batch.timed_events,
                 "wall_seconds": batch.wall_seconds,
-                "events_per_second": batch.events as f64 / batch.wall_seconds,
+                "events_per_second": batch.timed_events as f64 / batch.wall_seconds,
+                "resumed": batch.timed_events < batch.events,
                 "threads": batch.threads,
             }),
         );
