@@ -271,9 +271,9 @@ fn axis(s: &mut String, start: chrono::NaiveDateTime, hours: f64, x: &dyn Fn(f64
     while t <= hours + 1e-9 {
         let at = start + chrono::Duration::minutes((t * 60.0).round() as i64);
         let text = if step < 24.0 {
-            at.format("%-d %b %H:%M")
+            at.format("%-d %b %H:%M").to_string()
         } else {
-            at.format("%-d %b")
+            super::charts::date_label(at)
         };
         let _ = write!(
             s,

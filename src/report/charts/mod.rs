@@ -240,17 +240,26 @@ pub(crate) fn percent(v: f64) -> String {
     format!("{:.0}%", 100.0 * v)
 }
 
-/// A day number with its calendar date, e.g. "12 (9 Sep)".
+/// A day number with its calendar date, e.g. "12 (9 Sep)", or "12 (9 Sep 06:00)" when
+/// the day does not begin at midnight (a scenario starting at 06:00).
 pub(crate) fn day_label(start: chrono::NaiveDateTime, day: f64) -> String {
-    // Whole days as dates; parts of a day with the clock time.
-    let frac = (day - day.round()).abs() >= 1e-9;
     let at = start + chrono::Duration::minutes((day * 1440.0).round() as i64);
-    if frac {
+    if (day - day.round()).abs() >= 1e-9 {
         let d = format!("{day:.2}");
         let d = d.trim_end_matches('0').trim_end_matches('.');
         format!("{d} ({})", at.format("%-d %b %H:%M"))
     } else {
-        format!("{day:.0} ({})", at.format("%-d %b"))
+        format!("{day:.0} ({})", date_label(at))
+    }
+}
+
+/// A moment as a date, with its clock time unless it is midnight ("9 Sep" is the start
+/// of that day; "9 Sep 06:00" is not).
+pub(crate) fn date_label(at: chrono::NaiveDateTime) -> String {
+    if at.time() == chrono::NaiveTime::MIN {
+        at.format("%-d %b").to_string()
+    } else {
+        at.format("%-d %b %H:%M").to_string()
     }
 }
 
@@ -284,7 +293,9 @@ mod tests {
             .unwrap()
             .and_hms_opt(6, 0, 0)
             .unwrap();
-        assert_eq!(day_label(start, 8.0), "8 (5 Sep)");
+        assert_eq!(day_label(start, 8.0), "8 (5 Sep 06:00)");
+        assert_eq!(day_label(start, 8.75), "8.75 (6 Sep 00:00)");
+        assert_eq!(day_label(start.date().and_hms_opt(0, 0, 0).unwrap(), 8.0), "8 (5 Sep)");
         assert_eq!(date_of(start, 8.39), "5 Sep 2023");
         assert_eq!(axis(104000.0), "104,000");
         assert_eq!(percent(0.321), "32%");
