@@ -176,6 +176,10 @@ fn undefined_numbers_survive_a_json_round_trip() {
         waiting_days_before: 2.0,
         waiting_days_after: 1.0,
         waiting_days_change: [-1.0, -1.5, -0.5],
+        total_waiting_days_before: 3.0,
+        total_waiting_days_after: f64::NAN,
+        total_waiting_days_change: [-0.5, f64::NAN, 0.0],
+        waiting_moved_to: vec!["f".into()],
         also_tried: vec!["d".into()],
         tied: vec!["e".into()],
         command: "cmd".into(),
@@ -322,5 +326,86 @@ fn the_reproducing_command_carries_the_runs_overrides() {
     assert!(
         row.contains("160.0") && row.contains("-120.0 [-120.0, -120.0]"),
         "{row}"
+    );
+}
+
+/// 100 people, one bus of 40 seats leaving daily at 08:00 (2 h), then customs with two
+/// booths of 30 minutes open 08:00-18:00 (4 people an hour). By hand: the bus wait is
+/// 40 x 8 + 40 x 32 + 20 x 56 = 2,720 person-hours; with a second bus, 80 leave on day
+/// one, 80 x 8 + 20 x 32 = 1,280. Customs lets the same 4 an hour through either way, so
+/// everyone leaves it when they did: the 1,440 person-hours (60 person-days) saved at
+/// the bus are spent in the customs line. The what-if says so and claims no gain.
+#[test]
+fn waiting_that_only_moves_on_is_no_gain() {
+    let text = r#"
+[scenario]
+name = "moves-on"
+start = 2024-01-01T00:00:00
+horizon_days = 20
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "border"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "border"
+mode = "bus"
+vehicles = 1
+seats = 40
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["daily 08:00"]
+
+[[checkpoint]]
+name = "customs"
+site = "border"
+servers = 2
+service_minutes = 30
+open_hours = "08:00-18:00"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["bus", "customs", "home"]
+"#;
+    let b = run(&parse(text), 20, 2);
+    let w = what_if(&b, &[Lever::Vehicles(0)], &[Scope::Leg(0)], "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    assert!((w.waiting_days_before - 2720.0 / 24.0).abs() < 1e-9, "{w:?}");
+    assert!((w.waiting_days_change[0] + 60.0).abs() < 1e-9, "{w:?}");
+    assert!(w.total_waiting_days_change.iter().all(|x| x.abs() < 1e-9), "{w:?}");
+    assert_eq!(w.waiting_moved_to, vec!["at `customs` (+60.00)".to_string()], "{w:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&w);
+    assert!(sentence.contains("waiting grows elsewhere"), "{sentence}");
+    assert!(sentence.contains("Overall it buys no detectable gain"), "{sentence}");
+}
+
+/// Too few replications for a CI: the change seen is stated for these replications,
+/// never as "no detectable change".
+#[test]
+fn a_change_without_a_ci_is_not_called_no_change() {
+    let b = run(&parse(ONE_BUS), 3, 2);
+    let w = what_if(&b, &[Lever::Vehicles(0)], &[Scope::Leg(0)], "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    assert!(w.p90_days_change[1].is_nan(), "{w:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&w);
+    assert!(!sentence.contains("no detectable"), "{sentence}");
+    assert!(
+        sentence.contains("changes by -0.083 days on these replications (too few of them for a 95% CI)"),
+        "{sentence}"
     );
 }

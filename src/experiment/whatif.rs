@@ -80,6 +80,19 @@ pub struct WhatIf {
     pub waiting_days_after: f64,
     #[serde(deserialize_with = "nans_if_null")]
     pub waiting_days_change: [f64; 3],
+    /// Person-days of waiting everywhere (every bed, leg, checkpoint and approval
+    /// line; mean), before and after, and the paired change with its 95% CI: waiting
+    /// the change only moves to another stage is no gain. NaN in files from before it.
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub total_waiting_days_before: f64,
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub total_waiting_days_after: f64,
+    #[serde(default = "nans", deserialize_with = "nans_if_null")]
+    pub total_waiting_days_change: [f64; 3],
+    /// The stages outside the bottleneck whose waiting grew with the change, most first,
+    /// in words with the mean growth in person-days, e.g. "at `customs` (+60)".
+    #[serde(default)]
+    pub waiting_moved_to: Vec<String>,
     /// The other steps tried on the same element, which bought less, in words.
     pub also_tried: Vec<String>,
     /// The other steps tried on the same element that bought exactly as much (the same
@@ -119,6 +132,14 @@ pub fn shell_word(word: &str) -> String {
     } else {
         format!("'{}'", word.replace('\'', "'\\''"))
     }
+}
+
+fn nan() -> f64 {
+    f64::NAN
+}
+
+fn nans() -> [f64; 3] {
+    [f64::NAN; 3]
 }
 
 fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
@@ -366,8 +387,43 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
 /// Person-days of waiting per replication at the elements of `scopes` (see
 /// [`measured_stages`]), first `m` rows.
 fn waiting_days(batch: &Batch, scopes: &[Scope], m: usize) -> Vec<f64> {
+    stage_waiting_days(batch, &measured_stages(batch, scopes).0, m)
+}
+
+/// Every stage where people wait: beds, legs, checkpoints and approval lines (a pool's
+/// waiting is part of its legs' and checkpoints').
+fn all_stages(batch: &Batch) -> Vec<Scope> {
+    let sc = batch.scenario();
+    let n = |len: usize| 0..len as u16;
+    n(sc.sites.len())
+        .map(Scope::Site)
+        .chain(n(sc.legs.len()).map(Scope::Leg))
+        .chain(n(sc.checkpoints.len()).map(Scope::Checkpoint))
+        .chain(n(sc.cohorts.len()).map(Scope::Cohort))
+        .filter(|&s| {
+            batch
+                .catalogue
+                .index(MetricKey::new(s, Stat::WaitingPersonHours))
+                .is_some()
+        })
+        .collect()
+}
+
+/// Where people wait at a stage, in words: "for beds at `quarantine`".
+fn waiting_place(batch: &Batch, scope: Scope) -> String {
+    let name = crate::metrics::catalogue::element_name(batch.scenario(), scope);
+    match scope {
+        Scope::Site(_) => format!("for beds at `{name}`"),
+        Scope::Leg(_) => format!("to board `{name}`"),
+        Scope::Checkpoint(_) => format!("at `{name}`"),
+        _ => format!("for approval of `{name}`"),
+    }
+}
+
+/// Sum over `stages` of each replication's person-days of waiting, first `m` rows.
+fn stage_waiting_days(batch: &Batch, stages: &[Scope], m: usize) -> Vec<f64> {
     let mut total = vec![0.0; m.min(batch.len())];
-    for scope in measured_stages(batch, scopes).0 {
+    for &scope in stages {
         if let Some(col) = column(batch, MetricKey::new(scope, Stat::WaitingPersonHours), m) {
             for (t, x) in total.iter_mut().zip(col) {
                 if x.is_finite() {
@@ -379,10 +435,30 @@ fn waiting_days(batch: &Batch, scopes: &[Scope], m: usize) -> Vec<f64> {
     total
 }
 
+/// The stages outside `measured` whose mean waiting over the first `m` replications
+/// grew from `before` to `after` by more than a twentieth of `fall` (the bottleneck's
+/// fall, person-days), most first, in words.
+fn moved_to(before: &Batch, after: &Batch, measured: &[Scope], fall: f64, m: usize) -> Vec<String> {
+    let mut grew: Vec<(f64, Scope)> = all_stages(before)
+        .into_iter()
+        .filter(|s| !measured.contains(s))
+        .map(|s| {
+            let mean = |b: &Batch| Summary::of(&stage_waiting_days(b, &[s], m)).mean;
+            (mean(after) - mean(before), s)
+        })
+        .filter(|&(d, _)| d > 0.0 && d > 0.05 * fall.abs())
+        .collect();
+    grew.sort_by(|a, b| b.0.total_cmp(&a.0));
+    grew.into_iter()
+        .map(|(d, s)| format!("{} (+{})", waiting_place(before, s), crate::metrics::fmt_num(d)))
+        .collect()
+}
+
 /// Reruns the first replications of `batch` (at most [`MAX_REPLICATIONS`]) with each of
 /// `levers` one step up, on the same random numbers, and reports the one that bought
-/// most: the largest fall in P90 days, then in waiting at the bottleneck (`scopes`, the
-/// elements whose waits make it up). `file` names the scenario in the reproducing
+/// most: the largest fall in P90 days, then in waiting everywhere (a step that only
+/// moves waiting on to the next stage buys nothing), then at the bottleneck (`scopes`,
+/// the elements whose waits make it up). `file` names the scenario in the reproducing
 /// command.
 pub fn what_if(
     batch: &Batch,
@@ -411,11 +487,13 @@ pub fn what_if(
         } else {
             w.p90_days_change[0]
         };
-        (p, w.waiting_days_change[0])
+        (p, w.total_waiting_days_change[0], w.waiting_days_change[0])
     };
     tried.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
-        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(ka.2.total_cmp(&kb.2))
     });
     let mut it = tried.into_iter();
     let Some(mut best) = it.next() else {
@@ -424,7 +502,7 @@ pub fn what_if(
     let best_key = key(&best);
     let (tied, less): (Vec<WhatIf>, Vec<WhatIf>) = it.partition(|w| {
         let k = key(w);
-        k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq()
+        k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq() && k.2.total_cmp(&best_key.2).is_eq()
     });
     best.tied = tied.into_iter().map(|w| w.change).collect();
     best.also_tried = less.into_iter().map(|w| w.change).collect();
@@ -473,6 +551,13 @@ fn one_what_if(
     };
     let (waiting_days_before, waiting_days_after, waiting_days_change) =
         paired(&waiting_days(batch, scopes, rows), &waiting_days(&after, scopes, rows));
+    let everywhere = all_stages(batch);
+    let (total_waiting_days_before, total_waiting_days_after, total_waiting_days_change) = paired(
+        &stage_waiting_days(batch, &everywhere, rows),
+        &stage_waiting_days(&after, &everywhere, rows),
+    );
+    let measured = measured_stages(batch, scopes).0;
+    let waiting_moved_to = moved_to(batch, &after, &measured, waiting_days_change[0], rows);
     Ok(Some(WhatIf {
         change,
         command: format!(
@@ -497,6 +582,10 @@ fn one_what_if(
         waiting_days_before,
         waiting_days_after,
         waiting_days_change,
+        total_waiting_days_before,
+        total_waiting_days_after,
+        total_waiting_days_change,
+        waiting_moved_to,
         also_tried: Vec::new(),
         tied: Vec::new(),
         waiting_at: measured_stages(batch, scopes).1,

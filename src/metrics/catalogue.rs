@@ -118,7 +118,7 @@ pub fn humanize(name: &str) -> String {
 }
 
 /// The name of the element a scope refers to, as written in the scenario.
-fn element_name(sc: &Scenario, scope: Scope) -> &str {
+pub(crate) fn element_name(sc: &Scenario, scope: Scope) -> &str {
     match scope {
         Scope::Overall | Scope::Cost => "",
         Scope::Cohort(c) => &sc.cohorts[c as usize].name,

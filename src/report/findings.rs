@@ -74,11 +74,24 @@ fn change(c: [f64; 3], unit: &str) -> String {
     format!("{}{point}{unit}{ci}", if c[0] > 0.0 { "+" } else { "" })
 }
 
-/// "changes by -2.5 days (95% CI ...)" when the CI excludes zero, else "shows no
-/// detectable change (-0.1 days, 95% CI ...)".
+/// True when the change's 95% CI is defined and excludes zero.
+fn clear(c: [f64; 3]) -> bool {
+    c[1].is_finite() && c[2].is_finite() && (c[1] > 0.0 || c[2] < 0.0)
+}
+
+/// "changes by -2.5 days (95% CI ...)" when the CI excludes zero, "shows no detectable
+/// change (-0.1 days, 95% CI ...)" when it includes it, and without a CI (too few
+/// replications) what these replications showed, without claiming more.
 fn effect(c: [f64; 3], unit: &str) -> String {
-    let clear = c[1].is_finite() && c[2].is_finite() && (c[1] > 0.0 || c[2] < 0.0);
-    if clear {
+    if !(c[1].is_finite() && c[2].is_finite()) {
+        let point = change([c[0], 0.0, 0.0], unit);
+        let point = point.split(", 95% CI").next().unwrap_or_default();
+        if c[0] == 0.0 {
+            "does not change on these replications (too few of them for a 95% CI)".to_string()
+        } else {
+            format!("changes by {point} on these replications (too few of them for a 95% CI)")
+        }
+    } else if clear(c) {
         format!("changes by {}", change(c, unit))
     } else {
         format!("shows no detectable change ({})", change(c, unit))
@@ -140,6 +153,34 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
             fmt_num(w.waiting_days_before)
         ));
     }
+    // Waiting that only moves on to another stage is no gain: say where it went and
+    // what is left of the change once every stage is counted.
+    let t = w.total_waiting_days_change;
+    let elsewhere = (t[0] - w.waiting_days_change[0]).abs() > 0.05 * w.waiting_days_change[0].abs();
+    if w.total_waiting_days_before.is_finite() && (!w.waiting_moved_to.is_empty() || elsewhere) {
+        if !w.waiting_moved_to.is_empty() {
+            s.push_str(&format!(
+                ", but waiting grows elsewhere, in person-days per replication: {}",
+                w.waiting_moved_to.join(", ")
+            ));
+        }
+        s.push_str(&format!(
+            "; waiting everywhere (from {} person-days per replication) {}",
+            fmt_num(w.total_waiting_days_before),
+            effect(t, " person-days")
+        ));
+    }
+    // The gains that apply (evasion only where people get notice), each with a CI.
+    let mut gains = vec![w.p90_days_change, t];
+    if w.evaded_before.is_finite() {
+        gains.push(w.evaded_change);
+    }
+    let measured = gains.iter().all(|c| c[1].is_finite() && c[2].is_finite());
+    if w.total_waiting_days_before.is_finite() && measured && !gains.iter().any(|&c| clear(c)) {
+        s.push_str(
+            ". Overall it buys no detectable gain: the bottleneck's capacity alone is not what holds people back",
+        );
+    }
     if !w.tied.is_empty() {
         s.push_str(&format!(
             ". {} bought exactly as much",
@@ -147,7 +188,7 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
         ));
     }
     if !w.also_tried.is_empty() {
-        s.push_str(&format!(". This bought more than {}", w.also_tried.join(" or ")));
+        s.push_str(&format!(". Also tried, and bought less: {}", w.also_tried.join("; ")));
     }
     s.push_str(&format!(
         ". Paired on replications {} to {}; to reproduce: {}",
