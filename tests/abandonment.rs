@@ -95,6 +95,22 @@ fn a_full_line_turns_away_or_sends_back_to_retry() {
     assert_eq!(metric(&text, "checkpoint.desk.waiting_person_hours"), 3.0);
 }
 
+/// A warm-up restarts the checkpoint's counts as it restarts its waits: the person
+/// who found the line full at hour 0 is not counted by a warm-up ending at 0.25, the
+/// one who found it full again at 0.5 is; the people's account (one turned away) keeps
+/// everyone.
+#[test]
+fn a_warm_up_restarts_the_counts_of_a_checkpoint() {
+    let warm = |text: String| text.replacen("seed = 1\n", "seed = 1\nwarmup_hours = 0.25\n", 1);
+    let text = warm(booth("max_line = 1"));
+    assert!(text.contains("warmup_hours"), "{text}");
+    assert_eq!(metric(&text, "turned_away"), 1.0);
+    assert_eq!(metric(&text, "checkpoint.desk.balked"), 0.0);
+    assert_eq!(metric(&text, "checkpoint.desk.turned_away"), 0.0);
+    let text = warm(booth("max_line = 1\ngive_up = \"retry\"\nretry_after_hours = 0.5"));
+    assert_eq!(metric(&text, "checkpoint.desk.balked"), 1.0);
+}
+
 #[test]
 fn everyone_ends_in_one_state_when_people_give_up_evade_and_retry() {
     // 400 people, short patience and a small line, retrying, and slipping away while

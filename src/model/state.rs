@@ -464,6 +464,12 @@ impl CheckpointState {
         self.services = Tally::default();
         self.away_hours = 0.0;
         self.pool_person_hours = 0.0;
+        // Counts of happenings are statistics too (who ends turned away is the people's
+        // account, kept by the cohort and the flow, and does not restart).
+        self.gave_up = 0;
+        self.balked = 0;
+        self.turned_away = 0;
+        self.missed_checkins = 0;
     }
 }
 
