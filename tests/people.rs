@@ -184,3 +184,53 @@ fn people_needs_an_output_directory_and_replications_that_ran() {
         );
     }
 }
+
+/// Giving up and coming back are visits too: one booth, an hour each, room for one in
+/// line, three people at hour 0 retrying every half hour. The third finds the line full
+/// at 0 and 0.5 and joins it at 1, served 2-3: rows waited 0, 0.5 (away) and 1.5 (away,
+/// then in line). With the second's hour, the waits add up to the checkpoint's 3
+/// person-hours (tests/abandonment.rs works them out).
+#[test]
+fn a_try_left_without_service_is_a_visit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("retry.toml");
+    let text = DESK
+        .replace(
+            "service_minutes = 50\nopen_hours = \"08:00-09:00\"",
+            "service_minutes = 60\nmax_line = 1\ngive_up = \"retry\"\nretry_after_hours = 0.5",
+        )
+        .replace("at_hours = 8", "at_hours = 0");
+    assert!(text.contains("max_line"), "{text}");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    repatsim()
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "1", "--people", "0", "-q", "--no-what-if", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = records(&out);
+    let third: Vec<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r["person"] == "2" && r["kind"] == "checkpoint")
+        .map(|r| {
+            (
+                r["start_hours"].clone(),
+                r["end_hours"].clone(),
+                r["waited_hours"].clone(),
+            )
+        })
+        .collect();
+    let row = |s: &str, e: &str, w: &str| (s.to_string(), e.to_string(), w.to_string());
+    assert_eq!(
+        third,
+        vec![row("", "0", "0"), row("", "0.5", "0.5"), row("2", "3", "1.5")]
+    );
+    let waited: f64 = rows
+        .iter()
+        .filter(|r| r["kind"] == "checkpoint")
+        .map(|r| r["waited_hours"].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(waited, 3.0);
+}

@@ -28,7 +28,7 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "visit",
         "count",
-        "1 for the first stage the person reached after the origin, 2 for the next...; 0 for the one row of a person who never left the origin.",
+        "1 for the first stage the person reached after the origin, 2 for the next... (each try at a checkpoint's line is a visit); 0 for the one row of a person who never left the origin.",
     ),
     (
         "kind",
@@ -48,7 +48,7 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "start_hours",
         "hours",
-        "When they were approved, admitted to a bed, began service or boarded; empty if that never happened.",
+        "When they were approved, admitted to a bed, began service or boarded; empty for a visit to a checkpoint left without service (patience out, or the line full), which ends when they left its line.",
     ),
     (
         "end_hours",
@@ -58,7 +58,7 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "waited_hours",
         "hours",
-        "start_hours - joined_hours: the wait for approval, a bed, a booth or a seat; empty if still waiting.",
+        "start_hours - joined_hours: the wait for approval, a bed, a booth or a seat (for a checkpoint left without service, end_hours - joined_hours; time away from a line, to come back to it, counts as waiting at it, as in the checkpoint's metrics). A wait still under way at the end of the run has no row.",
     ),
     (
         "released_hours",
@@ -135,6 +135,16 @@ impl Person {
         self.free_since = t;
     }
 
+    /// The person left a checkpoint's line without service (patience out, or the line
+    /// full when they came): a visit with no start, ended at `t`.
+    fn left_line(&mut self, stage: TraceStage, t: f64) {
+        self.open("checkpoint", stage, t);
+        if let Some(v) = self.visits.last_mut() {
+            v.start = f64::NAN;
+            v.end = t;
+        }
+    }
+
     fn close(&mut self, t: f64) {
         if let Some(v) = self.visits.last_mut() {
             v.end = t;
@@ -174,6 +184,7 @@ fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
             }
             TraceKind::Admit => person.open("site", r.stage, t),
             TraceKind::ServiceStart => person.open("checkpoint", r.stage, t),
+            TraceKind::GiveUp | TraceKind::LineFull => person.left_line(r.stage, t),
             TraceKind::Board => person.open("leg", r.stage, t),
             TraceKind::StayEnd | TraceKind::ServiceEnd | TraceKind::Alight => person.close(t),
             TraceKind::Home => {
@@ -218,7 +229,8 @@ pub fn write_people(
                 num(v.joined),
                 num(v.start),
                 num(v.end),
-                num(v.start - v.joined),
+                // Served or not, the time in line (or away from it, to come back).
+                num(if v.start.is_nan() { v.end } else { v.start } - v.joined),
                 num(person.released),
                 num(person.notified),
                 person.outcome.to_string(),
