@@ -12,11 +12,14 @@ fn pct(x: f64) -> String {
     fmt_value(x, Unit::Fraction)
 }
 
-/// The calendar date `days` after the scenario's start, e.g. "2023-09-05".
+/// The calendar date and clock time `days` after the scenario's start, e.g.
+/// "2023-09-05 15:50".
 pub fn date(batch: &Batch, days: f64) -> String {
     let start = batch.scenario().start;
     let at = start + chrono::Duration::minutes((days * 1440.0).round() as i64);
-    at.format("%Y-%m-%d").to_string()
+    // With the clock time: "by 2024-01-04" reads as the end of that day to some and as
+    // its start to others (a target of day 3.00 is its start).
+    at.format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// The levers a what-if tries for a bottleneck: for a timetabled leg, one more
@@ -248,17 +251,26 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
     let horizon_days = sc.horizon_hours / 24.0;
     if done.is_empty() {
         let which = if n == 1 {
-            "In the one replication, not everyone".to_string()
+            "In the one replication, not everyone is".to_string()
         } else {
             format!("In none of {n} replications is everyone")
         };
         out.push(format!(
-            "{which} is home within the {}-day horizon (by {}).",
+            "{which} home within the {}-day horizon (by {}).",
             crate::metrics::fmt_days(horizon_days),
             date(batch, horizon_days)
         ));
     } else {
-        let p90 = batch.summary_of(key).map_or(f64::NAN, |m| m.p90);
+        // The day by which at least 90% of replications have everyone home: the
+        // ceil(0.9 n)-th smallest makespan, those not finished counting as later than
+        // any (an interpolated P90 of 5 replications lies below the fifth: 80%).
+        let mut sorted: Vec<f64> = column
+            .iter()
+            .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
+            .collect();
+        sorted.sort_by(f64::total_cmp);
+        let k = (0.9 * n as f64).ceil().max(1.0) as usize;
+        let p90 = sorted[k - 1];
         let finished = crate::stats::Summary::of(&done);
         let ci = if finished.ci95_low.is_finite() {
             format!(
@@ -271,7 +283,7 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
         };
         let mut s = if p90.is_finite() {
             format!(
-                "Everyone is home by {} in 90% of replications (day {}",
+                "Everyone is home by {} in at least 90% of replications ({k} of {n}; day {}",
                 date(batch, p90),
                 fmt_num(p90)
             ) + if done.len() < n {
