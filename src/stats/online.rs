@@ -1,11 +1,18 @@
 //! Statistics gathered during one replication, updated in O(1) without allocating.
 
+/// Durations shorter than this (3.6 microseconds) are one instant: times are sums of
+/// floating-point hours, and such sums carry rounding (0.1 h of service ten times after
+/// hour 1 ends 2e-16 h after hour 2), so a bus arriving "when" the booth frees would
+/// otherwise make its first passenger wait 4e-16 h and hold the line at its peak for
+/// that long. No real wait or level in a plan lasts this little.
+pub const INSTANT_HOURS: f64 = 1e-9;
+
 /// A count that changes over time (people in a place, busy booths): its time integral,
 /// the integral of its square (for the time-averaged variance), and its peak.
 ///
-/// The peak is the largest value *held for a positive time*. Several changes at one
-/// instant (ten people join a line and three start service at once) pass through values
-/// nobody could observe; they are not peaks. A value still held when the books close
+/// The peak is the largest value *held for a positive time* (longer than
+/// [`INSTANT_HOURS`]). Several changes at one instant (ten people join a line and three
+/// start service at once) pass through values nobody could observe; they are not peaks. A value still held when the books close
 /// counts if it was held for a positive time before the close.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Level {
@@ -32,9 +39,11 @@ impl Level {
             let v = self.value as f64;
             self.integral += v * dt;
             self.integral_sq += v * v * dt;
-            self.peak = self.peak.max(self.value);
             self.window_integral += v * dt;
-            self.window_peak = self.window_peak.max(self.value);
+            if dt > INSTANT_HOURS {
+                self.peak = self.peak.max(self.value);
+                self.window_peak = self.window_peak.max(self.value);
+            }
             self.last_hours = now;
         }
     }
@@ -91,7 +100,7 @@ impl Level {
     pub fn close_window(&mut self, t: f64) -> (u64, f64) {
         let dt = (t - self.last_hours).max(0.0);
         let v = self.value as f64;
-        let max = if dt > 0.0 {
+        let max = if dt > INSTANT_HOURS {
             self.window_peak.max(self.value)
         } else {
             self.window_peak
@@ -144,7 +153,7 @@ pub struct LevelSummary {
 }
 
 /// Observed durations (waits, stays): count, sum, sum of squares, maximum, and how many
-/// were strictly positive.
+/// were positive (longer than an instant, [`INSTANT_HOURS`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Tally {
     pub count: u64,
@@ -164,7 +173,7 @@ impl Tally {
         if x > self.max {
             self.max = x;
         }
-        if x > 0.0 {
+        if x > INSTANT_HOURS {
             self.positive += 1;
         }
     }
@@ -178,7 +187,7 @@ impl Tally {
         }
     }
 
-    /// Fraction of recorded values above zero (NaN if none).
+    /// Fraction of recorded values longer than an instant (NaN if none).
     pub fn fraction_positive(&self) -> f64 {
         if self.count == 0 {
             f64::NAN
@@ -214,6 +223,29 @@ mod tests {
         r.restart(4.0);
         let s = r.summary(6.0);
         assert_eq!((s.mean, s.peak, s.span_hours), (1.0, 1, 2.0));
+    }
+
+    /// Rounding in sums of hours is not a happening: a line held at 20 for 2e-16 h (the
+    /// last service of a busload ends that long after the next bus, both "at hour 3") has
+    /// a peak of 19, and a wait of 4e-16 h is no wait.
+    #[test]
+    fn an_instant_of_rounding_is_neither_a_peak_nor_a_wait() {
+        let ends: f64 = (0..20).fold(1.0, |t, _| t + 0.1);
+        assert!(ends > 3.0 && ends - 3.0 < INSTANT_HOURS, "{ends}");
+        let mut line = Level::default();
+        for _ in 0..19 {
+            line.up(1.0);
+        }
+        line.up(3.0);
+        line.down(ends);
+        line.down(4.0);
+        assert_eq!(line.summary(5.0).peak, 19);
+        let (window_max, _) = line.close_window(5.0);
+        assert_eq!(window_max, 19);
+        let mut waits = Tally::default();
+        waits.record(ends - 3.0);
+        waits.record(0.5);
+        assert_eq!(waits.fraction_positive(), 0.5);
     }
 
     /// Windows split the run exactly: their maxima reach the peak and their integrals
