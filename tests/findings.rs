@@ -199,3 +199,20 @@ fn the_day_for_90_percent_is_met_by_90_percent() {
     let at = b.scenario().start + chrono::Duration::minutes((days[4] * 1440.0).round() as i64);
     assert!(f[0].contains(&at.format("by %Y-%m-%d %H:%M ").to_string()), "{}", f[0]);
 }
+
+/// The starter template: customs (3 booths, open 08:00-18:00) is not the bottleneck and
+/// idle most of its open hours, yet people wait there, most of it overnight while it is
+/// closed. The finding names its closing among the reasons, never bunching alone.
+#[test]
+fn an_idle_checkpoint_that_closes_is_said_to_close() {
+    let sc = load("scenarios/templates/minimal.toml");
+    let batch = run(&sc, 10, 2);
+    let f = repatsim::report::findings::findings(&batch, None);
+    let customs = f
+        .iter()
+        .find(|s| s.contains("customs` is idle"))
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(customs.contains("yet people wait in its line"), "{customs}");
+    assert!(customs.contains("while it is closed"), "{customs}");
+    assert!(!customs.contains("people arrive in bunches"), "{customs}");
+}

@@ -373,48 +373,7 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         && let Some(idle) = idle_of(i).filter(|x| *x >= 0.5)
     {
         let k = &sc.checkpoints[i];
-        // While open with a booth free nobody waits in line, so the waiting happens
-        // while every booth is busy (arrivals in bunches, idle hours between them), while
-        // it is closed, its quota is used up, or people are away after giving up.
-        let me = crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(i as u16));
-        let can_close = !k.open.is_always_open()
-            || !k.closed.is_empty()
-            || k.checkin.is_some()
-            || sc.closures.iter().any(|c| c.applies_to.contains(&me))
-            || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me));
-        let mut when = vec![if k.servers == 1 {
-            "while the booth is busy"
-        } else {
-            "while every booth is busy"
-        }];
-        if can_close {
-            when.push("while it is closed");
-        }
-        if k.quota.is_some() {
-            when.push("once its quota is used up");
-        }
-        if matches!(k.give_up, crate::scenario::GiveUp::Retry(_)) {
-            when.push("while away after giving up");
-        }
-        if let Some(p) = k.staff_from {
-            when.push(if sc.pools[p.0 as usize].on_duty.is_always_open() {
-                "while its staff (a shared pool) are busy elsewhere"
-            } else {
-                "while its staff (a shared pool) are busy elsewhere or off duty"
-            });
-        }
-        let idle_between = if k.servers == 1 {
-            "the booth stands"
-        } else {
-            "the booths stand"
-        };
-        let when = match when.len() {
-            1 => format!(
-                "{}: people arrive in bunches, and {idle_between} idle between them",
-                when[0]
-            ),
-            n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
-        };
+        let when = waits_when(batch, i);
         out.push(format!(
             "`{}` is idle {} of its open hours ({}) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
             k.name,
@@ -437,8 +396,14 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         // Only where nobody waited may a booth be spared (and its only booth never).
         let spare = if waited_days > 0.0 {
             format!(
-                ", yet people wait in its line ({} person-days per replication): they come in bunches, so it has hours to spare, not booths; fewer booths would lengthen those waits",
-                fmt_num(waited_days)
+                ", yet people wait in its line ({} person-days per replication): in its open hours a free booth takes the next person at once, so they wait {}{}",
+                fmt_num(waited_days),
+                waits_when(batch, i),
+                if k.servers > 1 {
+                    "; it has hours to spare, not booths: fewer booths would lengthen those waits"
+                } else {
+                    ""
+                }
             )
         } else if k.servers == 1 {
             ": its only booth has time to spare".to_string()
@@ -455,6 +420,57 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             pct(idle),
             fmt_quantity(k.servers.into(), "booth")
         ));
+    }
+}
+
+/// When people wait in the line of checkpoint `i` although it is idle much of its open
+/// hours: in its open hours a free booth takes the next person at once, so they wait
+/// while every booth is busy (arrivals in bunches, idle hours between them), while it is
+/// closed, once its quota is used up, while away after giving up, or for its staff.
+fn waits_when(batch: &Batch, i: usize) -> String {
+    let sc = batch.scenario();
+    let k = &sc.checkpoints[i];
+    // While open with a booth free nobody waits in line, so the waiting happens
+    // while every booth is busy (arrivals in bunches, idle hours between them), while
+    // it is closed, its quota is used up, or people are away after giving up.
+    let me = crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(i as u16));
+    let can_close = !k.open.is_always_open()
+        || !k.closed.is_empty()
+        || k.checkin.is_some()
+        || sc.closures.iter().any(|c| c.applies_to.contains(&me))
+        || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me));
+    let mut when = vec![if k.servers == 1 {
+        "while the booth is busy"
+    } else {
+        "while every booth is busy"
+    }];
+    if can_close {
+        when.push("while it is closed");
+    }
+    if k.quota.is_some() {
+        when.push("once its quota is used up");
+    }
+    if matches!(k.give_up, crate::scenario::GiveUp::Retry(_)) {
+        when.push("while away after giving up");
+    }
+    if let Some(p) = k.staff_from {
+        when.push(if sc.pools[p.0 as usize].on_duty.is_always_open() {
+            "while its staff (a shared pool) are busy elsewhere"
+        } else {
+            "while its staff (a shared pool) are busy elsewhere or off duty"
+        });
+    }
+    let idle_between = if k.servers == 1 {
+        "the booth stands"
+    } else {
+        "the booths stand"
+    };
+    match when.len() {
+        1 => format!(
+            "{}: people arrive in bunches, and {idle_between} idle between them",
+            when[0]
+        ),
+        n => format!("{} or {}", when[..n - 1].join(", "), when[n - 1]),
     }
 }
 
