@@ -55,7 +55,8 @@ arrival = { process = "all_at_once", at_hours = 1 }
 route = ["van", "desk", "home"]
 "#;
 
-const WORDS: [&str; 8] = [
+const WORDS: [&str; 9] = [
+    "day",
     "booth",
     "seat",
     "vehicle",
@@ -180,6 +181,27 @@ fn a_count_of_one_is_singular_everywhere() {
     for expected in ["1 booth", "1 seat", "1 unit", "1 replication"] {
         assert!(html.contains(expected), "report.html lacks {expected:?}");
     }
+    let wrong = plurals_of_one(&texts);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// One person over a one-day horizon: "1 person", "a horizon of 1 day", and the
+/// replication named as one, not as a range.
+#[test]
+fn one_person_and_one_day_read_right() {
+    let text = ONES
+        .replace("size = 3", "size = 1")
+        .replace("horizon_days = 5", "horizon_days = 1");
+    let texts = texts_of_one_replication(&text);
+    let console = &texts[0].1;
+    assert!(console.contains("(seed 1, replication 0), 1 person;"), "{console}");
+    let html = &texts.iter().find(|t| t.0.ends_with("report.html")).unwrap().1;
+    assert!(html.contains("a horizon of 1 day;"), "{html}");
+    assert!(!texts.iter().any(|t| t.1.contains("1 people")));
+    assert!(
+        console.contains("Everyone is home by 2023-08-28 01:40 in the one replication (day 0.069)"),
+        "{console}"
+    );
     let wrong = plurals_of_one(&texts);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -540,9 +540,9 @@ pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
                     continue;
                 }
                 write_stdout(&format!(
-                    "{}: ok ({} people in {}; {}, {}, {})\n",
+                    "{}: ok ({} in {}; {}, {}, {})\n",
                     f.display(),
-                    fmt_count(sc.population()),
+                    crate::metrics::fmt_people(sc.population()),
                     count(sc.cohorts.len(), "cohort"),
                     count(sc.sites.len(), "site"),
                     count(sc.legs.len(), "leg"),

@@ -65,6 +65,34 @@ pub fn fmt_quantity(n: u64, word: &str) -> String {
     format!("{} {word}{}", fmt_count(n), if n == 1 { "" } else { "s" })
 }
 
+/// A number of people: "1 person", "700 people", "104,000 people".
+pub fn fmt_people(n: u64) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{} people", fmt_count(n))
+    }
+}
+
+/// The replications `first..first + n` as people read them, ends included:
+/// "replication 0", "replications 0 to 4".
+pub fn fmt_replications(first: u64, n: u64) -> String {
+    match n {
+        0 => "no replications".into(),
+        1 => format!("replication {first}"),
+        _ => format!("replications {first} to {}", first + n - 1),
+    }
+}
+
+/// A span of days: "1 day", "0.900 days", "30 days".
+pub fn fmt_days_span(days: f64) -> String {
+    if days == 1.0 {
+        "1 day".into()
+    } else {
+        format!("{} days", fmt_days(days))
+    }
+}
+
 /// `digits` (an unsigned whole number) with a comma every three digits.
 fn group_thousands(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);

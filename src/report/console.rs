@@ -317,13 +317,12 @@ fn headline(batch: &Batch) -> String {
         "put together from parts run elsewhere".to_string()
     };
     out.push_str(&format!(
-        "{}: {} (seed {}, replications {}..{}), {} people; {timing}\n",
+        "{}: {} (seed {}, {}), {}; {timing}\n",
         sc.name,
         fmt_quantity(n as u64, "replication"),
         sc.seed,
-        batch.first_replication,
-        batch.first_replication + n as u64,
-        sc.population(),
+        crate::metrics::fmt_replications(batch.first_replication, n as u64),
+        crate::metrics::fmt_people(sc.population()),
     ));
     if batch.interrupted {
         out.push_str(&format!(

@@ -194,9 +194,8 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
         s.push_str(&format!(". Also tried, and bought less: {}", w.also_tried.join("; ")));
     }
     s.push_str(&format!(
-        ". Paired on replications {} to {}; to reproduce: {}",
-        w.first_replication,
-        w.first_replication + w.replications - 1,
+        ". Paired on {}; to reproduce: {}",
+        crate::metrics::fmt_replications(w.first_replication, w.replications),
         w.command
     ));
     s
@@ -282,8 +281,13 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
             " (CI undefined from one replication)".to_string()
         };
         let mut s = if p90.is_finite() {
+            let share = if n == 1 {
+                "the one replication (".to_string()
+            } else {
+                format!("at least 90% of replications ({k} of {n}; ")
+            };
             format!(
-                "Everyone is home by {} in at least 90% of replications ({k} of {n}; day {}",
+                "Everyone is home by {} in {share}day {}",
                 date(batch, p90),
                 fmt_num(p90)
             ) + if done.len() < n {

@@ -102,14 +102,13 @@ pub fn report_html(r: &RunReport) -> String {
     }
     let _ = writeln!(
         h,
-        "<p class=\"muted\">{} (seed {}, replications {} to {}), {} people, from {} over a horizon of {} days; repatsim {}.</p>",
+        "<p class=\"muted\">{} (seed {}, {}), {}, from {} over a horizon of {}; repatsim {}.</p>",
         crate::metrics::fmt_quantity(batch.len() as u64, "replication"),
         sc.seed,
-        batch.first_replication,
-        batch.first_replication + batch.len() as u64,
-        fmt_value(sc.population() as f64, Unit::People),
+        crate::metrics::fmt_replications(batch.first_replication, batch.len() as u64),
+        crate::metrics::fmt_people(sc.population()),
         sc.start.format("%Y-%m-%d %H:%M"),
-        crate::metrics::fmt_num(sc.horizon_hours / 24.0),
+        crate::metrics::fmt_days_span(sc.horizon_hours / 24.0),
         env!("CARGO_PKG_VERSION")
     );
     if batch.interrupted {

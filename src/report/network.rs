@@ -130,7 +130,7 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 .cohorts
                 .iter()
                 .filter(|c| c.origin.0 == s)
-                .map(|c| format!("{} people ({})", fmt_value(f64::from(c.size), Unit::People), c.name))
+                .map(|c| format!("{} ({})", crate::metrics::fmt_people(u64::from(c.size)), c.name))
                 .collect();
             let load = match site.beds {
                 Some(b) => {
