@@ -137,10 +137,16 @@ impl ReplicationResult {
                     _ => true,
                 };
                 if relevant {
-                    put(
-                        key(Stat::MeanHours(u)),
-                        c.time_use_hours[u as usize] / f64::from(c.size),
-                    );
+                    // Per member who set out (released or notified): those the arrival
+                    // process had not yet released spent no time at all, and counting
+                    // them would dilute the hours of the rest.
+                    let set_out = f64::from(c.released);
+                    let hours = if set_out > 0.0 {
+                        c.time_use_hours[u as usize] / set_out
+                    } else {
+                        f64::NAN
+                    };
+                    put(key(Stat::MeanHours(u)), hours);
                 }
             }
         }
