@@ -101,3 +101,45 @@ fn slurm_and_kubernetes_shards_merge_to_the_unsharded_run() {
         }
     }
 }
+
+/// `summary.json` without its timings.
+fn summary(dir: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("performance");
+    v
+}
+
+/// Shards run with `--no-what-if` merge to what the unsharded run with it wrote: no
+/// what-if in the summary or the report (the merge ran one before).
+#[test]
+fn shards_without_the_what_if_merge_without_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let o = Command::new(cargo_bin("repatsim"))
+            .arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(["-n", "30", "-q", "--no-what-if"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let whole = tmp.path().join("whole");
+    run(&whole, &[]);
+    for i in 1..=3 {
+        run(&tmp.path().join(format!("part-{i}")), &["--shard", &format!("{i}/3")]);
+    }
+    let merged = tmp.path().join("merged");
+    merge(tmp.path(), &merged);
+    let s = summary(&merged);
+    assert!(s.get("what_if").is_none(), "{s}");
+    assert_eq!(s, summary(&whole));
+    let html = std::fs::read_to_string(merged.join("report.html")).unwrap();
+    assert!(!html.contains("What to change"));
+    assert_eq!(
+        std::fs::read(whole.join("merge-data.json")).unwrap(),
+        std::fs::read(merged.join("merge-data.json")).unwrap()
+    );
+}

@@ -433,7 +433,12 @@ fn print_json(batch: &Batch, shard: Option<ShardInfo>, until_ci: Option<&UntilCi
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let mut out = OutputDir::prepare(&args.out, args.force)?;
     let batch = dir::merge_parts(&args.parts)?;
-    let (report, written) = report::write_run(&out, &batch, None, &ReportOptions::default())?;
+    // The what-if only if every part's run asked for it.
+    let options = ReportOptions {
+        what_if: args.parts.iter().all(|p| dir::part_wants_what_if(p)),
+        ..ReportOptions::default()
+    };
+    let (report, written) = report::write_run(&out, &batch, None, &options)?;
     out.commit()?;
     write_stdout(&report::summary_table(&batch, report.what_if.as_ref(), false))?;
     eprintln!(

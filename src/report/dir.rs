@@ -91,11 +91,19 @@ pub struct MergeData {
     /// a prefix of them, and `run --resume` continues to `end`.
     #[serde(default)]
     planned: Option<(u64, u64)>,
+    /// False if the run was asked for no what-if (`--no-what-if`): a merge of its parts
+    /// then runs none either, as the unsharded run would not have.
+    #[serde(default = "yes")]
+    what_if: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl MergeData {
-    /// The merge data of `batch`.
-    pub fn of(batch: &Batch) -> Self {
+    /// The merge data of `batch`, from a run that wanted the what-if or not.
+    pub fn of(batch: &Batch, what_if: bool) -> Self {
         let ts = &batch.timeseries;
         let pairs = |h: &Vec<Hist>| -> Vec<Vec<(u32, u64)>> { h.iter().map(|m| m.pairs().to_vec()).collect() };
         MergeData {
@@ -113,8 +121,18 @@ impl MergeData {
             left_behind: batch.stuck.clone(),
             partial: batch.interrupted,
             planned: batch.planned.clone().map(|r| (r.start, r.end)),
+            what_if,
         }
     }
+}
+
+/// True unless the part in `dir` was run with `--no-what-if` (or cannot be read: then
+/// [`read_part`] says why).
+pub fn part_wants_what_if(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(MERGE_DATA))
+        .ok()
+        .and_then(|t| serde_json::from_str::<MergeData>(&t).ok())
+        .is_none_or(|m| m.what_if)
 }
 
 /// The most grid points a part read back may hold (the default grid has at most 200).

@@ -20,6 +20,8 @@ pub struct RunReport<'a> {
     /// replications are not the whole run's).
     pub timeline_svg: Option<String>,
     pub what_if: Option<WhatIf>,
+    /// The run asked for the what-if (a shard's is run by the merge of its parts).
+    pub what_if_wanted: bool,
 }
 
 /// What a report computes beyond the batch (both need simulation: one traced
@@ -76,6 +78,7 @@ impl<'a> RunReport<'a> {
             network_svg: super::network::network_svg(batch),
             timeline_svg,
             what_if,
+            what_if_wanted: options.what_if,
         })
     }
 }
@@ -140,7 +143,7 @@ impl Exporter for MergeFile {
         vec![dir::MERGE_DATA.into()]
     }
     fn export(&self, r: &RunReport, d: &OutputDir) -> Result<(), OutputError> {
-        let data = MergeData::of(r.batch);
+        let data = MergeData::of(r.batch, r.what_if_wanted);
         d.write_with(dir::MERGE_DATA, |w| {
             serde_json::to_writer(w, &data).map_err(std::io::Error::other)
         })
