@@ -119,3 +119,18 @@ fn validate_accepts_every_shipped_scenario() {
         repatsim().arg("validate").arg(&f).assert().success();
     }
 }
+
+/// A shard left with no replications (2 split 3 ways) is refused, not run into a folder
+/// of findings about nothing.
+#[test]
+fn an_empty_shard_is_refused() {
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "2", "--shard", "1/3", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--shard 1/3: 2 replications split 3 ways leave this shard none"), "{err}");
+}

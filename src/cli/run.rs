@@ -3,7 +3,7 @@
 use super::guard::{check_resources, interrupt_flag, overrides, progress_bar, write_stdout};
 use super::{Failure, MergeArgs, RunArgs, TraceArgs};
 use crate::experiment::{self, Batch, Precision, RunOptions};
-use crate::metrics::{fmt_count, fmt_num};
+use crate::metrics::{fmt_count, fmt_num, fmt_quantity};
 use crate::model::{Network, World};
 use crate::report::{self, OutputDir, ReportOptions, ShardInfo, dir};
 use crate::scenario::{self, params::Override};
@@ -102,6 +102,18 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Some(s) => experiment::shard_range(n, s.index, s.count),
         None => 0..n,
     };
+    if let Some(s) = shard
+        && range.is_empty()
+    {
+        // A shard with nothing to run would write a folder of findings about nothing.
+        return Err(Failure::BadInput(format!(
+            "--shard {}/{}: {} split {} ways leave this shard none; use at most {n} shards, or more replications",
+            s.index,
+            s.count,
+            fmt_quantity(n, "replication"),
+            s.count
+        )));
+    }
     let net = Arc::new(Network::new(Arc::new(sc)));
     let done = match &args.resume {
         None => None,
