@@ -132,5 +132,8 @@ fn an_empty_shard_is_refused() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("--shard 1/3: 2 replications split 3 ways leave this shard none"), "{err}");
+    assert!(
+        err.contains("--shard 1/3: 2 replications split 3 ways leave this shard none"),
+        "{err}"
+    );
 }

@@ -90,15 +90,21 @@ fn quarantine_beds_set_the_pace() {
 #[test]
 fn when_full_leaves_the_remainder_behind_and_says_so() {
     let text = std::fs::read_to_string(repo("scenarios/validation/hand-computed.toml")).unwrap();
-    // 110 people, 20 seats, buses only when full: 10 can never leave.
-    let loaded = repatsim::scenario::parse(&text.replace("size = 100", "size = 110"), "t.toml").unwrap();
+    // 110 people, 20 seats, buses only when full: 10 can never leave, so the file is
+    // refused before the run.
+    let err = repatsim::scenario::parse(&text.replace("size = 100", "size = 110"), "t.toml").unwrap_err();
     assert!(
-        loaded
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("the last 10 would wait forever"))
+        err.to_string()
+            .contains("the last 10 would wait forever, so the plan could never finish"),
+        "{err}"
     );
-    let r = run_one(&network(&loaded.scenario), 0);
+    // Were it run (a plan changed after validation), the run stalls and says where the
+    // ten are: the stall detection stands behind the check.
+    let mut sc = repatsim::scenario::parse(&text, "t.toml").unwrap().scenario;
+    let c = &mut sc.cohorts[0];
+    c.size += 10;
+    c.mix[0].1 += 10;
+    let r = run_one(&network(&sc), 0);
     assert_eq!(r.end_reason, EndReason::Stalled);
     assert_eq!(r.home, 100);
     let stuck: u64 = r.holdings.iter().map(|h| h.people).sum();

@@ -47,15 +47,35 @@ pub fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) 
                 format!("only {demand} people ever use this leg, which leaves only when all {} seats are taken: nobody could ever leave", leg.seats),
                 Some("set max_wait_hours, use departure = \"when_full_or_empty_queue\", or fewer seats".into()),
             );
+        } else if rest != 0 && demand_is_certain(sc) {
+            // Everyone released reaches the leg: the plan can never finish.
+            ck.error(
+                format!("leg.{}.departure", leg.name),
+                at,
+                format!("{demand} people use this leg, which leaves only when all {} seats are taken: the last {rest} would wait forever, so the plan could never finish", leg.seats),
+                Some("set max_wait_hours, use departure = \"when_full_or_empty_queue\", or a size that fills every vehicle".into()),
+            );
         } else if rest != 0 {
             ck.warn(
                 format!("leg.{}.departure", leg.name),
                 at,
-                format!("{demand} people use this leg, which leaves only when all {} seats are taken: the last {rest} would wait forever", leg.seats),
+                format!("{demand} people use this leg, which leaves only when all {} seats are taken: unless some slip away or give up before it, the last {rest} would wait forever", leg.seats),
                 Some("set max_wait_hours, or use departure = \"when_full_or_empty_queue\"".into()),
             );
         }
     }
+}
+
+/// True when every person of every cohort reaches every leg on their route: nobody is
+/// notified by waves (and so can slip away), turned away at a checkpoint or sent to
+/// isolation after a test. Then a count of people on a leg is certain.
+fn demand_is_certain(sc: &Scenario) -> bool {
+    !sc.cohorts.iter().any(|c| c.has_waves)
+        && !sc
+            .checkpoints
+            .iter()
+            .any(|k| k.patience_hours.is_some() || k.max_line.is_some())
+        && !sc.sites.iter().any(|s| s.testing.is_some())
 }
 
 /// A leg with `admission = "reserve"` needs one bed-limited site after it on every route
