@@ -264,7 +264,9 @@ pub fn write_sweep(
 /// `<= 3` is "3.0047 (not met)", not "3.00 (not met)".
 fn beside_bound(x: f64, bound: f64) -> String {
     let shown = crate::metrics::fmt_statistic(x);
-    if !x.is_finite() || x == bound || shown != crate::metrics::fmt_num(bound) {
+    // Equal up to rounding (as targets judge it): 6.100000000000001 is the bound 6.1.
+    let equal = (x - bound).abs() <= 1e-9 * bound.abs().max(1.0);
+    if !x.is_finite() || equal || shown != crate::metrics::fmt_num(bound) {
         return shown;
     }
     let mut d = 3;
@@ -515,6 +517,7 @@ mod tests {
         assert_eq!(beside_bound(3.00004, 3.0), "3.00004");
         assert_eq!(beside_bound(2.9, 3.0), "2.90");
         assert_eq!(beside_bound(3.0, 3.0), "3.00");
+        assert_eq!(beside_bound(146.4 / 24.0, 6.1), "6.10");
         assert_eq!(beside_bound(f64::INFINITY, 3.0), "beyond the horizon");
         assert_eq!(beside_bound(1.5, f64::NAN), "1.50");
     }

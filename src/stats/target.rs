@@ -134,13 +134,16 @@ impl Op {
         }
     }
 
-    /// True if `x OP bound`.
+    /// True if `x OP bound`, where `x` within a relative 1e-9 of `bound` counts as equal
+    /// to it: statistics are sums of floating-point hours, and 146.4 hours is 6.1 days
+    /// by hand but 6.100000000000001 as 146.4 / 24, which must meet `<= 6.1`.
     pub fn holds(self, x: f64, bound: f64) -> bool {
+        let equal = (x - bound).abs() <= 1e-9 * bound.abs().max(1.0);
         match self {
-            Op::Le => x <= bound,
-            Op::Lt => x < bound,
-            Op::Ge => x >= bound,
-            Op::Gt => x > bound,
+            Op::Le => x <= bound || equal,
+            Op::Lt => x < bound && !equal,
+            Op::Ge => x >= bound || equal,
+            Op::Gt => x > bound && !equal,
         }
     }
 }
@@ -218,6 +221,16 @@ pub fn bound_text(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bound_met_up_to_rounding_is_met() {
+        let days = 146.4 / 24.0;
+        assert!(days > 6.1);
+        assert!(Op::Le.holds(days, 6.1) && Op::Ge.holds(days, 6.1));
+        assert!(!Op::Lt.holds(days, 6.1) && !Op::Gt.holds(days, 6.1));
+        assert!(!Op::Le.holds(6.1001, 6.1) && Op::Lt.holds(6.0999, 6.1));
+        assert!(Op::Le.holds(f64::NEG_INFINITY, 0.0) && !Op::Le.holds(f64::INFINITY, 1e300));
+    }
 
     #[test]
     fn parses_targets() {
