@@ -200,6 +200,17 @@ impl Checker {
             RawDist::Number(v) => DistSpec::Fixed { value: *v },
             RawDist::Table(t) => self.dist_table(field, raw.span(), t)?,
         };
+        // Judged as written (in the field's own unit), so that an error quotes the number
+        // the user typed (-6 minutes, not -0.1 hours); then converted to hours.
+        if let Err(e) = spec.build() {
+            self.error(
+                field,
+                span(raw),
+                format!("invalid {}: {}", spec_family(&spec), e.0),
+                None,
+            );
+            return None;
+        }
         match spec.scaled(to_hours).build() {
             // A duration is at most ten years, the longest horizon: bigger numbers are
             // typing mistakes, and would overflow sums of times.
@@ -207,13 +218,21 @@ impl Checker {
                 if !(d.mean() <= MAX_DURATION_HOURS
                     && largest(&spec.scaled(to_hours)) <= MAX_DURATION_HOURS * 10.0) =>
             {
+                let unit = match to_hours {
+                    x if x == 1.0 / 60.0 => "minutes",
+                    x if x == 24.0 => "days",
+                    _ => "hours",
+                };
                 self.error(
                     field,
                     span(raw),
                     format!(
-                        "a duration of this size (mean {} hours) cannot be meant: durations are at most {} hours (ten years, the longest horizon)",
-                        d.mean(),
-                        MAX_DURATION_HOURS
+                        "a duration of this size (mean {} {unit}) cannot be meant: durations are at most {} hours (ten years, the longest horizon)",
+                        match d.mean() / to_hours {
+                            m if m.abs() >= 1e12 => format!("{m:.3e}"),
+                            m => crate::metrics::fmt_statistic(m),
+                        },
+                        crate::metrics::fmt_count(MAX_DURATION_HOURS as u64)
                     ),
                     None,
                 );
