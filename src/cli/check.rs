@@ -255,6 +255,17 @@ fn verdict(results: &[PlanResult], until_decided: Option<u64>) -> Result<(), Fai
         .flat_map(|p| p.targets.iter().map(|t| &t.checked))
         .collect();
     let failed = all.iter().filter(|c| c.verdict == Verdict::Fail).count();
+    let decided = all
+        .iter()
+        .filter(|c| matches!(c.verdict, Verdict::Pass | Verdict::Fail))
+        .count();
+    if until_decided.is_some() && decided > 0 {
+        // Stopping as soon as an interval decides is optional stopping: every block is
+        // another chance for a 95% interval to miss, so the verdicts are less sure.
+        eprintln!(
+            "note: --until-decided looked again after every block and stopped once the intervals decided; with repeated looks a verdict is wrong more often than 5% of the time. To confirm at 95%, run check again with a fixed -n (at least the replications it needed) and another --seed."
+        );
+    }
     let open = all
         .iter()
         .filter(|c| matches!(c.verdict, Verdict::Undecided | Verdict::Undefined))
