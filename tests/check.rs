@@ -245,7 +245,10 @@ fn until_decided_adds_replications_reproducibly() {
         v["plans"][0].as_object_mut().unwrap().remove("wall_seconds");
         // The verdict came from optional stopping, and the run says what that costs.
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("wrong more often than 5%") && err.contains("another --seed"), "{err}");
+        assert!(
+            err.contains("wrong more often than 5%") && err.contains("another --seed"),
+            "{err}"
+        );
         (o.status.code(), v)
     };
     let (code, first) = check();

@@ -530,3 +530,89 @@ fn a_cost_only_b_has_is_compared_with_zero() {
     assert_eq!(total["a"]["mean"], 0.0, "{total}");
     assert!(total["b"]["mean"].as_f64().unwrap() > 0.0, "{total}");
 }
+
+/// 100 people, a bus of 20 every 2 hours, one booth of 6 minutes, 30 beds for 48 hours:
+/// with 50 beds the run ends days earlier, and the booth's mean line doubles (the same
+/// 95 person-hours of queueing over a shorter run). The comparison says why.
+#[test]
+fn a_mean_over_a_shorter_run_is_said_to_be_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-bus.toml");
+    std::fs::write(&file, A_BUS).unwrap();
+    let o = repatsim()
+        .arg("compare")
+        .arg(&file)
+        .args(["--vs-set", "site.quarantine.beds=50", "-n", "5"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("checkpoint.customs.mean_queue"), "{out}");
+    assert!(
+        out.contains("are over each replication's own length, and B's runs are shorter"),
+        "{out}"
+    );
+    // Many metrics at 95% each: the table says how many would differ by chance.
+    let o = repatsim()
+        .arg("compare")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["--vs-set", "leg.hotel-customs-shuttle.vehicles=7", "-n", "20"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("metrics that vary differ at 95% each; between identical plans about 1 in 20 would by chance"),
+        "{out}"
+    );
+}
+
+const A_BUS: &str = r#"
+[scenario]
+name = "a-bus"
+start = 2024-01-01T00:00:00
+horizon_days = 20
+seed = 1
+replications = 5
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "border"
+area = "town"
+kind = "transit"
+
+[[site]]
+name = "quarantine"
+area = "town"
+kind = "quarantine"
+beds = 30
+stay_hours = 48
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "border"
+mode = "bus"
+vehicles = 1
+seats = 20
+travel_hours = 1
+return_hours = 1
+
+[[checkpoint]]
+name = "customs"
+site = "border"
+servers = 1
+service_minutes = 6
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["bus", "customs", "quarantine", "home"]
+"#;

@@ -4,11 +4,11 @@
 use super::charts::Chart;
 use super::csv::csv_error;
 use super::dir::{OutputDir, OutputError};
-use crate::experiment::compare::{Comparison, MetricDiff};
+use crate::experiment::compare::{Comparison, MetricDiff, Verdict};
 use crate::experiment::plan::PlanResult;
 use crate::experiment::sweep::{Axis, SweepResult};
 use crate::experiment::{Estimate, Target};
-use crate::metrics::fmt_num;
+use crate::metrics::{Stat, fmt_num};
 use serde_json::json;
 
 fn num(x: f64) -> String {
@@ -159,7 +159,52 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
             "  ({hidden} more metrics show no detectable difference; --all lists them)\n"
         ));
     }
+    t.push_str(&compare_caveats(c));
     t
+}
+
+/// What to keep in mind reading a comparison: with many metrics each judged at 95%,
+/// about one in twenty of those that do not differ is flagged anyway; and means over
+/// time are over each run's own length, which a change of the makespan changes.
+fn compare_caveats(c: &Comparison) -> String {
+    let mut out = String::new();
+    let tested = c
+        .metrics
+        .iter()
+        .filter(|m| m.verdict.differs() || m.verdict == Verdict::NoDetectableDifference)
+        .count();
+    let flagged = c.metrics.iter().filter(|m| m.verdict.differs()).count();
+    if tested >= 20 {
+        out.push_str(&format!(
+            "\n{flagged} of the {tested} metrics that vary differ at 95% each; between identical plans about 1 in 20 would by chance (about {} of {tested}), so read a lone small difference with care.\n",
+            (tested as f64 / 20.0).round()
+        ));
+    }
+    let makespan = c.metrics.iter().find(|m| m.metric == "makespan_days");
+    let over_time = |m: &&MetricDiff| {
+        c.a.catalogue.by_id(&m.metric).is_some_and(|i| {
+            matches!(
+                i.key.stat,
+                Stat::MeanQueue
+                    | Stat::MeanOccupancy
+                    | Stat::MeanHolding
+                    | Stat::Utilization
+                    | Stat::BedUtilization
+                    | Stat::SeatUtilization
+            )
+        }) && m.verdict.differs()
+    };
+    if let Some(mk) = makespan.filter(|m| m.verdict.differs())
+        && c.metrics.iter().any(|m| over_time(&m))
+    {
+        out.push_str(&format!(
+            "Means over time (line lengths, occupancy, utilisation) are over each replication's own length, and B's runs are {} (makespan {} -> {} days): such a mean can change while the person-hours behind it do not.\n",
+            if mk.b.mean < mk.a.mean { "shorter" } else { "longer" },
+            fmt_num(mk.a.mean),
+            fmt_num(mk.b.mean)
+        ));
+    }
+    out
 }
 
 /// `sweep.csv`: per grid point and requested statistic, its value with the 95% CI and
