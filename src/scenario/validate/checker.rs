@@ -218,10 +218,12 @@ impl Checker {
                 if !(d.mean() <= MAX_DURATION_HOURS
                     && largest(&spec.scaled(to_hours)) <= MAX_DURATION_HOURS * 10.0) =>
             {
-                let unit = match to_hours {
-                    x if x == 1.0 / 60.0 => "minutes",
-                    x if x == 24.0 => "days",
-                    _ => "hours",
+                let unit = if to_hours == 1.0 / 60.0 {
+                    "minutes"
+                } else if to_hours == 24.0 {
+                    "days"
+                } else {
+                    "hours"
                 };
                 self.error(
                     field,
