@@ -142,6 +142,31 @@ fn plan_finds_the_hand_computed_number_of_booths() {
         three.statistic * 24.0
     );
     assert!(r.confirmation.as_ref().unwrap().met);
+    // Judged as check judges it: the two fresh replications agree exactly, so the CI of
+    // the mean is the point and it confirms. A P90 has no CI from two: met, but the
+    // answer is not said to be confirmed.
+    assert!(
+        r.message
+            .contains("(met, confirmed: its whole 95% CI meets the target)"),
+        "{}",
+        r.message
+    );
+    let p90 = Target::parse("makespan_days@p90<=4.1667").unwrap();
+    let r = plan::plan(
+        &text,
+        "x",
+        &[],
+        "checkpoint.office.servers",
+        1.0,
+        10.0,
+        &p90,
+        &RunOptions::new(0..2),
+        2,
+        0.01,
+    )
+    .unwrap();
+    assert_eq!(r.answer, Some(4.0), "{}", r.message);
+    assert!(r.message.contains("met, but not with 95% confidence"), "{}", r.message);
     // A target the range cannot meet is said so.
     let impossible = Target::parse("makespan_days@mean<=0.5").unwrap();
     let r = plan::plan(

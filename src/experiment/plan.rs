@@ -32,6 +32,10 @@ pub struct PlanResult {
     pub confirmation: Option<Trial>,
     /// Whether the answer still met the target on them (`None` without an answer).
     pub confirmed: Option<bool>,
+    /// The answer's target judged on the fresh replications as `check` judges it: pass
+    /// only when the statistic's whole 95% CI meets it (a bisection decides on point
+    /// values, so an answer can meet the target by chance).
+    pub confirmation_check: Option<super::check::Checked>,
     /// The replications used for the confirmation.
     pub confirm_replications: std::ops::Range<u64>,
     pub message: String,
@@ -70,7 +74,7 @@ pub fn plan(
     }
     // Replications run so far over all trials, for the progress callback.
     let done = std::sync::atomic::AtomicU64::new(0);
-    let evaluate = |v: f64, opts: &RunOptions| -> Result<Trial, CompareError> {
+    let evaluate = |v: f64, opts: &RunOptions| -> Result<(Trial, super::check::Checked), CompareError> {
         let before = done.load(std::sync::atomic::Ordering::Relaxed);
         let opts = &RunOptions {
             progress: opts.progress.as_ref().map(|p| p.shifted(before)),
@@ -90,15 +94,16 @@ pub fn plan(
             .ok_or_else(|| unknown_metric(&batch, &target.metric))?;
         // Unfinished replications count against a makespan target, as in `check`.
         let statistic = super::check::censored_statistic(&batch, target);
-        Ok(Trial {
+        let trial = Trial {
             value: v,
             statistic,
             met: target.met(statistic),
-        })
+        };
+        Ok((trial, super::check::evaluate(&batch, target)))
     };
     let mut trials = Vec::new();
-    let at_lo = evaluate(lo, opts)?;
-    let at_hi = evaluate(hi, opts)?;
+    let at_lo = evaluate(lo, opts)?.0;
+    let at_hi = evaluate(hi, opts)?.0;
     trials.push(at_lo.clone());
     trials.push(at_hi.clone());
     let direction = if !at_lo.met && at_hi.met { "smallest" } else { "largest" };
@@ -130,7 +135,7 @@ pub fn plan(
                 } else {
                     mid
                 };
-                let t = evaluate(mid, opts)?;
+                let t = evaluate(mid, opts)?.0;
                 trials.push(t.clone());
                 if t.met { good = mid } else { bad = mid }
             }
@@ -139,15 +144,18 @@ pub fn plan(
     };
     let n = opts.replications.end - opts.replications.start;
     let confirm_replications = opts.replications.end..opts.replications.end + confirm;
-    let confirmation = match answer {
-        Some(v) if confirm > 0 => Some(evaluate(
-            v,
-            &RunOptions {
-                replications: confirm_replications.clone(),
-                ..opts.clone()
-            },
-        )?),
-        _ => None,
+    let (confirmation, confirmation_check) = match answer {
+        Some(v) if confirm > 0 => {
+            let (t, c) = evaluate(
+                v,
+                &RunOptions {
+                    replications: confirm_replications.clone(),
+                    ..opts.clone()
+                },
+            )?;
+            (Some(t), Some(c))
+        }
+        _ => (None, None),
     };
     let message = match (answer, &confirmation) {
         (None, _) if met_everywhere => format!(
@@ -161,13 +169,17 @@ pub fn plan(
             fmt_statistic(at_hi.statistic)
         ),
         (Some(v), Some(c)) => format!(
-            "{direction} value meeting the target: {path} = {v}; confirmed on {} fresh replications: {} ({})",
+            "{direction} value meeting the target: {path} = {v}; rerun on {} fresh replications: {} ({})",
             confirm,
             fmt_statistic(c.statistic),
-            if c.met {
-                "met"
-            } else {
-                "NOT met: the answer is marginal, rerun with more replications"
+            match (c.met, confirmation_check.as_ref().map(|k| k.verdict)) {
+                (true, Some(super::check::Verdict::Pass)) =>
+                    "met, confirmed: its whole 95% CI meets the target".to_string(),
+                (true, _) => format!(
+                    "met, but not with 95% confidence: {}; the search decided on point values, so the answer may be one step off, and more replications (-n) narrow it",
+                    confirmation_check.as_ref().map_or(String::new(), |k| k.reason.clone())
+                ),
+                (false, _) => "NOT met: the answer is marginal, rerun with more replications".to_string(),
             }
         ),
         (Some(v), None) => format!("{direction} value meeting the target: {path} = {v}"),
@@ -179,6 +191,7 @@ pub fn plan(
         trials,
         confirmed: confirmation.as_ref().map(|t| t.met),
         confirmation,
+        confirmation_check,
         confirm_replications,
         message,
     })
