@@ -220,7 +220,10 @@ pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
         // plan its mean is unknown, and so is the mean difference (the pairs that both
         // finished would leave out exactly the slow ones).
         let identical = ca.len() == cb.len() && ca.iter().zip(&cb).all(|(x, y)| x.to_bits() == y.to_bits());
-        let unfinished = censored && !identical && ca.iter().chain(&cb).any(|x| !x.is_finite());
+        // (Two identical runs differ by nothing, unless no replication of either has a
+        // makespan at all: then there is nothing to compare either way.)
+        let none_finished = ca.iter().chain(&cb).all(|x| !x.is_finite());
+        let unfinished = censored && (!identical || none_finished) && ca.iter().chain(&cb).any(|x| !x.is_finite());
         let summary = |c: &[f64]| {
             if censored {
                 super::check::censored_summary(c)
