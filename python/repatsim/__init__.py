@@ -55,8 +55,13 @@ def _source(scenario: Any) -> tuple[str, str]:
     raise TypeError(f"a scenario is a path, a TOML string or a dict, not {type(scenario).__name__}")
 
 
-def _set(overrides: Mapping[str, Any] | None) -> list[str]:
+def _set(overrides: Mapping[str, Any] | None, name: str = "set") -> list[str]:
     """`{"site.x.beds": 400}` as `--set` takes it: numbers as written, texts and lists as TOML."""
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise TypeError(
+            f"{name}: a mapping of parameter paths to values, e.g. {{'site.quarantine.beds': 400}}, "
+            f"not {type(overrides).__name__}"
+        )
     out = []
     for path, value in (overrides or {}).items():
         if isinstance(value, bool):
@@ -70,6 +75,24 @@ def _set(overrides: Mapping[str, Any] | None) -> list[str]:
         else:
             raise TypeError(f"set {path}: a number, text or list, not {type(value).__name__}")
     return out
+
+
+def _counts(replications: Any = None, seed: Any = None, threads: Any = None, **more: Any) -> None:
+    """Refuses counts the simulator cannot take, naming the argument (as the command line
+    does), before Rust sees them: a negative number would otherwise fail as an anonymous
+    OverflowError, and threads=0 would be taken as "all cores"."""
+    def whole(name: str, value: Any, least: int) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name}: a whole number, not {type(value).__name__}")
+        if value < least:
+            raise ValueError(f"{name}: must be at least {least}, got {value}")
+    whole("replications", replications, 1)
+    whole("seed", seed, 0)
+    whole("threads", threads, 1)
+    for name, value in more.items():
+        whole(name, value, 0)
 
 
 def _csv(text: str) -> pd.DataFrame:
@@ -119,6 +142,7 @@ def run(
     parameter path; ``what_if=True`` also runs the paired what-if on the bottleneck (as
     the command line does), which adds a finding. ``people=[0, 5]`` also returns the
     per-person records of those replications (``Result.people``)."""
+    _counts(replications, seed, threads)
     text, label = _source(scenario)
     out = _native.run(text, label, replications, seed, threads, _set(set), what_if, list(people))
     summary_json = json.loads(out["summary_json"])
@@ -147,9 +171,10 @@ def compare(
     """Scenario A against B (or A changed by ``vs_set``) on the same replications and
     random numbers. One row per metric: metric, a_mean, b_mean, diff (B - A), ci95_low,
     ci95_high (of the paired differences), n, verdict."""
+    _counts(replications, seed, threads)
     a_text, a_label = _source(a)
     b_text, b_label = _source(b) if b is not None else (None, None)
-    text = _native.compare(a_text, a_label, b_text, b_label, _set(vs_set), replications, seed, threads, _set(set))
+    text = _native.compare(a_text, a_label, b_text, b_label, _set(vs_set, "vs_set"), replications, seed, threads, _set(set))
     return _csv(text).rename(
         columns={
             "difference_mean": "diff",
@@ -173,6 +198,7 @@ def sweep(
     ``"METRIC@STAT"`` (default ``makespan_days@mean``). One row per point (as sweep.csv).
     A makespan percentile is ``inf`` where it falls among replications that did not get
     everyone home within the horizon (and the mean NaN); ``without_value`` counts them."""
+    _counts(replications, seed, threads)
     axes = [vary] if isinstance(vary, str) else list(vary)
     text, label = _source(scenario)
     return _csv(_native.sweep(text, label, axes, list(metrics), replications, seed, threads, _set(set)))
@@ -193,6 +219,7 @@ def plan(
     ``plan(path, "site.sinuiju-quarantine.beds=100..1000", "makespan_days@p90<=20")``:
     the JSON ``repatsim plan --json`` prints, as a dict (``answer``, ``confirmed``, the
     trials...)."""
+    _counts(replications, seed, threads, confirm=confirm)
     text, label = _source(scenario)
     return json.loads(
         _native.plan(text, label, vary, target, replications, seed, threads, _set(set), confirm, tolerance)

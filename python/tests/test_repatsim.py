@@ -122,3 +122,18 @@ def test_the_gil_is_released_while_simulating():
     # ran; released, it counts all along (millions of times per second).
     assert elapsed > 0.2, elapsed
     assert counted[0] > 100_000 * elapsed, (counted[0], elapsed)
+
+
+def test_bad_arguments_are_named_before_anything_runs():
+    with pytest.raises(ValueError, match="threads: must be at least 1, got 0"):
+        repatsim.run(FIRST_WAVE, replications=2, threads=0)
+    with pytest.raises(ValueError, match="replications: must be at least 1, got -5"):
+        repatsim.compare(FIRST_WAVE, vs_set={"leg.hotel-customs-shuttle.vehicles": 7}, replications=-5)
+    with pytest.raises(ValueError, match="seed: must be at least 0, got -1"):
+        repatsim.sweep(FIRST_WAVE, "site.sinuiju-quarantine.beds=100,200", seed=-1)
+    with pytest.raises(TypeError, match="replications: a whole number, not float"):
+        repatsim.run(FIRST_WAVE, replications=2.5)
+    with pytest.raises(TypeError, match="set: a mapping of parameter paths to values"):
+        repatsim.run(FIRST_WAVE, replications=2, set=["site.x.beds=4"])
+    with pytest.raises(TypeError, match="vs_set: a mapping"):
+        repatsim.compare(FIRST_WAVE, vs_set="leg.bus.vehicles=2")
