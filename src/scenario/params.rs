@@ -588,10 +588,12 @@ pub fn apply(text: &str, overrides: &[Override]) -> Result<String, ParamError> {
     for o in overrides {
         if let Err(why) = set(&mut doc, o) {
             let all = paths(text);
+            // (Once is enough: the reason may already name the field meant.)
             let near = did_you_mean(&o.path, all.iter().map(String::as_str))
-                .filter(|p| *p != o.path)
+                .filter(|p| *p != o.path && !why.contains("did you mean"))
                 .map_or(String::new(), |p| format!(" (did you mean `{p}`?)"));
-            return Err(err(format!("--set {}={}: {why}{near}", o.path, o.value)));
+            // Named as written, without a flag: it may come from --set, --vs-set or --vary.
+            return Err(err(format!("{}={}: {why}{near}", o.path, o.value)));
         }
     }
     Ok(doc.to_string())
