@@ -678,8 +678,8 @@ fn time_use(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
         .map(|u| (crate::metrics::catalogue::time_use_label(*u), palette::time_use(*u)))
         .collect();
     let title = format!("{}: where the time goes", sc.name);
-    // Per member of the cohort: the parts add up to the mean door-to-door time only
-    // where every member got home (nobody evaded, was left out or still on the way).
+    // Per member who set out: the parts add up to the mean door-to-door time only
+    // where every one of them got home (nobody evaded, was turned away or still on the way).
     let adds_up = rows.iter().enumerate().all(|(c, (_, days))| {
         let d2d = batch.mean_of(MetricKey::cohort(c as u16, Stat::MeanDoorToDoorDays));
         let sum: f64 = days.iter().sum();
@@ -688,7 +688,7 @@ fn time_use(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
     let caption = if adds_up {
         "Days per person of each cohort, by what they were doing, from notice or release until home (the parts add up to the door-to-door time).".to_string()
     } else {
-        "Days per member of each cohort, by what they were doing, from notice or release until home, evasion or the end of the run: those who evaded or were still on their way count too, so the parts do not add up to the door-to-door time of those who got home.".to_string()
+        "Days per member of each cohort who set out (released or notified), by what they were doing until home, evasion, turning away or the end of the run: those who evaded or were still on their way count too, so the parts do not add up to the door-to-door time of those who got home.".to_string()
     };
     let alt = format!(
         "Stacked bars per cohort of days per person: {}.",
