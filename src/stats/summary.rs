@@ -137,7 +137,8 @@ pub fn replications_for_quantile_ci(q: f64) -> Option<u64> {
     })
 }
 
-/// Mean and sample standard deviation (Welford's method, stable for large n).
+/// Mean and sample standard deviation (Welford's method, stable for large n); the
+/// standard deviation is NaN (undefined) from fewer than two values.
 pub fn mean_sd(xs: impl IntoIterator<Item = f64>) -> (u64, f64, f64) {
     let (mut n, mut mean, mut m2) = (0u64, 0.0f64, 0.0f64);
     for x in xs {
@@ -146,13 +147,9 @@ pub fn mean_sd(xs: impl IntoIterator<Item = f64>) -> (u64, f64, f64) {
         mean += d / n as f64;
         m2 += d * (x - mean);
     }
-    let sd = if n > 1 {
-        (m2 / (n - 1) as f64).sqrt()
-    } else if n == 1 {
-        0.0
-    } else {
-        f64::NAN
-    };
+    // A sample's spread needs two values: from one it is undefined (written as null),
+    // not zero, which would claim a certainty one replication cannot give.
+    let sd = if n > 1 { (m2 / (n - 1) as f64).sqrt() } else { f64::NAN };
     (n, if n > 0 { mean } else { f64::NAN }, sd)
 }
 
@@ -268,7 +265,8 @@ mod tests {
         assert_eq!(e.n, 0);
         assert!(e.mean.is_nan());
         let one = Summary::of(&[7.0]);
-        assert_eq!((one.mean, one.sd), (7.0, 0.0));
+        assert_eq!(one.mean, 7.0);
+        assert!(one.sd.is_nan(), "no spread from one value");
         assert!(
             one.ci95_low.is_nan() && one.ci95_high.is_nan(),
             "no interval from one value"
