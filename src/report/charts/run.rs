@@ -564,32 +564,31 @@ pub(crate) fn bars(b: &Bars) -> Result<(Vec<u8>, String), Box<dyn Error>> {
     let top = rows.iter().map(|(_, v)| v.iter().sum::<f64>()).fold(0.0, f64::max);
     let x_max = b.x_max.unwrap_or(top * 1.1).max(top * 1.02).max(1e-9);
     let label_width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(8).clamp(8, 40) as u32 * 7 + 12;
-    let row_label = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) if (0..n).contains(i) => rows[(n - 1 - i) as usize].0.clone(),
-        _ => String::new(),
-    };
+    // Row i (from the top) fills [n - 1 - i, n - i] of a plain axis, its label written
+    // beside its centre: one row fills the plot, with no empty row beside it.
     render(b.alt, &|area| {
         on_area!(area, |root| {
             let side;
-            let mut chart = frame!(
-                root,
-                side,
-                b.title,
-                label_width,
-                0f64..x_max,
-                // One row alone needs a second (empty) segment: a range of one value has
-                // no height, and its bar would be drawn as a hairline.
-                (0..(n - 1).max(1)).into_segmented()
-            );
+            let mut chart = frame!(root, side, b.title, label_width, 0f64..x_max, 0f64..f64::from(n));
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .light_line_style(WHITE.mix(0.0))
                 .x_desc(b.x_desc)
                 .x_label_formatter(&|v| (b.fmt)(*v))
-                .y_labels(rows.len() * 2 + 1)
-                .y_label_formatter(&row_label)
+                .y_labels(0)
                 .draw()?;
+            let label_style = ("sans-serif", 12)
+                .into_font()
+                .color(&BLACK)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+            for (i, (label, _)) in rows.iter().enumerate() {
+                let (x, y) = chart.backend_coord(&(0.0, f64::from(n - 1 - i as i32) + 0.5));
+                root.draw(&Text::new(label.clone(), (x - 8, y), label_style.clone()))?;
+            }
             let mut tips = Vec::new();
             for (p, (part, color)) in b.parts.iter().enumerate() {
                 let boxes: Vec<(usize, f64, f64)> = rows
@@ -604,10 +603,7 @@ pub(crate) fn bars(b: &Bars) -> Result<(Vec<u8>, String), Box<dyn Error>> {
                         _ => *color,
                     };
                     let mut bar = Rectangle::new(
-                        [
-                            (start, SegmentValue::Exact(y)),
-                            (start + value, SegmentValue::Exact(y + 1)),
-                        ],
+                        [(start, f64::from(y)), (start + value, f64::from(y + 1))],
                         fill.filled(),
                     );
                     bar.set_margin(3, 3, 0, 0);
@@ -615,8 +611,8 @@ pub(crate) fn bars(b: &Bars) -> Result<(Vec<u8>, String), Box<dyn Error>> {
                 }))?;
                 for &(i, start, value) in &boxes {
                     let y = n - 1 - i as i32;
-                    let a = chart.backend_coord(&(start, SegmentValue::Exact(y + 1)));
-                    let c = chart.backend_coord(&(start + value, SegmentValue::Exact(y)));
+                    let a = chart.backend_coord(&(start, f64::from(y + 1)));
+                    let c = chart.backend_coord(&(start + value, f64::from(y)));
                     let what = if b.parts.len() > 1 {
                         format!(", {part}")
                     } else {
