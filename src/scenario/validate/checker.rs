@@ -240,7 +240,28 @@ impl Checker {
                 );
                 None
             }
-            Ok(d) => Some(d),
+            Ok(d) => {
+                // A normal cut at zero draws more than its stated mean when its sd is
+                // large against it: say by how much, rather than run a different plan.
+                if let DistSpec::Normal { mean, sd } = spec {
+                    let drawn = d.mean() / to_hours;
+                    if (drawn - mean).abs() > 0.01 * mean {
+                        self.warn(
+                            field,
+                            span(raw),
+                            format!(
+                                "a normal with mean {} and sd {} is cut at zero (no negative durations), so its draws average {}, not {}",
+                                crate::metrics::fmt_num(mean),
+                                crate::metrics::fmt_num(sd),
+                                crate::metrics::fmt_num(drawn),
+                                crate::metrics::fmt_num(mean)
+                            ),
+                            Some("for a skewed duration that cannot be negative, use lognormal or gamma with the mean and sd meant".into()),
+                        );
+                    }
+                }
+                Some(d)
+            }
             Err(e) => {
                 self.error(
                     field,
