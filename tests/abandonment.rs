@@ -175,3 +175,25 @@ fn plans_without_giving_up_have_no_such_metrics() {
         assert!(cat.index_of_id(id).is_none(), "{id}");
     }
 }
+
+/// People turned away never get home, and the run says so: the headline calls it every
+/// journey ended (not everyone home), and a finding counts them where it happened.
+#[test]
+fn the_turned_away_are_not_called_home() {
+    let sc = parse(&booth("max_line = 1"));
+    let batch = repatsim::experiment::run(&sc, &repatsim::experiment::RunOptions::new(0..2)).unwrap();
+    let text = repatsim::report::console::summary_table(&batch, None, false);
+    assert!(
+        text.contains("Every journey ended within the 5-day horizon in 2 of 2 replications (home, or turned away: 1.00 on average)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Every journey has ended (home, or left the return) by"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Turned away at checkpoints (patience out or line full), leaving the return without getting home: 1.00 on average (33% of everyone); at desk 1.00."),
+        "{text}"
+    );
+    assert!(!text.contains("Everyone home within"), "{text}");
+}

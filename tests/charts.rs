@@ -131,7 +131,8 @@ fn every_chart_is_drawn_and_the_report_holds_them_all() {
     assert!(html.contains("The bottleneck, where people wait longest in total, is transport on hotel-customs-shuttle"));
     assert!(html.contains("What to change:"), "the what-if is in the findings");
     assert!(
-        html.contains("Everyone is home by 2023-09-05 15:") && html.contains("in at least 90% of replications"),
+        html.contains("Every journey has ended (home, or left the return) by 2023-09-05 15:")
+            && html.contains("in at least 90% of replications"),
         "dates in the findings"
     );
     assert!(dir.join("network.svg").exists() && dir.join("timeline.svg").exists());

@@ -65,7 +65,9 @@ fn run_prints_a_readable_summary() {
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
-        text.contains("Everyone home within the 30-day horizon in 20 of 20 replications"),
+        text.contains(
+            "Every journey ended within the 30-day horizon in 20 of 20 replications (home, or slipped away: "
+        ),
         "{text}"
     );
     assert!(text.contains("Days until everyone is home"));

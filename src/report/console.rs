@@ -4,7 +4,7 @@
 use super::waiting::{WaitKind, bottleneck, waiting_by_stage};
 use crate::experiment::whatif::WhatIf;
 use crate::experiment::{Batch, StuckGroup};
-use crate::metrics::{MetricInfo, Scope, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
+use crate::metrics::{MetricInfo, MetricKey, Scope, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
 use crate::model::{Network, Phase, Step};
 use crate::stats::Summary;
 
@@ -330,10 +330,24 @@ fn headline(batch: &Batch) -> String {
         ));
     }
     let (all_home, horizon, stalled) = batch.end_counts();
-    out.push_str(&format!(
-        "Everyone home within the {}-day horizon in {all_home} of {n} replications",
-        crate::metrics::fmt_days(sc.horizon_hours / 24.0)
-    ));
+    // Those who slipped away or were turned away end their journey without getting
+    // home: the line says so rather than call them home.
+    let gone: Vec<String> = [(Stat::Evaded, "slipped away"), (Stat::TurnedAway, "turned away")]
+        .into_iter()
+        .filter_map(|(stat, what)| {
+            let m = batch.mean_of(MetricKey::overall(stat));
+            (m > 0.0).then(|| format!("{what}: {} on average", crate::metrics::fmt_num(m)))
+        })
+        .collect();
+    let horizon_days = crate::metrics::fmt_days(sc.horizon_hours / 24.0);
+    out.push_str(&if gone.is_empty() {
+        format!("Everyone home within the {horizon_days}-day horizon in {all_home} of {n} replications")
+    } else {
+        format!(
+            "Every journey ended within the {horizon_days}-day horizon in {all_home} of {n} replications (home, or {})",
+            gone.join("; or ")
+        )
+    });
     if horizon > 0 {
         out.push_str(&format!(
             "; {horizon} reached the horizon with people still on their way"

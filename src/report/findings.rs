@@ -222,7 +222,12 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
             }
         ));
     } else {
-        out.push("Nobody waits anywhere: every stage takes people as soon as they are ready.".into());
+        let turned_away = batch.mean_of(MetricKey::overall(Stat::TurnedAway));
+        out.push(if turned_away > 0.0 {
+            "Nobody waits anywhere, but only because those who find a line full or run out of patience are turned away (see below).".into()
+        } else {
+            "Nobody waits anywhere: every stage takes people as soon as they are ready.".into()
+        });
     }
     if let Some(w) = what_if {
         out.push(what_if_sentence(w));
@@ -270,6 +275,8 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
         sorted.sort_by(f64::total_cmp);
         let k = (0.9 * n as f64).ceil().max(1.0) as usize;
         let p90 = sorted[k - 1];
+        // How many meet it (ties included: all 20 when all have the same makespan).
+        let k = sorted.iter().filter(|&&x| x <= p90).count();
         let finished = crate::stats::Summary::of(&done);
         let ci = if finished.ci95_low.is_finite() {
             format!(
@@ -286,15 +293,22 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
             } else {
                 format!("at least 90% of replications ({k} of {n}; ")
             };
-            format!(
-                "Everyone is home by {} in {share}day {}",
-                date(batch, p90),
-                fmt_num(p90)
-            ) + if done.len() < n {
-                ", counting those that did not finish as later)"
+            // Who slipped away or was turned away ended their journey without getting
+            // home: the makespan is when the last journey ended.
+            let gone = [Stat::Evaded, Stat::TurnedAway]
+                .into_iter()
+                .any(|stat| batch.mean_of(MetricKey::overall(stat)) > 0.0);
+            let subject = if gone {
+                "Every journey has ended (home, or left the return)"
             } else {
-                ")"
-            }
+                "Everyone is home"
+            };
+            format!("{subject} by {} in {share}day {}", date(batch, p90), fmt_num(p90))
+                + if done.len() < n {
+                    ", counting those that did not finish as later)"
+                } else {
+                    ")"
+                }
         } else {
             format!(
                 "Everyone is home within the {}-day horizon in only {} of {n} replications ({}), so the day by which 90% are lies beyond the horizon ({})",
@@ -546,6 +560,32 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
         }
         s.push('.');
         out.push(s);
+    }
+    // People turned away at checkpoints leave the return for good: every journey may
+    // have ended, yet they are not home.
+    if let Some(t) = batch.summary_of(MetricKey::overall(Stat::TurnedAway))
+        && t.mean > 0.0
+    {
+        let mut at: Vec<(String, f64)> = sc
+            .checkpoints
+            .iter()
+            .enumerate()
+            .map(|(k, cp)| {
+                (
+                    cp.name.clone(),
+                    batch.mean_of(MetricKey::checkpoint(k as u16, Stat::TurnedAway)),
+                )
+            })
+            .filter(|(_, m)| *m > 0.0)
+            .collect();
+        at.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let places: Vec<String> = at.iter().map(|(n, m)| format!("`{n}` {}", fmt_num(*m))).collect();
+        out.push(format!(
+            "Turned away at checkpoints (patience out or line full), leaving the return without getting home: {} on average ({} of everyone); at {}.",
+            fmt_num(t.mean),
+            pct(t.mean / (sc.population() as f64).max(1.0)),
+            places.join(", ")
+        ));
     }
     let cost = |stat| batch.summary_of(MetricKey::new(Scope::Cost, stat));
     if let (Some(total), Some(per)) = (cost(Stat::Total), cost(Stat::PerPersonHome)) {
