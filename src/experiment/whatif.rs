@@ -89,8 +89,9 @@ pub struct WhatIf {
     pub total_waiting_days_after: f64,
     #[serde(default = "nans", deserialize_with = "nans_if_null")]
     pub total_waiting_days_change: [f64; 3],
-    /// The stages outside the bottleneck whose waiting grew with the change, most first,
-    /// in words with the mean growth in person-days, e.g. "at `customs` (+60)".
+    /// The stages outside the bottleneck whose waiting grew detectably with the change
+    /// (paired 95% CI above zero), most first, in words with the mean growth in
+    /// person-days, e.g. "at `customs` (+60)".
     #[serde(default)]
     pub waiting_moved_to: Vec<String>,
     /// The other steps tried on the same element, which bought less, in words.
@@ -435,18 +436,20 @@ fn stage_waiting_days(batch: &Batch, stages: &[Scope], m: usize) -> Vec<f64> {
     total
 }
 
-/// The stages outside `measured` whose mean waiting over the first `m` replications
-/// grew from `before` to `after` by more than a twentieth of `fall` (the bottleneck's
-/// fall, person-days), most first, in words.
-fn moved_to(before: &Batch, after: &Batch, measured: &[Scope], fall: f64, m: usize) -> Vec<String> {
+/// The stages outside `measured` whose waiting over the first `m` replications grew
+/// detectably from `before` to `after` (the paired 95% CI of the change lies above
+/// zero), most first, in words with the mean growth in person-days.
+fn moved_to(before: &Batch, after: &Batch, measured: &[Scope], m: usize) -> Vec<String> {
     let mut grew: Vec<(f64, Scope)> = all_stages(before)
         .into_iter()
         .filter(|s| !measured.contains(s))
-        .map(|s| {
-            let mean = |b: &Batch| Summary::of(&stage_waiting_days(b, &[s], m)).mean;
-            (mean(after) - mean(before), s)
+        .filter_map(|s| {
+            let (_, _, change) = paired(
+                &stage_waiting_days(before, &[s], m),
+                &stage_waiting_days(after, &[s], m),
+            );
+            (change[0] > 0.0 && change[1] > 0.0).then_some((change[0], s))
         })
-        .filter(|&(d, _)| d > 0.0 && d > 0.05 * fall.abs())
         .collect();
     grew.sort_by(|a, b| b.0.total_cmp(&a.0));
     grew.into_iter()
@@ -502,7 +505,9 @@ pub fn what_if(
     let best_key = key(&best);
     let (tied, less): (Vec<WhatIf>, Vec<WhatIf>) = it.partition(|w| {
         let k = key(w);
-        k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq() && k.2.total_cmp(&best_key.2).is_eq()
+        // Tied on what the ranking promises (the P90, then waiting everywhere); the
+        // bottleneck's own waiting only orders them, since what it saves may just move.
+        k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq()
     });
     best.tied = tied.into_iter().map(|w| w.change).collect();
     best.also_tried = less.into_iter().map(|w| w.change).collect();
@@ -557,7 +562,7 @@ fn one_what_if(
         &stage_waiting_days(&after, &everywhere, rows),
     );
     let measured = measured_stages(batch, scopes).0;
-    let waiting_moved_to = moved_to(batch, &after, &measured, waiting_days_change[0], rows);
+    let waiting_moved_to = moved_to(batch, &after, &measured, rows);
     Ok(Some(WhatIf {
         change,
         command: format!(

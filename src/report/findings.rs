@@ -68,25 +68,33 @@ pub fn what_if_for(
 
 /// A signed change with its CI, e.g. "-2.5 days (95% CI -3.1 to -1.9)".
 fn change(c: [f64; 3], unit: &str) -> String {
-    let ci = if c[1].is_finite() && c[2].is_finite() {
-        format!(", 95% CI {} to {}", fmt_num(c[1]), fmt_num(c[2]))
-    } else {
-        ", CI undefined: too few replications".to_string()
+    // An end at infinity (replications beyond the horizon on one side) leaves the
+    // interval open there; a NaN end means no interval at all.
+    let ci = match (c[1], c[2]) {
+        (lo, hi) if lo.is_finite() && hi.is_finite() => format!(", 95% CI {} to {}", fmt_num(lo), fmt_num(hi)),
+        (lo, hi) if lo == f64::NEG_INFINITY && hi.is_finite() => format!(", 95% CI up to {}", fmt_num(hi)),
+        (lo, hi) if lo.is_finite() && hi == f64::INFINITY => format!(", 95% CI from {}", fmt_num(lo)),
+        _ => ", CI undefined: too few replications".to_string(),
     };
     let point = if c[0] == 0.0 { "0".to_string() } else { fmt_num(c[0]) };
     format!("{}{point}{unit}{ci}", if c[0] > 0.0 { "+" } else { "" })
 }
 
-/// True when the change's 95% CI is defined and excludes zero.
+/// True when the change's 95% CI is defined (an end may be infinite) and excludes zero.
 fn clear(c: [f64; 3]) -> bool {
-    c[1].is_finite() && c[2].is_finite() && (c[1] > 0.0 || c[2] < 0.0)
+    defined(c) && (c[1] > 0.0 || c[2] < 0.0)
+}
+
+/// True when the change has a 95% CI, perhaps open at one end.
+fn defined(c: [f64; 3]) -> bool {
+    !(c[1].is_nan() || c[2].is_nan() || (c[1].is_infinite() && c[2].is_infinite()))
 }
 
 /// "changes by -2.5 days (95% CI ...)" when the CI excludes zero, "shows no detectable
 /// change (-0.1 days, 95% CI ...)" when it includes it, and without a CI (too few
 /// replications) what these replications showed, without claiming more.
 fn effect(c: [f64; 3], unit: &str) -> String {
-    if !(c[1].is_finite() && c[2].is_finite()) {
+    if !defined(c) {
         let point = change([c[0], 0.0, 0.0], unit);
         let point = point.split(", 95% CI").next().unwrap_or_default();
         if c[0] == 0.0 {
@@ -125,7 +133,16 @@ fn p90_effect(w: &WhatIf) -> String {
             "stays beyond the horizon ({} of {n} replications did not get everyone home within it before, {} after)",
             w.unfinished_before, w.unfinished_after
         ),
-        _ => effect(w.p90_days_change, " days"),
+        _ => {
+            let mut e = effect(w.p90_days_change, " days");
+            if w.unfinished_before != w.unfinished_after {
+                e.push_str(&format!(
+                    " (replications that did not get everyone home within the horizon: {} -> {} of {n})",
+                    w.unfinished_before, w.unfinished_after
+                ));
+            }
+            e
+        }
     }
 }
 
@@ -178,7 +195,7 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
     if w.evaded_before.is_finite() {
         gains.push(w.evaded_change);
     }
-    let measured = gains.iter().all(|c| c[1].is_finite() && c[2].is_finite());
+    let measured = gains.iter().all(|&c| defined(c));
     if w.total_waiting_days_before.is_finite() && measured && !gains.iter().any(|&c| clear(c)) {
         s.push_str(
             ". Overall it buys no detectable gain: the bottleneck's capacity alone is not what holds people back",
@@ -601,5 +618,28 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
             fmt_value(total.ci95_high, Unit::People),
             fmt_num(per.mean)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::effect;
+
+    /// A CI open at one end (replications beyond the horizon) still decides when its
+    /// finite end excludes zero; only a CI missing altogether is "too few".
+    #[test]
+    fn an_interval_open_at_one_end_still_decides() {
+        let e = effect([-0.522, f64::NEG_INFINITY, -0.028], " days");
+        assert_eq!(e, "changes by -0.522 days, 95% CI up to -0.028");
+        let e = effect([0.1, -0.2, f64::INFINITY], " days");
+        assert!(
+            e.starts_with("shows no detectable change (+0.100 days, 95% CI from -0.200"),
+            "{e}"
+        );
+        let e = effect([-0.5, f64::NAN, f64::NAN], " days");
+        assert!(
+            e.contains("on these replications (too few of them for a 95% CI)"),
+            "{e}"
+        );
     }
 }
