@@ -55,6 +55,13 @@ pub fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) 
                 format!("{demand} people use this leg, which leaves only when all {} seats are taken: the last {rest} would wait forever, so the plan could never finish", leg.seats),
                 Some("set max_wait_hours, use departure = \"when_full_or_empty_queue\", or a size that fills every vehicle".into()),
             );
+        } else if rest == 0 && demand > 0 && !demand_is_certain(sc) {
+            ck.warn(
+                format!("leg.{}.departure", leg.name),
+                at,
+                format!("{demand} people use this leg, which leaves only when all {} seats are taken: they fill its vehicles exactly, but if anyone slips away or gives up before it, the last vehicle never fills and those in it wait forever", leg.seats),
+                Some("set max_wait_hours, or use departure = \"when_full_or_empty_queue\"".into()),
+            );
         } else if rest != 0 {
             ck.warn(
                 format!("leg.{}.departure", leg.name),
@@ -71,10 +78,9 @@ pub fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) 
 /// isolation after a test. Then a count of people on a leg is certain.
 fn demand_is_certain(sc: &Scenario) -> bool {
     !sc.cohorts.iter().any(|c| c.has_waves)
-        && !sc
-            .checkpoints
-            .iter()
-            .any(|k| k.patience_hours.is_some() || k.max_line.is_some())
+        && !sc.checkpoints.iter().any(|k| {
+            (k.patience_hours.is_some() || k.max_line.is_some()) && !matches!(k.give_up, GiveUp::Retry(_))
+        })
         && !sc.sites.iter().any(|s| s.testing.is_some())
 }
 
