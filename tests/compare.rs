@@ -594,7 +594,7 @@ fn a_mean_over_a_shorter_run_is_said_to_be_one() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("metrics that vary differ at 95% each; between identical plans about 1 in 20 would by chance"),
+        out.contains("metrics whose difference varies between replications differ at 95% each; between identical plans about 1 in 20 would by chance"),
         "{out}"
     );
 }

@@ -168,40 +168,49 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
 /// time are over each run's own length, which a change of the makespan changes.
 fn compare_caveats(c: &Comparison) -> String {
     let mut out = String::new();
+    // Only a difference that varies from replication to replication can be flagged by
+    // chance: one that is the same in every pair (a deterministic plan) cannot.
+    let varies = |m: &&MetricDiff| m.difference.ci95_high > m.difference.ci95_low;
     let tested = c
         .metrics
         .iter()
         .filter(|m| m.verdict.differs() || m.verdict == Verdict::NoDetectableDifference)
+        .filter(varies)
         .count();
-    let flagged = c.metrics.iter().filter(|m| m.verdict.differs()).count();
+    let flagged = c.metrics.iter().filter(|m| m.verdict.differs()).filter(varies).count();
     if tested >= 20 {
         out.push_str(&format!(
-            "\n{flagged} of the {tested} metrics that vary differ at 95% each; between identical plans about 1 in 20 would by chance (about {} of {tested}), so read a lone small difference with care.\n",
+            "\n{flagged} of the {tested} metrics whose difference varies between replications differ at 95% each; between identical plans about 1 in 20 would by chance (about {} of {tested}), so read a lone small difference with care.\n",
             (tested as f64 / 20.0).round()
         ));
     }
     let makespan = c.metrics.iter().find(|m| m.metric == "makespan_days");
+    // Seat utilisation (passengers over seats offered) does not depend on run length.
     let over_time = |m: &&MetricDiff| {
         c.a.catalogue.by_id(&m.metric).is_some_and(|i| {
             matches!(
                 i.key.stat,
-                Stat::MeanQueue
-                    | Stat::MeanOccupancy
-                    | Stat::MeanHolding
-                    | Stat::Utilization
-                    | Stat::BedUtilization
-                    | Stat::SeatUtilization
+                Stat::MeanQueue | Stat::MeanOccupancy | Stat::MeanHolding | Stat::Utilization | Stat::BedUtilization
             )
         }) && m.verdict.differs()
     };
-    if let Some(mk) = makespan.filter(|m| m.verdict.differs())
+    // Run lengths differ where the makespan does, or where it is unknown (replications
+    // that ran to the horizon).
+    if let Some(mk) = makespan.filter(|m| m.verdict.differs() || m.verdict == Verdict::Undefined)
         && c.metrics.iter().any(|m| over_time(&m))
     {
+        let lengths = if mk.a.mean.is_finite() && mk.b.mean.is_finite() {
+            format!(
+                "B's runs are {} (makespan {} -> {} days)",
+                if mk.b.mean < mk.a.mean { "shorter" } else { "longer" },
+                fmt_num(mk.a.mean),
+                fmt_num(mk.b.mean)
+            )
+        } else {
+            "the runs end at different times (some run to the horizon)".to_string()
+        };
         out.push_str(&format!(
-            "Means over time (line lengths, occupancy, utilisation) are over each replication's own length, and B's runs are {} (makespan {} -> {} days): such a mean can change while the person-hours behind it do not.\n",
-            if mk.b.mean < mk.a.mean { "shorter" } else { "longer" },
-            fmt_num(mk.a.mean),
-            fmt_num(mk.b.mean)
+            "Means over time (line lengths, occupancy, utilisation) are over each replication's own length, and {lengths}: such a mean can change while the person-hours behind it do not.\n"
         ));
     }
     out

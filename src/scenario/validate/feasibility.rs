@@ -78,9 +78,10 @@ pub fn warn_unfillable_vehicles(ck: &mut Checker, sc: &Scenario, raw: &RawFile) 
 /// isolation after a test. Then a count of people on a leg is certain.
 fn demand_is_certain(sc: &Scenario) -> bool {
     !sc.cohorts.iter().any(|c| c.has_waves)
-        && !sc.checkpoints.iter().any(|k| {
-            (k.patience_hours.is_some() || k.max_line.is_some()) && !matches!(k.give_up, GiveUp::Retry(_))
-        })
+        && !sc
+            .checkpoints
+            .iter()
+            .any(|k| (k.patience_hours.is_some() || k.max_line.is_some()) && !matches!(k.give_up, GiveUp::Retry(_)))
         && !sc.sites.iter().any(|s| s.testing.is_some())
 }
 
