@@ -19,6 +19,9 @@ struct PlanResult {
     scenario: String,
     seed: u64,
     replications: u64,
+    /// Replications of the first look (`-n`): more means --until-decided looked again.
+    #[serde(skip)]
+    first_look: u64,
     wall_seconds: f64,
     targets: Vec<TargetResult>,
 }
@@ -110,6 +113,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
             scenario: batch.scenario().name.clone(),
             seed: batch.scenario().seed,
             replications: batch.len() as u64,
+            first_look: n,
             wall_seconds: batch.wall_seconds,
             targets: targets
                 .into_iter()
@@ -259,7 +263,8 @@ fn verdict(results: &[PlanResult], until_decided: Option<u64>) -> Result<(), Fai
         .iter()
         .filter(|c| matches!(c.verdict, Verdict::Pass | Verdict::Fail))
         .count();
-    if until_decided.is_some() && decided > 0 {
+    let looked_again = results.iter().any(|p| p.replications > p.first_look);
+    if until_decided.is_some() && decided > 0 && looked_again {
         // Stopping as soon as an interval decides is optional stopping: every block is
         // another chance for a 95% interval to miss, so the verdicts are less sure.
         eprintln!(
@@ -284,6 +289,11 @@ fn verdict(results: &[PlanResult], until_decided: Option<u64>) -> Result<(), Fai
                     "--until-decided reached its cap (--max-replications {}, or -n if larger), or more replications would not decide them",
                     fmt_count(cap)
                 ),
+                // An undefined target is not decided by more replications (its reason
+                // says what would: a longer horizon, another statistic).
+                None if all.iter().all(|c| c.verdict != Verdict::Undecided) => {
+                    "more replications would not decide them: see the reasons above".into()
+                }
                 None => "run more replications: -n, or --until-decided".into(),
             }
         )))

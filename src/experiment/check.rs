@@ -85,8 +85,8 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
     if censored && missing > 0 {
         if horizon_days < target.value {
             out.reason = format!(
-                "in {missing} of {n} replications not everyone was home within the horizon of {} days, shorter than the bound: lengthen horizon_days past {} so they can be placed",
-                crate::metrics::fmt_num(horizon_days),
+                "in {missing} of {n} replications not everyone was home within the horizon of {}, shorter than the bound: lengthen horizon_days past {} so they can be placed",
+                crate::metrics::fmt_days_span(horizon_days),
                 target.value
             );
             return out;

@@ -206,10 +206,10 @@ pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
                 field,
                 raw.cohort.get(c).map(|r| r.get_ref().route.span()),
                 format!(
-                    "the shortest possible journey on this route takes {} days ({}), longer than the horizon of {} days: nobody could get home",
+                    "the shortest possible journey on this route takes {} days ({}), longer than the horizon of {}: nobody could get home",
                     round2(total / 24.0),
                     largest.join(", "),
-                    sc.horizon_hours / 24.0
+                    crate::metrics::fmt_days_span(sc.horizon_hours / 24.0)
                 ),
                 Some("lengthen horizon_days, or shorten the durations".into()),
             );

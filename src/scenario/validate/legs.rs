@@ -292,8 +292,9 @@ fn check_departure(
                         format!("{l}.timetable"),
                         span(tt),
                         format!(
-                            "the first departure is {:.1} days after the start, beyond the horizon of {h} days",
-                            first / 24.0
+                            "the first departure is {:.1} days after the start, beyond the horizon of {}",
+                            first / 24.0,
+                            crate::metrics::fmt_days_span(h)
                         ),
                         None,
                     );
