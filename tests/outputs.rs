@@ -85,7 +85,7 @@ fn outputs_do_not_depend_on_threads_and_shards_merge_exactly() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("do not follow"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not follow replications 0 to "));
 }
 
 #[test]

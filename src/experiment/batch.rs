@@ -129,8 +129,9 @@ impl Batch {
         let end = self.first_replication + self.rows.len() as u64;
         if next.first_replication != end {
             return Err(format!(
-                "replications {}.. do not follow replications ..{end}",
-                next.first_replication
+                "a part starting at replication {} does not follow {} (the next would start at {end}): a part is missing or overlaps",
+                next.first_replication,
+                crate::metrics::fmt_replications(self.first_replication, self.rows.len() as u64)
             ));
         }
         if next.catalogue != self.catalogue || next.timeseries.spec != self.timeseries.spec {

@@ -263,10 +263,15 @@ pub(crate) fn date_label(at: chrono::NaiveDateTime) -> String {
     }
 }
 
-/// A date as people read it, e.g. "5 Sep 2023".
+/// A moment as people read it, e.g. "5 Sep 2023 15:46" ("5 Sep 2023" at midnight), as
+/// the findings date the same moments.
 pub(crate) fn date_of(start: chrono::NaiveDateTime, day: f64) -> String {
     let at = start + chrono::Duration::minutes((day * 1440.0).round() as i64);
-    at.format("%-d %b %Y").to_string()
+    if at.time() == chrono::NaiveTime::MIN {
+        at.format("%-d %b %Y").to_string()
+    } else {
+        at.format("%-d %b %Y %H:%M").to_string()
+    }
 }
 
 // After the macros above, which the chart modules use.
@@ -296,7 +301,8 @@ mod tests {
         assert_eq!(day_label(start, 8.0), "8 (5 Sep 06:00)");
         assert_eq!(day_label(start, 8.75), "8.75 (6 Sep 00:00)");
         assert_eq!(day_label(start.date().and_hms_opt(0, 0, 0).unwrap(), 8.0), "8 (5 Sep)");
-        assert_eq!(date_of(start, 8.39), "5 Sep 2023");
+        assert_eq!(date_of(start, 8.39), "5 Sep 2023 15:22");
+        assert_eq!(date_of(start, 7.75), "5 Sep 2023");
         assert_eq!(axis(104000.0), "104,000");
         assert_eq!(percent(0.321), "32%");
     }
