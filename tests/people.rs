@@ -140,6 +140,26 @@ fn the_records_add_up_to_the_replications_metrics() {
             (waited - want).abs() < 1e-6 * want.max(1.0),
             "replication {rep}: {waited} vs {want}"
         );
+        // So do every leg's and checkpoint's, the waits of those who slipped away while
+        // waiting to board included (the replication ends with everyone home or gone).
+        for (kind, prefix) in [("leg", "leg."), ("checkpoint", "checkpoint.")] {
+            for id in header
+                .iter()
+                .filter(|h| h.starts_with(prefix) && h.ends_with(".waiting_person_hours"))
+            {
+                let stage = &id[prefix.len()..id.len() - ".waiting_person_hours".len()];
+                let waited: f64 = mine
+                    .iter()
+                    .filter(|r| r["kind"] == kind && r["stage"] == stage)
+                    .map(|r| r["waited_hours"].parse::<f64>().unwrap())
+                    .sum();
+                let want = metric(rep, id);
+                assert!(
+                    (waited - want).abs() < 1e-6 * want.max(1.0),
+                    "replication {rep}, {id}: {waited} vs {want}"
+                );
+            }
+        }
         // Nobody waits a negative time, and a visit ends after it starts.
         for r in &mine {
             if let (Ok(w), Ok(s), Ok(e)) = (

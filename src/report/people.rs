@@ -48,7 +48,7 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "start_hours",
         "hours",
-        "When they were approved, admitted to a bed, began service or boarded; empty for a visit to a checkpoint left without service (patience out, or the line full), which ends when they left its line.",
+        "When they were approved, admitted to a bed, began service or boarded; empty for a visit left without it: a checkpoint's line left (patience out, or the line full), or a wait the person slipped away from; such a visit ends when they left.",
     ),
     (
         "end_hours",
@@ -153,6 +153,23 @@ impl Person {
     }
 }
 
+/// Where person `p`, ready at the origin, waited when they slipped away: the approval
+/// line of their cohort if it has one and they were not yet approved, else the first
+/// stage of their route.
+fn evaded_from(net: &Network, p: usize, person: &Person) -> Option<(&'static str, TraceStage)> {
+    let variant = &net.variants[net.person_variant[p] as usize];
+    let c = variant.cohort;
+    if net.scenario.cohorts[c as usize].approvals.is_some() && !person.visits.iter().any(|v| v.kind == "approval") {
+        return Some(("approval", TraceStage::Cohort(c)));
+    }
+    match net.steps[variant.first_step as usize + 1] {
+        crate::model::Step::Leg(l) => Some(("leg", TraceStage::Leg(l))),
+        crate::model::Step::Checkpoint(k) => Some(("checkpoint", TraceStage::Checkpoint(k))),
+        crate::model::Step::Site(s) => Some(("site", TraceStage::Site(s))),
+        _ => None,
+    }
+}
+
 /// The people of one traced replication, from its trace rows.
 fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
     let mut out = vec![Person::new(); net.population as usize];
@@ -177,6 +194,16 @@ fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
             TraceKind::Evade => {
                 person.outcome = "evaded";
                 person.outcome_hours = t;
+                // Ready and waiting when they slipped away: that wait is a visit too (the
+                // stage's metrics count it), ended without a start.
+                if !person.free_since.is_nan()
+                    && let Some((kind, stage)) = evaded_from(net, p as usize, person)
+                {
+                    person.left_line(stage, t);
+                    if let Some(v) = person.visits.last_mut() {
+                        v.kind = kind;
+                    }
+                }
             }
             TraceKind::TurnedAway => {
                 person.outcome = "turned_away";
