@@ -167,7 +167,9 @@ grep -q "^resuming: " "$tmp/logs/${array}_1.out" ||
 resumed=$(grep -m1 "^resuming: " "$tmp/logs/${array}_1.out")
 echo "task 1: $resumed" >&2
 
-"$REPATSIM" run "$root/$SCENARIO" -n "$REPLICATIONS" --threads 2 --quiet --no-what-if \
+# With the shards' own options (they leave the what-if to the merge, which runs it as
+# the unsharded run does; merge-data.json records whether it was wanted).
+"$REPATSIM" run "$root/$SCENARIO" -n "$REPLICATIONS" --threads 2 --quiet \
   --out "$tmp/whole" >/dev/null
 for f in replications.csv timeseries.csv metrics.csv dictionary.csv merge-data.json; do
   cmp -s "$out/merged/$f" "$tmp/whole/$f" || fail "merged $f differs from the unsharded run's"
