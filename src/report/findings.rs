@@ -76,8 +76,13 @@ fn change(c: [f64; 3], unit: &str) -> String {
         (lo, hi) if lo.is_finite() && hi == f64::INFINITY => format!(", 95% CI from {}", fmt_num(lo)),
         _ => ", CI undefined: too few replications".to_string(),
     };
-    let point = if c[0] == 0.0 { "0".to_string() } else { fmt_num(c[0]) };
-    format!("{}{point}{unit}{ci}", if c[0] > 0.0 { "+" } else { "" })
+    format!("{}{ci}", signed(c[0], unit))
+}
+
+/// A signed point change with its unit, e.g. "+0.100 days", "0 days".
+fn signed(x: f64, unit: &str) -> String {
+    let point = if x == 0.0 { "0".to_string() } else { fmt_num(x) };
+    format!("{}{point}{unit}", if x > 0.0 { "+" } else { "" })
 }
 
 /// True when the change's 95% CI is defined (an end may be infinite) and excludes zero.
@@ -95,8 +100,7 @@ fn defined(c: [f64; 3]) -> bool {
 /// replications) what these replications showed, without claiming more.
 fn effect(c: [f64; 3], unit: &str) -> String {
     if !defined(c) {
-        let point = change([c[0], 0.0, 0.0], unit);
-        let point = point.split(", 95% CI").next().unwrap_or_default();
+        let point = signed(c[0], unit);
         if c[0] == 0.0 {
             "does not change on these replications (too few of them for a 95% CI)".to_string()
         } else {

@@ -135,10 +135,10 @@ impl Person {
         self.free_since = t;
     }
 
-    /// The person left a checkpoint's line without service (patience out, or the line
-    /// full when they came): a visit with no start, ended at `t`.
-    fn left_line(&mut self, stage: TraceStage, t: f64) {
-        self.open("checkpoint", stage, t);
+    /// The person left a wait without being taken (a checkpoint's line: patience out or
+    /// the line full; any wait: slipping away): a visit with no start, ended at `t`.
+    fn left_line(&mut self, kind: &'static str, stage: TraceStage, t: f64) {
+        self.open(kind, stage, t);
         if let Some(v) = self.visits.last_mut() {
             v.start = f64::NAN;
             v.end = t;
@@ -199,10 +199,7 @@ fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
                 if !person.free_since.is_nan()
                     && let Some((kind, stage)) = evaded_from(net, p as usize, person)
                 {
-                    person.left_line(stage, t);
-                    if let Some(v) = person.visits.last_mut() {
-                        v.kind = kind;
-                    }
+                    person.left_line(kind, stage, t);
                 }
             }
             TraceKind::TurnedAway => {
@@ -211,7 +208,7 @@ fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
             }
             TraceKind::Admit => person.open("site", r.stage, t),
             TraceKind::ServiceStart => person.open("checkpoint", r.stage, t),
-            TraceKind::GiveUp | TraceKind::LineFull => person.left_line(r.stage, t),
+            TraceKind::GiveUp | TraceKind::LineFull => person.left_line("checkpoint", r.stage, t),
             TraceKind::Board => person.open("leg", r.stage, t),
             TraceKind::StayEnd | TraceKind::ServiceEnd | TraceKind::Alight => person.close(t),
             TraceKind::Home => {

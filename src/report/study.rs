@@ -319,8 +319,7 @@ pub fn write_sweep(
 fn beside_bound(x: f64, bound: f64) -> String {
     let shown = crate::metrics::fmt_statistic(x);
     // Equal up to rounding (as targets judge it): 6.100000000000001 is the bound 6.1.
-    let equal = (x - bound).abs() <= 1e-9 * bound.abs().max(1.0);
-    if !x.is_finite() || equal || shown != crate::metrics::fmt_num(bound) {
+    if !x.is_finite() || crate::stats::target::equal_to_bound(x, bound) || shown != crate::metrics::fmt_num(bound) {
         return shown;
     }
     let mut d = 3;

@@ -138,7 +138,7 @@ impl Op {
     /// to it: statistics are sums of floating-point hours, and 146.4 hours is 6.1 days
     /// by hand but 6.100000000000001 as 146.4 / 24, which must meet `<= 6.1`.
     pub fn holds(self, x: f64, bound: f64) -> bool {
-        let equal = (x - bound).abs() <= 1e-9 * bound.abs().max(1.0);
+        let equal = equal_to_bound(x, bound);
         match self {
             Op::Le => x <= bound || equal,
             Op::Lt => x < bound && !equal,
@@ -146,6 +146,12 @@ impl Op {
             Op::Gt => x > bound && !equal,
         }
     }
+}
+
+/// True when `x` is `bound` up to the rounding of sums of floating-point hours (a
+/// relative 1e-9): how targets judge a statistic that lands on their bound.
+pub fn equal_to_bound(x: f64, bound: f64) -> bool {
+    (x - bound).abs() <= 1e-9 * bound.abs().max(1.0)
 }
 
 /// `METRIC@STAT OP VALUE`, e.g. `makespan_days@p90<=60` or `evaded@mean<50`.
