@@ -37,6 +37,37 @@ fn a_certain_makespan_passes_or_fails_by_hand_computation() {
 }
 
 #[test]
+fn a_share_that_came_out_the_same_every_time_is_not_a_certainty() {
+    // Every replication gets everyone home (deterministic). A t interval on these 0/1
+    // values has width zero and passed `all_home@mean>=0.95` from 5 replications;
+    // Wilson's interval for k of n ones reaches down to n / (n + 1.96^2) at k = n:
+    // 0.566 from 5, 0.949 from 72, 0.950007 from 73.
+    let sc = parse(&desk("60", 2.0, ""));
+    let five = run(&sc, 5, 1);
+    let c = evaluate(&five, &target("all_home@mean>=0.95"));
+    assert_eq!(c.verdict, Verdict::Undecided, "{}", c.reason);
+    assert!(
+        (c.estimate.ci95_low - 5.0 / (5.0 + 1.959_964f64.powi(2))).abs() < 1e-5,
+        "{}",
+        c.reason
+    );
+    // The Wilson bound reaches 0.95 at 73 replications (a t rule said 378).
+    assert_eq!(c.would_decide, Some(73), "{}", c.reason);
+    assert_eq!(
+        evaluate(&run(&sc, 72, 1), &target("all_home@mean>=0.95")).verdict,
+        Verdict::Undecided
+    );
+    assert_eq!(
+        evaluate(&run(&sc, 73, 1), &target("all_home@mean>=0.95")).verdict,
+        Verdict::Pass
+    );
+    // And the run's own summary says the same interval.
+    let s = five.summary("all_home").unwrap();
+    assert_eq!((s.mean, s.ci95_high), (1.0, 1.0));
+    assert!((s.ci95_low - c.estimate.ci95_low).abs() < 1e-12);
+}
+
+#[test]
 fn a_bound_inside_the_interval_is_undecided_and_more_replications_are_estimated() {
     let b = run(&parse(&desk(r#"{ dist = "exponential", mean = 60 }"#, 5.0, "")), 200, 2);
     // The sample mean lies inside its own CI, so a bound there cannot be decided.

@@ -359,21 +359,21 @@ fn run_until_ci(
     let index = b.metric_index(&target.metric).expect("metric checked");
     let column = b.column(index);
     let censored = crate::experiment::check::is_censored(&b, index);
-    let half_width = target.half_width_of(&column, censored);
-    let met = target.is_met(&column, censored);
+    let half_width = target.half_width_of(&b, index);
+    let met = target.is_met(&b, index);
     let values = column.iter().filter(|x| x.is_finite()).count();
     let unfinished = b.len() - values;
     let statistic = format!("{}@{}", target.metric, target.stat.label());
     let why_not_met = if met {
         None
-    } else if target.never_met(&column, censored) {
+    } else if target.never_met(&b, index) {
         Some(format!(
             "the mean of {} is unknown: {unfinished} of {} replications did not get everyone home within the horizon, and no number of replications makes it known; a percentile counts them (e.g. {}@p50=...)",
             target.metric,
             b.len(),
             target.metric
         ))
-    } else if censored && target.estimate(&column, censored).ci95_high == f64::INFINITY {
+    } else if censored && target.estimate(&b, index).ci95_high == f64::INFINITY {
         Some(format!(
             "the cap of {} replications was reached with the 95% CI of {statistic} reaching beyond the horizon ({unfinished} replications did not get everyone home within it)",
             b.len()

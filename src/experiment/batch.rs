@@ -213,11 +213,12 @@ impl Batch {
 
     /// Column `index` summarised over the rows held now; the makespan censored (see
     /// [`super::check::censored_summary`]).
-    fn fresh_summary(&self, index: usize) -> Summary {
+    pub(super) fn fresh_summary(&self, index: usize) -> Summary {
+        let support = self.catalogue.get(index).support();
         if super::check::is_censored(self, index) {
-            super::check::censored_summary(&self.column(index))
+            super::check::censored_summary(&self.column(index), support)
         } else {
-            Summary::of(&self.column(index))
+            Summary::of_on(&self.column(index), support)
         }
     }
 

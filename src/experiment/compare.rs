@@ -115,9 +115,9 @@ pub fn stat_diffs(c: &Comparison, specs: &[super::MetricStat], seed: u64) -> Res
             let censored = super::check::is_censored(&c.a, ia);
             let value = |v: &[f64]| {
                 if censored {
-                    super::check::censored_estimate(v, m.stat).value
+                    super::check::censored_value(v, m.stat)
                 } else {
-                    m.stat.estimate(v).value
+                    m.stat.of(v)
                 }
             };
             let change = crate::stats::paired_change(&xa, &xb, seed, &value);
@@ -224,11 +224,12 @@ pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
         // makespan at all: then there is nothing to compare either way.)
         let none_finished = ca.iter().chain(&cb).all(|x| !x.is_finite());
         let unfinished = censored && (!identical || none_finished) && ca.iter().chain(&cb).any(|x| !x.is_finite());
+        let support = info.support();
         let summary = |c: &[f64]| {
             if censored {
-                super::check::censored_summary(c)
+                super::check::censored_summary(c, support)
             } else {
-                Summary::of(c)
+                Summary::of_on(c, support)
             }
         };
         let mut difference = Summary::of(&diffs);

@@ -110,38 +110,38 @@ pub struct Precision {
 pub const MIN_PRECISION_VALUES: u64 = 10;
 
 impl Precision {
-    /// The statistic with its 95% CI over `column`. A `censored` column (the makespan,
-    /// see [`check::is_censored`]) counts replications that did not finish as later
-    /// than the horizon, as `check` and the run's summaries do: a percentile among them
-    /// is +inf, the mean unknown.
-    pub fn estimate(&self, column: &[f64], censored: bool) -> Estimate {
-        if censored {
-            check::censored_estimate(column, self.stat)
-        } else {
-            self.stat.estimate(column)
-        }
+    /// The statistic with its 95% CI over column `index` of `batch`, as `check` gives
+    /// it (see [`check::estimate_of`]): the makespan counts replications that did not
+    /// finish as later than the horizon (a percentile among them is +inf, the mean
+    /// unknown); a mean's CI keeps to the values the metric can take (a 0/1 outcome
+    /// gets Wilson's interval, so 10 replications that all got everyone home are not a
+    /// CI of width zero).
+    pub fn estimate(&self, batch: &Batch, index: usize) -> Estimate {
+        check::estimate_of(batch, index, self.stat)
     }
 
-    /// Half the width of the 95% CI of the statistic over `column` (NaN while the CI is
-    /// undefined: too few values, a percentile too far out for their number, or the
-    /// mean of a censored column with unfinished replications; +inf when a bound lies
-    /// beyond the horizon).
-    pub fn half_width_of(&self, column: &[f64], censored: bool) -> f64 {
-        let e = self.estimate(column, censored);
+    /// Half the width of the 95% CI of the statistic (NaN while the CI is undefined:
+    /// too few values, a percentile too far out for their number, or the mean of a
+    /// censored column with unfinished replications; +inf when a bound lies beyond the
+    /// horizon).
+    pub fn half_width_of(&self, batch: &Batch, index: usize) -> f64 {
+        let e = self.estimate(batch, index);
         (e.ci95_high - e.ci95_low) / 2.0
     }
 
-    /// True if the CI over `column` is as narrow as asked, from at least
-    /// [`MIN_PRECISION_VALUES`] values.
-    pub fn is_met(&self, column: &[f64], censored: bool) -> bool {
-        let e = self.estimate(column, censored);
+    /// True if the CI is as narrow as asked, from at least [`MIN_PRECISION_VALUES`]
+    /// values.
+    pub fn is_met(&self, batch: &Batch, index: usize) -> bool {
+        let e = self.estimate(batch, index);
         e.n >= MIN_PRECISION_VALUES && (e.ci95_high - e.ci95_low) / 2.0 <= self.half_width
     }
 
     /// True once no number of further replications can meet the target: the mean of a
     /// censored column stays unknown after any replication that did not finish.
-    pub fn never_met(&self, column: &[f64], censored: bool) -> bool {
-        censored && self.stat == StatSpec::Mean && column.iter().any(|x| !x.is_finite())
+    pub fn never_met(&self, batch: &Batch, index: usize) -> bool {
+        check::is_censored(batch, index)
+            && self.stat == StatSpec::Mean
+            && batch.column(index).iter().any(|x| !x.is_finite())
     }
 }
 
@@ -389,9 +389,7 @@ pub fn run_until_precise(
         }
         next = end;
         let b = batch.as_ref().expect("at least one block ran");
-        let column = b.column(index);
-        let censored = check::is_censored(b, index);
-        if b.interrupted || target.is_met(&column, censored) || target.never_met(&column, censored) || next >= cap {
+        if b.interrupted || target.is_met(b, index) || target.never_met(b, index) || next >= cap {
             let mut b = batch.expect("at least one block ran");
             // The number run depended on the results: there is no fixed plan to resume.
             b.planned = None;

@@ -255,13 +255,8 @@ pub fn sweep(
             let column = batch.column(c);
             // The makespan as `check` and `plan` see it: leaving the unfinished
             // replications out would show a plan that often never finishes as on time.
-            if super::check::is_censored(&batch, c) {
-                estimates.push(super::check::censored_estimate(&column, m.stat));
-                summaries.push(super::check::censored_summary(&column));
-            } else {
-                estimates.push(m.stat.estimate(&column));
-                summaries.push(Summary::of(&column));
-            }
+            estimates.push(super::check::estimate_of(&batch, c, m.stat));
+            summaries.push(batch.fresh_summary(c));
             without_value.push(column.iter().filter(|x| !x.is_finite()).count() as u64);
             let info = batch.catalogue.get(c);
             infos.push((info.clone(), info.unit.name(batch.scenario())));

@@ -5,6 +5,7 @@
 
 use super::key::{Better, Kind, MetricKey, Place, Scope, SeriesKey, Stat, TimeUse, Unit};
 use crate::scenario::Scenario;
+use crate::stats::Support;
 use std::collections::HashMap;
 
 /// Everything an output needs to know about one metric.
@@ -359,6 +360,20 @@ fn of_element(sc: &Scenario, scope: Scope) -> String {
 }
 
 impl MetricInfo {
+    /// The values the metric can take in one replication, which its mean's confidence
+    /// interval keeps to: 0/1 outcomes, shares that cannot pass 100% (a pool's or a
+    /// checkpoint's utilisation can, as a job under way at the end of a shift or an
+    /// opening is finished, and a site's after its beds are cut), a drawn input as it
+    /// was drawn, and everything else zero or more.
+    pub fn support(&self) -> Support {
+        match self.key.stat {
+            Stat::AllHome | Stat::Stalled => Support::Indicator,
+            Stat::PWait | Stat::FullShare | Stat::SeatUtilization => Support::UnitInterval,
+            Stat::Drawn => Support::Real,
+            _ => Support::NonNegative,
+        }
+    }
+
     /// The catalogue entry of `key` in scenario `sc`.
     pub fn of(sc: &Scenario, key: MetricKey) -> Self {
         let p = stat_props(key);

@@ -298,7 +298,7 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
         let p90 = sorted[k - 1];
         // How many meet it (ties included: all 20 when all have the same makespan).
         let k = sorted.iter().filter(|&&x| x <= p90).count();
-        let finished = crate::stats::Summary::of(&done);
+        let finished = crate::stats::Summary::of_on(&done, crate::stats::Support::NonNegative);
         let ci = if finished.ci95_low.is_finite() {
             format!(
                 " (95% CI {} to {})",

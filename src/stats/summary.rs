@@ -23,6 +23,75 @@ pub struct Summary {
     pub max: f64,
 }
 
+/// The values a metric can take in one replication, which its mean's 95% confidence
+/// interval must respect: a Student-t interval knows nothing of them, and on a share
+/// near 100% or a cost near zero it reaches past what is possible ("88% to 102%", a
+/// negative cost), and on a 0/1 outcome that came out the same every time it has width
+/// zero, as if 40 replications proved a certainty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    /// Any real number (a difference, a drawn input).
+    Real,
+    /// Zero or more (counts, durations, levels, costs).
+    NonNegative,
+    /// A share between 0 and 1.
+    UnitInterval,
+    /// 1 or 0 in each replication (did everyone get home?): the mean is a proportion,
+    /// whose interval is Wilson's score interval.
+    Indicator,
+}
+
+impl Support {
+    /// The 95% CI of the mean of `values` (NaN entries left out) on this support, from
+    /// the Student-t interval `(low, high)` computed without it. The t interval is cut
+    /// to the possible values: the mean lies among them, so the cut interval covers it
+    /// whenever the whole one does. An indicator gets Wilson's score interval (with the
+    /// normal quantile), which stays inside [0, 1] and is not empty when every value is
+    /// the same: 40 of 40 gives 91.2% to 100%.
+    pub fn mean_ci(self, values: &[f64], (low, high): (f64, f64)) -> (f64, f64) {
+        // (`clamp` keeps NaN, an undefined bound; `max` would not.)
+        let clip = |lo: f64, hi: f64, (a, b): (f64, f64)| (a.clamp(lo, hi), b.clamp(lo, hi));
+        match self {
+            Support::Real => (low, high),
+            Support::NonNegative => clip(0.0, f64::INFINITY, (low, high)),
+            Support::UnitInterval => clip(0.0, 1.0, (low, high)),
+            Support::Indicator => {
+                let xs = values.iter().filter(|x| !x.is_nan());
+                let (mut n, mut ones) = (0u64, 0u64);
+                for &x in xs {
+                    if x != 0.0 && x != 1.0 {
+                        // Not a 0/1 outcome after all: the cut t interval.
+                        return Support::UnitInterval.mean_ci(values, (low, high));
+                    }
+                    n += 1;
+                    ones += (x == 1.0) as u64;
+                }
+                wilson_interval(ones, n)
+            }
+        }
+    }
+}
+
+/// Wilson's 95% score interval for a proportion of `ones` in `n` (NaN for n = 0).
+pub fn wilson_interval(ones: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let (low, high) = wilson_at(ones as f64 / n as f64, n as f64);
+    // At 0 or n ones the interval ends exactly at 0 or 1 (the formula's rounding aside).
+    (if ones == 0 { 0.0 } else { low }, if ones == n { 1.0 } else { high })
+}
+
+/// Wilson's 95% score interval around the proportion `p` observed in `n` trials (`n`
+/// need not be whole: used to ask how many trials a proportion would need).
+pub fn wilson_at(p: f64, n: f64) -> (f64, f64) {
+    let z: f64 = 1.959_963_984_540_054;
+    let z2n = z * z / n;
+    let centre = (p + z2n / 2.0) / (1.0 + z2n);
+    let half = z / (1.0 + z2n) * (p * (1.0 - p) / n + z2n / (4.0 * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 /// The 97.5% quantile of Student's t with `df` degrees of freedom (1.96 in the limit).
 pub fn t975(df: u64) -> f64 {
     if df == 0 {
@@ -182,6 +251,16 @@ impl Summary {
         }
     }
 
+    /// As [`Summary::of`], with the mean's 95% CI kept to `support` (see
+    /// [`Support::mean_ci`]).
+    pub fn of_on(values: &[f64], support: Support) -> Self {
+        let mut s = Summary::of(values);
+        if s.n > 0 {
+            (s.ci95_low, s.ci95_high) = support.mean_ci(values, (s.ci95_low, s.ci95_high));
+        }
+        s
+    }
+
     /// Half-width of the 95% confidence interval of the mean.
     pub fn ci95_half_width(&self) -> f64 {
         (self.ci95_high - self.ci95_low) / 2.0
@@ -271,5 +350,65 @@ mod tests {
             one.ci95_low.is_nan() && one.ci95_high.is_nan(),
             "no interval from one value"
         );
+    }
+
+    #[test]
+    fn wilson_matches_newcombes_examples() {
+        // Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (score
+        // interval without continuity correction), to the four decimals printed.
+        for (ones, n, low, high) in [
+            (81, 263, 0.2553, 0.3662),
+            (15, 148, 0.0624, 0.1605),
+            (0, 20, 0.0, 0.1611),
+            (1, 29, 0.0061, 0.1718),
+        ] {
+            let (lo, hi) = wilson_interval(ones, n);
+            assert!(
+                (lo - low).abs() < 5e-5 && (hi - high).abs() < 5e-5,
+                "{ones}/{n}: {lo} to {hi}"
+            );
+        }
+        // All ones: n / (n + z^2) to exactly 1.
+        let (lo, hi) = wilson_interval(40, 40);
+        assert!((lo - 40.0 / (40.0 + 1.959_963_984_540_054f64.powi(2))).abs() < 1e-12);
+        assert_eq!(hi, 1.0);
+        assert!(wilson_interval(0, 0).0.is_nan());
+    }
+
+    #[test]
+    fn a_mean_ci_keeps_to_what_the_metric_can_take() {
+        // 40 replications that all got everyone home: the t interval has width zero,
+        // Wilson's says 91.2% to 100%.
+        let all = vec![1.0; 40];
+        let t = Summary::of(&all);
+        assert_eq!((t.ci95_low, t.ci95_high), (1.0, 1.0));
+        let w = Summary::of_on(&all, Support::Indicator);
+        assert!((w.ci95_low - 0.9124).abs() < 1e-4 && w.ci95_high == 1.0, "{w:?}");
+        assert_eq!(w.mean, 1.0, "only the interval changes");
+        // One replication of a 0/1 outcome has an interval; a missing one is left out.
+        let one = Summary::of_on(&[1.0, f64::NAN], Support::Indicator);
+        assert!(
+            one.ci95_low > 0.2 && one.ci95_low < 0.21 && one.ci95_high == 1.0,
+            "{one:?}"
+        );
+        // A share near 100%: the t interval passes 1, the kept one ends there.
+        let shares = [1.0, 1.0, 0.9, 1.0, 0.7];
+        let t = Summary::of(&shares);
+        assert!(t.ci95_high > 1.0, "{t:?}");
+        let kept = Summary::of_on(&shares, Support::UnitInterval);
+        assert_eq!((kept.ci95_low, kept.ci95_high), (t.ci95_low, 1.0));
+        // Shares that are not all 0 or 1 under Indicator fall back to the cut t interval.
+        assert_eq!(Summary::of_on(&shares, Support::Indicator), kept);
+        // A cost that is mostly zero: the t interval goes below zero, the kept one not.
+        let costs = [0.0, 0.0, 0.0, 0.0, 900.0];
+        let t = Summary::of(&costs);
+        assert!(t.ci95_low < 0.0);
+        let kept = Summary::of_on(&costs, Support::NonNegative);
+        assert_eq!((kept.ci95_low, kept.ci95_high), (0.0, t.ci95_high));
+        // A difference may be anything.
+        assert_eq!(Summary::of_on(&costs, Support::Real), t);
+        // Undefined stays undefined.
+        assert!(Summary::of_on(&[3.0], Support::NonNegative).ci95_low.is_nan());
+        assert!(Summary::of_on(&[], Support::Indicator).ci95_low.is_nan());
     }
 }

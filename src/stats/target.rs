@@ -2,7 +2,7 @@
 //! (`makespan_days@p90<=60`): the syntax shared by `plan`, `sweep`, `--until-ci` and
 //! `check`.
 
-use super::{Summary, quantile_ci, quantile_sorted};
+use super::{Summary, Support, quantile_ci, quantile_sorted};
 
 /// A statistic of a metric over replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,15 +38,16 @@ impl StatSpec {
     }
 
     /// The statistic over `values` with its 95% confidence interval (Student t for the
-    /// mean, order statistics for a quantile; undefined bounds are NaN) and the number
-    /// of values it rests on (missing values left out).
-    pub fn estimate(self, values: &[f64]) -> Estimate {
+    /// mean, kept to the values the metric can take, see [`Support::mean_ci`]; order
+    /// statistics for a quantile; undefined bounds are NaN) and the number of values it
+    /// rests on (missing values left out).
+    pub fn estimate(self, values: &[f64], support: Support) -> Estimate {
         let mut xs: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         xs.sort_by(f64::total_cmp);
         let n = xs.len() as u64;
         match self {
             StatSpec::Mean => {
-                let s = Summary::of(&xs);
+                let s = Summary::of_on(&xs, support);
                 Estimate {
                     value: s.mean,
                     ci95_low: s.ci95_low,
