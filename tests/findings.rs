@@ -6,7 +6,7 @@
 
 mod common;
 use common::*;
-use repatsim::report::waiting::{WaitKind, bottleneck};
+use repatsim::report::waiting::{WaitKind, bottleneck, waiting_by_stage};
 
 const CLOSED: &str = r#"
 [scenario]
@@ -133,19 +133,48 @@ fn a_wait_for_reserved_beds_is_named_as_such_and_shown_where_it_is_counted() {
     let b = run(&parse(RESERVED), 4, 1);
     // Nobody waits for a bed inside the ward: the pickup takes only people with one.
     assert_eq!(mean(&b, "site.ward.waiting_person_hours"), 0.0);
+    // By hand: groups of ten leave at 0, 49, 98 and 147 h (a 48-hour stay after a
+    // 1-hour ride frees the beds): 10 x (49 + 98 + 147) = 2,940 person-hours waited to
+    // board. The bus is back 2 h after each departure and then held for beds, with 30,
+    // 20 and 10 waiting, for 47 h each: 2,820 person-hours held for beds; the other 120
+    // (the bus away) are a wait for transport.
     let pickup = mean(&b, "leg.pickup.waiting_person_hours");
-    assert!(pickup > 0.0, "{pickup}");
+    assert!((pickup - 2940.0).abs() < 1e-9, "{pickup}");
+    let held = mean(&b, "leg.pickup.waiting_for_beds_person_hours");
+    assert!((held - 2820.0).abs() < 1e-9, "{held}");
     let w = bottleneck(&b).unwrap();
     assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Site, "ward"));
-    assert!((w.person_hours - pickup).abs() < 1e-9);
+    assert!((w.person_hours - held).abs() < 1e-9);
+    let transport = waiting_by_stage(&b)
+        .into_iter()
+        .find(|w| w.kind == WaitKind::Leg && w.stage == "pickup")
+        .expect("the transport part of the pickup's wait");
+    assert!((transport.person_hours - 120.0).abs() < 1e-9, "{transport:?}");
     let text = repatsim::report::console::summary_table(&b, None, false);
-    assert!(text.contains("is beds at ward (waiting to board pickup)"), "{text}");
+    assert!(
+        text.contains("is beds at ward (including departures of pickup held for them)"),
+        "{text}"
+    );
     // The table beside the sentence shows the leg's waiting, where the hours are.
     let row = text
         .lines()
         .find(|l| l.trim_start().starts_with("Person-hours of waiting, Pickup"))
         .unwrap_or_else(|| panic!("no pickup waiting row in\n{text}"));
     assert!(!row.contains(" 0 "), "{row}");
+}
+
+#[test]
+fn a_leg_that_reserves_plenty_of_beds_is_waited_for_as_transport() {
+    // The same pickup with 1,000 beds: no departure is ever held for beds, so its
+    // 10 x (2 + 4 + 6) = 120 person-hours (the bus away for 2 h each trip) are a wait
+    // for transport, not for the ward (a tester's twice-weekly ferry reserving beds in
+    // a quarantine never 1% full was named "beds at quarantine").
+    let b = run(&parse(&RESERVED.replace("beds = 10", "beds = 1000")), 2, 1);
+    assert_eq!(mean(&b, "leg.pickup.waiting_for_beds_person_hours"), 0.0);
+    assert!((mean(&b, "leg.pickup.waiting_person_hours") - 120.0).abs() < 1e-9);
+    let w = bottleneck(&b).unwrap();
+    assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Leg, "pickup"), "{w:?}");
+    assert!(waiting_by_stage(&b).iter().all(|w| w.kind != WaitKind::Site));
 }
 
 #[test]

@@ -379,6 +379,23 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
         ))
     } else if out.iter().any(takes) {
         Some("waiting at the bottleneck (all of it, including waits for pool units)".into())
+    } else if let Some(Scope::Site(s)) = out.first()
+        && out.iter().any(|x| matches!(x, Scope::Leg(_)))
+    {
+        // Beds and the legs that reserve them: the legs' waiting counts whole, as the
+        // bottleneck's share of it may move to their transport.
+        let legs: Vec<String> = out
+            .iter()
+            .filter_map(|x| match *x {
+                Scope::Leg(l) => Some(format!("`{}`", sc.legs[l as usize].name)),
+                _ => None,
+            })
+            .collect();
+        Some(format!(
+            "waiting for beds at `{}` and to board {} (all of it, also while waiting for transport)",
+            sc.sites[*s as usize].name,
+            legs.join(", ")
+        ))
     } else {
         None
     };

@@ -190,6 +190,7 @@ fn slug(sc: &Scenario, stat: Stat) -> String {
         Stat::PeakInUse => "peak_in_use",
         Stat::HeldHours => "held_hours",
         Stat::PoolWaitPersonHours => "waiting_for_pools_person_hours",
+        Stat::BedHoldPersonHours => "waiting_for_beds_person_hours",
         Stat::People => "people",
         Stat::Drawn => "drawn",
     };
@@ -318,6 +319,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::Breakdowns => props("Breakdowns", Breakdowns, Count, Lower, false, "Trips of{} that broke down."),
         Stat::PeakInUse => props("Most units in use", Units, Level, Neither, true, "The most units of{} in use at once (held for a positive time)."),
         Stat::HeldHours => props("Hours stages were held for units", Hours, Duration, Lower, false, "Hours legs and checkpoints had people waiting and were held for units of{} (off duty, all in use, or another stage first in line), summed over the stages, with stretches under way at the end."),
+        Stat::BedHoldPersonHours => props("Person-hours held for beds", PersonHours, Duration, Lower, false, "Of the waiting to board{}, the person-hours while its departures were held for the beds it reserves (a vehicle or a departure was there for people waiting, but too few beds were left to reserve for them), with waits still under way at the end; the rest of the waiting is for transport."),
         Stat::PoolWaitPersonHours => props("Person-hours held for pool units", PersonHours, Duration, Lower, false, "Of the waiting at{}, the person-hours while it was held for units of a pool (escorts, drivers, staff or a shared fleet), with waits still under way at the end."),
         Stat::People => props("People left here at the end", People, Count, Lower, false, "People neither home nor evaded who are at{} when the run ends."),
         Stat::Drawn => props("Drawn value", Unit::Input, Kind::Input, Neither, false, "The value the replication drew for{} from its [[uncertain]] distribution."),

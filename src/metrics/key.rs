@@ -183,6 +183,9 @@ pub enum Stat {
     HeldHours,
     /// Person-hours people waited at a leg or checkpoint while it was held for a pool.
     PoolWaitPersonHours,
+    /// Person-hours people waited to board a leg that reserves beds while it was held
+    /// for them.
+    BedHoldPersonHours,
     // In stage.
     People,
     /// The value an uncertain input took.

@@ -303,6 +303,9 @@ impl ReplicationResult {
             if !spec.needs.is_empty() {
                 put(key(Stat::PoolWaitPersonHours), l.pool_person_hours);
             }
+            if net.reserve_target[i].is_some() {
+                put(key(Stat::BedHoldPersonHours), l.bed_person_hours);
+            }
         }
     }
 
@@ -483,6 +486,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 open_wait_hours: 0.0,
                 cost: 0.0,
                 pool_person_hours: 0.0,
+                bed_person_hours: 0.0,
             })
             .collect(),
         checkpoints: sc

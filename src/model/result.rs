@@ -72,6 +72,9 @@ pub struct LegResult {
     /// Person-hours people waited to board while departures were held for a pool's
     /// units (part of the waiting; stretches under way at the end included).
     pub pool_person_hours: f64,
+    /// Person-hours people waited to board while departures were held for the beds the
+    /// leg reserves (part of the waiting; stretches under way at the end included).
+    pub bed_person_hours: f64,
 }
 
 /// A checkpoint's statistics.
@@ -345,6 +348,9 @@ impl ReplicationResult {
                 open_wait_hours: 0.0,
                 cost: l.trips as f64 * (spec.cost_per_trip + spec.cost_per_seat * f64::from(l.seats)),
                 pool_person_hours: l.pool_person_hours,
+                // With a hold still under way at the end, up to the end.
+                bed_person_hours: l.bed_person_hours
+                    + l.bed_hold.map_or(0.0, |from| l.boarding.length(end).integral - from),
             })
             .collect();
         let mut checkpoints: Vec<CheckpointResult> = f

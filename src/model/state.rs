@@ -267,6 +267,13 @@ pub struct LegState {
     /// Person-hours people waited to board while departures were held for a pool
     /// (ended stretches).
     pub pool_person_hours: f64,
+    /// A leg that reserves beds, held for them now: the boarding line's length integral
+    /// when the hold began (a vehicle or departure was there for people waiting, and no
+    /// bed was left to reserve for them, or too few).
+    pub bed_hold: Option<f64>,
+    /// Person-hours people waited to board while departures were held for beds
+    /// (ended stretches).
+    pub bed_person_hours: f64,
 }
 
 impl LegState {
@@ -306,6 +313,8 @@ impl LegState {
             slot_gen: 0,
             pool_wait: None,
             pool_person_hours: 0.0,
+            bed_hold: None,
+            bed_person_hours: 0.0,
         }
     }
 
@@ -346,6 +355,8 @@ impl LegState {
         self.seats_promised = 0;
         self.pool_wait = None;
         self.pool_person_hours = 0.0;
+        self.bed_hold = None;
+        self.bed_person_hours = 0.0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up).
@@ -355,6 +366,24 @@ impl LegState {
         self.holding.restart(now);
         self.rides = Tally::default();
         self.pool_person_hours = 0.0;
+        // A hold under way counts from here, as the line's integral does.
+        if let Some(from) = &mut self.bed_hold {
+            *from = 0.0;
+        }
+        self.bed_person_hours = 0.0;
+    }
+
+    /// Departures are held for beds (`held`) or not, from `now`: a hold that ends adds
+    /// the person-hours waited to board during it.
+    pub fn set_bed_hold(&mut self, held: bool, now: f64) {
+        match (self.bed_hold, held) {
+            (None, true) => self.bed_hold = Some(self.boarding.length(now).integral),
+            (Some(from), false) => {
+                self.bed_person_hours += self.boarding.length(now).integral - from;
+                self.bed_hold = None;
+            }
+            _ => {}
+        }
     }
 }
 

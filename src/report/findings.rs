@@ -27,7 +27,19 @@ pub fn date(batch: &Batch, days: f64) -> String {
 /// booths or approvals for the other stages.
 pub fn levers(batch: &Batch, w: &Wait) -> Vec<Lever> {
     match w.kind {
-        WaitKind::Site => vec![Lever::Beds(w.index)],
+        WaitKind::Site => {
+            // Positives waiting for an isolation bed keep their bed here, so a full
+            // isolation site fills this one: its beds are a lever too.
+            let site = &batch.scenario().sites[w.index as usize];
+            match site.testing.map(|t| t.on_positive) {
+                Some(crate::scenario::OnPositive::Isolate(iso))
+                    if batch.scenario().sites[iso.0 as usize].beds.is_some() =>
+                {
+                    vec![Lever::Beds(w.index), Lever::Beds(iso.0)]
+                }
+                _ => vec![Lever::Beds(w.index)],
+            }
+        }
         WaitKind::Leg => {
             let timetabled = matches!(
                 batch.scenario().legs[w.index as usize].departure,
@@ -235,7 +247,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
             fmt_num(b.person_hours / 24.0),
             pct(b.share),
             if reserving {
-                " (that leg takes only people a bed is reserved for, so its wait to board is a wait for these beds)"
+                " (the wait to board a leg that reserves these beds counts here while its departures were held for want of them, and as waiting for its transport otherwise)"
             } else if feeding {
                 " (those legs take only people with a seat on it, so their wait to board is a wait for it)"
             } else {

@@ -1,6 +1,7 @@
 //! Where people wait: total waiting per stage in person-hours, from the metric means,
 //! largest first. A wait before boarding a leg that reserves beds counts as waiting for
-//! those beds.
+//! those beds while its departures were held for them, and as waiting for transport
+//! otherwise (a twice-weekly ferry is waited for, whatever it reserves).
 
 use crate::experiment::Batch;
 use crate::metrics::{MetricKey, Scope, Stat, fmt_num};
@@ -73,8 +74,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
         if m.is_nan() { 0.0 } else { m }
     };
     let mut waits: Vec<Wait> = Vec::new();
-    let mut add = |kind: WaitKind, index: u16, stage: &str, what: String, scope: Scope| {
-        let hours = hours(scope);
+    let mut add = |kind: WaitKind, index: u16, stage: &str, what: String, scope: Scope, hours: f64| {
         if hours <= 0.0 {
             return;
         }
@@ -90,7 +90,12 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
                 what,
                 person_hours: hours,
                 share: 0.0,
-                scopes: vec![scope],
+                // Beds waited for only through a leg that reserves them: the site is
+                // still where the waiting is (its own scope first).
+                scopes: match kind {
+                    WaitKind::Site if scope != Scope::Site(index) => vec![Scope::Site(index), scope],
+                    _ => vec![scope],
+                },
             }),
         }
     };
@@ -102,6 +107,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             n,
             format!("beds at `{n}`"),
             Scope::Site(i as u16),
+            hours(Scope::Site(i as u16)),
         );
     }
     for (i, leg) in sc.legs.iter().enumerate() {
@@ -110,14 +116,39 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
         match (net.reserve_target[i], leg.reserve_seats_on) {
             (Some(t), _) => {
                 let site = &sc.sites[t as usize].name;
-                add(WaitKind::Site, t, site, format!("beds at `{site}`"), scope);
+                let all = hours(scope);
+                let held = batch.mean_of(MetricKey::new(scope, Stat::BedHoldPersonHours));
+                let held = if held.is_nan() { 0.0 } else { held.min(all) };
+                add(WaitKind::Site, t, site, format!("beds at `{site}`"), scope, held);
+                add(
+                    WaitKind::Leg,
+                    i as u16,
+                    n,
+                    format!("transport on `{n}`"),
+                    scope,
+                    all - held,
+                );
             }
             // A feeder waits for seats on its trunk: that is waiting for the trunk.
             (None, Some(t)) => {
                 let trunk = &sc.legs[t.0 as usize].name;
-                add(WaitKind::Leg, t.0, trunk, format!("transport on `{trunk}`"), scope);
+                add(
+                    WaitKind::Leg,
+                    t.0,
+                    trunk,
+                    format!("transport on `{trunk}`"),
+                    scope,
+                    hours(scope),
+                );
             }
-            (None, None) => add(WaitKind::Leg, i as u16, n, format!("transport on `{n}`"), scope),
+            (None, None) => add(
+                WaitKind::Leg,
+                i as u16,
+                n,
+                format!("transport on `{n}`"),
+                scope,
+                hours(scope),
+            ),
         }
     }
     for (i, k) in sc.checkpoints.iter().enumerate() {
@@ -128,6 +159,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             n,
             format!("service at `{n}`"),
             Scope::Checkpoint(i as u16),
+            hours(Scope::Checkpoint(i as u16)),
         );
     }
     for (i, c) in sc.cohorts.iter().enumerate() {
@@ -138,6 +170,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             n,
             format!("approvals for `{n}`"),
             Scope::Cohort(i as u16),
+            hours(Scope::Cohort(i as u16)),
         );
     }
     take_pool_waits(batch, &mut waits);
@@ -153,7 +186,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             })
             .collect();
         if !legs.is_empty() && w.kind == WaitKind::Site {
-            w.what = format!("{} (waiting to board {})", w.what, legs.join(", "));
+            w.what = format!("{} (including departures of {} held for them)", w.what, legs.join(", "));
         } else if !legs.is_empty() {
             w.what = format!("{} (including waits to board {})", w.what, legs.join(", "));
         }
@@ -194,7 +227,15 @@ fn take_pool_waits(batch: &Batch, waits: &mut Vec<Wait>) {
         );
     for scope in held {
         let hours = mean(MetricKey::new(scope, Stat::PoolWaitPersonHours));
-        if let Some(w) = waits.iter_mut().find(|w| w.scopes.contains(&scope)) {
+        // (A leg that reserves beds has its waiting split between those beds and its
+        // transport; a pool's hold is never a hold for beds, so it comes off the
+        // transport.)
+        let of_scope = |w: &&mut Wait| w.scopes.contains(&scope);
+        let transport = waits
+            .iter_mut()
+            .filter(of_scope)
+            .max_by_key(|w| w.kind != WaitKind::Site);
+        if let Some(w) = transport {
             w.person_hours -= hours;
         }
     }
