@@ -178,6 +178,26 @@ fn a_leg_that_reserves_plenty_of_beds_is_waited_for_as_transport() {
 }
 
 #[test]
+fn full_beds_that_send_positives_to_an_isolation_ward_try_the_ward_too() {
+    // A tenth of the ward's people test positive and wait, in their ward bed, for one
+    // of two isolation beds: the ward is full because the isolation site is. The
+    // what-if tries both (a tester found one more isolation bed worth 5 days where
+    // 10% more ward beds bought nothing).
+    let text = RESERVED.replace(
+        "stay_hours = 48\n",
+        "stay_hours = 48\ntest_positive_probability = 0.3\npositive_isolation_site = \"isolation\"\n",
+    ) + "\n[[site]]\nname = \"isolation\"\nkind = \"quarantine\"\nbeds = 1\nstay_hours = 120\n";
+    let b = run(&parse(&text), 4, 1);
+    let w = bottleneck(&b).unwrap();
+    assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Site, "ward"), "{w:?}");
+    use repatsim::experiment::whatif::Lever;
+    assert_eq!(
+        repatsim::report::findings::levers(&b, &w),
+        vec![Lever::Beds(1), Lever::Beds(3)]
+    );
+}
+
+#[test]
 fn an_idle_bottleneck_is_not_offered_as_a_source_of_spare_booths() {
     // At the border post people arrive day and night to a hall open 07:00-19:00, give up
     // and come back the next day: its booths stand idle most of the open hours, yet it is
