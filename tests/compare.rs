@@ -41,6 +41,89 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     }
 }
 
+const TRAIN: &str = r#"
+[scenario]
+name = "train"
+start = 2024-03-04T06:00:00
+horizon_days = 30
+seed = 7
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "station"
+kind = "transit"
+area = "border"
+
+[[site]]
+name = "quarantine"
+kind = "quarantine"
+area = "border"
+beds = 100
+stay_hours = 48
+cost_per_bed_night = 10
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "train"
+from = "camp"
+to = "station"
+mode = "train"
+vehicles = 1
+seats = 60
+travel_hours = 4
+return_hours = 4
+departure = "timetable"
+timetable = ["daily 08:00"]
+
+[[checkpoint]]
+name = "control"
+site = "station"
+servers = 2
+service_minutes = 10
+open_hours = "09:00-17:00"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 180
+route = ["train", "control", "quarantine", "home"]
+"#;
+
+#[test]
+fn values_equal_up_to_rounding_are_the_same_and_a_mean_is_compared_as_in_the_table() {
+    // A second train changes when people reach the fixed 10-minute service, so the
+    // same service times are summed in another order: B's mean service time was
+    // 1e-14 away from A's and called "B higher", the quarantine's cost "B better".
+    let a = parse(TRAIN);
+    let o = [Override::number("leg.train.vehicles", 2.0)];
+    let b = parse(&repatsim::scenario::params::apply(TRAIN, &o).unwrap());
+    let c = compare::compare(&a, &b, &RunOptions::new(0..20).threads(Some(2))).unwrap();
+    let verdict = |id: &str| c.metrics.iter().find(|m| m.metric == id).unwrap().verdict;
+    assert_eq!(verdict("checkpoint.control.mean_service_minutes"), Verdict::Same);
+    assert_eq!(verdict("site.quarantine.cost"), Verdict::Same);
+    // A real change is still one.
+    assert_eq!(verdict("leg.train.mean_wait_hours"), Verdict::BBetter);
+    // `--metric X@mean` gives the table's paired t interval, not a bootstrap's.
+    let specs = [repatsim::stats::target::MetricStat::parse("site.quarantine.mean_occupancy@mean").unwrap()];
+    let s = &compare::stat_diffs(&c, &specs, 7).unwrap()[0];
+    let table = &c
+        .metrics
+        .iter()
+        .find(|m| m.metric == "site.quarantine.mean_occupancy")
+        .unwrap()
+        .difference;
+    assert_eq!(s.change, [table.mean, table.ci95_low, table.ci95_high]);
+    let specs = [repatsim::stats::target::MetricStat::parse("checkpoint.control.mean_service_minutes@mean").unwrap()];
+    let s = &compare::stat_diffs(&c, &specs, 7).unwrap()[0];
+    assert_eq!((s.change, s.verdict), ([0.0; 3], Verdict::Same));
+}
+
 /// The scenario at `path` with `site`'s beds set to `beds`.
 fn with_beds(text: &str, path: &str, site: &str, beds: f64) -> repatsim::scenario::Scenario {
     let o = [Override::number(format!("site.{site}.beds"), beds)];
@@ -352,7 +435,7 @@ route = ["flight", "home"]
         repatsim::experiment::sweep::parse_axis(r#"leg.flight.timetable=["mon 10:00", "mon,thu 10:00"]"#).unwrap();
     assert!(axis.is_choice());
     assert_eq!(axis.label(1.0), "mon,thu 10:00");
-    let metrics = [repatsim::experiment::MetricStat::parse("makespan_days@p90").unwrap()];
+    let metrics = [repatsim::stats::target::MetricStat::parse("makespan_days@p90").unwrap()];
     let opts = RunOptions::new(0..4).threads(Some(2));
     let r = repatsim::experiment::sweep::sweep(text, "t.toml", &[], &[axis], &metrics, &opts, None).unwrap();
     let days: Vec<f64> = r.points.iter().map(|p| p.summaries[0].max).collect();
@@ -474,7 +557,7 @@ fn compare_counts_unfinished_replications_against_the_makespan() {
         sc
     };
     let opts = RunOptions::new(0..200).threads(Some(2));
-    let specs = [repatsim::experiment::MetricStat::parse("makespan_days@p90").unwrap()];
+    let specs = [repatsim::stats::target::MetricStat::parse("makespan_days@p90").unwrap()];
     let mut c = compare::compare(&booths(1, 0.9), &booths(2, 0.9), &opts).unwrap();
     let m = c.metrics.iter().find(|m| m.metric == "makespan_days").unwrap();
     assert_eq!(m.verdict, Verdict::Undefined);

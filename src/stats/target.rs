@@ -152,7 +152,13 @@ impl Op {
 /// True when `x` is `bound` up to the rounding of sums of floating-point hours (a
 /// relative 1e-9): how targets judge a statistic that lands on their bound.
 pub fn equal_to_bound(x: f64, bound: f64) -> bool {
-    (x - bound).abs() <= 1e-9 * bound.abs().max(1.0)
+    negligible(x - bound, bound)
+}
+
+/// True when the difference `d` between values of about `scale` is only the rounding of
+/// sums of floating-point hours (at most a relative 1e-9, or 1e-9 below 1).
+pub fn negligible(d: f64, scale: f64) -> bool {
+    d.abs() <= 1e-9 * scale.abs().max(1.0)
 }
 
 /// `METRIC@STAT OP VALUE`, e.g. `makespan_days@p90<=60` or `evaded@mean<50`.
