@@ -680,7 +680,66 @@ fn a_mean_over_a_shorter_run_is_said_to_be_one() {
         out.contains("metrics whose difference varies between replications differ at 95% each; between identical plans about 1 in 20 would by chance"),
         "{out}"
     );
+    // A short table with a difference flagged says so too: two plans that differ only in
+    // the name of their cohort (so in its random numbers), seeds until one is flagged.
+    let a = parse(NULL_PLAN);
+    let b = parse(&NULL_PLAN.replace("name = \"y\"", "name = \"z\""));
+    let flagged = (1..60).find_map(|seed| {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        (a.seed, b.seed) = (seed, seed);
+        let c = compare::compare(&a, &b, &RunOptions::new(0..20).threads(Some(1))).unwrap();
+        let varies = |m: &&compare::MetricDiff| m.difference.ci95_high > m.difference.ci95_low;
+        let tested = c.metrics.iter().filter(varies).count();
+        let any = c.metrics.iter().filter(varies).any(|m| m.verdict.differs());
+        (any && tested < 20).then_some(c)
+    });
+    let c = flagged.expect("some seed flags a chance difference");
+    let labels = repatsim::report::study::CompareLabels {
+        a: "a",
+        b: "b",
+        seed: c.a.scenario().seed,
+        replications: 20,
+    };
+    let table = repatsim::report::study::compare_table(&c, &labels, false);
+    assert!(table.contains("would by chance (about 0."), "{table}");
 }
+
+/// Two cohorts arriving at random at two booths; renaming one changes its random
+/// numbers and nothing else.
+const NULL_PLAN: &str = r#"
+[scenario]
+name = "null"
+start = 2024-01-01T00:00:00
+horizon_days = 30
+seed = 1
+
+[[site]]
+name = "o"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "booths"
+servers = 2
+service_minutes = { dist = "exponential", mean = 15 }
+
+[[cohort]]
+name = "x"
+origin = "o"
+size = 200
+arrival = { process = "poisson", per_hour = 3 }
+route = ["booths", "home"]
+
+[[cohort]]
+name = "y"
+origin = "o"
+size = 200
+arrival = { process = "poisson", per_hour = 3 }
+route = ["booths", "home"]
+"#;
 
 const A_BUS: &str = r#"
 [scenario]

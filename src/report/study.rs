@@ -178,10 +178,18 @@ fn compare_caveats(c: &Comparison) -> String {
         .filter(varies)
         .count();
     let flagged = c.metrics.iter().filter(|m| m.verdict.differs()).filter(varies).count();
-    if tested >= 20 {
+    // Said whenever a varying difference was flagged (a tester saw three of fourteen
+    // flagged between plans that differ in nothing, and no word of chance), and for
+    // every long table.
+    if (flagged > 0 && tested >= 2) || tested >= 20 {
+        let expected = tested as f64 / 20.0;
+        let expected = if expected >= 10.0 {
+            format!("{}", expected.round())
+        } else {
+            format!("{expected:.1}")
+        };
         out.push_str(&format!(
-            "\n{flagged} of the {tested} metrics whose difference varies between replications differ at 95% each; between identical plans about 1 in 20 would by chance (about {} of {tested}), so read a lone small difference with care.\n",
-            (tested as f64 / 20.0).round()
+            "\n{flagged} of the {tested} metrics whose difference varies between replications differ at 95% each; between identical plans about 1 in 20 would by chance (about {expected} of {tested}), so read a lone small difference with care.\n"
         ));
     }
     let makespan = c.metrics.iter().find(|m| m.metric == "makespan_days");
