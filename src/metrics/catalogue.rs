@@ -384,6 +384,14 @@ impl MetricInfo {
         if let Stat::MeanHours(u) = key.stat {
             label = format!("Hours per person {}", u.words());
         }
+        // "Everyone home" counts those who slipped away or were turned away as done: in
+        // a plan where that can happen the label says so (a tester read "Everyone home
+        // within the horizon 100%" beside 81.95 of 100 people home).
+        match (key.scope, key.stat, ended_otherwise(sc)) {
+            (Scope::Overall, Stat::MakespanDays, Some(how)) => label = format!("Days until everyone is home {how}"),
+            (Scope::Overall, Stat::AllHome, Some(how)) => label = format!("Everyone home {how} within the horizon"),
+            _ => {}
+        }
         if let Scope::Input(_) = key.scope {
             label = format!("Drawn {element}");
         } else if !element.is_empty() {
@@ -409,6 +417,22 @@ impl MetricInfo {
             headline: p.headline,
             description,
         }
+    }
+}
+
+/// How else than home a journey can end in `sc`, in words ("or slipped away"), if it
+/// can: evasion before pickup, or giving up at a checkpoint that turns people away.
+fn ended_otherwise(sc: &Scenario) -> Option<&'static str> {
+    let evade = sc.cohorts.iter().any(|c| c.evasion_per_hour > 0.0)
+        || sc.uncertain.iter().any(|u| u.path.ends_with("evasion_per_hour"));
+    let turn_away = sc.checkpoints.iter().any(|k| {
+        (k.patience_hours.is_some() || k.max_line.is_some()) && k.give_up == crate::scenario::GiveUp::TurnedAway
+    });
+    match (evade, turn_away) {
+        (false, false) => None,
+        (true, false) => Some("or slipped away"),
+        (false, true) => Some("or turned away"),
+        (true, true) => Some("(or slipped away, or turned away)"),
     }
 }
 

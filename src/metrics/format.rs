@@ -132,13 +132,23 @@ pub fn fmt_value(x: f64, unit: Unit) -> String {
     match unit {
         Unit::Fraction => {
             let pct = 100.0 * x;
-            if (pct * 10.0).round() == 0.0 {
-                "0%".to_string()
-            } else if pct.abs() >= 10.0 || pct == pct.round() {
-                format!("{}%", no_negative_zero(format!("{pct:.0}")))
-            } else {
-                format!("{}%", no_negative_zero(format!("{pct:.1}")))
+            // A share that is not 0 or 100% never reads as one: 999 of 1,000 is
+            // "99.9%", and a CI from 99.6% is not "100% to 100%". Below a thousandth of
+            // a percent from either it is that end (the rounding of sums).
+            let end = |v: f64| v.abs() < 0.0005 || (v - 100.0).abs() < 0.0005;
+            if end(pct) {
+                return format!("{}%", pct.round().abs());
             }
+            let mut decimals = if pct.abs() >= 10.0 || pct == pct.round() { 0 } else { 1 };
+            let shown = |d: usize| format!("{pct:.d$}");
+            while decimals < 3
+                && shown(decimals)
+                    .parse::<f64>()
+                    .is_ok_and(|v| v == 0.0 || v.abs() == 100.0)
+            {
+                decimals += 1;
+            }
+            format!("{}%", no_negative_zero(shown(decimals)))
         }
         _ if (unit.is_whole() && (x == x.round() || x.abs() >= 100.0)) || x.abs() >= 1000.0 => {
             let r = x.round();
@@ -177,7 +187,18 @@ mod tests {
         assert_eq!(fmt_num(f64::NAN), "-");
         assert_eq!(fmt_value(0.0537, Unit::Fraction), "5.4%");
         assert_eq!(fmt_value(0.5, Unit::Fraction), "50%");
-        assert_eq!(fmt_value(-0.0001, Unit::Fraction), "0%");
+        assert_eq!(fmt_value(-0.0001, Unit::Fraction), "-0.01%");
+        // Not 0 or 100% never reads as either; rounding of sums does.
+        assert_eq!(fmt_value(0.999, Unit::Fraction), "99.9%");
+        assert_eq!(fmt_value(1000.0 / 1003.84, Unit::Fraction), "99.6%");
+        assert_eq!(fmt_value(0.99999, Unit::Fraction), "99.999%");
+        assert_eq!(fmt_value(0.995, Unit::Fraction), "99.5%");
+        assert_eq!(fmt_value(0.994, Unit::Fraction), "99%");
+        assert_eq!(fmt_value(1.0 - 1e-12, Unit::Fraction), "100%");
+        assert_eq!(fmt_value(0.00001, Unit::Fraction), "0.001%");
+        assert_eq!(fmt_value(0.004, Unit::Fraction), "0.4%");
+        assert_eq!(fmt_value(1e-12, Unit::Fraction), "0%");
+        assert_eq!(fmt_value(1.0, Unit::Fraction), "100%");
         assert_eq!(fmt_value(104_000.0, Unit::People), "104,000");
         assert_eq!(fmt_value(490.44, Unit::People), "490");
         assert_eq!(fmt_value(17.56, Unit::People), "17.56");
