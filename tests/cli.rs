@@ -139,3 +139,92 @@ fn an_empty_shard_is_refused() {
         "{err}"
     );
 }
+
+/// `--set` and `plan --vary` on a value a `[[change]]` sets again later warn that only
+/// the value before the change moves, and `change.N.FIELD` varies the value after it:
+/// a tester's plan over 100..300 beds found nothing while a change set them to 100.
+#[test]
+fn a_value_a_change_sets_again_is_warned_of_and_the_change_can_be_varied() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("changed.toml");
+    let text = r#"
+[scenario]
+name = "changed"
+start = 2024-01-01T00:00:00
+horizon_days = 20
+
+[[site]]
+name = "origin"
+kind = "origin"
+area = "town"
+
+[[site]]
+name = "ward"
+kind = "quarantine"
+area = "town"
+beds = 10
+stay_hours = 24
+
+[[site]]
+name = "home"
+kind = "home"
+area = "town"
+
+[[cohort]]
+name = "people"
+origin = "origin"
+size = 40
+route = ["ward", "home"]
+
+[[change]]
+at = 2024-01-01T00:00:00
+site = "ward"
+beds = 5
+"#;
+    std::fs::write(&file, text).unwrap();
+    let o = repatsim()
+        .args(["run", "-n", "2", "-q", "--no-what-if", "--set", "site.ward.beds=40"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`site.ward.beds` holds only until 2024-01-01T00:00:00, when [[change]] number 0 sets it to 5"),
+        "{err}"
+    );
+    // Five beds from the start, a day each: 40 people take 8 days whatever the file's
+    // beds say; the change's own value is what a plan must vary.
+    let o = repatsim()
+        .args([
+            "plan",
+            "--vary",
+            "change.0.beds=1..40",
+            "--target",
+            "makespan_days@p90<=2",
+            "-n",
+            "2",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("smallest value meeting the target: change.0.beds = 20"),
+        "{out}"
+    );
+    let o = repatsim()
+        .args([
+            "plan",
+            "--vary",
+            "site.ward.beds=1..40",
+            "--target",
+            "makespan_days@p90<=2",
+            "-n",
+            "2",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds only until"));
+}

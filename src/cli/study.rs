@@ -37,6 +37,17 @@ fn base_with_seed(c: &CommonArgs) -> Result<Vec<Override>, Failure> {
     Ok(base)
 }
 
+/// Warns of each path set or varied that a `[[change]]` of `text` sets again later in
+/// the run: only the value before the change moves (a tester's plan over a
+/// quarantine's beds found nothing, as a change set them back to 100 on day 1).
+fn warn_changed_later<'a>(text: &str, paths: impl IntoIterator<Item = &'a str>) {
+    for path in paths {
+        for note in crate::scenario::params::changed_later(text, path) {
+            eprintln!("warning: {note}");
+        }
+    }
+}
+
 /// Replications per scenario or point: `-n`, else the scenario's `replications`.
 fn replications(c: &CommonArgs, text: &str, label: &str, base: &[Override]) -> Result<u64, Failure> {
     match c.replications {
@@ -83,8 +94,14 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         }
     };
     // --vs-set always makes B: from A when B is omitted, else applied to B itself.
-    let mut a = scenario::load_with(&args.a, &base)?.scenario;
-    let b = scenario::load_with(&b_path, &vs)?.scenario;
+    // (The loads warn of a value set that a [[change]] sets again later.)
+    let (a, b) = (scenario::load_with(&args.a, &base)?, scenario::load_with(&b_path, &vs)?);
+    for (loaded, side) in [(&a, "A"), (&b, "B")] {
+        for w in loaded.warnings.iter().filter(|w| vs.iter().any(|o| o.path == w.field)) {
+            eprintln!("warning ({side}): {}", w.message);
+        }
+    }
+    let (mut a, b) = (a.scenario, b.scenario);
     let n = args.common.replications.unwrap_or(u64::from(a.replications)).max(2);
     if let Some(s) = args.common.seed {
         a.seed = s;
@@ -135,6 +152,13 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|v| sweeping::parse_axis(v))
         .collect::<Result<Vec<_>, _>>()?;
+    let set = overrides(&args.common.set)?;
+    warn_changed_later(
+        &text,
+        axes.iter()
+            .map(|a| a.path.as_str())
+            .chain(set.iter().map(|o| o.path.as_str())),
+    );
     let mut metrics = metric_stats(&args.metrics)?;
     let target = args
         .target
@@ -180,6 +204,13 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let label = args.file.display().to_string();
     let base = base_with_seed(&args.common)?;
     let params = sens::resolve_params(&text, &label, &base, &args.vary)?;
+    warn_changed_later(
+        &text,
+        params
+            .iter()
+            .map(|p| p.path.as_str())
+            .chain(base.iter().map(|o| o.path.as_str())),
+    );
     sens::check_ranges(&text, &label, &base, &params)?;
     let metrics = metric_stats(&args.metrics)?;
     let method = if args.method == "morris" {
@@ -305,6 +336,10 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let label = args.file.display().to_string();
     let base = base_with_seed(&args.common)?;
     let axis = sweeping::parse_axis(&args.vary)?;
+    warn_changed_later(
+        &text,
+        std::iter::once(axis.path.as_str()).chain(base.iter().map(|o| o.path.as_str())),
+    );
     if axis.is_choice() {
         return Err(Failure::BadInput(format!(
             "--vary {}: plan searches a numeric range LO..HI; to compare a list of alternatives, use sweep --vary",

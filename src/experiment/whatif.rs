@@ -539,10 +539,19 @@ fn one_what_if(
     file: &str,
     threads: Option<usize>,
 ) -> Result<Option<WhatIf>, CompareError> {
-    let Some((path, value, change)) = step(batch, lever) else {
+    let Some((path, value, mut change)) = step(batch, lever) else {
         return Ok(None);
     };
     let sc = batch.scenario();
+    // A [[change]] that sets the same thing later ends the step there: said, so that
+    // "no detectable change" is not read as "more beds would not help".
+    if let Some(c) = crate::scenario::params::later_changes(&sc.source_text, &path).first() {
+        change = format!(
+            "{change}, until {} when a [[change]] sets it to {}",
+            c.at.replace('T', " "),
+            c.value
+        );
+    }
     // A lever on an input drawn per replication has no one value to step up from
     // ("300 -> 330" would misstate the run): that question is sensitivity's.
     if sc.uncertain.iter().any(|u| u.path == path) {

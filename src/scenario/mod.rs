@@ -104,6 +104,15 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
     let path = path.as_ref();
     let label = path.display().to_string();
     let text = read_text(path)?;
+    // An override of what a [[change]] sets again later holds only until then: said.
+    let notes: Vec<(String, String)> = overrides
+        .iter()
+        .flat_map(|o| {
+            params::changed_later(&text, &o.path)
+                .into_iter()
+                .map(|n| (o.path.clone(), n))
+        })
+        .collect();
     let text = params::apply(&text, overrides).map_err(|source| LoadError::Override {
         path: label.clone(),
         source,
@@ -120,6 +129,9 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
     };
     let mut loaded = parse(&text, &label)?;
     loaded.scenario = loaded.scenario.fixed_by(overrides);
+    loaded
+        .warnings
+        .extend(notes.into_iter().map(|(path, note)| Diagnostic::new(path, None, note)));
     Ok(loaded)
 }
 

@@ -204,7 +204,79 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("wave", &["at_day", "notify", "lead_hours", "every_days", "count"]),
     ("outbreak", &["probability_per_week", "duration_days"]),
     ("pool", &["size", "cost_per_unit_hour"]),
+    // By number in file order, only the field the change sets (see `paths`).
+    ("change", &["beds", "servers", "vehicles", "size"]),
 ];
+
+/// The fields of an element that a `[[change]]` may set later in the run, as
+/// (kind, field).
+const CHANGEABLE: &[(&str, &str)] = &[
+    ("site", "beds"),
+    ("checkpoint", "servers"),
+    ("leg", "vehicles"),
+    ("leg", "timetable"),
+    ("pool", "size"),
+];
+
+/// A `[[change]]` that sets a path's field again later in the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaterChange {
+    /// Its number in file order (`change.N`).
+    pub index: usize,
+    /// When, as written (`2024-05-15T00:00:00`).
+    pub at: String,
+    /// The value it sets, as written.
+    pub value: String,
+}
+
+/// Notes for a path that a `[[change]]` of `text` sets again later in the run: setting
+/// `site.ward.beds` changes only the beds before the change to 200 beds on day 4, so a
+/// plan that varied it alone would find nothing (a tester's did). One note per such
+/// change, naming the path that sets the value after it (`change.0.beds`).
+pub fn changed_later(text: &str, path: &str) -> Vec<String> {
+    let field = path.rsplit('.').next().unwrap_or("");
+    later_changes(text, path)
+        .into_iter()
+        .map(|c| {
+            let after = if field == "timetable" {
+                String::new()
+            } else {
+                format!(" (`change.{}.{field}` sets the value after it)", c.index)
+            };
+            format!(
+                "`{path}` holds only until {}, when [[change]] number {} sets it to {}{after}",
+                c.at, c.index, c.value
+            )
+        })
+        .collect()
+}
+
+/// The `[[change]]`s of `text` that set `path` (`site.ward.beds`) again later.
+pub fn later_changes(text: &str, path: &str) -> Vec<LaterChange> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let [kind, name, field] = parts[..] else {
+        return Vec::new();
+    };
+    if !CHANGEABLE.contains(&(kind, field)) {
+        return Vec::new();
+    }
+    let Ok(doc) = text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    let Some(changes) = doc.get("change").and_then(Item::as_array_of_tables) else {
+        return Vec::new();
+    };
+    changes
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.get(kind).and_then(Item::as_str) == Some(name))
+        .filter_map(|(index, t)| {
+            let value = t.get(field)?.as_value().map(bare)?;
+            let at = t.get("at").and_then(Item::as_value).map(bare).unwrap_or_default();
+            Some(LaterChange { index, at, value })
+        })
+        .collect()
+}
 
 /// Fields that take whole numbers.
 const WHOLE: &[&str] = &[
@@ -314,14 +386,15 @@ fn element<'a>(doc: &'a mut DocumentMut, kind: &str, key: &str) -> Result<&'a mu
     let Some(array) = doc.get_mut(kind).and_then(Item::as_array_of_tables_mut) else {
         return Err(format!("the scenario has no [[{kind}]] tables"));
     };
-    if kind == "wave" {
+    if kind == "wave" || kind == "change" {
         let i: usize = key
             .parse()
-            .map_err(|_| format!("waves are numbered in file order: wave.0, wave.1, ...; not `{key}`"))?;
+            .map_err(|_| format!("{kind}s are numbered in file order: {kind}.0, {kind}.1, ...; not `{key}`"))?;
         let n = array.len();
-        return array
-            .get_mut(i)
-            .ok_or_else(|| format!("there are {n} waves (wave.0 to wave.{})", n.saturating_sub(1)));
+        return array.get_mut(i).ok_or_else(|| match n {
+            1 => format!("there is 1 {kind} ({kind}.0)"),
+            n => format!("there are {n} {kind}s ({kind}.0 to {kind}.{})", n - 1),
+        });
     }
     let names: Vec<String> = array
         .iter()
@@ -414,6 +487,13 @@ fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), String> {
             "{hint}numeric fields of a {kind} are: {known} (and `<field>.<parameter>` of a distribution){also}"
         ));
     }
+    if kind == "change" && !table.contains_key(field) {
+        let sets: Vec<&str> = fields.iter().copied().filter(|f| table.contains_key(f)).collect();
+        return Err(format!(
+            "this change sets {}, not `{field}`: a change sets one thing",
+            sets.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
     let value = number(&o.value, WHOLE.contains(&field)).map_err(|e| format!("`{field}` {e}"))?;
     match table.get_mut(field).and_then(Item::as_value_mut) {
         Some(old) => replace_keeping_decor(old, value),
@@ -488,7 +568,7 @@ pub fn paths(text: &str) -> Vec<String> {
             continue;
         };
         for (i, t) in array.iter().enumerate() {
-            let key = if *kind == "wave" {
+            let key = if *kind == "wave" || *kind == "change" {
                 i.to_string()
             } else {
                 t.get("name").and_then(Item::as_str).unwrap_or("?").to_string()
@@ -498,6 +578,10 @@ pub fn paths(text: &str) -> Vec<String> {
             let stayless = *kind == "site" && matches!(t.get("kind").and_then(Item::as_str), Some("origin" | "home"));
             for f in *fields {
                 if stayless && STAY_FIELDS.contains(f) {
+                    continue;
+                }
+                // A change sets one field; another would make it two changes in one.
+                if *kind == "change" && !t.contains_key(f) {
                     continue;
                 }
                 out.push(format!("{kind}.{key}.{f}"));
@@ -552,7 +636,7 @@ fn lookup(doc: &DocumentMut, path: &str) -> Option<String> {
         (doc.get("scenario")?.as_table()?, &parts[1..])
     } else {
         let array = doc.get(parts[0])?.as_array_of_tables()?;
-        let t = if parts[0] == "wave" {
+        let t = if parts[0] == "wave" || parts[0] == "change" {
             array.get(parts.get(1)?.parse().ok()?)?
         } else {
             array
@@ -685,5 +769,51 @@ notify = 10
         ] {
             assert!(p.iter().any(|x| x == want), "{want} not in {p:?}");
         }
+    }
+
+    const CHANGED: &str = r#"[scenario]
+name = "x"
+
+[[site]]
+name = "ward"
+kind = "quarantine"
+beds = 100
+
+[[change]]
+at = 2024-03-05T00:00:00
+site = "ward"
+beds = 200
+
+[[change]]
+at = 2024-03-09T00:00:00
+site = "ward"
+beds = 50
+"#;
+
+    #[test]
+    fn a_change_is_a_path_and_a_value_it_sets_again_is_noted() {
+        // Each change by number, only the field it sets.
+        let p = paths(CHANGED);
+        assert!(p.contains(&"change.0.beds".to_string()) && p.contains(&"change.1.beds".to_string()));
+        assert!(!p.iter().any(|x| x == "change.0.servers"), "{p:?}");
+        let text = apply(CHANGED, &[Override::number("change.1.beds", 70.0)]).unwrap();
+        assert!(text.contains("beds = 70") && text.contains("beds = 200"), "{text}");
+        let e = apply(CHANGED, &[Override::number("change.0.servers", 3.0)]).unwrap_err();
+        assert!(e.to_string().contains("this change sets `beds`, not `servers`"), "{e}");
+        let e = apply(CHANGED, &[Override::number("change.2.beds", 3.0)]).unwrap_err();
+        assert!(
+            e.to_string().contains("there are 2 changes (change.0 to change.1)"),
+            "{e}"
+        );
+        // Setting the ward's beds holds only until the first change: both are named.
+        let notes = changed_later(CHANGED, "site.ward.beds");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(
+            notes[0],
+            "`site.ward.beds` holds only until 2024-03-05T00:00:00, when [[change]] number 0 sets it to 200 (`change.0.beds` sets the value after it)"
+        );
+        assert!(changed_later(CHANGED, "site.ward.stay_hours").is_empty());
+        assert!(changed_later(CHANGED, "site.other.beds").is_empty());
+        assert!(changed_later(TEXT, "site.sinuiju-quarantine.beds").is_empty());
     }
 }
