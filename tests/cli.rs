@@ -228,3 +228,47 @@ beds = 5
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("holds only until"));
 }
+
+/// Plans that cannot see everyone home within their horizon are told so before the
+/// run: released too late for the last to make it (a warning: the first can), a
+/// target beyond the horizon (a warning), and released too late for anyone (refused:
+/// tests/bad_scenarios/94).
+#[test]
+fn a_horizon_too_short_for_the_last_release_or_the_target_is_warned_of() {
+    let text = |at: &str, horizon: &str, target: &str| {
+        format!(
+            "[scenario]\nname = \"late\"\nstart = 2024-01-01T00:00:00\nhorizon_days = {horizon}\n{target}\n\
+             [[site]]\nname = \"camp\"\nkind = \"origin\"\narea = \"x\"\n\
+             [[site]]\nname = \"ward\"\nkind = \"quarantine\"\narea = \"x\"\nbeds = 100\nstay_hours = 48\n\
+             [[site]]\nname = \"home\"\nkind = \"home\"\narea = \"x\"\n\
+             [[cohort]]\nname = \"people\"\norigin = \"camp\"\nsize = 10\n\
+             arrival = {{ process = \"batches\", batches = [{at}] }}\nroute = [\"ward\", \"home\"]\n"
+        )
+    };
+    let warnings = |t: &str| -> Vec<String> {
+        repatsim::scenario::parse(t, "late.toml")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.field, w.message))
+            .collect()
+    };
+    // Half at hour 0, half at day 9 of 10: a 48-hour stay cannot end in time.
+    let w = warnings(&text(
+        "{ at_hours = 0, people = 5 }, { at_hours = 216, people = 5 }",
+        "10",
+        "",
+    ));
+    assert!(
+        w.iter()
+            .any(|w| w.starts_with("cohort.people.route: the last of `people` are released after 9 days")),
+        "{w:?}"
+    );
+    let w = warnings(&text("{ at_hours = 0, people = 10 }", "10", "target_days = 12"));
+    assert!(
+        w.iter()
+            .any(|w| w.starts_with("scenario.target_days: the target (12 days) lies beyond the horizon (10 days)")),
+        "{w:?}"
+    );
+    assert!(warnings(&text("{ at_hours = 0, people = 10 }", "10", "target_days = 9")).is_empty());
+}

@@ -146,7 +146,7 @@ fn texts_of_one_replication(scenario: &str) -> Vec<(String, String)> {
 /// findings and the list of who is stuck count one replication and one input.
 #[test]
 fn one_unfinished_replication_with_one_uncertain_input_reads_right() {
-    let text = ONES.replace("horizon_days = 5", "horizon_days = 0.05")
+    let text = ONES.replace("horizon_days = 5", "horizon_days = 0.08")
         + "\n[[uncertain]]\npath = \"leg.van.travel_hours\"\ndist = { dist = \"uniform\", min = 0.4, max = 0.6 }\n";
     let texts = texts_of_one_replication(&text);
     let console = &texts[0].1;

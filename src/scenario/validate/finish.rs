@@ -153,10 +153,39 @@ pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
     }
 }
 
+/// When a cohort's first and last people are released at the earliest (hours from the
+/// start; for waves, when their lead time ends), where that is fixed: a Poisson cohort's
+/// last release is random (`None`).
+fn release_span(sc: &Scenario, c: usize) -> (f64, Option<f64>) {
+    let cohort = &sc.cohorts[c];
+    if cohort.has_waves {
+        let ready = sc
+            .waves
+            .iter()
+            .filter(|w| w.cohort.0 as usize == c)
+            .map(|w| w.at_hours + w.lead_hours);
+        let first = ready.clone().fold(f64::INFINITY, f64::min);
+        let last = ready.fold(0.0, f64::max);
+        return (if first.is_finite() { first } else { 0.0 }, Some(last));
+    }
+    match &cohort.arrival {
+        Arrival::AllAtOnce { at_hours } => (*at_hours, Some(*at_hours)),
+        Arrival::Regular { at_hours, every_hours } => (
+            *at_hours,
+            Some(at_hours + every_hours * f64::from(cohort.size.saturating_sub(1))),
+        ),
+        Arrival::Batches(b) => (b.first().map_or(0.0, |x| x.0), Some(b.last().map_or(0.0, |x| x.0))),
+        Arrival::Poisson { .. } | Arrival::PerDay { .. } => (0.0, None),
+    }
+}
+
 /// A route whose shortest possible journey (every travel, stay and service at its
-/// minimum) is longer than the horizon.
+/// minimum) is longer than the horizon, or than what is left of it when the cohort's
+/// first people are released (refused: nobody could get home); or when its last are
+/// (a warning: not everyone could).
 pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
     for (c, cohort) in sc.cohorts.iter().enumerate() {
+        let (first, last) = release_span(sc, c);
         let mut routes: Vec<(&str, &[Stage])> = if cohort.branch_routes.is_empty() {
             vec![("", &cohort.route)]
         } else {
@@ -187,7 +216,8 @@ pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
                 })
                 .collect();
             let total: f64 = parts.iter().map(|p| p.0).sum();
-            if total <= sc.horizon_hours {
+            let fits = |from: f64| from + total <= sc.horizon_hours;
+            if fits(first) && last.is_none_or(fits) {
                 continue;
             }
             parts.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -202,6 +232,46 @@ pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
             } else {
                 format!("cohort.{}.category_routes.{category}", cohort.name)
             };
+            let horizon = crate::metrics::fmt_days_span(sc.horizon_hours / 24.0);
+            let at = |h: f64| crate::metrics::fmt_days_span(h / 24.0);
+            if fits(first) {
+                // Some can, the last released cannot.
+                let last = last.unwrap_or(first);
+                ck.warn(
+                    field,
+                    raw.cohort.get(c).map(|r| r.get_ref().route.span()),
+                    format!(
+                        "the last of `{}` are released after {}, and the shortest possible journey on this route takes {} days ({}): they cannot be home within the horizon of {horizon}, so not everyone can",
+                        cohort.name,
+                        at(last),
+                        round2(total / 24.0),
+                        largest.join(", "),
+                    ),
+                    Some(format!(
+                        "lengthen horizon_days to at least {} to see everyone home",
+                        round2((last + total) / 24.0).ceil()
+                    )),
+                );
+                continue;
+            }
+            if first > 0.0 {
+                ck.error(
+                    field,
+                    raw.cohort.get(c).map(|r| r.get_ref().route.span()),
+                    format!(
+                        "the first of `{}` are released after {}, and the shortest possible journey on this route takes {} days ({}): nobody could get home within the horizon of {horizon}",
+                        cohort.name,
+                        at(first),
+                        round2(total / 24.0),
+                        largest.join(", "),
+                    ),
+                    Some(format!(
+                        "lengthen horizon_days to at least {}, or release them earlier",
+                        round2((first + total) / 24.0).ceil()
+                    )),
+                );
+                continue;
+            }
             ck.error(
                 field,
                 raw.cohort.get(c).map(|r| r.get_ref().route.span()),

@@ -70,6 +70,20 @@ pub fn check(ck: &mut Checker, raw: &RawFile) -> Header {
         .target_days
         .as_ref()
         .and_then(|t| ck.positive("scenario.target_days", t, false, MAX_HORIZON_DAYS));
+    if let (Some(t), Some(h), Some(raw)) = (target_days, horizon_days, header.target_days.as_ref())
+        && t > h
+    {
+        ck.warn(
+            "scenario.target_days",
+            span(raw),
+            format!(
+                "the target ({}) lies beyond the horizon ({}): a replication that ends at the horizon with people still on their way is counted as missing it, though it might not have",
+                crate::metrics::fmt_days_span(t),
+                crate::metrics::fmt_days_span(h)
+            ),
+            Some(format!("lengthen horizon_days to at least {t}")),
+        );
+    }
     Header {
         start_dt,
         start_week,
