@@ -198,6 +198,25 @@ fn full_beds_that_send_positives_to_an_isolation_ward_try_the_ward_too() {
 }
 
 #[test]
+fn the_plan_drawing_shows_isolation_sites_and_capacities_that_change() {
+    // An isolation site is on no route, yet a full one fills the ward before it: the
+    // drawing has it, with the way positives go; a capacity a [[change]] sets again
+    // reads "10→20 beds" (a tester's drawing showed only the starting value).
+    let text = RESERVED.replace(
+        "stay_hours = 48\n",
+        "stay_hours = 48\ntest_positive_probability = 0.3\npositive_isolation_site = \"isolation\"\n",
+    ) + "\n[[site]]\nname = \"isolation\"\nkind = \"quarantine\"\nbeds = 1\nstay_hours = 120\n"
+        + "\n[[change]]\nat = 2023-08-30T00:00:00\nsite = \"ward\"\nbeds = 20\n";
+    let b = run(&parse(&text), 2, 1);
+    let svg = repatsim::report::network::network_svg(&b);
+    assert!(svg.contains(">isolation</text>"), "{svg}");
+    assert!(svg.contains(">positives 30%</text>"), "{svg}");
+    assert!(svg.contains("stroke-dasharray=\"5 3\""), "{svg}");
+    assert!(svg.contains(">10→20 beds, "), "{svg}");
+    assert!(svg.contains("; 20 from 2023-08-30 00:00"), "{svg}");
+}
+
+#[test]
 fn an_idle_bottleneck_is_not_offered_as_a_source_of_spare_booths() {
     // At the border post people arrive day and night to a hall open 07:00-19:00, give up
     // and come back the next day: its booths stand idle most of the open hours, yet it is

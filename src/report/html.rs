@@ -16,7 +16,7 @@ table{border-collapse:collapse;font-size:0.88em}td,th{padding:3px 8px;border-bot
 td:first-child,th:first-child,td.l,th.l{text-align:left}th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}\
 figure{margin:2em 0}figcaption{color:#444;max-width:1000px}.findings li{margin:0.4em 0}\
 .partial{background:#fee;padding:0.5em}nav ol{columns:2}code{font-size:0.85em;color:#555}\
-.scroll{overflow-x:auto}.muted{color:#666}input{font-size:1em;padding:4px;width:24em}";
+.scroll{overflow-x:auto}.fit svg{max-width:100%;height:auto}.muted{color:#666}input{font-size:1em;padding:4px;width:24em}";
 
 const SCRIPT: &str = "function sortBy(th){const t=th.closest('table'),i=[...th.parentNode.children].indexOf(th),\
 b=t.tBodies[0],rows=[...b.rows],asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';\
@@ -132,7 +132,9 @@ pub fn report_html(r: &RunReport) -> String {
     for f in findings(batch, r.what_if.as_ref()) {
         let _ = writeln!(h, "<li>{}</li>", escape(&f).replace('`', ""));
     }
-    h.push_str("</ul>\n<h2 id=\"plan\">The plan</h2>\n<figure class=\"scroll\">");
+    // The plan fits the page (scaled down when wide): a bottleneck scrolled out of
+    // sight was missed.
+    h.push_str("</ul>\n<h2 id=\"plan\">The plan</h2>\n<figure class=\"scroll fit\">");
     h.push_str(&r.network_svg);
     h.push_str("<figcaption>The network as the scenario defines it, with this run's utilisation; hover over a box for its figures. Also in network.svg.</figcaption></figure>\n");
     if let Some(t) = &r.timeline_svg {

@@ -10,7 +10,7 @@ use crate::engine::{Timetable, WeeklyHours};
 use crate::experiment::Batch;
 use crate::metrics::{MetricKey, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
 use crate::model::Step;
-use crate::scenario::{Departure, Scenario, SiteKind};
+use crate::scenario::{ChangeWhat, Departure, OnPositive, Scenario, SiteKind};
 use std::fmt::Write;
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -99,6 +99,26 @@ pub fn describe_timetable(tt: &Timetable) -> String {
     }
 }
 
+/// A capacity as the drawing shows it: "120" or, when `[[change]]`s set it during the
+/// run, every value in turn ("120→200"), with when in words for the tooltip ("; 200
+/// from 2024-05-15 00:00"). `of` picks the changes of this capacity.
+fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Option<u32>) -> (String, String) {
+    let mut changes: Vec<(f64, u32)> = batch
+        .scenario()
+        .changes
+        .iter()
+        .filter_map(|c| of(&c.what).map(|v| (c.at_hours, v)))
+        .collect();
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut shown = from.to_string();
+    let mut when = String::new();
+    for (at, v) in changes {
+        let _ = write!(shown, "→{v}");
+        let _ = write!(when, "; {v} from {}", super::findings::date(batch, at / 24.0));
+    }
+    (shown, when)
+}
+
 /// A node of the drawing: one route stage.
 struct Node {
     step: Step,
@@ -132,16 +152,21 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 .filter(|c| c.origin.0 == s)
                 .map(|c| format!("{} ({})", crate::metrics::fmt_people(u64::from(c.size)), c.name))
                 .collect();
+            let (beds, beds_later) = capacity(batch, site.beds.unwrap_or(0), |c| match c {
+                ChangeWhat::Beds { site: x, beds } if x.0 == s => Some(*beds),
+                _ => None,
+            });
             let load = match site.beds {
                 Some(b) => {
                     // The share used (as the shading) and the share of time full: "0%
                     // full" beside a box shaded half used read as its occupancy.
                     let used = m(MetricKey::site(s, Stat::BedUtilization));
-                    lines.push(format!(
-                        "{} beds, {} used",
-                        fmt_value(f64::from(b), Unit::People),
-                        fmt_value(used, Unit::Fraction)
-                    ));
+                    let beds = if beds_later.is_empty() {
+                        fmt_value(f64::from(b), Unit::People)
+                    } else {
+                        beds
+                    };
+                    lines.push(format!("{beds} beds, {} used", fmt_value(used, Unit::Fraction)));
                     lines.push(format!(
                         "full {} of the time",
                         fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction)
@@ -161,7 +186,8 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
             if site.beds.is_some() {
                 let _ = write!(
                     tip,
-                    "; bed utilisation {}, peak {} people, full {} of the time, mean wait for a bed {} h",
+                    "; {} beds{beds_later}; bed utilisation {}, peak {} people, full {} of the time, mean wait for a bed {} h",
+                    fmt_value(f64::from(site.beds.unwrap_or(0)), Unit::People),
                     fmt_value(load, Unit::Fraction),
                     fmt_value(m(MetricKey::site(s, Stat::PeakOccupancy)), Unit::People),
                     fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction),
@@ -181,11 +207,14 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 Departure::Timetable(tt) => describe_timetable(tt),
             };
             let load = m(MetricKey::leg(l, Stat::SeatUtilization));
+            let (vehicles, vehicles_later) = capacity(batch, leg.vehicles, |c| match c {
+                ChangeWhat::Vehicles { leg: x, vehicles } if x.0 == l => Some(*vehicles),
+                _ => None,
+            });
             let mut lines = vec![
                 leg.name.clone(),
                 format!(
-                    "{} x {}, {} h",
-                    leg.vehicles,
+                    "{vehicles} x {}, {} h",
                     fmt_quantity(leg.seats.into(), "seat"),
                     fmt_num(leg.travel_hours.mean())
                 ),
@@ -217,6 +246,9 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 fmt_num(m(MetricKey::leg(l, Stat::Trips))),
                 fmt_num(m(MetricKey::leg(l, Stat::MeanWaitHours)))
             );
+            if !vehicles_later.is_empty() {
+                let _ = write!(tip, "; vehicles{vehicles_later}");
+            }
             if !needs.is_empty() {
                 let _ = write!(tip, "; each departure takes {} (pools)", needs.join(", "));
             }
@@ -226,13 +258,18 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
             let cp = &sc.checkpoints[k as usize];
             let load = m(MetricKey::checkpoint(k, Stat::Utilization));
             let hours = describe_hours(&cp.open);
+            let (booths, booths_later) = capacity(batch, cp.servers, |c| match c {
+                ChangeWhat::Servers { checkpoint: x, servers } if x.0 == k => Some(*servers),
+                _ => None,
+            });
+            let booths = if booths_later.is_empty() {
+                fmt_quantity(cp.servers.into(), "booth")
+            } else {
+                format!("{booths} booths")
+            };
             let mut lines = vec![
                 cp.name.clone(),
-                format!(
-                    "{}, {} min",
-                    fmt_quantity(cp.servers.into(), "booth"),
-                    fmt_num(cp.service_hours.mean() * 60.0)
-                ),
+                format!("{booths}, {} min", fmt_num(cp.service_hours.mean() * 60.0)),
                 hours.clone(),
             ];
             let staff = cp.staff_from.map(|p| sc.pools[p.0 as usize].name.clone());
@@ -247,6 +284,9 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 fmt_value(load, Unit::Fraction),
                 fmt_num(m(MetricKey::checkpoint(k, Stat::MeanWaitHours)))
             );
+            if !booths_later.is_empty() {
+                let _ = write!(tip, "; booths{booths_later}");
+            }
             if let Some(pool) = &staff {
                 let _ = write!(tip, "; each service takes one unit of pool {pool}");
             }
@@ -298,10 +338,30 @@ pub fn network_svg(batch: &Batch) -> String {
             k += 1;
         }
     }
+    // Isolation sites are on no route: positives of a site go there (a dashed edge
+    // with the share who test positive). A full isolation site fills the site before
+    // it, so leaving it out hid what holds the plan up.
+    let mut side: Vec<(usize, usize, f64)> = Vec::new();
+    let sc = batch.scenario();
+    for i in 0..order.len() {
+        let Step::Site(s) = order[i] else { continue };
+        let Some(t) = sc.sites[s as usize].testing else {
+            continue;
+        };
+        let OnPositive::Isolate(iso) = t.on_positive else {
+            continue;
+        };
+        let j = order.iter().position(|x| *x == Step::Site(iso.0)).unwrap_or_else(|| {
+            order.push(Step::Site(iso.0));
+            layer.push(0);
+            order.len() - 1
+        });
+        side.push((i, j, t.positive_probability));
+    }
     // Longest-path layering (routes are acyclic; the loop is bounded by the node count).
     for _ in 0..order.len() {
         let mut changed = false;
-        for &(a, b) in &edges {
+        for (a, b) in edges.iter().copied().chain(side.iter().map(|&(a, b, _)| (a, b))) {
             if layer[b] < layer[a] + 1 {
                 layer[b] = layer[a] + 1;
                 changed = true;
@@ -373,6 +433,7 @@ pub fn network_svg(batch: &Batch) -> String {
         &nodes,
         &edges,
         &shares,
+        &side,
         layers,
         rows.iter().copied().max().unwrap_or(1),
         batch,
@@ -393,6 +454,7 @@ fn draw(
     nodes: &[Node],
     edges: &[(usize, usize)],
     shares: &[Option<f64>],
+    side: &[(usize, usize, f64)],
     layers: usize,
     rows: usize,
     batch: &Batch,
@@ -419,7 +481,12 @@ fn draw(
          <text x=\"20\" y=\"66\" fill=\"#444\">grey: no limit. Orange outline: the bottleneck.</text>",
         escape(&name)
     );
-    for (&(a, b), share) in edges.iter().zip(shares) {
+    // Routes' edges solid (with the share going each way where people part), and the
+    // way of positives to isolation dashed (with the share who test positive).
+    let route = edges.iter().zip(shares).map(|(&(a, b), share)| (a, b, *share, false));
+    let positives = side.iter().map(|&(a, b, p)| (a, b, Some(p), true));
+    for (a, b, share, dashed) in route.chain(positives) {
+        let dash = if dashed { " stroke-dasharray=\"5 3\"" } else { "" };
         let (pa, pb) = (pos(&nodes[a]), pos(&nodes[b]));
         let skips = nodes[b].layer > nodes[a].layer + 1;
         let (lx, ly) = if skips {
@@ -429,7 +496,7 @@ fn draw(
             let dip = gy - h - 4.0;
             let _ = write!(
                 s,
-                "<path d=\"M {x1} {y1} C {x1} {0}, {x2} {1}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>",
+                "<path d=\"M {x1} {y1} C {x1} {0}, {x2} {1}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\"{dash} marker-end=\"url(#arrow)\"/>",
                 y1 + dip * 4.0 / 3.0,
                 y2 + dip * 4.0 / 3.0
             );
@@ -439,17 +506,36 @@ fn draw(
             let mid = (x1 + x2) / 2.0;
             let _ = write!(
                 s,
-                "<path d=\"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>"
+                "<path d=\"M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\"{dash} marker-end=\"url(#arrow)\"/>"
             );
             (mid, (y1 + y2) / 2.0 - 5.0)
         };
         if let Some(f) = share {
+            let (tip, label) = if dashed {
+                (
+                    format!(
+                        "{} of the people at {} test positive and move to {} (positives wait in their bed for one there)",
+                        fmt_value(f, Unit::Fraction),
+                        batch.network.step_name(nodes[a].step),
+                        batch.network.step_name(nodes[b].step)
+                    ),
+                    format!("positives {}", fmt_value(f, Unit::Fraction)),
+                )
+            } else {
+                (
+                    format!(
+                        "{} of the people leaving {} go this way (expected)",
+                        fmt_value(f, Unit::Fraction),
+                        batch.network.step_name(nodes[a].step)
+                    ),
+                    fmt_value(f, Unit::Fraction),
+                )
+            };
             let _ = write!(
                 s,
-                "<text x=\"{lx}\" y=\"{ly}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\"><title>{} of the people leaving {} go this way (expected)</title>{}</text>",
-                fmt_value(*f, Unit::Fraction),
-                escape(batch.network.step_name(nodes[a].step)),
-                fmt_value(*f, Unit::Fraction)
+                "<text x=\"{lx}\" y=\"{ly}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#333\"><title>{}</title>{}</text>",
+                escape(&tip),
+                escape(&label)
             );
         }
     }
@@ -533,9 +619,18 @@ fn draw_pools(s: &mut String, batch: &Batch, y: f64, (w, h, gx): (f64, f64, f64)
         let is_worst = worst == Some(i as u16);
         let (stroke, width_px) = if is_worst { ("#e6550d", 4) } else { ("#333", 1) };
         let shift = describe_hours(&pool.on_duty).replace("always open", "always on duty");
+        let (units, units_later) = capacity(batch, pool.size, |c| match c {
+            ChangeWhat::PoolSize { pool: x, size } if x.0 as usize == i => Some(*size),
+            _ => None,
+        });
+        let units = if units_later.is_empty() {
+            fmt_quantity(pool.size.into(), "unit")
+        } else {
+            format!("{units} units")
+        };
         let lines = [
             pool.name.clone(),
-            format!("{}, {shift}", fmt_quantity(pool.size.into(), "unit")),
+            format!("{units}, {shift}"),
             format!(
                 "{} used, peak {}",
                 fmt_value(load, Unit::Fraction),
@@ -550,6 +645,9 @@ fn draw_pools(s: &mut String, batch: &Batch, y: f64, (w, h, gx): (f64, f64, f64)
             fmt_num(batch.mean_of(key(Stat::HeldHours))),
             fmt_num(batch.mean_of(key(Stat::WaitingPersonHours)) / 24.0)
         );
+        if !units_later.is_empty() {
+            let _ = write!(tip, "; units{units_later}");
+        }
         if is_worst {
             tip.push_str("; THE BOTTLENECK: where people wait longest in total");
         }
