@@ -267,7 +267,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::NotNotified => props("People never notified", People, Count, Lower, true, "People of cohorts with waves who were never notified."),
         Stat::Events => props("Events processed", Events, Count, Neither, true, "Simulation events handled in the replication."),
         Stat::Total => props("Total cost", Currency, Money, Lower, true, "Sum of the costs of sites (bed-nights), legs (trips and seats), checkpoints (open hours) and pools (units on duty)."),
-        Stat::PerPersonHome => props("Cost per person home", Currency, Money, Lower, true, "Total cost divided by the people home."),
+        Stat::PerPersonHome => props("Cost per person home", Currency, Money, Lower, true, "Total cost divided by the people home (with a warm-up, both counted after it)."),
         Stat::EvadedOf(_) => props("Slipped away", People, Count, Lower, false, "People of this category who slipped away before pickup{}."),
         Stat::MeanDoorToDoorDays => props("Mean door-to-door time", Days, Duration, Lower, true, "Mean time from release or notice to arrival home, over people home{}."),
         Stat::P50DoorToDoorDays => props("Median door-to-door time", Days, Duration, Lower, false, "Median time from release or notice to arrival home, over people home{}."),

@@ -91,11 +91,9 @@ impl ReplicationResult {
         if features.costs {
             let total = self.total_cost();
             put(MetricKey::new(Scope::Cost, Stat::Total), total);
-            let per = if self.home > 0 {
-                total / self.home as f64
-            } else {
-                f64::NAN
-            };
+            // The costs restart with the statistics (a warm-up): per person home since.
+            let home = self.home - self.home_before_statistics;
+            let per = if home > 0 { total / home as f64 } else { f64::NAN };
             put(MetricKey::new(Scope::Cost, Stat::PerPersonHome), per);
         }
     }
@@ -442,6 +440,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
         stopped_hours: 0.0,
         makespan_hours: None,
         stats_since_hours: 0.0,
+        home_before_statistics: 0,
         events: 0,
         population: u64::from(net.population),
         target: u64::from(net.target),

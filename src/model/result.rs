@@ -187,6 +187,9 @@ pub struct ReplicationResult {
     pub makespan_hours: Option<f64>,
     /// Statistics cover `[stats_since_hours, end_hours]` (after any warm-up).
     pub stats_since_hours: f64,
+    /// People home when the statistics restarted (0 without a warm-up): the costs,
+    /// counted from then, are per person home since.
+    pub home_before_statistics: u64,
     pub events: u64,
     pub population: u64,
     /// People ever released or notified.
@@ -429,6 +432,7 @@ impl ReplicationResult {
             stopped_hours: f.stopped_hours,
             makespan_hours: (end_reason == EndReason::AllHome).then_some(f.last_home_hours),
             stats_since_hours: since,
+            home_before_statistics: u64::from(f.home_before_statistics),
             events: f.events,
             population: u64::from(net.population),
             target: u64::from(net.target),

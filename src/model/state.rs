@@ -663,6 +663,8 @@ pub struct FlowView<'a> {
     pub turned_away: u32,
     pub last_home_hours: f64,
     pub stats_since_hours: f64,
+    /// People home when the statistics restarted (0 without a warm-up).
+    pub home_before_statistics: u32,
     /// When the books are closed (the last event handled, or the horizon).
     pub end_hours: f64,
     /// When the run stopped (before `end_hours` if it stalled).

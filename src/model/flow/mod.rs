@@ -123,6 +123,8 @@ struct Flow {
     turned_away: u32,
     last_home_hours: f64,
     stats_since_hours: f64,
+    /// People home when the statistics restarted (the warm-up's end; 0 without one).
+    home_before_statistics: u32,
     series: SeriesSpec,
     /// The time series of the current replication.
     samples: Samples,
@@ -258,6 +260,7 @@ impl World {
             turned_away: f.turned_away,
             last_home_hours: f.last_home_hours,
             stats_since_hours: f.stats_since_hours,
+            home_before_statistics: f.home_before_statistics,
             end_hours,
             stopped_hours: self.sim.now_hours(),
             events: self.sim.events_processed(),
@@ -298,6 +301,7 @@ impl Flow {
             turned_away: 0,
             last_home_hours: 0.0,
             stats_since_hours: 0.0,
+            home_before_statistics: 0,
             replication: 0,
             samples: Samples::new(series.points * series.sources.len()),
             next_sample: 0,

@@ -171,6 +171,7 @@ impl Flow {
     /// The end of a warm-up: statistics (not people) start afresh.
     pub(super) fn restart_statistics(&mut self, now: f64) {
         self.stats_since_hours = now;
+        self.home_before_statistics = self.home;
         self.sites.iter_mut().for_each(|s| s.restart(now));
         self.legs.iter_mut().for_each(|l| l.restart(now));
         self.checkpoints.iter_mut().for_each(|k| k.restart(now));

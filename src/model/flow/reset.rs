@@ -41,6 +41,7 @@ impl Flow {
         self.turned_away = 0;
         self.last_home_hours = 0.0;
         self.stats_since_hours = 0.0;
+        self.home_before_statistics = 0;
         self.work.clear();
         self.next_sample = 0;
         self.fruitless_since = None;
