@@ -546,3 +546,25 @@ fn beyond_the_horizon_is_written_in_words() {
     assert!(plan.contains("= 1          -> beyond the horizon (not met)"), "{plan}");
     assert!(!all.contains("inf") && !plan.contains("inf"), "{all}\n{plan}");
 }
+
+/// The time series end at the horizon, where the run's figures are taken: a horizon
+/// off the grid (0.9 days = 21.6 h on the hourly grid) gets a last point there, with a
+/// window of 0.6 h, and its mean count home is the replications' mean of `home`
+/// (a tester's series stopped at 112 h of a 112.8-h horizon, 98.9 home against 99.0).
+#[test]
+fn the_time_series_end_at_the_horizon() {
+    let sc = common::parse(&common::desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, ""));
+    let b = common::run(&sc, 40, 2);
+    let spec = &b.timeseries.spec;
+    assert_eq!(spec.grid_hours, 1.0);
+    assert_eq!(spec.points, 23);
+    assert_eq!(spec.time_hours(21), 21.0);
+    assert!((spec.time_hours(22) - 21.6).abs() < 1e-12);
+    assert!((spec.window_hours(22) - 0.6).abs() < 1e-12);
+    let home = spec.names.iter().position(|n| n == "home").unwrap();
+    let (series, metric) = (b.timeseries.mean(22, home), b.summary("home").unwrap().mean);
+    assert!((series - metric).abs() < 1e-9, "{series} / {metric}");
+    // On the grid, no extra point: 5 days hourly is 121 points.
+    let on = common::run(&common::parse(&common::desk("60", 5.0, "")), 2, 1);
+    assert_eq!(on.timeseries.spec.points, 121);
+}

@@ -181,7 +181,7 @@ impl TimeSeries {
             return f64::NAN;
         }
         let total = self.integral_sum[k * self.width() + j] as f64 * INTEGRAL_UNIT;
-        total / self.replications as f64 / self.spec.grid_hours
+        total / self.replications as f64 / self.spec.window_hours(k)
     }
 }
 
@@ -204,6 +204,7 @@ mod tests {
         let spec = SeriesSpec {
             grid_hours: 2.0,
             points: 1,
+            end_hours: 0.0,
             names: vec!["x".into()],
             sources: vec![SeriesKey::Home],
         };

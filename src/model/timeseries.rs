@@ -6,11 +6,15 @@ use crate::metrics::{SeriesInfo, SeriesKey};
 use crate::scenario::SiteKind;
 
 /// The grid and the series sampled on it: point `k` is time `k * grid_hours`, and its
-/// value is the count after every event at or before that time.
+/// value is the count after every event at or before that time; when the horizon is not
+/// on the grid, a last point at the horizon (its window shorter), so the series end
+/// where the run's figures do.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeriesSpec {
     pub grid_hours: f64,
     pub points: usize,
+    /// The last point's time (the horizon).
+    pub end_hours: f64,
     pub names: Vec<String>,
     pub sources: Vec<SeriesKey>,
 }
@@ -53,10 +57,14 @@ impl SeriesSpec {
         let grid_hours = grid_hours
             .unwrap_or_else(|| auto_grid_hours(sc.horizon_hours))
             .max(1e-6);
-        let points = (sc.horizon_hours / grid_hours).floor() as usize + 1;
+        let whole = (sc.horizon_hours / grid_hours).floor();
+        // (Rounding aside: a horizon 1e-9 past a grid point ends on it.)
+        let past = sc.horizon_hours - whole * grid_hours > 1e-9 * sc.horizon_hours.max(1.0);
+        let points = whole as usize + 1 + usize::from(past);
         Self {
             grid_hours,
             points,
+            end_hours: sc.horizon_hours,
             names,
             sources,
         }
@@ -71,7 +79,17 @@ impl SeriesSpec {
 
     /// Time of grid point `k` in hours.
     pub fn time_hours(&self, k: usize) -> f64 {
-        k as f64 * self.grid_hours
+        (k as f64 * self.grid_hours).min(self.end_hours)
+    }
+
+    /// The length of the window ending at point `k` (0 for point 0): `grid_hours`, or
+    /// less for a last point at the horizon.
+    pub fn window_hours(&self, k: usize) -> f64 {
+        if k == 0 {
+            0.0
+        } else {
+            self.time_hours(k) - self.time_hours(k - 1)
+        }
     }
 }
 
