@@ -478,6 +478,7 @@ pub fn cases() -> Vec<Case> {
             abandonment_checks
         ),
         case!("mmck", "M/M/2/5, a line of at most 3", abandonment_checks),
+        case!("erlang-b", "M/M/3/3 (Erlang B), no line", abandonment_checks),
         case!(
             "shared-pool",
             "M/M/3: two posts, one pool of screeners",
