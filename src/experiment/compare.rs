@@ -309,10 +309,22 @@ pub fn compare(a: &Scenario, b: &Scenario, opts: &RunOptions) -> Result<Comparis
     })
 }
 
-/// A scenario text with overrides, validated.
+/// A scenario text with overrides, validated. An error quotes the text as rewritten,
+/// so its file label says by what (a line reading `beds = 1000000000` is not the
+/// file's own line 24).
 pub fn scenario_with(text: &str, label: &str, overrides: &[Override]) -> Result<Scenario, CompareError> {
     let t = params::apply(text, overrides)?;
-    Ok(scenario::parse(&t, label)?.scenario.fixed_by(overrides))
+    let parsed = scenario::parse(&t, label).map_err(|mut e| {
+        if !overrides.is_empty() {
+            let o: Vec<String> = overrides
+                .iter()
+                .map(|o| format!("{}={}", o.path, o.value.plain()))
+                .collect();
+            e.file = format!("{label} (as changed by {})", o.join(", "));
+        }
+        e
+    })?;
+    Ok(parsed.scenario.fixed_by(overrides))
 }
 
 /// "no metric named `x` (did you mean `y`?)", from a batch's catalogue.
