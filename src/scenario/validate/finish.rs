@@ -254,7 +254,8 @@ pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
                 );
                 continue;
             }
-            if first > 0.0 {
+            // (A route longer than the horizon itself is said as such, below.)
+            if first > 0.0 && total <= sc.horizon_hours {
                 ck.error(
                     field,
                     raw.cohort.get(c).map(|r| r.get_ref().route.span()),
