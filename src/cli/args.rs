@@ -175,8 +175,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub all: bool,
     /// Also write people.csv (with --out): one row per visit of each person to each
-    /// stage in these replications, e.g. `0`, `0,5,9` or `0..3` (see
-    /// people-dictionary.csv).
+    /// stage in these replications, e.g. `0`, `0,5,9` or `0..3` (0 to 3, both
+    /// included; see people-dictionary.csv).
     #[arg(long, value_name = "REPLICATIONS")]
     pub people: Option<String>,
     /// Skip the paired what-if on the bottleneck (it reruns up to 200 of the

@@ -262,7 +262,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `--people 0,5,9` or `--people 0..3`: the replications whose people are written.
+/// `--people 0,5,9` or `--people 0..3`: the replications whose people are written; a
+/// range includes both ends (0, 1, 2 and 3), as `--vary LO..HI` and "replications 0 to
+/// 3" do (it left the end out, unlike every other range of the tool).
 fn parse_people(s: &str) -> Result<Vec<u64>, Failure> {
     let bad = || Failure::BadInput(format!("--people {s}: write replication numbers as 0, 0,5,9 or 0..3"));
     let mut out = Vec::new();
@@ -273,15 +275,15 @@ fn parse_people(s: &str) -> Result<Vec<u64>, Failure> {
                     a.trim().parse().map_err(|_| bad())?,
                     b.trim().parse().map_err(|_| bad())?,
                 );
-                if b <= a {
+                if b < a {
                     return Err(bad());
                 }
-                if b - a > 1000 {
+                if b - a >= 1000 {
                     return Err(Failure::BadInput(format!(
                         "--people {s}: at most 1,000 replications' people at a time"
                     )));
                 }
-                out.extend(a..b);
+                out.extend(a..=b);
             }
             None => out.push(part.trim().parse().map_err(|_| bad())?),
         }
