@@ -230,9 +230,9 @@ beds = 5
 }
 
 /// Plans that cannot see everyone home within their horizon are told so before the
-/// run: released too late for the last to make it (a warning: the first can), a
-/// target beyond the horizon (a warning), and released too late for anyone (refused:
-/// tests/bad_scenarios/94).
+/// run, as warnings (a plan or a sweep over the horizon passes through such values on
+/// its way to the answer, and must not stop there): released too late for anyone to
+/// make it, too late for the last to, and a target beyond the horizon.
 #[test]
 fn a_horizon_too_short_for_the_last_release_or_the_target_is_warned_of() {
     let text = |at: &str, horizon: &str, target: &str| {
@@ -253,7 +253,15 @@ fn a_horizon_too_short_for_the_last_release_or_the_target_is_warned_of() {
             .map(|w| format!("{}: {}", w.field, w.message))
             .collect()
     };
-    // Half at hour 0, half at day 9 of 10: a 48-hour stay cannot end in time.
+    // Everyone at day 9 of 10: a 48-hour stay cannot end in time.
+    let w = warnings(&text("{ at_hours = 216, people = 10 }", "10", ""));
+    assert!(
+        w.iter().any(|w| w.starts_with(
+            "cohort.people.route: the first of `people` are released after 9 days, and the shortest possible journey on this route takes 2 days (a stay at `ward` at least 48 h): nobody of them can be home within the horizon of 10 days"
+        )),
+        "{w:?}"
+    );
+    // Half at hour 0, half at day 9 of 10.
     let w = warnings(&text(
         "{ at_hours = 0, people = 5 }, { at_hours = 216, people = 5 }",
         "10",
@@ -271,4 +279,56 @@ fn a_horizon_too_short_for_the_last_release_or_the_target_is_warned_of() {
         "{w:?}"
     );
     assert!(warnings(&text("{ at_hours = 0, people = 10 }", "10", "target_days = 9")).is_empty());
+}
+
+/// A branch only some take, longer than the horizon, is a warning (those cannot get
+/// home; the others can), not a refusal of the plan: a tester's 10% screening branch
+/// of 100 hours in a 5-day horizon was refused though the plan ran with 90% home.
+#[test]
+fn a_branch_too_long_for_the_horizon_is_warned_of_not_refused() {
+    let text = r#"
+[scenario]
+name = "branch"
+start = 2024-03-04T00:00:00
+horizon_days = 5
+
+[[site]]
+name = "camp"
+kind = "origin"
+area = "x"
+
+[[site]]
+name = "q"
+kind = "quarantine"
+area = "x"
+stay_hours = 48
+
+[[site]]
+name = "home"
+kind = "home"
+area = "x"
+
+[[checkpoint]]
+name = "screen"
+site = "q"
+servers = 5
+service_minutes = 6000
+
+[[cohort]]
+name = "w"
+origin = "camp"
+size = 10
+route = ["q", { share = 0.1, via = ["screen"] }, "home"]
+"#;
+    let loaded = repatsim::scenario::parse(text, "branch.toml").unwrap_or_else(|e| panic!("{e}"));
+    let w: Vec<&str> = loaded.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(
+        w.iter()
+            .any(|m| m.contains("longer than the horizon of 5 days: the 10% who take this branch cannot get home")),
+        "{w:?}"
+    );
+    // With the branch for everyone, nobody could: refused.
+    let all = text.replace("{ share = 0.1, via = [\"screen\"] }", "\"screen\"");
+    let e = repatsim::scenario::parse(&all, "all.toml").unwrap_err().to_string();
+    assert!(e.contains("nobody could get home"), "{e}");
 }

@@ -154,19 +154,28 @@ pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
 }
 
 /// When a cohort's first and last people are released at the earliest (hours from the
-/// start; for waves, when their lead time ends), where that is fixed: a Poisson cohort's
-/// last release is random (`None`).
+/// start; for waves, when their lead time ends, counting only waves that find someone
+/// left to notify), where that is fixed: a Poisson cohort's last release is random
+/// (`None`).
 fn release_span(sc: &Scenario, c: usize) -> (f64, Option<f64>) {
     let cohort = &sc.cohorts[c];
     if cohort.has_waves {
-        let ready = sc
-            .waves
-            .iter()
-            .filter(|w| w.cohort.0 as usize == c)
-            .map(|w| w.at_hours + w.lead_hours);
-        let first = ready.clone().fold(f64::INFINITY, f64::min);
-        let last = ready.fold(0.0, f64::max);
-        return (if first.is_finite() { first } else { 0.0 }, Some(last));
+        let mut waves: Vec<&Wave> = sc.waves.iter().filter(|w| w.cohort.0 as usize == c).collect();
+        waves.sort_by(|a, b| a.at_hours.total_cmp(&b.at_hours));
+        let (mut notified, mut first, mut last) = (0u64, f64::INFINITY, 0.0f64);
+        for w in waves {
+            if notified >= u64::from(cohort.size) || w.notify == 0 {
+                continue;
+            }
+            notified += u64::from(w.notify);
+            first = first.min(w.at_hours + w.lead_hours);
+            last = last.max(w.at_hours + w.lead_hours);
+        }
+        return if first.is_finite() {
+            (first, Some(last))
+        } else {
+            (0.0, None)
+        };
     }
     match &cohort.arrival {
         Arrival::AllAtOnce { at_hours } => (*at_hours, Some(*at_hours)),
@@ -175,114 +184,154 @@ fn release_span(sc: &Scenario, c: usize) -> (f64, Option<f64>) {
             Some(at_hours + every_hours * f64::from(cohort.size.saturating_sub(1))),
         ),
         Arrival::Batches(b) => (b.first().map_or(0.0, |x| x.0), Some(b.last().map_or(0.0, |x| x.0))),
-        Arrival::Poisson { .. } | Arrival::PerDay { .. } => (0.0, None),
+        // No one arrives on a day with a rate of zero.
+        Arrival::PerDay { per_day } => (
+            per_day.iter().position(|&r| r > 0.0).map_or(0.0, |d| 24.0 * d as f64),
+            None,
+        ),
+        Arrival::Poisson { .. } => (0.0, None),
     }
 }
 
-/// A route whose shortest possible journey (every travel, stay and service at its
-/// minimum) is longer than the horizon, or than what is left of it when the cohort's
-/// first people are released (refused: nobody could get home); or when its last are
-/// (a warning: not everyone could).
-pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
-    for (c, cohort) in sc.cohorts.iter().enumerate() {
-        let (first, last) = release_span(sc, c);
-        let mut routes: Vec<(&str, &[Stage])> = if cohort.branch_routes.is_empty() {
-            vec![("", &cohort.route)]
+/// The routes people of cohort `c` take, with who takes each (empty: everyone not
+/// routed otherwise) and its field: the cohort's route (or each of its branches) if
+/// anyone is left on it, and the route of each category with members.
+fn routes_taken(sc: &Scenario, c: usize) -> Vec<(String, String, &[Stage])> {
+    let cohort = &sc.cohorts[c];
+    let field = format!("cohort.{}.route", cohort.name);
+    let routed = |g: CategoryId| cohort.category_routes.iter().any(|(x, _)| *x == g);
+    let members = |g: CategoryId| cohort.mix.iter().any(|&(x, n)| x == g && n > 0);
+    let on_route = cohort.mix.is_empty() || cohort.mix.iter().any(|&(g, n)| n > 0 && !routed(g));
+    let mut out: Vec<(String, String, &[Stage])> = Vec::new();
+    if on_route {
+        if cohort.branch_routes.is_empty() {
+            out.push((String::new(), field, cohort.route.as_slice()));
         } else {
-            cohort.branch_routes.iter().map(|(_, r)| ("", r.as_slice())).collect()
-        };
-        routes.extend(
-            cohort
-                .category_routes
-                .iter()
-                .map(|(g, r)| (sc.categories[g.0 as usize].name.as_str(), r.as_slice())),
-        );
-        for (category, route) in routes {
-            let mut parts: Vec<(f64, String)> = route
-                .iter()
-                .map(|st| match *st {
-                    Stage::Leg(l) => {
-                        let leg = &sc.legs[l.0 as usize];
-                        (leg.travel_hours.min(), format!("travel on `{}`", leg.name))
-                    }
-                    Stage::Site(s) => {
-                        let site = &sc.sites[s.0 as usize];
-                        (site.stay_hours.min(), format!("a stay at `{}`", site.name))
-                    }
-                    Stage::Checkpoint(k) => {
-                        let cp = &sc.checkpoints[k.0 as usize];
-                        (cp.service_hours.min(), format!("service at `{}`", cp.name))
-                    }
-                })
-                .collect();
-            let total: f64 = parts.iter().map(|p| p.0).sum();
-            let fits = |from: f64| from + total <= sc.horizon_hours;
-            if fits(first) && last.is_none_or(fits) {
+            for (p, r) in &cohort.branch_routes {
+                let who = format!("the {:.0}% who take this branch", 100.0 * p);
+                out.push((who, field.clone(), r.as_slice()));
+            }
+        }
+    }
+    for (g, r) in &cohort.category_routes {
+        if members(*g) {
+            let name = &sc.categories[g.0 as usize].name;
+            out.push((
+                format!("category `{name}`"),
+                format!("cohort.{}.category_routes.{name}", cohort.name),
+                r.as_slice(),
+            ));
+        }
+    }
+    out
+}
+
+/// The shortest possible journey on `route` (every travel, stay and service at its
+/// minimum), in hours, with its largest parts in words.
+fn shortest_journey(sc: &Scenario, route: &[Stage]) -> (f64, String) {
+    let mut parts: Vec<(f64, String)> = route
+        .iter()
+        .map(|st| match *st {
+            Stage::Leg(l) => {
+                let leg = &sc.legs[l.0 as usize];
+                (leg.travel_hours.min(), format!("travel on `{}`", leg.name))
+            }
+            Stage::Site(s) => {
+                let site = &sc.sites[s.0 as usize];
+                (site.stay_hours.min(), format!("a stay at `{}`", site.name))
+            }
+            Stage::Checkpoint(k) => {
+                let cp = &sc.checkpoints[k.0 as usize];
+                (cp.service_hours.min(), format!("service at `{}`", cp.name))
+            }
+        })
+        .collect();
+    let total: f64 = parts.iter().map(|p| p.0).sum();
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let largest: Vec<String> = parts
+        .iter()
+        .take(3)
+        .filter(|p| p.0 > 0.0)
+        .map(|p| format!("{} at least {} h", p.1, round2(p.0)))
+        .collect();
+    (total, largest.join(", "))
+}
+
+/// Journeys that cannot end within the horizon. Refused: every route people take is
+/// longer than the horizon itself (nobody could ever get home). Warned of: a route
+/// only some take that is (those cannot), and routes that fit the horizon but not what
+/// is left of it when the cohort's first or last people are released. Release times
+/// are warnings, not refusals: `plan` and `sweep` try short horizons, and uncertain
+/// inputs try long stays, on their way to the answer.
+pub fn check_journeys_fit(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    let horizon = crate::metrics::fmt_days_span(sc.horizon_hours / 24.0);
+    let at = |h: f64| crate::metrics::fmt_days_span(h / 24.0);
+    for (c, cohort) in sc.cohorts.iter().enumerate() {
+        let span = raw.cohort.get(c).map(|r| r.get_ref().route.span());
+        let (first, last) = release_span(sc, c);
+        let routes: Vec<(String, String, f64, String)> = routes_taken(sc, c)
+            .into_iter()
+            .map(|(who, field, r)| {
+                let (total, parts) = shortest_journey(sc, r);
+                (who, field, total, parts)
+            })
+            .collect();
+        let nobody = routes.iter().all(|r| r.2 > sc.horizon_hours);
+        for (who, field, total, parts) in &routes {
+            let days = round2(total / 24.0);
+            if *total > sc.horizon_hours {
+                let message = format!(
+                    "the shortest possible journey on this route takes {days} days ({parts}), longer than the horizon of {horizon}: "
+                );
+                if nobody {
+                    ck.error(
+                        field,
+                        span.clone(),
+                        format!("{message}nobody could get home"),
+                        Some("lengthen horizon_days, or shorten the durations".into()),
+                    );
+                } else {
+                    ck.warn(
+                        field,
+                        span.clone(),
+                        format!("{message}{who} cannot get home, so not everyone can"),
+                        Some("lengthen horizon_days, or shorten the durations".into()),
+                    );
+                }
                 continue;
             }
-            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let largest: Vec<String> = parts
-                .iter()
-                .take(3)
-                .filter(|p| p.0 > 0.0)
-                .map(|p| format!("{} at least {} h", p.1, round2(p.0)))
-                .collect();
-            let field = if category.is_empty() {
-                format!("cohort.{}.route", cohort.name)
+            let whose = if who.is_empty() {
+                format!("`{}`", cohort.name)
             } else {
-                format!("cohort.{}.category_routes.{category}", cohort.name)
+                format!("`{}` ({who})", cohort.name)
             };
-            let horizon = crate::metrics::fmt_days_span(sc.horizon_hours / 24.0);
-            let at = |h: f64| crate::metrics::fmt_days_span(h / 24.0);
-            if fits(first) {
-                // Some can, the last released cannot.
-                let last = last.unwrap_or(first);
-                ck.warn(
-                    field,
-                    raw.cohort.get(c).map(|r| r.get_ref().route.span()),
-                    format!(
-                        "the last of `{}` are released after {}, and the shortest possible journey on this route takes {} days ({}): they cannot be home within the horizon of {horizon}, so not everyone can",
-                        cohort.name,
-                        at(last),
-                        round2(total / 24.0),
-                        largest.join(", "),
-                    ),
-                    Some(format!(
-                        "lengthen horizon_days to at least {} to see everyone home",
-                        round2((last + total) / 24.0).ceil()
-                    )),
-                );
+            let fits = |from: f64| from + total <= sc.horizon_hours;
+            let (when, reach, from) = if !fits(first) {
+                (
+                    "first",
+                    format!("nobody of them can be home within the horizon of {horizon}"),
+                    first,
+                )
+            } else if let Some(l) = last.filter(|&l| !fits(l)) {
+                (
+                    "last",
+                    format!("they cannot be home within the horizon of {horizon}, so not everyone can"),
+                    l,
+                )
+            } else {
                 continue;
-            }
-            // (A route longer than the horizon itself is said as such, below.)
-            if first > 0.0 && total <= sc.horizon_hours {
-                ck.error(
-                    field,
-                    raw.cohort.get(c).map(|r| r.get_ref().route.span()),
-                    format!(
-                        "the first of `{}` are released after {}, and the shortest possible journey on this route takes {} days ({}): nobody could get home within the horizon of {horizon}",
-                        cohort.name,
-                        at(first),
-                        round2(total / 24.0),
-                        largest.join(", "),
-                    ),
-                    Some(format!(
-                        "lengthen horizon_days to at least {}, or release them earlier",
-                        round2((first + total) / 24.0).ceil()
-                    )),
-                );
-                continue;
-            }
-            ck.error(
+            };
+            ck.warn(
                 field,
-                raw.cohort.get(c).map(|r| r.get_ref().route.span()),
+                span.clone(),
                 format!(
-                    "the shortest possible journey on this route takes {} days ({}), longer than the horizon of {}: nobody could get home",
-                    round2(total / 24.0),
-                    largest.join(", "),
-                    crate::metrics::fmt_days_span(sc.horizon_hours / 24.0)
+                    "the {when} of {whose} are released after {}, and the shortest possible journey on this route takes {days} days ({parts}): {reach}",
+                    at(from)
                 ),
-                Some("lengthen horizon_days, or shorten the durations".into()),
+                Some(format!(
+                    "lengthen horizon_days to at least {} to see them home",
+                    round2((from + total) / 24.0).ceil()
+                )),
             );
         }
     }
