@@ -351,9 +351,8 @@ impl ReplicationResult {
                 open_wait_hours: 0.0,
                 cost: l.trips as f64 * (spec.cost_per_trip + spec.cost_per_seat * f64::from(l.seats)),
                 pool_person_hours: l.pool_person_hours,
-                // With a hold still under way at the end, up to the end.
-                bed_person_hours: l.bed_person_hours
-                    + l.bed_hold.map_or(0.0, |from| l.boarding.length(end).integral - from),
+                // Up to the end, at the last count.
+                bed_person_hours: l.bed_person_hours + l.bed_excess as f64 * (end - l.bed_since).max(0.0),
             })
             .collect();
         let mut checkpoints: Vec<CheckpointResult> = f

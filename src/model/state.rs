@@ -267,12 +267,12 @@ pub struct LegState {
     /// Person-hours people waited to board while departures were held for a pool
     /// (ended stretches).
     pub pool_person_hours: f64,
-    /// A leg that reserves beds, held for them now: the boarding line's length integral
-    /// when the hold began (a vehicle or departure was there for people waiting, and no
-    /// bed was left to reserve for them, or too few).
-    pub bed_hold: Option<f64>,
-    /// Person-hours people waited to board while departures were held for beds
-    /// (ended stretches).
+    /// A leg that reserves beds: the people waiting to board beyond the beds it could
+    /// reserve, as last counted, and when.
+    pub bed_excess: u64,
+    pub bed_since: f64,
+    /// Person-hours people waited to board beyond the beds the leg could reserve (up
+    /// to `bed_since`).
     pub bed_person_hours: f64,
 }
 
@@ -313,7 +313,8 @@ impl LegState {
             slot_gen: 0,
             pool_wait: None,
             pool_person_hours: 0.0,
-            bed_hold: None,
+            bed_excess: 0,
+            bed_since: 0.0,
             bed_person_hours: 0.0,
         }
     }
@@ -355,7 +356,8 @@ impl LegState {
         self.seats_promised = 0;
         self.pool_wait = None;
         self.pool_person_hours = 0.0;
-        self.bed_hold = None;
+        self.bed_excess = 0;
+        self.bed_since = 0.0;
         self.bed_person_hours = 0.0;
     }
 
@@ -366,24 +368,9 @@ impl LegState {
         self.holding.restart(now);
         self.rides = Tally::default();
         self.pool_person_hours = 0.0;
-        // A hold under way counts from here, as the line's integral does.
-        if let Some(from) = &mut self.bed_hold {
-            *from = 0.0;
-        }
+        // (The excess waiting for beds counts from here: see `Flow::restart_statistics`.)
         self.bed_person_hours = 0.0;
-    }
-
-    /// Departures are held for beds (`held`) or not, from `now`: a hold that ends adds
-    /// the person-hours waited to board during it.
-    pub fn set_bed_hold(&mut self, held: bool, now: f64) {
-        match (self.bed_hold, held) {
-            (None, true) => self.bed_hold = Some(self.boarding.length(now).integral),
-            (Some(from), false) => {
-                self.bed_person_hours += self.boarding.length(now).integral - from;
-                self.bed_hold = None;
-            }
-            _ => {}
-        }
+        self.bed_since = now;
     }
 }
 

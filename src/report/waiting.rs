@@ -1,7 +1,7 @@
 //! Where people wait: total waiting per stage in person-hours, from the metric means,
 //! largest first. A wait before boarding a leg that reserves beds counts as waiting for
-//! those beds while its departures were held for them, and as waiting for transport
-//! otherwise (a twice-weekly ferry is waited for, whatever it reserves).
+//! those beds for the people beyond the beds it could reserve, and as waiting for
+//! transport for the rest (a twice-weekly ferry is waited for, whatever it reserves).
 
 use crate::experiment::Batch;
 use crate::metrics::{MetricKey, Scope, Stat, fmt_num};
@@ -186,7 +186,7 @@ pub fn waiting_by_stage(batch: &Batch) -> Vec<Wait> {
             })
             .collect();
         if !legs.is_empty() && w.kind == WaitKind::Site {
-            w.what = format!("{} (including departures of {} held for them)", w.what, legs.join(", "));
+            w.what = format!("{} (including waits to board {} beyond them)", w.what, legs.join(", "));
         } else if !legs.is_empty() {
             w.what = format!("{} (including waits to board {})", w.what, legs.join(", "));
         }

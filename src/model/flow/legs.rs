@@ -24,11 +24,6 @@ impl Flow {
         // One draw per slot, whatever happens, so the stream stays aligned.
         let cancelled = spec.cancel_probability > 0.0 && st.cancel_rng.random::<f64>() < spec.cancel_probability;
         let waiting = !st.boarding.is_empty();
-        if window_at(&st.closed, now).is_some() || cancelled {
-            // Whatever held people back before, this departure is lost to the closure
-            // or the cancellation, not to beds.
-            st.set_bed_hold(false, now);
-        }
         if window_at(&st.closed, now).is_some() {
             if waiting {
                 st.closed_departures += 1;
@@ -104,7 +99,16 @@ impl Flow {
     /// reserve ahead, and (a feeder) than the seats of its trunk's next departure not
     /// yet promised or waiting.
     fn reservable(&self, l: usize) -> u64 {
-        self.reservable_beds(l).min(self.reservable_seats(l))
+        let beds = self.reservable_beds(l);
+        let seats = match self.net.scenario.legs[l].reserve_seats_on {
+            Some(t) => {
+                let st = &self.legs[t.0 as usize];
+                (u64::from(st.vehicles) * u64::from(st.seats))
+                    .saturating_sub(st.seats_promised + st.boarding.len() as u64)
+            }
+            None => u64::MAX,
+        };
+        beds.min(seats)
     }
 
     /// The beds leg `l` can still reserve ahead (unlimited if it reserves none).
@@ -118,24 +122,20 @@ impl Flow {
         }
     }
 
-    /// True if beds, not seats or vehicles, are what keeps leg `l` from taking `want`
-    /// of the people waiting now.
-    fn short_of_beds(&self, l: usize, want: u64) -> bool {
-        let beds = self.reservable_beds(l);
-        beds < want && beds <= self.reservable_seats(l)
-    }
-
-    /// The seats of its trunk's next departure that feeder leg `l` can still promise
-    /// (unlimited if it feeds none).
-    fn reservable_seats(&self, l: usize) -> u64 {
-        match self.net.scenario.legs[l].reserve_seats_on {
-            Some(t) => {
-                let st = &self.legs[t.0 as usize];
-                (u64::from(st.vehicles) * u64::from(st.seats))
-                    .saturating_sub(st.seats_promised + st.boarding.len() as u64)
-            }
-            None => u64::MAX,
+    /// For a leg that reserves beds: adds the person-hours since the last call of the
+    /// people waiting to board beyond the beds it could reserve (they would wait even
+    /// if a vehicle left at once: they wait for beds; the rest wait for transport), and
+    /// counts them afresh. Called after every departure decision, freed bed and
+    /// evasion from its line.
+    pub(super) fn settle_bed_wait(&mut self, l: usize, now: f64) {
+        if self.net.reserve_target[l].is_none() {
+            return;
         }
+        let excess = (self.legs[l].boarding.len() as u64).saturating_sub(self.reservable_beds(l));
+        let st = &mut self.legs[l];
+        st.bed_person_hours += st.bed_excess as f64 * (now - st.bed_since);
+        st.bed_since = now;
+        st.bed_excess = excess;
     }
 
     /// A trunk's line got shorter or a promise was given back: its feeders may leave.
@@ -167,9 +167,8 @@ impl Flow {
         let li = l as usize;
         match self.net.scenario.legs[li].departure {
             Departure::WhenFull { max_wait_hours } => {
-                let (held, beds) = self.depart_when_full(sim, l, max_wait_hours);
+                let held = self.depart_when_full(sim, l, max_wait_hours);
                 self.set_pool_wait(Claimant::Leg(l), held, now);
-                self.legs[li].set_bed_hold(beds, now);
             }
             Departure::WhenFullOrEmptyQueue => {
                 let st = &mut self.legs[li];
@@ -180,17 +179,11 @@ impl Flow {
             }
             Departure::Timetable(_) => {}
         }
+        self.settle_bed_wait(li, now);
     }
 
-    /// The departures of when-full leg `l` due now; the pool it is held for, if any, and
-    /// whether it is held for beds (a full load, or one that waited the maximum, and a
-    /// vehicle are there, but not the beds to reserve for them).
-    fn depart_when_full(
-        &mut self,
-        sim: &mut Simulation<Event>,
-        l: u16,
-        max_wait_hours: Option<f64>,
-    ) -> (Option<u16>, bool) {
+    /// The departures of when-full leg `l` due now; the pool it is held for, if any.
+    fn depart_when_full(&mut self, sim: &mut Simulation<Event>, l: u16, max_wait_hours: Option<f64>) -> Option<u16> {
         let now = sim.now_hours();
         let li = l as usize;
         loop {
@@ -203,15 +196,12 @@ impl Flow {
             let cap = (self.reservable(li).min(seats as u64)) as usize;
             if st.boarding.len() >= seats && cap >= seats {
                 if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
-                    return (Some(p), false);
+                    return Some(p);
                 }
                 self.depart(sim, l, seats as u32);
                 continue;
             }
-            let full_load_short = st.boarding.len() >= seats && self.short_of_beds(li, seats as u64);
-            let Some(mw) = max_wait_hours else {
-                return (None, full_load_short);
-            };
+            let Some(mw) = max_wait_hours else { break };
             let phases = &self.people.phase;
             let ready = &self.people.ready_at;
             let st = &mut self.legs[li];
@@ -226,13 +216,11 @@ impl Flow {
             let due = longest + mw;
             if due <= now {
                 if cap == 0 {
-                    // Waits for a bed to free up downstream.
-                    let want = st.boarding.len().min(seats) as u64;
-                    return (None, self.short_of_beds(li, want));
+                    break; // waits for a bed to free up downstream
                 }
                 let n = st.boarding.len().min(cap) as u32;
                 if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
-                    return (Some(p), false);
+                    return Some(p);
                 }
                 self.depart(sim, l, n);
                 continue;
@@ -241,21 +229,20 @@ impl Flow {
                 st.timer_at = Some(due);
                 sim.schedule_at(due, Event::MaxWait { leg: l });
             }
-            return (None, full_load_short);
+            break;
         }
-        (None, false)
+        None
     }
 
     /// Every idle vehicle needed leaves now, each with up to `seats` of the people waiting
     /// (and, for a reserving leg, no more than there are beds to reserve).
     pub(super) fn dispatch_all(&mut self, sim: &mut Simulation<Event>, l: u16) {
         let now = sim.now_hours();
-        let (held, beds) = if self.leg_closed(sim, l) {
-            (None, false)
+        let held = if self.leg_closed(sim, l) {
+            None
         } else {
             self.dispatch_idle(sim, l)
         };
-        self.legs[l as usize].set_bed_hold(beds, now);
         // A timetabled departure lost for want of units is counted; its people wait for
         // the pool until the next departure time (the leg stays held until then, but
         // never takes units between its times, so it holds nobody else back).
@@ -266,31 +253,28 @@ impl Flow {
             self.note_pool(now, TraceKind::DepartureShortOfUnits, Claimant::Leg(l), p);
         }
         self.set_pool_wait(Claimant::Leg(l), held, now);
+        self.settle_bed_wait(l as usize, now);
     }
 
-    /// Sends every idle vehicle needed; the pool that held the next one back, if any,
-    /// and whether beds held people back (a vehicle left with fewer than it could take,
-    /// or stayed, for want of beds to reserve, and people are still waiting).
-    fn dispatch_idle(&mut self, sim: &mut Simulation<Event>, l: u16) -> (Option<u16>, bool) {
-        let li = l as usize;
-        let mut short_of_beds = false;
+    /// Sends every idle vehicle needed; the pool that held the next one back, if any.
+    fn dispatch_idle(&mut self, sim: &mut Simulation<Event>, l: u16) -> Option<u16> {
         loop {
-            let st = &self.legs[li];
+            let st = &self.legs[l as usize];
             if st.idle.is_empty() || st.boarding.is_empty() {
                 break;
             }
-            let want = (st.boarding.len() as u64).min(u64::from(st.seats));
-            short_of_beds = self.short_of_beds(li, want);
-            let n = want.min(self.reservable(li)) as u32;
+            let n = (st.boarding.len() as u64)
+                .min(u64::from(st.seats))
+                .min(self.reservable(l as usize)) as u32;
             if n == 0 {
                 break;
             }
             if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
-                return (Some(p), false);
+                return Some(p);
             }
             self.depart(sim, l, n);
         }
-        (None, short_of_beds && !self.legs[li].boarding.is_empty())
+        None
     }
 
     /// The next `n` people in the leg's line board an idle vehicle, which leaves now.

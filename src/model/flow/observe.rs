@@ -170,6 +170,10 @@ impl Flow {
 
     /// The end of a warm-up: statistics (not people) start afresh.
     pub(super) fn restart_statistics(&mut self, now: f64) {
+        // The excess waiting for beds so far belongs before the warm-up's end.
+        for l in 0..self.legs.len() {
+            self.settle_bed_wait(l, now);
+        }
         self.stats_since_hours = now;
         self.home_before_statistics = self.home;
         self.sites.iter_mut().for_each(|s| s.restart(now));

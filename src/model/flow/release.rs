@@ -195,6 +195,7 @@ impl Flow {
             Phase::Done => match self.waiting_for(p) {
                 Step::Leg(l) => {
                     self.legs[l as usize].boarding.abandon(now, waited);
+                    self.settle_bed_wait(l as usize, now);
                     self.spend(p, TimeUse::WaitingForTransport, waited);
                 }
                 Step::Site(s) => {
