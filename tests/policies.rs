@@ -937,13 +937,15 @@ route = ["bus", "home"]
     assert_eq!(b.summary("leg.bus.trips").unwrap().mean, 6.0);
 }
 
-/// With a warm-up, the costs restart with the statistics, and the cost per person home
-/// is per person home since then (it divided the cost after the warm-up by everyone
-/// home over the whole run, understating it by 4% in a tester's plan). By hand: one
-/// arrival an hour from 0.5 h, 200 in all, each 10 h in a bed at 24 per bed-night (1 an
-/// hour); the warm-up ends at 100 h, when the 90 who arrived by 89.5 h are home. After
-/// it: 10 still in bed for 0.5 to 9.5 h (50 bed-hours) and 100 for 10 h each (1,000):
-/// a cost of 1,050 over 110 people home, 9.545 each.
+/// With a warm-up, the costs restart with the statistics, legs' trips included, and the
+/// cost per person home is per person home since then (it divided the cost after the
+/// warm-up by everyone home over the whole run, understating it by 4% in a tester's
+/// plan, and a leg's trips did not restart). By hand: one arrival an hour from 0.5 h,
+/// 200 in all, each 10 h in a bed at 24 per bed-night (1 an hour), then a 1-hour bus
+/// ride home at 5 a trip; the warm-up ends at 100 h. After it: 10 still in bed for 0.5
+/// to 9.5 h (50 bed-hours) and 100 for 10 h each (1,000), and the 110 who leave their
+/// bed from 100.5 h ride (550): a cost of 1,600 over the 111 people home since (the
+/// 89 who arrived by 88.5 h were home by 99.5 h), 14.41 each.
 #[test]
 fn the_cost_per_person_home_after_a_warm_up_counts_those_home_since() {
     let sc = repatsim::scenario::parse(
@@ -970,14 +972,23 @@ cost_per_bed_night = 24
 [[site]]
 name = "home"
 kind = "home"
-area = "a"
+
+[[leg]]
+name = "bus"
+from = "quar"
+to = "home"
+mode = "bus"
+vehicles = 200
+seats = 1
+travel_hours = 1
+cost_per_trip = 5
 
 [[cohort]]
 name = "people"
 origin = "origin"
 size = 200
 arrival = { process = "regular", at_hours = 0.5, every_hours = 1 }
-route = ["quar", "home"]
+route = ["quar", "bus", "home"]
 "#,
         "warm.toml",
     )
@@ -986,9 +997,10 @@ route = ["quar", "home"]
     let b = run(&sc, 2, 1);
     let m = |id: &str| b.summary(id).unwrap().mean;
     assert_eq!(m("home"), 200.0);
-    assert!((m("cost.total") - 1050.0).abs() < 1e-6, "{}", m("cost.total"));
+    assert_eq!(m("leg.bus.trips"), 110.0);
+    assert!((m("cost.total") - 1600.0).abs() < 1e-6, "{}", m("cost.total"));
     assert!(
-        (m("cost.per_person_home") - 1050.0 / 110.0).abs() < 1e-9,
+        (m("cost.per_person_home") - 1600.0 / 111.0).abs() < 1e-9,
         "{}",
         m("cost.per_person_home")
     );

@@ -368,6 +368,14 @@ impl LegState {
         self.holding.restart(now);
         self.rides = Tally::default();
         self.pool_person_hours = 0.0;
+        // Its counts (and so its cost) restart too, as a site's and a checkpoint's do:
+        // the cost per person home divides by those home since the warm-up.
+        self.trips = 0;
+        self.passengers = 0;
+        self.missed_departures = 0;
+        self.cancelled_departures = 0;
+        self.closed_departures = 0;
+        self.breakdowns = 0;
         // (The excess waiting for beds counts from here: see `Flow::restart_statistics`.)
         self.bed_person_hours = 0.0;
         self.bed_since = now;
