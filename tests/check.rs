@@ -67,6 +67,73 @@ fn a_share_that_came_out_the_same_every_time_is_not_a_certainty() {
     assert!((s.ci95_low - c.estimate.ci95_low).abs() < 1e-12);
 }
 
+/// A count that is mostly zero: its interval is cut at zero for the verdict, but how
+/// precise the estimate is, and how many replications would decide, come from the
+/// values' spread (the uncut t interval): a cut half-width stopped `--until-ci` early
+/// and underestimated the replications needed.
+#[test]
+fn the_spread_not_the_cut_interval_says_how_many_replications_are_needed() {
+    let text = r#"
+[scenario]
+name = "rare"
+start = 2024-01-01T00:00:00
+horizon_days = 10
+seed = 3
+
+[[site]]
+name = "origin"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "origin"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 10
+return_hours = 10
+departure = "timetable"
+timetable = ["daily 12:00"]
+
+[[cohort]]
+name = "c"
+origin = "origin"
+size = 10
+evasion_per_hour = 0.0005
+route = ["bus", "home"]
+
+[[wave]]
+cohort = "c"
+at_day = 0
+notify = 10
+"#;
+    let b = run(&parse(text), 20, 1);
+    let i = b.metric_index("evaded").unwrap();
+    let column = b.column(i);
+    let raw = StatSpec::Mean.estimate(&column, repatsim::stats::Support::Real);
+    assert!(raw.ci95_low < 0.0, "{raw:?}: the test needs a t interval below zero");
+    let c = evaluate(&b, &target("evaded@mean>=0.01"));
+    assert_eq!(c.estimate.ci95_low, 0.0, "the verdict's interval is cut");
+    let gap = raw.value - 0.01;
+    let reach = raw.value - raw.ci95_low;
+    let want = (20.0 * (reach / gap).powi(2)).ceil() as u64;
+    assert_eq!(c.would_decide, Some(want), "{}", c.reason);
+    // --until-ci judges the same spread.
+    let p = repatsim::experiment::Precision {
+        metric: "evaded".into(),
+        stat: StatSpec::Mean,
+        half_width: (raw.ci95_high - raw.ci95_low) / 2.0 * 0.9,
+        max_replications: 100,
+    };
+    assert!(!p.is_met(&b, i), "a cut interval would have met it");
+    assert!((p.half_width_of(&b, i) - (raw.ci95_high - raw.ci95_low) / 2.0).abs() < 1e-12);
+}
+
 #[test]
 fn a_bound_inside_the_interval_is_undecided_and_more_replications_are_estimated() {
     let b = run(&parse(&desk(r#"{ dist = "exponential", mean = 60 }"#, 5.0, "")), 200, 2);

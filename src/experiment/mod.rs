@@ -125,14 +125,26 @@ impl Precision {
     /// censored column with unfinished replications; +inf when a bound lies beyond the
     /// horizon).
     pub fn half_width_of(&self, batch: &Batch, index: usize) -> f64 {
-        let e = self.estimate(batch, index);
+        let e = self.spread(batch, index);
         (e.ci95_high - e.ci95_low) / 2.0
+    }
+
+    /// The interval whose half-width says how precise the estimate is: not cut to the
+    /// metric's possible values (a cut interval is narrower than the values' spread
+    /// warrants), but Wilson's for a 0/1 outcome, whose t interval is no measure at all
+    /// when every value is the same.
+    fn spread(&self, batch: &Batch, index: usize) -> Estimate {
+        let support = match batch.catalogue.get(index).support() {
+            crate::stats::Support::Indicator => crate::stats::Support::Indicator,
+            _ => crate::stats::Support::Real,
+        };
+        check::estimate_on(batch, index, self.stat, support)
     }
 
     /// True if the CI is as narrow as asked, from at least [`MIN_PRECISION_VALUES`]
     /// values.
     pub fn is_met(&self, batch: &Batch, index: usize) -> bool {
-        let e = self.estimate(batch, index);
+        let e = self.spread(batch, index);
         e.n >= MIN_PRECISION_VALUES && (e.ci95_high - e.ci95_low) / 2.0 <= self.half_width
     }
 
