@@ -364,10 +364,10 @@ fn headline(batch: &Batch) -> String {
         out.push_str("Where people wait (person-days per replication):");
         for w in waits.iter().take(4) {
             out.push_str(&format!(
-                " {} {} ({:.0}%);",
+                " {} {} ({});",
                 w.what.replace('`', ""),
                 fmt_num(w.person_hours / 24.0),
-                100.0 * w.share
+                crate::metrics::fmt_value(w.share, crate::metrics::Unit::Fraction)
             ));
         }
         out.pop();

@@ -276,9 +276,9 @@ pub fn bottleneck(batch: &Batch) -> Option<Wait> {
 pub fn limiting_stage(batch: &Batch) -> Option<String> {
     let top = bottleneck(batch)?;
     Some(format!(
-        "What holds people up most: {} ({} person-days of waiting per replication, {:.0}% of all waiting).",
+        "What holds people up most: {} ({} person-days of waiting per replication, {} of all waiting).",
         top.what,
         fmt_num(top.person_hours / 24.0),
-        100.0 * top.share
+        crate::metrics::fmt_value(top.share, crate::metrics::Unit::Fraction)
     ))
 }

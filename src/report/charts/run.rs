@@ -752,9 +752,9 @@ fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
     let title = format!("{}: utilisation", sc.name);
     let caption = match (&worst, highlight) {
         (Some(w), Some(i)) => format!(
-            "Share of capacity in use (booths over open hours, seats over trips, beds over time, pool units over hours on duty), sorted. In orange the bottleneck, {}: where people wait longest in total ({:.0}% of all waiting), whatever its utilisation.",
+            "Share of capacity in use (booths over open hours, seats over trips, beds over time, pool units over hours on duty), sorted. In orange the bottleneck, {}: where people wait longest in total ({} of all waiting), whatever its utilisation.",
             util[i].0,
-            100.0 * w.share
+            crate::metrics::fmt_value(w.share, crate::metrics::Unit::Fraction)
         ),
         (Some(w), None) => format!(
             "Share of capacity in use (booths over open hours, seats over trips, beds over time, pool units over hours on duty), sorted. The bottleneck, {}, has no utilisation to show.",
@@ -778,7 +778,7 @@ fn utilization(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
         parts: &[("utilisation".to_string(), palette::OTHER)],
         highlight: highlight.map(|i| (i, palette::BOTTLENECK, "the bottleneck (most waiting)".to_string())),
         x_max: Some(1.0),
-        fmt: &|v| format!("{:.0}%", 100.0 * v),
+        fmt: &|v| crate::metrics::fmt_value(v, crate::metrics::Unit::Fraction),
     })?;
     push(out, "utilization".into(), title, caption, alt, drawn);
     Ok(())
