@@ -125,7 +125,8 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
             .iter()
             .map(|o| format!("{}={}", o.path, o.value.plain()))
             .collect();
-        format!("{label} (as changed by --set {})", o.join(", "))
+        // (Named as written, without a flag: they may come from --set or --vs-set.)
+        format!("{label} (as changed by {})", o.join(", "))
     };
     let mut loaded = parse(&text, &label)?;
     loaded.scenario = loaded.scenario.fixed_by(overrides);
