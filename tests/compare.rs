@@ -119,6 +119,12 @@ fn values_equal_up_to_rounding_are_the_same_and_a_mean_is_compared_as_in_the_tab
         .unwrap()
         .difference;
     assert_eq!(s.change, [table.mean, table.ci95_low, table.ci95_high]);
+    assert_eq!(s.ci_method, "paired_t");
+    let p90 = [repatsim::stats::target::MetricStat::parse("makespan_days@p90").unwrap()];
+    assert_eq!(
+        compare::stat_diffs(&c, &p90, 7).unwrap()[0].ci_method,
+        "paired_bootstrap"
+    );
     let specs = [repatsim::stats::target::MetricStat::parse("checkpoint.control.mean_service_minutes@mean").unwrap()];
     let s = &compare::stat_diffs(&c, &specs, 7).unwrap()[0];
     assert_eq!((s.change, s.verdict), ([0.0; 3], Verdict::Same));

@@ -74,8 +74,8 @@ pub struct MetricDiff {
 }
 
 /// A statistic of a metric (`makespan_days@p90`) compared: its value in A and in B and
-/// the change with a 95% paired-bootstrap CI (for the mean, the same as the paired
-/// difference of the metric table up to resampling).
+/// the change with a 95% CI: for a mean the paired Student-t interval of the metric
+/// table (when every replication of both has a value), else a paired bootstrap.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct StatDiff {
     /// `METRIC@STAT`.
@@ -84,6 +84,8 @@ pub struct StatDiff {
     pub b: f64,
     /// B - A, its 95% CI low and high (null while undefined).
     pub change: [f64; 3],
+    /// How the CI was made: `paired_t` or `paired_bootstrap`.
+    pub ci_method: &'static str,
     pub better: Better,
     pub verdict: Verdict,
 }
@@ -122,7 +124,8 @@ pub fn stat_diffs(c: &Comparison, specs: &[super::MetricStat], seed: u64) -> Res
                 }
             };
             let all_finite = xa.iter().chain(&xb).all(|x| x.is_finite());
-            let mut change = if m.stat == StatSpec::Mean && all_finite {
+            let by_t = m.stat == StatSpec::Mean && all_finite;
+            let mut change = if by_t {
                 // The mean's change is the mean paired difference with its Student-t
                 // CI, as the table of every metric gives it: a percentile bootstrap of
                 // a mean is too narrow with few replications (a tester's comparison
@@ -168,6 +171,7 @@ pub fn stat_diffs(c: &Comparison, specs: &[super::MetricStat], seed: u64) -> Res
                 a: value(&xa),
                 b: value(&xb),
                 change,
+                ci_method: if by_t { "paired_t" } else { "paired_bootstrap" },
                 better,
                 verdict,
             })

@@ -112,7 +112,7 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
             .max(10);
         t.push_str(&format!(
             "  {:<width$} {:>10} {:>10} {:>28}  verdict\n",
-            "statistic", "A", "B", "B - A [95% bootstrap CI]"
+            "statistic", "A", "B", "B - A [95% CI]"
         ));
         for m in &c.statistics {
             let ci = if !m.change[1].is_nan() && !m.change[2].is_nan() {
@@ -129,6 +129,15 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
                 m.verdict.as_str()
             ));
         }
+        let methods: Vec<&str> = c.statistics.iter().map(|m| m.ci_method).collect();
+        let note = match (methods.contains(&"paired_t"), methods.contains(&"paired_bootstrap")) {
+            (true, true) => {
+                "  (CIs: a mean's paired Student t, as in the table below; a percentile's paired bootstrap)\n"
+            }
+            (true, false) => "  (CI: paired Student t, as in the table below)\n",
+            _ => "  (CI: paired bootstrap)\n",
+        };
+        t.push_str(note);
         t.push('\n');
     }
     let width = shown.iter().map(|m| m.metric.len()).max().unwrap_or(10).max(10);
