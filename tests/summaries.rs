@@ -23,7 +23,7 @@ fn summaries_are_those_of_the_rows_held_now() {
     let on_pool: Vec<Summary> = pool.install(|| fresh.summaries().into_iter().map(|(_, s)| s).collect());
     assert_eq!(off_pool.len(), batch.catalogue.len());
     for (i, (a, b)) in off_pool.iter().zip(&on_pool).enumerate() {
-        let direct = Summary::of_on(&batch.column(i), batch.catalogue.get(i).support());
+        let direct = Summary::of_on(&batch.column(i), batch.catalogue.get(i).support(batch.scenario()));
         assert!(
             same(a, &direct) && same(b, &direct),
             "column {i}: {a:?} / {b:?} / {direct:?}"
@@ -40,7 +40,7 @@ fn summaries_are_those_of_the_rows_held_now() {
     let after = batch.summary("home").unwrap();
     assert_eq!(after.n, before.n + 1);
     assert_eq!(after.max, 1.0e6);
-    let support = batch.catalogue.get(home).support();
+    let support = batch.catalogue.get(home).support(batch.scenario());
     assert!(same(&after, &Summary::of_on(&batch.column(home), support)));
     assert!(same(&batch.summaries()[home].1, &after));
 

@@ -214,7 +214,7 @@ impl Batch {
     /// Column `index` summarised over the rows held now; the makespan censored (see
     /// [`super::check::censored_summary`]).
     pub(super) fn fresh_summary(&self, index: usize) -> Summary {
-        let support = self.catalogue.get(index).support();
+        let support = self.catalogue.get(index).support(self.scenario());
         if super::check::is_censored(self, index) {
             super::check::censored_summary(&self.column(index), support)
         } else {

@@ -102,7 +102,8 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
     // The same estimate as sweep and compare give (censored_estimate for the makespan).
     out.estimate = estimate_of(batch, index, target.stat);
     let xs = sorted_values(&column, censored);
-    let proportion = target.stat == StatSpec::Mean && batch.catalogue.get(index).support() == Support::Indicator;
+    let proportion =
+        target.stat == StatSpec::Mean && batch.catalogue.get(index).support(batch.scenario()) == Support::Indicator;
     let spread = if proportion {
         out.estimate
     } else {
@@ -149,7 +150,7 @@ pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
 ///
 /// [`MetricInfo::support`]: crate::metrics::MetricInfo::support
 pub fn estimate_of(batch: &Batch, index: usize, stat: StatSpec) -> Estimate {
-    estimate_on(batch, index, stat, batch.catalogue.get(index).support())
+    estimate_on(batch, index, stat, batch.catalogue.get(index).support(batch.scenario()))
 }
 
 /// As [`estimate_of`] with the interval of a mean kept to `support`. The spread of

@@ -261,8 +261,13 @@ pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
         // makespan at all: then there is nothing to compare either way.)
         let none_finished = ca.iter().chain(&cb).all(|x| !x.is_finite());
         let unfinished = censored && (!identical || none_finished) && ca.iter().chain(&cb).any(|x| !x.is_finite());
-        let support = info.support();
-        let summary = |c: &[f64]| {
+        // Each plan's values as its own scenario bounds them (B may have more people).
+        let support_in = |b: &Batch| {
+            b.catalogue
+                .by_id(&info.id)
+                .map_or(crate::stats::Support::NonNegative, |i| i.support(b.scenario()))
+        };
+        let summary = |c: &[f64], support| {
             if censored {
                 super::check::censored_summary(c, support)
             } else {
@@ -276,8 +281,8 @@ pub fn diff_batches(ra: &Batch, rb: &Batch) -> Vec<MetricDiff> {
         }
         metrics.push(MetricDiff {
             metric: info.id.clone(),
-            a: summary(&ca),
-            b: summary(&cb),
+            a: summary(&ca, support_in(ra)),
+            b: summary(&cb, support_in(rb)),
             verdict: if unfinished {
                 Verdict::Undefined
             } else {

@@ -134,7 +134,7 @@ impl Precision {
     /// warrants), but Wilson's for a 0/1 outcome, whose t interval is no measure at all
     /// when every value is the same.
     fn spread(&self, batch: &Batch, index: usize) -> Estimate {
-        let support = match batch.catalogue.get(index).support() {
+        let support = match batch.catalogue.get(index).support(batch.scenario()) {
             crate::stats::Support::Indicator => crate::stats::Support::Indicator,
             _ => crate::stats::Support::Real,
         };

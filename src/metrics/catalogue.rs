@@ -362,16 +362,47 @@ fn of_element(sc: &Scenario, scope: Scope) -> String {
 }
 
 impl MetricInfo {
-    /// The values the metric can take in one replication, which its mean's confidence
-    /// interval keeps to: 0/1 outcomes, shares that cannot pass 100% (a pool's or a
-    /// checkpoint's utilisation can, as a job under way at the end of a shift or an
-    /// opening is finished, and a site's after its beds are cut), a drawn input as it
-    /// was drawn, and everything else zero or more.
-    pub fn support(&self) -> Support {
+    /// The values the metric can take in one replication of `sc`, which its mean's
+    /// confidence interval keeps to: 0/1 outcomes, shares that cannot pass 100% (a
+    /// pool's or a checkpoint's utilisation can, as a job under way at the end of a
+    /// shift or an opening is finished, and a site's after its beds are cut), people
+    /// counted once each at most as many as there are (of the plan, or of a cohort;
+    /// not with uncertain inputs, which may draw other sizes), a drawn input as it was
+    /// drawn, and everything else zero or more.
+    pub fn support(&self, sc: &Scenario) -> Support {
+        let people = match self.key.scope {
+            Scope::Cohort(c) => u64::from(sc.cohorts[c as usize].size),
+            _ => sc.population(),
+        };
         match self.key.stat {
             Stat::AllHome | Stat::Stalled => Support::Indicator,
             Stat::PWait | Stat::FullShare | Stat::SeatUtilization => Support::UnitInterval,
             Stat::Drawn => Support::Real,
+            // Each person at most once (giving up, finding the line full and missing a
+            // check-in are counted each time, and are not here).
+            Stat::Home
+            | Stat::Evaded
+            | Stat::NotHome
+            | Stat::NotNotified
+            | Stat::EvadedOf(_)
+            | Stat::TurnedAway
+            | Stat::Approved
+            | Stat::Admitted
+            | Stat::Served
+            | Stat::Passengers
+            | Stat::People
+            | Stat::TestedPositive
+            | Stat::PeakOccupancy
+            | Stat::MeanOccupancy
+            | Stat::PeakQueue
+            | Stat::MeanQueue
+            | Stat::PeakBedQueue
+            | Stat::PeakHolding
+            | Stat::MeanHolding
+                if sc.uncertain.is_empty() =>
+            {
+                Support::AtMost(people)
+            }
             _ => Support::NonNegative,
         }
     }

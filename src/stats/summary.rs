@@ -36,6 +36,8 @@ pub enum Support {
     NonNegative,
     /// A share between 0 and 1.
     UnitInterval,
+    /// A number of people from 0 to this many (of a plan or a cohort).
+    AtMost(u64),
     /// 1 or 0 in each replication (did everyone get home?): the mean is a proportion,
     /// whose interval is Wilson's score interval.
     Indicator,
@@ -55,6 +57,7 @@ impl Support {
             Support::Real => (low, high),
             Support::NonNegative => clip(0.0, f64::INFINITY, (low, high)),
             Support::UnitInterval => clip(0.0, 1.0, (low, high)),
+            Support::AtMost(n) => clip(0.0, n as f64, (low, high)),
             Support::Indicator => {
                 let xs = values.iter().filter(|x| !x.is_nan());
                 let (mut n, mut ones) = (0u64, 0u64);
@@ -405,6 +408,12 @@ mod tests {
         assert!(t.ci95_low < 0.0);
         let kept = Summary::of_on(&costs, Support::NonNegative);
         assert_eq!((kept.ci95_low, kept.ci95_high), (0.0, t.ci95_high));
+        // People of a plan of 100: never more than 100 (a tester saw "97.35 to 101").
+        let home = [100.0, 100.0, 97.0, 100.0, 99.0];
+        let t = Summary::of(&home);
+        assert!(t.ci95_high > 100.0, "{t:?}");
+        let kept = Summary::of_on(&home, Support::AtMost(100));
+        assert_eq!((kept.ci95_low, kept.ci95_high), (t.ci95_low, 100.0));
         // A difference may be anything.
         assert_eq!(Summary::of_on(&costs, Support::Real), t);
         // Undefined stays undefined.
