@@ -410,10 +410,10 @@ mod tests {
         assert_eq!((kept.ci95_low, kept.ci95_high), (0.0, t.ci95_high));
         // People of a plan of 100: never more than 100 (a tester saw "97.35 to 101").
         let home = [100.0, 100.0, 97.0, 100.0, 99.0];
-        let t = Summary::of(&home);
-        assert!(t.ci95_high > 100.0, "{t:?}");
+        let uncut = Summary::of(&home);
+        assert!(uncut.ci95_high > 100.0, "{uncut:?}");
         let kept = Summary::of_on(&home, Support::AtMost(100));
-        assert_eq!((kept.ci95_low, kept.ci95_high), (t.ci95_low, 100.0));
+        assert_eq!((kept.ci95_low, kept.ci95_high), (uncut.ci95_low, 100.0));
         // A difference may be anything.
         assert_eq!(Summary::of_on(&costs, Support::Real), t);
         // Undefined stays undefined.
