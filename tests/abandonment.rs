@@ -192,7 +192,7 @@ fn the_turned_away_are_not_called_home() {
         "{text}"
     );
     assert!(
-        text.contains("Turned away at checkpoints (patience out or line full), leaving the return without getting home: 1.00 on average over the whole run (33% of the 3 people in the plan); at desk 1.00."),
+        text.contains("Turned away at checkpoints (patience out or line full), leaving the return without getting home: 1.00 on average over the whole run (33% of everyone notified or released, as for those who slip away); at desk 1.00 (33% of those who came to it)."),
         "{text}"
     );
     assert!(!text.contains("Everyone home within the 5-day"), "{text}");

@@ -453,7 +453,7 @@ impl MetricInfo {
 
 /// How else than home a journey can end in `sc`, in words ("or slipped away"), if it
 /// can: evasion before pickup, or giving up at a checkpoint that turns people away.
-fn ended_otherwise(sc: &Scenario) -> Option<&'static str> {
+pub fn ended_otherwise(sc: &Scenario) -> Option<&'static str> {
     let evade = sc.cohorts.iter().any(|c| c.evasion_per_hour > 0.0)
         || sc.uncertain.iter().any(|u| u.path.ends_with("evasion_per_hour"));
     let turn_away = sc.checkpoints.iter().any(|k| {

@@ -367,8 +367,12 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
         out.push(s);
         if let Some(t) = sc.target_days {
             let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
+            let who = match crate::metrics::catalogue::ended_otherwise(sc) {
+                Some(how) => format!("everyone home {how}"),
+                None => "everyone home".to_string(),
+            };
             out.push(format!(
-                "{} of replications have everyone home by the target, {} (day {}).",
+                "{} of replications have {who} by the target, {} (day {}).",
                 pct(met as f64 / n as f64),
                 date(batch, t),
                 fmt_num(t)
@@ -599,6 +603,8 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
     if let Some(t) = batch.summary_of(MetricKey::overall(Stat::TurnedAway))
         && t.mean > 0.0
     {
+        let notified =
+            (sc.population() as f64 - batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0)).max(1.0);
         let mut at: Vec<(String, f64)> = sc
             .checkpoints
             .iter()
@@ -612,7 +618,20 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
             .filter(|(_, m)| *m > 0.0)
             .collect();
         at.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let places: Vec<String> = at.iter().map(|(n, m)| format!("`{n}` {}", fmt_num(*m))).collect();
+        // At each checkpoint, also as a share of those who came to it (served or turned
+        // away): the share of the plan hides an Erlang-loss rate of 35% as 9.9%.
+        let places: Vec<String> = at
+            .iter()
+            .map(|(n, m)| {
+                let k = sc.checkpoints.iter().position(|c| &c.name == n).unwrap_or(0) as u16;
+                let came = m + batch.mean_of(MetricKey::checkpoint(k, Stat::Served)).max(0.0);
+                format!(
+                    "`{n}` {} ({} of those who came to it)",
+                    fmt_num(*m),
+                    pct(m / came.max(1e-12))
+                )
+            })
+            .collect();
         // A checkpoint's counts restart with the statistics; people are counted over the
         // whole run (a tester read 3,015 turned away, 2,910 at the only checkpoint).
         let since = if sc.warmup_hours > 0.0 {
@@ -621,10 +640,9 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
             String::new()
         };
         out.push(format!(
-            "Turned away at checkpoints (patience out or line full), leaving the return without getting home: {} on average over the whole run ({} of the {} in the plan); at {}{since}.",
+            "Turned away at checkpoints (patience out or line full), leaving the return without getting home: {} on average over the whole run ({} of everyone notified or released, as for those who slip away); at {}{since}.",
             fmt_num(t.mean),
-            pct(t.mean / (sc.population() as f64).max(1.0)),
-            crate::metrics::fmt_people(sc.population()),
+            pct(t.mean / notified),
             places.join(", ")
         ));
     }

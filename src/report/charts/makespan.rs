@@ -21,7 +21,13 @@ pub(super) fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dy
     if xs.is_empty() {
         return Ok(());
     }
-    let title = format!("{}: days until everyone is home", sc.name);
+    // "days until everyone is home or slipped away" where people can slip away (as the
+    // table's label says).
+    let what = match crate::metrics::catalogue::ended_otherwise(sc) {
+        Some(how) => format!("days until everyone is home {how}"),
+        None => "days until everyone is home".to_string(),
+    };
+    let title = format!("{}: {what}", sc.name);
     // The median and P90 count unfinished replications as later than the horizon (as
     // the table and the findings do): +inf when they fall among them.
     let unfinished = batch.len() - xs.len();
@@ -51,11 +57,11 @@ pub(super) fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dy
         ))
     );
     let alt = format!(
-        "Histogram of days until everyone is home: median {}, 90th percentile {}.",
+        "Histogram of {what}: median {}, 90th percentile {}.",
         days(p50),
         days(p90)
     );
-    let drawn = makespan_chart(&title, &alt, &xs, unfinished, sc.target_days, sc.start)?;
+    let drawn = makespan_chart(&title, &what, &alt, &xs, unfinished, sc.target_days, sc.start)?;
     push(out, "makespan".into(), title, caption, alt, drawn);
     Ok(())
 }
@@ -71,8 +77,10 @@ fn censored_median_p90(xs: &[f64], unfinished: usize) -> (f64, f64) {
     (quantile_sorted(&all, 0.5), quantile_sorted(&all, 0.9))
 }
 
+/// The histogram; `what` names the quantity on the x axis.
 fn makespan_chart(
     title: &str,
+    what: &str,
     alt: &str,
     xs: &[f64],
     unfinished: usize,
@@ -112,7 +120,7 @@ fn makespan_chart(
             let mut chart = frame!(root, side, title, 70, x0..x1, 0f64..y_max);
             chart
                 .configure_mesh()
-                .x_desc("days until everyone is home")
+                .x_desc(what)
                 .y_desc("replications")
                 .x_label_formatter(&|v| tick(*v, x1 - x0))
                 .y_label_formatter(&|v| axis(*v))
