@@ -227,6 +227,15 @@ beds = 5
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("holds only until"));
+    // An uncertain input on it is drawn for the time before the change only: said.
+    let uncertain = std::fs::read_to_string(&file).unwrap()
+        + "\n[[uncertain]]\npath = \"site.ward.beds\"\ndist = { dist = \"uniform\", min = 5, max = 15 }\n";
+    let w = repatsim::scenario::parse(&uncertain, "u.toml").unwrap().warnings;
+    assert!(
+        w.iter()
+            .any(|d| d.field == "uncertain[0].path" && d.message.ends_with("the draws hold only until then")),
+        "{w:?}"
+    );
 }
 
 /// Plans that cannot see everyone home within their horizon are told so before the

@@ -139,7 +139,25 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
 /// Validates scenario `text`; `file` names it in messages. A scenario with
 /// `[[uncertain]]` inputs is also validated at the ends of their ranges.
 pub fn parse(text: &str, file: &str) -> Result<Loaded, ScenarioError> {
-    let loaded = parse_unchecked(text, file, true)?;
+    let mut loaded = parse_unchecked(text, file, true)?;
+    // An uncertain input a [[change]] sets again later is drawn only for the time
+    // before it.
+    let notes: Vec<Diagnostic> = loaded
+        .scenario
+        .uncertain
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| {
+            params::changed_later(text, &u.path).into_iter().map(move |note| {
+                Diagnostic::new(
+                    format!("uncertain[{i}].path"),
+                    None,
+                    format!("{note}: the draws hold only until then"),
+                )
+            })
+        })
+        .collect();
+    loaded.warnings.extend(notes);
     let problems = uncertain::check_ranges(&loaded.scenario);
     if !problems.is_empty() {
         return Err(ScenarioError {

@@ -235,8 +235,10 @@ pub struct LaterChange {
 /// change, naming the path that sets the value after it (`change.0.beds`).
 pub fn changed_later(text: &str, path: &str) -> Vec<String> {
     let field = path.rsplit('.').next().unwrap_or("");
+    // Only the first ends it (a second note "holds until" a later date was wrong).
     later_changes(text, path)
         .into_iter()
+        .take(1)
         .map(|c| {
             let after = if field == "timetable" {
                 String::new()
@@ -252,30 +254,54 @@ pub fn changed_later(text: &str, path: &str) -> Vec<String> {
 }
 
 /// The `[[change]]`s of `text` that set `path` (`site.ward.beds`) again later.
+/// The first, in time, of them is what ends the value set at `path`; a change's own value
+/// (`change.0.beds`) is ended by the next change of the same thing.
 pub fn later_changes(text: &str, path: &str) -> Vec<LaterChange> {
-    let parts: Vec<&str> = path.split('.').collect();
-    let [kind, name, field] = parts[..] else {
-        return Vec::new();
-    };
-    if !CHANGEABLE.contains(&(kind, field)) {
-        return Vec::new();
-    }
     let Ok(doc) = text.parse::<DocumentMut>() else {
         return Vec::new();
     };
     let Some(changes) = doc.get("change").and_then(Item::as_array_of_tables) else {
         return Vec::new();
     };
-    changes
+    let at_of = |t: &Table| t.get("at").and_then(Item::as_value).map(bare).unwrap_or_default();
+    let parts: Vec<&str> = path.split('.').collect();
+    // (kind, name, field) of the thing set, and from when the value set holds.
+    let (kind, name, field, from) = match parts[..] {
+        ["change", n, field] => {
+            let Some(t) = n.parse().ok().and_then(|i: usize| changes.get(i)) else {
+                return Vec::new();
+            };
+            let Some((kind, name)) = ["site", "leg", "checkpoint", "pool"]
+                .into_iter()
+                .find_map(|k| t.get(k).and_then(Item::as_str).map(|x| (k, x.to_string())))
+            else {
+                return Vec::new();
+            };
+            (kind, name, field, Some(at_of(t)))
+        }
+        [kind, name, field] => (kind, name.to_string(), field, None),
+        _ => return Vec::new(),
+    };
+    if !CHANGEABLE.contains(&(kind, field)) {
+        return Vec::new();
+    }
+    // Local date-times as written (`2024-03-05T00:00:00`) sort as text.
+    let mut out: Vec<LaterChange> = changes
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.get(kind).and_then(Item::as_str) == Some(name))
+        .filter(|(_, t)| t.get(kind).and_then(Item::as_str) == Some(name.as_str()))
         .filter_map(|(index, t)| {
             let value = t.get(field)?.as_value().map(bare)?;
-            let at = t.get("at").and_then(Item::as_value).map(bare).unwrap_or_default();
-            Some(LaterChange { index, at, value })
+            Some(LaterChange {
+                index,
+                at: at_of(t),
+                value,
+            })
         })
-        .collect()
+        .filter(|c| from.as_ref().is_none_or(|f| c.at > *f))
+        .collect();
+    out.sort_by(|a, b| a.at.cmp(&b.at));
+    out
 }
 
 /// Fields that take whole numbers.
@@ -805,9 +831,15 @@ beds = 50
             e.to_string().contains("there are 2 changes (change.0 to change.1)"),
             "{e}"
         );
-        // Setting the ward's beds holds only until the first change: both are named.
+        // Setting the ward's beds holds only until the first change, which alone is named;
+        // the first change's own value holds until the second.
         let notes = changed_later(CHANGED, "site.ward.beds");
-        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(
+            changed_later(CHANGED, "change.0.beds"),
+            vec!["`change.0.beds` holds only until 2024-03-09T00:00:00, when [[change]] number 1 sets it to 50 (`change.1.beds` sets the value after it)".to_string()]
+        );
+        assert!(changed_later(CHANGED, "change.1.beds").is_empty());
         assert_eq!(
             notes[0],
             "`site.ward.beds` holds only until 2024-03-05T00:00:00, when [[change]] number 0 sets it to 200 (`change.0.beds` sets the value after it)"
