@@ -337,12 +337,7 @@ impl LegState {
         self.aboard = Level::default();
         self.rides = Tally::default();
         self.holding = Level::default();
-        self.trips = 0;
-        self.passengers = 0;
-        self.missed_departures = 0;
-        self.cancelled_departures = 0;
-        self.closed_departures = 0;
-        self.breakdowns = 0;
+        self.zero_counts();
         self.closed.clear();
         self.closed.extend_from_slice(&net.leg_closed[l]);
         self.travel_rng = stream(seed, replication, keys.leg_travel[l]);
@@ -370,15 +365,20 @@ impl LegState {
         self.pool_person_hours = 0.0;
         // Its counts (and so its cost) restart too, as a site's and a checkpoint's do:
         // the cost per person home divides by those home since the warm-up.
+        self.zero_counts();
+        // (The excess waiting for beds counts from here: see `Flow::restart_statistics`.)
+        self.bed_person_hours = 0.0;
+        self.bed_since = now;
+    }
+
+    /// Trips, passengers, lost departures and breakdowns back to zero.
+    fn zero_counts(&mut self) {
         self.trips = 0;
         self.passengers = 0;
         self.missed_departures = 0;
         self.cancelled_departures = 0;
         self.closed_departures = 0;
         self.breakdowns = 0;
-        // (The excess waiting for beds counts from here: see `Flow::restart_statistics`.)
-        self.bed_person_hours = 0.0;
-        self.bed_since = now;
     }
 }
 

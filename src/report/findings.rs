@@ -605,29 +605,31 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
     {
         let notified =
             (sc.population() as f64 - batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0)).max(1.0);
-        let mut at: Vec<(String, f64)> = sc
+        // (checkpoint, name, turned away there)
+        let mut at: Vec<(u16, &str, f64)> = sc
             .checkpoints
             .iter()
             .enumerate()
             .map(|(k, cp)| {
+                let k = k as u16;
                 (
-                    cp.name.clone(),
-                    batch.mean_of(MetricKey::checkpoint(k as u16, Stat::TurnedAway)),
+                    k,
+                    cp.name.as_str(),
+                    batch.mean_of(MetricKey::checkpoint(k, Stat::TurnedAway)),
                 )
             })
-            .filter(|(_, m)| *m > 0.0)
+            .filter(|(_, _, m)| *m > 0.0)
             .collect();
-        at.sort_by(|a, b| b.1.total_cmp(&a.1));
+        at.sort_by(|a, b| b.2.total_cmp(&a.2));
         // At each checkpoint, also as a share of those who came to it (served or turned
         // away): the share of the plan hides an Erlang-loss rate of 35% as 9.9%.
         let places: Vec<String> = at
             .iter()
-            .map(|(n, m)| {
-                let k = sc.checkpoints.iter().position(|c| &c.name == n).unwrap_or(0) as u16;
+            .map(|&(k, n, m)| {
                 let came = m + batch.mean_of(MetricKey::checkpoint(k, Stat::Served)).max(0.0);
                 format!(
                     "`{n}` {} ({} of those who came to it)",
-                    fmt_num(*m),
+                    fmt_num(m),
                     pct(m / came.max(1e-12))
                 )
             })
