@@ -104,11 +104,7 @@ pub fn evaluate(batch: &Batch, target: &Target) -> Checked {
     let xs = sorted_values(&column, censored);
     let proportion =
         target.stat == StatSpec::Mean && batch.catalogue.get(index).support(batch.scenario()) == Support::Indicator;
-    let spread = if proportion {
-        out.estimate
-    } else {
-        estimate_on(batch, index, target.stat, Support::Real)
-    };
+    let spread = spread_of(batch, index, target.stat);
     decide(&mut out, target, &xs, proportion, &spread);
     if missing > 0 && !censored {
         out.reason.push_str(&format!(
@@ -165,6 +161,19 @@ pub fn estimate_on(batch: &Batch, index: usize, stat: StatSpec, support: Support
     } else {
         stat.estimate(&column, support)
     }
+}
+
+/// `stat` of column `index` with the interval whose width says how precise it is, for
+/// how many more replications are needed: not cut to the metric's possible values (a
+/// cut interval is narrower than the values' spread warrants), but Wilson's for a 0/1
+/// outcome, whose t interval is no measure at all when every value is the same. Used by
+/// `check` and `--until-ci`.
+pub fn spread_of(batch: &Batch, index: usize, stat: StatSpec) -> Estimate {
+    let support = match batch.catalogue.get(index).support(batch.scenario()) {
+        Support::Indicator => Support::Indicator,
+        _ => Support::Real,
+    };
+    estimate_on(batch, index, stat, support)
 }
 
 /// True if column `index` of `batch` is censored: the makespan, which a replication in

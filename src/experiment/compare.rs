@@ -324,13 +324,7 @@ pub fn compare(a: &Scenario, b: &Scenario, opts: &RunOptions) -> Result<Comparis
 pub fn scenario_with(text: &str, label: &str, overrides: &[Override]) -> Result<Scenario, CompareError> {
     let t = params::apply(text, overrides)?;
     let parsed = scenario::parse(&t, label).map_err(|mut e| {
-        if !overrides.is_empty() {
-            let o: Vec<String> = overrides
-                .iter()
-                .map(|o| format!("{}={}", o.path, o.value.plain()))
-                .collect();
-            e.file = format!("{label} (as changed by {})", o.join(", "));
-        }
+        e.file = params::rewritten_label(label, overrides);
         e
     })?;
     Ok(parsed.scenario.fixed_by(overrides))

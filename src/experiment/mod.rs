@@ -129,16 +129,10 @@ impl Precision {
         (e.ci95_high - e.ci95_low) / 2.0
     }
 
-    /// The interval whose half-width says how precise the estimate is: not cut to the
-    /// metric's possible values (a cut interval is narrower than the values' spread
-    /// warrants), but Wilson's for a 0/1 outcome, whose t interval is no measure at all
-    /// when every value is the same.
+    /// The interval whose half-width says how precise the estimate is (see
+    /// [`check::spread_of`]).
     fn spread(&self, batch: &Batch, index: usize) -> Estimate {
-        let support = match batch.catalogue.get(index).support(batch.scenario()) {
-            crate::stats::Support::Indicator => crate::stats::Support::Indicator,
-            _ => crate::stats::Support::Real,
-        };
-        check::estimate_on(batch, index, self.stat, support)
+        check::spread_of(batch, index, self.stat)
     }
 
     /// True if the CI is as narrow as asked, from at least [`MIN_PRECISION_VALUES`]

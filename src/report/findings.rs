@@ -234,6 +234,14 @@ pub fn what_if_sentence(w: &WhatIf) -> String {
     s
 }
 
+/// People ever notified or released, on average (the plan's people less those of
+/// cohorts with waves never notified; at least 1): what shares of people who slipped
+/// away or were turned away are of.
+fn notified_or_released(batch: &Batch) -> f64 {
+    let never = batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0);
+    (batch.scenario().population() as f64 - never).max(1.0)
+}
+
 /// Sentences a planner can act on, computed from the results.
 pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     let mut out = Vec::new();
@@ -583,8 +591,7 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
                     .map(|s| (c.name.clone(), s.mean))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1));
-        let notified =
-            (sc.population() as f64 - batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0)).max(1.0);
+        let notified = notified_or_released(batch);
         let mut s = format!(
             "On average {} people ({} of everyone notified) slip away before pickup",
             fmt_value(e.mean, Unit::People),
@@ -603,8 +610,7 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
     if let Some(t) = batch.summary_of(MetricKey::overall(Stat::TurnedAway))
         && t.mean > 0.0
     {
-        let notified =
-            (sc.population() as f64 - batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0)).max(1.0);
+        let notified = notified_or_released(batch);
         // (checkpoint, name, turned away there)
         let mut at: Vec<(u16, &str, f64)> = sc
             .checkpoints

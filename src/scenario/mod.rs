@@ -118,16 +118,7 @@ pub fn load_with(path: impl AsRef<Path>, overrides: &[params::Override]) -> Resu
         source,
     })?;
     // With overrides, messages quote the text as rewritten: say so in the file label.
-    let label = if overrides.is_empty() {
-        label
-    } else {
-        let o: Vec<String> = overrides
-            .iter()
-            .map(|o| format!("{}={}", o.path, o.value.plain()))
-            .collect();
-        // (Named as written, without a flag: they may come from --set or --vs-set.)
-        format!("{label} (as changed by {})", o.join(", "))
-    };
+    let label = params::rewritten_label(&label, overrides);
     let mut loaded = parse(&text, &label)?;
     loaded.scenario = loaded.scenario.fixed_by(overrides);
     loaded

@@ -686,6 +686,20 @@ fn bare(v: &Value) -> String {
     v.to_string()
 }
 
+/// The file label of a scenario rewritten by `overrides`, for messages that quote the
+/// rewritten text: "plan.toml (as changed by site.x.beds=40)", named as written without
+/// a flag (they may come from --set, --vs-set or --vary); `label` itself without any.
+pub fn rewritten_label(label: &str, overrides: &[Override]) -> String {
+    if overrides.is_empty() {
+        return label.to_string();
+    }
+    let o: Vec<String> = overrides
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value.plain()))
+        .collect();
+    format!("{label} (as changed by {})", o.join(", "))
+}
+
 /// `text` with every override applied, in order. Errors name the override and suggest
 /// the valid path nearest to a misspelt one.
 pub fn apply(text: &str, overrides: &[Override]) -> Result<String, ParamError> {
