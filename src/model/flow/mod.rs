@@ -129,6 +129,8 @@ struct Flow {
     /// The time series of the current replication.
     samples: Samples,
     next_sample: usize,
+    /// The time of grid point `next_sample` (infinite when none is left).
+    next_sample_hours: f64,
     /// Rows of the trace, when tracing.
     trace: Option<Vec<TraceRow>>,
     /// Timetabled departures pending in the calendar.
@@ -305,6 +307,7 @@ impl Flow {
             replication: 0,
             samples: Samples::new(series.points * series.sources.len()),
             next_sample: 0,
+            next_sample_hours: 0.0,
             series,
             trace: None,
             pending_slots: 0,

@@ -36,23 +36,52 @@ impl Flow {
     }
 
     /// Records every grid point strictly before `now`: the counts there, and the
-    /// maximum and integral of each count over the window ending there.
+    /// maximum and integral of each count over the window ending there. Called before
+    /// every event, so the test that no point is due is one comparison.
     #[inline]
     pub(super) fn sample_until(&mut self, now: f64) {
-        while self.next_sample < self.series.points && self.series.time_hours(self.next_sample) < now {
-            let t = self.series.time_hours(self.next_sample);
-            let width = self.series.sources.len();
-            let base = self.next_sample * width;
-            for j in 0..width {
-                let level = self.level_of(self.series.sources[j]);
-                let value = level.value() as u32;
-                let (max, integral) = level.close_window(t);
-                self.samples.value[base + j] = value;
-                self.samples.max[base + j] = max as u32;
-                self.samples.integral[base + j] = integral;
-            }
-            self.next_sample += 1;
+        if self.next_sample_hours < now {
+            self.sample_points_before(now);
         }
+    }
+
+    /// The time of the next grid point to record (infinite when every point is).
+    pub(super) fn next_sample_time(&self) -> f64 {
+        if self.next_sample < self.series.points {
+            self.series.time_hours(self.next_sample)
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Records the grid points from the next one up to (not including) `now`, series by
+    /// series: nothing changes between them, and each count's windows close in order.
+    #[inline(never)]
+    fn sample_points_before(&mut self, now: f64) {
+        let first = self.next_sample;
+        let mut end = first;
+        while end < self.series.points && self.series.time_hours(end) < now {
+            end += 1;
+        }
+        let width = self.series.sources.len();
+        let (grid_hours, end_hours) = (self.series.grid_hours, self.series.end_hours);
+        let mut samples = std::mem::take(&mut self.samples);
+        for j in 0..width {
+            let level = self.level_of(self.series.sources[j]);
+            let value = level.value() as u32;
+            for k in first..end {
+                // As `SeriesSpec::time_hours`, without borrowing the spec.
+                let t = (k as f64 * grid_hours).min(end_hours);
+                let (max, integral) = level.close_window(t);
+                let cell = k * width + j;
+                samples.value[cell] = value;
+                samples.max[cell] = max as u32;
+                samples.integral[cell] = integral;
+            }
+        }
+        self.samples = samples;
+        self.next_sample = end;
+        self.next_sample_hours = self.next_sample_time();
     }
 
     /// The count behind a time series.

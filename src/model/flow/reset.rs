@@ -44,6 +44,7 @@ impl Flow {
         self.home_before_statistics = 0;
         self.work.clear();
         self.next_sample = 0;
+        self.next_sample_hours = self.next_sample_time();
         self.fruitless_since = None;
         self.stalled = false;
         self.pending_slots = 0;
