@@ -81,6 +81,17 @@ fn run_prints_a_readable_summary() {
         .unwrap();
     let all = String::from_utf8(all.stdout).unwrap();
     assert!(all.contains("site.sinuiju-quarantine.peak_occupancy"), "{all}");
+    // Every value in its unit, with the unit named: a share of 0.9999 never reads as
+    // "1.000" (all of them), and hours are not mistaken for days.
+    let row = |id: &str| {
+        all.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no row {id}:\n{all}"))
+            .to_string()
+    };
+    let share = row("leg.hotel-customs-shuttle.seat_utilization");
+    assert!(share.ends_with("  fraction") && share.contains('%'), "{share}");
+    assert!(row("leg.hotel-customs-shuttle.mean_wait_hours").ends_with("  hours"));
     assert!(!all.contains("What to change"), "--no-what-if");
 }
 

@@ -229,7 +229,7 @@ pub fn summary_table(batch: &Batch, what_if: Option<&WhatIf>, all: bool) -> Stri
     }
     let summaries = batch.summaries();
     if all {
-        out.push_str(&metric_tables(&summaries));
+        out.push_str(&metric_tables(&summaries, batch.scenario()));
     } else {
         out.push_str(&brief_table(batch, &summaries));
     }
@@ -377,7 +377,7 @@ fn headline(batch: &Batch) -> String {
 }
 
 /// Every metric by section: mean, 95% CI, p5, p50, p95.
-fn metric_tables(summaries: &[(&MetricInfo, Summary)]) -> String {
+fn metric_tables(summaries: &[(&MetricInfo, Summary)], sc: &crate::scenario::Scenario) -> String {
     let mut out = String::new();
     let width = summaries.iter().map(|(m, _)| m.id.len()).max().unwrap_or(10).max(10);
     for (k, title) in SECTIONS.iter().enumerate() {
@@ -387,20 +387,23 @@ fn metric_tables(summaries: &[(&MetricInfo, Summary)]) -> String {
         }
         out.push_str(&format!("\n{title}\n"));
         out.push_str(&format!(
-            "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
+            "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}  unit\n",
             "metric", "mean", "95% CI", "p5", "p50", "p95"
         ));
-        let num = crate::metrics::fmt_cell;
         for (m, s) in rows {
+            // In the metric's unit, as the brief table writes it: a share of 0.9999 is
+            // "99.99%", not "1.000", which reads as all.
+            let num = |x: f64| fmt_value(x, m.unit);
             let ci = format!("[{}, {}]", num(s.ci95_low), num(s.ci95_high));
             out.push_str(&format!(
-                "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}\n",
+                "  {:<width$} {:>10} {:>23} {:>10} {:>10} {:>10}  {}\n",
                 m.id,
                 num(s.mean),
                 ci,
                 num(s.p05),
                 num(s.p50),
-                num(s.p95)
+                num(s.p95),
+                m.unit.name(sc)
             ));
         }
     }
