@@ -797,3 +797,27 @@ origin = "camp"
 size = 100
 route = ["bus", "customs", "quarantine", "home"]
 "#;
+
+/// Shares read as percentages in the comparison table, and their differences in
+/// percentage points: a share of 0.9999 printed as "1.000" read as all of them.
+#[test]
+fn shares_in_the_comparison_table_are_percentages() {
+    let o = repatsim()
+        .arg("compare")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["--vs-set", "leg.hotel-customs-shuttle.vehicles=1", "-n", "8", "--all"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("site.dandong-hotel.bed_utilization "))
+        .unwrap_or_else(|| panic!("{text}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert!(cells[1].ends_with('%') && cells[2].ends_with('%'), "{row}");
+    assert!(row.contains("] pp"), "{row}");
+    // A count keeps its plain number.
+    let row = text.lines().find(|l| l.trim_start().starts_with("home ")).unwrap();
+    assert!(!row.contains('%') && !row.contains("pp"), "{row}");
+}

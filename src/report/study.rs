@@ -8,7 +8,7 @@ use crate::experiment::compare::{Comparison, MetricDiff, Verdict};
 use crate::experiment::plan::PlanResult;
 use crate::experiment::sweep::{Axis, SweepResult};
 use crate::experiment::{Estimate, Target};
-use crate::metrics::{Stat, fmt_num};
+use crate::metrics::{Stat, Unit, fmt_num};
 use serde_json::json;
 
 fn num(x: f64) -> String {
@@ -89,6 +89,16 @@ fn beyond_or_num(x: f64) -> String {
     }
 }
 
+/// A metric's mean in the comparison table: a share (`share`) as a percentage (0.9999 is "99.99%",
+/// never "1.000", which reads as all), anything else as [`fmt_num`].
+fn mean_cell(x: f64, share: bool) -> String {
+    if share {
+        crate::metrics::fmt_value(x, Unit::Fraction)
+    } else {
+        fmt_num(x)
+    }
+}
+
 /// The comparison as a table: the headline metrics and those that differ (all with
 /// `all`), with a count of those left out.
 pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
@@ -147,17 +157,28 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
     ));
     for m in &shown {
         let d = &m.difference;
-        let diff = format!(
-            "{} [{}, {}]",
-            fmt_num(d.mean),
-            fmt_num(d.ci95_low),
-            fmt_num(d.ci95_high)
-        );
+        let share = catalogue.by_id(&m.metric).is_some_and(|i| i.unit == Unit::Fraction);
+        let diff = if share && d.mean.is_finite() {
+            // One "pp" for the three numbers.
+            format!(
+                "{} [{}, {}] pp",
+                fmt_num(100.0 * d.mean),
+                fmt_num(100.0 * d.ci95_low),
+                fmt_num(100.0 * d.ci95_high)
+            )
+        } else {
+            format!(
+                "{} [{}, {}]",
+                fmt_num(d.mean),
+                fmt_num(d.ci95_low),
+                fmt_num(d.ci95_high)
+            )
+        };
         t.push_str(&format!(
             "  {:<width$} {:>10} {:>10} {:>28}  {}\n",
             m.metric,
-            fmt_num(m.a.mean),
-            fmt_num(m.b.mean),
+            mean_cell(m.a.mean, share),
+            mean_cell(m.b.mean, share),
             diff,
             m.verdict.as_str()
         ));
