@@ -289,3 +289,41 @@ route = ["bus", "home"]
         "an hour wide: {first} to {last}"
     );
 }
+
+/// The makespan histogram counts replications, which are whole: with five replications
+/// its axis read "0.200 ... 0.800 replications".
+#[test]
+fn the_makespan_histogram_counts_whole_replications() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    repatsim()
+        .args([
+            "run",
+            "scenarios/first-wave-2023.toml",
+            "-n",
+            "5",
+            "-q",
+            "--no-what-if",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("makespan.svg")).unwrap();
+    // The y axis's labels are the right-aligned texts.
+    let labels: Vec<&str> = svg
+        .split("<text ")
+        .skip(1)
+        .filter(|t| t.contains(r#"text-anchor="end""#))
+        .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+        .map(str::trim)
+        .collect();
+    assert!(labels.len() >= 2, "{svg}");
+    for l in &labels {
+        assert!(
+            l.parse::<u32>().is_ok(),
+            "a y label that is not a whole count: {l:?} in {labels:?}"
+        );
+    }
+}

@@ -110,7 +110,8 @@ fn makespan_chart(
     for &x in xs {
         counts[(((x - lo) / width) as usize).min(bins - 1)] += 1;
     }
-    let y_max = f64::from(*counts.iter().max().unwrap_or(&1)) * 1.15;
+    let max_count = *counts.iter().max().unwrap_or(&1);
+    let y_max = f64::from(max_count) * 1.15;
     let mean = xs.iter().sum::<f64>() / xs.len() as f64;
     let (p50, p90) = censored_median_p90(xs, unfinished);
     let (x0, x1) = (lo - width, hi + width);
@@ -123,7 +124,12 @@ fn makespan_chart(
                 .x_desc(what)
                 .y_desc("replications")
                 .x_label_formatter(&|v| tick(*v, x1 - x0))
-                .y_label_formatter(&|v| axis(*v))
+                // Replications are whole: no tick between two counts (with a handful of
+                // replications the axis read "0.800 replications").
+                .y_labels((max_count as usize + 1).min(10))
+                .y_label_formatter(&|v| {
+                    if v.fract() == 0.0 { axis(*v) } else { String::new() }
+                })
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
             chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
