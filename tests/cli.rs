@@ -352,3 +352,85 @@ route = ["q", { share = 0.1, via = ["screen"] }, "home"]
     let e = repatsim::scenario::parse(&all, "all.toml").unwrap_err().to_string();
     assert!(e.contains("nobody could get home"), "{e}");
 }
+
+/// Waves that notify fewer than their cohort holds leave the rest where they are: the
+/// return "ends" without them. validate warns, and "everyone" reads "everyone notified"
+/// in the labels, the headline and the findings (a tester's plan read "Everyone home
+/// within the 60-day horizon in 20 of 20 replications" with 400 of 1,000 never told to
+/// leave, and blamed the next leg for them).
+#[test]
+fn people_no_wave_notifies_are_not_called_home_or_blamed_on_the_next_leg() {
+    let text = |notify: u32| {
+        format!(
+            "[scenario]\nname = \"waves\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 10\nseed = 3\n\
+             [[site]]\nname = \"camp\"\nkind = \"origin\"\n\
+             [[site]]\nname = \"home\"\nkind = \"home\"\n\
+             [[pool]]\nname = \"drivers\"\nsize = 2\n\
+             [[leg]]\nname = \"bus\"\nfrom = \"camp\"\nto = \"home\"\nmode = \"bus\"\nvehicles = 2\nseats = 50\ntravel_hours = 2\n\
+             needs = [{{ pool = \"drivers\", units = 1 }}]\n\
+             [[cohort]]\nname = \"people\"\norigin = \"camp\"\nsize = 100\nroute = [\"bus\", \"home\"]\n\
+             [[wave]]\ncohort = \"people\"\nat_day = 0\nnotify = {notify}\nlead_hours = 12\nevery_days = 1\ncount = 2\n"
+        )
+    };
+    let loaded = repatsim::scenario::parse(&text(30), "waves.toml").unwrap_or_else(|e| panic!("{e}"));
+    let w: Vec<String> = loaded
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.field, w.message))
+        .collect();
+    assert!(
+        w.iter().any(|w| w.starts_with(
+            "cohort.people.size: the waves notify 60 of cohort `people`'s 100 people (within the horizon); the other 40 are never notified"
+        )),
+        "{w:?}"
+    );
+    let sc = &loaded.scenario;
+    assert_eq!(repatsim::metrics::catalogue::never_notified(sc), 40);
+    let label = |stat| repatsim::metrics::MetricInfo::of(sc, repatsim::metrics::MetricKey::overall(stat)).label;
+    assert_eq!(
+        label(repatsim::metrics::Stat::AllHome),
+        "Everyone notified home within the horizon"
+    );
+    assert_eq!(
+        label(repatsim::metrics::Stat::MakespanDays),
+        "Days until everyone notified is home"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("waves.toml");
+    std::fs::write(&file, text(30)).unwrap();
+    let o = repatsim()
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "4", "-q", "--no-what-if"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains(
+            "Everyone notified home within the 10-day horizon in 4 of 4 replications; 40 people never notified"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("- Everyone notified is home by "), "{out}");
+    let left = out
+        .lines()
+        .find(|l| l.contains("not yet released or notified"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(left.ends_with("to go on to leg `bus` (in 4 replications)"), "{left}");
+    assert!(!out.contains("Everyone home"), "{out}");
+
+    // Waves for everyone: the words are as before, and nothing is warned of.
+    let all = repatsim::scenario::parse(&text(50), "waves.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(all.warnings.is_empty(), "{:?}", all.warnings);
+    let label =
+        |stat| repatsim::metrics::MetricInfo::of(&all.scenario, repatsim::metrics::MetricKey::overall(stat)).label;
+    assert_eq!(
+        label(repatsim::metrics::Stat::AllHome),
+        "Everyone home within the horizon"
+    );
+    assert_eq!(
+        label(repatsim::metrics::Stat::MakespanDays),
+        "Days until everyone is home"
+    );
+}

@@ -418,9 +418,15 @@ impl MetricInfo {
         // "Everyone home" counts those who slipped away or were turned away as done: in
         // a plan where that can happen the label says so (a tester read "Everyone home
         // within the horizon 100%" beside 81.95 of 100 people home).
-        match (key.scope, key.stat, ended_otherwise(sc)) {
-            (Scope::Overall, Stat::MakespanDays, Some(how)) => label = format!("Days until everyone is home {how}"),
-            (Scope::Overall, Stat::AllHome, Some(how)) => label = format!("Everyone home {how} within the horizon"),
+        // Where waves leave some people never notified, "everyone" is everyone notified
+        // (a tester's plan read "Everyone home within the horizon 100%" with 400 of 1,000
+        // never told to leave).
+        match (key.scope, key.stat) {
+            (Scope::Overall, Stat::MakespanDays) => label = format!("Days until {}", everyone_is_home(sc)),
+            (Scope::Overall, Stat::AllHome) => {
+                let how = ended_otherwise(sc).map_or(String::new(), |h| format!(" {h}"));
+                label = capitalized(&format!("{} home{how} within the horizon", everyone(sc)));
+            }
             _ => {}
         }
         if let Scope::Input(_) = key.scope {
@@ -449,6 +455,61 @@ impl MetricInfo {
             description,
         }
     }
+}
+
+/// People of cohorts with waves whom no wave notifies in `sc` (the waves notify fewer
+/// than the cohort holds, or some fell beyond the horizon and were dropped): they never
+/// set out, and a return "ends" without them.
+pub fn never_notified(sc: &Scenario) -> u64 {
+    sc.cohorts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.has_waves)
+        .map(|(i, c)| {
+            let notified: u64 = sc
+                .waves
+                .iter()
+                .filter(|w| w.cohort.0 as usize == i)
+                .map(|w| u64::from(w.notify))
+                .sum();
+            u64::from(c.size).saturating_sub(notified)
+        })
+        .sum()
+}
+
+/// Whom "everyone" means in `sc`: "everyone", or "everyone notified" where waves leave
+/// some people never notified ([`never_notified`]; or may, with uncertain wave inputs).
+pub fn everyone(sc: &Scenario) -> &'static str {
+    let waves_drawn = sc.cohorts.iter().any(|c| c.has_waves)
+        && sc
+            .uncertain
+            .iter()
+            .any(|u| u.path.starts_with("wave") || (u.path.starts_with("cohort.") && u.path.ends_with(".size")));
+    if never_notified(sc) > 0 || waves_drawn {
+        "everyone notified"
+    } else {
+        "everyone"
+    }
+}
+
+/// "everyone is home", as `sc` makes it true: "everyone notified is home or slipped
+/// away" where waves leave some unnotified and people can slip away.
+pub fn everyone_is_home(sc: &Scenario) -> String {
+    let how = ended_otherwise(sc).map_or(String::new(), |h| format!(" {h}"));
+    format!("{} is home{how}", everyone(sc))
+}
+
+/// "everyone home", as `sc` makes it true (see [`everyone_is_home`]).
+pub fn everyone_home(sc: &Scenario) -> String {
+    let how = ended_otherwise(sc).map_or(String::new(), |h| format!(" {h}"));
+    format!("{} home{how}", everyone(sc))
+}
+
+/// `s` with its first letter in upper case.
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
 
 /// How else than home a journey can end in `sc`, in words ("or slipped away"), if it

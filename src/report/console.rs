@@ -40,23 +40,35 @@ fn step_kind(s: Step) -> &'static str {
 pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
     let mean = g.people as f64 / g.replications as f64;
     let place = format!("{} `{}`", step_kind(g.at), net.step_name(g.at));
+    // At an origin of cohorts with waves, those not released are those no wave notified.
+    let waves_here = net
+        .scenario
+        .cohorts
+        .iter()
+        .any(|c| c.has_waves && Step::Origin(c.origin.0) == g.at);
     match g.waiting_for {
         Some(w) if matches!(g.phase, Phase::Done | Phase::NotReleased | Phase::Notified) => format!(
             "{} people on average at {place}, {} {} `{}`{} (in {})",
-            fmt_num(mean),
-            if g.phase == Phase::NotReleased {
-                "not yet released, to go on to"
-            } else {
-                "waiting for"
+            fmt_value(mean, Unit::People),
+            match g.phase {
+                Phase::NotReleased if waves_here => "not yet released or notified, to go on to",
+                Phase::NotReleased => "not yet released, to go on to",
+                _ => "waiting for",
             },
             step_kind(w),
             net.step_name(w),
-            why(net, w),
+            // Not released: the next leg's limits did not hold them (a tester was sent
+            // after a pool 2.8% used for people no wave had notified).
+            if g.phase == Phase::NotReleased {
+                String::new()
+            } else {
+                why(net, w)
+            },
             fmt_quantity(g.replications, "replication")
         ),
         _ => format!(
             "{} people on average at {place}, {}{} (in {})",
-            fmt_num(mean),
+            fmt_value(mean, Unit::People),
             phase_word(g.phase),
             if g.phase == Phase::Queued {
                 why(net, g.at)
@@ -340,14 +352,28 @@ fn headline(batch: &Batch) -> String {
         })
         .collect();
     let horizon_days = crate::metrics::fmt_days(sc.horizon_hours / 24.0);
-    out.push_str(&if gone.is_empty() {
-        format!("Everyone home within the {horizon_days}-day horizon in {all_home} of {n} replications")
-    } else {
-        format!(
+    let everyone = crate::metrics::catalogue::everyone(sc);
+    out.push_str(&match (gone.is_empty(), everyone) {
+        (true, who) => format!(
+            "{} home within the {horizon_days}-day horizon in {all_home} of {n} replications",
+            crate::metrics::catalogue::capitalized(who)
+        ),
+        (false, "everyone") => format!(
             "Every journey ended within the {horizon_days}-day horizon in {all_home} of {n} replications (home, or {})",
             gone.join("; or ")
-        )
+        ),
+        (false, _) => format!(
+            "Every journey of those notified ended within the {horizon_days}-day horizon in {all_home} of {n} replications (home, or {})",
+            gone.join("; or ")
+        ),
     });
+    let never = crate::metrics::catalogue::never_notified(sc);
+    if never > 0 {
+        out.push_str(&format!(
+            "; {} never notified (the waves notify fewer than their cohorts hold)",
+            crate::metrics::fmt_people(never)
+        ));
+    }
     if horizon > 0 {
         out.push_str(&format!(
             "; {horizon} reached the horizon with people still on their way"

@@ -339,10 +339,10 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
             let gone = [Stat::Evaded, Stat::TurnedAway]
                 .into_iter()
                 .any(|stat| batch.mean_of(MetricKey::overall(stat)) > 0.0);
-            let subject = if gone {
-                "Every journey has ended (home, or left the return)"
-            } else {
-                "Everyone is home"
+            let subject = match (gone, crate::metrics::catalogue::everyone(sc)) {
+                (true, "everyone") => "Every journey has ended (home, or left the return)".to_string(),
+                (true, _) => "Every journey of those notified has ended (home, or left the return)".to_string(),
+                (false, who) => crate::metrics::catalogue::capitalized(&format!("{who} is home")),
             };
             format!("{subject} by {} in {share}day {}", date(batch, p90), fmt_num(p90))
                 + if done.len() < n {
@@ -352,7 +352,8 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
                 }
         } else {
             format!(
-                "Everyone is home within the {}-day horizon in only {} of {n} replications ({}), so the day by which 90% are lies beyond the horizon ({})",
+                "{} within the {}-day horizon in only {} of {n} replications ({}), so the day by which 90% are lies beyond the horizon ({})",
+                crate::metrics::catalogue::capitalized(&crate::metrics::catalogue::everyone_is_home(sc)),
                 crate::metrics::fmt_days(horizon_days),
                 done.len(),
                 pct(done.len() as f64 / n as f64),
@@ -375,10 +376,7 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
         out.push(s);
         if let Some(t) = sc.target_days {
             let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
-            let who = match crate::metrics::catalogue::ended_otherwise(sc) {
-                Some(how) => format!("everyone home {how}"),
-                None => "everyone home".to_string(),
-            };
+            let who = crate::metrics::catalogue::everyone_home(sc);
             out.push(format!(
                 "{} of replications have {who} by the target, {} (day {}).",
                 pct(met as f64 / n as f64),

@@ -23,10 +23,7 @@ pub(super) fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dy
     }
     // "days until everyone is home or slipped away" where people can slip away (as the
     // table's label says).
-    let what = match crate::metrics::catalogue::ended_otherwise(sc) {
-        Some(how) => format!("days until everyone is home {how}"),
-        None => "days until everyone is home".to_string(),
-    };
+    let what = format!("days until {}", crate::metrics::catalogue::everyone_is_home(sc));
     let title = format!("{}: {what}", sc.name);
     // The median and P90 count unfinished replications as later than the horizon (as
     // the table and the findings do): +inf when they fall among them.

@@ -158,6 +158,33 @@ pub fn check_waves(ck: &mut Checker, raw: &RawFile, cohorts: &mut [Cohort], hori
             notified += u64::from(w.notify);
         }
     }
+    for (c, cohort) in cohorts.iter().enumerate() {
+        // Waves that notify fewer than the cohort holds leave the rest where they are:
+        // the return "ends" without them, so say so before the run.
+        let notified: u64 = waves
+            .iter()
+            .filter(|w| w.cohort.0 as usize == c)
+            .map(|w| u64::from(w.notify))
+            .sum();
+        if cohort.has_waves && notified < u64::from(cohort.size) {
+            let at = raw
+                .cohort
+                .iter()
+                .find(|r| *r.get_ref().name.get_ref() == cohort.name)
+                .map(|r| r.get_ref().size.span());
+            ck.warn(
+                format!("cohort.{}.size", cohort.name),
+                at,
+                format!(
+                    "the waves notify {notified} of cohort `{}`'s {} people (within the horizon); the other {} are never notified and never set out, and \"everyone home\" then means everyone notified",
+                    cohort.name,
+                    cohort.size,
+                    u64::from(cohort.size) - notified
+                ),
+                Some("add waves or raise `notify`, or lower the cohort's size".into()),
+            );
+        }
+    }
     for c in cohorts.iter() {
         if !c.has_waves && c.evasion_per_hour > 0.0 {
             let at = raw
