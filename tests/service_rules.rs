@@ -174,3 +174,24 @@ route = ["desk", "home"]
         );
     }
 }
+
+/// A daily quota renews at midnight while opening hours keep the checkpoint shut until
+/// 08:00: the trace says it opens at 08:00, when it does, not at midnight (a tester
+/// found `checkpoint_opens` rows at hours 24, 48, 72 and 96 with no service before 08:00).
+#[test]
+fn a_checkpoint_opens_in_the_trace_only_when_it_opens() {
+    let text = format!(
+        "{HEAD}\n[[checkpoint]]\nname = \"post\"\nsite = \"camp\"\nservers = 1\nservice_minutes = 50\n\
+         open_hours = \"08:00-12:00\"\nquota_per_day = 2\n\n\
+         [[cohort]]\nname = \"group\"\norigin = \"camp\"\nsize = 10\nroute = [\"post\", \"home\"]\n"
+    );
+    let sc = parse(&text);
+    let (_, rows) = repatsim::model::World::new(network(&sc)).run_traced(0);
+    let opens: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.kind == repatsim::model::TraceKind::CheckpointOpens)
+        .map(|r| r.time_hours)
+        .collect();
+    // Ten people at midnight, two a day: at 08:00 on days 0 to 4, never at midnight.
+    assert_eq!(opens, vec![8.0, 32.0, 56.0, 80.0, 104.0], "{opens:?}");
+}

@@ -349,8 +349,14 @@ impl Model<Event> for Flow {
             Event::Retry { checkpoint, person } => self.retry(sim, checkpoint, person as usize),
             Event::CheckinCloses { checkpoint } => self.checkin_closes(sim, checkpoint),
             Event::CheckpointOpens { checkpoint } => {
-                self.checkpoints[checkpoint as usize].open_scheduled = false;
-                if !self.checkpoints[checkpoint as usize].line.is_empty() {
+                let k = checkpoint as usize;
+                self.checkpoints[k].open_scheduled = false;
+                // A new quota period may begin while opening hours keep the checkpoint
+                // closed (a daily quota at midnight, opening at 08:00): then it does
+                // not open now, and the trace says so only when it does.
+                let open = self.net.scenario.checkpoints[k].open.is_open(now)
+                    && window_at(&self.checkpoints[k].closed, now).is_none();
+                if open && !self.checkpoints[k].line.is_empty() {
                     self.note(
                         now,
                         TraceKind::CheckpointOpens,
