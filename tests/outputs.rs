@@ -76,16 +76,63 @@ fn outputs_do_not_depend_on_threads_and_shards_merge_exactly() {
     assert_eq!(part["shard"]["index"], 2);
     assert_eq!(part["first_replication"], 100);
 
-    // A gap between parts is refused.
+    // Shards left out are refused, in the middle (a gap) or at the end (the merge
+    // would read as the whole run: a tester's 2 of 3 shards became "200 replications").
+    for (pair, missing) in [([&parts[0], &parts[2]], "2/3"), ([&parts[0], &parts[1]], "3/3")] {
+        let o = repatsim()
+            .arg("merge")
+            .args(pair)
+            .arg("--out")
+            .arg(tmp.path().join(format!("without-{}", &missing[..1])))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!(
+                "these are 2 of the shards of one run; missing: --shard {missing}"
+            )),
+            "{err}"
+        );
+    }
+}
+
+/// Shards run with `--people` merge their people.csv into the file the unsharded run
+/// writes (a merge dropped them without a word).
+#[test]
+fn shards_people_records_merge_into_the_unsharded_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    run_into(&whole, &["-n", "6", "--no-what-if", "--people", "1,4"]);
+    let mut parts = Vec::new();
+    for (i, people) in [(1, "1"), (2, "4")] {
+        let d = tmp.path().join(format!("part-{i}"));
+        run_into(
+            &d,
+            &[
+                "-n",
+                "6",
+                "--no-what-if",
+                "--shard",
+                &format!("{i}/2"),
+                "--people",
+                people,
+            ],
+        );
+        parts.push(d);
+    }
+    let merged = tmp.path().join("merged");
     let o = repatsim()
         .arg("merge")
-        .args([&parts[0], &parts[2]])
+        .args([&parts[1], &parts[0]])
         .arg("--out")
-        .arg(tmp.path().join("gap"))
+        .arg(&merged)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not follow replications 0 to "));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["people.csv", "people-dictionary.csv"] {
+        assert_eq!(read(&whole.join(f)), read(&merged.join(f)), "{f}");
+    }
 }
 
 #[test]

@@ -452,7 +452,8 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         what_if: args.parts.iter().all(|p| dir::part_wants_what_if(p)),
         ..ReportOptions::default()
     };
-    let (report, written) = report::write_run(&out, &batch, None, &options)?;
+    let (report, mut written) = report::write_run(&out, &batch, None, &options)?;
+    written.extend(merge_people(&out, &args.parts)?);
     out.commit()?;
     write_stdout(&report::summary_table(&batch, report.what_if.as_ref(), false))?;
     eprintln!(
@@ -461,6 +462,53 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         list_outputs(out.path(), &written)
     );
     Ok(())
+}
+
+/// The parts' `people.csv` (shards run with `--people`) as one file, in replication
+/// order with one header, as an unsharded run with the same `--people` writes it (a
+/// merge dropped them); returns the files written.
+fn merge_people(out: &OutputDir, parts: &[PathBuf]) -> Result<Vec<String>, Failure> {
+    let mut files: Vec<(u64, String)> = Vec::new();
+    for p in parts {
+        let path = p.join(dir::PEOPLE);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        // Rows are in replication order within a part, and parts do not overlap.
+        let first = text
+            .lines()
+            .nth(1)
+            .and_then(|l| l.split(',').next())
+            .and_then(|r| r.parse::<u64>().ok());
+        let Some(first) = first else {
+            continue; // a header alone: nothing traced there
+        };
+        files.push((first, text));
+    }
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    files.sort_by_key(|(first, _)| *first);
+    let header = files[0].1.lines().next().unwrap_or_default().to_string();
+    if files.iter().any(|(_, t)| t.lines().next() != Some(header.as_str())) {
+        return Err(Failure::BadInput(
+            "the parts' people.csv files have different columns (written by different versions of repatsim?)".into(),
+        ));
+    }
+    out.write_with(dir::PEOPLE, |w| {
+        use std::io::Write;
+        w.write_all(header.as_bytes())?;
+        w.write_all(b"\n")?;
+        for (_, t) in &files {
+            for line in t.lines().skip(1) {
+                w.write_all(line.as_bytes())?;
+                w.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    })?;
+    out.write_with(dir::PEOPLE_DICTIONARY, |w| report::people::write_people_dictionary(w))?;
+    Ok(vec![dir::PEOPLE.into(), dir::PEOPLE_DICTIONARY.into()])
 }
 
 /// `repatsim report DIR`.

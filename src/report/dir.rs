@@ -252,8 +252,51 @@ fn read_rows(
     Ok(())
 }
 
+/// The shard a part was run as (`run --shard I/N`), from its `summary.json`.
+fn part_shard(dir: &Path) -> Option<super::json::ShardInfo> {
+    let text = std::fs::read(dir.join(SUMMARY)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    serde_json::from_value(v.get("shard")?.clone()).ok()
+}
+
+/// Refuses a merge of shards of one run that leaves some out: the result would read as
+/// the whole run (a tester's 2 of 3 shards merged into "66 replications", unmarked).
+/// Shards of one split are checked by index; of different splits, that the first and
+/// the last are there (the parts' ranges must then join, which merging checks).
+fn missing_shards(dirs: &[PathBuf]) -> Result<(), OutputError> {
+    let shards: Vec<super::json::ShardInfo> = dirs.iter().filter_map(|d| part_shard(d)).collect();
+    if shards.is_empty() || shards.len() != dirs.len() {
+        return Ok(());
+    }
+    let count = shards[0].count;
+    let missing: Vec<String> = if shards.iter().all(|s| s.count == count) {
+        (1..=count)
+            .filter(|i| !shards.iter().any(|s| s.index == *i))
+            .map(|i| format!("{i}/{count}"))
+            .collect()
+    } else {
+        let mut m = Vec::new();
+        if !shards.iter().any(|s| s.index == 1) {
+            m.push("1/N (the first)".to_string());
+        }
+        if !shards.iter().any(|s| s.index == s.count) {
+            m.push("N/N (the last)".to_string());
+        }
+        m
+    };
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(OutputError::Mismatch(format!(
+        "these are {} of the shards of one run; missing: --shard {} (merge every shard, or look at one part with `repatsim report DIR`)",
+        shards.len(),
+        missing.join(", --shard ")
+    )))
+}
+
 /// Combines parts (in any order) into one batch covering their replications, which
-/// must be contiguous and come from the same scenario, seed and grid.
+/// must be contiguous and come from the same scenario, seed and grid; shards of
+/// one run must all be there.
 pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
     let mut parts = dirs
         .iter()
@@ -273,6 +316,7 @@ pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
             )));
         }
     }
+    missing_shards(dirs)?;
     let mut iter = parts.into_iter().map(|(b, _)| b);
     let mut merged = iter.next().expect("checked non-empty");
     for p in iter {
