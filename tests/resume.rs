@@ -13,8 +13,20 @@ fn repatsim() -> Command {
 }
 
 /// The shard of the first wave every run here does (a shard, so the range does not start
-/// at replication 0 and the shard's bookkeeping is resumed too).
-const RUN: [&str; 7] = ["-n", "6000", "--shard", "2/3", "--block", "16", "-q"];
+/// at replication 0 and the shard's bookkeeping is resumed too), with the people of its
+/// first and last replications: a run stopped before the last keeps its work (stopped
+/// early, a run with `--people` lost all of it), and a resume writes them all.
+const RUN: [&str; 9] = [
+    "-n",
+    "6000",
+    "--shard",
+    "2/3",
+    "--block",
+    "16",
+    "-q",
+    "--people",
+    "2000,3999",
+];
 /// Replications in that shard.
 const SHARD_SIZE: u64 = 2000;
 /// Time to load the scenario and install the signal handlers, roughly.
@@ -244,6 +256,20 @@ fn a_resume_that_does_not_match_the_directory_is_refused() {
         "another scenario text",
     );
     refused(&["-n", "6000", "--shard", "2/3", "--grid-hours", "1"], "time grid");
+    // Anything else asked for differently would leave a directory neither command's
+    // uninterrupted run writes.
+    refused(
+        &["-n", "6000", "--shard", "2/3", "--people", "2000,3999", "--no-what-if"],
+        "it was run without --no-what-if, this command with it",
+    );
+    refused(
+        &["-n", "6000", "--shard", "2/3"],
+        "it was run with --people 2000,3999, this command with no --people",
+    );
+    refused(
+        &["-n", "6000", "--shard", "2/3", "--people", "2000"],
+        "it was run with --people 2000,3999, this command with --people 2000",
+    );
     let o = repatsim()
         .arg("run")
         .arg(repo("scenarios/first-wave-2023.toml"))

@@ -136,8 +136,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub force: bool,
     /// Continue the interrupted run whose output directory is DIR (same scenario, --set,
-    /// seed, -n and --shard): only the missing replications run, and DIR ends as the
-    /// uninterrupted run would have left it. A complete DIR is left alone.
+    /// seed, -n, --shard, --grid-hours, --no-what-if and --people): only the missing
+    /// replications run, and DIR ends as the uninterrupted run would have left it. A
+    /// complete DIR is left alone.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "force", "until_ci"])]
     pub resume: Option<PathBuf>,
     /// No progress bar and no note of the files written (warnings and errors still show).

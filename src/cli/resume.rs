@@ -24,9 +24,26 @@ pub enum Resumed {
     Partial(Box<Batch>),
 }
 
-/// Checks that `path` holds a run of this scenario, seed, grid and replication range,
-/// and reads back what it completed.
-pub fn read(path: &Path, net: &Arc<Network>, range: &Range<u64>, grid_hours: Option<f64>) -> Result<Resumed, Failure> {
+/// What the resuming command asks for besides the replications, which must be what
+/// the stopped run asked for: otherwise the directory would end as neither command's
+/// uninterrupted run (a tester's resume without `--no-what-if` added a what-if, and
+/// one without `--people` deleted people.csv).
+pub struct Asked {
+    /// The what-if (not `--no-what-if`).
+    pub what_if: bool,
+    /// The `--people` list.
+    pub people: Option<Vec<u64>>,
+}
+
+/// Checks that `path` holds a run of this scenario, seed, grid, replication range and
+/// outputs asked for, and reads back what it completed.
+pub fn read(
+    path: &Path,
+    net: &Arc<Network>,
+    range: &Range<u64>,
+    grid_hours: Option<f64>,
+    asked: &Asked,
+) -> Result<Resumed, Failure> {
     let label = path.display();
     if !path.join(dir::SUMMARY).is_file() {
         return Err(Failure::BadInput(format!(
@@ -71,6 +88,28 @@ pub fn read(path: &Path, net: &Arc<Network>, range: &Range<u64>, grid_hours: Opt
         return Err(refuse(format!(
             "it was asked for replications {}..{}, this command for {}..{} (check -n and --shard)",
             planned.start, planned.end, range.start, range.end
+        )));
+    }
+    if dir::part_wants_what_if(path) != asked.what_if {
+        return Err(refuse(if asked.what_if {
+            "it was run with --no-what-if, this command without".into()
+        } else {
+            "it was run without --no-what-if, this command with it".into()
+        }));
+    }
+    let people = dir::part_people(path);
+    if people != asked.people {
+        let list = |p: &Option<Vec<u64>>| match p {
+            Some(l) => format!(
+                "--people {}",
+                l.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+            ),
+            None => "no --people".to_string(),
+        };
+        return Err(refuse(format!(
+            "it was run with {}, this command with {}",
+            list(&people),
+            list(&asked.people)
         )));
     }
     if !part.interrupted && done.end == range.end {

@@ -114,10 +114,21 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             s.count
         )));
     }
+    // Before the run, not after it: a replication outside the range lost the whole run.
+    if let Some(k) = people.iter().flatten().find(|k| !range.contains(k)) {
+        return Err(Failure::BadInput(format!(
+            "--people: replication {k} is not among those this command runs ({}..{}, the last not included)",
+            range.start, range.end
+        )));
+    }
     let net = Arc::new(Network::new(Arc::new(sc)));
+    let asked = super::resume::Asked {
+        what_if: !args.no_what_if,
+        people: people.clone(),
+    };
     let done = match &args.resume {
         None => None,
-        Some(d) => match super::resume::read(d, &net, &range, args.grid_hours)? {
+        Some(d) => match super::resume::read(d, &net, &range, args.grid_hours, &asked)? {
             super::resume::Resumed::Complete(n) => {
                 eprintln!("{}: complete already ({n} replications); nothing to run", d.display());
                 return Ok(());
@@ -205,12 +216,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         timeline: true,
         threads: args.threads.map(|t| t as usize),
         known_what_if: None,
+        people: people.clone(),
     };
     let (what_if, written) = match &mut out {
         Some(dir) => {
             let (report, mut files) = report::write_run(dir, &batch, shard, &options)?;
             if let Some(list) = &people {
-                files.extend(write_people(dir, &batch, list)?);
+                // Stopped early: the people of the replications that ran (a resume
+                // writes them all); the list is recorded for the resume to check.
+                let ran = batch.first_replication..batch.first_replication + batch.len() as u64;
+                let list: Vec<u64> = list.iter().copied().filter(|k| ran.contains(k)).collect();
+                if !list.is_empty() {
+                    files.extend(write_people(dir, &batch, &list)?);
+                }
             }
             dir.commit()?;
             // The console names the file the user ran, not the output directory's copy.

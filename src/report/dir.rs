@@ -95,6 +95,9 @@ pub struct MergeData {
     /// then runs none either, as the unsharded run would not have.
     #[serde(default = "yes")]
     what_if: bool,
+    /// The replications whose people the run was asked to write (`--people`), if any.
+    #[serde(default)]
+    people: Option<Vec<u64>>,
 }
 
 fn yes() -> bool {
@@ -102,8 +105,9 @@ fn yes() -> bool {
 }
 
 impl MergeData {
-    /// The merge data of `batch`, from a run that wanted the what-if or not.
-    pub fn of(batch: &Batch, what_if: bool) -> Self {
+    /// The merge data of `batch`, from a run that wanted the what-if or not and the
+    /// people of replications `people`.
+    pub fn of(batch: &Batch, what_if: bool, people: Option<Vec<u64>>) -> Self {
         let ts = &batch.timeseries;
         let pairs = |h: &Vec<Hist>| -> Vec<Vec<(u32, u64)>> { h.iter().map(|m| m.pairs().to_vec()).collect() };
         MergeData {
@@ -122,8 +126,18 @@ impl MergeData {
             partial: batch.interrupted,
             planned: batch.planned.clone().map(|r| (r.start, r.end)),
             what_if,
+            people,
         }
     }
+}
+
+/// The `--people` list the run in `dir` was asked for (`None` without, or unreadable:
+/// then [`read_part`] says why).
+pub fn part_people(dir: &Path) -> Option<Vec<u64>> {
+    std::fs::read_to_string(dir.join(MERGE_DATA))
+        .ok()
+        .and_then(|t| serde_json::from_str::<MergeData>(&t).ok())
+        .and_then(|m| m.people)
 }
 
 /// True unless the part in `dir` was run with `--no-what-if` (or cannot be read: then

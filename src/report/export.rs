@@ -22,6 +22,8 @@ pub struct RunReport<'a> {
     pub what_if: Option<WhatIf>,
     /// The run asked for the what-if (a shard's is run by the merge of its parts).
     pub what_if_wanted: bool,
+    /// The replications whose people the run writes (`--people`).
+    pub people_asked: Option<Vec<u64>>,
 }
 
 /// What a report computes beyond the batch (both need simulation: one traced
@@ -37,6 +39,9 @@ pub struct ReportOptions {
     /// A what-if already computed (read back from `summary.json` when redrawing), used
     /// instead of running it again.
     pub known_what_if: Option<WhatIf>,
+    /// The replications whose people the run writes (`--people`), recorded so that a
+    /// resume can refuse another list.
+    pub people: Option<Vec<u64>>,
 }
 
 impl Default for ReportOptions {
@@ -46,6 +51,7 @@ impl Default for ReportOptions {
             timeline: true,
             threads: None,
             known_what_if: None,
+            people: None,
         }
     }
 }
@@ -79,6 +85,7 @@ impl<'a> RunReport<'a> {
             timeline_svg,
             what_if,
             what_if_wanted: options.what_if,
+            people_asked: options.people.clone(),
         })
     }
 }
@@ -143,7 +150,7 @@ impl Exporter for MergeFile {
         vec![dir::MERGE_DATA.into()]
     }
     fn export(&self, r: &RunReport, d: &OutputDir) -> Result<(), OutputError> {
-        let data = MergeData::of(r.batch, r.what_if_wanted);
+        let data = MergeData::of(r.batch, r.what_if_wanted, r.people_asked.clone());
         d.write_with(dir::MERGE_DATA, |w| {
             serde_json::to_writer(w, &data).map_err(std::io::Error::other)
         })
