@@ -179,6 +179,14 @@ fn ctrl_c_leaves_valid_outputs_for_the_completed_replications() {
     assert_eq!(summary["partial"], true);
     let n = summary["replications"].as_u64().unwrap();
     assert!(n > 0 && n < 20000, "{n} replications");
+    // What is done is written at once: the what-if (hundreds of paired replications)
+    // is left to the resume, and the report says so.
+    assert!(summary.get("what_if").is_none(), "{}", summary["what_if"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("What to change: not tried, as the run was stopped"),
+        "no word on the what-if"
+    );
     // Every file is whole and describes exactly the replications reported.
     let csv = std::fs::read_to_string(out.join("replications.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().skip(1).collect();

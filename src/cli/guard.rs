@@ -60,7 +60,9 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
             if raised.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            eprintln!("\ninterrupted: finishing the replications under way, then writing what is done (a second Ctrl-C quits now)");
+            eprintln!(
+                "\ninterrupted: finishing the replications under way, then writing what is done (a second Ctrl-C quits at once, writing nothing)"
+            );
         });
         if let Err(e) = installed {
             eprintln!("warning: Ctrl-C or SIGTERM will end the run without saving results ({e})");

@@ -70,7 +70,9 @@ pub fn what_if_for(
     file: &str,
 ) -> Result<Option<WhatIf>, super::OutputError> {
     match bottleneck(batch) {
-        Some(b) if options.what_if && !batch.is_empty() => {
+        // A stopped run writes what it has at once: the what-if (hundreds of paired
+        // replications, 9 s of a stopped full return) is left to the resume.
+        Some(b) if options.what_if && !batch.is_empty() && !batch.interrupted => {
             crate::experiment::whatif::what_if(batch, &levers(batch, &b), &b.scopes, file, options.threads)
                 .map_err(|e| super::OutputError::Chart(format!("the what-if could not run: {e}")))
         }
@@ -272,6 +274,8 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     }
     if let Some(w) = what_if {
         out.push(what_if_sentence(w));
+    } else if batch.interrupted && bottleneck(batch).is_some() {
+        out.push("What to change: not tried, as the run was stopped (`--resume` tries it with the rest).".into());
     }
     full_sites(batch, &mut out);
     idle_checkpoint(batch, &mut out);
