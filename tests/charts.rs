@@ -327,3 +327,108 @@ fn the_makespan_histogram_counts_whole_replications() {
         );
     }
 }
+
+/// The timeline, the service starts of its replication, the green windows it draws and
+/// when the first checkpoint was closed in that replication.
+type Drawn = (String, Vec<f64>, Vec<(f64, f64)>, Vec<(f64, f64)>);
+fn timeline_and_starts(text: &str) -> Drawn {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("plan.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    repatsim()
+        .args(["run", file.to_str().unwrap(), "-n", "9", "-q", "--no-what-if", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("timeline.svg")).unwrap();
+    let rep: u64 = svg
+        .split("timeline of replication ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap();
+    let sc = common::parse(text);
+    let mut world = repatsim::model::World::new(common::network(&sc));
+    let (_, rows) = world.run_traced(rep);
+    let closed = if sc.checkpoints.is_empty() {
+        Vec::new()
+    } else {
+        world.checkpoint_closed(0).to_vec()
+    };
+    let starts = rows
+        .iter()
+        .filter(|r| r.kind == repatsim::model::TraceKind::ServiceStart)
+        .map(|r| r.time_hours)
+        .collect();
+    let windows = svg
+        .split(" open from hour ")
+        .skip(1)
+        .filter_map(|t| {
+            let (a, rest) = t.split_once(" to ")?;
+            let b = rest.split(' ').next()?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        })
+        .collect();
+    (svg, starts, windows, closed)
+}
+
+/// The timeline's green windows are when its checkpoint could serve in that
+/// replication: not in an outbreak (a tester's showed the post open through one), not
+/// while its staff are off duty (one showed "always open" for weekday officers), and
+/// every service starts inside one. A leg's vehicles each have a row, more than six
+/// too (the seventh drew over the first).
+#[test]
+fn the_timeline_draws_the_replication_as_it_ran() {
+    let head = "[scenario]\nname = \"t\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 30\nseed = 5\n\
+                [[site]]\nname = \"camp\"\nkind = \"origin\"\n[[site]]\nname = \"home\"\nkind = \"home\"\n";
+    let outbreak = format!(
+        "{head}[[checkpoint]]\nname = \"post\"\nsite = \"camp\"\nservers = 2\nservice_minutes = 20\nopen_hours = \"08:00-16:00\"\n\
+         [[outbreak]]\nname = \"flu\"\napplies_to = [\"post\"]\nprobability_per_week = 0.9\n\
+         duration_days = {{ dist = \"uniform\", min = 1, max = 3 }}\n\
+         [[cohort]]\nname = \"g\"\norigin = \"camp\"\nsize = 300\narrival = {{ process = \"per_day\", per_day = [40] }}\nroute = [\"post\", \"home\"]\n"
+    );
+    let staffed = format!(
+        "{head}[[pool]]\nname = \"officers\"\nsize = 2\non_duty_hours = \"08:00-16:00\"\non_duty_days = \"weekdays\"\n\
+         [[checkpoint]]\nname = \"post\"\nsite = \"camp\"\nservers = 2\nservice_minutes = 30\nstaff_from = \"officers\"\n\
+         [[cohort]]\nname = \"g\"\norigin = \"camp\"\nsize = 200\nroute = [\"post\", \"home\"]\n"
+    );
+    for (what, text) in [("outbreak", outbreak), ("staff", staffed)] {
+        let (_, starts, windows, closed) = timeline_and_starts(&text);
+        assert!(!starts.is_empty() && !windows.is_empty(), "{what}");
+        for &(a, b) in &windows {
+            assert!(
+                !closed.iter().any(|&(c, d)| c + 0.051 < b && a + 0.051 < d),
+                "{what}: drawn open {a} to {b}, but closed then: {closed:?}"
+            );
+        }
+        if what == "outbreak" {
+            assert!(
+                !closed.is_empty(),
+                "no outbreak in the drawn replication: a test of nothing"
+            );
+        }
+        let shown = windows.iter().map(|w| w.1).fold(0.0, f64::max);
+        for t in starts.iter().filter(|&&t| t < shown) {
+            // The titles round hours to a tenth from 100 on.
+            assert!(
+                windows.iter().any(|&(a, b)| a - 0.051 <= *t && *t <= b + 0.051),
+                "{what}: a service starts at hour {t}, outside every window drawn: {windows:?}"
+            );
+        }
+        // Closed at night and (staff) at the weekend: never one window for all.
+        assert!(windows.len() > 3, "{what}: {windows:?}");
+    }
+    // Twelve coaches: twelve distinct rows.
+    let coaches = format!(
+        "{head}[[leg]]\nname = \"coach\"\nfrom = \"camp\"\nto = \"home\"\nmode = \"coach\"\nvehicles = 12\nseats = 10\ntravel_hours = 5\n\
+         [[cohort]]\nname = \"g\"\norigin = \"camp\"\nsize = 120\nroute = [\"coach\", \"home\"]\n"
+    );
+    let (svg, _, _, _) = timeline_and_starts(&coaches);
+    let rows: std::collections::BTreeSet<String> = svg
+        .split("<rect ")
+        .filter(|r| r.contains("<title>coach vehicle "))
+        .filter_map(|r| r.split("y=\"").nth(1)?.split('"').next().map(str::to_string))
+        .collect();
+    assert_eq!(rows.len(), 12, "{rows:?}");
+}

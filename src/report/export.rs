@@ -65,8 +65,9 @@ impl<'a> RunReport<'a> {
             || {
                 (options.timeline && shard.is_none() && !batch.is_empty()).then(|| {
                     let k = super::timeline::representative(batch);
-                    let (_, rows) = crate::model::World::new(std::sync::Arc::clone(&batch.network)).run_traced(k);
-                    super::timeline::timeline_svg(batch, k, &rows)
+                    let mut world = crate::model::World::new(std::sync::Arc::clone(&batch.network));
+                    let (_, rows) = world.run_traced(k);
+                    super::timeline::timeline_svg(batch, k, &rows, &world)
                 })
             },
         );

@@ -102,7 +102,7 @@ pub fn describe_timetable(tt: &Timetable) -> String {
 /// A capacity as the drawing shows it: "120" or, when `[[change]]`s set it during the
 /// run, every value in turn ("120→200"), with when in words for the tooltip ("; 200
 /// from 2024-05-15 00:00"). `of` picks the changes of this capacity.
-fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Option<u32>) -> (String, String) {
+pub(super) fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Option<u32>) -> (String, String) {
     let mut changes: Vec<(f64, u32)> = batch
         .scenario()
         .changes

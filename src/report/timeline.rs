@@ -8,7 +8,8 @@ use super::charts::escape;
 use super::network::describe_hours;
 use crate::experiment::Batch;
 use crate::metrics::{fmt_num, fmt_quantity};
-use crate::model::{TraceKind, TraceRow, TraceStage};
+use crate::model::{TraceKind, TraceRow, TraceStage, World};
+use crate::scenario::ChangeWhat;
 use std::fmt::Write;
 
 /// The replication whose makespan is the median (the lower one of an even count), a
@@ -52,10 +53,12 @@ struct Trip {
     load: u64,
 }
 
-/// The timeline of `rows`, the trace of `replication` of `batch`'s scenario.
-pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> String {
-    let sc = batch.scenario();
-    let net = &batch.network;
+/// The timeline of `rows`, the trace of `replication` of `batch`'s scenario, run by
+/// `world` (whose network and closures are that replication's: drawn capacities with
+/// `[[uncertain]]` inputs, its outbreaks).
+pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow], world: &World) -> String {
+    let net = world.network();
+    let sc = &net.scenario;
     let end_hours = rows.last().map_or(24.0, |r| r.time_hours).max(1.0);
     let shown_hours = end_hours.min(MAX_DAYS * 24.0);
     // Trips from departures and arrivals, paired by (leg, vehicle).
@@ -106,9 +109,24 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
     // Layout: a label column, then time.
     let (left, right, top) = (290.0, 1180.0, 90.0);
     let x = |t: f64| left + (right - left) * (t / shown_hours).clamp(0.0, 1.0);
-    let lane = 26.0;
-    let lanes = sc.cohorts.len() + sc.legs.len() + sc.checkpoints.len();
-    let height = top + lanes as f64 * lane + 60.0;
+    let lane: f64 = 26.0;
+    // A leg's lane has a row per vehicle it ever had (changes add some), 4 px at least
+    // each: with more vehicles than fit, bars drew over one another.
+    let vehicle_rows: Vec<u32> = (0..sc.legs.len())
+        .map(|l| {
+            let changed = sc.changes.iter().filter_map(|c| match c.what {
+                ChangeWhat::Vehicles { leg, vehicles } if leg.0 as usize == l => Some(vehicles),
+                _ => None,
+            });
+            let used = trips.iter().filter(|t| t.leg as usize == l).map(|t| t.vehicle + 1);
+            changed.chain(used).fold(sc.legs[l].vehicles, u32::max).max(1)
+        })
+        .collect();
+    let leg_lane = |l: usize| lane.max(6.0 + 4.0 * f64::from(vehicle_rows[l]));
+    let height = top
+        + lane * (sc.cohorts.len() + sc.checkpoints.len()) as f64
+        + (0..sc.legs.len()).map(leg_lane).sum::<f64>()
+        + 60.0;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -116,10 +134,11 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
          <title>Timeline of replication {replication} (median makespan): cohorts, every trip with its load, checkpoint opening hours</title>\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\
          <text x=\"10\" y=\"24\" font-size=\"16\">{}: timeline of replication {replication} (the median makespan)</text>\
-         <text x=\"10\" y=\"44\" fill=\"#444\">{}</text>",
+         <text x=\"10\" y=\"44\" fill=\"#444\">Bars: cohorts from first notice or release to last arrival home; trips from departure to arrival with their load, a row per vehicle (red x: a departure lost).</text>\
+         <text x=\"10\" y=\"60\" fill=\"#444\">{}</text>",
         escape(&sc.name),
         escape(&format!(
-            "Bars: cohorts from first notice or release to last arrival home; trips from departure to arrival with their load (red x: a departure lost); green: checkpoint open.{}",
+            "Green: checkpoint open (by its hours, with its staff on duty, not closed or in an outbreak in this replication).{}",
             if end_hours > shown_hours {
                 format!(
                     " The first {} days of {} are shown.",
@@ -132,10 +151,8 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
         ))
     );
     axis(&mut s, sc.start, shown_hours, &x, top - 8.0, height - 50.0);
-    let mut row = 0usize;
-    let y_of = |row: usize| top + row as f64 * lane;
+    let mut y = top;
     for (c, cohort) in sc.cohorts.iter().enumerate() {
-        let y = y_of(row);
         label(&mut s, y, &format!("cohort {}", cohort.name));
         let (a, b) = cohort_span[c];
         if a.is_finite() {
@@ -152,19 +169,19 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
                 fmt_num(b)
             );
         }
-        row += 1;
+        y += lane;
     }
     for (l, leg) in sc.legs.iter().enumerate() {
-        let y = y_of(row);
-        label(
-            &mut s,
-            y,
-            &format!("leg {} ({} x {})", leg.name, leg.vehicles, leg.seats),
-        );
-        let sub = (lane - 6.0) / f64::from(leg.vehicles.clamp(1, 6));
+        // As this replication ran (drawn, with uncertain inputs), with planned changes.
+        let (vehicles, _) = super::network::capacity(batch, leg.vehicles, |c| match c {
+            ChangeWhat::Vehicles { leg: x, vehicles } if x.0 as usize == l => Some(*vehicles),
+            _ => None,
+        });
+        label(&mut s, y, &format!("leg {} ({vehicles} x {})", leg.name, leg.seats));
+        let sub = (leg_lane(l) - 6.0) / f64::from(vehicle_rows[l]);
         for t in trips.iter().filter(|t| t.leg == l as u16 && t.depart < shown_hours) {
             let arrive = if t.arrive.is_finite() { t.arrive } else { end_hours };
-            let yy = y + 3.0 + sub * f64::from(t.vehicle % 6);
+            let yy = y + 3.0 + sub * f64::from(t.vehicle);
             let _ = write!(
                 s,
                 "<rect x=\"{}\" y=\"{yy}\" width=\"{}\" height=\"{}\" fill=\"#3182bd\"><title>{} vehicle {}: {} aboard, departs hour {}, arrives hour {}</title></rect>",
@@ -194,17 +211,46 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
                 cy - 5.0
             );
         }
-        row += 1;
+        y += leg_lane(l);
     }
     for (k, cp) in sc.checkpoints.iter().enumerate() {
-        let y = y_of(row);
-        label(
-            &mut s,
-            y,
-            &format!("checkpoint {} ({})", cp.name, fmt_quantity(cp.servers.into(), "booth")),
-        );
-        let closed = &net.checkpoint_closed[k];
-        for (a, b) in cp.open.open_windows(0.0, shown_hours) {
+        let (booths, _) = super::network::capacity(batch, cp.servers, |c| match c {
+            ChangeWhat::Servers { checkpoint, servers } if checkpoint.0 as usize == k => Some(*servers),
+            _ => None,
+        });
+        let quota = cp.quota.map_or(String::new(), |q| {
+            format!(
+                ", at most {} a {}",
+                q.count,
+                if q.period_hours > 24.0 { "week" } else { "day" }
+            )
+        });
+        let booths = if booths.contains('→') {
+            format!("{booths} booths")
+        } else {
+            fmt_quantity(cp.servers.into(), "booth")
+        };
+        label(&mut s, y, &format!("checkpoint {} ({booths}{quota})", cp.name));
+        // Open by its hours, while its staff are on duty, and not closed (this
+        // replication's closures and outbreaks).
+        let mut open = cp.open.open_windows(0.0, shown_hours);
+        let mut hours = describe_hours(&cp.open);
+        if let Some(pool) = cp.staff_from {
+            let pool = &sc.pools[pool.0 as usize];
+            open = intersect(&open, &pool.on_duty.open_windows(0.0, shown_hours));
+            hours = format!(
+                "{hours}; staff of {} on duty {}",
+                pool.name,
+                describe_hours(&pool.on_duty)
+            );
+        }
+        if !quota.is_empty() {
+            hours.push_str(&format!(
+                "; once{quota} are served it serves nobody more until the next"
+            ));
+        }
+        let closed = world.checkpoint_closed(k);
+        for (a, b) in open {
             for (a, b) in minus(a, b, closed) {
                 let _ = write!(
                     s,
@@ -216,14 +262,28 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow]) -> Strin
                     escape(&cp.name),
                     fmt_num(a),
                     fmt_num(b),
-                    escape(&describe_hours(&cp.open))
+                    escape(&hours)
                 );
             }
         }
-        row += 1;
+        y += lane;
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The parts of `a`'s windows inside `b`'s (both sorted and disjoint).
+fn intersect(a: &[(f64, f64)], b: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    for &(p, q) in a {
+        for &(r, t) in b {
+            let (lo, hi) = (p.max(r), q.min(t));
+            if hi > lo {
+                out.push((lo, hi));
+            }
+        }
+    }
+    out
 }
 
 /// `[a, b)` less the closed windows.

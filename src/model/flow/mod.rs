@@ -201,6 +201,18 @@ impl World {
         &self.flow.series
     }
 
+    /// The network the last replication ran on: with `[[uncertain]]` inputs, compiled
+    /// from that replication's own draws (its beds, seats, booths...).
+    pub fn network(&self) -> &Arc<Network> {
+        &self.flow.net
+    }
+
+    /// When checkpoint `k` was closed in the last replication (fixed closures and that
+    /// replication's outbreaks), sorted and disjoint.
+    pub fn checkpoint_closed(&self, k: usize) -> &[(f64, f64)] {
+        &self.flow.checkpoints[k].closed
+    }
+
     /// With uncertain inputs, compiles replication `replication`'s own network from its
     /// draws and moves the state onto it (keeping the time grid and any trace).
     fn draw_inputs(&mut self, replication: u64) {
