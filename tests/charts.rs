@@ -432,3 +432,75 @@ fn the_timeline_draws_the_replication_as_it_ran() {
         .collect();
     assert_eq!(rows.len(), 12, "{rows:?}");
 }
+
+/// With an `[[uncertain]]` capacity no one value is the plan's: the occupancy chart
+/// draws no capacity line (a tester's drew "capacity: 30 beds" under replications with
+/// up to 58) and the drawing gives the range; a timetable a change brings is drawn too
+/// (the drawing kept the first one).
+#[test]
+fn drawn_capacities_and_changed_timetables_are_drawn_as_they_are() {
+    let text = r#"
+[scenario]
+name = "weekly-train"
+start = 2024-03-06T00:00:00
+horizon_days = 20
+seed = 7
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "q"
+kind = "quarantine"
+beds = 30
+stay_hours = 48
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "train"
+from = "camp"
+to = "q"
+mode = "train"
+vehicles = 1
+seats = 50
+travel_hours = 20
+return_hours = 20
+departure = "timetable"
+timetable = ["tue,fri 10:00"]
+
+[[change]]
+at = 2024-03-11T00:00:00
+leg = "train"
+timetable = ["thu 09:00"]
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 60
+route = ["train", "q", "home"]
+
+[[uncertain]]
+path = "site.q.beds"
+dist = { dist = "uniform", min = 10, max = 60 }
+"#;
+    let sc = common::parse(text);
+    let batch = common::run(&sc, 20, 1);
+    let j = batch
+        .timeseries
+        .spec
+        .sources
+        .iter()
+        .position(|k| *k == SeriesKey::SiteOccupancy(1))
+        .unwrap();
+    let data = level_data(&batch, j);
+    assert_eq!((data.capacity, data.capacity_drawn), (None, Some((10.0, 60.0))));
+    assert!(data.capacity_steps.is_empty());
+    let svg = repatsim::report::network::network_svg(&batch);
+    assert!(svg.contains("10–60 beds (drawn)"), "{svg}");
+    assert!(!svg.contains("30 beds"), "{svg}");
+    assert!(svg.contains("from 11 Mar: Thu 09:00"), "{svg}");
+}

@@ -119,6 +119,13 @@ pub(super) fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Opt
     (shown, when)
 }
 
+/// "LO–HI" when the field at `path` is an `[[uncertain]]` input (each replication has
+/// its own value: the file's is none of theirs).
+fn drawn(sc: &crate::scenario::Scenario, path: &str) -> Option<String> {
+    let n = |x: f64| if x == x.round() { format!("{x:.0}") } else { fmt_num(x) };
+    sc.drawn_range(path).map(|(lo, hi)| format!("{}–{}", n(lo), n(hi)))
+}
+
 /// A node of the drawing: one route stage.
 struct Node {
     step: Step,
@@ -166,11 +173,17 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                     } else {
                         beds
                     };
-                    lines.push(format!("{beds} beds, {} used", fmt_value(used, Unit::Fraction)));
-                    lines.push(format!(
-                        "full {} of the time",
-                        fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction)
-                    ));
+                    let full = fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction);
+                    match drawn(sc, &format!("site.{}.beds", site.name)) {
+                        Some(range) => {
+                            lines.push(format!("{range} beds (drawn)"));
+                            lines.push(format!("{} used, full {full}", fmt_value(used, Unit::Fraction)));
+                        }
+                        None => {
+                            lines.push(format!("{beds} beds, {} used", fmt_value(used, Unit::Fraction)));
+                            lines.push(format!("full {full} of the time"));
+                        }
+                    }
                     used
                 }
                 None => {
@@ -187,7 +200,10 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 let _ = write!(
                     tip,
                     "; {} beds{beds_later}; bed utilisation {}, peak {} people, full {} of the time, mean wait for a bed {} h",
-                    fmt_value(f64::from(site.beds.unwrap_or(0)), Unit::People),
+                    drawn(sc, &format!("site.{}.beds", site.name)).map_or_else(
+                        || fmt_value(f64::from(site.beds.unwrap_or(0)), Unit::People),
+                        |r| format!("{r} (drawn per replication)")
+                    ),
                     fmt_value(load, Unit::Fraction),
                     fmt_value(m(MetricKey::site(s, Stat::PeakOccupancy)), Unit::People),
                     fmt_value(m(MetricKey::site(s, Stat::FullShare)), Unit::Fraction),
@@ -206,20 +222,39 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 Departure::WhenFullOrEmptyQueue => "as soon as anyone waits".to_string(),
                 Departure::Timetable(tt) => describe_timetable(tt),
             };
+            // Each timetable a change brings, from its date (a line of its own in the box).
+            let later: Vec<String> = sc
+                .changes
+                .iter()
+                .filter_map(|c| match &c.what {
+                    ChangeWhat::Timetable { leg: x, timetable } if x.0 == l => Some(format!(
+                        "from {}: {}",
+                        super::charts::date_label(
+                            sc.start + chrono::Duration::minutes((c.at_hours * 60.0).round() as i64)
+                        ),
+                        describe_timetable(timetable)
+                    )),
+                    _ => None,
+                })
+                .collect();
             let load = m(MetricKey::leg(l, Stat::SeatUtilization));
             let (vehicles, vehicles_later) = capacity(batch, leg.vehicles, |c| match c {
                 ChangeWhat::Vehicles { leg: x, vehicles } if x.0 == l => Some(*vehicles),
                 _ => None,
             });
+            let vehicles =
+                drawn(sc, &format!("leg.{}.vehicles", leg.name)).map_or(vehicles, |r| format!("{r} (drawn)"));
+            let seats = drawn(sc, &format!("leg.{}.seats", leg.name)).map_or_else(
+                || fmt_quantity(leg.seats.into(), "seat"),
+                |r| format!("{r} seats (drawn)"),
+            );
             let mut lines = vec![
                 leg.name.clone(),
-                format!(
-                    "{vehicles} x {}, {} h",
-                    fmt_quantity(leg.seats.into(), "seat"),
-                    fmt_num(leg.travel_hours.mean())
-                ),
+                format!("{vehicles} x {seats}, {} h", fmt_num(leg.travel_hours.mean())),
                 rule.clone(),
             ];
+            lines.extend(later.iter().cloned());
+            let rule = std::iter::once(rule).chain(later).collect::<Vec<_>>().join("; then ");
             let needs: Vec<String> = leg
                 .needs
                 .iter()
@@ -236,11 +271,14 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 lines.push(needs.join(", "));
             }
             let mut tip = format!(
-                "leg {} ({:?}): {} of {}, {} h on average, departs {rule}; seat utilisation {}, {} trips, mean wait to board {} h",
+                "leg {} ({:?}): {} of {seats}, {} h on average, departs {rule}; seat utilisation {}, {} trips, mean wait to board {} h",
                 leg.name,
                 leg.mode,
-                fmt_quantity(leg.vehicles.into(), "vehicle"),
-                fmt_quantity(leg.seats.into(), "seat"),
+                if vehicles == "1" {
+                    "1 vehicle".to_string()
+                } else {
+                    format!("{vehicles} vehicles")
+                },
                 fmt_num(leg.travel_hours.mean()),
                 fmt_value(load, Unit::Fraction),
                 fmt_num(m(MetricKey::leg(l, Stat::Trips))),
@@ -267,6 +305,8 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
             } else {
                 format!("{booths} booths")
             };
+            let booths =
+                drawn(sc, &format!("checkpoint.{}.servers", cp.name)).map_or(booths, |r| format!("{r} booths (drawn)"));
             let mut lines = vec![
                 cp.name.clone(),
                 format!("{booths}, {} min", fmt_num(cp.service_hours.mean() * 60.0)),
@@ -277,9 +317,8 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 lines.push(format!("staff: {pool}"));
             }
             let mut tip = format!(
-                "checkpoint {}: {}, {} min per person, {hours}; utilisation {}, mean wait in line {} h",
+                "checkpoint {}: {booths}, {} min per person, {hours}; utilisation {}, mean wait in line {} h",
                 cp.name,
-                fmt_quantity(cp.servers.into(), "booth"),
                 fmt_num(cp.service_hours.mean() * 60.0),
                 fmt_value(load, Unit::Fraction),
                 fmt_num(m(MetricKey::checkpoint(k, Stat::MeanWaitHours)))

@@ -470,6 +470,13 @@ impl Cohort {
 }
 
 impl Scenario {
+    /// The smallest and largest value of the `[[uncertain]]` input at `path` (as
+    /// `--set` names it, e.g. `site.ward.beds`), if it is one: each replication runs
+    /// with its own draw, so no single value of it is the plan's.
+    pub fn drawn_range(&self, path: &str) -> Option<(f64, f64)> {
+        self.uncertain.iter().find(|u| u.path == path).map(|u| u.dist.bounds())
+    }
+
     /// Total number of people in all cohorts.
     pub fn population(&self) -> u64 {
         self.cohorts.iter().map(|c| u64::from(c.size)).sum()

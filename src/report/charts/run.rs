@@ -84,6 +84,9 @@ pub struct LevelData {
     /// The capacity over time, `(from day, beds or units)`, when `[[change]]`s alter it (empty
     /// otherwise): the capacity line is then drawn as steps.
     pub capacity_steps: Vec<(f64, f64)>,
+    /// The range an `[[uncertain]]` capacity is drawn from (each replication has its
+    /// own): no line is drawn then, as no one value is the plan's.
+    pub capacity_drawn: Option<(f64, f64)>,
 }
 
 impl LevelData {
@@ -125,12 +128,22 @@ pub fn level_data(batch: &Batch, j: usize) -> LevelData {
             mean: ts.window_mean(k, j),
         })
         .collect();
-    let capacity = match key {
-        SeriesKey::SiteOccupancy(s) => batch.scenario().sites[s as usize].beds.map(f64::from),
-        SeriesKey::PoolInUse(p) => Some(f64::from(batch.scenario().pools[p as usize].size)),
-        _ => None,
-    };
     let sc = batch.scenario();
+    let (capacity, path) = match key {
+        SeriesKey::SiteOccupancy(s) => (
+            sc.sites[s as usize].beds.map(f64::from),
+            format!("site.{}.beds", sc.sites[s as usize].name),
+        ),
+        SeriesKey::PoolInUse(p) => (
+            Some(f64::from(sc.pools[p as usize].size)),
+            format!("pool.{}.size", sc.pools[p as usize].name),
+        ),
+        _ => (None, String::new()),
+    };
+    // Drawn per replication: the file's value is none of theirs (a tester's chart drew
+    // "capacity: 30 beds" under replications that had up to 58).
+    let capacity_drawn = capacity.and_then(|_| sc.drawn_range(&path));
+    let capacity = capacity.filter(|_| capacity_drawn.is_none());
     let mut capacity_steps = Vec::new();
     if let Some(c) = capacity {
         for ch in &sc.changes {
@@ -155,6 +168,23 @@ pub fn level_data(batch: &Batch, j: usize) -> LevelData {
         peak_mean: peak_key(key).and_then(|k| batch.summary_of(k)).map(|s| s.mean),
         capacity,
         capacity_steps,
+        capacity_drawn,
+    }
+}
+
+impl LevelData {
+    /// The capacity in words for captions: "capacity 40 beds", "capacity 30 -> 40 beds,
+    /// changing as planned", "capacity drawn per replication from 10 to 60 beds".
+    fn capacity_words(&self, of: &str) -> Option<String> {
+        let n = |c: f64| format!("{} {of}{}", axis(c), if c == 1.0 { "" } else { "s" });
+        if let Some((lo, hi)) = self.capacity_drawn {
+            return Some(format!("capacity drawn per replication from {} to {}", axis(lo), n(hi)));
+        }
+        if !self.capacity_steps.is_empty() {
+            let values: Vec<String> = self.capacity_steps.iter().map(|x| axis(x.1)).collect();
+            return Some(format!("capacity {} {of}s, changing as planned", values.join(" -> ")));
+        }
+        self.capacity.map(|c| format!("capacity {}", n(c)))
     }
 }
 
@@ -329,8 +359,8 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         info.label,
         fmt_quantity(batch.len() as u64, "replication"),
         peak_text.clone().unwrap_or_else(|| "-".into()),
-        data.capacity
-            .map_or(String::new(), |c| format!(", against {}", capacity_words(c)))
+        data.capacity_words(capacity_of)
+            .map_or(String::new(), |c| format!(", against its {c}"))
     );
     let start = sc.start;
     let drawn = render(&alt, &|area| {
@@ -413,6 +443,15 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     format!("capacity: {}", capacity_words(c)),
                     Mark::Line(palette::CAPACITY, 2),
                 ));
+            } else if let Some((lo, hi)) = data.capacity_drawn {
+                cap_legend = Some((
+                    format!(
+                        "capacity: drawn per replication, {} to {} (no line)",
+                        axis(lo),
+                        capacity_words(hi)
+                    ),
+                    Mark::Fill(WHITE, 0.0),
+                ));
             }
             if let Some(p) = data.peak_mean {
                 chart.draw_series(DashedLineSeries::new(
@@ -464,8 +503,8 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         peak_text.map_or(String::new(), |p| format!(
             "; the dashed line is the peak of {p} reported in the table"
         )),
-        data.capacity
-            .map_or(String::new(), |c| format!("; capacity {}", capacity_words(c)))
+        data.capacity_words(capacity_of)
+            .map_or(String::new(), |c| format!("; {c}"))
     );
     Ok(Chart {
         name,
