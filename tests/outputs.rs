@@ -576,7 +576,7 @@ fn beyond_the_horizon_is_written_in_words() {
         .lines()
         .find(|l| l.trim_start().starts_with("makespan_days "))
         .unwrap();
-    assert!(row.ends_with("> horizon"), "{row}");
+    assert!(row.ends_with("> horizon  days"), "{row}");
     let plan = repatsim()
         .arg("plan")
         .arg(&file)

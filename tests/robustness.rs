@@ -124,7 +124,7 @@ route = ["convoy", "ward", "out", "home"]
     let text = repatsim::report::summary_table(&b, None, true);
     assert!(text.contains("STALLED"), "{text}");
     assert!(
-        text.contains("10.00 people on average at site `ward`, waiting for leg `out`"),
+        text.contains("10 people on average at site `ward`, waiting for leg `out`"),
         "{text}"
     );
     assert!(text.contains("it leaves only when all 50 seats are taken"), "{text}");
