@@ -352,3 +352,77 @@ fn an_idle_checkpoint_that_closes_is_said_to_close() {
     assert!(customs.contains("while it is closed"), "{customs}");
     assert!(!customs.contains("people arrive in bunches"), "{customs}");
 }
+
+/// A check-in desk tied to a flight is closed most of the time: when it is the
+/// bottleneck, the finding says its waits come from that and points at the flight's
+/// departures (a tester's read "while it is closed", and the what-if tried booths).
+#[test]
+fn a_check_in_bottleneck_points_at_the_departures_it_opens_for() {
+    let sc = parse(
+        r#"
+[scenario]
+name = "check-in"
+start = 2024-05-01T06:00:00
+horizon_days = 40
+seed = 11
+
+[[site]]
+name = "dorm"
+kind = "origin"
+
+[[site]]
+name = "airport"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "van"
+from = "dorm"
+to = "airport"
+mode = "van"
+vehicles = 2
+seats = 10
+travel_hours = 2
+return_hours = 2
+
+[[checkpoint]]
+name = "exit"
+site = "airport"
+servers = 6
+service_minutes = 3
+checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }
+
+[[leg]]
+name = "flight"
+from = "airport"
+to = "home"
+mode = "flight"
+vehicles = 1
+seats = 100
+travel_hours = 3
+return_hours = 3
+departure = "timetable"
+timetable = ["mon,thu 14:00"]
+
+[[cohort]]
+name = "workers"
+origin = "dorm"
+size = 100
+route = ["van", "exit", "flight", "home"]
+"#,
+    );
+    let b = run(&sc, 10, 1);
+    let w = bottleneck(&b).unwrap();
+    assert_eq!((w.kind, w.index), (WaitKind::Checkpoint, 0), "{w:?}");
+    let f = repatsim::report::findings::findings(&b, None);
+    assert!(
+        f.iter().any(|s| s.starts_with("`exit` is idle")
+            && s.contains(
+                "while it is closed (it opens for check-in only from 4 h to 1 h before each departure of `flight`"
+            )),
+        "{f:#?}"
+    );
+}

@@ -179,9 +179,15 @@ fn people_needs_an_output_directory_and_replications_that_ran() {
     let tmp = tempfile::tempdir().unwrap();
     for (args, needle) in [
         (vec!["-n", "3", "--people", "0"], "add --out"),
-        (vec!["-n", "3", "--people", "7", "--out", "X"], "not among those this command runs"),
+        (
+            vec!["-n", "3", "--people", "7", "--out", "X"],
+            "not among those this command runs",
+        ),
         // A range includes its end, as every range of the tool does: 3 did not run.
-        (vec!["-n", "3", "--people", "1..3", "--out", "X"], "not among those this command runs"),
+        (
+            vec!["-n", "3", "--people", "1..3", "--out", "X"],
+            "not among those this command runs",
+        ),
         (
             vec!["-n", "3", "--people", "2..1", "--out", "X"],
             "write replication numbers",

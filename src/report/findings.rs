@@ -509,8 +509,21 @@ fn waits_when(batch: &Batch, i: usize) -> String {
     } else {
         "while every booth is busy"
     }];
-    if can_close {
-        when.push("while it is closed");
+    // Tied to a leg's departures, it is closed most of the time: the lever is then the
+    // leg's timetable, not booths (a tester's check-in was the bottleneck, 77% idle).
+    let hours = |h: f64| if h == h.round() { format!("{h:.0}") } else { fmt_num(h) };
+    let checkin = k.checkin.map(|c| {
+        format!(
+            "while it is closed (it opens for check-in only from {} h to {} h before each departure of `{}`: more departures open it more often)",
+            hours(c.opens_hours_before),
+            hours(c.closes_hours_before),
+            sc.legs[c.leg.0 as usize].name
+        )
+    });
+    match &checkin {
+        Some(c) => when.push(c.as_str()),
+        None if can_close => when.push("while it is closed"),
+        None => {}
     }
     if k.quota.is_some() {
         when.push("once its quota is used up");
