@@ -504,3 +504,69 @@ dist = { dist = "uniform", min = 10, max = 60 }
     assert!(!svg.contains("30 beds"), "{svg}");
     assert!(svg.contains("from 11 Mar: Thu 09:00"), "{svg}");
 }
+
+/// The plan drawing shows the limits that hold people (an approval quota at the
+/// origin, a checkpoint's quota) and the way back from an isolation site (a tester
+/// read it as a dead end, and found neither quota drawn).
+#[test]
+fn the_plan_drawing_shows_quotas_and_the_way_on_from_isolation() {
+    let text = r#"
+[scenario]
+name = "limits"
+start = 2024-01-01T00:00:00
+horizon_days = 30
+seed = 3
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "q"
+kind = "quarantine"
+beds = 50
+stay_hours = 72
+test_positive_probability = 0.2
+positive_isolation_site = "iso"
+
+[[site]]
+name = "iso"
+kind = "quarantine"
+beds = 5
+stay_hours = 120
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "post"
+site = "camp"
+servers = 1
+service_minutes = 20
+quota_per_day = 20
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "q"
+mode = "bus"
+vehicles = 1
+seats = 40
+travel_hours = 1
+
+[[cohort]]
+name = "group"
+origin = "camp"
+size = 40
+approvals_per_day = 10
+route = ["post", "bus", "q", "home"]
+"#;
+    let sc = common::parse(text);
+    let batch = common::run(&sc, 4, 1);
+    let svg = repatsim::report::network::network_svg(&batch);
+    assert!(svg.contains("group approved at most 10 a day"), "{svg}");
+    assert!(svg.contains("serves at most 20 a day"), "{svg}");
+    // To isolation, and on from it to home: two dashed edges.
+    assert_eq!(svg.matches("stroke-dasharray=\"5 3\" marker-end").count(), 2, "{svg}");
+}

@@ -126,6 +126,15 @@ fn drawn(sc: &crate::scenario::Scenario, path: &str) -> Option<String> {
     sc.drawn_range(path).map(|(lo, hi)| format!("{}–{}", n(lo), n(hi)))
 }
 
+/// A quota in words: "at most 4 a day", "at most 100 a week".
+fn per_period(q: crate::scenario::Quota) -> String {
+    format!(
+        "at most {} a {}",
+        q.count,
+        if q.period_hours > 24.0 { "week" } else { "day" }
+    )
+}
+
 /// A node of the drawing: one route stage.
 struct Node {
     step: Step,
@@ -157,7 +166,16 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 .cohorts
                 .iter()
                 .filter(|c| c.origin.0 == s)
-                .map(|c| format!("{} ({})", crate::metrics::fmt_people(u64::from(c.size)), c.name))
+                .flat_map(|c| {
+                    // An approval quota holds people at their origin: it is drawn.
+                    let approvals = c.approvals.map(|q| format!("{} approved {}", c.name, per_period(q)));
+                    std::iter::once(format!(
+                        "{} ({})",
+                        crate::metrics::fmt_people(u64::from(c.size)),
+                        c.name
+                    ))
+                    .chain(approvals)
+                })
                 .collect();
             let (beds, beds_later) = capacity(batch, site.beds.unwrap_or(0), |c| match c {
                 ChangeWhat::Beds { site: x, beds } if x.0 == s => Some(*beds),
@@ -312,6 +330,9 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
                 format!("{booths}, {} min", fmt_num(cp.service_hours.mean() * 60.0)),
                 hours.clone(),
             ];
+            if let Some(q) = cp.quota {
+                lines.push(format!("serves {}", per_period(q)));
+            }
             let staff = cp.staff_from.map(|p| sc.pools[p.0 as usize].name.clone());
             if let Some(pool) = &staff {
                 lines.push(format!("staff: {pool}"));
@@ -397,10 +418,28 @@ pub fn network_svg(batch: &Batch) -> String {
         });
         side.push((i, j, t.positive_probability));
     }
+    // After isolation, positives go on as the others do: from the isolation site to
+    // whatever follows the site that sent them (a tester read the isolation site as a
+    // dead end).
+    let back: Vec<(usize, usize)> = side
+        .iter()
+        .flat_map(|&(i, j, _)| edges.iter().filter(move |e| e.0 == i).map(move |&(_, n)| (j, n)))
+        .collect();
+    // Drawn dashed: to isolation with the share who test positive, and back unlabelled.
+    let dashed: Vec<(usize, usize, Option<f64>)> = side
+        .iter()
+        .map(|&(a, b, p)| (a, b, Some(p)))
+        .chain(back.iter().map(|&(a, b)| (a, b, None)))
+        .collect();
     // Longest-path layering (routes are acyclic; the loop is bounded by the node count).
     for _ in 0..order.len() {
         let mut changed = false;
-        for (a, b) in edges.iter().copied().chain(side.iter().map(|&(a, b, _)| (a, b))) {
+        for (a, b) in edges
+            .iter()
+            .copied()
+            .chain(side.iter().map(|&(a, b, _)| (a, b)))
+            .chain(back.iter().copied())
+        {
             if layer[b] < layer[a] + 1 {
                 layer[b] = layer[a] + 1;
                 changed = true;
@@ -472,7 +511,7 @@ pub fn network_svg(batch: &Batch) -> String {
         &nodes,
         &edges,
         &shares,
-        &side,
+        &dashed,
         layers,
         rows.iter().copied().max().unwrap_or(1),
         batch,
@@ -493,7 +532,7 @@ fn draw(
     nodes: &[Node],
     edges: &[(usize, usize)],
     shares: &[Option<f64>],
-    side: &[(usize, usize, f64)],
+    dashed: &[(usize, usize, Option<f64>)],
     layers: usize,
     rows: usize,
     batch: &Batch,
@@ -523,7 +562,7 @@ fn draw(
     // Routes' edges solid (with the share going each way where people part), and the
     // way of positives to isolation dashed (with the share who test positive).
     let route = edges.iter().zip(shares).map(|(&(a, b), share)| (a, b, *share, false));
-    let positives = side.iter().map(|&(a, b, p)| (a, b, Some(p), true));
+    let positives = dashed.iter().map(|&(a, b, p)| (a, b, p, true));
     for (a, b, share, dashed) in route.chain(positives) {
         let dash = if dashed { " stroke-dasharray=\"5 3\"" } else { "" };
         let (pa, pb) = (pos(&nodes[a]), pos(&nodes[b]));
