@@ -116,6 +116,7 @@ fn run<'py>(
                 timeline: false,
                 threads,
                 known_what_if: None,
+                people: None,
             };
             let w = if what_if {
                 report::findings::what_if_for(&batch, &options, label).map_err(|e| e.to_string())?
