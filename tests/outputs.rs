@@ -130,7 +130,7 @@ fn shards_people_records_merge_into_the_unsharded_file() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in ["people.csv", "people-dictionary.csv"] {
+    for f in ["people.csv", "people-dictionary.csv", "merge-data.json"] {
         assert_eq!(read(&whole.join(f)), read(&merged.join(f)), "{f}");
     }
 }

@@ -466,8 +466,18 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     let mut out = OutputDir::prepare(&args.out, args.force)?;
     let batch = dir::merge_parts(&args.parts)?;
     // The what-if only if every part's run asked for it.
+    // The people written by the parts, as the unsharded run with them all records them.
+    let mut people: Vec<u64> = args
+        .parts
+        .iter()
+        .filter_map(|p| dir::part_people(p))
+        .flatten()
+        .collect();
+    people.sort_unstable();
+    people.dedup();
     let options = ReportOptions {
         what_if: args.parts.iter().all(|p| dir::part_wants_what_if(p)),
+        people: (!people.is_empty()).then_some(people),
         ..ReportOptions::default()
     };
     let (report, mut written) = report::write_run(&out, &batch, None, &options)?;
