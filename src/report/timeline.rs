@@ -122,7 +122,8 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow], world: &
             changed.chain(used).fold(sc.legs[l].vehicles, u32::max).max(1)
         })
         .collect();
-    let leg_lane = |l: usize| lane.max(6.0 + 4.0 * f64::from(vehicle_rows[l]));
+    // (Up to 60 rows at 4 px; a larger fleet shares 240 px, its rows thinner.)
+    let leg_lane = |l: usize| lane.max(6.0 + 4.0 * f64::from(vehicle_rows[l].min(60)));
     let height = top
         + lane * (sc.cohorts.len() + sc.checkpoints.len()) as f64
         + (0..sc.legs.len()).map(leg_lane).sum::<f64>()
