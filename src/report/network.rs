@@ -122,12 +122,12 @@ pub(super) fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Opt
 /// "LO–HI" when the field at `path` is an `[[uncertain]]` input (each replication has
 /// its own value: the file's is none of theirs).
 fn drawn(sc: &crate::scenario::Scenario, path: &str) -> Option<String> {
-    let n = |x: f64| if x == x.round() { format!("{x:.0}") } else { fmt_num(x) };
+    let n = super::charts::axis;
     sc.drawn_range(path).map(|(lo, hi)| format!("{}–{}", n(lo), n(hi)))
 }
 
 /// A quota in words: "at most 4 a day", "at most 100 a week".
-fn per_period(q: crate::scenario::Quota) -> String {
+pub(super) fn per_period(q: crate::scenario::Quota) -> String {
     format!(
         "at most {} a {}",
         q.count,

@@ -219,13 +219,9 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow], world: &
             ChangeWhat::Servers { checkpoint, servers } if checkpoint.0 as usize == k => Some(*servers),
             _ => None,
         });
-        let quota = cp.quota.map_or(String::new(), |q| {
-            format!(
-                ", at most {} a {}",
-                q.count,
-                if q.period_hours > 24.0 { "week" } else { "day" }
-            )
-        });
+        let quota = cp
+            .quota
+            .map_or(String::new(), |q| format!(", {}", super::network::per_period(q)));
         let booths = if booths.contains('→') {
             format!("{booths} booths")
         } else {

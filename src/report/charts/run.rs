@@ -173,18 +173,18 @@ pub fn level_data(batch: &Batch, j: usize) -> LevelData {
 }
 
 impl LevelData {
-    /// The capacity in words for captions: "capacity 40 beds", "capacity 30 -> 40 beds,
-    /// changing as planned", "capacity drawn per replication from 10 to 60 beds".
-    fn capacity_words(&self, of: &str) -> Option<String> {
+    /// The capacity in words, for the legend and the captions: "40 beds", "30 -> 40
+    /// beds, changing as planned", "drawn per replication from 10 to 60 beds".
+    fn capacity_text(&self, of: &str) -> Option<String> {
         let n = |c: f64| format!("{} {of}{}", axis(c), if c == 1.0 { "" } else { "s" });
         if let Some((lo, hi)) = self.capacity_drawn {
-            return Some(format!("capacity drawn per replication from {} to {}", axis(lo), n(hi)));
+            return Some(format!("drawn per replication from {} to {}", axis(lo), n(hi)));
         }
         if !self.capacity_steps.is_empty() {
             let values: Vec<String> = self.capacity_steps.iter().map(|x| axis(x.1)).collect();
-            return Some(format!("capacity {} {of}s, changing as planned", values.join(" -> ")));
+            return Some(format!("{} {of}s, changing as planned", values.join(" -> ")));
         }
-        self.capacity.map(|c| format!("capacity {}", n(c)))
+        self.capacity.map(n)
     }
 }
 
@@ -340,8 +340,6 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         SeriesKey::PoolInUse(_) => ("units in use", Unit::Units, "unit"),
         _ => ("people present", Unit::People, "bed"),
     };
-    // "1 bed", "40 beds".
-    let capacity_words = |c: f64| format!("{} {capacity_of}{}", axis(c), if c == 1.0 { "" } else { "s" });
     let title = format!("{}: {}", sc.name, info.label.to_lowercase());
     // Up to the end of the last window with anyone present in any replication.
     let changes: Vec<(f64, bool)> = data.windows.iter().map(|w| (w.to_day, w.max_max > 0.0)).collect();
@@ -359,8 +357,8 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         info.label,
         fmt_quantity(batch.len() as u64, "replication"),
         peak_text.clone().unwrap_or_else(|| "-".into()),
-        data.capacity_words(capacity_of)
-            .map_or(String::new(), |c| format!(", against its {c}"))
+        data.capacity_text(capacity_of)
+            .map_or(String::new(), |c| format!(", against its capacity {c}"))
     );
     let start = sc.start;
     let drawn = render(&alt, &|area| {
@@ -420,7 +418,6 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     Mark::Line(palette::TYPICAL, 2),
                 ),
             ];
-            let mut cap_legend = None;
             if !data.capacity_steps.is_empty() {
                 let steps = &data.capacity_steps;
                 let mut pts = Vec::new();
@@ -429,30 +426,17 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
                     pts.extend([(from.min(x_max), beds), (to, beds)]);
                 }
                 chart.draw_series(LineSeries::new(pts, palette::CAPACITY.stroke_width(2)))?;
-                let values: Vec<String> = steps.iter().map(|x| axis(x.1)).collect();
-                cap_legend = Some((
-                    format!("capacity: {} {capacity_of}s, changing as planned", values.join(" -> ")),
-                    Mark::Line(palette::CAPACITY, 2),
-                ));
             } else if let Some(c) = data.capacity {
                 chart.draw_series(LineSeries::new(
                     [(0.0, c), (x_max, c)],
                     palette::CAPACITY.stroke_width(2),
                 ))?;
-                cap_legend = Some((
-                    format!("capacity: {}", capacity_words(c)),
-                    Mark::Line(palette::CAPACITY, 2),
-                ));
-            } else if let Some((lo, hi)) = data.capacity_drawn {
-                cap_legend = Some((
-                    format!(
-                        "capacity: drawn per replication, {} to {} (no line)",
-                        axis(lo),
-                        capacity_words(hi)
-                    ),
-                    Mark::Fill(WHITE, 0.0),
-                ));
             }
+            // A drawn capacity has no line: no one value of it is the plan's.
+            let cap_legend = data.capacity_text(capacity_of).map(|t| match data.capacity_drawn {
+                Some(_) => (format!("capacity: {t} (no line)"), Mark::Fill(WHITE, 0.0)),
+                None => (format!("capacity: {t}"), Mark::Line(palette::CAPACITY, 2)),
+            });
             if let Some(p) = data.peak_mean {
                 chart.draw_series(DashedLineSeries::new(
                     [(0.0, p), (x_max, p)],
@@ -503,8 +487,8 @@ fn level_chart(batch: &Batch, j: usize, data: &LevelData) -> Result<Chart, Box<d
         peak_text.map_or(String::new(), |p| format!(
             "; the dashed line is the peak of {p} reported in the table"
         )),
-        data.capacity_words(capacity_of)
-            .map_or(String::new(), |c| format!("; {c}"))
+        data.capacity_text(capacity_of)
+            .map_or(String::new(), |c| format!("; capacity {c}"))
     );
     Ok(Chart {
         name,
