@@ -461,19 +461,8 @@ impl MetricInfo {
 /// than the cohort holds, or some fell beyond the horizon and were dropped): they never
 /// set out, and a return "ends" without them.
 pub fn never_notified(sc: &Scenario) -> u64 {
-    sc.cohorts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.has_waves)
-        .map(|(i, c)| {
-            let notified: u64 = sc
-                .waves
-                .iter()
-                .filter(|w| w.cohort.0 as usize == i)
-                .map(|w| u64::from(w.notify))
-                .sum();
-            u64::from(c.size).saturating_sub(notified)
-        })
+    (0..sc.cohorts.len())
+        .map(|c| u64::from(sc.cohorts[c].size) - sc.people_who_set_out(c))
         .sum()
 }
 

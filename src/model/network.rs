@@ -180,17 +180,7 @@ impl Routes {
             }
             interleave(cohort, &base, &mut r.person_variant);
             r.population += cohort.size;
-            r.target += if cohort.has_waves {
-                let notified: u64 = sc
-                    .waves
-                    .iter()
-                    .filter(|w| w.cohort.0 as usize == c)
-                    .map(|w| u64::from(w.notify))
-                    .sum();
-                notified.min(u64::from(cohort.size)) as u32
-            } else {
-                cohort.size
-            };
+            r.target += sc.people_who_set_out(c) as u32;
         }
         r
     }

@@ -470,6 +470,22 @@ impl Cohort {
 }
 
 impl Scenario {
+    /// How many of cohort `c` ever set out: all of them, or with waves as many as the
+    /// waves notify (fewer than the cohort holds leave the rest where they are).
+    pub fn people_who_set_out(&self, c: usize) -> u64 {
+        let size = u64::from(self.cohorts[c].size);
+        if !self.cohorts[c].has_waves {
+            return size;
+        }
+        let notified: u64 = self
+            .waves
+            .iter()
+            .filter(|w| w.cohort.0 as usize == c)
+            .map(|w| u64::from(w.notify))
+            .sum();
+        notified.min(size)
+    }
+
     /// The smallest and largest value of the `[[uncertain]]` input at `path` (as
     /// `--set` names it, e.g. `site.ward.beds`), if it is one: each replication runs
     /// with its own draw, so no single value of it is the plan's.
