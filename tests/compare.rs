@@ -294,7 +294,7 @@ fn plan_finds_the_hand_computed_number_of_booths() {
     assert_eq!(r.answer, None, "{}", r.message);
     assert!(r.met_everywhere);
     assert!(
-        r.message.contains("every value in 4..10 meets the target"),
+        r.message.contains("every value tried in 4..10 meets the target"),
         "{}",
         r.message
     );
@@ -820,4 +820,84 @@ fn shares_in_the_comparison_table_are_percentages() {
     // A count keeps its plain number.
     let row = text.lines().find(|l| l.trim_start().starts_with("home ")).unwrap();
     assert!(!row.contains('%') && !row.contains("pp"), "{row}");
+}
+
+/// A bus that leaves only when full, people arriving at 10 an hour: a small bus cannot
+/// carry them (seats / 2 an hour round trip), a large one takes seats / 10 hours to
+/// fill, so the mean wait to board is about seats / 20 hours once it keeps up, and
+/// unbounded below about 20 seats. A target of at most 3 hours is met only from about
+/// 21 to 60 seats: failing at both ends of 10..200, which plan used to call "not met
+/// anywhere". It now scans the range first, finds the stretch and says the parameter
+/// does not move the wait one way.
+#[test]
+fn plan_scans_the_range_and_finds_a_stretch_between_two_failing_ends() {
+    let text = r#"
+[scenario]
+name = "bus-fill"
+start = 2024-01-01T00:00:00
+horizon_days = 6
+warmup_hours = 48
+seed = 3
+
+[[site]]
+name = "origin"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "origin"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 40
+travel_hours = 1
+return_hours = 1
+departure = "when_full"
+max_wait_hours = 100
+
+[[cohort]]
+name = "all"
+origin = "origin"
+size = 1400
+arrival = { process = "poisson", per_hour = 10 }
+route = ["bus", "home"]
+"#;
+    let target = Target::parse("leg.bus.mean_wait_hours@mean<=3").unwrap();
+    let r = plan::plan(
+        text,
+        "bus-fill.toml",
+        &[],
+        "leg.bus.seats",
+        10.0,
+        200.0,
+        &target,
+        &RunOptions::new(0..4),
+        0,
+        0.01,
+    )
+    .unwrap();
+    let answer = r.answer.expect(&r.message);
+    assert!((20.0..=30.0).contains(&answer), "{}", r.message);
+    assert_eq!(r.direction, "smallest");
+    let ends: Vec<bool> = [10.0, 200.0]
+        .iter()
+        .map(|v| r.trials.iter().find(|t| t.value == *v).unwrap().met)
+        .collect();
+    assert_eq!(ends, [false, false], "{:?}", r.trials);
+    assert!(r.message.contains("does not move the statistic one way"), "{}", r.message);
+    // Every scanned value is a trial, the ends included.
+    for v in plan::scan_values(10.0, 200.0, true) {
+        assert!(r.trials.iter().any(|t| t.value == v), "{v} not tried");
+    }
+}
+
+#[test]
+fn the_scan_spreads_whole_values_once_each_with_both_ends() {
+    assert_eq!(plan::scan_values(1.0, 10.0, true), [1.0, 2.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+    assert_eq!(plan::scan_values(1.0, 3.0, true), [1.0, 2.0, 3.0]);
+    assert_eq!(plan::scan_values(0.0, 1.0, false).len(), plan::SCAN_POINTS);
 }

@@ -346,6 +346,12 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
             args.vary
         )));
     }
+    if args.vary.split_once('=').is_some_and(|(_, range)| range.contains(':')) {
+        return Err(Failure::BadInput(format!(
+            "--vary {}: plan searches the whole range LO..HI (whole numbers on a whole-number field, else to --tolerance); drop the ':STEP', or use sweep for a grid",
+            args.vary
+        )));
+    }
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
     let target = Target::parse(&args.target).map_err(|m| Failure::BadInput(format!("--target {m}")))?;
     if args.tolerance.is_nan() || args.tolerance <= 0.0 {
@@ -353,13 +359,15 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     }
     let n = replications(&args.common, &text, &label, &base)?;
     let confirm = args.confirm.unwrap_or(n);
-    // Two ends, about log2(range / resolution) bisection steps, and the confirmation.
+    // The scan, about log2(scan spacing / resolution) bisection steps, and the
+    // confirmation.
     let resolution = if crate::scenario::params::is_whole_field(&axis.path) {
         1.0
     } else {
         args.tolerance
     };
-    let steps = 2 + ((hi - lo) / resolution).max(1.0).log2().ceil().min(64.0) as u64;
+    let spacing = (hi - lo) / (planning::SCAN_POINTS - 1) as f64;
+    let steps = planning::SCAN_POINTS as u64 + (spacing / resolution).max(1.0).log2().ceil().min(64.0) as u64;
     let (opts, bar) = common_options(&args.common, n, steps * n + confirm);
     let result = planning::plan(
         &text,

@@ -22,10 +22,11 @@ pub struct PlanResult {
     /// The answer: the value at the boundary where the target starts (or stops) being
     /// met, if the range holds one.
     pub answer: Option<f64>,
-    /// "smallest" or "largest".
+    /// "smallest" (the first value scanned does not meet the target) or "largest" (it
+    /// does).
     pub direction: &'static str,
-    /// True when both ends of the range meet the target: there is no boundary in it,
-    /// and no answer.
+    /// True when every value scanned meets the target: no boundary was found in the
+    /// range, and there is no answer.
     pub met_everywhere: bool,
     pub trials: Vec<Trial>,
     /// The answer rerun on fresh replications.
@@ -44,8 +45,30 @@ pub struct PlanResult {
 /// The most bisection steps a plan takes.
 pub const MAX_STEPS: usize = 1100;
 
-/// Finds the smallest (or largest) value of `axis.path` in `[lo, hi]` meeting `target`,
-/// by bisection with every trial on the same replications (`opts`), then reruns the
+/// How many values, evenly spread with both ends, a plan tries before bisecting.
+pub const SCAN_POINTS: usize = 9;
+
+/// The values a plan scans first: `SCAN_POINTS` evenly spread over `[lo, hi]`, both
+/// ends included, rounded to whole numbers on a whole-number field (then each once).
+pub fn scan_values(lo: f64, hi: f64, whole: bool) -> Vec<f64> {
+    let last = (SCAN_POINTS - 1) as f64;
+    let mut values: Vec<f64> = (0..SCAN_POINTS)
+        .map(|k| match k {
+            0 => lo,
+            k if k == SCAN_POINTS - 1 => hi,
+            k => {
+                let v = lo + (hi - lo) * k as f64 / last;
+                if whole { v.round() } else { v }
+            }
+        })
+        .collect();
+    values.dedup();
+    values
+}
+
+/// Finds the smallest (or largest) value of `axis.path` in `[lo, hi]` meeting `target`:
+/// scans [`SCAN_POINTS`] values across the range, then bisects the first place where
+/// the verdict changes, every trial on the same replications (`opts`); then reruns the
 /// answer on `confirm` fresh replications that follow them. Whole-number fields are
 /// searched over whole numbers; others to within `tolerance`.
 #[allow(clippy::too_many_arguments)]
@@ -101,20 +124,29 @@ pub fn plan(
         };
         Ok((trial, super::check::evaluate(&batch, target)))
     };
+    // A scan across the range first: the target is judged at SCAN_POINTS values before
+    // any bisection, so a metric that does not move one way with the parameter (a bus
+    // that leaves when full: small buses never clear the line, big ones take long to
+    // fill) is seen, and its stretch that meets the target found, not missed between
+    // two failing ends.
     let mut trials = Vec::new();
-    let at_lo = evaluate(lo, opts)?.0;
-    let at_hi = evaluate(hi, opts)?.0;
-    trials.push(at_lo.clone());
-    trials.push(at_hi.clone());
-    let direction = if !at_lo.met && at_hi.met { "smallest" } else { "largest" };
-    // Met at both ends: no boundary inside the range to find (an end would be an
-    // answer only by accident of the range chosen: 200 beds where 34 do).
-    let met_everywhere = at_lo.met && at_hi.met;
-    let answer = match (at_lo.met, at_hi.met) {
-        (false, false) | (true, true) => None,
-        _ => {
+    for v in scan_values(lo, hi, whole) {
+        trials.push(evaluate(v, opts)?.0);
+    }
+    let scan = trials.clone();
+    let first_change = scan.iter().position(|t| t.met != scan[0].met);
+    let switches = scan.windows(2).filter(|w| w[0].met != w[1].met).count();
+    let direction = if scan[0].met { "largest" } else { "smallest" };
+    let met_everywhere = first_change.is_none() && scan[0].met;
+    let answer = match first_change {
+        None => None,
+        Some(f) => {
             // Bisection: `good` meets the target, `bad` does not.
-            let (mut good, mut bad) = if at_hi.met { (hi, lo) } else { (lo, hi) };
+            let (mut good, mut bad) = if scan[f].met {
+                (scan[f].value, scan[f - 1].value)
+            } else {
+                (scan[f - 1].value, scan[f].value)
+            };
             // Every step halves the gap: at most 1,100 steps from the widest f64 range
             // to the finest tolerance, and the loop is bounded besides.
             for _ in 0..MAX_STEPS {
@@ -157,16 +189,18 @@ pub fn plan(
         }
         _ => (None, None),
     };
-    let message = match (answer, &confirmation) {
+    let tried = scan
+        .iter()
+        .map(|t| format!("{} at {}", fmt_statistic(t.statistic), t.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut message = match (answer, &confirmation) {
         (None, _) if met_everywhere => format!(
-            "every value in {lo}..{hi} meets the target on {n} replications (at {lo}: {}; at {hi}: {}): the boundary lies outside the range; widen it to find the smallest or largest value that meets it",
-            fmt_statistic(at_lo.statistic),
-            fmt_statistic(at_hi.statistic)
+            "every value tried in {lo}..{hi} meets the target on {n} replications ({tried}): the boundary lies outside the range; widen it to find the smallest or largest value that meets it"
         ),
         (None, _) => format!(
-            "the target is not met anywhere in {lo}..{hi} on {n} replications (at {lo}: {}; at {hi}: {})",
-            fmt_statistic(at_lo.statistic),
-            fmt_statistic(at_hi.statistic)
+            "the target is not met at any of the {} values tried in {lo}..{hi} on {n} replications ({tried})",
+            scan.len()
         ),
         (Some(v), Some(c)) => format!(
             "{direction} value meeting the target: {path} = {v}; rerun on {} fresh replications: {} ({})",
@@ -184,6 +218,15 @@ pub fn plan(
         ),
         (Some(v), None) => format!("{direction} value meeting the target: {path} = {v}"),
     };
+    if switches > 1 {
+        let met: Vec<String> = scan.iter().filter(|t| t.met).map(|t| t.value.to_string()).collect();
+        let not: Vec<String> = scan.iter().filter(|t| !t.met).map(|t| t.value.to_string()).collect();
+        message += &format!(
+            ". Beware: {path} does not move the statistic one way over this range (of the values scanned, {} meet the target and {} do not), so this is the boundary of the first stretch that meets it; `sweep` shows the whole range",
+            met.join(", "),
+            not.join(", ")
+        );
+    }
     Ok(PlanResult {
         answer,
         met_everywhere,
