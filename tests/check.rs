@@ -497,3 +497,158 @@ fn sweep_counts_unfinished_replications_as_check_does() {
     assert!(svg("p90").contains("beyond the horizon"));
     assert!(svg("mean").contains("unknown"));
 }
+
+/// A bound outside the values a metric can take decides the target whatever happens:
+/// a share written as a percentage ("utilization<=70", shown as 67% by the console)
+/// passed although it never could fail. It is refused, located in the file, by check
+/// and validate, and on the command line by check, plan and sweep.
+#[test]
+fn a_bound_no_share_or_count_can_cross_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let share = "\n[[target]]\nmetric = \"checkpoint.desk.utilization\"\nop = \"<=\"\nvalue = 70\n";
+    let file = write(&tmp, "percent.toml", &desk("60", 2.0, share));
+    for cmd in ["check", "validate"] {
+        let n: &[&str] = if cmd == "check" { &["-n", "2"] } else { &[] };
+        let o = repatsim().arg(cmd).arg(&file).args(n).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(
+            err.contains("target[0].value") && err.contains("write 0.7 for 70%"),
+            "{cmd}: {err}"
+        );
+        assert!(err.contains("percent.toml:"), "{cmd}: not located: {err}");
+    }
+    let plain = write(&tmp, "desk.toml", &desk("60", 2.0, ""));
+    let refusals: [&[&str]; 4] = [
+        &["check", "--target", "checkpoint.desk.p_wait<=10"],
+        &["check", "--target", "makespan_days@p90>=-1"],
+        &[
+            "plan",
+            "--vary",
+            "checkpoint.desk.servers=1..3",
+            "--target",
+            "checkpoint.desk.utilization@mean<=70",
+        ],
+        &[
+            "sweep",
+            "--vary",
+            "checkpoint.desk.servers=1..3:1",
+            "--target",
+            "checkpoint.desk.p_wait<=50",
+        ],
+    ];
+    for args in refusals {
+        let o = repatsim()
+            .arg(args[0])
+            .arg(&plain)
+            .args(&args[1..])
+            .args(["-n", "2"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("decides the target whatever happens"), "{args:?}: {err}");
+    }
+    // A bound inside the range is checked as before.
+    let o = repatsim()
+        .arg("check")
+        .arg(&plain)
+        .args(["--target", "checkpoint.desk.utilization<=0.7", "-n", "2"])
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// What a study cannot vary, or would vary twice, is refused instead of being run with
+/// one value silently in force: sweeping the seed gave three identical rows, a path
+/// varied twice kept the last value under both columns, a range without a step ran its
+/// two ends alone, and plan ignored a step.
+#[test]
+fn studies_refuse_paths_they_would_silently_ignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = write(&tmp, "desk.toml", &desk("60", 2.0, ""));
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["sweep", "--vary", "scenario.seed=1..3:1"],
+            "does not vary scenario.seed",
+        ),
+        (
+            &["sweep", "--vary", "scenario.replications=[2, 3]"],
+            "set how many with -n",
+        ),
+        (
+            &["plan", "--vary", "scenario.seed=1..9", "--target", "home>=1"],
+            "does not vary scenario.seed",
+        ),
+        (
+            &[
+                "sweep",
+                "--vary",
+                "checkpoint.desk.servers=1..2:1",
+                "--vary",
+                "checkpoint.desk.servers=1..2:1",
+            ],
+            "given twice",
+        ),
+        (
+            &[
+                "sweep",
+                "--vary",
+                "checkpoint.desk.servers=1..2:1",
+                "--set",
+                "checkpoint.desk.servers=3",
+            ],
+            "also set with --set",
+        ),
+        (
+            &["sweep", "--vary", "checkpoint.desk.servers=1..4"],
+            "sweep needs a step",
+        ),
+        (
+            &[
+                "plan",
+                "--vary",
+                "checkpoint.desk.servers=1..4:1",
+                "--target",
+                "home>=1",
+            ],
+            "drop the ':STEP'",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = repatsim()
+            .arg(args[0])
+            .arg(&plain)
+            .args(&args[1..])
+            .args(["-n", "2"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    let o = repatsim()
+        .arg("compare")
+        .arg(&plain)
+        .args([
+            "--vs-set",
+            "checkpoint.desk.servers=2",
+            "--vs-set",
+            "checkpoint.desk.servers=3",
+            "-n",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("given twice"));
+    // A step that misses END is run, with a warning naming the last value.
+    let o = repatsim()
+        .arg("sweep")
+        .arg(&plain)
+        .args(["--vary", "checkpoint.desk.servers=1..4:2", "-n", "2"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("4 is not on the grid; the last value swept is 3"));
+}

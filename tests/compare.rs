@@ -888,7 +888,11 @@ route = ["bus", "home"]
         .map(|v| r.trials.iter().find(|t| t.value == *v).unwrap().met)
         .collect();
     assert_eq!(ends, [false, false], "{:?}", r.trials);
-    assert!(r.message.contains("does not move the statistic one way"), "{}", r.message);
+    assert!(
+        r.message.contains("does not move the statistic one way"),
+        "{}",
+        r.message
+    );
     // Every scanned value is a trial, the ends included.
     for v in plan::scan_values(10.0, 200.0, true) {
         assert!(r.trials.iter().any(|t| t.value == v), "{v} not tried");
@@ -897,7 +901,10 @@ route = ["bus", "home"]
 
 #[test]
 fn the_scan_spreads_whole_values_once_each_with_both_ends() {
-    assert_eq!(plan::scan_values(1.0, 10.0, true), [1.0, 2.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+    assert_eq!(
+        plan::scan_values(1.0, 10.0, true),
+        [1.0, 2.0, 3.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    );
     assert_eq!(plan::scan_values(1.0, 3.0, true), [1.0, 2.0, 3.0]);
     assert_eq!(plan::scan_values(0.0, 1.0, false).len(), plan::SCAN_POINTS);
 }

@@ -144,26 +144,40 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
     verdict(&results, args.until_decided.then_some(args.max_replications))
 }
 
-/// The `[[target]]`s of `sc` whose metric is not in its catalogue, as located errors
-/// (empty if all resolve). `validate` reports them too.
+/// The `[[target]]`s of `sc` whose metric is not in its catalogue, or whose bound
+/// decides them whatever happens (a share's above 1), as located errors (empty if all
+/// resolve). `validate` reports them too.
 pub(super) fn unknown_target_metrics(sc: &Scenario, cat: &crate::metrics::Catalogue) -> String {
     let bad: Vec<Diagnostic> = sc
         .targets
         .iter()
         .enumerate()
-        .filter(|(_, t)| cat.index_of_id(&t.target.metric).is_none())
-        .map(|(i, t)| {
-            Diagnostic::new(
-                format!("target[{i}].metric"),
-                Some(t.metric_span.clone()),
-                format!("no metric named `{}`", t.target.metric),
-            )
-            .help(match cat.suggest(&t.target.metric) {
-                Some(m) => {
-                    format!("did you mean `{m}`? (the metrics are listed in dictionary.csv of an output directory)")
-                }
-                None => "name a metric as listed in dictionary.csv of an output directory, e.g. makespan_days".into(),
-            })
+        .filter_map(|(i, t)| match cat.index_of_id(&t.target.metric) {
+            None => Some(
+                Diagnostic::new(
+                    format!("target[{i}].metric"),
+                    Some(t.metric_span.clone()),
+                    format!("no metric named `{}`", t.target.metric),
+                )
+                .help(match cat.suggest(&t.target.metric) {
+                    Some(m) => {
+                        format!("did you mean `{m}`? (the metrics are listed in dictionary.csv of an output directory)")
+                    }
+                    None => {
+                        "name a metric as listed in dictionary.csv of an output directory, e.g. makespan_days".into()
+                    }
+                }),
+            ),
+            Some(index) => t
+                .target
+                .bound_outside(
+                    cat.get(index).support(sc),
+                    cat.get(index).unit == crate::metrics::Unit::Fraction,
+                )
+                .map(|m| {
+                    Diagnostic::new(format!("target[{i}].value"), Some(t.value_span.clone()), m)
+                        .help("a bound inside the values the metric can take".to_string())
+                }),
         })
         .collect();
     if bad.is_empty() {
@@ -188,7 +202,14 @@ fn resolve(sc: &Scenario, from_command: &[Target]) -> Result<Vec<(Target, &'stat
         .map(|t| (t.target.clone(), "scenario", t.description.clone()))
         .collect();
     for t in from_command {
-        if cat.index_of_id(&t.metric).is_none() {
+        if let Some(m) = cat.index_of_id(&t.metric).and_then(|i| {
+            t.bound_outside(
+                cat.get(i).support(sc),
+                cat.get(i).unit == crate::metrics::Unit::Fraction,
+            )
+        }) {
+            errors.push_str(&format!("--target {t}: {m}\n"));
+        } else if cat.index_of_id(&t.metric).is_none() {
             let hint = cat
                 .suggest(&t.metric)
                 .map_or(String::new(), |m| format!(" (did you mean `{m}`?)"));

@@ -48,6 +48,54 @@ fn warn_changed_later<'a>(text: &str, paths: impl IntoIterator<Item = &'a str>) 
     }
 }
 
+/// Refuses what a study cannot vary or set twice: `scenario.seed` and
+/// `scenario.replications` belong to the study (every point runs on the same random
+/// numbers, from `--seed`; `-n` sets how many), and a path given twice would leave
+/// the last value silently in force.
+fn check_study_paths<'a>(flag: &str, varied: &[&'a str], set: &[&'a str]) -> Result<(), Failure> {
+    for p in varied {
+        if matches!(*p, "scenario.seed" | "scenario.replications") {
+            let instead = if *p == "scenario.seed" {
+                "every point runs on the same random numbers; run the study again with --seed S for another seed"
+            } else {
+                "every point runs the same replications; set how many with -n"
+            };
+            return Err(Failure::BadInput(format!(
+                "{flag} {p}: a study does not vary {p} ({instead})"
+            )));
+        }
+    }
+    for (i, p) in varied.iter().enumerate() {
+        if varied[..i].contains(p) {
+            return Err(Failure::BadInput(format!(
+                "{flag} {p} is given twice: the last value would silently replace the first; give each path once"
+            )));
+        }
+        if set.contains(p) {
+            return Err(Failure::BadInput(format!(
+                "{flag} {p} is also set with --set: one of the two would silently replace the other; give the path once"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a target whose bound decides it whatever happens (a share's above 1).
+fn check_target_bound(text: &str, label: &str, base: &[Override], target: &Target) -> Result<(), Failure> {
+    let sc = cmp::scenario_with(text, label, base)?;
+    let net = crate::model::Network::new(std::sync::Arc::new(sc));
+    let cat = crate::model::emit::catalogue(&net);
+    match cat.index_of_id(&target.metric).and_then(|i| {
+        target.bound_outside(
+            cat.get(i).support(&net.scenario),
+            cat.get(i).unit == crate::metrics::Unit::Fraction,
+        )
+    }) {
+        Some(m) => Err(Failure::BadInput(format!("--target {target}: {m}"))),
+        None => Ok(()),
+    }
+}
+
 /// Replications per scenario or point: `-n`, else the scenario's `replications`.
 fn replications(c: &CommonArgs, text: &str, label: &str, base: &[Override]) -> Result<u64, Failure> {
     match c.replications {
@@ -71,7 +119,16 @@ fn metric_stats(flags: &[String]) -> Result<Vec<MetricStat>, Failure> {
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let base = overrides(&args.common.set)?;
     let mut vs = base.clone();
-    vs.extend(overrides(&args.vs_set)?);
+    let vs_only = overrides(&args.vs_set)?;
+    for (i, o) in vs_only.iter().enumerate() {
+        if vs_only[..i].iter().any(|p| p.path == o.path) {
+            return Err(Failure::BadInput(format!(
+                "--vs-set {} is given twice: the last value would silently replace the first; give each path once",
+                o.path
+            )));
+        }
+    }
+    vs.extend(vs_only);
     // Each side says every change it runs with: --set on both, --vs-set on B.
     let with = |file: &std::path::Path, sets: &[&String]| {
         let sets: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
@@ -143,6 +200,31 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     write_stdout(&study::compare_table(&c, &labels, args.all))
 }
 
+/// Refuses a sweep range without a step (it used to run its two ends alone) and warns
+/// when END is not on the grid (`1..6:2` runs 1, 3, 5).
+fn check_sweep_range(vary: &str) -> Result<(), Failure> {
+    let Some((path, range)) = vary.split_once('=') else {
+        return Ok(()); // parse_axis has said what is wrong
+    };
+    if range.trim_start().starts_with('[') || !range.contains("..") {
+        return Ok(());
+    }
+    let Some((ends, _)) = range.split_once(':') else {
+        return Err(Failure::BadInput(format!(
+            "--vary {vary}: sweep needs a step, PATH=START..END:STEP (e.g. {}={range}:1), or a list of values, PATH=[A, B, ...]",
+            path.trim()
+        )));
+    };
+    if let Some(end) = ends.split_once("..").and_then(|(_, e)| e.trim().parse::<f64>().ok())
+        && let Ok(axis) = sweeping::parse_axis(vary)
+        && let Some(&last) = axis.values.last()
+        && (end - last).abs() > 1e-9 * end.abs().max(1.0)
+    {
+        eprintln!("warning: --vary {vary}: {end} is not on the grid; the last value swept is {last}");
+    }
+    Ok(())
+}
+
 /// `repatsim sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let text = read_text(&args.file)?;
@@ -153,6 +235,12 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|v| sweeping::parse_axis(v))
         .collect::<Result<Vec<_>, _>>()?;
     let set = overrides(&args.common.set)?;
+    let varied: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+    let set_paths: Vec<&str> = set.iter().map(|o| o.path.as_str()).collect();
+    check_study_paths("--vary", &varied, &set_paths)?;
+    for v in &args.vary {
+        check_sweep_range(v)?;
+    }
     warn_changed_later(
         &text,
         axes.iter()
@@ -181,6 +269,9 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .map(|d| OutputDir::prepare(d, args.force))
         .transpose()?;
     let base = base_with_seed(&args.common)?;
+    if let Some(t) = &target {
+        check_target_bound(&text, &label, &base, t)?;
+    }
     let n = replications(&args.common, &text, &label, &base)?;
     let points: u64 = axes.iter().map(|a| a.values.len() as u64).product();
     let (opts, bar) = common_options(&args.common, n, points * n);
@@ -336,6 +427,8 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let label = args.file.display().to_string();
     let base = base_with_seed(&args.common)?;
     let axis = sweeping::parse_axis(&args.vary)?;
+    let set_paths: Vec<&str> = base.iter().map(|o| o.path.as_str()).collect();
+    check_study_paths("--vary", &[axis.path.as_str()], &set_paths)?;
     warn_changed_later(
         &text,
         std::iter::once(axis.path.as_str()).chain(base.iter().map(|o| o.path.as_str())),
@@ -354,6 +447,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     }
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
     let target = Target::parse(&args.target).map_err(|m| Failure::BadInput(format!("--target {m}")))?;
+    check_target_bound(&text, &label, &base, &target)?;
     if args.tolerance.is_nan() || args.tolerance <= 0.0 {
         return Err(Failure::BadInput("--tolerance must be > 0".into()));
     }

@@ -109,7 +109,12 @@ pub fn plan(
         );
         let mut o = base.to_vec();
         o.push(Override::number(path, v));
-        let mut sc = scenario_with(text, label, &o)?;
+        let mut sc = scenario_with(text, label, &o).map_err(|e| {
+            CompareError::Usage(format!(
+                "--vary: at {path}={v}, a value the search tried, the scenario is refused, so plan stops (the values tried: the range's ends, {} values spread between them, then halves of the gap where the verdict changes):\n{e}",
+                SCAN_POINTS - 2
+            ))
+        })?;
         sc.seed = base_sc.seed;
         let batch = run_network(&Arc::new(Network::new(Arc::new(sc))), opts, None)?;
         batch

@@ -222,9 +222,15 @@ pub fn sweep(
             let at: Vec<String> = axes
                 .iter()
                 .zip(point)
-                .map(|(a, &v)| format!("{}={}", a.path, a.label(v)))
+                .map(|(a, &v)| match a.choices.get(v as usize) {
+                    Some(c) if a.is_choice() => format!("{}={}", a.path, c),
+                    _ => format!("{}={v}", a.path),
+                })
                 .collect();
-            CompareError::Usage(format!("--vary: at {}:\n{e}", at.join(", ")))
+            CompareError::Usage(format!(
+                "--vary: at {} the scenario is refused, so the sweep stops before anything runs (leave that value out, e.g. with a list [A, B, ...]):\n{e}",
+                at.join(", ")
+            ))
         })?;
         sc.seed = base_sc.seed;
         scenarios.push(sc);

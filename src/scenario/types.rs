@@ -124,6 +124,8 @@ pub struct PlanTarget {
     pub description: String,
     /// Byte range of the metric's name in the file.
     pub metric_span: std::ops::Range<usize>,
+    /// Byte range of the bound (`value`) in the file.
+    pub value_span: std::ops::Range<usize>,
 }
 
 /// A kind of person: who boards first and who is likely to slip away.

@@ -207,6 +207,31 @@ impl Target {
     pub fn met(&self, x: f64) -> bool {
         !x.is_nan() && self.op.holds(x, self.value)
     }
+
+    /// Why the target's bound decides it whatever happens, for a metric that takes
+    /// values on `support` (`share`: a metric shown as a percentage and written as a
+    /// share): a share's bound above 1 ("utilization<=70", meant as 70%) or below 0, a
+    /// count's or duration's bound below 0. `None` when the bound can go either way.
+    /// Such a target is refused, not checked: it could never fail (or never pass) and
+    /// would read as a finding.
+    pub fn bound_outside(&self, support: Support, share: bool) -> Option<String> {
+        let v = self.value;
+        let unit_interval = share || matches!(support, Support::UnitInterval | Support::Indicator);
+        if unit_interval && !(0.0..=1.0).contains(&v) {
+            return Some(format!(
+                "`{}` is a share, written from 0 to 1 (and shown as a percentage), so a bound of {v} decides the target whatever happens; write {} for {v}%",
+                self.metric,
+                v / 100.0
+            ));
+        }
+        if matches!(support, Support::NonNegative | Support::AtMost(_)) && v < 0.0 {
+            return Some(format!(
+                "`{}` is never below 0, so a bound of {v} decides the target whatever happens",
+                self.metric
+            ));
+        }
+        None
+    }
 }
 
 impl std::fmt::Display for Target {

@@ -70,6 +70,7 @@ pub fn check_targets(ck: &mut Checker, raw: &RawFile) -> Vec<PlanTarget> {
                 },
                 description: r.description.trim().to_string(),
                 metric_span: r.metric.span(),
+                value_span: r.value.span(),
             });
         }
     }
