@@ -908,3 +908,26 @@ fn the_scan_spreads_whole_values_once_each_with_both_ends() {
     assert_eq!(plan::scan_values(1.0, 3.0, true), [1.0, 2.0, 3.0]);
     assert_eq!(plan::scan_values(0.0, 1.0, false).len(), plan::SCAN_POINTS);
 }
+
+/// A cost written as 0 still has its metrics: a sweep of `cost_per_trip` from 0 failed
+/// with "no metric named `cost.total`", as the catalogue at 0 left costs out.
+#[test]
+fn a_sweep_of_a_cost_from_zero_finds_the_cost_metrics() {
+    let text = std::fs::read_to_string(repo("scenarios/validation/hand-computed.toml")).unwrap();
+    let leg = repatsim::scenario::parse(&text, "x").unwrap().scenario.legs[0]
+        .name
+        .clone();
+    let axis = repatsim::experiment::sweep::parse_axis(&format!("leg.{leg}.cost_per_trip=0..10:5")).unwrap();
+    let metrics = [
+        repatsim::experiment::MetricStat::parse("cost.total").unwrap(),
+        repatsim::experiment::MetricStat::parse(&format!("leg.{leg}.cost")).unwrap(),
+    ];
+    let r = repatsim::experiment::sweep::sweep(&text, "x", &[], &[axis], &metrics, &RunOptions::new(0..2), None)
+        .expect("the cost metrics exist at 0 too");
+    let at0 = &r.points[0];
+    assert_eq!(at0.values, [0.0]);
+    assert_eq!(at0.estimates[0].value, 0.0);
+    // At 5 and 10 a trip, the cost is 5 and 10 times the trips: in proportion.
+    let (c5, c10) = (r.points[1].estimates[0].value, r.points[2].estimates[0].value);
+    assert!(c5 > 0.0 && (c10 - 2.0 * c5).abs() < 1e-9, "{c5} {c10}");
+}

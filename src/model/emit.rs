@@ -201,7 +201,7 @@ impl ReplicationResult {
             if spec.testing.is_some() {
                 put(key(Stat::TestedPositive), s.tested_positive as f64);
             }
-            if spec.cost_per_bed_night > 0.0 {
+            if spec.costed {
                 put(key(Stat::Cost), s.cost);
             }
         }
@@ -249,7 +249,7 @@ impl ReplicationResult {
                 put(key(Stat::PeakHolding), k.holding.peak as f64);
                 put(key(Stat::MeanHolding), k.holding.mean);
             }
-            if spec.cost_per_open_hour > 0.0 {
+            if spec.costed {
                 put(key(Stat::Cost), k.cost);
             }
             if spec.staff_from.is_some() {
@@ -295,7 +295,7 @@ impl ReplicationResult {
                 put(key(Stat::PeakHolding), l.holding.peak as f64);
                 put(key(Stat::MeanHolding), l.holding.mean);
             }
-            if spec.cost_per_trip > 0.0 || spec.cost_per_seat > 0.0 {
+            if spec.costed {
                 put(key(Stat::Cost), l.cost);
             }
             if !spec.needs.is_empty() {
@@ -325,7 +325,7 @@ impl ReplicationResult {
             if timetabled {
                 put(key(Stat::MissedDepartures), p.missed_departures as f64);
             }
-            if spec.cost_per_unit_hour > 0.0 {
+            if spec.costed {
                 put(key(Stat::Cost), p.cost);
             }
         }
@@ -395,10 +395,10 @@ impl Features {
         Features {
             evasion: net.evasion,
             waves: !sc.waves.is_empty(),
-            costs: sc.sites.iter().any(|s| s.cost_per_bed_night > 0.0)
-                || sc.legs.iter().any(|l| l.cost_per_trip > 0.0 || l.cost_per_seat > 0.0)
-                || sc.checkpoints.iter().any(|k| k.cost_per_open_hour > 0.0)
-                || sc.pools.iter().any(|p| p.cost_per_unit_hour > 0.0),
+            costs: sc.sites.iter().any(|s| s.costed)
+                || sc.legs.iter().any(|l| l.costed)
+                || sc.checkpoints.iter().any(|k| k.costed)
+                || sc.pools.iter().any(|p| p.costed),
             categories: sc.categories.len() > 1,
             turning_away: sc.checkpoints.iter().any(|k| {
                 (k.patience_hours.is_some() || k.max_line.is_some()) && k.give_up == crate::scenario::GiveUp::TurnedAway

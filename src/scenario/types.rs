@@ -84,6 +84,9 @@ pub struct Pool {
     pub on_duty: WeeklyHours,
     /// Per unit and hour on duty.
     pub cost_per_unit_hour: f64,
+    /// A cost field is written in the file (even as 0): the cost metric exists, so a
+    /// sweep or plan of the cost from 0 finds it.
+    pub costed: bool,
     /// A freed unit goes to the waiting stage of the lowest `pool_priority` first
     /// (else to the one that has waited longest).
     pub by_priority: bool,
@@ -270,6 +273,9 @@ pub struct Site {
     pub stay_hours: Dist,
     pub testing: Option<Testing>,
     pub cost_per_bed_night: f64,
+    /// A cost field is written in the file (even as 0): the cost metric exists, so a
+    /// sweep or plan of the cost from 0 finds it.
+    pub costed: bool,
     /// The town or compound the site is in (default: its own name). A route may go
     /// from one site to another in the same area without a leg (a local transfer not
     /// worth modelling, taking no time); between areas it needs a leg.
@@ -330,6 +336,9 @@ pub struct Leg {
     pub cost_per_trip: f64,
     /// Per seat offered, per trip.
     pub cost_per_seat: f64,
+    /// A cost field is written in the file (even as 0): the cost metric exists, so a
+    /// sweep or plan of the cost from 0 finds it.
+    pub costed: bool,
     /// A feeder leg boards only as many as the seats of this (trunk) leg's next
     /// departure not yet promised or waiting: the seat analogue of reserving beds.
     pub reserve_seats_on: Option<LegId>,
@@ -355,6 +364,9 @@ pub struct Checkpoint {
     pub closed: Vec<(f64, f64)>,
     pub quota: Option<Quota>,
     pub cost_per_open_hour: f64,
+    /// A cost field is written in the file (even as 0): the cost metric exists, so a
+    /// sweep or plan of the cost from 0 finds it.
+    pub costed: bool,
     /// A check-in tied to a timetabled leg's departures; `open` is then already the
     /// check-in windows within the checkpoint's own hours.
     pub checkin: Option<Checkin>,

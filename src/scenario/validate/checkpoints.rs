@@ -125,6 +125,7 @@ pub fn check_checkpoints(
                 closed: merge_windows(closed),
                 quota,
                 cost_per_open_hour,
+                costed: r.cost_per_open_hour.is_some(),
                 checkin: checkin.map(|c| c.0),
                 by_priority: r.serve.as_ref().is_some_and(|s| *s.get_ref() == RawServe::Priority),
                 patience_hours,

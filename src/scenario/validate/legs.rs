@@ -210,6 +210,7 @@ fn check_leg(
             repair_hours,
             cost_per_trip: ck.money(&format!("{l}.cost_per_trip"), r.cost_per_trip.as_ref()),
             cost_per_seat: ck.money(&format!("{l}.cost_per_seat"), r.cost_per_seat.as_ref()),
+            costed: r.cost_per_trip.is_some() || r.cost_per_seat.is_some(),
             reserve_seats_on: r.reserve_seats_on.as_ref().and_then(|t| trunk_of(ck, &l, names, t, r)),
             fleet: leg_pools.fleet,
             needs: leg_pools.needs,

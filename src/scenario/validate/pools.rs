@@ -63,6 +63,7 @@ pub fn check_pools(ck: &mut Checker, raw: &RawFile, header: &Header) -> Vec<Pool
                 size,
                 on_duty,
                 cost_per_unit_hour,
+                costed: r.cost_per_unit_hour.is_some(),
                 by_priority: r
                     .dispatch
                     .as_ref()

@@ -153,6 +153,7 @@ pub fn check_sites(ck: &mut Checker, raw: &RawFile, names: &Names) -> Vec<Site> 
             stay_hours: stay.unwrap_or_else(|| Dist::fixed(0.0).expect("zero is valid")),
             testing,
             cost_per_bed_night,
+            costed: r.cost_per_bed_night.is_some(),
         });
     }
     sites
