@@ -350,8 +350,8 @@ pub struct PlanArgs {
     /// `METRIC@STAT OP VALUE`, e.g. `makespan_days@p90<=60` (STAT: mean or pNN).
     #[arg(long)]
     pub target: String,
-    /// Fresh replications to confirm the answer on (default: as many as -n).
-    #[arg(long)]
+    /// Fresh replications to confirm the answer on (default: as many as -n; 0: none).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub confirm: Option<u64>,
     /// For a parameter that is not a whole number: stop when the range is this narrow.
     #[arg(long, default_value_t = 0.01)]

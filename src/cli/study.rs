@@ -96,6 +96,48 @@ fn check_target_bound(text: &str, label: &str, base: &[Override], target: &Targe
     }
 }
 
+/// Refuses a study whose largest batch (`batch` replications at once, on every
+/// thread) would not fit in memory, as `run` refuses one, and says how long the whole
+/// study (`total` replications) should take when that is over a minute: a plan with
+/// `--confirm 100000000` grew by 50 MB a second without a word.
+fn check_study_resources(
+    c: &CommonArgs,
+    text: &str,
+    label: &str,
+    base: &[Override],
+    batch: u64,
+    total: u64,
+) -> Result<(), Failure> {
+    let net = std::sync::Arc::new(crate::model::Network::new(std::sync::Arc::new(cmp::scenario_with(
+        text, label, base,
+    )?)));
+    let threads = c.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |t| t as usize,
+    );
+    let need = crate::experiment::estimate(&net, batch, threads, None, false).bytes;
+    if let Some(avail) = crate::experiment::available_memory()
+        && need > 0.9 * avail
+    {
+        return Err(Failure::BadInput(format!(
+            "this study runs {batch} replications at a time, which need about {:.1} GB of memory ({} people, {threads} threads) but {:.1} GB is available; use fewer replications (-n, --confirm)",
+            need / 1e9,
+            net.population,
+            avail / 1e9
+        )));
+    }
+    let pilot = f64::from(net.population) * total as f64 > 5e7;
+    if let Some(seconds) = crate::experiment::estimate(&net, total, threads, None, pilot).seconds
+        && seconds > 60.0
+    {
+        eprintln!(
+            "estimated run time: {:.1} minutes on {threads} threads ({total} replications in all)",
+            seconds / 60.0
+        );
+    }
+    Ok(())
+}
+
 /// Replications per scenario or point: `-n`, else the scenario's `replications`.
 fn replications(c: &CommonArgs, text: &str, label: &str, base: &[Override]) -> Result<u64, Failure> {
     match c.replications {
@@ -274,6 +316,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     }
     let n = replications(&args.common, &text, &label, &base)?;
     let points: u64 = axes.iter().map(|a| a.values.len() as u64).product();
+    check_study_resources(&args.common, &text, &label, &base, n, points * n)?;
     let (opts, bar) = common_options(&args.common, n, points * n);
     let result = sweeping::sweep(&text, &label, &base, &axes, &metrics, &opts, None)?;
     bar.finish_and_clear();
@@ -462,6 +505,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     };
     let spacing = (hi - lo) / (planning::SCAN_POINTS - 1) as f64;
     let steps = planning::SCAN_POINTS as u64 + (spacing / resolution).max(1.0).log2().ceil().min(64.0) as u64;
+    check_study_resources(&args.common, &text, &label, &base, n.max(confirm), steps * n + confirm)?;
     let (opts, bar) = common_options(&args.common, n, steps * n + confirm);
     let result = planning::plan(
         &text,
