@@ -46,7 +46,7 @@ assert row.verdict == "B better"
 # People home over time: the mean of each plan with the band where 90% of replications lie.
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
 for result, label, colour in [(base, "400 beds", "tab:blue"), (more, "500 beds", "tab:orange")]:
-    home = result.timeseries[result.timeseries["series"] == "home"]
+    home = result.timeseries[result.timeseries["series"] == "people_home"]
     days = home["time_hours"] / 24
     left.plot(days, home["mean"], color=colour, label=label)
     left.fill_between(days, home["p05"], home["p95"], color=colour, alpha=0.2)

@@ -169,7 +169,7 @@ fn summary_files_hold_what_researchers_need() {
     assert!(rows > 100);
     // Every series runs over the whole grid, to the 30-day horizon.
     for series in [
-        "home",
+        "people_home",
         "site.sinuiju-quarantine.occupancy",
         "site.pyongyang-quarantine.waiting_for_bed",
         "leg.friendship-bridge-bus.holding",
@@ -503,6 +503,12 @@ fn the_dictionary_and_the_long_metrics_match_the_wide_files() {
         described, expected,
         "one dictionary row per column and series, in order"
     );
+    // Each id once: a join of metrics.csv on `metric` must not duplicate rows (the
+    // series of people home was named `home`, as the count at the end is).
+    let mut ids = described.clone();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), described.len(), "an id is in dictionary.csv twice");
     for r in &dictionary[1..] {
         assert!(
             r.iter().all(|f| !f.is_empty()),
@@ -608,7 +614,7 @@ fn the_time_series_end_at_the_horizon() {
     assert_eq!(spec.time_hours(21), 21.0);
     assert!((spec.time_hours(22) - 21.6).abs() < 1e-12);
     assert!((spec.window_hours(22) - 0.6).abs() < 1e-12);
-    let home = spec.names.iter().position(|n| n == "home").unwrap();
+    let home = spec.names.iter().position(|n| n == "people_home").unwrap();
     let (series, metric) = (b.timeseries.mean(22, home), b.summary("home").unwrap().mean);
     assert!((series - metric).abs() < 1e-9, "{series} / {metric}");
     // On the grid, no extra point: 5 days hourly is 121 points.

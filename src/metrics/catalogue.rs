@@ -522,7 +522,7 @@ impl SeriesInfo {
     pub fn of(sc: &Scenario, key: SeriesKey) -> Self {
         let (id, label, better, description) = match key {
             SeriesKey::Home => (
-                "home".to_string(),
+                "people_home".to_string(),
                 "People home".to_string(),
                 Better::Higher,
                 "People home so far.".to_string(),
