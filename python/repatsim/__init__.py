@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import numbers
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -37,8 +38,13 @@ def _source(scenario: Any) -> tuple[str, str]:
     """The scenario's TOML text and the label its messages use."""
     if isinstance(scenario, Mapping):
         return tomli_w.dumps(dict(scenario)), "<dict>"
+    # One line naming a .toml file (any case) or an existing file is a path; TOML text
+    # always has a newline ("Nosuch.TOML" was read as TOML and failed as "key with no
+    # value" instead of "cannot read").
     if isinstance(scenario, os.PathLike) or (
-        isinstance(scenario, str) and "\n" not in scenario and scenario.strip().endswith(".toml")
+        isinstance(scenario, str)
+        and "\n" not in scenario
+        and (scenario.strip().lower().endswith(".toml") or os.path.isfile(scenario.strip()))
     ):
         path = os.fspath(scenario)
         try:
@@ -64,10 +70,14 @@ def _set(overrides: Mapping[str, Any] | None, name: str = "set") -> list[str]:
         )
     out = []
     for path, value in (overrides or {}).items():
-        if isinstance(value, bool):
+        if isinstance(value, bool) or type(value).__name__ == "bool_":
             raise TypeError(f"set {path}: a number, text or list, not a bool")
-        if isinstance(value, (int, float)):
-            out.append(f"{path}={value!r}")
+        # numbers.Integral and Real take NumPy's numbers too (a value read off a
+        # DataFrame is a numpy.int64), written as Python writes them.
+        if isinstance(value, numbers.Integral):
+            out.append(f"{path}={int(value)!r}")
+        elif isinstance(value, numbers.Real):
+            out.append(f"{path}={float(value)!r}")
         elif isinstance(value, str):
             out.append(f"{path}={json.dumps(value)}")
         elif isinstance(value, (list, tuple)):
@@ -77,22 +87,29 @@ def _set(overrides: Mapping[str, Any] | None, name: str = "set") -> list[str]:
     return out
 
 
-def _counts(replications: Any = None, seed: Any = None, threads: Any = None, **more: Any) -> None:
+def _counts(replications: Any = None, seed: Any = None, threads: Any = None, *, least: int = 1, **more: Any) -> None:
     """Refuses counts the simulator cannot take, naming the argument (as the command line
     does), before Rust sees them: a negative number would otherwise fail as an anonymous
     OverflowError, and threads=0 would be taken as "all cores"."""
     def whole(name: str, value: Any, least: int) -> None:
         if value is None:
             return
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name}: a whole number, not {type(value).__name__}")
         if value < least:
             raise ValueError(f"{name}: must be at least {least}, got {value}")
-    whole("replications", replications, 1)
+    # The studies (compare, sweep, plan) need two replications for a CI, as on the
+    # command line; compare used to run 2 when asked for 1, without a word.
+    whole("replications", replications, least)
     whole("seed", seed, 0)
     whole("threads", threads, 1)
     for name, value in more.items():
         whole(name, value, 0)
+
+
+def _int(value: Any) -> int | None:
+    """A whole number checked by `_counts` (a NumPy integer too), as Python's int."""
+    return None if value is None else int(value)
 
 
 def _csv(text: str) -> pd.DataFrame:
@@ -144,7 +161,7 @@ def run(
     per-person records of those replications (``Result.people``)."""
     _counts(replications, seed, threads)
     text, label = _source(scenario)
-    out = _native.run(text, label, replications, seed, threads, _set(set), what_if, list(people))
+    out = _native.run(text, label, _int(replications), _int(seed), _int(threads), _set(set), what_if, list(people))
     summary_json = json.loads(out["summary_json"])
     summary = pd.DataFrame.from_dict(summary_json["metrics"], orient="index")
     summary.index.name = "metric"
@@ -171,10 +188,10 @@ def compare(
     """Scenario A against B (or A changed by ``vs_set``) on the same replications and
     random numbers. One row per metric: metric, a_mean, b_mean, diff (B - A), ci95_low,
     ci95_high (of the paired differences), n, verdict."""
-    _counts(replications, seed, threads)
+    _counts(replications, seed, threads, least=2)
     a_text, a_label = _source(a)
     b_text, b_label = _source(b) if b is not None else (None, None)
-    text = _native.compare(a_text, a_label, b_text, b_label, _set(vs_set, "vs_set"), replications, seed, threads, _set(set))
+    text = _native.compare(a_text, a_label, b_text, b_label, _set(vs_set, "vs_set"), _int(replications), _int(seed), _int(threads), _set(set))
     return _csv(text).rename(
         columns={
             "difference_mean": "diff",
@@ -195,13 +212,17 @@ def sweep(
 ) -> pd.DataFrame:
     """Each value (or pair of values) of one or two parameters on the same random
     numbers, e.g. ``vary="site.sinuiju-quarantine.beds=200..600:100"``; ``metrics`` as
-    ``"METRIC@STAT"`` (default ``makespan_days@mean``). One row per point (as sweep.csv).
+    ``"METRIC@STAT"`` (one, or a list; default ``makespan_days@mean``). One row per point
+    and metric (as sweep.csv). A range needs its step (``1..4:1``).
     A makespan percentile is ``inf`` where it falls among replications that did not get
     everyone home within the horizon (and the mean NaN); ``without_value`` counts them."""
-    _counts(replications, seed, threads)
+    _counts(replications, seed, threads, least=2)
     axes = [vary] if isinstance(vary, str) else list(vary)
+    # One metric may be given alone ("makespan_days@p90"): a string is not a list of
+    # its letters (that failed as "metric `@`: no metric").
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     text, label = _source(scenario)
-    return _csv(_native.sweep(text, label, axes, list(metrics), replications, seed, threads, _set(set)))
+    return _csv(_native.sweep(text, label, axes, metrics, _int(replications), _int(seed), _int(threads), _set(set)))
 
 
 def plan(
@@ -219,8 +240,10 @@ def plan(
     ``plan(path, "site.sinuiju-quarantine.beds=100..1000", "makespan_days@p90<=20")``:
     the JSON ``repatsim plan --json`` prints, as a dict (``answer``, ``confirmed``, the
     trials...)."""
-    _counts(replications, seed, threads, confirm=confirm)
+    _counts(replications, seed, threads, least=2, confirm=confirm)
     text, label = _source(scenario)
     return json.loads(
-        _native.plan(text, label, vary, target, replications, seed, threads, _set(set), confirm, tolerance)
+        _native.plan(
+            text, label, vary, target, _int(replications), _int(seed), _int(threads), _set(set), _int(confirm), float(tolerance)
+        )
     )

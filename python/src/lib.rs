@@ -219,6 +219,15 @@ fn sweep(
         .map(|v| sweeping::parse_axis(v))
         .collect::<Result<Vec<_>, _>>()
         .map_err(compare_error)?;
+    for v in &vary {
+        if let Some(note) = sweeping::check_range(v).map_err(compare_error)? {
+            eprintln!("warning: {note}");
+        }
+    }
+    let set_paths = overrides(&set)?;
+    let set_paths: Vec<&str> = set_paths.iter().map(|o| o.path.as_str()).collect();
+    let varied: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+    sweeping::check_paths(&varied, &set_paths).map_err(compare_error)?;
     let specs = if metrics.is_empty() {
         vec!["makespan_days".to_string()]
     } else {
@@ -262,17 +271,16 @@ fn plan(
     tolerance: f64,
 ) -> PyResult<String> {
     let axis = sweeping::parse_axis(vary).map_err(compare_error)?;
-    if axis.is_choice() {
-        return Err(scenario_error(format!(
-            "vary {vary}: plan searches a numeric range LO..HI; to compare alternatives, use sweep"
-        )));
-    }
+    planning::check_range(vary).map_err(compare_error)?;
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
     let target = Target::parse(target).map_err(|m| scenario_error(format!("target {m}")))?;
     if tolerance.is_nan() || tolerance <= 0.0 {
         return Err(scenario_error("tolerance must be > 0"));
     }
     let base = with_seed(&set, seed)?;
+    let set_paths: Vec<&str> = base.iter().map(|o| o.path.as_str()).collect();
+    sweeping::check_paths(&[axis.path.as_str()], &set_paths).map_err(compare_error)?;
+    repatsim::experiment::check::refuse_decided_target(text, label, &base, &target).map_err(compare_error)?;
     let n = match replications {
         Some(n) => n,
         None => u64::from(

@@ -127,7 +127,7 @@ def test_the_gil_is_released_while_simulating():
 def test_bad_arguments_are_named_before_anything_runs():
     with pytest.raises(ValueError, match="threads: must be at least 1, got 0"):
         repatsim.run(FIRST_WAVE, replications=2, threads=0)
-    with pytest.raises(ValueError, match="replications: must be at least 1, got -5"):
+    with pytest.raises(ValueError, match="replications: must be at least 2, got -5"):
         repatsim.compare(FIRST_WAVE, vs_set={"leg.hotel-customs-shuttle.vehicles": 7}, replications=-5)
     with pytest.raises(ValueError, match="seed: must be at least 0, got -1"):
         repatsim.sweep(FIRST_WAVE, "site.sinuiju-quarantine.beds=100,200", seed=-1)
@@ -137,3 +137,33 @@ def test_bad_arguments_are_named_before_anything_runs():
         repatsim.run(FIRST_WAVE, replications=2, set=["site.x.beds=4"])
     with pytest.raises(TypeError, match="vs_set: a mapping"):
         repatsim.compare(FIRST_WAVE, vs_set="leg.bus.vehicles=2")
+
+
+def test_what_a_researcher_passes_from_pandas_and_numpy_is_taken_or_refused_by_name(tmp_path):
+    import numpy as np
+
+    # A value read off a DataFrame is a NumPy number: taken as the number it is.
+    beds = pd.Series([300, 400]).iloc[0]
+    assert isinstance(beds, np.integer)
+    a = repatsim.run(FIRST_WAVE, replications=np.int64(2), seed=np.int64(1), set={"site.sinuiju-quarantine.beds": beds})
+    b = repatsim.run(FIRST_WAVE, replications=2, seed=1, set={"site.sinuiju-quarantine.beds": 300})
+    pd.testing.assert_frame_equal(a.replications, b.replications)
+    # One metric alone is one metric, not a list of its letters.
+    s = repatsim.sweep(FIRST_WAVE, "site.sinuiju-quarantine.beds=300..400:100", metrics="makespan_days@p90",
+                       replications=2, seed=1)
+    assert list(s["metric"]) == ["makespan_days", "makespan_days"] and list(s["stat"]) == ["p90", "p90"]
+    # A study needs two replications for a CI, as on the command line (compare ran 2).
+    with pytest.raises(ValueError, match="replications: must be at least 2, got 1"):
+        repatsim.compare(FIRST_WAVE, vs_set={"site.sinuiju-quarantine.beds": 300}, replications=1)
+    # A file name in capitals is still a file name.
+    with pytest.raises(repatsim.ScenarioError, match="cannot read"):
+        repatsim.run(str(tmp_path / "Nosuch.TOML"), replications=2)
+    # What the command line refuses, the package refuses with the same words.
+    with pytest.raises(repatsim.ScenarioError, match="sweep needs a step"):
+        repatsim.sweep(FIRST_WAVE, "site.sinuiju-quarantine.beds=300..400", replications=2)
+    with pytest.raises(repatsim.ScenarioError, match="drop the ':STEP'"):
+        repatsim.plan(FIRST_WAVE, "site.sinuiju-quarantine.beds=100..900:100", "makespan_days@mean<=30", replications=2)
+    with pytest.raises(repatsim.ScenarioError, match="does not vary scenario.seed"):
+        repatsim.sweep(FIRST_WAVE, "scenario.seed=1..3:1", replications=2)
+    with pytest.raises(repatsim.ScenarioError, match="decides the target whatever happens"):
+        repatsim.plan(FIRST_WAVE, "site.sinuiju-quarantine.beds=100..900", "all_home@mean>=90", replications=2)

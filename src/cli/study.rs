@@ -48,54 +48,6 @@ fn warn_changed_later<'a>(text: &str, paths: impl IntoIterator<Item = &'a str>) 
     }
 }
 
-/// Refuses what a study cannot vary or set twice: `scenario.seed` and
-/// `scenario.replications` belong to the study (every point runs on the same random
-/// numbers, from `--seed`; `-n` sets how many), and a path given twice would leave
-/// the last value silently in force.
-fn check_study_paths<'a>(flag: &str, varied: &[&'a str], set: &[&'a str]) -> Result<(), Failure> {
-    for p in varied {
-        if matches!(*p, "scenario.seed" | "scenario.replications") {
-            let instead = if *p == "scenario.seed" {
-                "every point runs on the same random numbers; run the study again with --seed S for another seed"
-            } else {
-                "every point runs the same replications; set how many with -n"
-            };
-            return Err(Failure::BadInput(format!(
-                "{flag} {p}: a study does not vary {p} ({instead})"
-            )));
-        }
-    }
-    for (i, p) in varied.iter().enumerate() {
-        if varied[..i].contains(p) {
-            return Err(Failure::BadInput(format!(
-                "{flag} {p} is given twice: the last value would silently replace the first; give each path once"
-            )));
-        }
-        if set.contains(p) {
-            return Err(Failure::BadInput(format!(
-                "{flag} {p} is also set with --set: one of the two would silently replace the other; give the path once"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Refuses a target whose bound decides it whatever happens (a share's above 1).
-fn check_target_bound(text: &str, label: &str, base: &[Override], target: &Target) -> Result<(), Failure> {
-    let sc = cmp::scenario_with(text, label, base)?;
-    let net = crate::model::Network::new(std::sync::Arc::new(sc));
-    let cat = crate::model::emit::catalogue(&net);
-    match cat.index_of_id(&target.metric).and_then(|i| {
-        target.bound_outside(
-            cat.get(i).support(&net.scenario),
-            cat.get(i).unit == crate::metrics::Unit::Fraction,
-        )
-    }) {
-        Some(m) => Err(Failure::BadInput(format!("--target {target}: {m}"))),
-        None => Ok(()),
-    }
-}
-
 /// Refuses a study whose largest batch (`batch` replications at once, on every
 /// thread) would not fit in memory, as `run` refuses one, and says how long the whole
 /// study (`total` replications) should take when that is over a minute: a plan with
@@ -242,31 +194,6 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     write_stdout(&study::compare_table(&c, &labels, args.all))
 }
 
-/// Refuses a sweep range without a step (it used to run its two ends alone) and warns
-/// when END is not on the grid (`1..6:2` runs 1, 3, 5).
-fn check_sweep_range(vary: &str) -> Result<(), Failure> {
-    let Some((path, range)) = vary.split_once('=') else {
-        return Ok(()); // parse_axis has said what is wrong
-    };
-    if range.trim_start().starts_with('[') || !range.contains("..") {
-        return Ok(());
-    }
-    let Some((ends, _)) = range.split_once(':') else {
-        return Err(Failure::BadInput(format!(
-            "--vary {vary}: sweep needs a step, PATH=START..END:STEP (e.g. {}={range}:1), or a list of values, PATH=[A, B, ...]",
-            path.trim()
-        )));
-    };
-    if let Some(end) = ends.split_once("..").and_then(|(_, e)| e.trim().parse::<f64>().ok())
-        && let Ok(axis) = sweeping::parse_axis(vary)
-        && let Some(&last) = axis.values.last()
-        && (end - last).abs() > 1e-9 * end.abs().max(1.0)
-    {
-        eprintln!("warning: --vary {vary}: {end} is not on the grid; the last value swept is {last}");
-    }
-    Ok(())
-}
-
 /// `repatsim sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let text = read_text(&args.file)?;
@@ -279,9 +206,11 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let set = overrides(&args.common.set)?;
     let varied: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
     let set_paths: Vec<&str> = set.iter().map(|o| o.path.as_str()).collect();
-    check_study_paths("--vary", &varied, &set_paths)?;
+    sweeping::check_paths(&varied, &set_paths)?;
     for v in &args.vary {
-        check_sweep_range(v)?;
+        if let Some(note) = sweeping::check_range(v)? {
+            eprintln!("warning: {note}");
+        }
     }
     warn_changed_later(
         &text,
@@ -312,7 +241,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         .transpose()?;
     let base = base_with_seed(&args.common)?;
     if let Some(t) = &target {
-        check_target_bound(&text, &label, &base, t)?;
+        crate::experiment::check::refuse_decided_target(&text, &label, &base, t)?;
     }
     let n = replications(&args.common, &text, &label, &base)?;
     let points: u64 = axes.iter().map(|a| a.values.len() as u64).product();
@@ -471,26 +400,15 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let base = base_with_seed(&args.common)?;
     let axis = sweeping::parse_axis(&args.vary)?;
     let set_paths: Vec<&str> = base.iter().map(|o| o.path.as_str()).collect();
-    check_study_paths("--vary", &[axis.path.as_str()], &set_paths)?;
+    sweeping::check_paths(&[axis.path.as_str()], &set_paths)?;
     warn_changed_later(
         &text,
         std::iter::once(axis.path.as_str()).chain(base.iter().map(|o| o.path.as_str())),
     );
-    if axis.is_choice() {
-        return Err(Failure::BadInput(format!(
-            "--vary {}: plan searches a numeric range LO..HI; to compare a list of alternatives, use sweep --vary",
-            args.vary
-        )));
-    }
-    if args.vary.split_once('=').is_some_and(|(_, range)| range.contains(':')) {
-        return Err(Failure::BadInput(format!(
-            "--vary {}: plan searches the whole range LO..HI (whole numbers on a whole-number field, else to --tolerance); drop the ':STEP', or use sweep for a grid",
-            args.vary
-        )));
-    }
+    planning::check_range(&args.vary)?;
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
     let target = Target::parse(&args.target).map_err(|m| Failure::BadInput(format!("--target {m}")))?;
-    check_target_bound(&text, &label, &base, &target)?;
+    crate::experiment::check::refuse_decided_target(&text, &label, &base, &target)?;
     if args.tolerance.is_nan() || args.tolerance <= 0.0 {
         return Err(Failure::BadInput("--tolerance must be > 0".into()));
     }

@@ -386,6 +386,26 @@ pub struct UntilDecided {
     pub block: u64,
 }
 
+/// Refuses a target whose bound decides it whatever happens (a share's above 1, see
+/// [`Target::bound_outside`]) on the scenario `text` with `base` overrides.
+pub fn refuse_decided_target(
+    text: &str,
+    label: &str,
+    base: &[crate::scenario::params::Override],
+    target: &Target,
+) -> Result<(), super::compare::CompareError> {
+    let net = Network::new(Arc::new(super::compare::scenario_with(text, label, base)?));
+    let cat = crate::model::emit::catalogue(&net);
+    let share = |i: usize| cat.get(i).unit == crate::metrics::Unit::Fraction;
+    match cat
+        .index_of_id(&target.metric)
+        .and_then(|i| target.bound_outside(cat.get(i).support(&net.scenario), share(i)))
+    {
+        Some(m) => Err(super::compare::CompareError::Usage(format!("--target {target}: {m}"))),
+        None => Ok(()),
+    }
+}
+
 /// Runs `opts.replications` and evaluates `targets`; with `until`, adds replications
 /// (the next indices, so the result is reproducible) while a target is undecided and
 /// an estimate says more would decide it, up to the cap.

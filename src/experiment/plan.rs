@@ -66,6 +66,23 @@ pub fn scan_values(lo: f64, hi: f64, whole: bool) -> Vec<f64> {
     values
 }
 
+/// Refuses a `--vary` that plan cannot search: a step (plan searches the whole range,
+/// and used to ignore it) or a list of alternatives.
+pub fn check_range(vary: &str) -> Result<(), CompareError> {
+    let range = vary.split_once('=').map_or("", |(_, r)| r.trim());
+    if range.starts_with('[') {
+        return Err(CompareError::Usage(format!(
+            "--vary {vary}: plan searches a numeric range LO..HI; to compare a list of alternatives, use sweep --vary"
+        )));
+    }
+    if range.contains(':') {
+        return Err(CompareError::Usage(format!(
+            "--vary {vary}: plan searches the whole range LO..HI (whole numbers on a whole-number field, else to --tolerance); drop the ':STEP', or use sweep for a grid"
+        )));
+    }
+    Ok(())
+}
+
 /// Finds the smallest (or largest) value of `axis.path` in `[lo, hi]` meeting `target`:
 /// scans [`SCAN_POINTS`] values across the range, then bisects the first place where
 /// the verdict changes, every trial on the same replications (`opts`); then reruns the

@@ -133,6 +133,65 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
     })
 }
 
+/// Refuses what a study cannot vary or set twice: `scenario.seed` and
+/// `scenario.replications` belong to the study (every point runs on the same random
+/// numbers, from `--seed`; `-n` sets how many), and a path given twice (`varied`
+/// twice, or varied and `set`) would leave the last value silently in force.
+pub fn check_paths(varied: &[&str], set: &[&str]) -> Result<(), CompareError> {
+    let refuse = |m: String| Err(CompareError::Usage(m));
+    for (i, p) in varied.iter().enumerate() {
+        match *p {
+            "scenario.seed" => {
+                return refuse(format!(
+                    "--vary {p}: a study does not vary scenario.seed (every point runs on the same random numbers; run the study again with --seed S for another seed)"
+                ));
+            }
+            "scenario.replications" => {
+                return refuse(format!(
+                    "--vary {p}: a study does not vary scenario.replications (every point runs the same replications; set how many with -n)"
+                ));
+            }
+            _ => {}
+        }
+        if varied[..i].contains(p) {
+            return refuse(format!(
+                "--vary {p} is given twice: the last value would silently replace the first; give each path once"
+            ));
+        }
+        if set.contains(p) {
+            return refuse(format!(
+                "--vary {p} is also set with --set: one of the two would silently replace the other; give the path once"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a sweep range without a step (it used to run its two ends alone); the
+/// note, when END is not on the grid (`1..6:2` runs 1, 3, 5), is to be shown.
+pub fn check_range(vary: &str) -> Result<Option<String>, CompareError> {
+    let Some((path, range)) = vary.split_once('=') else {
+        return Ok(None); // parse_axis says what is wrong
+    };
+    if range.trim_start().starts_with('[') || !range.contains("..") {
+        return Ok(None);
+    }
+    let Some((ends, _)) = range.split_once(':') else {
+        return Err(CompareError::Usage(format!(
+            "--vary {vary}: sweep needs a step, PATH=START..END:STEP (e.g. {}={range}:1), or a list of values, PATH=[A, B, ...]",
+            path.trim()
+        )));
+    };
+    let end = ends.split_once("..").and_then(|(_, e)| e.trim().parse::<f64>().ok());
+    let last = parse_axis(vary).ok().and_then(|a| a.values.last().copied());
+    Ok(match (end, last) {
+        (Some(end), Some(last)) if (end - last).abs() > 1e-9 * end.abs().max(1.0) => Some(format!(
+            "--vary {vary}: {end} is not on the grid; the last value swept is {last}"
+        )),
+        _ => None,
+    })
+}
+
 /// The digits after the decimal point of a number as written ("0.25" has 2, "3" has
 /// 0); `None` in exponent notation.
 fn decimal_places(written: &str) -> Option<usize> {
