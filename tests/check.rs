@@ -652,3 +652,41 @@ fn studies_refuse_paths_they_would_silently_ignore() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("4 is not on the grid; the last value swept is 3"));
 }
+
+/// `sweep --json` names what it holds (it was a bare list of numbers), and a censored
+/// mean's `n` counts every replication as its percentile's does (13 against 20).
+#[test]
+fn sweep_json_names_the_parameters_and_statistics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, "");
+    let file = write(&tmp, "desk.toml", &text);
+    let o = repatsim()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--vary", "checkpoint.desk.servers=1..2:1"])
+        .args(["--metric", "makespan_days@mean", "--metric", "makespan_days@p90"])
+        .args(["-n", "40", "-q", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["varied"][0]["path"], "checkpoint.desk.servers");
+    assert_eq!(v["varied"][0]["values"], serde_json::json!([1.0, 2.0]));
+    let one = &v["points"][0];
+    assert_eq!(one["at"]["checkpoint.desk.servers"], 1.0);
+    let (mean, p90) = (&one["statistics"][0], &one["statistics"][1]);
+    assert_eq!(
+        (mean["metric"].as_str(), mean["stat"].as_str()),
+        (Some("makespan_days"), Some("mean"))
+    );
+    assert_eq!(mean["unit"], "days");
+    let unfinished = mean["without_value"].as_u64().unwrap();
+    assert!(unfinished > 0, "one booth leaves some replications unfinished: {one}");
+    assert!(mean["value"].is_null() && !mean["beyond_horizon"].as_bool().unwrap());
+    assert!(
+        p90["value"].is_null() && p90["beyond_horizon"].as_bool().unwrap(),
+        "{p90}"
+    );
+    assert_eq!(mean["n"], 40);
+    assert_eq!(p90["n"], 40);
+}

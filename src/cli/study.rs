@@ -254,7 +254,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         dir.commit()?;
     }
     if args.common.json {
-        return write_stdout(&(serde_json::to_string_pretty(&result.points).unwrap_or_default() + "\n"));
+        let doc = study::sweep_json(&axes, &result);
+        return write_stdout(&(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"));
     }
     let csv = study::sweep_csv(&axes, &result).map_err(|e| Failure::Internal(e.to_string()))?;
     write_stdout(&String::from_utf8_lossy(&csv))

@@ -186,8 +186,9 @@ pub fn is_censored(batch: &Batch, index: usize) -> bool {
 /// without a value count as later than any with one, as `check` counts them. A
 /// percentile and its bounds are order statistics (+inf where they fall among the
 /// unfinished; `n` is then every replication); a mean, which the unfinished leave
-/// unknown, is NaN (`n` the finished ones). With every replication finished, the plain
-/// estimate.
+/// unknown, is NaN (`n` is every replication too, as in `summary.json`: the mean is
+/// unknown from all of them; a sweep's mean row said 13 where its p90 row said 20).
+/// With every replication finished, the plain estimate.
 pub fn censored_estimate(column: &[f64], stat: StatSpec, support: Support) -> Estimate {
     if column.iter().all(|x| x.is_finite()) {
         return stat.estimate(column, support);
@@ -198,7 +199,7 @@ pub fn censored_estimate(column: &[f64], stat: StatSpec, support: Support) -> Es
             value: f64::NAN,
             ci95_low: f64::NAN,
             ci95_high: f64::NAN,
-            n: column.iter().filter(|x| x.is_finite()).count() as u64,
+            n: column.len() as u64,
         },
         StatSpec::Quantile(q) => {
             let (lo, hi) = quantile_ci(&xs, q);

@@ -311,6 +311,65 @@ pub fn sweep_csv(axes: &[Axis], result: &SweepResult) -> std::io::Result<Vec<u8>
     w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
 }
 
+/// `sweep --json`: the parameters varied, then each point with its values by path and,
+/// per statistic asked for, its metric, statistic, unit and numbers (as `sweep.csv`).
+/// A number JSON cannot hold is `null`; `beyond_horizon` says when the value is a
+/// makespan percentile among replications that did not finish (`inf` in the CSV).
+/// (It was a bare list of numbers, naming neither the parameters nor the metrics.)
+pub fn sweep_json(axes: &[Axis], result: &SweepResult) -> serde_json::Value {
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let points: Vec<serde_json::Value> = result
+        .points
+        .iter()
+        .map(|p| {
+            let at: serde_json::Map<String, serde_json::Value> = axes
+                .iter()
+                .zip(&p.values)
+                .map(|(a, &v)| {
+                    let value = if a.is_choice() { json!(a.label(v)) } else { json!(v) };
+                    (a.path.clone(), value)
+                })
+                .collect();
+            let statistics: Vec<serde_json::Value> = result
+                .metrics
+                .iter()
+                .enumerate()
+                .map(|(k, m)| {
+                    let (e, s) = (&p.estimates[k], &p.summaries[k]);
+                    json!({
+                        "metric": m.metric,
+                        "stat": m.stat.label(),
+                        "unit": result.unit_names.get(k),
+                        "value": finite(e.value),
+                        "beyond_horizon": e.value == f64::INFINITY,
+                        "ci95_low": finite(e.ci95_low),
+                        "ci95_high": finite(e.ci95_high),
+                        "mean": finite(s.mean),
+                        "p05": finite(s.p05),
+                        "p50": finite(s.p50),
+                        "p95": finite(s.p95),
+                        "n": e.n,
+                        "without_value": p.without_value[k],
+                    })
+                })
+                .collect();
+            json!({ "at": at, "statistics": statistics })
+        })
+        .collect();
+    let varied: Vec<serde_json::Value> = axes
+        .iter()
+        .map(|a| {
+            let values: Vec<serde_json::Value> = a
+                .values
+                .iter()
+                .map(|&v| if a.is_choice() { json!(a.label(v)) } else { json!(v) })
+                .collect();
+            json!({ "path": a.path, "values": values })
+        })
+        .collect();
+    json!({ "varied": varied, "points": points })
+}
+
 /// Writes `sweep.csv` and the charts of a sweep into `dir`: one chart per requested
 /// statistic (against the parameter, or a heatmap over two), with the target when one
 /// is given for that metric.
