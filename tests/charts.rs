@@ -570,3 +570,75 @@ route = ["post", "bus", "q", "home"]
     // To isolation, and on from it to home: two dashed edges.
     assert_eq!(svg.matches("stroke-dasharray=\"5 3\" marker-end").count(), 2, "{svg}");
 }
+
+/// A sweep's makespan percentile beyond the horizon is marked above the horizon, which
+/// is drawn (the mark sat at the top of an axis ending below the horizon, reading as a
+/// value before it); a mean unknown at every point leaves the axis without numbers (an
+/// axis of 0 to 1 day with marks at its top read as a makespan of a day); a whole-number
+/// parameter has no ticks between whole numbers.
+#[test]
+fn a_sweep_chart_marks_beyond_the_horizon_above_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("desk.toml");
+    std::fs::write(
+        &scenario,
+        common::desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, ""),
+    )
+    .unwrap();
+    let out = tmp.path().join("sw");
+    let o = repatsim()
+        .arg("sweep")
+        .arg(&scenario)
+        .args(["--vary", "checkpoint.desk.servers=1..3:1"])
+        .args(["--metric", "makespan_days@p90", "-n", "100", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("sweep-makespan_days-p90.svg")).unwrap();
+    assert!(svg.contains("horizon (0.900)"), "no horizon in the legend");
+    let ys = |tag: &str, colour: &str| -> Vec<i64> {
+        svg.split('<')
+            .filter(|e| e.starts_with(tag) && e.contains(colour))
+            .filter_map(|e| e.split("points=\"").nth(1))
+            .flat_map(|p| {
+                p.split(['"', ' '])
+                    .take_while(|xy| xy.contains(','))
+                    .map(|xy| xy.split(',').nth(1).unwrap().parse::<i64>().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    // The dashed horizon (red, in the plot and its legend sample) and the filled mark.
+    let horizon = *ys("polyline", "#D62728").iter().max().unwrap();
+    let marks = ys("polygon opacity=\"1\" fill=\"#08306B\"", "");
+    assert!(!marks.is_empty(), "no mark for the point beyond the horizon");
+    assert!(
+        marks.iter().all(|&y| y < horizon),
+        "a mark at or below the horizon: {marks:?} vs {horizon}"
+    );
+    assert!(svg.contains("\n2\n"), "no tick at 2");
+    assert!(
+        !svg.contains("\n1.50\n") && !svg.contains("\n2.50\n"),
+        "ticks between whole numbers"
+    );
+
+    let out = tmp.path().join("mean");
+    let o = repatsim()
+        .arg("sweep")
+        .arg(&scenario)
+        .args(["--vary", "checkpoint.desk.servers=[1]"])
+        .args(["--metric", "makespan_days@mean", "-n", "100", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("sweep-makespan_days-mean.svg")).unwrap();
+    assert!(svg.contains("\nunknown\n"), "the unknown mean is not marked");
+    for tick in ["\n0\n", "\n0.200\n", "\n0.400\n", "\n1.00\n"] {
+        assert!(
+            !svg.contains(tick),
+            "a number {tick} on an axis with nothing to scale it by"
+        );
+    }
+}

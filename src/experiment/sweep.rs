@@ -224,6 +224,8 @@ pub struct SweepPoint {
     /// get everyone home within the horizon and count as later than it (as in `check`
     /// and `plan`: a percentile among them is +inf, the mean unknown).
     pub without_value: Vec<u64>,
+    /// The point's horizon, in days: a makespan percentile at +inf lies beyond it.
+    pub horizon_days: f64,
 }
 
 /// What a sweep found: the metrics asked for (with their catalogue entries and unit
@@ -333,11 +335,12 @@ pub fn sweep(
             infos,
         })
     };
+    let horizons: Vec<f64> = scenarios.iter().map(|sc| sc.horizon_hours / 24.0).collect();
     let (runs, _) = super::on_pool(opts.threads, || {
         use rayon::prelude::*;
         scenarios.into_par_iter().map(run_point).collect::<Vec<_>>()
     })?;
-    for (point, run) in grid.into_iter().zip(runs) {
+    for ((point, run), horizon_days) in grid.into_iter().zip(runs).zip(horizons) {
         let PointStats {
             estimates,
             summaries,
@@ -352,6 +355,7 @@ pub fn sweep(
             estimates,
             summaries,
             without_value,
+            horizon_days,
         });
     }
     Ok(out)

@@ -392,7 +392,18 @@ pub fn write_sweep(
         let t = target.filter(|t| t.metric == m.metric && t.stat == m.stat);
         let chart = if axes.len() == 1 {
             let pts: Vec<(f64, Estimate)> = result.points.iter().map(|p| (p.values[0], p.estimates[k])).collect();
-            super::charts::sweep_chart(&axes[0], info, &stat, &result.unit_names[k], &pts, t.map(|t| t.value))
+            // A makespan percentile at +inf lies beyond the horizon: the chart draws it.
+            let horizons: Vec<f64> = result.points.iter().map(|p| p.horizon_days).collect();
+            let censored = info.key == crate::metrics::MetricKey::overall(Stat::MakespanDays);
+            super::charts::sweep_chart(
+                &axes[0],
+                info,
+                &stat,
+                &result.unit_names[k],
+                &pts,
+                t.map(|t| t.value),
+                censored.then_some(horizons.as_slice()),
+            )
         } else {
             let cells: Vec<(f64, f64, f64)> = result
                 .points

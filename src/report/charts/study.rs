@@ -129,8 +129,10 @@ fn shown(v: f64, unit: Unit) -> String {
 }
 
 /// A statistic of a metric (`stat`: "mean", "p90") with its 95% CI against one swept
-/// parameter, with a target line if given. A point whose statistic is beyond the horizon
-/// or unknown is marked at the top edge, labelled.
+/// parameter, with a target line if given. A point whose statistic is unknown is marked
+/// at the top edge, labelled; one beyond the horizon (`horizons`: each point's, for the
+/// makespan) is marked above the horizon, which is drawn: a marker at the top of an
+/// axis that ends below the horizon read as a value before it.
 pub fn sweep_chart(
     axis_x: &crate::experiment::sweep::Axis,
     metric: &MetricInfo,
@@ -138,6 +140,7 @@ pub fn sweep_chart(
     unit_name: &str,
     points: &[(f64, Estimate)],
     target: Option<f64>,
+    horizons: Option<&[f64]>,
 ) -> Result<Chart, Box<dyn Error>> {
     let parameter = axis_x.path.as_str();
     let xs: Vec<f64> = points.iter().map(|p| p.0).collect();
@@ -146,6 +149,7 @@ pub fn sweep_chart(
         xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     );
     let pad = ((x1 - x0) * 0.05).max(0.5);
+    let whole_xs = xs.iter().all(|x| x.fract() == 0.0);
     let finite = |x: f64| x.is_finite().then_some(x);
     let values = points
         .iter()
@@ -157,7 +161,19 @@ pub fn sweep_chart(
         })
         .flatten()
         .chain(target);
+    // The horizon of each point beyond it (none without `horizons`).
+    let beyond: Vec<f64> = points
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.1.value == f64::INFINITY)
+        .filter_map(|(i, _)| horizons.and_then(|h| h.get(i).copied()))
+        .collect();
+    let values = values.chain(beyond.iter().copied());
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    // Nothing to scale the axis by (every statistic unknown): no numbers on it, and
+    // the marks in the middle (an axis of 0 to 1 day with marks at its top read as a
+    // makespan of a day).
+    let no_scale = !lo.is_finite();
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     let span = (hi - lo).max(hi.abs() * 0.02).max(1e-6);
     let title = format!("{} ({stat}) against {parameter}", metric.label);
@@ -182,8 +198,16 @@ pub fn sweep_chart(
                 .x_desc(parameter)
                 .y_desc(&y_desc)
                 .x_labels(if axis_x.is_choice() { points.len() } else { 10 })
-                .x_label_formatter(&|v| if axis_x.is_choice() { axis_x.label(*v) } else { axis(*v) })
-                .y_label_formatter(&|v| fmt_value(*v, unit))
+                .x_label_formatter(&|v| {
+                    if axis_x.is_choice() {
+                        axis_x.label(*v)
+                    } else if whole_xs && v.fract() != 0.0 {
+                        String::new() // no 2.5 booths between 2 and 3
+                    } else {
+                        axis(*v)
+                    }
+                })
+                .y_label_formatter(&|v| if no_scale { String::new() } else { fmt_value(*v, unit) })
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
             let ok: Vec<&(f64, Estimate)> = points.iter().filter(|p| p.1.value.is_finite()).collect();
@@ -211,19 +235,67 @@ pub fn sweep_chart(
                 ok.iter()
                     .map(|p| Circle::new((p.0, p.1.value), 4, palette::TYPICAL.filled())),
             )?;
-            // Points whose statistic has no place on the axis are marked at the top edge
-            // with what they are, never left out in silence.
-            let off: Vec<&(f64, Estimate)> = points.iter().filter(|p| !p.1.value.is_finite()).collect();
-            let marker_y = top - span * 0.05;
+            // Points whose statistic has no place on the axis are marked with what they
+            // are, never left out in silence: beyond the horizon above it (drawn), an
+            // unknown at the top edge.
+            let off: Vec<(usize, &(f64, Estimate))> = points
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.1.value.is_finite())
+                .collect();
+            let horizon_of = |i: usize| horizons.and_then(|h| h.get(i).copied());
+            let marker_y = if no_scale { (lo + hi) / 2.0 } else { top - span * 0.05 };
+            let marker_at = |i: usize, v: f64| match horizon_of(i) {
+                Some(h) if v == f64::INFINITY => h + span * 0.05,
+                _ => marker_y,
+            };
+            for (i, p) in &off {
+                if let (Some(h), true) = (horizon_of(*i), p.1.value == f64::INFINITY) {
+                    let half = pad.min(0.5 * (x1 - x0 + 2.0 * pad) / points.len().max(1) as f64);
+                    chart.draw_series(DashedLineSeries::new(
+                        [(p.0 - half, h), (p.0 + half, h)],
+                        6,
+                        4,
+                        palette::CAPACITY.stroke_width(2),
+                    ))?;
+                }
+            }
             let label_style =
                 TextStyle::from(("sans-serif", 13).into_font()).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Left,
                     plotters::style::text_anchor::VPos::Center,
                 ));
-            chart.draw_series(off.iter().map(|p| {
-                EmptyElement::at((p.0, marker_y))
+            // Labels of points in the right half go to their left, so that they stay
+            // inside the plot (one at the right edge ran into the legend).
+            let left_style =
+                TextStyle::from(("sans-serif", 13).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Right,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+            let middle = (x0 + x1) / 2.0;
+            // Marks above the drawn horizon are explained by the legend; the others are
+            // labelled, each while there are few, else the first (labels of neighbours
+            // ran into each other).
+            let labelled: Vec<usize> = off
+                .iter()
+                .filter(|(i, p)| !(p.1.value == f64::INFINITY && horizon_of(*i).is_some()))
+                .map(|(i, _)| *i)
+                .collect();
+            let labelled: Vec<usize> = if labelled.len() > 4 {
+                labelled[..1].to_vec()
+            } else {
+                labelled
+            };
+            chart.draw_series(off.iter().map(|(i, p)| {
+                let (dx, style) = if p.0 > middle && x1 > x0 {
+                    (-10, left_style.clone())
+                } else {
+                    (10, label_style.clone())
+                };
+                let text = if labelled.contains(i) { off_axis(p.1.value) } else { "" };
+                EmptyElement::at((p.0, marker_at(*i, p.1.value)))
                     + TriangleMarker::new((0, 0), 6, palette::TYPICAL.filled())
-                    + Text::new(off_axis(p.1.value).to_string(), (10, 0), label_style.clone())
+                    + Text::new(text.to_string(), (dx, 0), style)
             }))?;
             let open = ok.iter().any(|p| p.1.ci95_low.is_nan() || p.1.ci95_high.is_nan());
             let mut legend = vec![
@@ -237,6 +309,22 @@ pub fn sweep_chart(
                     Mark::Fill(palette::SPREAD, 0.25),
                 ),
             ];
+            if !beyond.is_empty() {
+                let days: Vec<f64> = {
+                    let mut d = beyond.clone();
+                    d.sort_by(f64::total_cmp);
+                    d.dedup();
+                    d
+                };
+                let words: Vec<String> = days.iter().map(|d| fmt_value(*d, unit)).collect();
+                legend.push((
+                    format!(
+                        "horizon ({}): a triangle above it is a {stat} beyond the horizon",
+                        words.join(", ")
+                    ),
+                    Mark::Dashed(palette::CAPACITY),
+                ));
+            }
             if let Some(t) = target {
                 chart.draw_series(LineSeries::new(
                     [(x0 - pad, t), (x1 + pad, t)],
@@ -250,8 +338,13 @@ pub fn sweep_chart(
             draw_legend(&side, &legend)?;
             let tips = points
                 .iter()
-                .map(|p| {
-                    let y = if p.1.value.is_finite() { p.1.value } else { marker_y };
+                .enumerate()
+                .map(|(i, p)| {
+                    let y = if p.1.value.is_finite() {
+                        p.1.value
+                    } else {
+                        marker_at(i, p.1.value)
+                    };
                     let (x, y) = chart.backend_coord(&(p.0, y));
                     Tip {
                         x0: x - 5,
@@ -276,8 +369,15 @@ pub fn sweep_chart(
         name: format!("sweep-{}-{stat}", stem(&metric.id)),
         title: title.clone(),
         caption: format!(
-            "{} ({stat}) and its 95% CI for each value of {parameter}, on the same replications.",
-            metric.label
+            "{} ({stat}) and its 95% CI for each value of {parameter}, on the same replications.{}",
+            metric.label,
+            match (points.iter().any(|p| p.1.value.is_nan()), horizons.is_some()) {
+                (true, true) => format!(
+                    " \"unknown\": some replications did not get everyone home within the horizon, so the {stat} of the makespan is not known."
+                ),
+                (true, false) => format!(" \"unknown\": no replication gave a value to take the {stat} of."),
+                _ => String::new(),
+            }
         ),
         alt,
         png,
