@@ -41,7 +41,7 @@ assert abs(row.a_mean - base.summary.loc["makespan_days", "mean"]) < 1e-9
 assert abs(row.b_mean - more.summary.loc["makespan_days", "mean"]) < 1e-9
 # ... and 100 more beds spare the last hundred a week's wait for a bed.
 assert row.ci95_high < -5, row
-assert row.verdict == "B better"
+assert row.verdict == "b_better"
 
 # People home over time: the mean of each plan with the band where 90% of replications lie.
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))

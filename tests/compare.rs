@@ -350,6 +350,42 @@ fn the_cli_compares_sweeps_and_plans_and_suggests_paths() {
         .find(|m| m["metric"] == "makespan_days")
         .unwrap();
     assert!((m["difference"]["mean"].as_f64().unwrap() * 24.0 - (38.25 - 59.25)).abs() < 1e-9);
+    // compare.csv writes the verdict as compare.json does ("B better" and "b_better"
+    // before); a --metric statistic has a CSV of its own (it was in the JSON alone).
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    let row = csv.lines().find(|l| l.starts_with("makespan_days,")).unwrap();
+    assert!(row.ends_with(",b_better"), "{row}");
+    assert_eq!(m["verdict"], "b_better");
+    assert!(!out.join("compare-statistics.csv").exists(), "written without --metric");
+    let with = tmp.path().join("cmp-p90");
+    let o = repatsim()
+        .arg("compare")
+        .arg(&file)
+        .args([
+            "--vs-set",
+            "site.quarantine.beds=100",
+            "-n",
+            "12",
+            "--metric",
+            "makespan_days@p90",
+            "--out",
+        ])
+        .arg(&with)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stats = std::fs::read_to_string(with.join("compare-statistics.csv")).unwrap();
+    let mut lines = stats.lines();
+    assert_eq!(
+        lines.next(),
+        Some("metric,stat,a,b,change,change_ci95_low,change_ci95_high,ci_method,verdict")
+    );
+    let p90: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&p90[..2], ["makespan_days", "p90"]);
+    // Deterministic: the P90 moves by 21 hours, as in compare.json.
+    let change: f64 = p90[4].parse().unwrap();
+    assert!((change * 24.0 + 21.0).abs() < 1e-9, "{stats}");
+    assert_eq!((p90[7], p90[8]), ("paired_bootstrap", "b_better"));
 
     let sweep = tmp.path().join("sweep");
     repatsim()

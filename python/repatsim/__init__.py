@@ -187,7 +187,9 @@ def compare(
 ) -> pd.DataFrame:
     """Scenario A against B (or A changed by ``vs_set``) on the same replications and
     random numbers. One row per metric: metric, a_mean, b_mean, diff (B - A), ci95_low,
-    ci95_high (of the paired differences), n, verdict."""
+    ci95_high (of the paired differences), n, verdict (``b_better``, ``b_worse``,
+    ``b_higher``, ``b_lower``, ``same``, ``no_detectable_difference``,
+    ``not_enough_data``, ``undefined``)."""
     _counts(replications, seed, threads, least=2)
     a_text, a_label = _source(a)
     b_text, b_label = _source(b) if b is not None else (None, None)

@@ -38,6 +38,21 @@ pub enum Verdict {
 
 impl Verdict {
     /// In words.
+    /// The verdict as data files write it (`compare.csv`, as `compare.json` does):
+    /// `b_better`, `no_detectable_difference`...
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::BBetter => "b_better",
+            Verdict::BWorse => "b_worse",
+            Verdict::BHigher => "b_higher",
+            Verdict::BLower => "b_lower",
+            Verdict::Same => "same",
+            Verdict::NoDetectableDifference => "no_detectable_difference",
+            Verdict::NotEnoughData => "not_enough_data",
+            Verdict::Undefined => "undefined",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::BBetter => "B better",

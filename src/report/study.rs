@@ -58,20 +58,64 @@ pub fn compare_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
             num(m.difference.ci95_low),
             num(m.difference.ci95_high),
             m.difference.n.to_string(),
-            m.verdict.as_str().to_string(),
+            m.verdict.id().to_string(),
         ])
         .map_err(csv_error)?;
     }
     w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// Writes `compare.csv`, `compare.json` and the overlaid people-home chart into `dir`.
+/// `compare-statistics.csv`: per statistic asked for with `--metric` (a percentile, or
+/// a mean), its value in A and B and the change with its 95% CI and how it was made
+/// (they were in `compare.json` alone). `inf` is a makespan percentile beyond the
+/// horizon; an empty field is undefined.
+pub fn compare_statistics_csv(c: &Comparison) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "metric",
+        "stat",
+        "a",
+        "b",
+        "change",
+        "change_ci95_low",
+        "change_ci95_high",
+        "ci_method",
+        "verdict",
+    ])
+    .map_err(csv_error)?;
+    for s in &c.statistics {
+        let (metric, stat) = s.statistic.split_once('@').unwrap_or((s.statistic.as_str(), "mean"));
+        w.write_record([
+            metric.to_string(),
+            stat.to_string(),
+            num(s.a),
+            num(s.b),
+            num(s.change[0]),
+            num(s.change[1]),
+            num(s.change[2]),
+            s.ci_method.to_string(),
+            s.verdict.id().to_string(),
+        ])
+        .map_err(csv_error)?;
+    }
+    w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Writes `compare.csv`, `compare-statistics.csv` (with `--metric`), `compare.json`
+/// and the overlaid people-home chart into `dir`.
 pub fn write_compare(dir: &OutputDir, c: &Comparison, l: &CompareLabels) -> Result<(), OutputError> {
     let io = |e: std::io::Error| OutputError::Io {
         path: dir.path().join("compare.csv").display().to_string(),
         source: e,
     };
     dir.write("compare.csv", &compare_csv(c).map_err(io)?)?;
+    if !c.statistics.is_empty() {
+        let io = |e: std::io::Error| OutputError::Io {
+            path: dir.path().join("compare-statistics.csv").display().to_string(),
+            source: e,
+        };
+        dir.write("compare-statistics.csv", &compare_statistics_csv(c).map_err(io)?)?;
+    }
     let text = serde_json::to_string_pretty(&compare_json(c, l)).expect("JSON of numbers") + "\n";
     dir.write("compare.json", text.as_bytes())?;
     let chart = super::charts::compare_chart(&c.a, &c.b, l.a, l.b).map_err(|e| OutputError::Chart(e.to_string()))?;
