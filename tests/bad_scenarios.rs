@@ -91,3 +91,48 @@ fn every_bad_scenario_is_rejected_where_expected() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// Every value of the wrong type is reported at once, in the order of the file, each
+/// with what to write instead (the reader stopped at the first); a field of an inline
+/// table (as Python writes a dict) is named by its path, not "scenario file".
+#[test]
+fn every_type_error_is_reported_at_once_and_located() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/validation/hand-computed.toml"
+    ))
+    .unwrap();
+    let sc = scenario::parse(&text, "x").unwrap().scenario;
+    let leg = &sc.legs[0].name;
+    let broken = text
+        .replacen(&format!("seats = {}", sc.legs[0].seats), "seats = \"20\"", 1)
+        .replacen(&format!("vehicles = {}", sc.legs[0].vehicles), "vehicles = 2.5", 1);
+    assert_ne!(broken, text, "the test's edits did not apply");
+    let err = match scenario::parse(&broken, "broken.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
+    let seats = format!("leg.{leg}.seats");
+    let vehicles = format!("leg.{leg}.vehicles");
+    assert!(
+        fields.contains(&seats.as_str()) && fields.contains(&vehicles.as_str()),
+        "{fields:?}"
+    );
+    let starts: Vec<usize> = err.diagnostics.iter().map(|d| d.span.clone().unwrap().start).collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] < w[1]),
+        "not in the file's order: {starts:?}"
+    );
+    let seats_help = err.diagnostics.iter().find(|d| d.field == seats).unwrap().help.clone();
+    assert!(seats_help.unwrap().contains("remove the quotes"));
+
+    let inline = "site = [{ name = \"camp\", kind = \"origin\" }, { name = \"home\", kind = \"home\" }]\n\
+                  checkpoint = [{ name = \"booth\", servers = 2.5, service_minutes = 6 }]\n\n\
+                  [scenario]\nname = \"x\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 2\n";
+    let err = match scenario::parse(inline, "inline.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    assert_eq!(err.diagnostics[0].field, "checkpoint.booth.servers", "{err}");
+}

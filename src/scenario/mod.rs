@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod locate;
 pub mod params;
 pub mod raw;
 pub mod schema;
@@ -168,7 +169,7 @@ fn parse_unchecked(text: &str, file: &str, with_uncertain: bool) -> Result<Loade
         text: text.to_string(),
         diagnostics,
     };
-    let mut raw: raw::RawFile = toml::from_str(text).map_err(|e| fail(vec![from_toml_error(&e, text)]))?;
+    let mut raw: raw::RawFile = toml::from_str(text).map_err(|e| fail(type_errors(text, e)))?;
     if !with_uncertain {
         raw.uncertain.clear();
     }
@@ -176,13 +177,62 @@ fn parse_unchecked(text: &str, file: &str, with_uncertain: bool) -> Result<Loade
     Ok(Loaded { scenario, warnings })
 }
 
+/// The most problems of type (a text where a number belongs, an unknown field) one
+/// reading reports.
+const MAX_TYPE_ERRORS: usize = 20;
+
+/// Every problem of type in `text`, the first being `first`: the reader stops at the
+/// first, so each entry found wrong is blanked out (every other byte keeping its place)
+/// and the text read again, until it reads, a problem is not in an entry (TOML syntax),
+/// or a required field is missing only because it was blanked. A file with `seats =
+/// "20"` and `vehicles = 2.5` told of the first alone.
+fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
+    let mut out = vec![from_toml_error(&first, text)];
+    let mut blanked_keys: Vec<String> = Vec::new();
+    let mut current = text.to_string();
+    let mut err = first;
+    while out.len() < MAX_TYPE_ERRORS {
+        let Some(entry) = err.span().and_then(|s| locate::entry_at(&current, s.start)) else {
+            break;
+        };
+        blanked_keys.push(entry.key.clone());
+        current = locate::blank_entry(&current, &entry);
+        if toml_edit::Document::parse(current.as_str()).is_err() {
+            break; // blanking broke the TOML (a dotted key): what follows would be noise
+        }
+        let Err(next) = toml::from_str::<raw::RawFile>(&current) else {
+            break;
+        };
+        let msg = next.message();
+        if msg.starts_with("missing field") && blanked_keys.iter().any(|k| msg.contains(&format!("`{k}`"))) {
+            break;
+        }
+        let d = from_toml_error(&next, text);
+        if out.iter().any(|o| o.span == d.span && o.message == d.message) {
+            break;
+        }
+        out.push(d);
+        err = next;
+    }
+    // In the order of the file.
+    out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    out
+}
+
 /// Turns a TOML or serde error into a diagnostic naming the field it sits on.
 fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span();
     let raw_msg = e.message().trim().to_string();
-    let field = span
-        .as_ref()
-        .map_or_else(|| "scenario file".to_string(), |s| field_at(text, s.start, &raw_msg));
+    // The line above names a `[table]`'s fields; an inline table's (as Python writes
+    // a dict) are read from the TOML's spans.
+    let field = span.as_ref().map_or_else(
+        || "scenario file".to_string(),
+        |s| match (field_at(text, s.start, &raw_msg), locate::entry_at(text, s.start)) {
+            (_, Some(e)) if e.inline => e.path,
+            (f, Some(e)) if f == "scenario file" => e.path,
+            (f, _) => f,
+        },
+    );
     let msg = raw_msg
         .replace("expected i64", "expected a whole number")
         .replace("expected u64", "expected a whole number >= 0")
@@ -199,6 +249,24 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
             Some(s) => format!("did you mean `{s}`?"),
             None if options.is_empty() => "remove it".to_string(),
             None => format!("valid here: {}", options.join(", ")),
+        });
+    } else if let Some(expected) = raw_msg
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+    {
+        let written = span.as_ref().and_then(|s| text.get(s.clone())).unwrap_or("").trim();
+        let wants = expected
+            .1
+            .replace("i64", "a whole number")
+            .replace("u64", "a whole number >= 0")
+            .replace("f64", "a number");
+        d.help = Some(if written.starts_with('"') && wants.contains("number") {
+            format!(
+                "remove the quotes: write {wants} bare, e.g. {}",
+                written.trim_matches('"')
+            )
+        } else {
+            format!("write {wants} here")
         });
     } else if raw_msg.starts_with("missing field") {
         d.help = Some("see the scenario field reference in README.md".into());
