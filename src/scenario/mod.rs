@@ -253,6 +253,7 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     } else if let Some(expected) = raw_msg
         .strip_prefix("invalid type: ")
         .and_then(|m| m.split_once(", expected "))
+        && !raw_msg.contains("datetime")
     {
         let written = span.as_ref().and_then(|s| text.get(s.clone())).unwrap_or("").trim();
         let wants = expected
