@@ -621,3 +621,23 @@ fn the_time_series_end_at_the_horizon() {
     let on = common::run(&common::parse(&common::desk("60", 5.0, "")), 2, 1);
     assert_eq!(on.timeseries.spec.points, 121);
 }
+
+/// A directory written when the series of people home was named `home` is still read
+/// by `report` (it was refused as "not a repatsim output directory part").
+#[test]
+fn report_reads_a_directory_whose_series_of_people_home_was_named_home() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("old");
+    run_into(&dir, &["-n", "3", "--no-what-if"]);
+    let path = dir.join("merge-data.json");
+    let text = String::from_utf8(read(&path)).unwrap();
+    assert!(text.contains("\"people_home\""));
+    std::fs::write(&path, text.replace("\"people_home\"", "\"home\"")).unwrap();
+    let o = repatsim().arg("report").arg(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ts = String::from_utf8(read(&dir.join("timeseries.csv"))).unwrap();
+    assert!(
+        ts.lines().any(|l| l.starts_with("people_home,")),
+        "the series is written as now"
+    );
+}

@@ -190,6 +190,11 @@ pub fn read_part(dir: &Path) -> Result<Batch, OutputError> {
     let mut batch = Batch::empty(&net, merge.first_replication, Some(merge.grid_hours));
     let spec: &SeriesSpec = &batch.timeseries.spec;
     let cells = spec.points * spec.names.len();
+    // The series of people home was named `home` before it was `people_home` (the
+    // count at the end has that id): directories written then still read.
+    for name in merge.series.iter_mut().filter(|n| *n == "home") {
+        *name = "people_home".to_string();
+    }
     if spec.names != merge.series
         || spec.points != merge.points
         || merge.histograms.len() != cells
