@@ -135,4 +135,17 @@ fn every_type_error_is_reported_at_once_and_located() {
         Ok(_) => panic!("accepted"),
     };
     assert_eq!(err.diagnostics[0].field, "checkpoint.booth.servers", "{err}");
+
+    // A required field of the wrong type stood in for, not blanked: the problems after
+    // it are found too (blanking `size` stopped the reading at "missing field").
+    let text = "[scenario]\nname = \"t\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 10\n\n\
+                [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n\n\
+                [[cohort]]\nname = \"people\"\norigin = \"origin\"\nsize = \"200\"\nroute = [\"home\"]\n\n\
+                [[target]]\nmetric = \"makespan_days\"\nop = \"<=\"\nvalue = \"3\"\n";
+    let err = match scenario::parse(text, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(fields, ["cohort.people.size", "target[0].value"], "{err}");
 }

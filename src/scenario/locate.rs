@@ -32,10 +32,25 @@ fn holds(span: Option<Range<usize>>, offset: usize) -> bool {
     span.is_some_and(|s| s.contains(&offset))
 }
 
-/// How an element of an array is named in a path: its `name`, else its index.
-fn element_name(name: Option<&str>, index: usize) -> String {
-    name.filter(|n| !n.is_empty() && !n.contains(['.', ' ']))
-        .map_or_else(|| index.to_string(), str::to_string)
+/// Runs `f` with element `index` of the array whose key ends `path` named as the
+/// checks name it: `leg.bus` by its `name`, else `target[0]` by its index.
+fn in_element<T>(path: &mut Vec<String>, name: Option<&str>, index: usize, f: impl FnOnce(&mut Vec<String>) -> T) -> T {
+    match name.filter(|n| !n.is_empty() && !n.contains(['.', ' '])) {
+        Some(n) => {
+            path.push(n.to_string());
+            let out = f(path);
+            path.pop();
+            out
+        }
+        None => {
+            let key = path.pop().unwrap_or_default();
+            path.push(format!("{key}[{index}]"));
+            let out = f(path);
+            path.pop();
+            path.push(key);
+            out
+        }
+    }
 }
 
 fn in_table(t: &Table, offset: usize, path: &mut Vec<String>) -> Option<Entry> {
@@ -45,10 +60,9 @@ fn in_table(t: &Table, offset: usize, path: &mut Vec<String>) -> Option<Entry> {
             Item::Value(v) => t.key(k).and_then(|key| in_value(key, v, offset, path, false)),
             Item::Table(inner) => in_table(inner, offset, path),
             Item::ArrayOfTables(a) => a.iter().enumerate().find_map(|(i, el)| {
-                path.push(element_name(el.get("name").and_then(Item::as_str), i));
-                let found = in_table(el, offset, path);
-                path.pop();
-                found
+                in_element(path, el.get("name").and_then(Item::as_str), i, |p| {
+                    in_table(el, offset, p)
+                })
             }),
             Item::None => None,
         };
@@ -68,10 +82,9 @@ fn in_value(key: &Key, v: &Value, offset: usize, path: &mut Vec<String>, inline:
         Value::InlineTable(t) => in_inline(t, offset, path),
         Value::Array(a) => a.iter().enumerate().find_map(|(i, el)| match el {
             Value::InlineTable(t) if holds(el.span(), offset) => {
-                path.push(element_name(t.get("name").and_then(Value::as_str), i));
-                let found = in_inline(t, offset, path);
-                path.pop();
-                found
+                in_element(path, t.get("name").and_then(Value::as_str), i, |p| {
+                    in_inline(t, offset, p)
+                })
             }
             _ => None,
         }),
@@ -95,6 +108,24 @@ fn in_inline(t: &toml_edit::InlineTable, offset: usize, path: &mut Vec<String>) 
         path.pop();
         found
     })
+}
+
+/// `text` with the value at `span` replaced by `value` (padded with spaces, every other
+/// byte in place), if it fits and the text stays TOML: a value of the wrong type stands
+/// in for a right one, so the reader goes on to the next problem (blanking a required
+/// field instead stopped it at "missing field").
+pub fn replace_value(text: &str, span: Range<usize>, value: &str) -> Option<String> {
+    if value.len() > span.len() || text.get(span.clone())?.contains('\n') {
+        return None;
+    }
+    let out = format!(
+        "{}{value}{}{}",
+        &text[..span.start],
+        " ".repeat(span.len() - value.len()),
+        &text[span.end..]
+    );
+    let valid = Document::parse(out.as_str()).is_ok();
+    valid.then_some(out)
 }
 
 /// `text` with the entry at `span` blanked out (spaces, newlines kept), so that every

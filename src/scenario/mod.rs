@@ -192,13 +192,24 @@ fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
     let mut current = text.to_string();
     let mut err = first;
     while out.len() < MAX_TYPE_ERRORS {
-        let Some(entry) = err.span().and_then(|s| locate::entry_at(&current, s.start)) else {
+        let Some(span) = err.span() else {
             break;
         };
-        blanked_keys.push(entry.key.clone());
-        current = locate::blank_entry(&current, &entry);
-        if toml_edit::Document::parse(current.as_str()).is_err() {
-            break; // blanking broke the TOML (a dotted key): what follows would be noise
+        // A value of the wrong type gets one of the right type in its place; anything
+        // else (an unknown field) is blanked.
+        let stand_in = stand_in_for(err.message());
+        match stand_in.and_then(|v| locate::replace_value(&current, span.clone(), v)) {
+            Some(replaced) => current = replaced,
+            None => {
+                let Some(entry) = locate::entry_at(&current, span.start) else {
+                    break;
+                };
+                blanked_keys.push(entry.key.clone());
+                current = locate::blank_entry(&current, &entry);
+                if toml_edit::Document::parse(current.as_str()).is_err() {
+                    break; // blanking broke the TOML (a dotted key): what follows would be noise
+                }
+            }
         }
         let Err(next) = toml::from_str::<raw::RawFile>(&current) else {
             break;
@@ -219,6 +230,24 @@ fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
     out
 }
 
+/// A value of the type an "invalid type" message expects, to stand in for the wrong one
+/// while the rest of the file is read.
+fn stand_in_for(message: &str) -> Option<&'static str> {
+    let expected = message.strip_prefix("invalid type: ")?.split_once(", expected ")?.1;
+    if ["i64", "u64", "whole number", "integer", "f64", "a number", "float"]
+        .iter()
+        .any(|w| expected.contains(w))
+    {
+        Some("1")
+    } else if expected.contains("string") {
+        Some("\"\"")
+    } else if expected.contains("bool") {
+        Some("true")
+    } else {
+        None
+    }
+}
+
 /// Turns a TOML or serde error into a diagnostic naming the field it sits on.
 fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span();
@@ -227,10 +256,9 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     // a dict) are read from the TOML's spans.
     let field = span.as_ref().map_or_else(
         || "scenario file".to_string(),
-        |s| match (field_at(text, s.start, &raw_msg), locate::entry_at(text, s.start)) {
-            (_, Some(e)) if e.inline => e.path,
-            (f, Some(e)) if f == "scenario file" => e.path,
-            (f, _) => f,
+        |s| match locate::entry_at(text, s.start) {
+            Some(e) => e.path,
+            None => field_at(text, s.start, &raw_msg),
         },
     );
     let msg = raw_msg
@@ -261,14 +289,14 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
             .replace("i64", "a whole number")
             .replace("u64", "a whole number >= 0")
             .replace("f64", "a number");
-        d.help = Some(if written.starts_with('"') && wants.contains("number") {
-            format!(
-                "remove the quotes: write {wants} bare, e.g. {}",
-                written.trim_matches('"')
-            )
-        } else {
-            format!("write {wants} here")
-        });
+        let unquoted = written.trim_matches('"');
+        d.help = Some(
+            if written.starts_with('"') && wants.contains("number") && unquoted.parse::<f64>().is_ok() {
+                format!("remove the quotes: write {unquoted}, not \"{unquoted}\"")
+            } else {
+                format!("write {wants} here")
+            },
+        );
     } else if raw_msg.starts_with("missing field") {
         d.help = Some("see the scenario field reference in README.md".into());
     } else if raw_msg.contains("expected a TOML datetime") || raw_msg.contains("expected a datetime") {
