@@ -184,6 +184,8 @@ impl Target {
         if !value.is_finite() {
             return Err(bad("the value must be finite"));
         }
+        // -0 is 0 ("straddles -0" was printed).
+        let value = value + 0.0;
         let (metric, stat) = left.split_once('@').unwrap_or((left, "mean"));
         let stat = StatSpec::parse(stat).map_err(|m| bad(&m))?;
         let metric = metric.trim();
@@ -210,27 +212,53 @@ impl Target {
 
     /// Why the target's bound decides it whatever happens, for a metric that takes
     /// values on `support` (`share`: a metric shown as a percentage and written as a
-    /// share): a share's bound above 1 ("utilization<=70", meant as 70%) or below 0, a
-    /// count's or duration's bound below 0. `None` when the bound can go either way.
-    /// Such a target is refused, not checked: it could never fail (or never pass) and
-    /// would read as a finding.
+    /// share): a share's bound above 1 ("utilization<=70", meant as 70%), `> 1` or
+    /// `>= 0` on a share, `< 0` on a count or duration. `None` when the bound can go
+    /// either way. Such a target is refused, not checked: it could never fail (or
+    /// never pass) and would read as a finding.
     pub fn bound_outside(&self, support: Support, share: bool) -> Option<String> {
         let v = self.value;
-        let unit_interval = share || matches!(support, Support::UnitInterval | Support::Indicator);
-        if unit_interval && !(0.0..=1.0).contains(&v) {
-            return Some(format!(
-                "`{}` is a share, written from 0 to 1 (and shown as a percentage), so a bound of {v} decides the target whatever happens; write {} for {v}%",
-                self.metric,
-                v / 100.0
-            ));
+        // The values the metric can take. A share that is not a 0-1 support (a
+        // checkpoint's utilisation may pass 100% a little, finishing a job after
+        // hours) is held to 0-1 only for a bound above 1, a percentage mistaken.
+        let (lo, hi) = match support {
+            Support::UnitInterval | Support::Indicator => (0.0, 1.0),
+            Support::AtMost(n) => (0.0, n as f64),
+            Support::NonNegative => (0.0, f64::INFINITY),
+            Support::Real => return None,
+        };
+        let percent = share && v > 1.0;
+        let (always, never) = match self.op {
+            Op::Le => (hi <= v, lo > v),
+            Op::Lt => (hi < v, lo >= v),
+            Op::Ge => (lo >= v, hi < v),
+            Op::Gt => (lo > v, hi <= v),
+        };
+        if !(always || never || percent) {
+            return None;
         }
-        if matches!(support, Support::NonNegative | Support::AtMost(_)) && v < 0.0 {
-            return Some(format!(
-                "`{}` is never below 0, so a bound of {v} decides the target whatever happens",
-                self.metric
-            ));
+        let range = if hi.is_finite() {
+            format!("from {} to {}", lo, hi)
+        } else {
+            format!("from {lo} up")
+        };
+        let outcome = if always || (percent && matches!(self.op, Op::Le | Op::Lt)) {
+            "is met whatever happens"
+        } else {
+            "can never be met"
+        };
+        let mut m = format!(
+            "`{}` takes values {range}, so `{} {v}` {outcome}",
+            self.metric,
+            self.op.as_str()
+        );
+        if percent {
+            m += "; a share is written from 0 to 1, not as a percentage";
+            if v <= 100.0 {
+                m += &format!(" (if you meant {v}%, write {})", v / 100.0);
+            }
         }
-        None
+        Some(m)
     }
 }
 
@@ -285,6 +313,51 @@ mod tests {
         assert!(Target::parse("x=1").is_err());
         assert!(Target::parse("<=3").is_err());
         assert!(Target::parse("x<=inf").is_err());
+    }
+
+    #[test]
+    fn a_bound_the_metric_cannot_cross_is_named() {
+        let refused = |t: &str, support: Support, share: bool| Target::parse(t).unwrap().bound_outside(support, share);
+        // A share's percentage, and bounds at its ends that decide it alone.
+        assert!(
+            refused("u<=70", Support::NonNegative, true)
+                .unwrap()
+                .contains("if you meant 70%, write 0.7")
+        );
+        assert!(
+            refused("u>1", Support::UnitInterval, false)
+                .unwrap()
+                .contains("can never be met")
+        );
+        assert!(
+            refused("u>=0", Support::UnitInterval, false)
+                .unwrap()
+                .contains("is met whatever happens")
+        );
+        assert!(
+            refused("u<=1", Support::Indicator, false)
+                .unwrap()
+                .contains("is met whatever happens")
+        );
+        assert!(
+            refused("x<0", Support::NonNegative, false)
+                .unwrap()
+                .contains("can never be met")
+        );
+        assert!(refused("x<=5000", Support::AtMost(700), false).is_some());
+        // Bounds that can go either way are checked.
+        for (t, support) in [
+            ("u<=0.7", Support::UnitInterval),
+            ("u>=1", Support::UnitInterval),
+            ("u<=0", Support::Indicator),
+            ("x<=0", Support::NonNegative),
+            ("x>0", Support::NonNegative),
+            ("x<=-3", Support::Real),
+        ] {
+            assert_eq!(refused(t, support, false), None, "{t}");
+        }
+        // -0 is 0.
+        assert_eq!(Target::parse("x<=-0").unwrap().value.to_bits(), 0.0f64.to_bits());
         assert_eq!(StatSpec::Quantile(0.9).of(&[1.0, f64::NAN, 2.0, 3.0]), 2.8);
     }
 }
