@@ -597,6 +597,8 @@ fn a_sweep_chart_marks_beyond_the_horizon_above_it() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let svg = std::fs::read_to_string(out.join("sweep-makespan_days-p90.svg")).unwrap();
     assert!(svg.contains("horizon (0.900)"), "no horizon in the legend");
+    // The y of every point of the matching elements drawn within the plot (left of the
+    // legend panel, which starts at x = 740).
     let ys = |tag: &str, colour: &str| -> Vec<i64> {
         svg.split('<')
             .filter(|e| e.starts_with(tag) && e.contains(colour))
@@ -604,7 +606,10 @@ fn a_sweep_chart_marks_beyond_the_horizon_above_it() {
             .flat_map(|p| {
                 p.split(['"', ' '])
                     .take_while(|xy| xy.contains(','))
-                    .map(|xy| xy.split(',').nth(1).unwrap().parse::<i64>().unwrap())
+                    .filter_map(|xy| {
+                        let (x, y) = xy.split_once(',').unwrap();
+                        (x.parse::<i64>().unwrap() < 740).then(|| y.parse::<i64>().unwrap())
+                    })
                     .collect::<Vec<_>>()
             })
             .collect()

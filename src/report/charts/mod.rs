@@ -113,6 +113,8 @@ pub enum Mark {
     Dashed(RGBColor),
     /// A filled box of this colour and opacity.
     Fill(RGBColor, f64),
+    /// A filled triangle (a mark for a value with no place on the axis).
+    Triangle(RGBColor),
 }
 
 /// Draws the legend entries top to bottom in the side panel, wrapping long labels.
@@ -136,6 +138,7 @@ where
                 }
             }
             Mark::Fill(c, a) => side.draw(&Rectangle::new([(x0, yc - 6), (x1, yc + 6)], c.mix(a).filled()))?,
+            Mark::Triangle(c) => side.draw(&TriangleMarker::new(((x0 + x1) / 2, yc), 6, c.filled()))?,
         }
         for line in wrap(label, 26) {
             side.draw(&Text::new(line, (44, y), style.clone()))?;

@@ -245,10 +245,10 @@ pub fn sweep_chart(
                 .collect();
             let horizon_of = |i: usize| horizons.and_then(|h| h.get(i).copied());
             let marker_y = if no_scale { (lo + hi) / 2.0 } else { top - span * 0.05 };
-            let marker_at = |i: usize, v: f64| match horizon_of(i) {
-                Some(h) if v == f64::INFINITY => h + span * 0.05,
-                _ => marker_y,
-            };
+            // Beyond the horizon: at the top, on a stem rising from the point's horizon
+            // ("> 20 days"; a mark just above a horizon of 20 sat below the 28 days of
+            // the other points when the horizon was swept).
+            let marker_at = |_: usize, _: f64| marker_y;
             for (i, p) in &off {
                 if let (Some(h), true) = (horizon_of(*i), p.1.value == f64::INFINITY) {
                     let half = pad.min(0.5 * (x1 - x0 + 2.0 * pad) / points.len().max(1) as f64);
@@ -257,6 +257,12 @@ pub fn sweep_chart(
                         6,
                         4,
                         palette::CAPACITY.stroke_width(2),
+                    ))?;
+                    chart.draw_series(DashedLineSeries::new(
+                        [(p.0, h), (p.0, marker_y)],
+                        3,
+                        3,
+                        palette::TYPICAL.stroke_width(1),
                     ))?;
                 }
             }
@@ -318,11 +324,18 @@ pub fn sweep_chart(
                 };
                 let words: Vec<String> = days.iter().map(|d| fmt_value(*d, unit)).collect();
                 legend.push((
-                    format!(
-                        "horizon ({}): a triangle above it is a {stat} beyond the horizon",
-                        words.join(", ")
-                    ),
+                    format!("horizon ({})", words.join(", ")),
                     Mark::Dashed(palette::CAPACITY),
+                ));
+                legend.push((
+                    format!("{stat} beyond the horizon (its stem rises from the horizon)"),
+                    Mark::Triangle(palette::TYPICAL),
+                ));
+            }
+            if off.iter().any(|(_, p)| p.1.value.is_nan()) {
+                legend.push((
+                    format!("{stat} unknown (no place on the axis)"),
+                    Mark::Triangle(palette::TYPICAL),
                 ));
             }
             if let Some(t) = target {
@@ -533,8 +546,17 @@ where
         side.draw(&Rectangle::new([(x0, y), (x1, y2)], palette::scale(t).filled()))?;
     }
     let style = ("sans-serif", 14).into_font().color(&BLACK);
-    side.draw(&Text::new(fmt_value(hi, unit), (x1 + 8, top - 6), style.clone()))?;
-    side.draw(&Text::new(fmt_value(lo, unit), (x1 + 8, bottom - 8), style.clone()))?;
+    if lo.is_finite() && hi.is_finite() {
+        side.draw(&Text::new(fmt_value(hi, unit), (x1 + 8, top - 6), style.clone()))?;
+        side.draw(&Text::new(fmt_value(lo, unit), (x1 + 8, bottom - 8), style.clone()))?;
+    } else {
+        // No cell has a value: the bar has no scale to give ("-inf" at its top).
+        side.draw(&Text::new(
+            "no cell has a value".to_string(),
+            (x1 + 8, top - 6),
+            style.clone(),
+        ))?;
+    }
     side.draw(&Text::new(stat.to_string(), (x0, top - 30), style.clone()))?;
     if let Some(t) = target {
         side.draw(&Rectangle::new(
