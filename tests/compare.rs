@@ -929,6 +929,13 @@ route = ["bus", "home"]
         "{}",
         r.message
     );
+    assert!(
+        r.message
+            .starts_with("smallest value of the first stretch meeting the target"),
+        "{}",
+        r.message
+    );
+    assert!(!r.one_way);
     // Every scanned value is a trial, the ends included.
     for v in plan::scan_values(10.0, 200.0, true) {
         assert!(r.trials.iter().any(|t| t.value == v), "{v} not tried");

@@ -28,6 +28,10 @@ pub struct PlanResult {
     /// True when every value scanned meets the target: no boundary was found in the
     /// range, and there is no answer.
     pub met_everywhere: bool,
+    /// False when the values scanned meet the target in a stretch with failing values
+    /// on both sides (or in several): the parameter does not move the statistic one
+    /// way, and the answer is the boundary of the first stretch that meets it only.
+    pub one_way: bool,
     pub trials: Vec<Trial>,
     /// The answer rerun on fresh replications.
     pub confirmation: Option<Trial>,
@@ -216,6 +220,7 @@ pub fn plan(
         .map(|t| format!("{} at {}", fmt_statistic(t.statistic), t.value))
         .collect::<Vec<_>>()
         .join(", ");
+    let stretch = if switches > 1 { "of the first stretch " } else { "" };
     let mut message = match (answer, &confirmation) {
         (None, _) if met_everywhere => format!(
             "every value tried in {lo}..{hi} meets the target on {n} replications ({tried}): the boundary lies outside the range; widen it to find the smallest or largest value that meets it"
@@ -225,7 +230,7 @@ pub fn plan(
             scan.len()
         ),
         (Some(v), Some(c)) => format!(
-            "{direction} value meeting the target: {path} = {v}; rerun on {} fresh replications: {} ({})",
+            "{direction} value {stretch}meeting the target: {path} = {v}; rerun on {} fresh replications: {} ({})",
             confirm,
             fmt_statistic(c.statistic),
             match (c.met, confirmation_check.as_ref().map(|k| k.verdict)) {
@@ -238,7 +243,7 @@ pub fn plan(
                 (false, _) => "NOT met: the answer is marginal, rerun with more replications".to_string(),
             }
         ),
-        (Some(v), None) => format!("{direction} value meeting the target: {path} = {v}"),
+        (Some(v), None) => format!("{direction} value {stretch}meeting the target: {path} = {v}"),
     };
     if switches > 1 {
         let met: Vec<String> = scan.iter().filter(|t| t.met).map(|t| t.value.to_string()).collect();
@@ -252,6 +257,7 @@ pub fn plan(
     Ok(PlanResult {
         answer,
         met_everywhere,
+        one_way: switches <= 1,
         direction,
         trials,
         confirmed: confirmation.as_ref().map(|t| t.met),
