@@ -47,6 +47,7 @@ def _source(scenario: Any) -> tuple[str, str]:
         and (scenario.strip().lower().endswith(".toml") or os.path.isfile(scenario.strip()))
     ):
         path = os.fspath(scenario)
+        path = path.strip() if isinstance(path, str) else path
         try:
             with open(path, "rb") as f:
                 raw = f.read()
@@ -160,6 +161,9 @@ def run(
     the command line does), which adds a finding. ``people=[0, 5]`` also returns the
     per-person records of those replications (``Result.people``)."""
     _counts(replications, seed, threads)
+    for p in people:
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral) or p < 0:
+            raise ValueError(f"people: replication indices are whole numbers >= 0, not {p!r}")
     text, label = _source(scenario)
     out = _native.run(text, label, _int(replications), _int(seed), _int(threads), _set(set), what_if, list(people))
     summary_json = json.loads(out["summary_json"])

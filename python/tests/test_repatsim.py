@@ -165,5 +165,9 @@ def test_what_a_researcher_passes_from_pandas_and_numpy_is_taken_or_refused_by_n
         repatsim.plan(FIRST_WAVE, "site.sinuiju-quarantine.beds=100..900:100", "makespan_days@mean<=30", replications=2)
     with pytest.raises(repatsim.ScenarioError, match="does not vary scenario.seed"):
         repatsim.sweep(FIRST_WAVE, "scenario.seed=1..3:1", replications=2)
-    with pytest.raises(repatsim.ScenarioError, match="decides the target whatever happens"):
+    with pytest.raises(repatsim.ScenarioError, match="can never be met; a share is written from 0 to 1"):
         repatsim.plan(FIRST_WAVE, "site.sinuiju-quarantine.beds=100..900", "all_home@mean>=90", replications=2)
+    with pytest.raises(ValueError, match="people: replication indices are whole numbers >= 0"):
+        repatsim.run(FIRST_WAVE, replications=2, people=[-1])
+    # A path with a space around it is the path.
+    assert len(repatsim.run(" " + FIRST_WAVE + " ", replications=2).replications) == 2

@@ -12,9 +12,20 @@ use std::sync::atomic::AtomicBool;
 
 /// Parses `--set PATH=VALUE` arguments.
 pub fn overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
-    set.iter()
+    let parsed: Vec<Override> = set
+        .iter()
         .map(|s| params::parse_override(s).map_err(|e| Failure::BadInput(format!("--set {e}"))))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // A path set twice ran with the last value, without a word.
+    for (i, o) in parsed.iter().enumerate() {
+        if parsed[..i].iter().any(|p| p.path == o.path) {
+            return Err(Failure::BadInput(format!(
+                "--set {} is given twice: the last value would silently replace the first; give each path once",
+                o.path
+            )));
+        }
+    }
+    Ok(parsed)
 }
 
 /// Reads a scenario file as text.

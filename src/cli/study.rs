@@ -446,7 +446,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     }
     if result.met_everywhere {
         return Err(Failure::Undecided(
-            "every value in the range meets the target: widen the range to find the boundary".into(),
+            "every value tried in the range meets the target: widen the range to find the boundary".into(),
         ));
     }
     if result.answer.is_none() {

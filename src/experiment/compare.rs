@@ -353,3 +353,25 @@ pub fn unknown_metric(batch: &Batch, id: &str) -> CompareError {
         .map_or(String::new(), |h| format!(" (did you mean `{h}`?)"));
     CompareError::Usage(format!("no metric named `{id}`{hint}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Verdict;
+
+    /// compare.csv and compare.json write the same verdicts: `id` is serde's name.
+    #[test]
+    fn the_csv_verdict_is_the_json_one() {
+        for v in [
+            Verdict::BBetter,
+            Verdict::BWorse,
+            Verdict::BHigher,
+            Verdict::BLower,
+            Verdict::Same,
+            Verdict::NoDetectableDifference,
+            Verdict::NotEnoughData,
+            Verdict::Undefined,
+        ] {
+            assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(v.id()));
+        }
+    }
+}

@@ -169,7 +169,8 @@ pub fn resolve_params(text: &str, label: &str, base: &[Override], vary: &[String
         }
         return Ok(sc.uncertain.iter().map(|u| Param::new(&u.path, u.dist)).collect());
     }
-    vary.iter()
+    let params = vary
+        .iter()
         .map(|v| match (v.contains('='), declared(v.trim())) {
             (false, Some(u)) => Ok(Param::new(&u.path, u.dist)),
             (false, None) => Err(CompareError::Usage(format!(
@@ -178,7 +179,13 @@ pub fn resolve_params(text: &str, label: &str, base: &[Override], vary: &[String
             ))),
             (true, _) => Param::parse(v),
         })
-        .collect()
+        .collect::<Result<Vec<Param>, CompareError>>()?;
+    // As sweep and plan: the seed and the replications are the study's own (a seed
+    // varied over the design broke its common random numbers and got a "total effect").
+    let varied: Vec<&str> = params.iter().map(|p| p.path.as_str()).collect();
+    let set: Vec<&str> = base.iter().map(|o| o.path.as_str()).collect();
+    super::sweep::check_paths(&varied, &set)?;
+    Ok(params)
 }
 
 /// Refuses parameters whose range makes an invalid plan, before anything runs: each is

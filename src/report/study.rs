@@ -229,9 +229,19 @@ pub fn compare_table(c: &Comparison, l: &CompareLabels, all: bool) -> String {
     }
     let hidden = c.metrics.len() - shown.len();
     if hidden > 0 {
-        t.push_str(&format!(
-            "  ({hidden} more metrics show no detectable difference; --all lists them)\n"
-        ));
+        // Said as they are: the hidden ones were all "same" in a tester's run, not
+        // "no detectable difference".
+        let same = c
+            .metrics
+            .iter()
+            .filter(|m| m.verdict == Verdict::Same && !shown.iter().any(|s| s.metric == m.metric))
+            .count();
+        let words = match (same, hidden - same) {
+            (_, 0) => "are the same in every replication".to_string(),
+            (0, _) => "show no detectable difference".to_string(),
+            (s, n) => format!("show no detectable difference ({n}) or are the same in every replication ({s})"),
+        };
+        t.push_str(&format!("  ({hidden} more metrics {words}; --all lists them)\n"));
     }
     t.push_str(&compare_caveats(c));
     t
