@@ -664,7 +664,7 @@ fn studies_refuse_paths_they_would_silently_ignore() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("given twice"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--vs-set checkpoint.desk.servers is given twice"));
     // A step that misses END is run, with a warning naming the last value.
     let o = repatsim()
         .arg("sweep")

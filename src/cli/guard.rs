@@ -12,15 +12,20 @@ use std::sync::atomic::AtomicBool;
 
 /// Parses `--set PATH=VALUE` arguments.
 pub fn overrides(set: &[String]) -> Result<Vec<Override>, Failure> {
+    overrides_of("--set", set)
+}
+
+/// As [`overrides`] for the flag `flag` (`--set`, `--vs-set`), named in its errors.
+pub fn overrides_of(flag: &str, set: &[String]) -> Result<Vec<Override>, Failure> {
     let parsed: Vec<Override> = set
         .iter()
-        .map(|s| params::parse_override(s).map_err(|e| Failure::BadInput(format!("--set {e}"))))
+        .map(|s| params::parse_override(s).map_err(|e| Failure::BadInput(format!("{flag} {e}"))))
         .collect::<Result<_, _>>()?;
     // A path set twice ran with the last value, without a word.
     for (i, o) in parsed.iter().enumerate() {
         if parsed[..i].iter().any(|p| p.path == o.path) {
             return Err(Failure::BadInput(format!(
-                "--set {} is given twice: the last value would silently replace the first; give each path once",
+                "{flag} {} is given twice: the last value would silently replace the first; give each path once",
                 o.path
             )));
         }

@@ -113,16 +113,7 @@ fn metric_stats(flags: &[String]) -> Result<Vec<MetricStat>, Failure> {
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
     let base = overrides(&args.common.set)?;
     let mut vs = base.clone();
-    let vs_only = overrides(&args.vs_set)?;
-    for (i, o) in vs_only.iter().enumerate() {
-        if vs_only[..i].iter().any(|p| p.path == o.path) {
-            return Err(Failure::BadInput(format!(
-                "--vs-set {} is given twice: the last value would silently replace the first; give each path once",
-                o.path
-            )));
-        }
-    }
-    vs.extend(vs_only);
+    vs.extend(super::guard::overrides_of("--vs-set", &args.vs_set)?);
     // Each side says every change it runs with: --set on both, --vs-set on B.
     let with = |file: &std::path::Path, sets: &[&String]| {
         let sets: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();

@@ -182,10 +182,11 @@ fn parse_unchecked(text: &str, file: &str, with_uncertain: bool) -> Result<Loade
 const MAX_TYPE_ERRORS: usize = 20;
 
 /// Every problem of type in `text`, the first being `first`: the reader stops at the
-/// first, so each entry found wrong is blanked out (every other byte keeping its place)
-/// and the text read again, until it reads, a problem is not in an entry (TOML syntax),
-/// or a required field is missing only because it was blanked. A file with `seats =
-/// "20"` and `vehicles = 2.5` told of the first alone.
+/// first, so a value of the wrong type gets a stand-in of the right type, and any
+/// other entry found wrong (an unknown field) is blanked out, every other byte keeping
+/// its place, and the text is read again; until it reads, a problem is not in an entry
+/// (TOML syntax), or a field is missing only because it was blanked. A file with
+/// `seats = "20"` and `vehicles = 2.5` told of the first alone.
 fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
     let mut out = vec![from_toml_error(&first, text)];
     let mut blanked_keys: Vec<String> = Vec::new();
@@ -252,8 +253,8 @@ fn stand_in_for(message: &str) -> Option<&'static str> {
 fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span();
     let raw_msg = e.message().trim().to_string();
-    // The line above names a `[table]`'s fields; an inline table's (as Python writes
-    // a dict) are read from the TOML's spans.
+    // The path from the TOML's spans (inline tables and sub-tables, as Python writes a
+    // dict, too); read off the lines when the text is not TOML.
     let field = span.as_ref().map_or_else(
         || "scenario file".to_string(),
         |s| match locate::entry_at(text, s.start) {
