@@ -585,17 +585,21 @@ fn a_sweep_chart_marks_beyond_the_horizon_above_it() {
         common::desk(r#"{ dist = "exponential", mean = 60 }"#, 0.9, ""),
     )
     .unwrap();
-    let out = tmp.path().join("sw");
-    let o = repatsim()
-        .arg("sweep")
-        .arg(&scenario)
-        .args(["--vary", "checkpoint.desk.servers=1..3:1"])
-        .args(["--metric", "makespan_days@p90", "-n", "100", "-q", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let svg = std::fs::read_to_string(out.join("sweep-makespan_days-p90.svg")).unwrap();
+    // The SVG of a sweep of the desk's booths over `vary`, of `stat` of the makespan.
+    let sweep_svg = |vary: &str, stat: &str| -> String {
+        let out = tmp.path().join(stat);
+        let o = repatsim()
+            .arg("sweep")
+            .arg(&scenario)
+            .args(["--vary", &format!("checkpoint.desk.servers={vary}")])
+            .args(["--metric", &format!("makespan_days@{stat}"), "-n", "100", "-q", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join(format!("sweep-makespan_days-{stat}.svg"))).unwrap()
+    };
+    let svg = sweep_svg("1..3:1", "p90");
     assert!(svg.contains("horizon (0.900)"), "no horizon in the legend");
     // The y of every point of the matching elements drawn within the plot (left of the
     // legend panel, which starts at x = 740).
@@ -628,17 +632,7 @@ fn a_sweep_chart_marks_beyond_the_horizon_above_it() {
         "ticks between whole numbers"
     );
 
-    let out = tmp.path().join("mean");
-    let o = repatsim()
-        .arg("sweep")
-        .arg(&scenario)
-        .args(["--vary", "checkpoint.desk.servers=[1]"])
-        .args(["--metric", "makespan_days@mean", "-n", "100", "-q", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let svg = std::fs::read_to_string(out.join("sweep-makespan_days-mean.svg")).unwrap();
+    let svg = sweep_svg("[1]", "mean");
     assert!(svg.contains("\nunknown\n"), "the unknown mean is not marked");
     for tick in ["\n0\n", "\n0.200\n", "\n0.400\n", "\n1.00\n"] {
         assert!(
