@@ -168,16 +168,10 @@ pub(super) fn unknown_target_metrics(sc: &Scenario, cat: &crate::metrics::Catalo
                     }
                 }),
             ),
-            Some(index) => t
-                .target
-                .bound_outside(
-                    cat.get(index).support(sc),
-                    cat.get(index).unit == crate::metrics::Unit::Fraction,
-                )
-                .map(|m| {
-                    Diagnostic::new(format!("target[{i}].value"), Some(t.value_span.clone()), m)
-                        .help("a bound inside the values the metric can take".to_string())
-                }),
+            Some(index) => cat.get(index).bound_problem(sc, &t.target).map(|m| {
+                Diagnostic::new(format!("target[{i}].value"), Some(t.value_span.clone()), m)
+                    .help("a bound inside the values the metric can take".to_string())
+            }),
         })
         .collect();
     if bad.is_empty() {
@@ -202,12 +196,7 @@ fn resolve(sc: &Scenario, from_command: &[Target]) -> Result<Vec<(Target, &'stat
         .map(|t| (t.target.clone(), "scenario", t.description.clone()))
         .collect();
     for t in from_command {
-        if let Some(m) = cat.index_of_id(&t.metric).and_then(|i| {
-            t.bound_outside(
-                cat.get(i).support(sc),
-                cat.get(i).unit == crate::metrics::Unit::Fraction,
-            )
-        }) {
+        if let Some(m) = cat.index_of_id(&t.metric).and_then(|i| cat.get(i).bound_problem(sc, t)) {
             errors.push_str(&format!("--target {t}: {m}\n"));
         } else if cat.index_of_id(&t.metric).is_none() {
             let hint = cat

@@ -88,6 +88,14 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
     Arc::clone(flag)
 }
 
+/// The worker threads asked for, else every core.
+pub fn threads_or_cores(threads: Option<u64>) -> usize {
+    threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |t| t as usize,
+    )
+}
+
 /// Refuses a run that would not fit in memory or would run for over a day, unless `yes`.
 /// (`time` says whether to estimate time: not for a precision target, whose replication
 /// count is only a cap.)
@@ -99,10 +107,7 @@ pub fn check_resources(
     yes: bool,
     time: bool,
 ) -> Result<(), Failure> {
-    let threads = threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |t| t as usize,
-    );
+    let threads = threads_or_cores(threads);
     let big = time && f64::from(net.population) * replications as f64 > 5e7;
     let e = experiment::estimate(net, replications, threads, grid_hours, big);
     let gb = |b: f64| format!("{:.1} GB", b / 1e9);

@@ -63,10 +63,7 @@ fn check_study_resources(
     let net = std::sync::Arc::new(crate::model::Network::new(std::sync::Arc::new(cmp::scenario_with(
         text, label, base,
     )?)));
-    let threads = c.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |t| t as usize,
-    );
+    let threads = super::guard::threads_or_cores(c.threads);
     let need = crate::experiment::estimate(&net, batch, threads, None, false).bytes;
     if let Some(avail) = crate::experiment::available_memory()
         && need > 0.9 * avail

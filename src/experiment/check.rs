@@ -397,10 +397,9 @@ pub fn refuse_decided_target(
 ) -> Result<(), super::compare::CompareError> {
     let net = Network::new(Arc::new(super::compare::scenario_with(text, label, base)?));
     let cat = crate::model::emit::catalogue(&net);
-    let share = |i: usize| cat.get(i).unit == crate::metrics::Unit::Fraction;
     match cat
         .index_of_id(&target.metric)
-        .and_then(|i| target.bound_outside(cat.get(i).support(&net.scenario), share(i)))
+        .and_then(|i| cat.get(i).bound_problem(&net.scenario, target))
     {
         Some(m) => Err(super::compare::CompareError::Usage(format!("--target {target}: {m}"))),
         None => Ok(()),

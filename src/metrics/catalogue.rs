@@ -362,6 +362,13 @@ fn of_element(sc: &Scenario, scope: Scope) -> String {
 }
 
 impl MetricInfo {
+    /// Why `target`'s bound decides it whatever happens for this metric in `sc` (see
+    /// [`crate::stats::target::Target::bound_outside`]): the one call of `check`,
+    /// `validate`, `plan`, `sweep` and the Python package.
+    pub fn bound_problem(&self, sc: &Scenario, target: &crate::stats::target::Target) -> Option<String> {
+        target.bound_outside(self.support(sc), self.unit == Unit::Fraction)
+    }
+
     /// The values the metric can take in one replication of `sc`, which its mean's
     /// confidence interval keeps to: 0/1 outcomes, shares that cannot pass 100% (a
     /// pool's or a checkpoint's utilisation can, as a job under way at the end of a
