@@ -149,3 +149,29 @@ fn every_type_error_is_reported_at_once_and_located() {
     let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields, ["cohort.people.size", "target[0].value"], "{err}");
 }
+
+/// A choice written as a number (`kind = 5`) is answered with the choices, not the
+/// reader's "wanted string or table"; an unknown word keeps its "did you mean".
+#[test]
+fn a_choice_written_as_a_number_lists_the_choices() {
+    let text = "[scenario]\nname = \"t\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 10\n\n\
+                [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = 5\n\n\
+                [[cohort]]\nname = \"people\"\norigin = \"origin\"\nsize = 20\nroute = [\"home\"]\n";
+    let err = match scenario::parse(text, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let d = &err.diagnostics[0];
+    assert_eq!(d.field, "site.home.kind", "{err}");
+    let help = d.help.clone().unwrap_or_default();
+    for choice in ["origin", "assembly", "transit", "quarantine", "home"] {
+        assert!(help.contains(choice), "{help}");
+    }
+    assert!(!d.message.contains("wanted string or table"), "{err}");
+    let typo = text.replace("kind = 5", "kind = \"hom\"");
+    let err = match scenario::parse(&typo, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    assert_eq!(err.diagnostics[0].help.as_deref(), Some("did you mean `home`?"), "{err}");
+}

@@ -188,7 +188,7 @@ const MAX_TYPE_ERRORS: usize = 20;
 /// (TOML syntax), or a field is missing only because it was blanked. A file with
 /// `seats = "20"` and `vehicles = 2.5` told of the first alone.
 fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
-    let mut out = vec![from_toml_error(&first, text)];
+    let mut out = vec![with_choices(from_toml_error(&first, text), &first, text)];
     let mut blanked_keys: Vec<String> = Vec::new();
     let mut current = text.to_string();
     let mut err = first;
@@ -219,7 +219,7 @@ fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
         if msg.starts_with("missing field") && blanked_keys.iter().any(|k| msg.contains(&format!("`{k}`"))) {
             break;
         }
-        let d = from_toml_error(&next, text);
+        let d = with_choices(from_toml_error(&next, text), &next, &current);
         if out.iter().any(|o| o.span == d.span && o.message == d.message) {
             break;
         }
@@ -229,6 +229,30 @@ fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
     // In the order of the file.
     out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     out
+}
+
+/// `d` with the choices named in its help when `err` refuses a choice written as a
+/// number or a table of the wrong kind (`kind = 5` reads "wanted string or table"): the
+/// choices are those refused for an empty choice written in its place in `text`.
+fn with_choices(mut d: Diagnostic, err: &toml::de::Error, text: &str) -> Diagnostic {
+    let Some(span) = err.span().filter(|_| err.message().trim() == "wanted string or table") else {
+        return d;
+    };
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return d;
+    };
+    let Err(probe) = toml::from_str::<raw::RawFile>(&format!("{before}\"\"{after}")) else {
+        return d;
+    };
+    let Some(tail) = probe.message().strip_prefix("unknown variant ``, expected ") else {
+        return d;
+    };
+    let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    if probe.span().is_some_and(|s| s.start == span.start) && !options.is_empty() {
+        d.message = "wanted one of the choices here, in quotes".into();
+        d.help = Some(format!("write one of {} in quotes, e.g. \"{}\"", options.join(", "), options[0]));
+    }
+    d
 }
 
 /// A value of the type an "invalid type" message expects, to stand in for the wrong one
