@@ -100,8 +100,13 @@ fn paths_lists_values_that_set_accepts() {
     assert!(line("scenario.seed").contains("20230828"));
     assert!(line("checkpoint.dandong-customs.open_hours").contains("\"09:00-17:00\""));
     assert!(line("site.dandong-hotel.stay_hours").contains("not set"));
-    // An origin has neither beds nor a stay: --set refuses them there, so not listed.
-    for refused in ["site.yanbian-worksites.beds", "site.home.stay_hours"] {
+    // An origin has neither beds nor a stay, nor bed nights to pay for: --set refuses
+    // them there, so not listed.
+    for refused in [
+        "site.yanbian-worksites.beds",
+        "site.home.stay_hours",
+        "site.yanbian-worksites.cost_per_bed_night",
+    ] {
         assert!(
             !text.lines().any(|l| l.split_whitespace().next() == Some(refused)),
             "{refused}"

@@ -558,6 +558,7 @@ fn set_text(doc: &mut DocumentMut, o: &Override, kind: &str, name: &str, field: 
 const STAY_FIELDS: &[&str] = &[
     "beds",
     "stay_hours",
+    "cost_per_bed_night",
     "test_positive_probability",
     "positive_extra_stay_hours",
 ];

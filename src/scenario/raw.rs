@@ -356,7 +356,8 @@ pub struct RawSite {
     #[schemars(with = "Option<RawDist>")]
     pub stay_hours: Option<Spanned<RawDist>>,
     /// Cost per occupied bed and 24 hours. With beds, a transit site is a holding area (an
-    /// airport or station hall) with a capacity and a nightly cost. Optional (default 0).
+    /// airport or station hall) with a capacity and a nightly cost. Not allowed for origin
+    /// and home, which lodge nobody. Optional (default 0).
     #[schemars(with = "Option<f64>")]
     pub cost_per_bed_night: Option<Spanned<f64>>,
     /// A test at the end of the stay (once per stay); positive with this probability.

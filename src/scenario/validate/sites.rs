@@ -81,7 +81,24 @@ pub fn check_sites(ck: &mut Checker, raw: &RawFile, names: &Names) -> Vec<Site> 
             Some(d) => ck.dist(&format!("{l}.stay_hours"), d, 1.0),
             None => Dist::fixed(if kind == SiteKind::Quarantine { 168.0 } else { 0.0 }).ok(),
         };
-        let cost_per_bed_night = ck.money(&format!("{l}.cost_per_bed_night"), r.cost_per_bed_night.as_ref());
+        let cost_per_bed_night = match &r.cost_per_bed_night {
+            // Nobody stays at an origin or home on the plan's account: the cost would
+            // silently come to nothing.
+            Some(c) if terminal => {
+                ck.error(
+                    format!("{l}.cost_per_bed_night"),
+                    span(c),
+                    format!("a site of kind {} lodges nobody, so it has no bed nights to pay for", kind.as_str()),
+                    Some(if kind == SiteKind::Origin {
+                        "remove `cost_per_bed_night`; to pay for nights before pickup, route people through an assembly site that has it".into()
+                    } else {
+                        "remove `cost_per_bed_night`".into()
+                    }),
+                );
+                0.0
+            }
+            c => ck.money(&format!("{l}.cost_per_bed_night"), c.as_ref()),
+        };
         let testing = match (
             &r.test_positive_probability,
             &r.positive_extra_stay_hours,
