@@ -77,3 +77,89 @@ fn everyone_is_accounted_for_in_every_shipped_scenario() {
         }
     }
 }
+
+/// The makespan is when the last journey ended, whichever way: with customs closed after
+/// the first day and an unescorted train, those stuck in its line slip away days after
+/// the last arrival home, and the return ends then (it was reported as the last arrival
+/// home, day 2.5, while people still waited at the closed border until day 8 or later).
+#[test]
+fn the_makespan_counts_an_evasion_after_the_last_arrival_home() {
+    use repatsim::model::{TraceKind, World};
+    let text = r#"
+[scenario]
+name = "border-shut"
+start = 2024-03-04T06:00:00
+horizon_days = 40
+seed = 7
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "station"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "train"
+from = "camp"
+to = "station"
+mode = "train"
+vehicles = 1
+seats = 40
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["daily 09:00"]
+escorted = false
+
+[[checkpoint]]
+name = "customs"
+site = "station"
+servers = 1
+service_minutes = 15
+open_hours = "08:00-18:00"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+evasion_per_hour = 0.02
+route = ["train", "customs", "home"]
+
+[[wave]]
+cohort = "workers"
+at_day = 0
+notify = 100
+lead_hours = 1
+
+[[closure]]
+name = "border-shut"
+applies_to = ["customs"]
+from = 2024-03-05T00:00:00
+to = 2024-06-30T00:00:00
+"#;
+    let sc = parse(text);
+    let net = network(&sc);
+    let mut world = World::new(net);
+    let mut later = 0;
+    for rep in 0..10 {
+        let (r, trace) = world.run_traced(rep);
+        assert_eq!(r.end_reason, EndReason::AllHome, "replication {rep}");
+        let ended = |k: TraceKind| {
+            trace
+                .iter()
+                .filter(|row| row.kind == k)
+                .map(|row| row.time_hours)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let (last_home, last_evasion) = (ended(TraceKind::Home), ended(TraceKind::Evade));
+        assert_eq!(r.makespan_hours, Some(last_home.max(last_evasion)), "replication {rep}");
+        later += usize::from(last_evasion > last_home + 24.0);
+    }
+    assert!(later >= 5, "the closed border should strand people past the last arrival home: {later} of 10");
+}

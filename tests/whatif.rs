@@ -114,7 +114,7 @@ fn levers_that_buy_the_same_are_not_ranked() {
     assert_eq!(w.waiting_days_change[0], 0.0, "{w:?}");
     assert!(w.also_tried.is_empty(), "{w:?}");
     assert_eq!(w.tied.len(), 1, "{w:?}");
-    let sentence = repatsim::report::findings::what_if_sentence(&w);
+    let sentence = repatsim::report::findings::what_if_sentence(&w, b.scenario());
     assert!(!sentence.contains("bought more"), "{sentence}");
     assert!(sentence.contains("bought exactly as much"), "{sentence}");
 }
@@ -209,17 +209,17 @@ fn a_p90_beyond_the_horizon_is_said_to_be_so() {
     assert_eq!(w.unfinished_after, 0);
     assert!(w.p90_days_before.is_infinite() && w.p90_days_after.is_finite(), "{w:?}");
     assert_eq!(w.p90_days_change[0], f64::NEG_INFINITY);
-    let s = repatsim::report::findings::what_if_sentence(&w);
+    let s = repatsim::report::findings::what_if_sentence(&w, b.scenario());
     assert!(
         s.contains(&format!(
-            "comes within the horizon: day {} (before, {unfinished} of 200 replications did not get everyone home within it)",
+            "comes within the horizon: day {} (before, {unfinished} of 200 replications did not end every journey within it)",
             repatsim::metrics::fmt_num(w.p90_days_after)
         )),
         "{s}"
     );
     // Survives summary.json: the counts say what the `null` P90 meant.
     let back: WhatIf = serde_json::from_str(&serde_json::to_string(&w).unwrap()).unwrap();
-    assert_eq!(repatsim::report::findings::what_if_sentence(&back), s);
+    assert_eq!(repatsim::report::findings::what_if_sentence(&back, b.scenario()), s);
     // And the run's own finding does not claim a day for 90% of replications.
     let f = repatsim::report::findings::findings(&b, None);
     assert!(
@@ -388,7 +388,7 @@ route = ["bus", "customs", "home"]
     assert!((w.waiting_days_change[0] + 60.0).abs() < 1e-9, "{w:?}");
     assert!(w.total_waiting_days_change.iter().all(|x| x.abs() < 1e-9), "{w:?}");
     assert_eq!(w.waiting_moved_to, vec!["at `customs` (+60.00)".to_string()], "{w:?}");
-    let sentence = repatsim::report::findings::what_if_sentence(&w);
+    let sentence = repatsim::report::findings::what_if_sentence(&w, b.scenario());
     assert!(sentence.contains("waiting grows elsewhere"), "{sentence}");
     assert!(sentence.contains("Overall it buys no detectable gain"), "{sentence}");
 }
@@ -402,7 +402,7 @@ fn a_change_without_a_ci_is_not_called_no_change() {
         .unwrap()
         .unwrap();
     assert!(w.p90_days_change[1].is_nan(), "{w:?}");
-    let sentence = repatsim::report::findings::what_if_sentence(&w);
+    let sentence = repatsim::report::findings::what_if_sentence(&w, b.scenario());
     assert!(!sentence.contains("no detectable"), "{sentence}");
     assert!(
         sentence.contains("changes by -0.083 days on these replications (too few of them for a 95% CI)"),

@@ -258,7 +258,7 @@ fn stat_props(key: MetricKey) -> Props {
     let pool = matches!(key.scope, Scope::Pool(_));
     let overall = key.scope == Scope::Overall;
     match key.stat {
-        Stat::MakespanDays => props("Days until everyone is home", Days, Duration, Lower, true, "Time from the start until the last person released or notified reached home (only in replications where everyone did, or evaded)."),
+        Stat::MakespanDays => props("Days until everyone is home", Days, Duration, Lower, true, "Time from the start until every journey had ended: the last person released or notified reached home, slipped away or was turned away (only in replications where every journey ended)."),
         Stat::AllHome => props("Everyone home within the horizon", Fraction, Share, Higher, true, "1 if everyone released or notified got home (or evaded, or was turned away) within the horizon, else 0; its mean is the share of replications."),
         Stat::Stalled => props("Stalled", Fraction, Share, Lower, true, "1 if the run stopped because nothing more could move anyone, else 0."),
         Stat::Home => props("People home", People, Count, Higher, overall, "People home at the end{}."),

@@ -183,7 +183,7 @@ pub struct ReplicationResult {
     pub end_hours: f64,
     /// When the run stopped: `end_hours`, or earlier where the model stalled.
     pub stopped_hours: f64,
-    /// The last arrival home, if everyone got home or evaded.
+    /// When the last journey ended (home, evaded or turned away), if every journey did.
     pub makespan_hours: Option<f64>,
     /// Statistics cover `[stats_since_hours, end_hours]` (after any warm-up).
     pub stats_since_hours: f64,
@@ -334,8 +334,9 @@ fn quantile_by_selection_f32(d: &mut [f32], q: f64) -> f64 {
 impl ReplicationResult {
     pub(crate) fn collect(net: &Network, replication: u64, end_reason: EndReason, f: &FlowView) -> Self {
         let sc = &net.scenario;
-        // The books close at the last event handled (which may be an evasion after the last
-        // arrival home); the makespan is the last arrival home.
+        // The books close at the last event handled. With everyone home, evaded or
+        // turned away that is when the last journey ended (an evasion after the last
+        // arrival home included): the makespan.
         let end = f.end_hours;
         let since = f.stats_since_hours;
         let mut sites: Vec<SiteResult> = f
@@ -459,7 +460,7 @@ impl ReplicationResult {
             end_reason,
             end_hours: end,
             stopped_hours: f.stopped_hours,
-            makespan_hours: (end_reason == EndReason::AllHome).then_some(f.last_home_hours),
+            makespan_hours: (end_reason == EndReason::AllHome).then_some(end),
             stats_since_hours: since,
             home_before_statistics: u64::from(f.home_before_statistics),
             events: f.events,

@@ -656,7 +656,6 @@ pub struct FlowView<'a> {
     pub home: u32,
     pub evaded: u32,
     pub turned_away: u32,
-    pub last_home_hours: f64,
     pub stats_since_hours: f64,
     /// People home when the statistics restarted (0 without a warm-up).
     pub home_before_statistics: u32,

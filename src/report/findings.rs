@@ -7,6 +7,7 @@ use super::waiting::{Wait, WaitKind, bottleneck};
 use crate::experiment::Batch;
 use crate::experiment::whatif::{Lever, WhatIf};
 use crate::metrics::{MetricKey, Scope, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
+use crate::scenario::Scenario;
 
 fn pct(x: f64) -> String {
     fmt_value(x, Unit::Fraction)
@@ -127,8 +128,8 @@ fn effect(c: [f64; 3], unit: &str) -> String {
     }
 }
 
-/// What the what-if did to the day by which 90% of replications have everyone home,
-/// where more than a tenth of them did not get everyone home within the horizon before
+/// What the what-if did to the day by which 90% of replications have every journey ended,
+/// where more than a tenth of them did not end every journey within the horizon before
 /// or after (the P90 then lies beyond it).
 fn p90_effect(w: &WhatIf) -> String {
     let n = w.replications;
@@ -138,24 +139,24 @@ fn p90_effect(w: &WhatIf) -> String {
         beyond(w.p90_days_after, w.unfinished_after),
     ) {
         (true, false) if w.p90_days_after.is_finite() => format!(
-            "comes within the horizon: day {} (before, {} of {n} replications did not get everyone home within it)",
+            "comes within the horizon: day {} (before, {} of {n} replications did not end every journey within it)",
             fmt_num(w.p90_days_after),
             w.unfinished_before
         ),
         (false, true) if w.p90_days_before.is_finite() => format!(
-            "moves beyond the horizon, from day {} ({} of {n} replications do not get everyone home within it after the change)",
+            "moves beyond the horizon, from day {} ({} of {n} replications do not end every journey within it after the change)",
             fmt_num(w.p90_days_before),
             w.unfinished_after
         ),
         (true, true) => format!(
-            "stays beyond the horizon ({} of {n} replications did not get everyone home within it before, {} after)",
+            "stays beyond the horizon ({} of {n} replications did not end every journey within it before, {} after)",
             w.unfinished_before, w.unfinished_after
         ),
         _ => {
             let mut e = effect(w.p90_days_change, " days");
             if w.unfinished_before != w.unfinished_after {
                 e.push_str(&format!(
-                    " (replications that did not get everyone home within the horizon: {} -> {} of {n})",
+                    " (replications that did not end every journey within the horizon: {} -> {} of {n})",
                     w.unfinished_before, w.unfinished_after
                 ));
             }
@@ -171,10 +172,11 @@ fn capitalised(s: &str) -> String {
 }
 
 /// The what-if in one sentence.
-pub fn what_if_sentence(w: &WhatIf) -> String {
+pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
     let mut s = format!(
-        "What to change: with {}, the day by which 90% of replications have everyone home {}",
+        "What to change: with {}, the day by which 90% of replications have {} {}",
         w.change,
+        crate::metrics::catalogue::everyone_home(sc),
         p90_effect(w)
     );
     if w.evaded_before.is_finite() {
@@ -273,7 +275,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
         });
     }
     if let Some(w) = what_if {
-        out.push(what_if_sentence(w));
+        out.push(what_if_sentence(w, batch.scenario()));
     } else if batch.interrupted && bottleneck(batch).is_some() {
         out.push("What to change: not tried, as the run was stopped (`--resume` tries it with the rest).".into());
     }

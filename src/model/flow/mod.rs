@@ -121,7 +121,6 @@ struct Flow {
     evaded: u32,
     /// People who gave up at a checkpoint and left the return.
     turned_away: u32,
-    last_home_hours: f64,
     stats_since_hours: f64,
     /// People home when the statistics restarted (the warm-up's end; 0 without one).
     home_before_statistics: u32,
@@ -272,7 +271,6 @@ impl World {
             home: f.home,
             evaded: f.evaded,
             turned_away: f.turned_away,
-            last_home_hours: f.last_home_hours,
             stats_since_hours: f.stats_since_hours,
             home_before_statistics: f.home_before_statistics,
             end_hours,
@@ -313,7 +311,6 @@ impl Flow {
             home_level: Level::default(),
             evaded: 0,
             turned_away: 0,
-            last_home_hours: 0.0,
             stats_since_hours: 0.0,
             home_before_statistics: 0,
             replication: 0,

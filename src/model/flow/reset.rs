@@ -39,7 +39,6 @@ impl Flow {
         self.home_level = Default::default();
         self.evaded = 0;
         self.turned_away = 0;
-        self.last_home_hours = 0.0;
         self.stats_since_hours = 0.0;
         self.home_before_statistics = 0;
         self.work.clear();

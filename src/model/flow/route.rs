@@ -103,7 +103,6 @@ impl Flow {
         self.home += 1;
         self.sites[h as usize].home += 1;
         self.home_level.up(now);
-        self.last_home_hours = now;
         self.note(now, TraceKind::Home, TraceStage::Site(h), Some(p), None);
     }
 
