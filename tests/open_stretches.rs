@@ -44,6 +44,28 @@ fn people_waiting_at_the_horizon_count_in_the_hours_per_member() {
     assert_eq!(mean(&b, "cohort.workers.mean_hours_waiting_for_transport"), 84.0);
     // 50 rode 12 h each; the trip under way at the end (leaving at 96 h) arrived at 108.
     assert_eq!(mean(&b, "cohort.workers.mean_hours_travelling"), 6.0);
+    // The mean and longest wait to board count the 50 still waiting, with their 120 h
+    // so far: 8,400 / 100, not the 2,400 / 50 of those who boarded.
+    assert_eq!(mean(&b, "leg.bus.mean_wait_hours"), 84.0);
+    assert_eq!(mean(&b, "leg.bus.max_wait_hours"), 120.0);
+}
+
+/// A post closed for good with people in line is not judged by the few it served: five
+/// people at 00:00, one booth of an hour, closed from 02:00 past the 2-day horizon.
+/// Served: waits 0 and 1 h; three wait 48 h and are still in line. Mean (0 + 1 + 3 x 48)
+/// / 5 = 29 h (it was 0.5 h, the two served alone), longest 48 h, 4 of 5 waited.
+#[test]
+fn people_still_in_line_at_the_end_count_in_the_mean_wait() {
+    let text = desk("60", 2.0, "")
+        .replace("size = 10", "size = 5")
+        .replace("at_hours = 10", "at_hours = 0")
+        + "\n[[closure]]\nname = \"shut\"\napplies_to = [\"desk\"]\nfrom = 2023-08-28T02:00:00\nto = 2023-09-30T00:00:00\n";
+    let b = run(&parse(&text), 2, 1);
+    assert_eq!(mean(&b, "checkpoint.desk.served"), 2.0);
+    assert_eq!(mean(&b, "checkpoint.desk.waiting_person_hours"), 145.0);
+    assert_eq!(mean(&b, "checkpoint.desk.mean_wait_hours"), 29.0);
+    assert_eq!(mean(&b, "checkpoint.desk.max_wait_hours"), 48.0);
+    assert_eq!(mean(&b, "checkpoint.desk.p_wait"), 0.8);
 }
 
 #[test]

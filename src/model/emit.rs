@@ -191,10 +191,13 @@ impl ReplicationResult {
             }
             put(key(Stat::Admitted), s.bed_waits.count as f64);
             put(key(Stat::MeanStayHours), s.stays.mean());
-            put(key(Stat::MeanBedWaitHours), s.bed_waits.mean());
-            put(key(Stat::MaxBedWaitHours), s.bed_waits.max_or_nan());
+            // Those still waiting at the end count with their wait so far: a line of
+            // people stuck behind a full site is not left out of its mean.
+            let bed_waits = s.bed_waits.merged(&s.open_waits);
+            put(key(Stat::MeanBedWaitHours), bed_waits.mean());
+            put(key(Stat::MaxBedWaitHours), bed_waits.max_or_nan());
             if s.beds.is_some() {
-                let total = s.bed_waits.sum + s.abandoned.sum + s.open_wait_hours;
+                let total = s.bed_waits.sum + s.abandoned.sum + s.open_waits.sum;
                 put(key(Stat::WaitingPersonHours), total);
             }
             put(key(Stat::PeakBedQueue), s.bed_queue.peak as f64);
@@ -214,13 +217,16 @@ impl ReplicationResult {
         for (i, (k, spec)) in self.checkpoints.iter().zip(&sc.checkpoints).enumerate() {
             let key = |stat| MetricKey::checkpoint(i as u16, stat);
             put(key(Stat::Served), k.services.count as f64);
-            put(key(Stat::MeanWaitHours), k.waits.mean());
-            put(key(Stat::MaxWaitHours), k.waits.max_or_nan());
+            // Those still in line at the end count with their wait so far: a closed
+            // post's line is not left out of its mean.
+            let waits = k.waits.merged(&k.open_waits);
+            put(key(Stat::MeanWaitHours), waits.mean());
+            put(key(Stat::MaxWaitHours), waits.max_or_nan());
             put(
                 key(Stat::WaitingPersonHours),
-                k.waits.sum + k.abandoned.sum + k.open_wait_hours + k.away_hours,
+                k.waits.sum + k.abandoned.sum + k.open_waits.sum + k.away_hours,
             );
-            put(key(Stat::PWait), k.waits.fraction_positive());
+            put(key(Stat::PWait), waits.fraction_positive());
             put(key(Stat::MeanQueue), k.queue.mean);
             put(key(Stat::PeakQueue), k.queue.peak as f64);
             put(
@@ -270,11 +276,13 @@ impl ReplicationResult {
                 key(Stat::SeatUtilization),
                 ratio(l.passengers as f64, (l.trips * u64::from(l.seats)) as f64),
             );
-            put(key(Stat::MeanWaitHours), l.waits.mean());
-            put(key(Stat::MaxWaitHours), l.waits.max_or_nan());
+            // Those still waiting to board at the end count with their wait so far.
+            let waits = l.waits.merged(&l.open_waits);
+            put(key(Stat::MeanWaitHours), waits.mean());
+            put(key(Stat::MaxWaitHours), waits.max_or_nan());
             put(
                 key(Stat::WaitingPersonHours),
-                l.waits.sum + l.abandoned.sum + l.open_wait_hours,
+                l.waits.sum + l.abandoned.sum + l.open_waits.sum,
             );
             put(key(Stat::PeakQueue), l.queue.peak as f64);
             put(key(Stat::MeanTravelHours), l.rides.mean());
@@ -459,7 +467,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 bed_waits: tally,
                 abandoned: tally,
                 tested_positive: 0,
-                open_wait_hours: 0.0,
+                open_waits: tally,
                 full_hours: 0.0,
                 cost: 0.0,
                 bed_hours: None,
@@ -482,7 +490,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 aboard: level,
                 rides: tally,
                 holding: level,
-                open_wait_hours: 0.0,
+                open_waits: tally,
                 cost: 0.0,
                 pool_person_hours: 0.0,
                 bed_person_hours: 0.0,
@@ -500,7 +508,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 busy: level,
                 services: tally,
                 holding: level,
-                open_wait_hours: 0.0,
+                open_waits: tally,
                 cost: 0.0,
                 missed_checkins: 0,
                 gave_up: 0,

@@ -34,8 +34,8 @@ pub struct SiteResult {
     /// Waits of people who evaded while waiting for a bed here.
     pub abandoned: Tally,
     pub tested_positive: u64,
-    /// Hours of waiting for a bed here still under way at the end, summed over people.
-    pub open_wait_hours: f64,
+    /// Waits for a bed here still under way at the end, so far (per person waiting).
+    pub open_waits: Tally,
     /// Hours with every bed taken or promised, in the observed span.
     pub full_hours: f64,
     pub cost: f64,
@@ -66,8 +66,8 @@ pub struct LegResult {
     pub rides: Tally,
     /// People off this leg waiting for a bed at the next site.
     pub holding: LevelSummary,
-    /// Hours of waiting to board still under way at the end, summed over people.
-    pub open_wait_hours: f64,
+    /// Waits to board still under way at the end, so far (per person waiting).
+    pub open_waits: Tally,
     pub cost: f64,
     /// Person-hours people waited to board while departures were held for a pool's
     /// units (part of the waiting; stretches under way at the end included).
@@ -92,8 +92,8 @@ pub struct CheckpointResult {
     pub services: Tally,
     /// People served here waiting for a bed at the next site.
     pub holding: LevelSummary,
-    /// Hours of waiting in line still under way at the end, summed over people.
-    pub open_wait_hours: f64,
+    /// Waits in line still under way at the end, so far (per person in line).
+    pub open_waits: Tally,
     pub cost: f64,
     /// People still in line when a check-in window closed (each time).
     pub missed_checkins: u64,
@@ -355,7 +355,7 @@ impl ReplicationResult {
                     bed_waits: s.entry.waits,
                     abandoned: s.entry.abandoned,
                     tested_positive: s.tested_positive,
-                    open_wait_hours: 0.0,
+                    open_waits: Tally::default(),
                     full_hours: s.full_hours_until(end),
                     bed_hours: changes_beds(sc, i).then(|| s.capacity.summary(end).integral),
                 }
@@ -379,7 +379,7 @@ impl ReplicationResult {
                 aboard: l.aboard.summary(end),
                 rides: l.rides,
                 holding: l.holding.summary(end),
-                open_wait_hours: 0.0,
+                open_waits: Tally::default(),
                 cost: l.trips as f64 * (spec.cost_per_trip + spec.cost_per_seat * f64::from(l.seats)),
                 pool_person_hours: l.pool_person_hours,
                 // Up to the end, at the last count.
@@ -402,7 +402,7 @@ impl ReplicationResult {
                     busy: k.busy.summary(end),
                     services: k.services,
                     holding: k.holding.summary(end),
-                    open_wait_hours: 0.0,
+                    open_waits: Tally::default(),
                     cost: spec.cost_per_open_hour * open,
                     missed_checkins: k.missed_checkins,
                     gave_up: k.gave_up,
@@ -620,7 +620,7 @@ impl OpenWaits<'_> {
             let flags = f.people.flags[p];
             if matches!(phase, Phase::Queued | Phase::Retrying) {
                 if let Step::Checkpoint(k) = net.steps[pos] {
-                    self.checkpoints[k as usize].open_wait_hours += hours;
+                    self.checkpoints[k as usize].open_waits.record(hours);
                 }
                 continue;
             }
@@ -633,8 +633,8 @@ impl OpenWaits<'_> {
                 _ => net.steps[pos + 1],
             };
             match next {
-                Step::Leg(l) => self.legs[l as usize].open_wait_hours += hours,
-                Step::Site(s) => self.sites[s as usize].open_wait_hours += hours,
+                Step::Leg(l) => self.legs[l as usize].open_waits.record(hours),
+                Step::Site(s) => self.sites[s as usize].open_waits.record(hours),
                 _ => {}
             }
         }

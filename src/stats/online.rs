@@ -200,6 +200,21 @@ impl Tally {
     pub fn max_or_nan(&self) -> f64 {
         if self.count == 0 { f64::NAN } else { self.max }
     }
+
+    /// The values of `self` and of `other` together; exactly `self` when `other` is
+    /// empty.
+    pub fn merged(&self, other: &Tally) -> Tally {
+        if other.count == 0 {
+            return *self;
+        }
+        Tally {
+            count: self.count + other.count,
+            sum: self.sum + other.sum,
+            sum_sq: self.sum_sq + other.sum_sq,
+            max: if self.count == 0 { other.max } else { self.max.max(other.max) },
+            positive: self.positive + other.positive,
+        }
+    }
 }
 
 #[cfg(test)]
