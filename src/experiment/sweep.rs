@@ -107,10 +107,16 @@ pub fn parse_axis(s: &str) -> Result<Axis, CompareError> {
     let values = match step {
         None => vec![a, b],
         Some(st) if st > 0.0 && st.is_finite() => {
-            let n = ((b - a) / st + 1e-9).floor() as usize + 1;
-            if n > 1000 {
-                return Err(bad(&format!("{n} values; at most 1,000")));
+            // Counted in floating point: a tiny step gives more values than a usize holds
+            // (it wrapped to no values at all).
+            let count = ((b - a) / st + 1e-9).floor() + 1.0;
+            if count > 1000.0 {
+                return Err(bad(&format!(
+                    "{} values; at most 1,000",
+                    crate::metrics::fmt_num(count)
+                )));
             }
+            let n = count as usize;
             // START + k STEP in binary floating point drifts (1 + 2 x 0.1 is
             // 1.2000000000000002); each value is the decimal the user means, written to
             // as many places as START and STEP are.
@@ -384,5 +390,15 @@ mod tests {
         // In exponent notation the values are left as computed.
         let axis = parse_axis("x=0..3e-1:1e-1").unwrap();
         assert_eq!(axis.values, [0.0, 0.1, 0.2, 0.30000000000000004]);
+    }
+
+    /// A step so small that the values would outnumber a usize is refused by count; it
+    /// wrapped to no values at all (an empty sweep, and a panic drawing its chart).
+    #[test]
+    fn a_tiny_step_is_refused_not_wrapped() {
+        for vary in ["site.camp.beds=600..700:1e-18", "site.camp.beds=600..700:5.4e-18", "x=0..1:1e-300"] {
+            let e = parse_axis(vary).err().unwrap_or_else(|| panic!("{vary} accepted"));
+            assert!(e.to_string().contains("at most 1,000"), "{vary}: {e}");
+        }
     }
 }

@@ -30,6 +30,12 @@ pub enum LoadError {
     /// The file is not UTF-8 text.
     #[error("{path}: {message}")]
     Encoding { path: String, message: String },
+    /// The file is far larger than any scenario (read no further than the limit).
+    #[error(
+        "{path}: larger than {} MiB, far more than a scenario (the shipped ones are under 20 KB): is it the right file?",
+        MAX_SCENARIO_BYTES >> 20
+    )]
+    TooLarge { path: String },
     /// The file was read but is not an acceptable scenario.
     #[error("{0}")]
     Invalid(#[from] ScenarioError),
@@ -61,14 +67,29 @@ impl Loaded {
     }
 }
 
+/// The largest scenario file read: a scenario is kilobytes, and reading one takes
+/// about fifty times its size in memory.
+pub const MAX_SCENARIO_BYTES: u64 = 4 << 20;
+
 /// Reads a scenario file as text: UTF-8 (a byte-order mark is skipped), with a located
-/// message and a hint for anything else (UTF-16, Latin-1 and the like).
+/// message and a hint for anything else (UTF-16, Latin-1 and the like), and at most
+/// [`MAX_SCENARIO_BYTES`].
 pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+    let io = |source| LoadError::Io {
         path: label.clone(),
         source,
-    })?;
+    };
+    // Read no more than the limit: a huge file (or /dev/zero) would otherwise take
+    // every byte of memory before any error could be given.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(LoadError::TooLarge { path: label });
+    }
     let encoding = |message: String| LoadError::Encoding {
         path: label.clone(),
         message,
