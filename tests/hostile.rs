@@ -300,3 +300,74 @@ fn messages_point_at_what_was_typed() {
     );
     assert!(err.contains("--vary"), "{err}");
 }
+
+/// A file that is there already is replaced only with --force: `trace --out` and
+/// `check --junit` overwrote anything, a run's summary.json included, leaving a
+/// directory that was a mix of two runs.
+#[test]
+fn trace_and_junit_files_are_not_overwritten_without_force() {
+    let (tmp, f) = file_with(SMALL);
+    let there = tmp.path().join("summary.json");
+    std::fs::write(&there, "{}").unwrap();
+    let trace = |force: bool| {
+        let mut c = repatsim();
+        c.arg("trace").arg(&f).args(["--replication", "0", "--out"]).arg(&there);
+        if force {
+            c.arg("--force");
+        }
+        c
+    };
+    let err = refused(&mut trace(false), 10);
+    assert!(err.contains("exists") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&there).unwrap(), "{}");
+    assert!(trace(true).timeout(Duration::from_secs(10)).output().unwrap().status.success());
+    assert!(std::fs::read_to_string(&there).unwrap().starts_with("time_hours,"));
+
+    let junit = tmp.path().join("keep.xml");
+    std::fs::write(&junit, "mine").unwrap();
+    let err = refused(
+        repatsim()
+            .arg("check")
+            .arg(&f)
+            .args(["-n", "2", "--target", "home@mean>=1", "--junit"])
+            .arg(&junit),
+        10,
+    );
+    assert!(err.contains("exists") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&junit).unwrap(), "mine");
+}
+
+/// `--out DIR/.` is DIR: the run used to go through to its end and then fail renaming
+/// its output into place ("internal error: Invalid argument").
+#[test]
+fn an_out_directory_written_with_a_trailing_dot_is_that_directory() {
+    let (tmp, f) = file_with(SMALL);
+    let d = tmp.path().join("empty");
+    std::fs::create_dir(&d).unwrap();
+    let o = repatsim()
+        .arg("run")
+        .arg(&f)
+        .args(["-n", "2", "--no-what-if", "-q", "--out"])
+        .arg(d.join("."))
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(d.join("summary.json").is_file());
+}
+
+/// A file far larger than any scenario is refused after reading no more than the limit
+/// (`/dev/zero` took every byte of memory).
+#[test]
+fn a_huge_file_is_refused_without_reading_it_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.toml");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(repatsim::scenario::MAX_SCENARIO_BYTES + 1).unwrap();
+    let err = refused(repatsim().arg("validate").arg(&big), 10);
+    assert!(err.contains("larger than 4 MiB"), "{err}");
+    if std::path::Path::new("/dev/zero").exists() {
+        let err = refused(repatsim().arg("validate").arg("/dev/zero"), 10);
+        assert!(err.contains("larger than"), "{err}");
+    }
+}

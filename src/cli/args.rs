@@ -208,9 +208,13 @@ pub struct CheckArgs {
     /// Fewest replications added at a time with --until-decided.
     #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     pub block: u64,
-    /// Write JUnit XML here: a test suite per plan, a test case per target.
+    /// Write JUnit XML here: a test suite per plan, a test case per target (a new file,
+    /// or with --force an existing one).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Overwrite an existing --junit file.
+    #[arg(long)]
+    pub force: bool,
     /// Run even if the estimate says it will not fit in memory or take over a day.
     #[arg(long)]
     pub yes: bool,
@@ -385,9 +389,13 @@ pub struct TraceArgs {
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Write the CSV here instead of standard output.
+    /// Write the CSV here instead of standard output (a new file, or with --force an
+    /// existing one).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Overwrite an existing --out file.
+    #[arg(long)]
+    pub force: bool,
     /// Override a field by its path: a number, or a calendar text or list (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,

@@ -70,7 +70,7 @@ pub fn check(args: CheckArgs) -> Result<(), Failure> {
         return Err(Failure::BadInput(errors));
     }
     if let Some(path) = &args.junit {
-        junit_place(path)?;
+        junit_place(path, args.force)?;
     }
     let stop = interrupt_flag();
     let mut results = Vec::new();
@@ -312,11 +312,15 @@ fn verdict(results: &[PlanResult], until_decided: Option<u64>) -> Result<(), Fai
     }
 }
 
-/// Refuses a --junit path that cannot be written, before anything runs.
-fn junit_place(path: &std::path::Path) -> Result<(), Failure> {
+/// Refuses a --junit path that cannot be written (or, without `force`, exists), before
+/// anything runs.
+fn junit_place(path: &std::path::Path, force: bool) -> Result<(), Failure> {
     let bad = |why: &str| Failure::BadInput(format!("--junit {}: {why}", path.display()));
     if path.is_dir() {
         return Err(bad("is a directory; name a file, e.g. plan-checks.xml"));
+    }
+    if path.exists() && !force {
+        return Err(bad("exists; name a new file, or give --force to replace it"));
     }
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() && !d.is_dir() => Err(bad("its directory does not exist")),

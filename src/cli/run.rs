@@ -564,6 +564,17 @@ pub fn report(path: &Path) -> Result<(), Failure> {
 
 /// `repatsim trace`.
 pub fn trace(args: TraceArgs) -> Result<(), Failure> {
+    // Refused before the run: an existing file (a run's summary.json, say) is replaced
+    // only when asked.
+    if let Some(path) = &args.out
+        && path.is_file()
+        && !args.force
+    {
+        return Err(Failure::BadInput(format!(
+            "--out {}: exists; name a new file, or give --force to replace it",
+            path.display()
+        )));
+    }
     let mut sc = scenario::load_with(&args.file, &overrides(&args.set)?)?.scenario;
     if let Some(s) = args.seed {
         sc.seed = s;

@@ -46,6 +46,9 @@ impl OutputDir {
     /// refused before any simulation. Stale staging directories of killed runs are
     /// removed (the lock says nobody is writing them).
     pub fn prepare(path: &Path, force: bool) -> Result<Self, OutputError> {
+        // `DIR/.` is DIR: its name, parent and staging sibling are those of DIR (read
+        // as written, the run failed at its end renaming into `DIR/.`).
+        let path: &Path = &path.components().collect::<PathBuf>();
         if path.exists() && !path.is_dir() {
             return Err(OutputError::BadOut(format!(
                 "{}: --out names a file; name a directory (new or empty, or an earlier run with --force)",
