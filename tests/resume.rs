@@ -280,3 +280,57 @@ fn a_resume_that_does_not_match_the_directory_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to resume"));
 }
+
+/// A stop that comes during the what-if (after every replication, before the hundreds of
+/// paired ones it runs) writes the run at once, marked partial and without the what-if,
+/// and exits 130; the resume runs the what-if, and the folder ends as the uninterrupted
+/// run's. The what-if used to run on to its end, so a scheduler's kill a few seconds
+/// after its SIGTERM lost every replication.
+#[test]
+fn a_stop_during_the_what_if_writes_the_run_at_once() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["-n", "3000", "--threads", "1", "-v"];
+    let run = |out: &Path, how: &str| {
+        let mut c = repatsim();
+        c.arg("run").arg(repo("scenarios/first-wave-2023.toml")).args(args).arg(how).arg(out);
+        c.stdout(Stdio::null()).stderr(Stdio::piped());
+        c
+    };
+    let whole = tmp.path().join("whole");
+    assert!(run(&whole, "--out").status().unwrap().success());
+
+    let out = tmp.path().join("stopped");
+    let mut child = run(&out, "--out").spawn().unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    // "-v" reports the replications' time once they are done, before the what-if.
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains(" events in ") {
+            break;
+        }
+    }
+    let stopped_at = Instant::now();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    let status = child.wait().unwrap();
+    let waited = stopped_at.elapsed();
+    let err = seen + &rest.join("\n");
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(waited < Duration::from_secs(2), "took {waited:?} to stop: {err}");
+    assert!(err.contains("during the what-if") && err.contains("--resume"), "{err}");
+    assert_eq!(summary(&out)["partial"], true);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("What to change: not tried"), "the stopped run's report");
+
+    let o = run(&out, "--resume").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(files(&out), files(&whole));
+    assert_eq!(summary_without_timing(&out), summary_without_timing(&whole));
+    for f in files(&whole).into_iter().filter(|f| f != "summary.json") {
+        assert!(std::fs::read(out.join(&f)).unwrap() == std::fs::read(whole.join(&f)).unwrap(), "{f} differs");
+    }
+}

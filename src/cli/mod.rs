@@ -57,6 +57,7 @@ impl From<OutputError> for Failure {
     fn from(e: OutputError) -> Self {
         match e {
             OutputError::Io { .. } => Failure::Internal(e.to_string()),
+            OutputError::Stopped => Failure::Interrupted(e.to_string()),
             _ => Failure::BadInput(e.to_string()),
         }
     }

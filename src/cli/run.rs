@@ -5,7 +5,7 @@ use super::{Failure, MergeArgs, RunArgs, TraceArgs};
 use crate::experiment::{self, Batch, Precision, RunOptions};
 use crate::metrics::{fmt_count, fmt_num, fmt_quantity};
 use crate::model::{Network, World};
-use crate::report::{self, OutputDir, ReportOptions, ShardInfo, dir};
+use crate::report::{self, OutputDir, OutputError, ReportOptions, ShardInfo, dir};
 use crate::scenario::{self, params::Override};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -179,7 +179,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let mut precision_missed = None;
     let mut until_ci: Option<UntilCi> = None;
-    let batch = match &args.until_ci {
+    let mut batch = match &args.until_ci {
         Some(spec) => {
             let (b, outcome) = run_until_ci(&net, &opts, spec, &args)?;
             if !outcome.met {
@@ -211,13 +211,29 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             batch.timed_events as f64 / batch.wall_seconds.max(1e-9) / 1e6
         );
     }
-    let options = ReportOptions {
+    let mut options = ReportOptions {
         what_if: !args.no_what_if,
         timeline: true,
         threads: args.threads.map(|t| t as usize),
         known_what_if: None,
         people: people.clone(),
+        stop: Some(interrupt_flag()),
     };
+    // The what-if before anything is written: a stop during it (hundreds of paired
+    // replications; a scheduler's SIGTERM, then its kill seconds later) writes the run's
+    // own replications at once, marked interrupted, and the resume tries it.
+    if options.what_if && shard.is_none() && !batch.interrupted && (out.is_some() || !args.json) {
+        // The output directory holds the scenario it ran: its command names that copy.
+        let file = match out {
+            Some(_) => dir::SCENARIO_COPY.to_string(),
+            None => args.file.display().to_string(),
+        };
+        match report::findings::what_if_for(&batch, &options, &file) {
+            Ok(w) => options.known_what_if = w,
+            Err(OutputError::Stopped) => batch.interrupted = true,
+            Err(e) => return Err(e.into()),
+        }
+    }
     let (what_if, written) = match &mut out {
         Some(dir) => {
             let (report, mut files) = report::write_run(dir, &batch, shard, &options)?;
@@ -235,12 +251,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             let file = args.file.display().to_string();
             (report.what_if.map(|w| w.for_file(&file, &args.set)), files)
         }
-        None if options.what_if && !args.json && shard.is_none() => {
+        None => {
             let file = args.file.display().to_string();
-            let w = report::findings::what_if_for(&batch, &options, &file)?;
+            let w = options.known_what_if.clone();
             (w.map(|w| w.for_file(&file, &args.set)), Vec::new())
         }
-        None => (None, Vec::new()),
     };
     if args.json {
         print_json(&batch, shard, until_ci.as_ref())?;
@@ -253,15 +268,22 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", list_outputs(dir.path(), &written));
     }
     if batch.interrupted {
+        // Stopped during the what-if, every replication done: the rest is the what-if.
+        let all_done = batch
+            .planned
+            .as_ref()
+            .is_some_and(|p| p.end == batch.first_replication + batch.len() as u64);
+        let rest = if all_done { "try the what-if" } else { "run the rest" };
         let resume = match (&out, batch.planned.is_some()) {
             (Some(d), true) => format!(
-                "; to run the rest, repeat the command with --resume {} instead of --out",
+                "; to {rest}, repeat the command with --resume {} instead of --out",
                 d.path().display()
             ),
             _ => String::new(),
         };
         return Err(Failure::Interrupted(format!(
-            "interrupted: {} replications completed (from {}); {} those and marked partial{resume}",
+            "interrupted{}: {} replications completed (from {}); {} those and marked partial{resume}",
+            if all_done { " during the what-if" } else { "" },
             batch.len(),
             batch.first_replication,
             if out.is_some() {

@@ -205,6 +205,9 @@ pub enum CompareError {
     Experiment(#[from] ExperimentError),
     #[error("{0}")]
     Usage(String),
+    /// A stop (Ctrl-C, SIGTERM) came while the replications ran: no answer.
+    #[error("stopped before the replications were done")]
+    Stopped,
 }
 
 /// `b[i] - a[i]` for the replications where both have a value; 0 where the two are

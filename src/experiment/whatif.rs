@@ -16,6 +16,7 @@ use crate::scenario::Departure;
 use crate::scenario::params::{Override, ParamValue};
 use crate::stats::{Summary, quantile_sorted};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// The element a what-if changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -487,12 +488,26 @@ pub fn what_if(
     file: &str,
     threads: Option<usize>,
 ) -> Result<Option<WhatIf>, CompareError> {
+    what_if_until(batch, levers, scopes, file, threads, None)
+}
+
+/// [`what_if`], giving up with [`CompareError::Stopped`] once `stop` is raised (Ctrl-C
+/// or SIGTERM during a run's what-if: the run's own replications are written at once,
+/// not after hundreds more).
+pub fn what_if_until(
+    batch: &Batch,
+    levers: &[Lever],
+    scopes: &[Scope],
+    file: &str,
+    threads: Option<usize>,
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<Option<WhatIf>, CompareError> {
     // The levers side by side as well as their replications (one pool for all).
     let (runs, _) = super::on_pool(threads, || {
         use rayon::prelude::*;
         levers
             .par_iter()
-            .map(|&lever| one_what_if(batch, lever, scopes, file, threads))
+            .map(|&lever| one_what_if(batch, lever, scopes, file, threads, stop.clone()))
             .collect::<Vec<_>>()
     })?;
     let mut tried: Vec<WhatIf> = Vec::new();
@@ -538,6 +553,7 @@ fn one_what_if(
     scopes: &[Scope],
     file: &str,
     threads: Option<usize>,
+    stop: Option<Arc<AtomicBool>>,
 ) -> Result<Option<WhatIf>, CompareError> {
     let Some((path, value, mut change)) = step(batch, lever) else {
         return Ok(None);
@@ -568,8 +584,12 @@ fn one_what_if(
     let mut changed = scenario_with(&sc.source_text, &sc.file, &[o])?;
     changed.seed = sc.seed;
     let first = batch.first_replication;
-    let opts = RunOptions::new(first..first + m).threads(threads);
+    let mut opts = RunOptions::new(first..first + m).threads(threads);
+    opts.stop = stop;
     let after = run_network(&Arc::new(Network::new(Arc::new(changed))), &opts, None)?;
+    if after.interrupted {
+        return Err(CompareError::Stopped);
+    }
     let rows = m as usize;
     let makespan = MetricKey::overall(Stat::MakespanDays);
     let a = column(batch, makespan, rows).unwrap_or_default();

@@ -46,6 +46,10 @@ pub enum OutputError {
     /// name too long): the user's to fix.
     #[error("{0}")]
     BadOut(String),
+    /// A stop (Ctrl-C, SIGTERM) came during the what-if: the run is to be written as
+    /// interrupted, without it.
+    #[error("stopped during the what-if")]
+    Stopped,
 }
 
 /// An I/O error on `path`, as an [`OutputError`].

@@ -42,6 +42,8 @@ pub struct ReportOptions {
     /// The replications whose people the run writes (`--people`), recorded so that a
     /// resume can refuse another list.
     pub people: Option<Vec<u64>>,
+    /// Raised by Ctrl-C or SIGTERM: the what-if gives up ([`OutputError::Stopped`]).
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for ReportOptions {
@@ -52,6 +54,7 @@ impl Default for ReportOptions {
             threads: None,
             known_what_if: None,
             people: None,
+            stop: None,
         }
     }
 }

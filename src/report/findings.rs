@@ -74,8 +74,18 @@ pub fn what_if_for(
         // A stopped run writes what it has at once: the what-if (hundreds of paired
         // replications, 9 s of a stopped full return) is left to the resume.
         Some(b) if options.what_if && !batch.is_empty() && !batch.interrupted => {
-            crate::experiment::whatif::what_if(batch, &levers(batch, &b), &b.scopes, file, options.threads)
-                .map_err(|e| super::OutputError::Chart(format!("the what-if could not run: {e}")))
+            crate::experiment::whatif::what_if_until(
+                batch,
+                &levers(batch, &b),
+                &b.scopes,
+                file,
+                options.threads,
+                options.stop.clone(),
+            )
+            .map_err(|e| match e {
+                crate::experiment::compare::CompareError::Stopped => super::OutputError::Stopped,
+                e => super::OutputError::Chart(format!("the what-if could not run: {e}")),
+            })
         }
         _ => Ok(None),
     }
