@@ -641,3 +641,37 @@ fn report_reads_a_directory_whose_series_of_people_home_was_named_home() {
         "the series is written as now"
     );
 }
+
+/// The report lists who was left where, and why, as the console does (its findings
+/// refer to the list, which only the console had), and a timeline of a replication that
+/// did not end every journey says so and is drawn to the horizon, not labelled "the
+/// median makespan" and cut at the last arrival home.
+#[test]
+fn the_report_lists_who_was_left_behind_and_the_timeline_says_it_did_not_end() {
+    let text = common::desk("60", 2.0, "")
+        .replace("size = 10", "size = 5")
+        .replace("at_hours = 10", "at_hours = 0")
+        + "\n[[closure]]\nname = \"shut\"\napplies_to = [\"desk\"]\nfrom = 2023-08-28T02:00:00\nto = 2023-09-30T00:00:00\n";
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("shut.toml");
+    std::fs::write(&file, text).unwrap();
+    let d = tmp.path().join("out");
+    let o = repatsim()
+        .arg("run")
+        .arg(&file)
+        .args(["-n", "4", "-q", "--no-what-if", "--out"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    let console = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(console.contains("Left behind at the end"), "{console}");
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    let listed = html.split("Left behind at the end</h3>").nth(1).expect("no list in the report");
+    assert!(
+        listed.contains("3 people on average at checkpoint desk") && listed.contains("closed by shut"),
+        "{listed}"
+    );
+    let svg = std::fs::read_to_string(d.join("timeline.svg")).unwrap();
+    assert!(svg.contains("not every journey ended within the horizon"), "timeline title");
+    assert!(!svg.contains("(the median makespan)"), "timeline title");
+}

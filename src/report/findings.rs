@@ -403,7 +403,7 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
     }
     if stalled > 0 {
         out.push(format!(
-            "{stalled} of {n} replications stall: people are stuck where nothing can move them (see the list of who was left where)."
+            "{stalled} of {n} replications stall: people are stuck where nothing can move them (see who was left where, under \"Left behind at the end\")."
         ));
     }
 }

@@ -132,6 +132,15 @@ pub fn report_html(r: &RunReport) -> String {
     for f in findings(batch, r.what_if.as_ref()) {
         let _ = writeln!(h, "<li>{}</li>", escape(&f).replace('`', ""));
     }
+    // Who was left where, and why (a closure, a bus that leaves only when full), as the
+    // console lists it: the findings refer to it.
+    if !batch.stuck.is_empty() {
+        h.push_str("</ul>\n<h3 id=\"left-behind\">Left behind at the end</h3>\n<ul class=\"findings\">\n");
+        for g in &batch.stuck {
+            let line = super::console::describe_stuck(&batch.network, g);
+            let _ = writeln!(h, "<li>{}</li>", escape(&line).replace('`', ""));
+        }
+    }
     // The plan fits the page (scaled down when wide): a bottleneck scrolled out of
     // sight was missed.
     h.push_str("</ul>\n<h2 id=\"plan\">The plan</h2>\n<figure class=\"scroll fit\">");
@@ -140,7 +149,12 @@ pub fn report_html(r: &RunReport) -> String {
     if let Some(t) = &r.timeline_svg {
         h.push_str("<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"scroll\">");
         h.push_str(t);
-        h.push_str("<figcaption>One replication, the one with the median makespan: hover over a trip for its load and times. Also in timeline.svg.</figcaption></figure>\n");
+        let k = super::timeline::representative(batch);
+        h.push_str(if super::timeline::finished(batch, k) {
+            "<figcaption>One replication, the one with the median makespan: hover over a trip for its load and times. Also in timeline.svg.</figcaption></figure>\n"
+        } else {
+            "<figcaption>One replication at the median: more than half of them did not end every journey within the horizon, and this one is drawn up to it. Hover over a trip for its load and times. Also in timeline.svg.</figcaption></figure>\n"
+        });
     }
     if !inputs.is_empty() {
         h.push_str(&inputs_section(&inputs));

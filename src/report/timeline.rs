@@ -41,6 +41,18 @@ pub fn representative(batch: &Batch) -> u64 {
     batch.first_replication + pick.1 as u64
 }
 
+/// True if every journey of `replication` ended within the horizon (it has a makespan).
+pub fn finished(batch: &Batch, replication: u64) -> bool {
+    let key = crate::metrics::MetricKey::overall(crate::metrics::Stat::MakespanDays);
+    let row = replication
+        .checked_sub(batch.first_replication)
+        .and_then(|k| batch.rows.get(k as usize));
+    match (batch.catalogue.index(key), row) {
+        (Some(i), Some(r)) => r[i].is_finite(),
+        _ => true,
+    }
+}
+
 /// Longest span drawn, in days; longer runs show their first two weeks.
 const MAX_DAYS: f64 = 14.0;
 
@@ -59,7 +71,19 @@ struct Trip {
 pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow], world: &World) -> String {
     let net = world.network();
     let sc = &net.scenario;
-    let end_hours = rows.last().map_or(24.0, |r| r.time_hours).max(1.0);
+    // A replication in which not every journey ended runs on to the horizon (its books
+    // close there): drawn to it, so that what held people (a closure) shows.
+    let finished = finished(batch, replication);
+    let end_hours = if finished {
+        rows.last().map_or(24.0, |r| r.time_hours).max(1.0)
+    } else {
+        sc.horizon_hours.max(1.0)
+    };
+    let which = if finished {
+        "the median makespan"
+    } else {
+        "at the median; not every journey ended within the horizon"
+    };
     let shown_hours = end_hours.min(MAX_DAYS * 24.0);
     // Trips from departures and arrivals, paired by (leg, vehicle).
     let mut trips: Vec<Trip> = Vec::new();
@@ -132,9 +156,9 @@ pub fn timeline_svg(batch: &Batch, replication: u64, rows: &[TraceRow], world: &
     let _ = write!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of replication {replication}\" width=\"1200\" height=\"{height}\" viewBox=\"0 0 1200 {height}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"11\">\
-         <title>Timeline of replication {replication} (median makespan): cohorts, every trip with its load, checkpoint opening hours</title>\
+         <title>Timeline of replication {replication} ({which}): cohorts, every trip with its load, checkpoint opening hours</title>\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\
-         <text x=\"10\" y=\"24\" font-size=\"16\">{}: timeline of replication {replication} (the median makespan)</text>\
+         <text x=\"10\" y=\"24\" font-size=\"16\">{}: timeline of replication {replication} ({which})</text>\
          <text x=\"10\" y=\"44\" fill=\"#444\">Bars: cohorts from first notice or release to last arrival home; trips from departure to arrival with their load, a row per vehicle (red x: a departure lost).</text>\
          <text x=\"10\" y=\"60\" fill=\"#444\">{}</text>",
         escape(&sc.name),
