@@ -173,5 +173,9 @@ fn a_choice_written_as_a_number_lists_the_choices() {
         Err(e) => e,
         Ok(_) => panic!("accepted"),
     };
-    assert_eq!(err.diagnostics[0].help.as_deref(), Some("did you mean `home`?"), "{err}");
+    assert_eq!(
+        err.diagnostics[0].help.as_deref(),
+        Some("did you mean `home`?"),
+        "{err}"
+    );
 }

@@ -161,5 +161,8 @@ to = 2024-06-30T00:00:00
         assert_eq!(r.makespan_hours, Some(last_home.max(last_evasion)), "replication {rep}");
         later += usize::from(last_evasion > last_home + 24.0);
     }
-    assert!(later >= 5, "the closed border should strand people past the last arrival home: {later} of 10");
+    assert!(
+        later >= 5,
+        "the closed border should strand people past the last arrival home: {later} of 10"
+    );
 }

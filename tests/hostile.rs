@@ -320,7 +320,14 @@ fn trace_and_junit_files_are_not_overwritten_without_force() {
     let err = refused(&mut trace(false), 10);
     assert!(err.contains("exists") && err.contains("--force"), "{err}");
     assert_eq!(std::fs::read_to_string(&there).unwrap(), "{}");
-    assert!(trace(true).timeout(Duration::from_secs(10)).output().unwrap().status.success());
+    assert!(
+        trace(true)
+            .timeout(Duration::from_secs(10))
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     assert!(std::fs::read_to_string(&there).unwrap().starts_with("time_hours,"));
 
     let junit = tmp.path().join("keep.xml");

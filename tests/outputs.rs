@@ -666,12 +666,18 @@ fn the_report_lists_who_was_left_behind_and_the_timeline_says_it_did_not_end() {
     let console = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(console.contains("Left behind at the end"), "{console}");
     let html = std::fs::read_to_string(d.join("report.html")).unwrap();
-    let listed = html.split("Left behind at the end</h3>").nth(1).expect("no list in the report");
+    let listed = html
+        .split("Left behind at the end</h3>")
+        .nth(1)
+        .expect("no list in the report");
     assert!(
         listed.contains("3 people on average at checkpoint desk") && listed.contains("closed by shut"),
         "{listed}"
     );
     let svg = std::fs::read_to_string(d.join("timeline.svg")).unwrap();
-    assert!(svg.contains("not every journey ended within the horizon"), "timeline title");
+    assert!(
+        svg.contains("not every journey ended within the horizon"),
+        "timeline title"
+    );
     assert!(!svg.contains("(the median makespan)"), "timeline title");
 }

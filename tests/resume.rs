@@ -293,7 +293,11 @@ fn a_stop_during_the_what_if_writes_the_run_at_once() {
     let args = ["-n", "3000", "--threads", "1", "-v"];
     let run = |out: &Path, how: &str| {
         let mut c = repatsim();
-        c.arg("run").arg(repo("scenarios/first-wave-2023.toml")).args(args).arg(how).arg(out);
+        c.arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(args)
+            .arg(how)
+            .arg(out);
         c.stdout(Stdio::null()).stderr(Stdio::piped());
         c
     };
@@ -331,6 +335,9 @@ fn a_stop_during_the_what_if_writes_the_run_at_once() {
     assert_eq!(files(&out), files(&whole));
     assert_eq!(summary_without_timing(&out), summary_without_timing(&whole));
     for f in files(&whole).into_iter().filter(|f| f != "summary.json") {
-        assert!(std::fs::read(out.join(&f)).unwrap() == std::fs::read(whole.join(&f)).unwrap(), "{f} differs");
+        assert!(
+            std::fs::read(out.join(&f)).unwrap() == std::fs::read(whole.join(&f)).unwrap(),
+            "{f} differs"
+        );
     }
 }

@@ -240,16 +240,17 @@ def plan(
     threads: int | None = None,
     set: Mapping[str, Any] | None = None,
     confirm: int | None = None,
-    tolerance: float = 0.01,
+    tolerance: float | None = None,
 ) -> dict:
     """The smallest (or largest) value of a parameter in ``LO..HI`` meeting a target, e.g.
     ``plan(path, "site.sinuiju-quarantine.beds=100..1000", "makespan_days@p90<=20")``:
     the JSON ``repatsim plan --json`` prints, as a dict (``answer``, ``confirmed``, the
-    trials...)."""
+    trials...). ``tolerance`` (for a parameter that is not a whole number) defaults to
+    0.01, or a thousandth of the range if that is finer."""
     _counts(replications, seed, threads, least=2, confirm=confirm)
     text, label = _source(scenario)
     return json.loads(
         _native.plan(
-            text, label, vary, target, _int(replications), _int(seed), _int(threads), _set(set), _int(confirm), float(tolerance)
+            text, label, vary, target, _int(replications), _int(seed), _int(threads), _set(set), _int(confirm), None if tolerance is None else float(tolerance)
         )
     )

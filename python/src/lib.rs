@@ -255,7 +255,7 @@ fn sweep(
 
 /// `repatsim plan`: returns the JSON `plan --json` prints.
 #[pyfunction]
-#[pyo3(signature = (text, label, vary, target, replications = None, seed = None, threads = None, set = Vec::new(), confirm = None, tolerance = 0.01))]
+#[pyo3(signature = (text, label, vary, target, replications = None, seed = None, threads = None, set = Vec::new(), confirm = None, tolerance = None))]
 #[allow(clippy::too_many_arguments)]
 fn plan(
     py: Python<'_>,
@@ -268,11 +268,12 @@ fn plan(
     threads: Option<usize>,
     set: Vec<String>,
     confirm: Option<u64>,
-    tolerance: f64,
+    tolerance: Option<f64>,
 ) -> PyResult<String> {
     let axis = sweeping::parse_axis(vary).map_err(compare_error)?;
     planning::check_range(vary).map_err(compare_error)?;
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
+    let tolerance = tolerance.unwrap_or_else(|| planning::default_tolerance(lo, hi));
     let target = Target::parse(target).map_err(|m| scenario_error(format!("target {m}")))?;
     if tolerance.is_nan() || tolerance <= 0.0 {
         return Err(scenario_error("tolerance must be > 0"));

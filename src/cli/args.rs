@@ -357,9 +357,10 @@ pub struct PlanArgs {
     /// Fresh replications to confirm the answer on (default: as many as -n; 0: none).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     pub confirm: Option<u64>,
-    /// For a parameter that is not a whole number: stop when the range is this narrow.
-    #[arg(long, default_value_t = 0.01)]
-    pub tolerance: f64,
+    /// For a parameter that is not a whole number: stop when the range is this narrow
+    /// (default 0.01, or a thousandth of LO..HI if that is finer).
+    #[arg(long)]
+    pub tolerance: Option<f64>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -398,7 +398,8 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let (lo, hi) = (axis.values[0], axis.values[axis.values.len() - 1]);
     let target = Target::parse(&args.target).map_err(|m| Failure::BadInput(format!("--target {m}")))?;
     crate::experiment::check::refuse_decided_target(&text, &label, &base, &target)?;
-    if args.tolerance.is_nan() || args.tolerance <= 0.0 {
+    let tolerance = args.tolerance.unwrap_or_else(|| planning::default_tolerance(lo, hi));
+    if tolerance.is_nan() || tolerance <= 0.0 {
         return Err(Failure::BadInput("--tolerance must be > 0".into()));
     }
     let n = replications(&args.common, &text, &label, &base)?;
@@ -408,23 +409,14 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     let resolution = if crate::scenario::params::is_whole_field(&axis.path) {
         1.0
     } else {
-        args.tolerance
+        tolerance
     };
     let spacing = (hi - lo) / (planning::SCAN_POINTS - 1) as f64;
     let steps = planning::SCAN_POINTS as u64 + (spacing / resolution).max(1.0).log2().ceil().min(64.0) as u64;
     check_study_resources(&args.common, &text, &label, &base, n.max(confirm), steps * n + confirm)?;
     let (opts, bar) = common_options(&args.common, n, steps * n + confirm);
     let result = planning::plan(
-        &text,
-        &label,
-        &base,
-        &axis.path,
-        lo,
-        hi,
-        &target,
-        &opts,
-        confirm,
-        args.tolerance,
+        &text, &label, &base, &axis.path, lo, hi, &target, &opts, confirm, tolerance,
     )?;
     bar.finish_and_clear();
     if args.common.json {

@@ -70,6 +70,20 @@ pub fn scan_values(lo: f64, hi: f64, whole: bool) -> Vec<f64> {
     values
 }
 
+/// The tolerance of a search over `lo..hi` when none is given: 0.01, or a thousandth of
+/// the range if that is finer (a fixed 0.01 on 0..0.02 stopped the search at the scan
+/// and answered to the scan's spacing, 0.0025, where the boundary was at 0.0039), and
+/// never finer than the numbers near `hi` can tell apart.
+pub fn default_tolerance(lo: f64, hi: f64) -> f64 {
+    let thousandth = (hi - lo) / 1000.0;
+    let resolution = 64.0 * f64::EPSILON * lo.abs().max(hi.abs()).max(f64::MIN_POSITIVE);
+    if thousandth > 0.0 {
+        0.01_f64.min(thousandth).max(resolution)
+    } else {
+        0.01
+    }
+}
+
 /// Refuses a `--vary` that plan cannot search: a step (plan searches the whole range,
 /// and used to ignore it) or a list of alternatives.
 pub fn check_range(vary: &str) -> Result<(), CompareError> {
@@ -92,6 +106,8 @@ pub fn check_range(vary: &str) -> Result<(), CompareError> {
 /// the verdict changes, every trial on the same replications (`opts`); then reruns the
 /// answer on `confirm` fresh replications that follow them. Whole-number fields are
 /// searched over whole numbers; others to within `tolerance`.
+///
+/// See [`default_tolerance`] for the tolerance to use when none is asked for.
 #[allow(clippy::too_many_arguments)]
 pub fn plan(
     text: &str,
@@ -266,4 +282,24 @@ pub fn plan(
         confirm_replications,
         message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_tolerance;
+
+    /// 0.01 on a range of ordinary size (answers unchanged), a thousandth of a small
+    /// range (0..0.02 was searched to 0.01, wider than its scan spacing: no bisection at
+    /// all), and never finer than floats near the range can tell apart.
+    #[test]
+    fn the_default_tolerance_fits_the_range() {
+        assert_eq!(default_tolerance(100.0, 1000.0), 0.01);
+        assert_eq!(default_tolerance(0.0, 10.0), 0.01);
+        assert_eq!(default_tolerance(0.0, 0.02), 0.02 / 1000.0);
+        let spacing = 0.02 / (super::SCAN_POINTS - 1) as f64;
+        assert!(default_tolerance(0.0, 0.02) < spacing / 10.0);
+        let tiny = default_tolerance(1e9, 1e9 + 1e-6);
+        assert!(tiny >= 64.0 * f64::EPSILON * (1e9 + 1e-6), "{tiny}");
+        assert_eq!(default_tolerance(5.0, 5.0), 0.01);
+    }
 }

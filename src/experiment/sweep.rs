@@ -396,7 +396,11 @@ mod tests {
     /// wrapped to no values at all (an empty sweep, and a panic drawing its chart).
     #[test]
     fn a_tiny_step_is_refused_not_wrapped() {
-        for vary in ["site.camp.beds=600..700:1e-18", "site.camp.beds=600..700:5.4e-18", "x=0..1:1e-300"] {
+        for vary in [
+            "site.camp.beds=600..700:1e-18",
+            "site.camp.beds=600..700:5.4e-18",
+            "x=0..1:1e-300",
+        ] {
             let e = parse_axis(vary).err().unwrap_or_else(|| panic!("{vary} accepted"));
             assert!(e.to_string().contains("at most 1,000"), "{vary}: {e}");
         }

@@ -271,7 +271,11 @@ fn with_choices(mut d: Diagnostic, err: &toml::de::Error, text: &str) -> Diagnos
     let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
     if probe.span().is_some_and(|s| s.start == span.start) && !options.is_empty() {
         d.message = "wanted one of the choices here, in quotes".into();
-        d.help = Some(format!("write one of {} in quotes, e.g. \"{}\"", options.join(", "), options[0]));
+        d.help = Some(format!(
+            "write one of {} in quotes, e.g. \"{}\"",
+            options.join(", "),
+            options[0]
+        ));
     }
     d
 }

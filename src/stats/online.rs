@@ -211,7 +211,11 @@ impl Tally {
             count: self.count + other.count,
             sum: self.sum + other.sum,
             sum_sq: self.sum_sq + other.sum_sq,
-            max: if self.count == 0 { other.max } else { self.max.max(other.max) },
+            max: if self.count == 0 {
+                other.max
+            } else {
+                self.max.max(other.max)
+            },
             positive: self.positive + other.positive,
         }
     }
