@@ -341,3 +341,41 @@ fn a_stop_during_the_what_if_writes_the_run_at_once() {
         );
     }
 }
+
+/// A run with --until-ci stops where its precision is reached, which its folder does not
+/// record: a resume, stopped or complete, is refused rather than continued to -n's
+/// count (a stopped one was resumed to the scenario's 1,000 replications where the
+/// uninterrupted run stopped at 80, every file different and nothing said).
+#[test]
+fn a_run_with_until_ci_is_not_resumed_to_another_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let mut c = repatsim();
+        c.arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(["--threads", "2", "--no-what-if", "-q"])
+            .args(extra)
+            .arg(out);
+        c.stdout(Stdio::null()).stderr(Stdio::piped());
+        c
+    };
+    // Complete: precise enough after its first block.
+    let done = tmp.path().join("done");
+    let o = run(&done, &["--until-ci", "makespan_days@p90=5", "--block", "64", "--out"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Stopped: a precision it would take minutes to reach.
+    let stopped = tmp.path().join("stopped");
+    let mut child = run(&stopped, &["--until-ci", "makespan_days=0.00001", "--block", "64", "--out"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let (code, err) = wait(&mut child);
+    assert_eq!(code, Some(130), "{err}");
+    for dir in [&done, &stopped] {
+        let o = run(dir, &["--resume"]).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{}: {err}", dir.display());
+        assert!(err.contains("--until-ci"), "{err}");
+    }
+}

@@ -79,6 +79,15 @@ pub fn read(
         )));
     }
     let done = part.first_replication..part.first_replication + part.len() as u64;
+    // A run that does not say how many replications it was to run (one with --until-ci,
+    // which stops where its precision is reached) cannot be continued to the
+    // uninterrupted run's end: it was resumed (or extended, when complete) to -n's,
+    // another run altogether.
+    if part.planned.is_none() && (part.interrupted || done.end != range.end) {
+        return Err(Failure::BadInput(format!(
+            "--resume {label}: it does not record how many replications it was to run (a run with --until-ci stops where its precision is reached, which a resume cannot know), so it cannot be continued as the uninterrupted run; start afresh with --out {label} --force"
+        )));
+    }
     let fits = match &part.planned {
         Some(p) => p == range,
         None => done.start == range.start && done.end <= range.end,

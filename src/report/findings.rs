@@ -287,7 +287,11 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
     if let Some(w) = what_if {
         out.push(what_if_sentence(w, batch.scenario()));
     } else if batch.interrupted && bottleneck(batch).is_some() {
-        out.push("What to change: not tried, as the run was stopped (`--resume` tries it with the rest).".into());
+        out.push(if batch.planned.is_some() {
+            "What to change: not tried, as the run was stopped (`--resume` tries it with the rest).".into()
+        } else {
+            "What to change: not tried, as the run was stopped.".into()
+        });
     }
     full_sites(batch, &mut out);
     idle_checkpoint(batch, &mut out);
