@@ -361,13 +361,18 @@ fn a_run_with_until_ci_is_not_resumed_to_another_count() {
     };
     // Complete: precise enough after its first block.
     let done = tmp.path().join("done");
-    let o = run(&done, &["--until-ci", "makespan_days@p90=5", "--block", "64", "--out"]).output().unwrap();
+    let o = run(&done, &["--until-ci", "makespan_days@p90=5", "--block", "64", "--out"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // Stopped: a precision it would take minutes to reach.
     let stopped = tmp.path().join("stopped");
-    let mut child = run(&stopped, &["--until-ci", "makespan_days=0.00001", "--block", "64", "--out"])
-        .spawn()
-        .unwrap();
+    let mut child = run(
+        &stopped,
+        &["--until-ci", "makespan_days=0.00001", "--block", "64", "--out"],
+    )
+    .spawn()
+    .unwrap();
     std::thread::sleep(Duration::from_millis(600));
     let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
     let (code, err) = wait(&mut child);

@@ -100,7 +100,59 @@ pub fn check_checkpoints_open(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
     }
 }
 
-/// A timetabled leg on a route none of whose departures before the horizon can run.
+/// The earliest anyone can reach leg `l` (hours from the start): the earliest release
+/// of a cohort whose route takes it, plus the shortest possible journey to it (every
+/// travel, stay and service at its minimum). `None` if no route takes it.
+fn earliest_at_leg(sc: &Scenario, l: usize) -> Option<f64> {
+    let stage = Stage::Leg(LegId(l as u16));
+    (0..sc.cohorts.len())
+        .flat_map(|c| {
+            let first = release_span(sc, c).0;
+            routes_taken(sc, c).into_iter().filter_map(move |(_, _, r)| {
+                let at = r.iter().position(|s| *s == stage)?;
+                Some(first + shortest_journey(sc, &r[..at]).0)
+            })
+        })
+        .min_by(f64::total_cmp)
+}
+
+/// A leg on a route whose closures leave it shut from the earliest anyone can reach it
+/// until the horizon (a leg that leaves when people wait; a timetabled one is
+/// [`check_departures_run`]'s).
+pub fn check_legs_open(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
+    for (i, leg) in sc.legs.iter().enumerate() {
+        if matches!(leg.departure, Departure::Timetable(_)) {
+            continue;
+        }
+        let closures = closures_of(sc, Closable::Leg(LegId(i as u16)));
+        let Some(earliest) = earliest_at_leg(sc, i) else {
+            continue;
+        };
+        if closures.is_empty() || earliest >= sc.horizon_hours {
+            continue; // open, or refused for the journey's length
+        }
+        let gaps: Vec<(f64, f64)> = closures.iter().map(|&(a, b, _)| (a, b)).collect();
+        let open = minus(&[(earliest, sc.horizon_hours)], &gaps);
+        if open.iter().any(|&(a, b)| b - a > 1e-9) {
+            continue;
+        }
+        let names: Vec<String> = closures.iter().map(|c| format!("`{}`", c.2)).collect();
+        ck.error(
+            format!("leg.{}", leg.name),
+            raw.leg.get(i).map(|l| l.span()),
+            format!(
+                "leg `{}` is closed by {} from the earliest anyone can reach it ({}: the first release and the shortest journey to it) until the horizon, so nobody on its routes could leave",
+                leg.name,
+                names.join(", "),
+                super::pools::at_time(sc, earliest)
+            ),
+            Some("shorten the closures, or lengthen horizon_days".into()),
+        );
+    }
+}
+
+/// A timetabled leg on a route none of whose departures before the horizon can run:
+/// all cancelled, all in closures, or all before anyone can reach it.
 pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
     for (i, leg) in sc.legs.iter().enumerate() {
         let Departure::Timetable(tt) = &leg.departure else {
@@ -109,6 +161,11 @@ pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
         if !used(sc, Stage::Leg(LegId(i as u16))) || tt.is_empty() {
             continue;
         }
+        // A [[change]] may give it other departures later: not judged here.
+        let retimed = sc
+            .changes
+            .iter()
+            .any(|c| matches!(c.what, ChangeWhat::Timetable { leg, .. } if leg.0 as usize == i));
         let r = raw.leg.get(i).map(|l| l.get_ref());
         if leg.cancel_probability >= 1.0 {
             ck.error(
@@ -123,8 +180,9 @@ pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
             continue;
         }
         let closures = closures_of(sc, Closable::Leg(LegId(i as u16)));
+        let earliest = earliest_at_leg(sc, i).unwrap_or(0.0);
         let mut t = 0.0;
-        let mut any = false;
+        let (mut any, mut any_reachable) = (false, false);
         let mut first = true;
         while let Some(d) = tt.next(t, first) {
             first = false;
@@ -133,9 +191,25 @@ pub fn check_departures_run(ck: &mut Checker, sc: &Scenario, raw: &RawFile) {
             }
             if !closures.iter().any(|&(a, b, _)| d >= a && d < b) {
                 any = true;
-                break;
+                if d >= earliest {
+                    any_reachable = true;
+                    break;
+                }
             }
             t = d;
+        }
+        if any && !any_reachable && !retimed && earliest < sc.horizon_hours {
+            ck.error(
+                format!("leg.{}.timetable", leg.name),
+                r.and_then(|r| raw_span(r.timetable.as_ref())),
+                format!(
+                    "every departure of leg `{}` before the horizon leaves before anyone can reach it (at the earliest {}: the first release and the shortest journey to it), so nobody on its routes could leave",
+                    leg.name,
+                    super::pools::at_time(sc, earliest)
+                ),
+                Some("add later departures, or lengthen horizon_days".into()),
+            );
+            continue;
         }
         if !any && !closures.is_empty() {
             let names: Vec<String> = closures.iter().map(|c| format!("`{}`", c.2)).collect();

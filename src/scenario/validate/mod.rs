@@ -123,6 +123,7 @@ pub fn validate(raw: RawFile, file: &str, text: &str) -> Result<(Scenario, Vec<D
     feasibility::check_seat_reservations(&mut ck, &scenario, &raw);
     finish::check_checkpoints_open(&mut ck, &scenario, &raw);
     finish::check_departures_run(&mut ck, &scenario, &raw);
+    finish::check_legs_open(&mut ck, &scenario, &raw);
     finish::check_journeys_fit(&mut ck, &scenario, &raw);
     finish::check_isolation_sites(&mut ck, &scenario, &raw);
     pools::check_pools_usable(&mut ck, &scenario, &raw);

@@ -388,7 +388,7 @@ fn describe(sc: &Scenario, t: f64) -> String {
 }
 
 /// Simulated time `t` as a date and clock time ("on 2024-01-06 00:00"), "never" if infinite.
-fn at_time(sc: &Scenario, t: f64) -> String {
+pub(super) fn at_time(sc: &Scenario, t: f64) -> String {
     if !t.is_finite() {
         return "never".into();
     }
