@@ -193,7 +193,7 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             (
                 format!("site.{}.beds", site.name),
                 whole(more),
-                format!("10% more beds at `{}` ({beds} -> {more})", site.name),
+                format!("{} more beds at `{}` ({beds} -> {more})", percent_more(beds, more), site.name),
             )
         }
         Lever::Vehicles(l) => {
@@ -235,10 +235,27 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             (
                 format!("cohort.{}.{field}", cohort.name),
                 whole(more),
-                format!("10% more approvals for `{}` ({} -> {more})", cohort.name, q.count),
+                format!(
+                    "{} more approvals for `{}` ({} -> {more})",
+                    percent_more(q.count, more),
+                    cohort.name,
+                    q.count
+                ),
             )
         }
     })
+}
+
+/// How much more `more` is than `n`, as the lever's words say it: "10%" where rounding
+/// up to whole numbers kept it near 10%, else the percentage it is (5 -> 6 beds is 20%
+/// more, not "10% more").
+fn percent_more(n: u32, more: f64) -> String {
+    let pct = 100.0 * (more - f64::from(n)) / f64::from(n.max(1));
+    if (pct - 10.0).abs() < 0.5 {
+        "10%".into()
+    } else {
+        format!("{pct:.0}%")
+    }
 }
 
 /// 10% more than `n`, rounded up, and at least one more: in whole numbers, since 1.1
@@ -654,5 +671,11 @@ mod tests {
         assert_eq!(ten_percent_more(30), 33.0);
         assert_eq!(ten_percent_more(31), 35.0);
         assert_eq!(ten_percent_more(5), 6.0);
+        // Said as what it is: 5 -> 6 is 20% more, not "10% more".
+        use super::percent_more;
+        assert_eq!(percent_more(600, ten_percent_more(600)), "10%");
+        assert_eq!(percent_more(1234, ten_percent_more(1234)), "10%");
+        assert_eq!(percent_more(5, ten_percent_more(5)), "20%");
+        assert_eq!(percent_more(31, ten_percent_more(31)), "13%");
     }
 }

@@ -715,7 +715,7 @@ fn undefined_text(m: &crate::experiment::sensitivity::MetricEffects, points: usi
         m.undefined_points,
         points,
         if makespan {
-            ": there, some replications never got everyone home within the horizon (they count as later than it, so a mean is unknown and a percentile among them too); explain a percentile that is defined (e.g. makespan_days@p50), all_home, or lengthen the horizon"
+            ": there, some replications never got everyone home within the horizon (they count as later than it, so a mean is unknown and a percentile among them too); explain a percentile low enough to fall among the replications that did get everyone home (below the share of them at every point), all_home, or lengthen the horizon"
         } else {
             ": no replication there has a value of it"
         }
