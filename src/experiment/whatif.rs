@@ -193,7 +193,11 @@ pub fn step(batch: &Batch, lever: Lever) -> Option<(String, ParamValue, String)>
             (
                 format!("site.{}.beds", site.name),
                 whole(more),
-                format!("{} more beds at `{}` ({beds} -> {more})", percent_more(beds, more), site.name),
+                format!(
+                    "{} more beds at `{}` ({beds} -> {more})",
+                    percent_more(beds, more),
+                    site.name
+                ),
             )
         }
         Lever::Vehicles(l) => {

@@ -197,7 +197,8 @@ impl ReplicationResult {
             put(key(Stat::MeanBedWaitHours), bed_waits.mean());
             put(key(Stat::MaxBedWaitHours), bed_waits.max_or_nan());
             if s.beds.is_some() {
-                let total = s.bed_waits.sum + s.abandoned.sum + s.open_waits.sum;
+                // Counted from the warm-up's end, as the line's length is.
+                let total = s.person_hours.total();
                 put(key(Stat::WaitingPersonHours), total);
             }
             put(key(Stat::PeakBedQueue), s.bed_queue.peak as f64);
@@ -222,10 +223,7 @@ impl ReplicationResult {
             let waits = k.waits.merged(&k.open_waits);
             put(key(Stat::MeanWaitHours), waits.mean());
             put(key(Stat::MaxWaitHours), waits.max_or_nan());
-            put(
-                key(Stat::WaitingPersonHours),
-                k.waits.sum + k.abandoned.sum + k.open_waits.sum + k.away_hours,
-            );
+            put(key(Stat::WaitingPersonHours), k.person_hours.total() + k.away_hours);
             put(key(Stat::PWait), waits.fraction_positive());
             put(key(Stat::MeanQueue), k.queue.mean);
             put(key(Stat::PeakQueue), k.queue.peak as f64);
@@ -280,10 +278,7 @@ impl ReplicationResult {
             let waits = l.waits.merged(&l.open_waits);
             put(key(Stat::MeanWaitHours), waits.mean());
             put(key(Stat::MaxWaitHours), waits.max_or_nan());
-            put(
-                key(Stat::WaitingPersonHours),
-                l.waits.sum + l.abandoned.sum + l.open_waits.sum,
-            );
+            put(key(Stat::WaitingPersonHours), l.person_hours.total());
             put(key(Stat::PeakQueue), l.queue.peak as f64);
             put(key(Stat::MeanTravelHours), l.rides.mean());
             let timetabled = matches!(spec.departure, crate::scenario::Departure::Timetable(_));
@@ -466,6 +461,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 bed_queue: level,
                 bed_waits: tally,
                 abandoned: tally,
+                person_hours: WaitedHours::default(),
                 tested_positive: 0,
                 open_waits: tally,
                 full_hours: 0.0,
@@ -487,6 +483,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 queue: level,
                 waits: tally,
                 abandoned: tally,
+                person_hours: WaitedHours::default(),
                 aboard: level,
                 rides: tally,
                 holding: level,
@@ -505,6 +502,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 queue: level,
                 waits: tally,
                 abandoned: tally,
+                person_hours: WaitedHours::default(),
                 busy: level,
                 services: tally,
                 holding: level,

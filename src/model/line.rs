@@ -16,6 +16,30 @@ pub struct WaitingLine {
     pub waits: Tally,
     /// Waits of people who left the line without getting through (evaded).
     pub abandoned: Tally,
+    /// The waits in `waits` and in `abandoned`, each counted only from when the
+    /// statistics restarted (the warm-up's end): person-hours of waiting in the observed
+    /// span, as the line's length over time counts them. Equal to their sums without a
+    /// warm-up.
+    pub person_hours: WaitedHours,
+    /// When the statistics restarted (0 without a warm-up).
+    since_hours: f64,
+}
+
+/// Person-hours waited in the observed span by those who got through, by those who
+/// gave up (see [`WaitingLine::person_hours`]) and, once the books close, by those still
+/// waiting.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WaitedHours {
+    pub through: f64,
+    pub abandoned: f64,
+    pub open: f64,
+}
+
+impl WaitedHours {
+    /// Their sum: the person-hours of waiting in the observed span.
+    pub fn total(&self) -> f64 {
+        self.through + self.abandoned + self.open
+    }
 }
 
 impl WaitingLine {
@@ -26,6 +50,8 @@ impl WaitingLine {
             length: Level::default(),
             waits: Tally::default(),
             abandoned: Tally::default(),
+            person_hours: WaitedHours::default(),
+            since_hours: 0.0,
         }
     }
 
@@ -35,6 +61,8 @@ impl WaitingLine {
         self.length = Level::default();
         self.waits = Tally::default();
         self.abandoned = Tally::default();
+        self.person_hours = WaitedHours::default();
+        self.since_hours = 0.0;
     }
 
     /// Forgets the statistics before `now` (end of a warm-up); the people stay.
@@ -42,6 +70,15 @@ impl WaitingLine {
         self.length.restart(now);
         self.waits = Tally::default();
         self.abandoned = Tally::default();
+        self.person_hours = WaitedHours::default();
+        self.since_hours = now;
+    }
+
+    /// The part of a wait of `waited_hours` ending at `now` after the statistics
+    /// restarted.
+    #[inline]
+    fn observed(&self, now: f64, waited_hours: f64) -> f64 {
+        waited_hours.min(now - self.since_hours)
     }
 
     /// People waiting now.
@@ -72,10 +109,12 @@ impl WaitingLine {
         Some(p)
     }
 
-    /// Records the wait of someone who got through (from this line, or straight away).
+    /// Records the wait of someone who got through at `now` (from this line, or straight
+    /// away).
     #[inline]
-    pub fn got_through(&mut self, waited_hours: f64) {
+    pub fn got_through(&mut self, now: f64, waited_hours: f64) {
         self.waits.record(waited_hours);
+        self.person_hours.through += self.observed(now, waited_hours);
     }
 
     /// A waiting person gave up at `now` after `waited_hours`; their entry is skipped
@@ -85,6 +124,7 @@ impl WaitingLine {
         self.queue.remove_one();
         self.length.down(now);
         self.abandoned.record(waited_hours);
+        self.person_hours.abandoned += self.observed(now, waited_hours);
     }
 
     /// `person` gives up waiting at `now` after `waited_hours` (patience out, or a full
@@ -93,6 +133,7 @@ impl WaitingLine {
         if self.queue.remove(person) {
             self.length.down(now);
             self.abandoned.record(waited_hours);
+            self.person_hours.abandoned += self.observed(now, waited_hours);
         }
     }
 

@@ -2,6 +2,7 @@
 //! of named metrics that experiments summarise and export.
 
 use super::emit::place_of;
+pub use super::line::WaitedHours;
 use super::network::{Network, Step};
 use super::state::{CohortState, FlowView, Phase, flag};
 use crate::metrics::Place;
@@ -33,8 +34,11 @@ pub struct SiteResult {
     pub bed_waits: Tally,
     /// Waits of people who evaded while waiting for a bed here.
     pub abandoned: Tally,
+    /// The person-hours of `bed_waits` and `abandoned` in the observed span.
+    pub person_hours: WaitedHours,
     pub tested_positive: u64,
-    /// Waits for a bed here still under way at the end, so far (per person waiting).
+    /// Waits for a bed here still under way at the end, so far and whole (per person
+    /// waiting; their part after any warm-up is in `person_hours`).
     pub open_waits: Tally,
     /// Hours with every bed taken or promised, in the observed span.
     pub full_hours: f64,
@@ -60,13 +64,16 @@ pub struct LegResult {
     pub waits: Tally,
     /// Waits of people who evaded before boarding.
     pub abandoned: Tally,
+    /// The person-hours of `waits` and `abandoned` in the observed span.
+    pub person_hours: WaitedHours,
     /// People aboard.
     pub aboard: LevelSummary,
     /// Ride times, per person arrived.
     pub rides: Tally,
     /// People off this leg waiting for a bed at the next site.
     pub holding: LevelSummary,
-    /// Waits to board still under way at the end, so far (per person waiting).
+    /// Waits to board still under way at the end, so far and whole (per person waiting;
+    /// their part after any warm-up is in `person_hours`).
     pub open_waits: Tally,
     pub cost: f64,
     /// Person-hours people waited to board while departures were held for a pool's
@@ -87,12 +94,15 @@ pub struct CheckpointResult {
     /// Waits in the queue, per person whose service started.
     pub waits: Tally,
     pub abandoned: Tally,
+    /// The person-hours of `waits` and `abandoned` in the observed span.
+    pub person_hours: WaitedHours,
     pub busy: LevelSummary,
     /// Service times, per person served.
     pub services: Tally,
     /// People served here waiting for a bed at the next site.
     pub holding: LevelSummary,
-    /// Waits in line still under way at the end, so far (per person in line).
+    /// Waits in line still under way at the end, so far and whole (per person in line;
+    /// their part after any warm-up is in `person_hours`).
     pub open_waits: Tally,
     pub cost: f64,
     /// People still in line when a check-in window closed (each time).
@@ -354,6 +364,7 @@ impl ReplicationResult {
                     bed_queue: s.entry.length(end),
                     bed_waits: s.entry.waits,
                     abandoned: s.entry.abandoned,
+                    person_hours: s.entry.person_hours,
                     tested_positive: s.tested_positive,
                     open_waits: Tally::default(),
                     full_hours: s.full_hours_until(end),
@@ -376,6 +387,7 @@ impl ReplicationResult {
                 queue: l.boarding.length(end),
                 waits: l.boarding.waits,
                 abandoned: l.boarding.abandoned,
+                person_hours: l.boarding.person_hours,
                 aboard: l.aboard.summary(end),
                 rides: l.rides,
                 holding: l.holding.summary(end),
@@ -399,6 +411,7 @@ impl ReplicationResult {
                     queue: k.line.length(end),
                     waits: k.line.waits,
                     abandoned: k.line.abandoned,
+                    person_hours: k.line.person_hours,
                     busy: k.busy.summary(end),
                     services: k.services,
                     holding: k.holding.summary(end),
@@ -606,9 +619,10 @@ struct OpenWaits<'a> {
 
 impl OpenWaits<'_> {
     /// Adds the wait so far of everyone still waiting at the end (for approval, to
-    /// board, in a checkpoint's line, for a bed) to what they wait for, from the later
-    /// of when they started waiting and the end of any warm-up. A closed checkpoint
-    /// with a hundred people in line thus counts, not only the waits that ended.
+    /// board, in a checkpoint's line, for a bed) to what they wait for: whole to the
+    /// waits (their mean and longest), and to the person-hours from the later of when
+    /// they started waiting and the end of any warm-up. A closed checkpoint with a
+    /// hundred people in line thus counts, not only the waits that ended.
     fn add(&mut self, net: &Network, f: &FlowView) {
         for p in 0..net.population as usize {
             let phase = f.people.phase[p];
@@ -616,11 +630,14 @@ impl OpenWaits<'_> {
                 continue;
             }
             let hours = (f.end_hours - f.people.ready_at[p].max(f.stats_since_hours)).max(0.0);
+            let whole = (f.end_hours - f.people.ready_at[p]).max(0.0);
             let pos = f.people.pos[p] as usize;
             let flags = f.people.flags[p];
             if matches!(phase, Phase::Queued | Phase::Retrying) {
                 if let Step::Checkpoint(k) = net.steps[pos] {
-                    self.checkpoints[k as usize].open_waits.record(hours);
+                    let k = &mut self.checkpoints[k as usize];
+                    k.open_waits.record(whole);
+                    k.person_hours.open += hours;
                 }
                 continue;
             }
@@ -633,8 +650,16 @@ impl OpenWaits<'_> {
                 _ => net.steps[pos + 1],
             };
             match next {
-                Step::Leg(l) => self.legs[l as usize].open_waits.record(hours),
-                Step::Site(s) => self.sites[s as usize].open_waits.record(hours),
+                Step::Leg(l) => {
+                    let l = &mut self.legs[l as usize];
+                    l.open_waits.record(whole);
+                    l.person_hours.open += hours;
+                }
+                Step::Site(s) => {
+                    let s = &mut self.sites[s as usize];
+                    s.open_waits.record(whole);
+                    s.person_hours.open += hours;
+                }
                 _ => {}
             }
         }

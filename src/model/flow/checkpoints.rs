@@ -104,7 +104,7 @@ impl Flow {
             let p = p as usize;
             st.quota_used.1 += 1;
             let waited = now - self.people.ready_at[p];
-            st.line.got_through(waited);
+            st.line.got_through(now, waited);
             st.busy.up(now);
             let service = service_hours.sample(&mut st.rng);
             self.spend(p, TimeUse::WaitingAtCheckpoint, waited);

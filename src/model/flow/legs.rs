@@ -307,7 +307,7 @@ impl Flow {
             };
             let p = p as usize;
             let waited = now - self.people.ready_at[p];
-            st.boarding.got_through(waited);
+            st.boarding.got_through(now, waited);
             st.aboard.up(now);
             st.manifest[v as usize * seats + boarded] = p as u32;
             boarded += 1;

@@ -80,7 +80,7 @@ impl Flow {
         }
         let now = sim.now_hours();
         let waited = now - self.people.ready_at[p];
-        self.sites[s as usize].entry.got_through(waited);
+        self.sites[s as usize].entry.got_through(now, waited);
         self.spend(p, TimeUse::WaitingForBed, waited);
         if self.people.flags[p] & flag::RESERVED != 0 && self.sites[s as usize].beds.is_some() {
             // The first bed-limited site ahead is the one reserved.
@@ -175,7 +175,7 @@ impl Flow {
     fn move_to_isolation(&mut self, sim: &mut Simulation<Event>, p: usize, iso: u16) {
         let now = sim.now_hours();
         let waited = now - self.people.ready_at[p];
-        self.sites[iso as usize].entry.got_through(waited);
+        self.sites[iso as usize].entry.got_through(now, waited);
         self.spend(p, TimeUse::WaitingForBed, waited);
         self.leave(p, now);
         let ppl = &mut self.people;
