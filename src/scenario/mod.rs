@@ -316,6 +316,17 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
         .replace("expected u64", "expected a whole number >= 0")
         .replace("expected f64", "expected a number");
     let mut d = Diagnostic::new(field, span.clone(), msg);
+    // A whole number past i64 (`beds = 18446744073709551616`) reads as "integer ... as
+    // i128, expected a whole number": say it is too large, not of the wrong type.
+    if let Some(n) = raw_msg
+        .strip_prefix("invalid type: integer `")
+        .and_then(|r| r.split_once("` as i128"))
+        .map(|(n, _)| n)
+    {
+        d.message = format!("{n} is too large for a whole number here (at most {})", i64::MAX);
+        d.help = Some("write a smaller whole number; the field's own limit is then checked and named".into());
+        return d;
+    }
     // "unknown field `x`, expected one of `a`, `b`" / "unknown variant `x`, expected ...".
     if let Some(rest) = raw_msg
         .strip_prefix("unknown field `")
