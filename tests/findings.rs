@@ -426,3 +426,49 @@ route = ["van", "exit", "flight", "home"]
         "{f:#?}"
     );
 }
+
+/// "Most of them" only when the category holds more than half of those who slipped
+/// away: three categories alike split them about in thirds, and the sentence says which
+/// has the largest share, with the share.
+#[test]
+fn the_evasion_finding_says_most_only_of_a_majority() {
+    let text = origin_and_home("slip", 20, 3, "")
+        + r#"
+[[category]]
+name = "a"
+[[category]]
+name = "b"
+[[category]]
+name = "c"
+
+[[leg]]
+name = "bus"
+from = "origin"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 50
+travel_hours = 2
+departure = "timetable"
+timetable = ["daily 12:00"]
+
+[[cohort]]
+name = "people"
+origin = "origin"
+size = 300
+evasion_per_hour = 0.01
+mix = { a = 0.34, b = 0.33, c = 0.33 }
+route = ["bus", "home"]
+
+[[wave]]
+cohort = "people"
+at_day = 0
+notify = 300
+lead_hours = 1
+"#;
+    let b = run(&parse(&text), 20, 2);
+    let f = repatsim::report::findings::findings(&b, None);
+    let line = f.iter().find(|l| l.contains("slip away before pickup")).expect("an evasion finding");
+    assert!(line.contains("the largest share of them ("), "{line}");
+    assert!(!line.contains("most of them"), "{line}");
+}

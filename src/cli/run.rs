@@ -437,7 +437,11 @@ fn run_until_ci(
     eprintln!(
         "--until-ci: {} replications; 95% CI half-width of {statistic} is {} ({} the target {})",
         b.len(),
-        fmt_num(half_width),
+        if half_width.is_finite() {
+            fmt_num(half_width)
+        } else {
+            "unknown".to_string()
+        },
         if met { "within" } else { "NOT within" },
         target.half_width
     );
@@ -507,8 +511,8 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     out.commit()?;
     write_stdout(&report::summary_table(&batch, report.what_if.as_ref(), false))?;
     eprintln!(
-        "merged {} parts: {}",
-        args.parts.len(),
+        "merged {}: {}",
+        fmt_quantity(args.parts.len() as u64, "part"),
         list_outputs(out.path(), &written)
     );
     Ok(())

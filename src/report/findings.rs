@@ -631,7 +631,13 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
         if let Some((cat, m)) = top
             && m > 0.0
         {
-            s.push_str(&format!("; most of them `{cat}`"));
+            // "Most" only when it is more than half of them.
+            let share = m / e.mean;
+            s.push_str(&if share > 0.5 {
+                format!("; most of them ({}) `{cat}`", pct(share))
+            } else {
+                format!("; the largest share of them ({}) `{cat}`", pct(share))
+            });
         }
         s.push('.');
         out.push(s);
@@ -692,12 +698,17 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
         } else {
             format!(" {}", sc.currency)
         };
+        // Nobody home: there is no cost per person home (it printed "-").
+        let per_person = if per.mean.is_finite() {
+            format!("{}{unit} per person home", fmt_num(per.mean))
+        } else {
+            "and nobody got home, so there is no cost per person home".to_string()
+        };
         out.push(format!(
-            "The plan costs {}{unit} on average (95% CI {} to {}), {}{unit} per person home.",
+            "The plan costs {}{unit} on average (95% CI {} to {}), {per_person}.",
             fmt_value(total.mean, Unit::People),
             fmt_value(total.ci95_low, Unit::People),
             fmt_value(total.ci95_high, Unit::People),
-            fmt_num(per.mean)
         ));
     }
 }
