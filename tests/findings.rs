@@ -468,7 +468,28 @@ lead_hours = 1
 "#;
     let b = run(&parse(&text), 20, 2);
     let f = repatsim::report::findings::findings(&b, None);
-    let line = f.iter().find(|l| l.contains("slip away before pickup")).expect("an evasion finding");
+    let line = f
+        .iter()
+        .find(|l| l.contains("slip away before pickup"))
+        .expect("an evasion finding");
     assert!(line.contains("the largest share of them ("), "{line}");
     assert!(!line.contains("most of them"), "{line}");
+}
+
+/// A checkpoint whose booths a [[change]] adds to is named with every value in turn in
+/// the findings ("1→2 booths", not "1 booth", and "every booth is busy") and in the
+/// plan's tooltip, which read "booths; 2 from ...".
+#[test]
+fn booths_added_by_a_change_are_named_with_every_value() {
+    let text = desk("15", 3.0, "").replace("size = 10", "size = 60").replace(
+        "process = \"all_at_once\", at_hours = 10",
+        "process = \"regular\", every_hours = 0.5, at_hours = 0",
+    ) + "\n[[change]]\nat = 2023-08-29T00:00:00\ncheckpoint = \"desk\"\nservers = 2\n";
+    let b = run(&parse(&text), 4, 2);
+    let f = repatsim::report::findings::findings(&b, None);
+    let idle = f.iter().find(|l| l.contains("is idle")).expect("an idle finding");
+    assert!(idle.contains("(1→2 booths)"), "{idle}");
+    assert!(!idle.contains("the booth is busy"), "{idle}");
+    let svg = repatsim::report::network::network_svg(&b);
+    assert!(svg.contains("booths: 1 at the start, 2 from 2023-08-29 00:00"), "{svg}");
 }

@@ -459,7 +459,7 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             "`{}` is idle {} of its open hours ({}) although people wait there most: in its open hours a free booth takes the next person in line at once, so they wait {when}.",
             k.name,
             pct(idle),
-            fmt_quantity(k.servers.into(), "booth")
+            booths(batch, i).0
         ));
     }
     // The idlest other checkpoint: booths to spare (not where people wait for staff from
@@ -471,6 +471,8 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((i, idle)) = idle.filter(|x| x.1 >= 0.5) {
         let k = &sc.checkpoints[i];
+        // The most booths it had at once ([[change]]s may add some during the run).
+        let (booths_text, most) = booths(batch, i);
         let waited_days = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::WaitingPersonHours)) / 24.0;
         // Idle hours are not spare booths: where people still queue, they came in
         // bunches that needed every booth, and fewer booths would lengthen their waits.
@@ -480,13 +482,13 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
                 ", yet people wait in its line ({} person-days per replication): in its open hours a free booth takes the next person at once, so they wait {}{}",
                 fmt_num(waited_days),
                 waits_when(batch, i),
-                if k.servers > 1 {
+                if most > 1 {
                     "; it has hours to spare, not booths: fewer booths would lengthen those waits"
                 } else {
                     ""
                 }
             )
-        } else if k.servers == 1 {
+        } else if most == 1 {
             ": its only booth has time to spare".to_string()
         } else {
             format!(
@@ -496,12 +498,34 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
             )
         };
         out.push(format!(
-            "`{}` is idle {} of its open hours ({}){spare}.",
+            "`{}` is idle {} of its open hours ({booths_text}){spare}.",
             k.name,
             pct(idle),
-            fmt_quantity(k.servers.into(), "booth")
         ));
     }
+}
+
+/// Checkpoint `i`'s booths in words ("1 booth", or "1→2 booths" when `[[change]]`s
+/// set them during the run) and the most it had at once.
+fn booths(batch: &Batch, i: usize) -> (String, u32) {
+    let k = &batch.scenario().checkpoints[i];
+    let of = |c: &crate::scenario::ChangeWhat| match c {
+        crate::scenario::ChangeWhat::Servers { checkpoint, servers } if checkpoint.0 as usize == i => Some(*servers),
+        _ => None,
+    };
+    let most = batch
+        .scenario()
+        .changes
+        .iter()
+        .filter_map(|c| of(&c.what))
+        .fold(k.servers, u32::max);
+    let (shown, later) = super::network::capacity(batch, k.servers, of);
+    let text = if later.is_empty() {
+        fmt_quantity(k.servers.into(), "booth")
+    } else {
+        format!("{shown} booths")
+    };
+    (text, most)
 }
 
 /// When people wait in the line of checkpoint `i` although it is idle much of its open
@@ -520,7 +544,7 @@ fn waits_when(batch: &Batch, i: usize) -> String {
         || k.checkin.is_some()
         || sc.closures.iter().any(|c| c.applies_to.contains(&me))
         || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me));
-    let mut when = vec![if k.servers == 1 {
+    let mut when = vec![if booths(batch, i).1 == 1 {
         "while the booth is busy"
     } else {
         "while every booth is busy"

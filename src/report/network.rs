@@ -100,8 +100,9 @@ pub fn describe_timetable(tt: &Timetable) -> String {
 }
 
 /// A capacity as the drawing shows it: "120" or, when `[[change]]`s set it during the
-/// run, every value in turn ("120→200"), with when in words for the tooltip ("; 200
-/// from 2024-05-15 00:00"). `of` picks the changes of this capacity.
+/// run, every value in turn ("120→200"), with when in words for the tooltip (": 120 at
+/// the start, 200 from 2024-05-15 00:00"; empty without changes). `of` picks the
+/// changes of this capacity.
 pub(super) fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Option<u32>) -> (String, String) {
     let mut changes: Vec<(f64, u32)> = batch
         .scenario()
@@ -113,8 +114,11 @@ pub(super) fn capacity(batch: &Batch, from: u32, of: impl Fn(&ChangeWhat) -> Opt
     let mut shown = from.to_string();
     let mut when = String::new();
     for (at, v) in changes {
+        if when.is_empty() {
+            let _ = write!(when, ": {from} at the start");
+        }
         let _ = write!(shown, "→{v}");
-        let _ = write!(when, "; {v} from {}", super::findings::date(batch, at / 24.0));
+        let _ = write!(when, ", {v} from {}", super::findings::date(batch, at / 24.0));
     }
     (shown, when)
 }
