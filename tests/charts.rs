@@ -224,6 +224,12 @@ fn bands_are_ordered_and_capacity_is_drawn_from_the_scenario() {
         .expect("the bed-limited quarantine has a chart");
     assert!(q.svg.contains("capacity: 50 beds"), "the 50-bed line is labelled");
     assert!(q.caption.contains("capacity 50 beds"));
+    // People home are drawn against everyone to bring home: those who never got home
+    // show as the gap below that line (the axis stopped at the median's top, so 55 of
+    // 100 not home were nowhere to be seen).
+    let home = charts.iter().find(|c| c.name == "people-home").unwrap();
+    let everyone = format!("to bring home: {}", sc.population());
+    assert!(home.svg.contains(&everyone), "{everyone} is not in the legend");
 }
 
 /// A makespan the same in every replication (one bus of 40 for 120 people, fixed

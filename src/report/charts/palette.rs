@@ -20,6 +20,8 @@ pub const BOTTLENECK: RGBColor = RGBColor(230, 85, 13);
 pub const OTHER: RGBColor = RGBColor(158, 202, 225);
 /// A target or deadline.
 pub const TARGET: RGBColor = RGBColor(0, 0, 0);
+/// Everyone a count of people could reach (all to bring home).
+pub const EVERYONE: RGBColor = RGBColor(110, 110, 110);
 /// Scenario A and scenario B of a comparison.
 pub const SIDE_A: RGBColor = RGBColor(31, 119, 180);
 pub const SIDE_B: RGBColor = RGBColor(255, 127, 14);

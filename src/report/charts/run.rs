@@ -218,7 +218,20 @@ fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
     let final_values = points.last().map(|p| p.1).unwrap_or_default();
     let changes: Vec<(f64, bool)> = points.iter().map(|(d, v)| (*d, *v != final_values)).collect();
     let x_max = last_day(&changes, sc.horizon_hours / 24.0).max(sc.target_days.map_or(0.0, |t| t * 1.05));
-    let y_max = (points.iter().map(|p| p.1[4]).fold(0.0, f64::max).max(1.0)) * 1.08;
+    // Everyone to bring home (released or notified), drawn so that those who never got
+    // home show as the gap below it; not where uncertain inputs draw the numbers.
+    let drawn_sizes = sc
+        .uncertain
+        .iter()
+        .any(|u| u.path.ends_with(".size") || u.path.ends_with(".notify"));
+    let everyone = (!drawn_sizes).then(|| f64::from(batch.network.target));
+    let y_max = (points
+        .iter()
+        .map(|p| p.1[4])
+        .fold(0.0, f64::max)
+        .max(everyone.unwrap_or(0.0))
+        .max(1.0))
+        * 1.08;
     let shown: Vec<&(f64, [f64; 5])> = points.iter().filter(|(d, _)| *d <= x_max).collect();
     let title = format!("{}: people home", sc.name);
     let target = sc.target_days;
@@ -263,6 +276,14 @@ fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
             if let Some(t) = target {
                 chart.draw_series(LineSeries::new([(t, 0.0), (t, y_max)], palette::TARGET.stroke_width(2)))?;
             }
+            if let Some(n) = everyone {
+                chart.draw_series(DashedLineSeries::new(
+                    [(0.0, n), (x_max, n)],
+                    10,
+                    6,
+                    palette::EVERYONE.stroke_width(2),
+                ))?;
+            }
             let mut legend = vec![
                 (
                     "90% of replications (p5 to p95)".to_string(),
@@ -276,6 +297,12 @@ fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
             ];
             if let Some(t) = target {
                 legend.push((format!("target: {}", date_of(start, t)), Mark::Line(palette::TARGET, 2)));
+            }
+            if let Some(n) = everyone {
+                legend.push((
+                    format!("to bring home: {}", fmt_value(n, Unit::People)),
+                    Mark::Dashed(palette::EVERYONE),
+                ));
             }
             draw_legend(&side, &legend)?;
             let tips = shown
