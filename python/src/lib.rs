@@ -117,6 +117,7 @@ fn run<'py>(
                 threads,
                 known_what_if: None,
                 people: None,
+                stop: None,
             };
             let w = if what_if {
                 report::findings::what_if_for(&batch, &options, label).map_err(|e| e.to_string())?
