@@ -311,6 +311,15 @@ fn from_toml_error(e: &toml::de::Error, text: &str) -> Diagnostic {
             None => field_at(text, s.start, &raw_msg),
         },
     );
+    // The reader quotes a float with every digit (`1e308` as 309 of them): quote it as
+    // written.
+    let raw_msg = match (raw_msg.strip_prefix("invalid type: floating point `"), span.as_ref()) {
+        (Some(rest), Some(s)) => match (rest.split_once('`'), text.get(s.clone())) {
+            (Some((_, tail)), Some(written)) => format!("invalid type: floating point `{}`{tail}", written.trim()),
+            _ => raw_msg,
+        },
+        _ => raw_msg,
+    };
     let msg = raw_msg
         .replace("expected i64", "expected a whole number")
         .replace("expected u64", "expected a whole number >= 0")
