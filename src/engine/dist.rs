@@ -167,6 +167,33 @@ fn finite_nonneg(name: &str, v: f64) -> Result<(), DistError> {
     })
 }
 
+/// The widest spread a distribution given by its mean and sd takes: an sd this many
+/// times the mean. Wider ones cannot be meant, and their shape parameters leave the
+/// floats (a gamma's shape underflowed to 0, a log-normal's sigma overflowed), which
+/// the sampling library reported in its own words.
+const MAX_SD_PER_MEAN: f64 = 1000.0;
+
+fn spread_ok(mean: f64, sd: f64) -> Result<(), DistError> {
+    check(sd / mean <= MAX_SD_PER_MEAN, || {
+        format!(
+            "sd ({}) is more than {MAX_SD_PER_MEAN} times the mean ({}): a spread this wide cannot be meant; give an sd of at most {} here",
+            short(sd),
+            short(mean),
+            short(MAX_SD_PER_MEAN * mean)
+        )
+    })
+}
+
+/// `x` as a message quotes it: in exponent notation when very large or small (1e300,
+/// not its 301 digits).
+pub fn short(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 fn finite_pos(name: &str, v: f64) -> Result<(), DistError> {
     check(v.is_finite() && v > 0.0, || {
         format!("{name} must be a finite number > 0, got {v}")
@@ -230,6 +257,7 @@ impl Dist {
         if sd == 0.0 {
             return Self::fixed(mean);
         }
+        spread_ok(mean, sd)?;
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
         let d = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| DistError(e.to_string()))?;
@@ -317,6 +345,7 @@ impl Dist {
     pub fn gamma_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
         finite_pos("mean", mean)?;
         finite_pos("sd", sd)?;
+        spread_ok(mean, sd)?;
         let shape = (mean / sd).powi(2);
         Self::gamma(shape, mean / shape)
     }
@@ -381,6 +410,24 @@ impl Dist {
 
 #[cfg(test)]
 mod tests {
+    /// A spread too wide for the floats is refused in words, not in the sampling
+    /// library's ("shape must be ... got 0" for sd 1e300 around a mean of 1e-300).
+    #[test]
+    fn a_spread_beyond_reason_is_refused_in_words() {
+        for e in [
+            Dist::gamma_mean_sd(1e-300, 1e300).unwrap_err(),
+            Dist::lognormal(1.0, 1e300).unwrap_err(),
+        ] {
+            let m = e.to_string();
+            assert!(
+                m.contains("more than 1000 times the mean") && m.contains("1e300"),
+                "{m}"
+            );
+        }
+        assert!(Dist::gamma_mean_sd(1.0, 999.0).is_ok());
+        assert!(Dist::lognormal(2.0, 1500.0).is_ok());
+    }
+
     use super::*;
     use rand::SeedableRng;
 

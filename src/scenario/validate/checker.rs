@@ -394,6 +394,12 @@ impl Checker {
                     );
                     return None;
                 }
+                // Built as the run builds it, so that a spread too wide for the floats is
+                // refused in words here (its shape underflowed to 0).
+                if let Err(e) = crate::engine::Dist::gamma_mean_sd(m, sd) {
+                    self.error(field, Some(at), format!("invalid gamma distribution: {e}"), None);
+                    return None;
+                }
                 let shape = (m / sd).powi(2);
                 DistSpec::Gamma {
                     shape,
