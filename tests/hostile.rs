@@ -378,3 +378,32 @@ fn a_huge_file_is_refused_without_reading_it_all() {
         assert!(err.contains("larger than"), "{err}");
     }
 }
+
+/// A part named twice is refused: its replications were taken for another shard's ("3
+/// of the shards", one missing), and a merge of the right count would have counted
+/// them twice.
+#[test]
+fn a_part_named_twice_is_refused() {
+    let (tmp, f) = file_with(SMALL);
+    let part = tmp.path().join("p1");
+    let o = repatsim()
+        .arg("run")
+        .arg(&f)
+        .args(["-n", "4", "--shard", "1/2", "-q", "--no-what-if", "--out"])
+        .arg(&part)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = tmp.path().join("p1").join(".");
+    let err = refused(
+        repatsim()
+            .arg("merge")
+            .arg(&part)
+            .arg(&again)
+            .arg("--out")
+            .arg(tmp.path().join("m")),
+        10,
+    );
+    assert!(err.contains("named twice"), "{err}");
+}

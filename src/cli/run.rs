@@ -489,6 +489,19 @@ fn print_json(batch: &Batch, shard: Option<ShardInfo>, until_ci: Option<&UntilCi
 
 /// `repatsim merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+    // A part named twice would count its replications twice (it was taken for a shard
+    // of its own: "3 of the shards", one missing).
+    let mut seen: Vec<PathBuf> = Vec::new();
+    for p in &args.parts {
+        let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        if seen.contains(&key) {
+            return Err(Failure::BadInput(format!(
+                "{}: named twice; name each part once",
+                p.display()
+            )));
+        }
+        seen.push(key);
+    }
     let mut out = OutputDir::prepare(&args.out, args.force)?;
     let batch = dir::merge_parts(&args.parts)?;
     // The what-if only if every part's run asked for it.
