@@ -176,3 +176,25 @@ route = ["train", "customs", "ward", "home"]
     }
     assert!(checked >= 10, "only {checked} lines with waiting were checked");
 }
+
+/// Approval waits restart at the warm-up's end as every line's do: ten people at the
+/// start of a Monday, two approved a day. After a 30-hour warm-up, those approved at
+/// 48, 72 and 96 h (two each) are counted: person-hours 2 x (18 + 42 + 66) = 252, mean
+/// wait (48 + 72 + 96) / 3 = 72 h. Counted from the start, the waits of day 1 (all
+/// before the warm-up's end) made approvals a warm-up's bottleneck.
+#[test]
+fn approval_waits_restart_at_the_warm_up() {
+    let text = origin_and_home("approvals", 10, 1, "warmup_hours = 30")
+        + r#"
+[[cohort]]
+name = "people"
+origin = "origin"
+size = 10
+approvals_per_day = 2
+route = ["home"]
+"#;
+    let b = run(&parse(&text), 2, 1);
+    assert_eq!(mean(&b, "cohort.people.waiting_person_hours"), 252.0);
+    assert_eq!(mean(&b, "cohort.people.mean_approval_wait_hours"), 72.0);
+    assert_eq!(mean(&b, "cohort.people.approved"), 6.0);
+}

@@ -125,7 +125,7 @@ impl ReplicationResult {
                 put(key(Stat::MeanApprovalWaitHours), c.approval_waits.mean());
                 put(
                     key(Stat::WaitingPersonHours),
-                    c.approval_waits.sum + c.open_approval_wait_hours,
+                    c.approval_person_hours + c.open_approval_wait_hours,
                 );
             }
             for u in TimeUse::ALL {
@@ -545,6 +545,7 @@ fn empty_result(net: &Network) -> ReplicationResult {
                 door_to_door_max_hours: 0.0,
                 time_use_hours: [0.0; TIME_USES],
                 approval_waits: tally,
+                approval_person_hours: 0.0,
                 open_approval_wait_hours: 0.0,
             })
             .collect(),

@@ -158,6 +158,8 @@ pub struct CohortResult {
     /// Hours spent by all people of the cohort, by use, up to home, evasion or the end.
     pub time_use_hours: [f64; TIME_USES],
     pub approval_waits: Tally,
+    /// The person-hours of `approval_waits` in the observed span (after any warm-up).
+    pub approval_person_hours: f64,
     /// Hours of waiting for approval still under way at the end, summed over people.
     pub open_approval_wait_hours: f64,
 }
@@ -577,6 +579,7 @@ impl CohortResult {
             door_to_door_max_hours: if home == 0 { f64::NAN } else { c.door_to_door_max },
             time_use_hours: c.time_use_hours,
             approval_waits: c.approval_waits,
+            approval_person_hours: c.approval_person_hours,
             open_approval_wait_hours: 0.0,
         }
     }

@@ -596,6 +596,10 @@ pub struct CohortState {
     /// People waiting for approval, by priority level.
     pub approval_queue: PersonQueue,
     pub approval_waits: Tally,
+    /// The waits in `approval_waits`, each counted only from the warm-up's end: the
+    /// person-hours of waiting for approval in the observed span (their sum without a
+    /// warm-up).
+    pub approval_person_hours: f64,
     /// (period index, approvals given in it).
     pub approvals_used: (i64, u32),
     pub approval_reset_scheduled: bool,
@@ -629,6 +633,7 @@ impl CohortState {
         self.time_use_hours = [0.0; TIME_USES];
         self.approval_queue.clear();
         self.approval_waits = Tally::default();
+        self.approval_person_hours = 0.0;
         self.approvals_used = (i64::MIN, 0);
         self.approval_reset_scheduled = false;
         self.rng = Some(stream(seed, replication, net.keys.cohort_arrival[c]));

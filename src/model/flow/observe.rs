@@ -209,6 +209,12 @@ impl Flow {
         self.legs.iter_mut().for_each(|l| l.restart(now));
         self.checkpoints.iter_mut().for_each(|k| k.restart(now));
         self.pools.iter_mut().for_each(|p| p.restart(now));
+        // Approval waits restart as every other line's do (they ran on from the start,
+        // and a warm-up named them the bottleneck with waits that all ended before it).
+        for c in &mut self.cohorts {
+            c.approval_waits = crate::stats::Tally::default();
+            c.approval_person_hours = 0.0;
+        }
         self.restart_pool_waits(now);
     }
 }

@@ -294,6 +294,7 @@ impl Flow {
             let p = p as usize;
             let waited = now - self.people.ready_at[p];
             self.cohorts[c].approval_waits.record(waited);
+            self.cohorts[c].approval_person_hours += waited.min(now - self.stats_since_hours);
             self.spend(p, TimeUse::WaitingForApproval, waited);
             let ppl = &mut self.people;
             ppl.flags[p] = (ppl.flags[p] & !flag::AWAITING_APPROVAL) | flag::APPROVED;
