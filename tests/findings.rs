@@ -493,3 +493,45 @@ fn booths_added_by_a_change_are_named_with_every_value() {
     let svg = repatsim::report::network::network_svg(&b);
     assert!(svg.contains("booths: 1 at the start, 2 from 2023-08-29 00:00"), "{svg}");
 }
+
+/// With a warm-up the costs are of the observed span: the finding says so and per whom
+/// (a tester read "The plan costs 180" where the whole plan cost 300), and the summary
+/// says once what the warm-up leaves out.
+#[test]
+fn costs_after_a_warm_up_say_so() {
+    let text = origin_and_home("warm-cost", 5, 1, "warmup_hours = 24")
+        + r#"
+[[leg]]
+name = "bus"
+from = "origin"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["daily 09:00"]
+cost_per_trip = 100
+
+[[cohort]]
+name = "people"
+origin = "origin"
+size = 30
+route = ["bus", "home"]
+"#;
+    let b = run(&parse(&text), 2, 1);
+    // Trips on days 1 and 2 after the warm-up (day 0's before it): 200, for 20 people.
+    assert_eq!(mean(&b, "cost.total"), 200.0);
+    let f = repatsim::report::findings::findings(&b, None);
+    let cost = f.iter().find(|l| l.contains("costs")).expect("a cost finding");
+    assert!(cost.starts_with("After the warm-up (from 2024-01-02 00:00"), "{cost}");
+    assert!(cost.contains("per person home since then"), "{cost}");
+    let table = repatsim::report::summary_table(&b, None, false);
+    assert!(
+        table.contains(
+            "Warm-up: waits, occupancy, utilisation and costs are counted from 2024-01-02 00:00 (after 24 hours)"
+        ),
+        "{table}"
+    );
+}

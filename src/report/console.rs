@@ -307,6 +307,18 @@ fn brief_table(batch: &Batch, summaries: &[(&MetricInfo, Summary)]) -> String {
 }
 
 /// The lines above the findings: the run and how it ended.
+/// With a warm-up, what its figures cover, said once where every reader starts.
+pub fn warm_up_note(batch: &Batch) -> Option<String> {
+    let sc = batch.scenario();
+    (sc.warmup_hours > 0.0).then(|| {
+        format!(
+            "Warm-up: waits, occupancy, utilisation and costs are counted from {} (after {} hours); the people home, slipped away and the makespan, over the whole run.",
+            super::findings::date(batch, sc.warmup_hours / 24.0),
+            sc.warmup_hours
+        )
+    })
+}
+
 fn headline(batch: &Batch) -> String {
     let sc = batch.scenario();
     let n = batch.len();
@@ -340,6 +352,10 @@ fn headline(batch: &Batch) -> String {
         out.push_str(&format!(
             "PARTIAL: interrupted after {n} replications; figures cover those only.\n"
         ));
+    }
+    if let Some(note) = warm_up_note(batch) {
+        out.push_str(&note);
+        out.push('\n');
     }
     let (all_home, horizon, stalled) = batch.end_counts();
     // Those who slipped away or were turned away end their journey without getting

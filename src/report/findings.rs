@@ -722,14 +722,26 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
         } else {
             format!(" {}", sc.currency)
         };
+        // With a warm-up the costs are of the observed span only, per person home in it
+        // (a tester read 180 USD as the plan's cost where the whole plan cost 300).
+        let warm = sc.warmup_hours > 0.0;
+        let since = if warm { " since then" } else { "" };
         // Nobody home: there is no cost per person home (it printed "-").
         let per_person = if per.mean.is_finite() {
-            format!("{}{unit} per person home", fmt_num(per.mean))
+            format!("{}{unit} per person home{since}", fmt_num(per.mean))
         } else {
-            "and nobody got home, so there is no cost per person home".to_string()
+            format!("and nobody got home{since}, so there is no cost per person home")
+        };
+        let lead = if warm {
+            format!(
+                "After the warm-up (from {}, the statistics' start), the plan costs",
+                date(batch, sc.warmup_hours / 24.0)
+            )
+        } else {
+            "The plan costs".to_string()
         };
         out.push(format!(
-            "The plan costs {}{unit} on average (95% CI {} to {}), {per_person}.",
+            "{lead} {}{unit} on average (95% CI {} to {}), {per_person}.",
             fmt_value(total.mean, Unit::People),
             fmt_value(total.ci95_low, Unit::People),
             fmt_value(total.ci95_high, Unit::People),

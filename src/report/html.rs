@@ -114,6 +114,9 @@ pub fn report_html(r: &RunReport) -> String {
     if batch.interrupted {
         h.push_str("<p class=\"partial\">Partial: the run was interrupted; the figures cover the completed replications only.</p>\n");
     }
+    if let Some(note) = super::console::warm_up_note(batch) {
+        let _ = writeln!(h, "<p>{}</p>", escape(&note));
+    }
     h.push_str(
         "<nav><h2>Contents</h2><ol><li><a href=\"#findings\">Findings</a></li><li><a href=\"#plan\">The plan</a></li>",
     );
