@@ -563,8 +563,36 @@ pub fn what_if_until(
         k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq()
     });
     best.tied = tied.into_iter().map(|w| w.change).collect();
-    best.also_tried = less.into_iter().map(|w| w.change).collect();
+    // With their own figures: "bought less" is a ranking of point estimates, which the
+    // reader can only weigh with the intervals (a tester's runner-up had a P90 change
+    // within the winner's CI and saved fifty times the waiting).
+    best.also_tried = less.into_iter().map(|w| with_figures(&w)).collect();
     Ok(Some(best))
+}
+
+/// A step tried, with its change in the P90 day and in waiting everywhere (95% CIs).
+fn with_figures(w: &WhatIf) -> String {
+    use crate::metrics::fmt_num;
+    let ci = |c: [f64; 3], unit: &str| {
+        if c[0].is_nan() {
+            "unknown".to_string()
+        } else if c[1].is_finite() && c[2].is_finite() {
+            format!(
+                "{}{unit} (95% CI {} to {})",
+                fmt_num(c[0]),
+                fmt_num(c[1]),
+                fmt_num(c[2])
+            )
+        } else {
+            format!("{}{unit}", fmt_num(c[0]))
+        }
+    };
+    format!(
+        "{}: P90 day {}, waiting everywhere {}",
+        w.change,
+        ci(w.p90_days_change, " days"),
+        ci(w.total_waiting_days_change, " person-days")
+    )
 }
 
 /// One lever's what-if.

@@ -238,7 +238,10 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
         ));
     }
     if !w.also_tried.is_empty() {
-        s.push_str(&format!(". Also tried, and bought less: {}", w.also_tried.join("; ")));
+        s.push_str(&format!(
+            ". Also tried, ranked lower (a smaller fall in the P90 day as estimated, then in waiting everywhere): {}",
+            w.also_tried.join("; ")
+        ));
     }
     s.push_str(&format!(
         ". Paired on {}; to reproduce: {}",
