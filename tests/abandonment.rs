@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{origin_and_home, parse};
+use common::{load, origin_and_home, parse, run};
 use repatsim::experiment::run_one;
 use repatsim::model::{Network, World};
 use std::sync::Arc;
@@ -196,4 +196,31 @@ fn the_turned_away_are_not_called_home() {
         "{text}"
     );
     assert!(!text.contains("Everyone home within the 5-day"), "{text}");
+}
+
+/// With retries, a person's wait at a checkpoint is whole: every try in line and the
+/// time away between them, not only the last try (the shipped border post showed a
+/// mean of 1.86 h where people waited 42 h). With everyone served, the waits of the
+/// people served add up to the checkpoint's person-hours, replication by replication.
+#[test]
+fn a_wait_with_retries_is_counted_whole() {
+    let sc = load("scenarios/examples/border-post.toml");
+    let b = run(&sc, 6, 2);
+    let col = |m: &str| b.column(b.metric_index(&format!("checkpoint.customs-hall.{m}")).unwrap());
+    let (served, mean_wait, person_hours, gave_up) = (
+        col("served"),
+        col("mean_wait_hours"),
+        col("waiting_person_hours"),
+        col("gave_up"),
+    );
+    for r in 0..b.len() {
+        assert!(gave_up[r] > 0.0, "replication {r}: nobody retried, nothing is tested");
+        assert!(
+            (mean_wait[r] * served[r] - person_hours[r]).abs() <= 1e-6 * person_hours[r],
+            "replication {r}: {} x {} != {}",
+            mean_wait[r],
+            served[r],
+            person_hours[r]
+        );
+    }
 }

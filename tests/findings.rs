@@ -281,7 +281,10 @@ fn the_plan_drawing_shows_isolation_sites_and_capacities_that_change() {
     assert!(svg.contains(">positives 30%</text>"), "{svg}");
     assert!(svg.contains("stroke-dasharray=\"5 3\""), "{svg}");
     assert!(svg.contains(">10→20 beds, "), "{svg}");
-    assert!(svg.contains("; 20 from 2023-08-30 00:00"), "{svg}");
+    assert!(
+        svg.contains("10 beds: 10 at the start, 20 from 2023-08-30 00:00"),
+        "{svg}"
+    );
 }
 
 #[test]

@@ -117,6 +117,15 @@ impl WaitingLine {
         self.person_hours.through += self.observed(now, waited_hours);
     }
 
+    /// As [`WaitingLine::got_through`] for someone who had waited `earlier_hours`
+    /// before this try (earlier tries and time away, counted where they happened): the
+    /// wait recorded for them is the whole, the person-hours only this try's.
+    #[inline]
+    pub fn got_through_after(&mut self, now: f64, waited_hours: f64, earlier_hours: f64) {
+        self.waits.record(waited_hours + earlier_hours);
+        self.person_hours.through += self.observed(now, waited_hours);
+    }
+
     /// A waiting person gave up at `now` after `waited_hours`; their entry is skipped
     /// when it reaches the front.
     #[inline]

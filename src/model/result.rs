@@ -638,8 +638,10 @@ impl OpenWaits<'_> {
             let flags = f.people.flags[p];
             if matches!(phase, Phase::Queued | Phase::Retrying) {
                 if let Step::Checkpoint(k) = net.steps[pos] {
+                    // Whole: with the earlier tries and time away of one who retries.
+                    let earlier = f.checkpoints[k as usize].earlier_hours.get(&(p as u32));
                     let k = &mut self.checkpoints[k as usize];
-                    k.open_waits.record(whole);
+                    k.open_waits.record(earlier.map_or(whole, |e| whole + e));
                     k.person_hours.open += hours;
                 }
                 continue;

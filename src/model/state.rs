@@ -416,6 +416,12 @@ pub struct CheckpointState {
     pub turned_away: u64,
     /// Hours people spent away from the line before retrying (ended stints).
     pub away_hours: f64,
+    /// Hours each person trying again here has waited already (earlier tries in line
+    /// and time away), so that the wait of a person served after retrying is counted
+    /// whole, not only their last try (a mean of 2 h per person where people waited
+    /// 42). Only people who gave up and retry are in it; memory is kept between
+    /// replications.
+    pub earlier_hours: std::collections::HashMap<u32, f64>,
     /// The wait for a pool's units under way, if services are held for one.
     pub pool_wait: Option<PoolWait>,
     /// Person-hours people waited in line while services were held for a pool (ended
@@ -447,6 +453,7 @@ impl CheckpointState {
             balked: 0,
             turned_away: 0,
             away_hours: 0.0,
+            earlier_hours: std::collections::HashMap::new(),
             pool_wait: None,
             pool_person_hours: 0.0,
         }
@@ -473,6 +480,7 @@ impl CheckpointState {
             self.retry_rng = stream(net.scenario.seed, replication, net.keys.checkpoint_retry[k]);
         }
         self.gave_up = 0;
+        self.earlier_hours.clear();
         self.balked = 0;
         self.turned_away = 0;
         self.away_hours = 0.0;

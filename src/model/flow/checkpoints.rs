@@ -104,7 +104,10 @@ impl Flow {
             let p = p as usize;
             st.quota_used.1 += 1;
             let waited = now - self.people.ready_at[p];
-            st.line.got_through(now, waited);
+            match st.earlier_hours.remove(&(p as u32)) {
+                Some(earlier) => st.line.got_through_after(now, waited, earlier),
+                None => st.line.got_through(now, waited),
+            }
             st.busy.up(now);
             let service = service_hours.sample(&mut st.rng);
             self.spend(p, TimeUse::WaitingAtCheckpoint, waited);

@@ -34,7 +34,7 @@ impl Flow {
                 st.line.give_up(p as u32, now, 0.0);
                 st.balked += 1;
                 self.note(now, TraceKind::LineFull, TraceStage::Checkpoint(k), Some(p), None);
-                self.after_giving_up(sim, p, k, now);
+                self.after_giving_up(sim, p, k, now, 0.0);
                 return;
             }
         }
@@ -70,14 +70,18 @@ impl Flow {
         st.gave_up += 1;
         self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
         self.note(now, TraceKind::GiveUp, TraceStage::Checkpoint(k), Some(p), None);
-        self.after_giving_up(sim, p, k, now);
+        self.after_giving_up(sim, p, k, now, waited);
     }
 
-    /// Person `p` left checkpoint `k`'s line (or never got in): turned away, or away
-    /// until they retry.
-    fn after_giving_up(&mut self, sim: &mut Simulation<Event>, p: usize, k: u16, now: f64) {
+    /// Person `p` left checkpoint `k`'s line after waiting `waited` hours (or never got
+    /// in): turned away, or away until they retry.
+    fn after_giving_up(&mut self, sim: &mut Simulation<Event>, p: usize, k: u16, now: f64, waited: f64) {
         match self.net.scenario.checkpoints[k as usize].give_up {
             GiveUp::Retry(after) => {
+                *self.checkpoints[k as usize]
+                    .earlier_hours
+                    .entry(p as u32)
+                    .or_insert(0.0) += waited;
                 self.people.phase[p] = Phase::Retrying;
                 self.people.ready_at[p] = now; // away since
                 let back = now + after.sample(&mut self.checkpoints[k as usize].retry_rng);
@@ -110,6 +114,10 @@ impl Flow {
         }
         let now = sim.now_hours();
         let away = now - self.people.ready_at[p];
+        *self.checkpoints[k as usize]
+            .earlier_hours
+            .entry(p as u32)
+            .or_insert(0.0) += away;
         self.spend(p, TimeUse::WaitingAtCheckpoint, away);
         let counted = now - self.people.ready_at[p].max(self.stats_since_hours);
         self.checkpoints[k as usize].away_hours += counted.max(0.0);

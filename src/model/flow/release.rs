@@ -207,7 +207,9 @@ impl Flow {
             },
             Phase::Queued => {
                 if let Step::Checkpoint(k) = self.net.steps[pos] {
-                    self.checkpoints[k as usize].line.abandon(now, waited);
+                    let st = &mut self.checkpoints[k as usize];
+                    st.line.abandon(now, waited);
+                    st.earlier_hours.remove(&(p as u32));
                 }
                 self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
             }
@@ -215,7 +217,12 @@ impl Flow {
                 let stayed = now - self.people.entered_at[p];
                 self.spend(p, self.stay_use(p), stayed);
             }
-            Phase::Retrying => self.spend(p, TimeUse::WaitingAtCheckpoint, waited),
+            Phase::Retrying => {
+                if let Step::Checkpoint(k) = self.net.steps[pos] {
+                    self.checkpoints[k as usize].earlier_hours.remove(&(p as u32));
+                }
+                self.spend(p, TimeUse::WaitingAtCheckpoint, waited);
+            }
             _ => {}
         }
         self.give_back_promises(p, now);
