@@ -206,3 +206,29 @@ route = ["home"]
     assert_eq!(mean(&b, "cohort.people.mean_approval_wait_hours"), 72.0);
     assert_eq!(mean(&b, "cohort.people.approved"), 6.0);
 }
+
+/// A replication whose journeys all end before the warm-up's end observes nothing after
+/// it: its statistics restart at its end, instead of keeping the whole run's (a 300-hour
+/// warm-up on a run over by 202 hours gave the figures of no warm-up at all, averaged
+/// with restarted replications as if alike); and the summary says so.
+#[test]
+fn a_run_over_before_the_warm_up_counts_nothing_after_it() {
+    let mut sc = load("scenarios/first-wave-2023.toml");
+    sc.warmup_hours = 300.0;
+    let b = run(&sc, 4, 2);
+    for m in [
+        "site.dandong-hotel.peak_occupancy",
+        "leg.hotel-customs-shuttle.waiting_person_hours",
+        "checkpoint.dandong-customs.served",
+    ] {
+        assert_eq!(mean(&b, m), 0.0, "{m}");
+    }
+    // The whole-run counts stay.
+    assert!(mean(&b, "home") > 600.0);
+    let table = repatsim::report::summary_table(&b, None, false);
+    assert!(
+        table.contains("In 4 of 4 replications every journey had ended before it"),
+        "{table}"
+    );
+    assert!(table.contains("No waiting is counted"), "{table}");
+}

@@ -311,11 +311,22 @@ fn brief_table(batch: &Batch, summaries: &[(&MetricInfo, Summary)]) -> String {
 pub fn warm_up_note(batch: &Batch) -> Option<String> {
     let sc = batch.scenario();
     (sc.warmup_hours > 0.0).then(|| {
-        format!(
+        let mut note = format!(
             "Warm-up: waits, occupancy, utilisation and costs are counted from {} (after {} hours); the people home, slipped away and the makespan, over the whole run.",
             super::findings::date(batch, sc.warmup_hours / 24.0),
             sc.warmup_hours
-        )
+        );
+        // Replications over before the warm-up's end observe nothing after it.
+        let before = batch
+            .metric_index("makespan_days")
+            .map_or(0, |i| batch.column(i).iter().filter(|d| **d * 24.0 < sc.warmup_hours).count());
+        if before > 0 {
+            note.push_str(&format!(
+                " In {before} of {} replications every journey had ended before it, so they count nothing after it: shorten warmup_hours.",
+                batch.len()
+            ));
+        }
+        note
     })
 }
 

@@ -281,7 +281,14 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
         ));
     } else {
         let turned_away = batch.mean_of(MetricKey::overall(Stat::TurnedAway));
-        out.push(if turned_away > 0.0 {
+        let warmup = batch.scenario().warmup_hours;
+        let over_before_warm_up = warmup > 0.0
+            && batch
+                .metric_index("makespan_days")
+                .is_some_and(|i| batch.column(i).iter().all(|d| *d * 24.0 < warmup));
+        out.push(if over_before_warm_up {
+            "No waiting is counted: every replication ended before the warm-up's end.".into()
+        } else if turned_away > 0.0 {
             "Nobody waits anywhere, but only because those who find a line full or run out of patience are turned away (see below).".into()
         } else {
             "Nobody waits anywhere: every stage takes people as soon as they are ready.".into()

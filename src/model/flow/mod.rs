@@ -259,6 +259,13 @@ impl World {
         if !self.flow.finished() {
             self.flow.spend_open_stretches(end_hours);
         }
+        // Ended before the warm-up did: nothing is observed after it, so the statistics
+        // restart at the end (they kept the whole run's, averaged with the restarted
+        // replications' as if they were alike).
+        let warmup = self.flow.net.scenario.warmup_hours;
+        if warmup > 0.0 && self.flow.stats_since_hours < warmup && end_hours < warmup {
+            self.flow.restart_statistics(end_hours);
+        }
         let f = &self.flow;
         let view = FlowView {
             people: &f.people,
