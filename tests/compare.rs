@@ -386,6 +386,25 @@ fn the_cli_compares_sweeps_and_plans_and_suggests_paths() {
     let change: f64 = p90[4].parse().unwrap();
     assert!((change * 24.0 + 21.0).abs() < 1e-9, "{stats}");
     assert_eq!((p90[7], p90[8]), ("paired_bootstrap", "b_better"));
+    // --force takes back a directory this wrote (compare-statistics.csv was taken for a
+    // file repatsim did not write).
+    let again = repatsim()
+        .arg("compare")
+        .arg(&file)
+        .args([
+            "--vs-set",
+            "site.quarantine.beds=100",
+            "-n",
+            "12",
+            "--metric",
+            "makespan_days@p90",
+            "--force",
+            "--out",
+        ])
+        .arg(&with)
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
 
     let sweep = tmp.path().join("sweep");
     repatsim()

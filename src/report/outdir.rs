@@ -193,7 +193,7 @@ impl Drop for OutputDir {
 
 /// True for the names of files repatsim writes into an output directory.
 fn is_output_file(name: &str) -> bool {
-    const NAMES: [&str; 18] = [
+    const NAMES: [&str; 19] = [
         "summary.json",
         "replications.csv",
         "metrics.csv",
@@ -206,6 +206,7 @@ fn is_output_file(name: &str) -> bool {
         "timeline.svg",
         "compare.json",
         "compare.csv",
+        "compare-statistics.csv",
         "sweep.csv",
         "people.csv",
         "people-dictionary.csv",
