@@ -78,6 +78,34 @@ fn validate(text: &str, label: &str, set: Vec<String>) -> PyResult<String> {
     Ok(loaded.render_warnings())
 }
 
+/// Refuses more replications than the command line takes (`-n` is at most 100,000,000):
+/// `replications=10**12` ran until memory ran out.
+fn at_most(n: u64) -> PyResult<()> {
+    if n > 100_000_000 {
+        return Err(scenario_error(format!("replications: {n}, at most 100,000,000")));
+    }
+    Ok(())
+}
+
+/// Refuses a batch the command line refuses: more than 100,000,000 replications, or
+/// more memory than the machine has (it grew until the kernel killed Python).
+fn fits(net: &Arc<Network>, n: u64, threads: Option<usize>) -> PyResult<()> {
+    at_most(n)?;
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |t| t.get()));
+    let e = experiment::estimate(net, n, threads, None, false);
+    if let Some(avail) = experiment::available_memory()
+        && e.bytes > 0.9 * avail
+    {
+        return Err(scenario_error(format!(
+            "{n} replications of {} people need about {:.1} GB of memory, and {:.1} GB is available: ask for fewer",
+            net.population,
+            e.bytes / 1e9,
+            avail / 1e9
+        )));
+    }
+    Ok(())
+}
+
 /// Runs the replications of a scenario as `repatsim run` does; returns a dict of the
 /// files `run --out` writes (CSV and JSON text) and the report's findings.
 #[pyfunction]
@@ -107,7 +135,22 @@ fn run<'py>(
             "people: replication {k} is not among those run (0..{n})"
         )));
     }
+    // Each replication once, as --people writes them (a repeated index doubled every
+    // record of it).
+    let mut people = people;
+    people.sort_unstable();
+    people.dedup();
     let net = Arc::new(Network::new(Arc::new(sc)));
+    fits(&net, n, threads)?;
+    let records = u64::from(net.population) * people.len() as u64;
+    if records > repatsim::report::people::MAX_PEOPLE_RECORDS {
+        return Err(scenario_error(format!(
+            "people: {} people x {} replications is {records} person records, more than {}: ask for fewer replications",
+            net.population,
+            people.len(),
+            repatsim::report::people::MAX_PEOPLE_RECORDS
+        )));
+    }
     let (batch, what_if) = py
         .detach(|| {
             let batch = experiment::run_network(&net, &options(n, threads), None).map_err(|e| e.to_string())?;
@@ -194,6 +237,7 @@ fn compare(
         a.seed = s;
     }
     let n = replications.unwrap_or(u64::from(a.replications)).max(2);
+    at_most(n)?;
     let c = py
         .detach(|| cmp::compare(&a, &b, &options(n, threads)))
         .map_err(compare_error)?;
@@ -248,6 +292,7 @@ fn sweep(
         )
         .max(2),
     };
+    at_most(n)?;
     let result = py
         .detach(|| sweeping::sweep(text, label, &base, &axes, &metrics, &options(n, threads), None))
         .map_err(compare_error)?;
@@ -292,6 +337,7 @@ fn plan(
         )
         .max(2),
     };
+    at_most(n)?;
     let result = py
         .detach(|| {
             planning::plan(

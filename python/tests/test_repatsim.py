@@ -137,6 +137,21 @@ def test_bad_arguments_are_named_before_anything_runs():
         repatsim.run(FIRST_WAVE, replications=2, set=["site.x.beds=4"])
     with pytest.raises(TypeError, match="vs_set: a mapping"):
         repatsim.compare(FIRST_WAVE, vs_set="leg.bus.vehicles=2")
+    # What the command line refuses is refused here too, before anything runs (they ran
+    # until the kernel killed Python).
+    with pytest.raises(ValueError, match="at most 100,000,000"):
+        repatsim.run(FIRST_WAVE, replications=10**12)
+    with pytest.raises(ValueError, match="at most 100,000,000"):
+        repatsim.compare(FIRST_WAVE, vs_set={"leg.hotel-customs-shuttle.vehicles": 7}, replications=10**9)
+    with pytest.raises(ValueError, match="person records, more than 5000000"):
+        repatsim.run(FIRST_WAVE, replications=8000, people=range(8000))
+
+
+def test_a_replication_asked_for_twice_gives_its_people_once():
+    once = repatsim.run(FIRST_WAVE, replications=2, people=[0]).people
+    twice = repatsim.run(FIRST_WAVE, replications=2, people=[0, 0]).people
+    assert len(twice) == len(once) > 0
+    pd.testing.assert_frame_equal(once, twice)
 
 
 def test_what_a_researcher_passes_from_pandas_and_numpy_is_taken_or_refused_by_name(tmp_path):

@@ -333,8 +333,7 @@ fn parse_people(s: &str) -> Result<Vec<u64>, Failure> {
     Ok(out)
 }
 
-/// Most person-records (people x replications) `--people` writes in one run.
-const MAX_PEOPLE_RECORDS: u64 = 5_000_000;
+use crate::report::people::MAX_PEOPLE_RECORDS;
 
 /// Writes people.csv and its dictionary for replications `list` of `batch` (each rerun
 /// with its trace, exactly as inside the batch); returns the files written.

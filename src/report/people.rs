@@ -8,6 +8,10 @@
 //! person joins a stage the moment their previous step ends (released or ready at the
 //! origin, a stay, a service or a ride), which is when the model asks for the next step.
 
+/// Most person-records (people x replications) written in one run, by `--people` and
+/// by the Python package's `people=`: about 2.3 GB of text at the limit.
+pub const MAX_PEOPLE_RECORDS: u64 = 5_000_000;
+
 use super::csv::csv_error;
 use crate::model::{Network, TraceKind, TraceRow, TraceStage};
 
