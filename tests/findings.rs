@@ -538,3 +538,38 @@ route = ["bus", "home"]
         "{table}"
     );
 }
+
+/// Shares of people turned away (or slipping away) are of those ever released or
+/// notified: with an arrival process that releases about 1,200 of 5,000 within the
+/// horizon, the people not yet released are not in the denominator (they were: 15% of
+/// everyone where it was 35% of those released).
+#[test]
+fn the_turned_away_share_is_of_those_released() {
+    let text = origin_and_home("loss", 10, 5, "")
+        + r#"
+[[checkpoint]]
+name = "booths"
+servers = 3
+service_minutes = 30
+max_line = 0
+
+[[cohort]]
+name = "arr"
+origin = "origin"
+size = 5000
+arrival = { process = "poisson", per_hour = 5 }
+route = ["booths", "home"]
+"#;
+    let b = run(&parse(&text), 4, 2);
+    let turned = mean(&b, "turned_away");
+    let released = mean(&b, "home") + turned;
+    assert!(released < 2000.0, "{released} released: the test needs many unreleased");
+    let f = repatsim::report::findings::findings(&b, None);
+    let line = f
+        .iter()
+        .find(|l| l.starts_with("Turned away at checkpoints"))
+        .expect("a turned-away finding");
+    let pct = repatsim::metrics::fmt_value(turned / released, repatsim::metrics::Unit::Fraction);
+    let share = format!("({pct} of everyone notified or released");
+    assert!(line.contains(&share), "{line} (wanted {share})");
+}

@@ -251,11 +251,19 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
     s
 }
 
-/// People ever notified or released, on average (the plan's people less those of
-/// cohorts with waves never notified; at least 1): what shares of people who slipped
-/// away or were turned away are of.
+/// People ever notified or released, on average (the plan's people less those still
+/// at their origin unreleased at the end: never notified by a wave, or not yet
+/// released by an arrival process; at least 1): what shares of people who slipped away
+/// or were turned away are of. (Only the never-notified were taken off: 1,500 turned
+/// away of 4,320 released read as 15% of 10,000.)
 fn notified_or_released(batch: &Batch) -> f64 {
-    let never = batch.mean_of(MetricKey::overall(Stat::NotNotified)).max(0.0);
+    let unreleased: u64 = batch
+        .stuck
+        .iter()
+        .filter(|g| g.phase == crate::model::Phase::NotReleased)
+        .map(|g| g.people)
+        .sum();
+    let never = unreleased as f64 / batch.len().max(1) as f64;
     (batch.scenario().population() as f64 - never).max(1.0)
 }
 
