@@ -36,6 +36,16 @@ fn step_kind(s: Step) -> &'static str {
     }
 }
 
+/// "1 person", "2.50 people": a mean count of people in words.
+fn people(mean: f64) -> String {
+    let n = fmt_value(mean, Unit::People);
+    if n == "1" {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
 /// One line about people left behind, e.g. "45.0 at site `hotel`, waiting for leg `bus`".
 pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
     let mean = g.people as f64 / g.replications as f64;
@@ -48,8 +58,8 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
         .any(|c| c.has_waves && Step::Origin(c.origin.0) == g.at);
     match g.waiting_for {
         Some(w) if matches!(g.phase, Phase::Done | Phase::NotReleased | Phase::Notified) => format!(
-            "{} people on average at {place}, {} {} `{}`{} (in {})",
-            fmt_value(mean, Unit::People),
+            "{} on average at {place}, {} {} `{}`{} (in {})",
+            people(mean),
             match g.phase {
                 Phase::NotReleased if waves_here => "not yet released or notified, to go on to",
                 Phase::NotReleased => "not yet released, to go on to",
@@ -67,8 +77,8 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             fmt_quantity(g.replications, "replication")
         ),
         _ => format!(
-            "{} people on average at {place}, {}{} (in {})",
-            fmt_value(mean, Unit::People),
+            "{} on average at {place}, {}{} (in {})",
+            people(mean),
             phase_word(g.phase),
             if g.phase == Phase::Queued {
                 why(net, g.at)
@@ -461,4 +471,15 @@ fn metric_tables(summaries: &[(&MetricInfo, Summary)], sc: &crate::scenario::Sce
         }
     }
     out
+}
+
+#[cfg(test)]
+mod people_tests {
+    /// "1 person", not "1 people"; other means as counts of people.
+    #[test]
+    fn one_is_a_person() {
+        assert_eq!(super::people(1.0), "1 person");
+        assert_eq!(super::people(2.0), "2 people");
+        assert_eq!(super::people(14.5), "14.50 people");
+    }
 }
