@@ -5,6 +5,7 @@ use super::{Failure, MergeArgs, RunArgs, TraceArgs};
 use crate::experiment::{self, Batch, Precision, RunOptions};
 use crate::metrics::{fmt_count, fmt_num, fmt_quantity};
 use crate::model::{Network, World};
+use crate::report::people::MAX_PEOPLE_RECORDS;
 use crate::report::{self, OutputDir, OutputError, ReportOptions, ShardInfo, dir};
 use crate::scenario::{self, params::Override};
 use std::path::{Path, PathBuf};
@@ -332,8 +333,6 @@ fn parse_people(s: &str) -> Result<Vec<u64>, Failure> {
     out.dedup();
     Ok(out)
 }
-
-use crate::report::people::MAX_PEOPLE_RECORDS;
 
 /// Writes people.csv and its dictionary for replications `list` of `batch` (each rerun
 /// with its trace, exactly as inside the batch); returns the files written.
