@@ -573,3 +573,19 @@ route = ["booths", "home"]
     let share = format!("({pct} of everyone notified or released");
     assert!(line.contains(&share), "{line} (wanted {share})");
 }
+
+/// A checkpoint staffed by a day shift is not drawn "always open": its box says it is
+/// open when staffed, and its tooltip names the shift and any closure.
+#[test]
+fn a_staffed_checkpoint_is_drawn_open_when_staffed() {
+    let text = desk("30", 3.0, "").replace(
+        "[[checkpoint]]\nname = \"desk\"\nservers = 1\n",
+        "[[pool]]\nname = \"clerks\"\nsize = 1\non_duty_hours = \"08:00-20:00\"\n\n[[checkpoint]]\nname = \"desk\"\nservers = 1\nstaff_from = \"clerks\"\n",
+    ) + "\n[[closure]]\nname = \"strike\"\napplies_to = [\"desk\"]\nfrom = 2023-08-29T10:00:00\nto = 2023-08-29T12:00:00\n";
+    assert!(text.contains("staff_from"), "the test's edit did not apply");
+    let b = run(&parse(&text), 2, 1);
+    let svg = repatsim::report::network::network_svg(&b);
+    assert!(svg.contains(">open when staffed<"), "{svg}");
+    assert!(!svg.contains(">always open<"), "{svg}");
+    assert!(svg.contains("on duty Mon-Sun 08:00-20:00; closed by strike"), "{svg}");
+}

@@ -99,6 +99,9 @@ def _counts(replications: Any = None, seed: Any = None, threads: Any = None, *, 
             raise TypeError(f"{name}: a whole number, not {type(value).__name__}")
         if value < least:
             raise ValueError(f"{name}: must be at least {least}, got {value}")
+        # Past 64 bits Rust cannot take it (a bare OverflowError said nothing of which).
+        if value > 2**64 - 1:
+            raise ValueError(f"{name}: must be at most {2**64 - 1}, got {value}")
     # The studies (compare, sweep, plan) need two replications for a CI, as on the
     # command line; compare used to run 2 when asked for 1, without a word.
     whole("replications", replications, least)

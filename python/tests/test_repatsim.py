@@ -141,6 +141,8 @@ def test_bad_arguments_are_named_before_anything_runs():
     # until the kernel killed Python).
     with pytest.raises(ValueError, match="at most 100,000,000"):
         repatsim.run(FIRST_WAVE, replications=10**12)
+    with pytest.raises(ValueError, match="seed: must be at most 18446744073709551615"):
+        repatsim.run(FIRST_WAVE, replications=2, seed=2**64)
     with pytest.raises(ValueError, match="at most 100,000,000"):
         repatsim.compare(FIRST_WAVE, vs_set={"leg.hotel-customs-shuttle.vehicles": 7}, replications=10**9)
     with pytest.raises(ValueError, match="person records, more than 5000000"):

@@ -317,7 +317,30 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
         Step::Checkpoint(k) => {
             let cp = &sc.checkpoints[k as usize];
             let load = m(MetricKey::checkpoint(k, Stat::Utilization));
-            let hours = describe_hours(&cp.open);
+            // Open by its hours only while its staff are on duty, and not while closed
+            // or in an outbreak: "always open" said otherwise of a post staffed 08:00-20:00.
+            let duty = cp
+                .staff_from
+                .map(|p| &sc.pools[p.0 as usize].on_duty)
+                .filter(|d| !d.is_always_open());
+            let hours = match (describe_hours(&cp.open), duty) {
+                (_, Some(_)) if cp.open.is_always_open() => "open when staffed".to_string(),
+                (h, Some(_)) => format!("{h}, when staffed"),
+                (h, None) => h,
+            };
+            let me = crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(k));
+            let closures: Vec<&str> = sc
+                .closures
+                .iter()
+                .filter(|c| c.applies_to.contains(&me))
+                .map(|c| c.name.as_str())
+                .collect();
+            let outbreaks: Vec<&str> = sc
+                .outbreaks
+                .iter()
+                .filter(|o| o.applies_to.contains(&me))
+                .map(|o| o.name.as_str())
+                .collect();
             let (booths, booths_later) = capacity(batch, cp.servers, |c| match c {
                 ChangeWhat::Servers { checkpoint: x, servers } if x.0 == k => Some(*servers),
                 _ => None,
@@ -353,6 +376,15 @@ fn node_text(batch: &Batch, step: Step) -> (Vec<String>, String, f64) {
             }
             if let Some(pool) = &staff {
                 let _ = write!(tip, "; each service takes one unit of pool {pool}");
+                if let Some(d) = duty {
+                    let _ = write!(tip, ", on duty {}", describe_hours(d));
+                }
+            }
+            if !closures.is_empty() {
+                let _ = write!(tip, "; closed by {}", closures.join(", "));
+            }
+            if !outbreaks.is_empty() {
+                let _ = write!(tip, "; outbreaks may close it ({})", outbreaks.join(", "));
             }
             (lines, tip, load)
         }
