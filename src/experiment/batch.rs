@@ -262,6 +262,17 @@ impl Batch {
         self.summary_of(key).map_or(f64::NAN, |s| s.mean)
     }
 
+    /// How many replications had every journey ended before the warm-up's end (0 without
+    /// a warm-up): they observe nothing after it.
+    pub fn ended_before_warm_up(&self) -> usize {
+        let warmup = self.scenario().warmup_hours;
+        if warmup <= 0.0 {
+            return 0;
+        }
+        self.metric_index("makespan_days")
+            .map_or(0, |i| self.column(i).iter().filter(|d| **d * 24.0 < warmup).count())
+    }
+
     /// How many replications ended for each reason: (all home, horizon, stalled).
     pub fn end_counts(&self) -> (usize, usize, usize) {
         let c = |r| self.end_reasons.iter().filter(|&&x| x == r).count();

@@ -327,9 +327,7 @@ pub fn warm_up_note(batch: &Batch) -> Option<String> {
             sc.warmup_hours
         );
         // Replications over before the warm-up's end observe nothing after it.
-        let before = batch
-            .metric_index("makespan_days")
-            .map_or(0, |i| batch.column(i).iter().filter(|d| **d * 24.0 < sc.warmup_hours).count());
+        let before = batch.ended_before_warm_up();
         if before > 0 {
             note.push_str(&format!(
                 " In {before} of {} replications every journey had ended before it, so they count nothing after it: shorten warmup_hours.",

@@ -289,11 +289,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
         ));
     } else {
         let turned_away = batch.mean_of(MetricKey::overall(Stat::TurnedAway));
-        let warmup = batch.scenario().warmup_hours;
-        let over_before_warm_up = warmup > 0.0
-            && batch
-                .metric_index("makespan_days")
-                .is_some_and(|i| batch.column(i).iter().all(|d| *d * 24.0 < warmup));
+        let over_before_warm_up = batch.scenario().warmup_hours > 0.0 && batch.ended_before_warm_up() == batch.len();
         out.push(if over_before_warm_up {
             "No waiting is counted: every replication ended before the warm-up's end.".into()
         } else if turned_away > 0.0 {
