@@ -46,6 +46,20 @@ fn people_waiting_for_approval_are_not_overtaken() {
 }
 
 #[test]
+fn approvals_go_by_priority_among_people_released_together() {
+    // Five approvals a day; ten people released together, one of them a vip placed after
+    // others in release order: the vip is approved on day 0 and home at 1 h, and four
+    // others go with them.
+    let sc = load("tests/regressions/r8_approval_priority.toml");
+    let vip = sc.categories.iter().position(|c| c.name == "vip").unwrap();
+    let r = run_one(&network(&sc), 0);
+    let d = &r.categories[vip].door_to_door;
+    assert_eq!(d.count, 1);
+    assert!((d.max - 1.0).abs() < 1e-9, "vip home after {} h", d.max);
+    assert!((r.makespan_hours.unwrap() - 25.0).abs() < 1e-9);
+}
+
+#[test]
 fn a_long_voyage_after_the_last_dated_sailing_is_not_a_stall() {
     let b = batch("r4_false_stall.toml", 5);
     assert_eq!(b.end_counts(), (5, 0, 0));

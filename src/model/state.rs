@@ -611,6 +611,9 @@ pub struct CohortState {
     /// (period index, approvals given in it).
     pub approvals_used: (i64, u32),
     pub approval_reset_scheduled: bool,
+    /// Approvals are to be given at the end of the current event (to everyone who asked
+    /// in it at once, by priority).
+    pub approve_pending: bool,
     pub rng: Option<Stream>,
     pub evasion_rng: Option<Stream>,
 }
@@ -644,6 +647,7 @@ impl CohortState {
         self.approval_person_hours = 0.0;
         self.approvals_used = (i64::MIN, 0);
         self.approval_reset_scheduled = false;
+        self.approve_pending = false;
         self.rng = Some(stream(seed, replication, net.keys.cohort_arrival[c]));
         self.evasion_rng = Some(stream(seed, replication, net.keys.cohort_evasion[c]));
     }

@@ -82,6 +82,8 @@ pub enum Event {
 /// that made it possible, so cascades never recurse deeply.
 #[derive(Clone, Copy, Debug)]
 enum Action {
+    /// Approvals for a cohort's people who asked during this event, by priority.
+    Approve(u16),
     Admit(u16),
     Serve(u16),
     Depart(u16),
@@ -508,6 +510,14 @@ impl Flow {
         }
     }
 
+    fn push_approve(&mut self, c: usize) {
+        let st = &mut self.cohorts[c];
+        if !st.approve_pending {
+            st.approve_pending = true;
+            self.work.push_back(Action::Approve(c as u16));
+        }
+    }
+
     fn push_serve(&mut self, k: u16) {
         let st = &mut self.checkpoints[k as usize];
         if !st.serve_pending {
@@ -528,6 +538,10 @@ impl Flow {
     fn drain(&mut self, sim: &mut Simulation<Event>) {
         while let Some(a) = self.work.pop_front() {
             match a {
+                Action::Approve(c) => {
+                    self.cohorts[c as usize].approve_pending = false;
+                    self.approve_in_order(sim, c as usize);
+                }
                 Action::Admit(s) => {
                     self.sites[s as usize].admit_pending = false;
                     self.admit_waiting(sim, s);

@@ -285,8 +285,15 @@ impl Flow {
 
     /// A new approval period: approve whoever waits, up to the quota.
     pub(super) fn approve_waiting(&mut self, sim: &mut Simulation<Event>, c: usize) {
-        let now = sim.now_hours();
         self.cohorts[c].approval_reset_scheduled = false;
+        self.approve_in_order(sim, c);
+    }
+
+    /// Approves the people waiting in cohort `c`'s approval line, by priority, while
+    /// the current period has approvals left; those still waiting wait for the next
+    /// period.
+    pub(super) fn approve_in_order(&mut self, sim: &mut Simulation<Event>, c: usize) {
+        let now = sim.now_hours();
         let Some(q) = self.net.scenario.cohorts[c].approvals else {
             return;
         };

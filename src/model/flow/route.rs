@@ -26,7 +26,7 @@ impl Flow {
     /// the next step or wait for it.
     pub(super) fn request_next(&mut self, sim: &mut Simulation<Event>, p: usize) {
         let now = sim.now_hours();
-        if !self.approved(sim, p) {
+        if !self.approved(p) {
             return;
         }
         match self.net.steps[self.people.pos[p] as usize + 1] {
@@ -60,28 +60,24 @@ impl Flow {
     }
 
     /// At the origin of a cohort with an approval quota: true once `p` is approved;
-    /// otherwise `p` joins the approval line (nobody overtakes those already waiting; it
-    /// is served by priority at each new period).
-    fn approved(&mut self, sim: &mut Simulation<Event>, p: usize) -> bool {
+    /// otherwise `p` joins the approval line, which is served by priority at the end of
+    /// this event while the period's approvals last, and at each new period after.
+    fn approved(&mut self, p: usize) -> bool {
         let pos = self.people.pos[p] as usize;
         if !matches!(self.net.steps[pos], Step::Origin(_)) || self.people.flags[p] & flag::APPROVED != 0 {
             return true;
         }
         let c = self.net.step_cohort(pos as u32);
-        let Some(q) = self.net.scenario.cohorts[c].approvals else {
-            return true;
-        };
-        let now = sim.now_hours();
-        if self.cohorts[c].approval_queue.is_empty() && self.take_approval(c, q, now) {
-            self.cohorts[c].approval_waits.record(0.0);
-            self.people.flags[p] |= flag::APPROVED;
-            self.note(now, TraceKind::Approved, TraceStage::Cohort(c as u16), Some(p), None);
+        if self.net.scenario.cohorts[c].approvals.is_none() {
             return true;
         }
+        // Everyone asks in line; the approvals left in this period go at the end of
+        // the event, by priority, so people released together (a batch) are approved
+        // by priority, not in the order they were released.
         let level = self.level(p);
         self.cohorts[c].approval_queue.push(p as u32, level);
         self.people.flags[p] |= flag::AWAITING_APPROVAL;
-        self.schedule_approval_reset(sim, c, q);
+        self.push_approve(c);
         false
     }
 
