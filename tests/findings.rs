@@ -178,6 +178,66 @@ fn a_leg_that_reserves_plenty_of_beds_is_waited_for_as_transport() {
     assert!(waiting_by_stage(&b).iter().all(|w| w.kind != WaitKind::Site));
 }
 
+#[test]
+fn a_line_longer_than_the_beds_waits_for_seats_when_the_seats_are_fewer() {
+    // A tester's daily 5-seat flight reserving beds in a 10-bed quarantine (1-hour
+    // stays) for 40 people: beds never run short (at most 5 in use), yet the 30 beyond
+    // the 10 free beds were counted as waiting for beds and the bottleneck named beds,
+    // whose what-if bought nothing. By hand: person k flies on day floor(k / 5) at
+    // 12:00, so the waits are 5 x sum over d = 0..7 of (12 + 24 d) = 3,840
+    // person-hours, all for the flight.
+    let text = r#"
+[scenario]
+name = "flight"
+start = 2024-03-04T00:00:00
+horizon_days = 20
+
+[[site]]
+name = "airfield"
+kind = "origin"
+
+[[site]]
+name = "q"
+kind = "quarantine"
+beds = 10
+stay_hours = 1
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "flight"
+from = "airfield"
+to = "q"
+mode = "flight"
+vehicles = 1
+seats = 5
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["daily 12:00"]
+admission = "reserve"
+
+[[cohort]]
+name = "people"
+origin = "airfield"
+size = 40
+route = ["flight", "q", "home"]
+"#;
+    let b = run(&parse(text), 2, 1);
+    assert!((mean(&b, "leg.flight.waiting_person_hours") - 3840.0).abs() < 1e-9);
+    assert_eq!(mean(&b, "leg.flight.waiting_for_beds_person_hours"), 0.0);
+    let w = bottleneck(&b).unwrap();
+    assert_eq!((w.kind, w.stage.as_str()), (WaitKind::Leg, "flight"), "{w:?}");
+    assert!((w.person_hours - 3840.0).abs() < 1e-9, "{w:?}");
+    // Four beds (fewer than the five seats) do hold the flight back: the 36 beyond
+    // them wait for beds from the start.
+    let b = run(&parse(&text.replace("beds = 10", "beds = 4")), 2, 1);
+    assert!(mean(&b, "leg.flight.waiting_for_beds_person_hours") > 0.0);
+    assert_eq!(bottleneck(&b).unwrap().kind, WaitKind::Site);
+}
+
 /// A daily ferry of 100 seats reserving 40 beds (48-hour stays) for 100 people ready at
 /// 0 h: its wait to board splits into beds and transport by who could not leave even
 /// if the ferry left now. By hand: 60 beyond the 40 beds from 0 to 12 h (720), the 60

@@ -280,7 +280,7 @@ pub fn findings(batch: &Batch, what_if: Option<&WhatIf>) -> Vec<String> {
             fmt_num(b.person_hours / 24.0),
             pct(b.share),
             if reserving {
-                " (the wait to board a leg that reserves these beds counts here for the people beyond the beds it could reserve, and as waiting for its transport for the rest)"
+                " (the wait to board a leg that reserves these beds counts here for the people beyond the beds it could reserve while the beds were fewer than its fleet could carry, and as waiting for its transport for the rest)"
             } else if feeding {
                 " (those legs take only people with a seat on it, so their wait to board is a wait for it)"
             } else {

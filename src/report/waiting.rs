@@ -1,7 +1,8 @@
 //! Where people wait: total waiting per stage in person-hours, from the metric means,
 //! largest first. A wait before boarding a leg that reserves beds counts as waiting for
-//! those beds for the people beyond the beds it could reserve, and as waiting for
-//! transport for the rest (a twice-weekly ferry is waited for, whatever it reserves).
+//! those beds for the people beyond the beds it could reserve (while the beds, not the
+//! fleet's seats, hold them back), and as waiting for transport for the rest (a
+//! twice-weekly ferry is waited for, whatever it reserves).
 
 use crate::experiment::Batch;
 use crate::metrics::{MetricKey, Scope, Stat, fmt_num};

@@ -123,16 +123,22 @@ impl Flow {
     }
 
     /// For a leg that reserves beds: adds the person-hours since the last call of the
-    /// people waiting to board beyond the beds it could reserve (they would wait even
-    /// if a vehicle left at once: they wait for beds; the rest wait for transport), and
-    /// counts them afresh. Called after every departure decision, freed bed and
-    /// evasion from its line.
+    /// people waiting to board beyond the beds it could reserve, and counts them afresh.
+    /// They wait for beds only while the beds are fewer than the fleet could carry of
+    /// the line at once (they would wait even if every vehicle were there); while the
+    /// beds suffice for that, the seats hold them back and the whole line waits for
+    /// transport (a daily 5-seat flight reserving in 10 free beds holds nobody for
+    /// beds, however long its line). Called after every departure decision, freed bed
+    /// and evasion from its line.
     pub(super) fn settle_bed_wait(&mut self, l: usize, now: f64) {
         if self.net.reserve_target[l].is_none() {
             return;
         }
-        let excess = (self.legs[l].boarding.len() as u64).saturating_sub(self.reservable_beds(l));
+        let beds = self.reservable_beds(l);
         let st = &mut self.legs[l];
+        let line = st.boarding.len() as u64;
+        let fleet_seats = u64::from(st.vehicles) * u64::from(st.seats);
+        let excess = if beds < line.min(fleet_seats) { line - beds } else { 0 };
         st.bed_person_hours += st.bed_excess as f64 * (now - st.bed_since);
         st.bed_since = now;
         st.bed_excess = excess;
