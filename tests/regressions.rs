@@ -60,6 +60,20 @@ fn approvals_go_by_priority_among_people_released_together() {
 }
 
 #[test]
+fn a_timetabled_departure_waits_for_the_vehicle_back_at_that_instant() {
+    // One bus back exactly at each next departure time (r9): 13 trips, none missed,
+    // everyone home at 27 h.
+    let sc = load("tests/regressions/r9_back_at_departure.toml");
+    let r = run_one(&network(&sc), 0);
+    assert_eq!((r.legs[0].trips, r.legs[0].missed_departures), (13, 0));
+    assert!(
+        (r.makespan_hours.unwrap() - 27.0).abs() < 1e-9,
+        "{:?}",
+        r.makespan_hours
+    );
+}
+
+#[test]
 fn a_long_voyage_after_the_last_dated_sailing_is_not_a_stall() {
     let b = batch("r4_false_stall.toml", 5);
     assert_eq!(b.end_counts(), (5, 0, 0));

@@ -41,7 +41,14 @@ impl Flow {
                 st.slot_gen = st.slot_gen.wrapping_add(1);
                 let generation = st.slot_gen;
                 if let Some(t) = timetable.next(now, true) {
-                    sim.schedule_at(t, Event::Slot { leg: l, generation });
+                    sim.schedule_at(
+                        t,
+                        Event::Slot {
+                            leg: l,
+                            generation,
+                            settled: false,
+                        },
+                    );
                     self.pending_slots += 1;
                 }
                 self.note(now, TraceKind::CapacityChange, TraceStage::Leg(l), None, None);

@@ -12,8 +12,21 @@ use rand::RngExt;
 impl Flow {
     /// A timetabled departure time of leg `leg`: lost to a closure or cancellation, or
     /// every idle vehicle needed leaves; the next departure is scheduled.
-    pub(super) fn slot(&mut self, sim: &mut Simulation<Event>, leg: u16, generation: u16) {
+    pub(super) fn slot(&mut self, sim: &mut Simulation<Event>, leg: u16, generation: u16, settled: bool) {
         let now = sim.now_hours();
+        if !settled && sim.peek_time() == Some(now) {
+            // Something else is due now (a vehicle or escort back, a stay ending): it
+            // goes first, so the departure does not leave without what is back in time.
+            sim.schedule_at(
+                now,
+                Event::Slot {
+                    leg,
+                    generation,
+                    settled: true,
+                },
+            );
+            return;
+        }
         self.pending_slots -= 1;
         let l = leg as usize;
         if generation != self.legs[l].slot_gen {
@@ -46,7 +59,14 @@ impl Flow {
         if let Some(tt) = self.timetable(l)
             && let Some(t) = tt.next(now, false)
         {
-            sim.schedule_at(t, Event::Slot { leg, generation });
+            sim.schedule_at(
+                t,
+                Event::Slot {
+                    leg,
+                    generation,
+                    settled: false,
+                },
+            );
             self.pending_slots += 1;
         }
     }

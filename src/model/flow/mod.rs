@@ -63,7 +63,10 @@ pub enum Event {
     /// A vehicle is back at the start of its leg, empty.
     VehicleBack { leg: u16, vehicle: u32 },
     /// A timetabled departure time (void if the leg's timetable changed since: `generation`).
-    Slot { leg: u16, generation: u16 },
+    /// It is decided after everything else due at the same instant (`settled`: it has been
+    /// put back behind them once), so a vehicle, escort or person back at the departure
+    /// time still catches it.
+    Slot { leg: u16, generation: u16, settled: bool },
     /// A capacity changes (`[[change]]`, by index in the scenario's changes).
     Change { index: u16 },
     /// Decide departures of a leg after every arrival at this instant has queued.
@@ -404,7 +407,11 @@ impl Model<Event> for Flow {
                     self.give_units(Claimant::Leg(leg), false, now);
                 }
             }
-            Event::Slot { leg, generation } => self.slot(sim, leg, generation),
+            Event::Slot {
+                leg,
+                generation,
+                settled,
+            } => self.slot(sim, leg, generation, settled),
             Event::Change { index } => self.change(sim, index as usize),
             Event::DepartureCheck { leg } => {
                 self.legs[leg as usize].check_scheduled = false;

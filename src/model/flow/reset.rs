@@ -132,6 +132,7 @@ impl Flow {
                     Event::Slot {
                         leg: i as u16,
                         generation: 0,
+                        settled: false,
                     },
                 );
                 self.pending_slots += 1;
