@@ -97,21 +97,33 @@ fn the_records_of_a_hand_computed_case() {
     }
 }
 
-#[test]
-fn the_records_add_up_to_the_replications_metrics() {
+/// Runs `scenario` with records of replications `reps` and checks that they add up to
+/// each replication's metrics: who ended how, and the waits at every leg, checkpoint,
+/// site and cohort's approvals (the replication ends with everyone home or gone, so no wait is under way).
+fn check_records_add_up(scenario: &str, reps: &[usize]) -> Vec<std::collections::HashMap<String, String>> {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
+    let n = reps.iter().max().unwrap() + 1;
+    let list: Vec<String> = reps.iter().map(|r| r.to_string()).collect();
     repatsim()
         .arg("run")
-        .arg(repo("scenarios/first-wave-2023.toml"))
-        .args(["-n", "4", "--people", "0,3", "-q", "--no-what-if", "--out"])
+        .arg(repo(scenario))
+        .args([
+            "-n",
+            &n.to_string(),
+            "--people",
+            &list.join(","),
+            "-q",
+            "--no-what-if",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
     let rows = records(&out);
-    let mut reps = csv::Reader::from_path(out.join("replications.csv")).unwrap();
-    let header: Vec<String> = reps.headers().unwrap().iter().map(String::from).collect();
-    let metric_rows: Vec<Vec<String>> = reps
+    let mut replications = csv::Reader::from_path(out.join("replications.csv")).unwrap();
+    let header: Vec<String> = replications.headers().unwrap().iter().map(String::from).collect();
+    let metric_rows: Vec<Vec<String>> = replications
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
@@ -119,30 +131,25 @@ fn the_records_add_up_to_the_replications_metrics() {
         let i = header.iter().position(|h| h == id).unwrap();
         metric_rows[rep][i].parse().unwrap()
     };
-    for rep in [0usize, 3] {
+    for &rep in reps {
         let mine: Vec<_> = rows.iter().filter(|r| r["replication"] == rep.to_string()).collect();
         let people: std::collections::BTreeMap<&str, &str> = mine
             .iter()
             .map(|r| (r["person"].as_str(), r["outcome"].as_str()))
             .collect();
-        assert_eq!(people.len(), 700, "every person of the scenario appears");
+        assert_eq!(people.len() as f64, metric(rep, "home") + metric(rep, "evaded"));
         let count = |o: &str| people.values().filter(|v| **v == o).count() as f64;
         assert_eq!(count("home"), metric(rep, "home"));
         assert_eq!(count("evaded"), metric(rep, "evaded"));
-        // The waits in line at Dandong customs add up to its person-hours of waiting.
-        let waited: f64 = mine
-            .iter()
-            .filter(|r| r["stage"] == "dandong-customs")
-            .map(|r| r["waited_hours"].parse::<f64>().unwrap())
-            .sum();
-        let want = metric(rep, "checkpoint.dandong-customs.waiting_person_hours");
-        assert!(
-            (waited - want).abs() < 1e-6 * want.max(1.0),
-            "replication {rep}: {waited} vs {want}"
-        );
-        // So do every leg's and checkpoint's, the waits of those who slipped away while
-        // waiting to board included (the replication ends with everyone home or gone).
-        for (kind, prefix) in [("leg", "leg."), ("checkpoint", "checkpoint.")] {
+        // The waits at every stage add up to its person-hours of waiting, the waits of
+        // those who slipped away included.
+        let mut stages = 0;
+        for (kind, prefix) in [
+            ("leg", "leg."),
+            ("checkpoint", "checkpoint."),
+            ("site", "site."),
+            ("approval", "cohort."),
+        ] {
             for id in header
                 .iter()
                 .filter(|h| h.starts_with(prefix) && h.ends_with(".waiting_person_hours"))
@@ -158,8 +165,10 @@ fn the_records_add_up_to_the_replications_metrics() {
                     (waited - want).abs() < 1e-6 * want.max(1.0),
                     "replication {rep}, {id}: {waited} vs {want}"
                 );
+                stages += 1;
             }
         }
+        assert!(stages >= 3, "{stages} stages checked");
         // Nobody waits a negative time, and a visit ends after it starts.
         for r in &mine {
             if let (Ok(w), Ok(s), Ok(e)) = (
@@ -170,6 +179,40 @@ fn the_records_add_up_to_the_replications_metrics() {
                 assert!(w >= 0.0 && e >= s, "{r:?}");
             }
         }
+    }
+    rows
+}
+
+#[test]
+fn the_records_add_up_to_the_replications_metrics() {
+    let rows = check_records_add_up("scenarios/first-wave-2023.toml", &[0, 3]);
+    let people: std::collections::BTreeSet<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["replication"].as_str(), r["person"].as_str()))
+        .collect();
+    assert_eq!(people.len(), 2 * 700, "every person of the scenario appears");
+}
+
+#[test]
+fn an_evaders_last_wait_is_at_the_stage_they_left() {
+    let rows = check_records_add_up("tests/regressions/r10_evaders_everywhere.toml", &[0, 1, 2, 3]);
+    // Each evader's last row ends when they slipped away, at a stage where people wait
+    // or stay: with no start in a line left, with one at the hotel they stayed at.
+    let mut last: std::collections::BTreeMap<(&str, &str), &std::collections::HashMap<String, String>> =
+        Default::default();
+    for r in rows.iter().filter(|r| r["outcome"] == "evaded") {
+        last.insert((r["replication"].as_str(), r["person"].as_str()), r);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for r in last.values() {
+        assert_eq!(r["end_hours"], r["outcome_hours"], "{r:?}");
+        seen.insert((r["stage"].clone(), r["start_hours"].is_empty()));
+    }
+    for want in [("exit", true), ("hotel", true), ("hotel", false), ("papers", true)] {
+        assert!(
+            seen.contains(&(want.0.to_string(), want.1)),
+            "nobody slipped away at {want:?}: {seen:?}"
+        );
     }
 }
 

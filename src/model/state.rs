@@ -604,9 +604,9 @@ pub struct CohortState {
     /// People waiting for approval, by priority level.
     pub approval_queue: PersonQueue,
     pub approval_waits: Tally,
-    /// The waits in `approval_waits`, each counted only from the warm-up's end: the
-    /// person-hours of waiting for approval in the observed span (their sum without a
-    /// warm-up).
+    /// The waits for approval that ended, approved (`approval_waits`) or slipped away
+    /// from, each counted only from the warm-up's end: the person-hours of waiting for
+    /// approval in the observed span.
     pub approval_person_hours: f64,
     /// (period index, approvals given in it).
     pub approvals_used: (i64, u32),

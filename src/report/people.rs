@@ -157,23 +157,6 @@ impl Person {
     }
 }
 
-/// Where person `p`, ready at the origin, waited when they slipped away: the approval
-/// line of their cohort if it has one and they were not yet approved, else the first
-/// stage of their route.
-fn evaded_from(net: &Network, p: usize, person: &Person) -> Option<(&'static str, TraceStage)> {
-    let variant = &net.variants[net.person_variant[p] as usize];
-    let c = variant.cohort;
-    if net.scenario.cohorts[c as usize].approvals.is_some() && !person.visits.iter().any(|v| v.kind == "approval") {
-        return Some(("approval", TraceStage::Cohort(c)));
-    }
-    match net.steps[variant.first_step as usize + 1] {
-        crate::model::Step::Leg(l) => Some(("leg", TraceStage::Leg(l))),
-        crate::model::Step::Checkpoint(k) => Some(("checkpoint", TraceStage::Checkpoint(k))),
-        crate::model::Step::Site(s) => Some(("site", TraceStage::Site(s))),
-        _ => None,
-    }
-}
-
 /// The people of one traced replication, from its trace rows.
 fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
     let mut out = vec![Person::new(); net.population as usize];
@@ -198,12 +181,25 @@ fn people(net: &Network, rows: &[TraceRow]) -> Vec<Person> {
             TraceKind::Evade => {
                 person.outcome = "evaded";
                 person.outcome_hours = t;
-                // Ready and waiting when they slipped away: that wait is a visit too (the
-                // stage's metrics count it), ended without a start.
-                if !person.free_since.is_nan()
-                    && let Some((kind, stage)) = evaded_from(net, p as usize, person)
-                {
-                    person.left_line(kind, stage, t);
+                // The row's stage is where they were. Staying at a site: that visit
+                // ends. Ready and waiting (for approval, a bed, a seat, a booth): that
+                // wait is a visit too (the stage's metrics count it), ended without a
+                // start. Awaiting pickup at the origin: no visit.
+                match r.stage {
+                    _ if person.free_since.is_nan() => {}
+                    TraceStage::Site(_)
+                        if person
+                            .visits
+                            .last()
+                            .is_some_and(|v| v.stage == r.stage && v.end.is_nan()) =>
+                    {
+                        person.close(t)
+                    }
+                    TraceStage::Cohort(_) => person.left_line("approval", r.stage, t),
+                    TraceStage::Site(_) => person.left_line("site", r.stage, t),
+                    TraceStage::Leg(_) => person.left_line("leg", r.stage, t),
+                    TraceStage::Checkpoint(_) => person.left_line("checkpoint", r.stage, t),
+                    _ => {}
                 }
             }
             TraceKind::TurnedAway => {

@@ -185,11 +185,21 @@ impl Flow {
         }
         let pos = self.people.pos[p] as usize;
         let waited = now - self.people.ready_at[p];
+        let stage = if self.trace.is_some() {
+            self.evading_from(p)
+        } else {
+            TraceStage::None
+        };
         match phase {
             Phase::Notified => self.spend(p, TimeUse::AwaitingPickup, now - self.people.released_at[p]),
             Phase::Done if flags & flag::AWAITING_APPROVAL != 0 => {
                 let c = self.net.step_cohort(pos as u32);
-                self.cohorts[c].approval_queue.remove_one();
+                // Their wait counts in the cohort's person-hours of waiting for
+                // approval, as a leg's line counts those who left it; the mean wait
+                // stays that of the people approved.
+                let cohort = &mut self.cohorts[c];
+                cohort.approval_queue.remove_one();
+                cohort.approval_person_hours += waited.min(now - self.stats_since_hours);
                 self.spend(p, TimeUse::WaitingForApproval, waited);
             }
             Phase::Done => match self.waiting_for(p) {
@@ -233,7 +243,26 @@ impl Flow {
         self.cohorts[c].evaded[cat] += 1;
         self.categories[cat].evaded += 1;
         self.evaded += 1;
-        self.note(now, TraceKind::Evade, TraceStage::Cohort(c as u16), Some(p), None);
+        self.note(now, TraceKind::Evade, stage, Some(p), None);
+    }
+
+    /// Where person `p` is as they slip away, for their trace row: the cohort (awaiting
+    /// pickup or approval at the origin), the line they wait in (a leg's, a site's beds,
+    /// a checkpoint's, or away from it to come back), or the site they stay at.
+    fn evading_from(&self, p: usize) -> TraceStage {
+        let done = self.people.phase[p] == Phase::Done && self.people.flags[p] & flag::AWAITING_APPROVAL == 0;
+        let step = match self.people.phase[p] {
+            Phase::Done if done => self.waiting_for(p),
+            Phase::Queued | Phase::Retrying => self.net.steps[self.people.pos[p] as usize],
+            Phase::Staying => self.current_site_step(p),
+            _ => return self.cohort_stage(p),
+        };
+        match step {
+            Step::Leg(l) => TraceStage::Leg(l),
+            Step::Site(s) | Step::Origin(s) => TraceStage::Site(s),
+            Step::Checkpoint(k) => TraceStage::Checkpoint(k),
+            _ => self.cohort_stage(p),
+        }
     }
 
     /// Gives back what person `p` was promised on the way (a bed ahead, a seat on a trunk
