@@ -415,3 +415,72 @@ fn a_change_without_a_ci_is_not_called_no_change() {
         "{sentence}"
     );
 }
+
+/// A daily flight of 10 seats that reserves beds in a quarantine of 22 (48-hour stays):
+/// its line waits for the flight every day, and for beds on the days the quarantine has
+/// fewer than 10 free. The table counts the second part at the beds; the what-if counts
+/// the leg's waiting whole, and must say so beside the number.
+#[test]
+fn a_reserving_legs_waiting_is_named_whole_beside_the_what_if() {
+    let text = r#"
+[scenario]
+name = "reserving-flight"
+start = 2024-01-01T00:00:00
+horizon_days = 30
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "quarantine"
+kind = "quarantine"
+beds = 22
+stay_hours = 48
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "flight"
+from = "camp"
+to = "quarantine"
+mode = "flight"
+vehicles = 1
+seats = 10
+travel_hours = 1
+departure = "timetable"
+timetable = ["daily 08:00"]
+admission = "reserve"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 60
+route = ["flight", "quarantine", "home"]
+"#;
+    let b = run(&parse(text), 10, 2);
+    let top = repatsim::report::waiting::bottleneck(&b).unwrap();
+    assert_eq!(
+        (top.kind, top.stage.as_str()),
+        (repatsim::report::waiting::WaitKind::Leg, "flight")
+    );
+    let whole = b.mean_of(repatsim::metrics::MetricKey::new(
+        Scope::Leg(0),
+        repatsim::metrics::Stat::WaitingPersonHours,
+    ));
+    assert!(
+        top.person_hours < whole - 1.0,
+        "some of it is counted at the beds: {top:?}, {whole}"
+    );
+    let w = what_if(&b, &[Lever::Vehicles(0)], &top.scopes, "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    assert!((w.waiting_days_before - whole / 24.0).abs() < 1e-9, "{w:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&w, b.scenario());
+    assert!(
+        sentence.contains("waiting to board `flight` (all of it, also while held back for beds at `quarantine`)"),
+        "{sentence}"
+    );
+}

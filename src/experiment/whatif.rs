@@ -101,8 +101,10 @@ pub struct WhatIf {
     /// change in the P90 and in the waiting), in words.
     #[serde(default)]
     pub tied: Vec<String>,
-    /// Where the waiting compared is, when not simply the bottleneck's own (a pool:
-    /// the stages that take its units, all their waiting).
+    /// Where the waiting compared is, in words, when more than the bottleneck's own row
+    /// of "where people wait" (a pool: the stages that take its units, all their
+    /// waiting; beds: the legs that reserve them too; a reserving leg: its holds for
+    /// beds too).
     #[serde(default)]
     pub waiting_at: Option<String>,
     /// The command that reproduces the comparison (run where the scenario file it
@@ -417,6 +419,16 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
             "waiting for beds at `{}` and to board {} (all of it, also while waiting for transport)",
             sc.sites[*s as usize].name,
             legs.join(", ")
+        ))
+    } else if let Some(Scope::Leg(l)) = out.first()
+        && let Some(t) = batch.network.reserve_target[*l as usize]
+        && batch.mean_of(MetricKey::new(Scope::Leg(*l), Stat::BedHoldPersonHours)) > 0.0
+    {
+        // A leg that reserves beds: the table counts its waits while the beds hold them
+        // back at the beds; here they count whole, as that share may move to transport.
+        Some(format!(
+            "waiting to board `{}` (all of it, also while held back for beds at `{}`)",
+            sc.legs[*l as usize].name, sc.sites[t as usize].name
         ))
     } else {
         None
