@@ -233,8 +233,9 @@ fn the_trace_records_each_wait_for_a_pool_and_each_departure_lost_to_one() {
         .collect();
     assert_eq!(held, vec![(0.0, 80, 1), (4.0, 60, 1), (8.0, 40, 1), (12.0, 20, 1)]);
     // A timetabled convoy at 09:00 and 12:00 daily with the escorts on duty 08:00-10:00:
-    // at 09:00 one bus leaves and the other two lose their departure; at 12:00 (off duty)
-    // no bus leaves. Each lost departure time is a row, as many as the pool counts.
+    // at 09:00 one bus leaves (the other two are held, but the departure time is not
+    // lost); at 12:00 (off duty) no bus leaves: lost. Each lost departure time is a row,
+    // as many as the pool counts.
     let sc = parse(&convoy(
         "[[pool]]\nname = \"escorts\"\nsize = 1\non_duty_hours = \"08:00-10:00\"\n",
         "departure = \"timetable\"\ntimetable = [\"daily 09:00 12:00\"]\nneeds = [{ pool = \"escorts\" }]",
@@ -247,7 +248,7 @@ fn the_trace_records_each_wait_for_a_pool_and_each_departure_lost_to_one() {
         .map(|r| r.time_hours)
         .collect();
     assert_eq!(lost.len() as u64, result.pools[0].missed_departures);
-    assert_eq!(lost[..4], [9.0, 12.0, 33.0, 36.0]);
+    assert_eq!(lost[..4], [12.0, 36.0, 60.0, 84.0]);
     let departures: Vec<f64> = rows
         .iter()
         .filter(|r| r.kind == TraceKind::Depart)
@@ -305,4 +306,34 @@ fn a_change_of_the_pool_size_takes_effect_at_its_time() {
         .map(|r| r.time_hours)
         .collect();
     assert_eq!(change_at, vec![6.0]);
+}
+
+#[test]
+fn a_timetabled_bus_short_of_escorts_holds_only_those_it_leaves_behind() {
+    // Two 10-seat buses home at 08:00 daily (1 h each way), one escort team held for
+    // the round trip: one bus leaves at each departure time, the other is held. 30
+    // people at 0 h, 5 more at 12 h. Day 0: 10 leave, 20 left behind for the escorts
+    // until day 1 08:00 (20 x 24 = 480 person-hours; the 5 who come at noon would wait
+    // for 08:00 anyway); day 1: 10 leave, 15 left behind (360); day 2: 10 leave, 5 left
+    // (120); day 3 (80 h): the last 5 leave, home at 81 h. The leg is held from 8 h to
+    // 80 h. No departure time is lost: a bus left at each.
+    let text = format!(
+        "{}\n[[pool]]\nname = \"escorts\"\nsize = 1\n\n[[leg]]\nname = \"bus\"\nfrom = \"origin\"\nto = \"home\"\n\
+         mode = \"bus\"\nvehicles = 2\nseats = 10\ntravel_hours = 1\ndeparture = \"timetable\"\n\
+         timetable = [\"daily 08:00\"]\nneeds = [{{ pool = \"escorts\" }}]\n\n\
+         [[cohort]]\nname = \"early\"\norigin = \"origin\"\nsize = 30\nroute = [\"bus\", \"home\"]\n\n\
+         [[cohort]]\nname = \"late\"\norigin = \"origin\"\nsize = 5\nroute = [\"bus\", \"home\"]\n\
+         arrival = {{ process = \"all_at_once\", at_hours = 12 }}\n",
+        origin_and_home("left-behind", 10, 1, "")
+    );
+    let b = run(&parse(&text), 2, 1);
+    assert_eq!(mean(&b, "makespan_days"), 81.0 / 24.0);
+    assert_eq!(mean(&b, "pool.escorts.missed_departures"), 0.0);
+    assert_eq!(mean(&b, "leg.bus.missed_departures"), 0.0);
+    assert_eq!(mean(&b, "pool.escorts.held_hours"), 72.0);
+    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 960.0);
+    assert_eq!(mean(&b, "leg.bus.waiting_for_pools_person_hours"), 960.0);
+    // All the waiting to board, first come first served: 10 x 8 h, 10 x 32 h, 10 x 56 h
+    // and the late 5 x 68 h.
+    assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 1300.0);
 }

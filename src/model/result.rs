@@ -596,7 +596,7 @@ fn add_open_pool_waits(
 ) {
     for (l, st) in f.legs.iter().enumerate() {
         if let Some(w) = st.pool_wait {
-            let person_hours = st.boarding.length(end).integral - w.line_integral;
+            let person_hours = w.person_hours(st.boarding.length(end).integral, end);
             pools[w.pool as usize].held_hours += end - w.since;
             pools[w.pool as usize].person_hours += person_hours;
             legs[l].pool_person_hours += person_hours;
@@ -604,7 +604,7 @@ fn add_open_pool_waits(
     }
     for (k, st) in f.checkpoints.iter().enumerate() {
         if let Some(w) = st.pool_wait {
-            let person_hours = st.line.length(end).integral - w.line_integral;
+            let person_hours = w.person_hours(st.line.length(end).integral, end);
             pools[w.pool as usize].held_hours += end - w.since;
             pools[w.pool as usize].person_hours += person_hours;
             checkpoints[k].pool_person_hours += person_hours;

@@ -514,12 +514,47 @@ pub enum Claimant {
 }
 
 /// A stage held for a pool's units: since when, and its line's length integral then
-/// (so the person-hours waited meanwhile are a difference).
+/// (so the person-hours waited meanwhile are a difference), or, for a timetabled leg,
+/// the people its lost departure left behind.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolWait {
     pub pool: u16,
     pub since: f64,
     pub line_integral: f64,
+    /// A timetabled leg: only those its departure time left behind are held for the
+    /// units (who joins later would wait for the next departure time anyway).
+    pub left_behind: Option<LeftBehind>,
+}
+
+impl PoolWait {
+    /// The person-hours held so far, given the line's length integral `line_integral`
+    /// at `now`.
+    pub fn person_hours(&self, line_integral: f64, now: f64) -> f64 {
+        match self.left_behind {
+            Some(lb) => lb.person_hours + f64::from(lb.people) * (now - lb.since),
+            None => line_integral - self.line_integral,
+        }
+    }
+}
+
+/// The people a timetabled departure time left behind for want of units, still
+/// waiting, and their person-hours so far.
+#[derive(Clone, Copy, Debug)]
+pub struct LeftBehind {
+    /// The departure time that left them.
+    pub at: f64,
+    pub people: u32,
+    pub person_hours: f64,
+    /// Since when `people` have been the same.
+    pub since: f64,
+}
+
+impl LeftBehind {
+    /// Adds the person-hours up to `now`.
+    pub fn settle(&mut self, now: f64) {
+        self.person_hours += f64::from(self.people) * (now - self.since);
+        self.since = now;
+    }
 }
 
 /// A pool of units shared by stages: how many are in use, and who waits for them.

@@ -264,26 +264,36 @@ impl Flow {
     /// (and, for a reserving leg, no more than there are beds to reserve).
     pub(super) fn dispatch_all(&mut self, sim: &mut Simulation<Event>, l: u16) {
         let now = sim.now_hours();
-        let held = if self.leg_closed(sim, l) {
-            None
+        let (held, departed) = if self.leg_closed(sim, l) {
+            (None, 0)
         } else {
             self.dispatch_idle(sim, l)
         };
-        // A timetabled departure lost for want of units is counted; its people wait for
-        // the pool until the next departure time (the leg stays held until then, but
-        // never takes units between its times, so it holds nobody else back).
+        let timetabled = matches!(self.net.scenario.legs[l as usize].departure, Departure::Timetable(_));
+        // A timetabled departure time at which no vehicle left for want of units is
+        // counted as lost.
         if let Some(p) = held
-            && matches!(self.net.scenario.legs[l as usize].departure, Departure::Timetable(_))
+            && timetabled
+            && departed == 0
         {
             self.pools[p as usize].missed_departures += 1;
             self.note_pool(now, TraceKind::DepartureShortOfUnits, Claimant::Leg(l), p);
         }
         self.set_pool_wait(Claimant::Leg(l), held, now);
+        // The people a timetabled departure time leaves behind wait for the pool until
+        // the next (the leg stays held until then, but never takes units between its
+        // times, so it holds nobody else back); who joins meanwhile waits for the
+        // timetable.
+        if held.is_some() && timetabled {
+            self.left_behind_for_units(l, now);
+        }
         self.settle_bed_wait(l as usize, now);
     }
 
-    /// Sends every idle vehicle needed; the pool that held the next one back, if any.
-    fn dispatch_idle(&mut self, sim: &mut Simulation<Event>, l: u16) -> Option<u16> {
+    /// Sends every idle vehicle needed; the pool that held the next one back, if any,
+    /// and how many left.
+    fn dispatch_idle(&mut self, sim: &mut Simulation<Event>, l: u16) -> (Option<u16>, u32) {
+        let mut departed = 0;
         loop {
             let st = &self.legs[l as usize];
             if st.idle.is_empty() || st.boarding.is_empty() {
@@ -296,11 +306,12 @@ impl Flow {
                 break;
             }
             if let Some(p) = self.pool_short(sim, Claimant::Leg(l)) {
-                return Some(p);
+                return (Some(p), departed);
             }
             self.depart(sim, l, n);
+            departed += 1;
         }
-        None
+        (None, departed)
     }
 
     /// The next `n` people in the leg's line board an idle vehicle, which leaves now.

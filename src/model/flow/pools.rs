@@ -14,7 +14,7 @@
 
 use super::{Event, Flow};
 use crate::engine::Simulation;
-use crate::model::state::{Claimant, PoolWait};
+use crate::model::state::{Claimant, LeftBehind, PoolWait};
 use crate::model::timeseries::{TraceKind, TraceStage};
 use std::sync::Arc;
 
@@ -176,7 +176,7 @@ impl Flow {
             return;
         }
         if let Some(w) = current {
-            let person_hours = self.line_integral(c, now) - w.line_integral;
+            let person_hours = w.person_hours(self.line_integral(c, now), now);
             let st = &mut self.pools[w.pool as usize];
             st.held_hours += now - w.since;
             st.person_hours += person_hours;
@@ -196,9 +196,41 @@ impl Flow {
                 pool: p,
                 since: now,
                 line_integral,
+                left_behind: None,
             });
             self.pools[p as usize].waiting.push(c);
             self.note_pool(now, TraceKind::HeldForPool, c, p);
+        }
+    }
+
+    /// Timetabled leg `l`, held for units at its departure time `now`: the people it
+    /// leaves behind are those held until the next (as many as are waiting now).
+    pub(super) fn left_behind_for_units(&mut self, l: u16, now: f64) {
+        let people = self.legs[l as usize].boarding.len() as u32;
+        if let Some(w) = &mut self.legs[l as usize].pool_wait {
+            let mut lb = w.left_behind.unwrap_or(LeftBehind {
+                at: now,
+                people: 0,
+                person_hours: 0.0,
+                since: now,
+            });
+            lb.settle(now);
+            lb.at = now;
+            lb.people = people;
+            w.left_behind = Some(lb);
+        }
+    }
+
+    /// Person `p`, who became ready at `ready_hours`, left leg `l`'s line without
+    /// boarding: one fewer held for units, if a departure time left them behind.
+    pub(super) fn left_behind_leaves(&mut self, l: u16, ready_hours: f64, now: f64) {
+        if let Some(w) = &mut self.legs[l as usize].pool_wait
+            && let Some(lb) = &mut w.left_behind
+            && ready_hours <= lb.at
+            && lb.people > 0
+        {
+            lb.settle(now);
+            lb.people -= 1;
         }
     }
 
@@ -226,6 +258,10 @@ impl Flow {
         {
             w.since = now;
             w.line_integral = 0.0;
+            if let Some(lb) = &mut w.left_behind {
+                lb.person_hours = 0.0;
+                lb.since = now;
+            }
         }
     }
 }

@@ -205,6 +205,7 @@ impl Flow {
             Phase::Done => match self.waiting_for(p) {
                 Step::Leg(l) => {
                     self.legs[l as usize].boarding.abandon(now, waited);
+                    self.left_behind_leaves(l, self.people.ready_at[p], now);
                     self.settle_bed_wait(l as usize, now);
                     self.spend(p, TimeUse::WaitingForTransport, waited);
                 }
