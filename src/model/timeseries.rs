@@ -135,7 +135,9 @@ pub enum TraceKind {
     Ready,
     /// A person passes the cohort's approval quota at the origin (stage: the cohort).
     Approved,
-    /// A person slips away (stage: the cohort).
+    /// A person slips away (stage: where they were: the cohort, awaiting pickup or
+    /// approval; the leg, site or checkpoint whose line they left; the site they stayed
+    /// at).
     Evade,
     /// A person takes a bed at a site (stage: the site; their isolation site after a
     /// positive test).
@@ -189,8 +191,9 @@ pub enum TraceKind {
     /// for units of a pool (stage: the leg or checkpoint; count_after: units of that pool
     /// in use, the first of its pools short of units).
     HeldForPool,
-    /// A timetabled departure with people waiting and a vehicle at hand has too few units
-    /// of a pool and is lost (stage: the leg; count_after: units of that pool in use).
+    /// A timetabled departure time with people waiting and a vehicle at hand is lost: no
+    /// vehicle leaves for want of a pool's units (stage: the leg; count_after: units of
+    /// that pool in use).
     DepartureShortOfUnits,
 }
 
@@ -286,7 +289,8 @@ pub struct TraceRow {
     pub person: Option<u32>,
     pub vehicle: Option<u32>,
     /// Queue at the stage after the event: people waiting for a bed (site), to board
-    /// (leg), in line (checkpoint), or still to be released (cohort).
+    /// (leg), in line (checkpoint), or not yet released or notified plus those waiting
+    /// for approval (cohort).
     pub queue_after: u64,
     /// Count at the stage after the event: occupancy (site), people aboard the leg's
     /// vehicles (leg; for `depart` and `arrive`, the vehicle's load), busy booths
