@@ -226,7 +226,9 @@ fn reserve_keeps_border_holding_at_zero_and_none_does_not() {
     let reserve = run(&reserve_scenario("reserve"), 30, 2);
     let none = run(&reserve_scenario("none"), 30, 2);
     let r = |b: &repatsim::experiment::Batch, m: &str| b.summary(m).unwrap();
-    assert_eq!(r(&reserve, "leg.bridge.peak_holding").max, 0.0);
+    // Nobody can be held at the border after a leg that reserved their bed: the run
+    // has no holding metric for it (the model asserts it holds nobody there).
+    assert!(reserve.summary("leg.bridge.peak_holding").is_none());
     assert_eq!(r(&reserve, "site.sinuiju.max_bed_wait_hours").max, 0.0);
     assert!(
         r(&none, "leg.bridge.peak_holding").min >= 20.0,

@@ -411,9 +411,7 @@ impl Features {
 
     /// Can people finish `step` and then wait for a bed (holding)?
     fn holding(&self, net: &Network, step: Step) -> bool {
-        net.steps
-            .windows(2)
-            .any(|w| w[0] == step && matches!(w[1], Step::Site(s) if net.scenario.sites[s as usize].beds.is_some()))
+        net.holds_for_beds(step)
     }
 
     /// Can leg `l` be closed?

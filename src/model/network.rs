@@ -400,6 +400,26 @@ impl Network {
         })?
     }
 
+    /// True if people off leg or checkpoint `step` may wait there for a bed at the next
+    /// site (its holding): on some route the next site limits its beds and the people
+    /// reach it without a bed reserved on the way (a leg that reserves beds ahead, with
+    /// no bed-limited site between, gets them in without waiting).
+    pub fn holds_for_beds(&self, step: Step) -> bool {
+        let sc = &self.scenario;
+        let limited = |s: &Step| matches!(*s, Step::Site(x) if sc.sites[x as usize].beds.is_some());
+        (0..self.steps.len().saturating_sub(1)).any(|k| {
+            if self.steps[k] != step || !limited(&self.steps[k + 1]) {
+                return false;
+            }
+            let reserved = self.steps[..=k]
+                .iter()
+                .rev()
+                .take_while(|s| !matches!(s, Step::Origin(_)) && !limited(s))
+                .any(|s| matches!(*s, Step::Leg(l) if sc.legs[l as usize].admission == Admission::Reserve));
+            !reserved
+        })
+    }
+
     /// The cohort a step belongs to.
     #[inline]
     pub fn step_cohort(&self, pos: u32) -> usize {

@@ -37,11 +37,7 @@ impl SeriesSpec {
             }
         }
         // Holding: people off a leg or through a checkpoint whose next site may be full.
-        let holds = |step: Step| {
-            net.steps
-                .windows(2)
-                .any(|w| w[0] == step && matches!(w[1], Step::Site(s) if sc.sites[s as usize].beds.is_some()))
-        };
+        let holds = |step: Step| net.holds_for_beds(step);
         for i in 0..sc.legs.len() {
             if holds(Step::Leg(i as u16)) {
                 sources.push(SeriesKey::LegHolding(i as u16));

@@ -279,7 +279,8 @@ fn brief_table(batch: &Batch, summaries: &[(&MetricInfo, Summary)]) -> String {
         .iter()
         .filter(|(m, _)| {
             (m.headline && matches!(m.key.scope, Scope::Overall | Scope::Cost))
-                || (worst.contains(&m.key.scope) && (m.headline || m.key.stat == Stat::WaitingPersonHours))
+                || (worst.contains(&m.key.scope)
+                    && (m.headline || matches!(m.key.stat, Stat::WaitingPersonHours | Stat::BedHoldPersonHours)))
         })
         .collect();
     let sc = batch.scenario();

@@ -110,7 +110,12 @@ impl Flow {
 
     /// Person `p`, off a leg or through a checkpoint, starts waiting there for a bed.
     pub(super) fn holding_up(&mut self, p: usize, now: f64) {
-        match self.net.steps[self.people.pos[p] as usize] {
+        let step = self.net.steps[self.people.pos[p] as usize];
+        debug_assert!(
+            !matches!(step, Step::Leg(_) | Step::Checkpoint(_)) || self.net.holds_for_beds(step),
+            "held for a bed after {step:?}, which has no holding metric"
+        );
+        match step {
             Step::Leg(l) => self.legs[l as usize].holding.up(now),
             Step::Checkpoint(k) => self.checkpoints[k as usize].holding.up(now),
             _ => {}
