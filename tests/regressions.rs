@@ -102,8 +102,10 @@ fn isolated_people_are_reported_where_they_are() {
     );
     assert!(r.holdings.iter().all(|h| h.phase != Phase::Home));
     let b = batch("r5_isolation_where.toml", 3);
-    assert_eq!(mean(&b, "in_stage.hospital.people"), 1.0);
-    assert_eq!(mean(&b, "in_stage.quarantine.people"), 9.0);
+    // All ten are held up by the hospital's bed: one in it, nine (in quarantine beds)
+    // waiting for it.
+    assert_eq!(mean(&b, "in_stage.hospital.people"), 10.0);
+    assert_eq!(mean(&b, "in_stage.quarantine.people"), 0.0);
     assert!(b.timeseries.spec.names.iter().any(|n| n == "site.hospital.occupancy"));
 }
 

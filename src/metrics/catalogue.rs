@@ -322,7 +322,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::HeldHours => props("Hours stages were held for units", Hours, Duration, Lower, false, "Hours legs and checkpoints had people waiting and were held for units of{} (off duty, all in use, or another stage first in line), summed over the stages, with stretches under way at the end."),
         Stat::BedHoldPersonHours => props("Person-hours held back for beds ahead", PersonHours, Duration, Lower, false, "Of the waiting to board{}, the person-hours of the people waiting beyond the beds it could reserve for them at the time, while those beds were fewer than the fleet could carry of the line at once (they could not have left even with every vehicle there), with waits still under way at the end; the rest of the waiting is for transport."),
         Stat::PoolWaitPersonHours => props("Person-hours held for pool units", PersonHours, Duration, Lower, false, "Of the waiting at{}, the person-hours while it was held for units of a pool (escorts, drivers, staff or a shared fleet), with waits still under way at the end."),
-        Stat::People => props("People left here at the end", People, Count, Lower, false, "People neither home nor evaded who are at{} when the run ends."),
+        Stat::People => props("People held up here at the end", People, Count, Lower, false, "People neither home, evaded nor turned away when the run ends who are in{} (in its line, served, aboard or staying) or done with the stage before and waiting to enter it (to board, or for a bed); at an origin, also those not yet released, notified or approved."),
         Stat::Drawn => props("Drawn value", Unit::Input, Kind::Input, Neither, false, "The value the replication drew for{} from its [[uncertain]] distribution."),
     }
 }

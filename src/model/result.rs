@@ -495,11 +495,17 @@ impl ReplicationResult {
         }
     }
 
-    /// People not home at the end, per place (sites, legs, checkpoints).
+    /// People not home at the end, per place (sites, legs, checkpoints) that holds them
+    /// up: the one they are in, or the one they wait to enter when done with the last.
     pub fn not_home_by_place(&self) -> Vec<(Place, u64)> {
         let mut out: Vec<(Place, u64)> = Vec::new();
         for h in &self.holdings {
-            let place = place_of(h.at);
+            // Done with a stage and waiting to enter the next (to board a leg, for a
+            // bed): held up by the next, and counted there.
+            let place = match (h.phase, h.waiting_for) {
+                (Phase::Done, Some(next @ (Step::Leg(_) | Step::Site(_)))) => place_of(next),
+                _ => place_of(h.at),
+            };
             match out.iter_mut().find(|(p, _)| *p == place) {
                 Some((_, c)) => *c += h.people,
                 None => out.push((place, h.people)),
