@@ -649,3 +649,20 @@ fn a_staffed_checkpoint_is_drawn_open_when_staffed() {
     assert!(!svg.contains(">always open<"), "{svg}");
     assert!(svg.contains("on duty Mon-Sun 08:00-20:00; closed by strike"), "{svg}");
 }
+
+#[test]
+fn the_findings_say_when_people_can_slip_away() {
+    // First wave: every route boards an escorted leg first.
+    let net = common::network(&common::load("scenarios/first-wave-2023.toml"));
+    assert_eq!(net.evasion_window(), "before pickup");
+    // Unescorted all the way: they may slip away anywhere on it.
+    let text = std::fs::read_to_string(common::repo("tests/regressions/r10_evaders_everywhere.toml")).unwrap();
+    assert_eq!(common::network(&common::parse(&text)).evasion_window(), "on the way");
+    // An unescorted van, then an escorted bus.
+    let escorted = text.replacen("travel_hours = 2\nescorted = false", "travel_hours = 2\nescorted = true", 1);
+    assert_ne!(escorted, text);
+    assert_eq!(
+        common::network(&common::parse(&escorted)).evasion_window(),
+        "before boarding an escorted leg"
+    );
+}

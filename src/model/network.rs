@@ -420,6 +420,29 @@ impl Network {
         })
     }
 
+    /// When people may slip away, in words: "before pickup" if every route of people
+    /// who may boards an escorted leg first (from then on they cannot), "before
+    /// boarding an escorted leg" if some ride unescorted first, "on the way" if some
+    /// route has no escorted leg at all.
+    pub fn evasion_window(&self) -> &'static str {
+        let mut words = "before pickup";
+        for v in self.variants.iter().filter(|v| v.evasion_per_hour > 0.0) {
+            let route = self.steps[v.first_step as usize + 1..]
+                .iter()
+                .take_while(|s| !matches!(s, Step::Origin(_)));
+            let mut legs = route.filter_map(|s| match *s {
+                Step::Leg(l) => Some(self.scenario.legs[l as usize].escorted),
+                _ => None,
+            });
+            match legs.next() {
+                Some(true) => {}
+                _ if !legs.any(|escorted| escorted) => return "on the way",
+                _ => words = "before boarding an escorted leg",
+            }
+        }
+        words
+    }
+
     /// The cohort a step belongs to.
     #[inline]
     pub fn step_cohort(&self, pos: u32) -> usize {

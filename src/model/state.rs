@@ -28,7 +28,7 @@ pub enum Phase {
     Travelling,
     /// Home.
     Home,
-    /// Slipped away before pickup.
+    /// Slipped away (from notice until boarding an escorted leg).
     Evaded,
     /// Gave up at a checkpoint (patience out, or its line full) and left the return.
     TurnedAway,

@@ -662,9 +662,10 @@ fn evasion_and_cost(batch: &Batch, out: &mut Vec<String>) {
             .max_by(|a, b| a.1.total_cmp(&b.1));
         let notified = notified_or_released(batch);
         let mut s = format!(
-            "On average {} people ({} of everyone notified) slip away before pickup",
+            "On average {} people ({} of everyone notified) slip away {}",
             fmt_value(e.mean, Unit::People),
-            pct(e.mean / notified)
+            pct(e.mean / notified),
+            batch.network.evasion_window()
         );
         if let Some((cat, m)) = top
             && m > 0.0

@@ -850,7 +850,8 @@ fn evasion(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>> {
         .collect();
     let title = format!("{}: people who slipped away", sc.name);
     let caption = format!(
-        "Mean number of people evading before pickup, by cohort and category ({} on average in all).",
+        "Mean number of people slipping away {}, by cohort and category ({} on average in all).",
+        batch.network.evasion_window(),
         fmt_value(total.mean, Unit::People)
     );
     let alt = caption.clone();
