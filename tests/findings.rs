@@ -659,10 +659,55 @@ fn the_findings_say_when_people_can_slip_away() {
     let text = std::fs::read_to_string(common::repo("tests/regressions/r10_evaders_everywhere.toml")).unwrap();
     assert_eq!(common::network(&common::parse(&text)).evasion_window(), "on the way");
     // An unescorted van, then an escorted bus.
-    let escorted = text.replacen("travel_hours = 2\nescorted = false", "travel_hours = 2\nescorted = true", 1);
+    let escorted = text.replacen(
+        "travel_hours = 2\nescorted = false",
+        "travel_hours = 2\nescorted = true",
+        1,
+    );
     assert_ne!(escorted, text);
     assert_eq!(
         common::network(&common::parse(&escorted)).evasion_window(),
         "before boarding an escorted leg"
+    );
+}
+
+#[test]
+fn the_target_is_answered_when_no_replication_finishes() {
+    // Ten people at 10:00 through one desk of an hour each: the last is home at 20:00,
+    // after the 0.8-day horizon (19:12). None meets the target of day 0.5 either.
+    let text = r#"
+[scenario]
+name = "late"
+start = 2023-08-28T00:00:00
+horizon_days = 0.8
+target_days = 0.5
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = 60
+
+[[cohort]]
+name = "ten"
+origin = "camp"
+size = 10
+arrival = { process = "all_at_once", at_hours = 10 }
+route = ["desk", "home"]
+"#;
+    let b = run(&parse(text), 4, 1);
+    let f = repatsim::report::findings::findings(&b, None);
+    assert!(f.iter().any(|l| l.starts_with("In none of 4 replications")), "{f:#?}");
+    assert!(
+        f.iter()
+            .any(|l| l.starts_with("0% of replications have everyone home by the target")),
+        "{f:#?}"
     );
 }

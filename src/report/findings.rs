@@ -408,16 +408,20 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
             ));
         }
         out.push(s);
-        if let Some(t) = sc.target_days {
-            let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
-            let who = crate::metrics::catalogue::everyone_home(sc);
-            out.push(format!(
-                "{} of replications have {who} by the target, {} (day {}).",
-                pct(met as f64 / n as f64),
-                date(batch, t),
-                fmt_num(t)
-            ));
-        }
+    }
+    // The target is answered whether or not any replication finished (none meeting it
+    // is the answer a planner most needs).
+    if let Some(t) = sc.target_days
+        && n > 0
+    {
+        let met = column.iter().filter(|x| x.is_finite() && **x <= t).count();
+        let who = crate::metrics::catalogue::everyone_home(sc);
+        out.push(format!(
+            "{} of replications have {who} by the target, {} (day {}).",
+            pct(met as f64 / n as f64),
+            date(batch, t),
+            fmt_num(t)
+        ));
     }
     if stalled > 0 {
         out.push(format!(
