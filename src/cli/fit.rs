@@ -92,7 +92,8 @@ fn table(file: &Path, name: &str, sorted: &[f64], mean: f64, sd: f64, fits: &[Fi
         "\nLower AIC is better; a difference above about 10 is decisive, below 2 a tie. KS D is the\n\
          largest gap between the data's and the fit's distribution functions (with known\n\
          parameters, {} would be the 5% critical value for {n} values; with fitted ones it is\n\
-         smaller). repatsim's normal is truncated at zero.\n\n\
+         smaller). The normal is fitted truncated at zero, as repatsim draws it (mean and sd are\n\
+         those of the normal before the cut, as a scenario file takes them).\n\n\
          Paste as the value of a duration field, in the data's unit (service_minutes if the\n\
          data are minutes, stay_hours or travel_hours if hours):\n  {}   # fitted to {} ({n} values)\n",
         fmt_num(1.36 / (n as f64).sqrt()),

@@ -9,7 +9,8 @@
 //! density zero), never below zero, and its mode is the likelihood's maximum over the
 //! observations. A family whose likelihood is zero somewhere (a log-normal or gamma
 //! with a value of exactly zero) is left out of the ranking.
-//! (repatsim's normal is truncated at zero; for data far from zero the two agree.)
+//! repatsim's normal is truncated at zero (a negative draw is drawn again), so that is
+//! the normal fitted: its parameters are the parent's, as a scenario file takes them.
 
 use crate::engine::DistSpec;
 use statrs::distribution::{Continuous, ContinuousCDF};
@@ -106,7 +107,7 @@ fn dist_of(spec: &DistSpec) -> Option<Box<dyn Both>> {
     }
     match *spec {
         DistSpec::Exponential { mean } => sd::Exp::new(1.0 / mean).ok().map(boxed),
-        DistSpec::Normal { mean, sd } => sd::Normal::new(mean, sd).ok().map(boxed),
+        DistSpec::Normal { mean, sd } => sd::Normal::new(mean, sd).ok().map(|n| boxed(TruncatedAtZero::new(n))),
         DistSpec::LogNormal { mean, sd } => {
             let s2 = (1.0 + (sd / mean).powi(2)).ln();
             sd::LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).ok().map(boxed)
@@ -116,6 +117,70 @@ fn dist_of(spec: &DistSpec) -> Option<Box<dyn Both>> {
         DistSpec::Gamma { shape, scale } => sd::Gamma::new(shape, 1.0 / scale).ok().map(boxed),
         DistSpec::Fixed { .. } | DistSpec::Empirical { .. } => None,
     }
+}
+
+/// A distribution cut at zero, as repatsim samples its normal: negative draws are
+/// drawn again, so the density above zero is scaled up by the mass kept.
+struct TruncatedAtZero<T> {
+    parent: T,
+    /// The parent's distribution function at zero, and the mass above it.
+    below: f64,
+    kept: f64,
+}
+
+impl<T: ContinuousCDF<f64, f64>> TruncatedAtZero<T> {
+    fn new(parent: T) -> Self {
+        let below = parent.cdf(0.0);
+        TruncatedAtZero {
+            parent,
+            below,
+            kept: 1.0 - below,
+        }
+    }
+}
+
+impl<T: Continuous<f64, f64> + ContinuousCDF<f64, f64>> Both for TruncatedAtZero<T> {
+    fn pdf(&self, x: f64) -> f64 {
+        if x < 0.0 { 0.0 } else { self.parent.pdf(x) / self.kept }
+    }
+    fn cdf(&self, x: f64) -> f64 {
+        ((self.parent.cdf(x) - self.below) / self.kept).max(0.0)
+    }
+}
+
+/// The normal truncated at zero fitted by maximum likelihood: its (parent) mean and sd.
+/// Truncated at a fixed point the normal is still an exponential family in x and x^2,
+/// so the estimate matches the data's mean and (1/n) variance. With alpha = -mean/sd,
+/// the truncated standard normal has mean l = phi(alpha)/(1 - Phi(alpha)) and variance
+/// v = 1 + alpha l - l^2, and the squared coefficient of variation v / (l - alpha)^2
+/// rises from 0 to 1 with alpha: one root, found by bisection. Data as spread as an
+/// exponential or more (coefficient of variation 1 or above) have no such fit.
+fn truncated_normal(mean: f64, var: f64) -> Option<(f64, f64)> {
+    use statrs::distribution::Normal;
+    let z = Normal::new(0.0, 1.0).expect("the standard normal");
+    let moments = |alpha: f64| {
+        let l = Continuous::pdf(&z, alpha) / z.sf(alpha);
+        (l, 1.0 + alpha * l - l * l)
+    };
+    let cv2 = |alpha: f64| {
+        let (l, v) = moments(alpha);
+        v / (l - alpha).powi(2)
+    };
+    let target = var / (mean * mean);
+    let (mut lo, mut hi) = (-40.0, 25.0);
+    if !(mean > 0.0 && var > 0.0) || !(target < cv2(hi)) {
+        return None;
+    }
+    if target <= cv2(lo) {
+        return Some((mean, var.sqrt())); // nothing below zero to speak of
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if cv2(mid) < target { lo = mid } else { hi = mid }
+    }
+    let alpha = 0.5 * (lo + hi);
+    let sd = (var / moments(alpha).1).sqrt();
+    Some((-alpha * sd, sd))
 }
 
 /// A continuous distribution with a density and a distribution function.
@@ -144,9 +209,11 @@ pub fn fit_all(xs: &[f64]) -> Vec<Fitted> {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
     let mut specs: Vec<(DistSpec, usize)> = vec![
         (DistSpec::Exponential { mean }, 1),
-        (DistSpec::Normal { mean, sd: var.sqrt() }, 2),
         (DistSpec::Uniform { min: lo, max: hi }, 2),
     ];
+    if let Some((mean, sd)) = truncated_normal(mean, var) {
+        specs.push((DistSpec::Normal { mean, sd }, 2));
+    }
     if lo > 0.0 {
         let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
         let mu = logs.iter().sum::<f64>() / n;
@@ -279,19 +346,64 @@ mod tests {
         let fits = fit_all(&xs);
         let get = |name: &str| fits.iter().find(|f| toml_value(&f.spec).contains(name)).unwrap();
         assert_eq!(get("exponential").spec, DistSpec::Exponential { mean: 3.0 });
-        // MLE sd divides by n: sqrt(((-2)^2 + 1 + 0 + 9) / 4) = sqrt(3.5).
-        assert_eq!(
-            get("\"normal").spec,
-            DistSpec::Normal {
-                mean: 3.0,
-                sd: 3.5f64.sqrt()
-            }
-        );
+        // The normal truncated at zero matches the data's mean, 3, and (1/n) variance,
+        // ((-2)^2 + 1 + 0 + 9) / 4 = 3.5, with parent parameters below 3 and above
+        // sqrt(3.5) (5% of the untruncated normal with those moments lies below zero).
+        let DistSpec::Normal { mean, sd } = get("\"normal").spec else {
+            panic!("a normal")
+        };
+        let (m, v) = truncated_moments(mean, sd);
+        assert!((m - 3.0).abs() < 1e-9 && (v - 3.5).abs() < 1e-9, "{mean} {sd}: {m} {v}");
+        assert!(mean < 3.0 && sd > 3.5f64.sqrt());
+        assert!((crate::engine::Dist::normal(mean, sd).unwrap().mean() - 3.0).abs() < 1e-9);
         assert_eq!(get("uniform").spec, DistSpec::Uniform { min: 1.0, max: 6.0 });
         // Exponential log-likelihood: -n ln(mean) - sum/mean = -4 ln 3 - 4.
         let e = get("exponential");
         assert!((e.log_likelihood - (-4.0 * 3f64.ln() - 4.0)).abs() < 1e-12);
         assert!((e.aic - (2.0 - 2.0 * e.log_likelihood)).abs() < 1e-12);
+    }
+
+    /// The mean and variance of the normal (`mean`, `sd`) truncated at zero, by
+    /// numerical integration (independent of the closed forms the fit uses).
+    fn truncated_moments(mean: f64, sd: f64) -> (f64, f64) {
+        let d = crate::engine::DistSpec::Normal { mean, sd };
+        let (steps, top) = (200_000, mean + 12.0 * sd);
+        let h = top / steps as f64;
+        let (mut m0, mut m1, mut m2) = (0.0, 0.0, 0.0);
+        for i in 0..steps {
+            let x = (i as f64 + 0.5) * h;
+            let f = density(&d, x) * h;
+            m0 += f;
+            m1 += x * f;
+            m2 += x * x * f;
+        }
+        assert!((m0 - 1.0).abs() < 1e-6, "the density integrates to {m0}");
+        (m1, m2 - m1 * m1)
+    }
+
+    #[test]
+    fn the_normal_fitted_is_truncated_at_zero_as_repatsim_samples_it() {
+        // Durations near zero (mean 5, sd 4 before truncation): the untruncated fit
+        // (the data's mean and sd) would put 10% of its mass below zero, which repatsim
+        // draws again, so the durations simulated would be longer than the data's.
+        let data = sample(rand_distr::Normal::new(5.0, 4.0).unwrap(), 200_000);
+        let xs: Vec<f64> = data.into_iter().filter(|&x| x >= 0.0).collect();
+        let n = xs.len() as f64;
+        let data_mean = xs.iter().sum::<f64>() / n;
+        let fits = fit_all(&xs);
+        let normal = fits.iter().find(|f| matches!(f.spec, DistSpec::Normal { .. })).unwrap();
+        let DistSpec::Normal { mean, sd } = normal.spec else {
+            unreachable!()
+        };
+        assert!((mean - 5.0).abs() < 0.1 && (sd - 4.0).abs() < 0.1, "{mean} {sd}");
+        let simulated = crate::engine::Dist::normal(mean, sd).unwrap().mean();
+        assert!((simulated - data_mean).abs() < 1e-6, "{simulated} vs {data_mean}");
+        assert_eq!(fits[0].spec, normal.spec, "the right family wins");
+        // As spread as an exponential: no truncated normal fits (its CV is below 1).
+        let xs = sample(rand_distr::Exp::new(1.0).unwrap(), 5000);
+        let spread = fit_all(&xs);
+        let normal = spread.iter().find(|f| matches!(f.spec, DistSpec::Normal { .. }));
+        assert!(normal.is_none_or(|f| f.aic > spread[0].aic), "{spread:?}");
     }
 
     #[test]
