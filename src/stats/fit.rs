@@ -168,7 +168,9 @@ fn truncated_normal(mean: f64, var: f64) -> Option<(f64, f64)> {
     };
     let target = var / (mean * mean);
     let (mut lo, mut hi) = (-40.0, 25.0);
-    if !(mean > 0.0 && var > 0.0) || !(target < cv2(hi)) {
+    // (A NaN anywhere, or data too spread for the top of the bracket: no fit.)
+    let fits = mean > 0.0 && var > 0.0 && target < cv2(hi);
+    if !fits {
         return None;
     }
     if target <= cv2(lo) {
