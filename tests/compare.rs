@@ -993,3 +993,82 @@ fn a_sweep_of_a_cost_from_zero_finds_the_cost_metrics() {
     let (c5, c10) = (r.points[1].estimates[0].value, r.points[2].estimates[0].value);
     assert!(c5 > 0.0 && (c10 - 2.0 * c5).abs() < 1e-9, "{c5} {c10}");
 }
+
+/// A desk that turns people away when five wait, then one 10-seat bus (2 h each way).
+const TURN_AWAY: &str = r#"
+[scenario]
+name = "turn-away"
+start = 2024-01-01T00:00:00
+horizon_days = 10
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+site = "camp"
+servers = 1
+service_minutes = { dist = "exponential", mean = 10 }
+max_line = 5
+give_up = "turned_away"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "home"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 2
+
+[[cohort]]
+name = "people"
+origin = "camp"
+size = 60
+route = ["desk", "bus", "home"]
+"#;
+
+#[test]
+fn a_plan_that_turns_fewer_away_is_not_called_worse_without_a_word() {
+    // A long enough line turns nobody away: all 60 ride the bus, so the last journey
+    // ends days later than when 54 were sent away. The makespan says "B worse"; the
+    // table says why, and points at `home`.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("turn-away.toml");
+    std::fs::write(&file, TURN_AWAY).unwrap();
+    let o = repatsim()
+        .arg("compare")
+        .arg(&file)
+        .args(["--vs-set", "checkpoint.desk.max_line=100", "-n", "10"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let makespan = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("makespan_days"))
+        .unwrap();
+    assert!(makespan.ends_with("B worse"), "{out}");
+    assert!(
+        out.contains("`makespan_days` counts a journey as ended when the person is home, slipped away or turned away"),
+        "{out}"
+    );
+    assert!(out.contains("(turned away 54.00 -> 0)"), "{out}");
+    assert!(
+        out.contains("(home: 6.00 -> 60.00). Judge them on `home` as well."),
+        "{out}"
+    );
+    // The same plan against itself: nothing to say.
+    let o = repatsim()
+        .arg("compare")
+        .arg(&file)
+        .args(["--vs-set", "checkpoint.desk.max_line=5", "-n", "10"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("Judge them on `home`"));
+}

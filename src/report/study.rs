@@ -305,7 +305,42 @@ fn compare_caveats(c: &Comparison) -> String {
             "Means over time (line lengths, occupancy, utilisation) are over each replication's own length, and {lengths}: such a mean can change while the person-hours behind it do not.\n"
         ));
     }
+    out.push_str(&journeys_ended_otherwise(c));
     out
+}
+
+/// A plan that turns fewer away or lets fewer slip away may end later while bringing
+/// more home: the makespan and `all_home` count a journey as ended however it ended,
+/// so their verdicts alone would call it worse.
+fn journeys_ended_otherwise(c: &Comparison) -> String {
+    let find = |id: &str| c.metrics.iter().find(|m| m.metric == id);
+    let gone: Vec<String> = [("turned_away", "turned away"), ("evaded", "slipped away")]
+        .into_iter()
+        .filter_map(|(id, words)| {
+            let m = find(id).filter(|m| m.verdict.differs())?;
+            Some(format!("{words} {} -> {}", fmt_num(m.a.mean), fmt_num(m.b.mean)))
+        })
+        .collect();
+    let ended = ["makespan_days", "all_home"]
+        .into_iter()
+        .filter(|id| find(id).is_some_and(|m| m.verdict.differs() || m.verdict == Verdict::Undefined))
+        .collect::<Vec<_>>();
+    if gone.is_empty() || ended.is_empty() {
+        return String::new();
+    }
+    let home = find("home").map_or(String::new(), |m| {
+        format!(" (home: {} -> {})", fmt_num(m.a.mean), fmt_num(m.b.mean))
+    });
+    format!(
+        "{} {} a journey as ended when the person is home, slipped away or turned away, and the plans differ in those who left the return ({}): the one that loses fewer may end later while bringing more people home{home}. Judge them on `home` as well.\n",
+        ended
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        if ended.len() == 1 { "counts" } else { "count" },
+        gone.join("; ")
+    )
 }
 
 /// `sweep.csv`: per grid point and requested statistic, its value with the 95% CI and
