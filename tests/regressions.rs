@@ -129,3 +129,57 @@ fn statistics_close_at_the_last_event_even_after_the_last_arrival_home() {
         }
     }
 }
+
+/// Four people, two approvals a day, a 2-seat bus: `arrival` and `wave` lines go in.
+fn approvals_scenario(arrival_and_waves: &str) -> String {
+    format!(
+        "[scenario]\nname = \"q\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 10\nseed = 1\n\n\
+         [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n\n\
+         [[leg]]\nname = \"bus\"\nfrom = \"origin\"\nto = \"home\"\nmode = \"bus\"\nvehicles = 1\nseats = 2\n\
+         travel_hours = 1\nreturn_hours = 1\n\n\
+         [[cohort]]\nname = \"c\"\norigin = \"origin\"\nsize = 4\napprovals_per_day = 2\nroute = [\"bus\", \"home\"]\n\
+         {arrival_and_waves}\n"
+    )
+}
+
+#[test]
+fn a_cohorts_trace_rows_count_who_has_not_set_out() {
+    use repatsim::model::World;
+    use repatsim::model::timeseries::{TraceKind, TraceStage};
+    let cohort_rows = |text: &str| -> Vec<(TraceKind, u64)> {
+        let (_, rows) = World::new(network(&parse(text))).run_traced(0);
+        rows.iter()
+            .filter(|r| matches!(r.stage, TraceStage::Cohort(_)))
+            .map(|r| (r.kind, r.queue_after))
+            .collect()
+    };
+    use TraceKind::{Approved as A, Notify as N, Ready as Y, Release as R};
+    // One released an hour: each asks for approval in the event that releases them, so
+    // the release row counts them (the rows once said 1 after the fourth release, with
+    // two waiting); day 0's two approvals go at once, day 1's at midnight.
+    let arrivals = approvals_scenario("arrival = { process = \"regular\", every_hours = 1, at_hours = 0 }");
+    assert_eq!(
+        cohort_rows(&arrivals),
+        vec![(R, 4), (A, 3), (R, 3), (A, 2), (R, 2), (R, 2), (A, 1), (A, 0)]
+    );
+    // Notified at 0 h, ready at 5 h: nobody has set out until approved (the rows once
+    // said 4 on notice, then 0, 1, 2, 3 as they became ready).
+    let waves = approvals_scenario("\n[[wave]]\ncohort = \"c\"\nat_day = 0\nnotify = 4\nlead_hours = 5");
+    assert_eq!(
+        cohort_rows(&waves),
+        vec![
+            (N, 4),
+            (N, 4),
+            (N, 4),
+            (N, 4),
+            (Y, 4),
+            (Y, 4),
+            (Y, 4),
+            (Y, 4),
+            (A, 3),
+            (A, 2),
+            (A, 1),
+            (A, 0)
+        ]
+    );
+}

@@ -624,6 +624,8 @@ pub use crate::metrics::key::{TIME_USES, TimeUse};
 pub struct CohortState {
     /// People released or notified so far (a prefix of the network's release order).
     pub released: u32,
+    /// People notified and not yet ready (nor slipped away).
+    pub awaiting_pickup: u32,
     pub home: u32,
     /// Evaded, per category of the scenario.
     pub evaded: Vec<u32>,
@@ -670,6 +672,7 @@ impl CohortState {
     pub fn reset(&mut self, net: &Network, c: usize, replication: u64) {
         let seed = net.scenario.seed;
         self.released = 0;
+        self.awaiting_pickup = 0;
         self.home = 0;
         self.evaded.fill(0);
         self.turned_away = 0;

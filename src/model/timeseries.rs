@@ -285,8 +285,8 @@ pub struct TraceRow {
     pub person: Option<u32>,
     pub vehicle: Option<u32>,
     /// Queue at the stage after the event: people waiting for a bed (site), to board
-    /// (leg), in line (checkpoint), or not yet released or notified plus those waiting
-    /// for approval (cohort).
+    /// (leg), in line (checkpoint), or who have not set out: not yet released or
+    /// notified, notified and not yet ready, or waiting for approval (cohort).
     pub queue_after: u64,
     /// Count at the stage after the event: occupancy (site), people aboard the leg's
     /// vehicles (leg; for `depart` and `arrive`, the vehicle's load), busy booths

@@ -190,7 +190,7 @@ impl Flow {
                 let cs = &self.cohorts[c as usize];
                 let size = self.net.scenario.cohorts[c as usize].size;
                 (
-                    u64::from(size - cs.released) + cs.approval_queue.len() as u64,
+                    u64::from(size - cs.released + cs.awaiting_pickup) + cs.approval_queue.len() as u64,
                     u64::from(cs.home),
                 )
             }

@@ -60,7 +60,6 @@ impl Flow {
         let mut cursors = std::mem::take(&mut self.wave_cursors[c]);
         self.select_by_priority(c, &mut cursors, n, |flow, p| flow.notify(sim, p));
         self.wave_cursors[c] = cursors;
-        self.cohorts[c].released += n;
         let lead = self.net.scenario.waves[w].lead_hours;
         sim.schedule_in(lead, Event::WaveReady { wave: w as u16 });
     }
@@ -75,8 +74,14 @@ impl Flow {
                 flow.spend(p, TimeUse::AwaitingPickup, now - flow.people.released_at[p]);
                 flow.people.phase[p] = Phase::Done;
                 flow.people.ready_at[p] = now;
+                flow.cohorts[c].awaiting_pickup -= 1;
+                // Asked in the approval line (if any) before the row, so that its
+                // queue_after counts them.
+                let approved = flow.approved(p);
                 flow.note(now, TraceKind::Ready, flow.cohort_stage(p), Some(p), None);
-                flow.request_next(sim, p);
+                if approved {
+                    flow.enter_next(sim, p);
+                }
             }
         });
         self.wave_snapshots[w] = cursors;
@@ -137,8 +142,13 @@ impl Flow {
         let p = (self.net.cohort_first_person[c] + k) as usize;
         self.enter_origin(p, now);
         self.people.phase[p] = Phase::Done;
+        // Asked in the approval line (if any) before the row, so that its queue_after
+        // counts them.
+        let approved = self.approved(p);
         self.note(now, TraceKind::Release, TraceStage::Cohort(c as u16), Some(p), None);
-        self.request_next(sim, p);
+        if approved {
+            self.enter_next(sim, p);
+        }
     }
 
     /// Person `p` is told to get ready; from now until they board an escorted leg they
@@ -147,6 +157,9 @@ impl Flow {
         let now = sim.now_hours();
         self.enter_origin(p, now);
         self.people.phase[p] = Phase::Notified;
+        let cohort = &mut self.cohorts[self.net.step_cohort(self.people.pos[p])];
+        cohort.released += 1;
+        cohort.awaiting_pickup += 1;
         self.note(now, TraceKind::Notify, self.cohort_stage(p), Some(p), None);
         self.schedule_evasion(sim, p);
     }
@@ -191,7 +204,10 @@ impl Flow {
             TraceStage::None
         };
         match phase {
-            Phase::Notified => self.spend(p, TimeUse::AwaitingPickup, now - self.people.released_at[p]),
+            Phase::Notified => {
+                self.cohorts[self.net.step_cohort(pos as u32)].awaiting_pickup -= 1;
+                self.spend(p, TimeUse::AwaitingPickup, now - self.people.released_at[p]);
+            }
             Phase::Done if flags & flag::AWAITING_APPROVAL != 0 => {
                 let c = self.net.step_cohort(pos as u32);
                 // Their wait counts in the cohort's person-hours of waiting for

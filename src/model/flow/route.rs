@@ -25,10 +25,15 @@ impl Flow {
     /// Person `p` has finished their step: pass the origin's approval quota, then enter
     /// the next step or wait for it.
     pub(super) fn request_next(&mut self, sim: &mut Simulation<Event>, p: usize) {
-        let now = sim.now_hours();
-        if !self.approved(p) {
-            return;
+        if self.approved(p) {
+            self.enter_next(sim, p);
         }
+    }
+
+    /// Person `p`, approved (or needing no approval), enters their next step or waits
+    /// for it.
+    pub(super) fn enter_next(&mut self, sim: &mut Simulation<Event>, p: usize) {
+        let now = sim.now_hours();
         match self.net.steps[self.people.pos[p] as usize + 1] {
             Step::Home(h) => self.arrive_home(p, h, now),
             Step::Checkpoint(k) => {
@@ -62,7 +67,7 @@ impl Flow {
     /// At the origin of a cohort with an approval quota: true once `p` is approved;
     /// otherwise `p` joins the approval line, which is served by priority at the end of
     /// this event while the period's approvals last, and at each new period after.
-    fn approved(&mut self, p: usize) -> bool {
+    pub(super) fn approved(&mut self, p: usize) -> bool {
         let pos = self.people.pos[p] as usize;
         if !matches!(self.net.steps[pos], Step::Origin(_)) || self.people.flags[p] & flag::APPROVED != 0 {
             return true;
