@@ -312,11 +312,12 @@ fn a_change_of_the_pool_size_takes_effect_at_its_time() {
 fn a_timetabled_bus_short_of_escorts_holds_only_those_it_leaves_behind() {
     // Two 10-seat buses home at 08:00 daily (1 h each way), one escort team held for
     // the round trip: one bus leaves at each departure time, the other is held. 30
-    // people at 0 h, 5 more at 12 h. Day 0: 10 leave, 20 left behind for the escorts
-    // until day 1 08:00 (20 x 24 = 480 person-hours; the 5 who come at noon would wait
-    // for 08:00 anyway); day 1: 10 leave, 15 left behind (360); day 2: 10 leave, 5 left
-    // (120); day 3 (80 h): the last 5 leave, home at 81 h. The leg is held from 8 h to
-    // 80 h. No departure time is lost: a bus left at each.
+    // people at 0 h, 5 more at 12 h. Day 0: 10 leave, 20 are left; the bus held back
+    // could have taken 10 of them, who wait for the escorts until day 1 08:00 (10 x 24
+    // = 240 person-hours; the other 10 wait for seats, and the 5 who come at noon for
+    // the timetable); day 1: 10 leave, 15 left, 10 of them for the escorts (240); day 2:
+    // 10 leave, 5 left (120); day 3 (80 h): the last 5 leave, home at 81 h. The leg is
+    // held from 8 h to 80 h. No departure time is lost: a bus left at each.
     let text = format!(
         "{}\n[[pool]]\nname = \"escorts\"\nsize = 1\n\n[[leg]]\nname = \"bus\"\nfrom = \"origin\"\nto = \"home\"\n\
          mode = \"bus\"\nvehicles = 2\nseats = 10\ntravel_hours = 1\ndeparture = \"timetable\"\n\
@@ -331,8 +332,8 @@ fn a_timetabled_bus_short_of_escorts_holds_only_those_it_leaves_behind() {
     assert_eq!(mean(&b, "pool.escorts.missed_departures"), 0.0);
     assert_eq!(mean(&b, "leg.bus.missed_departures"), 0.0);
     assert_eq!(mean(&b, "pool.escorts.held_hours"), 72.0);
-    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 960.0);
-    assert_eq!(mean(&b, "leg.bus.waiting_for_pools_person_hours"), 960.0);
+    assert_eq!(mean(&b, "pool.escorts.waiting_person_hours"), 600.0);
+    assert_eq!(mean(&b, "leg.bus.waiting_for_pools_person_hours"), 600.0);
     // All the waiting to board, first come first served: 10 x 8 h, 10 x 32 h, 10 x 56 h
     // and the late 5 x 68 h.
     assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 1300.0);

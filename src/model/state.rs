@@ -531,28 +531,37 @@ impl PoolWait {
     /// at `now`.
     pub fn person_hours(&self, line_integral: f64, now: f64) -> f64 {
         match self.left_behind {
-            Some(lb) => lb.person_hours + f64::from(lb.people) * (now - lb.since),
+            Some(lb) => lb.person_hours + f64::from(lb.people()) * (now - lb.since),
             None => line_integral - self.line_integral,
         }
     }
 }
 
 /// The people a timetabled departure time left behind for want of units, still
-/// waiting, and their person-hours so far.
+/// waiting, and their person-hours so far: of those in line then and still waiting, as
+/// many as the vehicles held back could have taken.
 #[derive(Clone, Copy, Debug)]
 pub struct LeftBehind {
     /// The departure time that left them.
     pub at: f64,
-    pub people: u32,
+    /// People in line at `at` still waiting.
+    pub present: u32,
+    /// Seats of the vehicles held back for units at `at` (the most who could have left).
+    pub seats: u32,
     pub person_hours: f64,
-    /// Since when `people` have been the same.
+    /// Since when the count has been the same.
     pub since: f64,
 }
 
 impl LeftBehind {
+    /// People held for units now.
+    pub fn people(&self) -> u32 {
+        self.present.min(self.seats)
+    }
+
     /// Adds the person-hours up to `now`.
     pub fn settle(&mut self, now: f64) {
-        self.person_hours += f64::from(self.people) * (now - self.since);
+        self.person_hours += f64::from(self.people()) * (now - self.since);
         self.since = now;
     }
 }

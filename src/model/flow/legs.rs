@@ -118,7 +118,7 @@ impl Flow {
     /// How many passengers leg `l` may take now: no more than the beds it can still
     /// reserve ahead, and (a feeder) than the seats of its trunk's next departure not
     /// yet promised or waiting.
-    fn reservable(&self, l: usize) -> u64 {
+    pub(super) fn reservable(&self, l: usize) -> u64 {
         let beds = self.reservable_beds(l);
         let seats = match self.net.scenario.legs[l].reserve_seats_on {
             Some(t) => {

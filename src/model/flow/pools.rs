@@ -204,19 +204,25 @@ impl Flow {
     }
 
     /// Timetabled leg `l`, held for units at its departure time `now`: the people it
-    /// leaves behind are those held until the next (as many as are waiting now).
+    /// leaves behind are held until the next, as many as its idle vehicles (held back)
+    /// could have taken; the rest wait for lack of seats, not of units.
     pub(super) fn left_behind_for_units(&mut self, l: u16, now: f64) {
-        let people = self.legs[l as usize].boarding.len() as u32;
+        let st = &self.legs[l as usize];
+        let present = st.boarding.len() as u32;
+        let held_seats = (st.idle.len() as u64 * u64::from(st.seats)).min(self.reservable(l as usize));
+        let seats = u32::try_from(held_seats).unwrap_or(u32::MAX);
         if let Some(w) = &mut self.legs[l as usize].pool_wait {
             let mut lb = w.left_behind.unwrap_or(LeftBehind {
                 at: now,
-                people: 0,
+                present: 0,
+                seats: 0,
                 person_hours: 0.0,
                 since: now,
             });
             lb.settle(now);
             lb.at = now;
-            lb.people = people;
+            lb.present = present;
+            lb.seats = seats;
             w.left_behind = Some(lb);
         }
     }
@@ -227,10 +233,10 @@ impl Flow {
         if let Some(w) = &mut self.legs[l as usize].pool_wait
             && let Some(lb) = &mut w.left_behind
             && ready_hours <= lb.at
-            && lb.people > 0
+            && lb.present > 0
         {
             lb.settle(now);
-            lb.people -= 1;
+            lb.present -= 1;
         }
     }
 
