@@ -215,7 +215,7 @@ fn fit_ranks_the_families_and_prints_a_value_a_scenario_accepts() {
     for f in ["fit.json", "fit.png", "fit.svg"] {
         assert!(out.join(f).exists(), "{f}");
     }
-    // Bad data: a word, a negative duration, too few values.
+    // Bad data: a word, a negative duration, too few values, constant, overflowing.
     for (body, expect) in [
         (
             "minutes\n3\n4\nabc\n5\n6\n7\n",
@@ -227,6 +227,8 @@ fn fit_ranks_the_families_and_prints_a_value_a_scenario_accepts() {
         ),
         ("3\n4\n", "at least 5 are needed"),
         ("5\n5\n5\n5\n5\n5\n", "that is a fixed duration"),
+        // Finite values whose sum overflows: no mean, no fit (it printed "mean inf").
+        ("1e308\n1.5e308\n1e308\n1.2e308\n1e308\n", "too large to average"),
     ] {
         std::fs::write(&data, body).unwrap();
         let o = run(&[]);

@@ -15,6 +15,15 @@ const MIN_VALUES: usize = 5;
 /// `repatsim fit`.
 pub fn fit(file: &Path, column: Option<&str>, out: Option<&Path>, force: bool, json: bool) -> Result<(), Failure> {
     let (name, xs) = read_column(file, column)?;
+    let n = xs.len();
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0)).sqrt();
+    if !(mean.is_finite() && sd.is_finite()) {
+        return Err(Failure::BadInput(format!(
+            "{}: the values of column `{name}` are too large to average or spread (their sum or squares overflow): give them in a larger unit",
+            file.display()
+        )));
+    }
     let fits = fit_all(&xs);
     if fits.is_empty() {
         return Err(Failure::BadInput(format!(
@@ -24,9 +33,6 @@ pub fn fit(file: &Path, column: Option<&str>, out: Option<&Path>, force: bool, j
     }
     let mut sorted = xs.clone();
     sorted.sort_by(f64::total_cmp);
-    let n = xs.len();
-    let mean = xs.iter().sum::<f64>() / n as f64;
-    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0)).sqrt();
     let doc = serde_json::json!({
         "file": file.display().to_string(),
         "column": name,

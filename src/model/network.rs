@@ -420,10 +420,9 @@ impl Network {
         })
     }
 
-    /// When people may slip away, in words: "before pickup" if every route of people
-    /// who may boards an escorted leg first (from then on they cannot), "before
-    /// boarding an escorted leg" if some ride unescorted first, "on the way" if some
-    /// route has no escorted leg at all.
+    /// When people may slip away, in words that claim no more than the routes allow:
+    /// "before pickup" if every route of people who may boards an escorted leg first
+    /// (from then on they cannot); otherwise when they can, not where they did.
     pub fn evasion_window(&self) -> &'static str {
         let mut words = "before pickup";
         for v in self.variants.iter().filter(|v| v.evasion_per_hour > 0.0) {
@@ -436,8 +435,10 @@ impl Network {
             });
             match legs.next() {
                 Some(true) => {}
-                _ if !legs.any(|escorted| escorted) => return "on the way",
-                _ => words = "before boarding an escorted leg",
+                _ if !legs.any(|escorted| escorted) => {
+                    return "(they can until they are home: some route has no escorted leg)";
+                }
+                _ => words = "(they can until they board an escorted leg)",
             }
         }
         words

@@ -44,7 +44,8 @@ pub(super) fn makespan(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dy
         String::new()
     };
     let caption = format!(
-        "Days until the last person is home, over the {} of {} replications that finished{counted}; mean, median and 90th percentile ({}) marked{}.",
+        "{}, over the {} of {} replications that finished{counted}; mean, median and 90th percentile ({}) marked{}.",
+        crate::metrics::catalogue::capitalized(&what),
         xs.len(),
         batch.len(),
         date(p90),

@@ -256,7 +256,7 @@ impl Checker {
                                 crate::metrics::fmt_num(drawn),
                                 crate::metrics::fmt_num(mean)
                             ),
-                            Some("for a skewed duration that cannot be negative, use lognormal or gamma with the mean and sd meant".into()),
+                            Some("if mean and sd are meant before the cut (as `repatsim fit` gives them), this is as intended; if they are the durations' own, use lognormal or gamma with them".into()),
                         );
                     }
                 }
