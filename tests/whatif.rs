@@ -179,6 +179,9 @@ fn undefined_numbers_survive_a_json_round_trip() {
         evaded_before: f64::NAN,
         evaded_after: f64::NAN,
         evaded_change: [f64::NAN; 3],
+        turned_away_before: 4.0,
+        turned_away_after: f64::NAN,
+        turned_away_change: [-1.0, f64::NAN, 0.5],
         waiting_days_before: 2.0,
         waiting_days_after: 1.0,
         waiting_days_change: [-1.0, -1.5, -0.5],
@@ -483,4 +486,59 @@ route = ["flight", "quarantine", "home"]
         sentence.contains("waiting to board `flight` (all of it, also while held back for beds at `quarantine`)"),
         "{sentence}"
     );
+}
+
+/// A desk of 10-minute services that turns people away when five wait, with eight
+/// people an hour (load 1.33): one more booth brings most of them home, and the what-if must say so (it once reported a few minutes of P90 only).
+#[test]
+fn the_what_if_counts_the_people_no_longer_turned_away() {
+    let text = r#"
+[scenario]
+name = "turn-away"
+start = 2024-01-01T00:00:00
+horizon_days = 5
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[checkpoint]]
+name = "desk"
+servers = 1
+service_minutes = { dist = "exponential", mean = 10 }
+max_line = 5
+give_up = "turned_away"
+
+[[cohort]]
+name = "people"
+origin = "camp"
+size = 100
+arrival = { process = "poisson", per_hour = 8 }
+route = ["desk", "home"]
+"#;
+    let b = run(&parse(text), 20, 2);
+    let w = what_if(&b, &[Lever::Booths(0)], &[Scope::Checkpoint(0)], "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    let before = b.mean_of(repatsim::metrics::MetricKey::overall(
+        repatsim::metrics::Stat::TurnedAway,
+    ));
+    assert!((w.turned_away_before - before).abs() < 1e-9, "{w:?}");
+    assert!(w.turned_away_change[2] < -10.0, "a clear fall: {w:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&w, b.scenario());
+    assert!(
+        sentence.contains("the number of people turned away changes by -"),
+        "{sentence}"
+    );
+    // Where nobody can be turned away, nothing is said of it.
+    let b = run(&parse(ONE_BUS), 4, 1);
+    let w = what_if(&b, &[Lever::Vehicles(0)], &[Scope::Leg(0)], "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    assert!(w.turned_away_before.is_nan(), "{w:?}");
+    assert!(!repatsim::report::findings::what_if_sentence(&w, b.scenario()).contains("turned away"));
 }

@@ -73,6 +73,15 @@ pub struct WhatIf {
     pub evaded_after: f64,
     #[serde(deserialize_with = "nans_if_null")]
     pub evaded_change: [f64; 3],
+    /// People turned away at checkpoints (mean), before and after, and the paired change
+    /// with its 95% CI; NaN when no checkpoint turns people away (and in files from
+    /// before it).
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub turned_away_before: f64,
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub turned_away_after: f64,
+    #[serde(default = "nans", deserialize_with = "nans_if_null")]
+    pub turned_away_change: [f64; 3],
     /// Person-days of waiting at the bottleneck (mean), before and after, and the paired
     /// change with its 95% CI.
     #[serde(deserialize_with = "nan_if_null")]
@@ -655,12 +664,16 @@ fn one_what_if(
     let makespan = MetricKey::overall(Stat::MakespanDays);
     let a = column(batch, makespan, rows).unwrap_or_default();
     let b = column(&after, makespan, rows).unwrap_or_default();
-    let evaded = MetricKey::overall(Stat::Evaded);
-    let (evaded_before, evaded_after, evaded_change) = match (column(batch, evaded, rows), column(&after, evaded, rows))
-    {
+    // People who left the return another way than home, where they can.
+    let gone = |stat: Stat| match (
+        column(batch, MetricKey::overall(stat), rows),
+        column(&after, MetricKey::overall(stat), rows),
+    ) {
         (Some(ea), Some(eb)) => paired(&ea, &eb),
         _ => (f64::NAN, f64::NAN, [f64::NAN; 3]),
     };
+    let (evaded_before, evaded_after, evaded_change) = gone(Stat::Evaded);
+    let (turned_away_before, turned_away_after, turned_away_change) = gone(Stat::TurnedAway);
     let (waiting_days_before, waiting_days_after, waiting_days_change) =
         paired(&waiting_days(batch, scopes, rows), &waiting_days(&after, scopes, rows));
     let everywhere = all_stages(batch);
@@ -691,6 +704,9 @@ fn one_what_if(
         evaded_before,
         evaded_after,
         evaded_change,
+        turned_away_before,
+        turned_away_after,
+        turned_away_change,
         waiting_days_before,
         waiting_days_after,
         waiting_days_change,

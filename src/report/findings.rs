@@ -195,6 +195,13 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
             effect(w.evaded_change, "")
         ));
     }
+    if w.turned_away_before.is_finite() {
+        s.push_str(&format!(
+            "; the number of people turned away {} (from {} on these replications)",
+            effect(w.turned_away_change, ""),
+            fmt_num(w.turned_away_before)
+        ));
+    }
     if w.waiting_days_before.is_finite() {
         s.push_str(&format!(
             "; {} {} per replication (from {} on these replications)",
@@ -224,6 +231,9 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
     let mut gains = vec![w.p90_days_change, t];
     if w.evaded_before.is_finite() {
         gains.push(w.evaded_change);
+    }
+    if w.turned_away_before.is_finite() {
+        gains.push(w.turned_away_change);
     }
     let measured = gains.iter().all(|&c| defined(c));
     if w.total_waiting_days_before.is_finite() && measured && !gains.iter().any(|&c| clear(c)) {
