@@ -681,3 +681,45 @@ fn the_report_lists_who_was_left_behind_and_the_timeline_says_it_did_not_end() {
     );
     assert!(!svg.contains("(the median makespan)"), "timeline title");
 }
+
+#[test]
+fn the_report_ranks_where_people_wait_as_the_summary_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("out");
+    repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "10", "-q", "--no-what-if", "--out"])
+        .arg(&d)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    let table = html
+        .split("<table id=\"waiting-table\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("a table of where people wait");
+    let rows: Vec<Vec<String>> = table
+        .split("<tr><td class=\"l\">")
+        .skip(1)
+        .map(|r| {
+            r.split("</td>")
+                .map(|c| c.trim_start_matches("<td>").to_string())
+                .take(2)
+                .collect()
+        })
+        .collect();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    let waiting = summary["waiting"].as_array().unwrap();
+    assert_eq!(rows.len(), waiting.len(), "{rows:?}");
+    assert!(rows.len() >= 3);
+    for (row, w) in rows.iter().zip(waiting) {
+        assert_eq!(row[0], w["what"].as_str().unwrap().replace('`', ""));
+        let days: f64 = row[1].replace(',', "").parse().unwrap();
+        let want = w["person_hours"].as_f64().unwrap() / 24.0;
+        assert!((days - want).abs() <= 0.01 * want, "{row:?} vs {want}");
+    }
+    // The first row is the bottleneck the findings name.
+    assert_eq!(summary["bottleneck"]["what"], waiting[0]["what"]);
+}

@@ -135,18 +135,21 @@ pub fn report_html(r: &RunReport) -> String {
     for f in findings(batch, r.what_if.as_ref()) {
         let _ = writeln!(h, "<li>{}</li>", escape(&f).replace('`', ""));
     }
+    h.push_str("</ul>\n");
+    h.push_str(&waiting_section(batch));
     // Who was left where, and why (a closure, a bus that leaves only when full), as the
     // console lists it: the findings refer to it.
     if !batch.stuck.is_empty() {
-        h.push_str("</ul>\n<h3 id=\"left-behind\">Left behind at the end</h3>\n<ul class=\"findings\">\n");
+        h.push_str("<h3 id=\"left-behind\">Left behind at the end</h3>\n<ul class=\"findings\">\n");
         for g in &batch.stuck {
             let line = super::console::describe_stuck(&batch.network, g);
             let _ = writeln!(h, "<li>{}</li>", escape(&line).replace('`', ""));
         }
+        h.push_str("</ul>\n");
     }
     // The plan fits the page (scaled down when wide): a bottleneck scrolled out of
     // sight was missed.
-    h.push_str("</ul>\n<h2 id=\"plan\">The plan</h2>\n<figure class=\"scroll fit\">");
+    h.push_str("<h2 id=\"plan\">The plan</h2>\n<figure class=\"scroll fit\">");
     h.push_str(&r.network_svg);
     h.push_str("<figcaption>The network as the scenario defines it, with this run's utilisation; hover over a box for its figures. Also in network.svg.</figcaption></figure>\n");
     if let Some(t) = &r.timeline_svg {
@@ -186,6 +189,29 @@ pub fn report_html(r: &RunReport) -> String {
 }
 
 /// The uncertain inputs: what was drawn, and how closely each outcome followed it.
+/// Where people wait, every stage largest first, as the console's line and
+/// `summary.json`'s `waiting` give it (the bottleneck is the first row).
+fn waiting_section(batch: &crate::experiment::Batch) -> String {
+    let waits = super::waiting::waiting_by_stage(batch);
+    if waits.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<h3 id=\"waiting\">Where people wait</h3>\n<table id=\"waiting-table\"><thead><tr><th class=\"l\">waiting for</th><th>person-days per replication</th><th>share of all waiting</th></tr></thead><tbody>\n",
+    );
+    for w in &waits {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&w.what).replace('`', ""),
+            crate::metrics::fmt_num(w.person_hours / 24.0),
+            crate::metrics::fmt_value(w.share, crate::metrics::Unit::Fraction)
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    h
+}
+
 fn inputs_section(inputs: &[super::inputs::InputEffect]) -> String {
     let mut h = String::from(
         "<h2 id=\"inputs\">Uncertain inputs</h2>\n<p>Each replication drew its own value of these <code>[[uncertain]]</code> inputs, so the figures above include the uncertainty of the assumptions. Rank correlation (Spearman, with its 95% CI) of each input with each outcome across replications: near +1, the outcome rises with the input; an interval that includes 0 shows no detectable link. <code>repatsim sensitivity</code> shares the variance out among the inputs.</p>\n<table><thead><tr><th class=\"l\">input</th><th class=\"l\">distribution</th><th>mean drawn</th><th>p5</th><th>p95</th>",
