@@ -434,3 +434,39 @@ fn people_no_wave_notifies_are_not_called_home_or_blamed_on_the_next_leg() {
         "Days until everyone is home"
     );
 }
+
+#[test]
+fn a_time_grid_that_would_write_gigabytes_is_refused_before_the_run() {
+    // 30 days at 0.0005 h: 1.44 M points for each series of the first wave.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "2", "-q", "--no-what-if", "--grid-hours", "0.0005", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--grid-hours 0.0005: 1,440,001 grid points x") && err.contains("or --yes to write them anyway"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+    // The grid it suggests is accepted.
+    let hours = err
+        .split("use --grid-hours ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "2", "-q", "--no-what-if", "--grid-hours", hours, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+}

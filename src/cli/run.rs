@@ -165,6 +165,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.yes,
         args.until_ci.is_none(),
     )?;
+    if out.is_some() {
+        check_grid_size(&net, args.grid_hours, args.yes)?;
+    }
     if args.until_ci.is_some() {
         // The time of the first block, at least, is known before starting.
         let first_block = args.block.max(2).min(args.max_replications);
@@ -705,4 +708,29 @@ pub fn validate(files: &[PathBuf], set: &[Override]) -> Result<(), Failure> {
 /// "1 leg", "2 legs".
 fn count(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Rows of `timeseries.csv` beyond which a run asks for `--yes`: about 450 MB of text.
+const MAX_TIMESERIES_ROWS: usize = 1_000_000;
+
+/// Refuses (unless `yes`) a time grid so fine that `timeseries.csv` would run to
+/// gigabytes: a tester's `--grid-hours 0.0001` wrote 2.2 GB for 40 people, silently.
+fn check_grid_size(net: &Arc<Network>, grid_hours: Option<f64>, yes: bool) -> Result<(), Failure> {
+    let spec = crate::model::timeseries::SeriesSpec::new(net, grid_hours);
+    let rows = spec.points.saturating_mul(spec.names.len());
+    if rows <= MAX_TIMESERIES_ROWS || yes {
+        return Ok(());
+    }
+    // (1% above the least, so that its rounding for print is never below it.)
+    let coarsest_needed = 1.01 * spec.end_hours * spec.names.len() as f64 / MAX_TIMESERIES_ROWS as f64;
+    Err(Failure::BadInput(format!(
+        "--grid-hours {}: {} grid points x {} series make {} rows of timeseries.csv (about {:.1} GB); \
+         use --grid-hours {} or more, or --yes to write them anyway",
+        spec.grid_hours,
+        crate::metrics::fmt_count(spec.points as u64),
+        spec.names.len(),
+        crate::metrics::fmt_count(rows as u64),
+        rows as f64 * 460.0 / 1e9,
+        crate::metrics::fmt_num(coarsest_needed)
+    )))
 }
