@@ -134,13 +134,25 @@ pub fn parse_timetable_entry(s: &str) -> Result<TimetableEntry, String> {
     if times.is_empty() {
         return Err(format!("`{s}` has no clock time: {help}"));
     }
+    // The day or date first, so that "feb 30 10:00" is told about `feb`, not `30`.
+    let date_like = first.len() == 10 && first.as_bytes()[4] == b'-';
+    let date = if date_like {
+        Some(
+            NaiveDate::parse_from_str(first, "%Y-%m-%d")
+                .map_err(|_| format!("`{first}` is not a valid date (YYYY-MM-DD)"))?,
+        )
+    } else {
+        None
+    };
+    let days = match date {
+        Some(_) => None,
+        None => Some(parse_days(first).map_err(|e| format!("{e}; {help}"))?),
+    };
     let clocks = times
         .iter()
         .map(|t| parse_clock(t, false))
         .collect::<Result<Vec<f64>, String>>()?;
-    if first.len() == 10 && first.as_bytes()[4] == b'-' {
-        let date = NaiveDate::parse_from_str(first, "%Y-%m-%d")
-            .map_err(|_| format!("`{first}` is not a valid date (YYYY-MM-DD)"))?;
+    if let Some(date) = date {
         let at = clocks
             .iter()
             .map(|&h| {
@@ -150,7 +162,7 @@ pub fn parse_timetable_entry(s: &str) -> Result<TimetableEntry, String> {
             .collect();
         return Ok(TimetableEntry::Once(at));
     }
-    let days = parse_days(first).map_err(|e| format!("{e}; {help}"))?;
+    let days = days.unwrap_or_default();
     let mut weekly = Vec::new();
     for (d, _) in days.iter().enumerate().filter(|(_, on)| **on) {
         for &h in &clocks {
@@ -303,6 +315,9 @@ mod tests {
             [false, true, false, true, false, false, false]
         );
         assert!(parse_days("funday").unwrap_err().contains("not a day"));
+        // A wrong day word is named before the clock times after it.
+        let e = parse_timetable_entry("feb 30 10:00").unwrap_err();
+        assert!(e.starts_with("`feb` is not a day"), "{e}");
     }
 
     #[test]
