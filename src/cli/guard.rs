@@ -115,9 +115,15 @@ pub fn check_resources(
         && e.bytes > 0.9 * avail
         && !yes
     {
+        // A fine time grid can take most of it: say so, as fewer replications would not help.
+        let grid = if e.grid_bytes > 0.5 * e.bytes {
+            "a coarser --grid-hours (the time grid takes most of it), "
+        } else {
+            ""
+        };
         return Err(Failure::BadInput(format!(
             "this run needs about {} of memory ({} people, {replications} replications, {threads} threads) but {} is available; \
-             use fewer replications (or --shard), fewer threads, or --yes to try anyway",
+             use {grid}fewer replications (or --shard), fewer threads, or --yes to try anyway",
             gb(e.bytes),
             net.population,
             gb(avail)

@@ -721,8 +721,13 @@ fn check_grid_size(net: &Arc<Network>, grid_hours: Option<f64>, yes: bool) -> Re
     if rows <= MAX_TIMESERIES_ROWS || yes {
         return Ok(());
     }
-    // (1% above the least, so that its rounding for print is never below it.)
-    let coarsest_needed = 1.01 * spec.end_hours * spec.names.len() as f64 / MAX_TIMESERIES_ROWS as f64;
+    // The grid has floor(end / grid) + 1 points per series: the least grid that fits,
+    // written with three significant digits rounded up (so that it fits as printed).
+    let points_allowed = (MAX_TIMESERIES_ROWS / spec.names.len().max(1)).max(2) - 1;
+    let least = spec.end_hours / points_allowed as f64;
+    let digits = 2 - least.log10().floor() as i32;
+    let step = 10f64.powi(-digits);
+    let coarsest_needed = format!("{:.*}", digits.max(0) as usize, (least / step).ceil() * step);
     Err(Failure::BadInput(format!(
         "--grid-hours {}: {} grid points x {} series make {} rows of timeseries.csv (about {:.1} GB); \
          use --grid-hours {} or more, or --yes to write them anyway",
@@ -731,6 +736,6 @@ fn check_grid_size(net: &Arc<Network>, grid_hours: Option<f64>, yes: bool) -> Re
         spec.names.len(),
         crate::metrics::fmt_count(rows as u64),
         rows as f64 * 460.0 / 1e9,
-        crate::metrics::fmt_num(coarsest_needed)
+        coarsest_needed
     )))
 }

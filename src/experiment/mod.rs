@@ -429,6 +429,8 @@ mod tests {
 pub struct ResourceEstimate {
     /// Peak memory, in bytes.
     pub bytes: f64,
+    /// Of it, the time series' histograms (a fine `--grid-hours` makes them large).
+    pub grid_bytes: f64,
     /// Wall time, in seconds (from one timed pilot replication), if measured.
     pub seconds: Option<f64>,
 }
@@ -458,6 +460,7 @@ pub fn estimate(
     });
     ResourceEstimate {
         bytes: worlds + rows + histograms + 16e6,
+        grid_bytes: histograms,
         seconds,
     }
 }
