@@ -542,3 +542,97 @@ route = ["desk", "home"]
     assert!(w.turned_away_before.is_nan(), "{w:?}");
     assert!(!repatsim::report::findings::what_if_sentence(&w, b.scenario()).contains("turned away"));
 }
+
+/// One 10-seat bus (4 h round trip) feeding a post of two booths that turns people away
+/// when six wait or patience (an hour on average) runs out. A second bus brings them in
+/// twice as fast, so more are turned away and the last journey ends sooner: a step
+/// that loses people must say so, and rank below any that does not.
+#[test]
+fn a_step_that_loses_more_people_says_so_and_ranks_last() {
+    let text = r#"
+[scenario]
+name = "turn2"
+start = 2024-01-01T00:00:00
+horizon_days = 10
+seed = 4
+
+[[site]]
+name = "origin"
+kind = "origin"
+
+[[site]]
+name = "border"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "origin"
+to = "border"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 2
+return_hours = 2
+
+[[checkpoint]]
+name = "post"
+site = "border"
+servers = 2
+service_minutes = { dist = "exponential", mean = 20 }
+max_line = 6
+patience_hours = { dist = "exponential", mean = 1 }
+give_up = "turned_away"
+
+[[cohort]]
+name = "c"
+origin = "origin"
+size = 100
+route = ["bus", "post", "home"]
+"#;
+    let b = run(&parse(text), 20, 2);
+    let bus = what_if(&b, &[Lever::Vehicles(0)], &[Scope::Leg(0)], "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    assert!(bus.p90_days_change[2] < 0.0, "the last journey ends sooner: {bus:?}");
+    assert!(bus.loses_more_people(), "{bus:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&bus, b.scenario());
+    assert!(sentence.contains("Beware: it loses more people"), "{sentence}");
+    // Tried beside a booth more (which turns fewer away), the bus ranks below it
+    // although it brings the P90 day further forward.
+    let booth = what_if(&b, &[Lever::Booths(0)], &[Scope::Checkpoint(0)], "t.toml", Some(2))
+        .unwrap()
+        .unwrap();
+    assert!(!booth.loses_more_people(), "{booth:?}");
+    assert!(bus.p90_days_change[0] < booth.p90_days_change[0], "{bus:?} {booth:?}");
+    let both = what_if(
+        &b,
+        &[Lever::Vehicles(0), Lever::Booths(0)],
+        &[Scope::Leg(0)],
+        "t.toml",
+        Some(2),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(both.change, booth.change, "{both:?}");
+    let sentence = repatsim::report::findings::what_if_sentence(&both, b.scenario());
+    assert!(
+        sentence.contains("ranked lower (one that loses more people last; the rest by a smaller fall")
+            && sentence.contains("but it loses more people (turned away or slipping away)"),
+        "{sentence}"
+    );
+    // The post is idle most of its hours, but it is not said to have hours to spare
+    // while it turns people away.
+    let f = repatsim::report::findings::findings(&b, None);
+    let post = f
+        .iter()
+        .find(|l| l.starts_with("`post` is idle"))
+        .expect("the idle finding");
+    assert!(
+        post.contains("and it turns away") && !post.contains("hours to spare"),
+        "{post}"
+    );
+}

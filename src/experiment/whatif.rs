@@ -122,6 +122,14 @@ pub struct WhatIf {
 }
 
 impl WhatIf {
+    /// True if the step clearly loses more people than before: more turned away or
+    /// slipping away, the 95% CI of the change above zero.
+    pub fn loses_more_people(&self) -> bool {
+        [self.turned_away_change, self.evaded_change]
+            .iter()
+            .any(|c| c[1] > 0.0 && c[2].is_finite())
+    }
+
     /// The same what-if with its command naming `file` instead (quoted for a POSIX
     /// shell when it needs it) with the `--set` overrides the run was given, e.g. the
     /// user's own path instead of an output directory's `scenario.toml` (which has
@@ -556,7 +564,9 @@ pub fn what_if_until(
     for run in runs {
         tried.extend(run?);
     }
-    // The largest fall in the P90 first: bringing it within the horizon (-inf) beats
+    // A step that clearly loses more people (turned away or slipped away: the P90
+    // counts journeys ended any way, so it can fall while fewer get home) ranks last.
+    // Then the largest fall in the P90: bringing it within the horizon (-inf) beats
     // any finite fall; one that stays beyond it (NaN) counts as no change.
     let key = |w: &WhatIf| {
         let p = if w.p90_days_change[0].is_nan() {
@@ -564,13 +574,19 @@ pub fn what_if_until(
         } else {
             w.p90_days_change[0]
         };
-        (p, w.total_waiting_days_change[0], w.waiting_days_change[0])
+        (
+            w.loses_more_people(),
+            p,
+            w.total_waiting_days_change[0],
+            w.waiting_days_change[0],
+        )
     };
     tried.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
-        ka.0.total_cmp(&kb.0)
+        ka.0.cmp(&kb.0)
             .then(ka.1.total_cmp(&kb.1))
             .then(ka.2.total_cmp(&kb.2))
+            .then(ka.3.total_cmp(&kb.3))
     });
     let mut it = tried.into_iter();
     let Some(mut best) = it.next() else {
@@ -581,7 +597,7 @@ pub fn what_if_until(
         let k = key(w);
         // Tied on what the ranking promises (the P90, then waiting everywhere); the
         // bottleneck's own waiting only orders them, since what it saves may just move.
-        k.0.total_cmp(&best_key.0).is_eq() && k.1.total_cmp(&best_key.1).is_eq()
+        k.0 == best_key.0 && k.1.total_cmp(&best_key.1).is_eq() && k.2.total_cmp(&best_key.2).is_eq()
     });
     best.tied = tied.into_iter().map(|w| w.change).collect();
     // With their own figures: "bought less" is a ranking of point estimates, which the
@@ -609,12 +625,16 @@ fn with_figures(w: &WhatIf) -> String {
         }
     };
     format!(
-        "{}: P90 day {}, waiting everywhere {}",
+        "{}: P90 day {}, waiting everywhere {}{}",
         w.change,
         ci(w.p90_days_change, " days"),
-        ci(w.total_waiting_days_change, " person-days")
+        ci(w.total_waiting_days_change, " person-days"),
+        if w.loses_more_people() { LOSES_MORE_PEOPLE } else { "" }
     )
 }
+
+/// Said of a step tried that clearly loses more people (it ranks last).
+pub const LOSES_MORE_PEOPLE: &str = ", but it loses more people (turned away or slipping away)";
 
 /// One lever's what-if.
 fn one_what_if(

@@ -235,6 +235,11 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
     if w.turned_away_before.is_finite() {
         gains.push(w.turned_away_change);
     }
+    if w.loses_more_people() {
+        s.push_str(
+            ". Beware: it loses more people (the P90 day counts a journey as ended however it ended, so it can fall while fewer get home)",
+        );
+    }
     let measured = gains.iter().all(|&c| defined(c));
     if w.total_waiting_days_before.is_finite() && measured && !gains.iter().any(|&c| clear(c)) {
         s.push_str(
@@ -248,8 +253,17 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
         ));
     }
     if !w.also_tried.is_empty() {
+        let losing = w
+            .also_tried
+            .iter()
+            .any(|t| t.ends_with(crate::experiment::whatif::LOSES_MORE_PEOPLE));
         s.push_str(&format!(
-            ". Also tried, ranked lower (a smaller fall in the P90 day as estimated, then in waiting everywhere): {}",
+            ". Also tried, ranked lower ({}a smaller fall in the P90 day as estimated, then in waiting everywhere): {}",
+            if losing {
+                "one that loses more people last; the rest by "
+            } else {
+                ""
+            },
             w.also_tried.join("; ")
         ));
     }
@@ -502,6 +516,7 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
         // The most booths it had at once ([[change]]s may add some during the run).
         let (booths_text, most) = booths(batch, i);
         let waited_days = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::WaitingPersonHours)) / 24.0;
+        let turned_away = batch.mean_of(MetricKey::checkpoint(i as u16, Stat::TurnedAway));
         // Idle hours are not spare booths: where people still queue, they came in
         // bunches that needed every booth, and fewer booths would lengthen their waits.
         // Only where nobody waited may a booth be spared (and its only booth never).
@@ -510,10 +525,16 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
                 ", yet people wait in its line ({} person-days per replication): in its open hours a free booth takes the next person at once, so they wait {}{}",
                 fmt_num(waited_days),
                 waits_when(batch, i),
-                if most > 1 {
-                    "; it has hours to spare, not booths: fewer booths would lengthen those waits"
+                if turned_away > 0.0 {
+                    // Idle hours do not make booths to spare where people are lost.
+                    format!(
+                        "; and it turns away {} people per replication (its line full or patience out): when they come it lacks booths, whatever its idle hours",
+                        fmt_num(turned_away)
+                    )
+                } else if most > 1 {
+                    "; it has hours to spare, not booths: fewer booths would lengthen those waits".to_string()
                 } else {
-                    ""
+                    String::new()
                 }
             )
         } else if most == 1 {
