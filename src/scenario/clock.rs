@@ -135,34 +135,35 @@ pub fn parse_timetable_entry(s: &str) -> Result<TimetableEntry, String> {
         return Err(format!("`{s}` has no clock time: {help}"));
     }
     // The day or date first, so that "feb 30 10:00" is told about `feb`, not `30`.
-    let date_like = first.len() == 10 && first.as_bytes()[4] == b'-';
-    let date = if date_like {
-        Some(
+    enum On {
+        Date(NaiveDate),
+        Days([bool; 7]),
+    }
+    let on = if first.len() == 10 && first.as_bytes()[4] == b'-' {
+        On::Date(
             NaiveDate::parse_from_str(first, "%Y-%m-%d")
                 .map_err(|_| format!("`{first}` is not a valid date (YYYY-MM-DD)"))?,
         )
     } else {
-        None
-    };
-    let days = match date {
-        Some(_) => None,
-        None => Some(parse_days(first).map_err(|e| format!("{e}; {help}"))?),
+        On::Days(parse_days(first).map_err(|e| format!("{e}; {help}"))?)
     };
     let clocks = times
         .iter()
         .map(|t| parse_clock(t, false))
         .collect::<Result<Vec<f64>, String>>()?;
-    if let Some(date) = date {
-        let at = clocks
-            .iter()
-            .map(|&h| {
-                let minutes = (h * 60.0).round() as u32;
-                date.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default())
-            })
-            .collect();
-        return Ok(TimetableEntry::Once(at));
-    }
-    let days = days.unwrap_or_default();
+    let days = match on {
+        On::Date(date) => {
+            let at = clocks
+                .iter()
+                .map(|&h| {
+                    let minutes = (h * 60.0).round() as u32;
+                    date.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default())
+                })
+                .collect();
+            return Ok(TimetableEntry::Once(at));
+        }
+        On::Days(days) => days,
+    };
     let mut weekly = Vec::new();
     for (d, _) in days.iter().enumerate().filter(|(_, on)| **on) {
         for &h in &clocks {

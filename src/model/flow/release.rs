@@ -267,9 +267,8 @@ impl Flow {
     /// pickup or approval at the origin), the line they wait in (a leg's, a site's beds,
     /// a checkpoint's, or away from it to come back), or the site they stay at.
     fn evading_from(&self, p: usize) -> TraceStage {
-        let done = self.people.phase[p] == Phase::Done && self.people.flags[p] & flag::AWAITING_APPROVAL == 0;
         let step = match self.people.phase[p] {
-            Phase::Done if done => self.waiting_for(p),
+            Phase::Done if self.people.flags[p] & flag::AWAITING_APPROVAL == 0 => self.waiting_for(p),
             Phase::Queued | Phase::Retrying => self.net.steps[self.people.pos[p] as usize],
             Phase::Staying => self.current_site_step(p),
             _ => return self.cohort_stage(p),
