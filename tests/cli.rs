@@ -436,6 +436,29 @@ fn people_no_wave_notifies_are_not_called_home_or_blamed_on_the_next_leg() {
 }
 
 #[test]
+fn a_time_grid_finer_than_the_finest_is_refused_not_changed() {
+    // Below 1e-6 h the grid used to be quietly widened to 1e-6 h; a scenario with a short
+    // horizon then ran on a grid other than the one asked for.
+    for bad in ["0.0000005", "0", "-1", "inf"] {
+        let o = repatsim()
+            .arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(["-n", "2", "-q", "--no-what-if", &format!("--grid-hours={bad}")])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!(
+                "--grid-hours {}: must be a number of hours >= 0.000001",
+                bad.parse::<f64>().unwrap()
+            )),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
 fn a_time_grid_that_would_write_gigabytes_is_refused_before_the_run() {
     // 30 days at 0.0005 h: 1.44 M points for each series of the first wave.
     let tmp = tempfile::tempdir().unwrap();

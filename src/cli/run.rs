@@ -4,6 +4,7 @@ use super::guard::{check_resources, interrupt_flag, overrides, progress_bar, wri
 use super::{Failure, MergeArgs, RunArgs, TraceArgs};
 use crate::experiment::{self, Batch, Precision, RunOptions};
 use crate::metrics::{fmt_count, fmt_num, fmt_quantity};
+use crate::model::timeseries::MIN_GRID_HOURS;
 use crate::model::{Network, World};
 use crate::report::people::MAX_PEOPLE_RECORDS;
 use crate::report::{self, OutputDir, OutputError, ReportOptions, ShardInfo, dir};
@@ -70,9 +71,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         sc.seed = s;
     }
     if let Some(g) = args.grid_hours
-        && !(g > 0.0 && g.is_finite())
+        && !(g >= MIN_GRID_HOURS && g.is_finite())
     {
-        return Err(Failure::BadInput(format!("--grid-hours {g}: must be a number > 0")));
+        return Err(Failure::BadInput(format!(
+            "--grid-hours {g}: must be a number of hours >= {MIN_GRID_HOURS} (0.0036 seconds)"
+        )));
     }
     // A resumed directory is rewritten whole, as --force would (the lock is taken first,
     // so what is read back cannot change underneath).

@@ -19,6 +19,9 @@ pub struct SeriesSpec {
     pub sources: Vec<SeriesKey>,
 }
 
+/// The finest time grid accepted (`repatsim run --grid-hours` refuses a finer one).
+pub const MIN_GRID_HOURS: f64 = 1e-6;
+
 impl SeriesSpec {
     /// People home, then occupancy of every site people stay in, the bed queue of every
     /// site with a bed limit, and holding after legs and checkpoints that lead to one;
@@ -52,7 +55,7 @@ impl SeriesSpec {
         let names = sources.iter().map(|&k| SeriesInfo::of(sc, k).id).collect();
         let grid_hours = grid_hours
             .unwrap_or_else(|| auto_grid_hours(sc.horizon_hours))
-            .max(1e-6);
+            .max(MIN_GRID_HOURS);
         let whole = (sc.horizon_hours / grid_hours).floor();
         // (Rounding aside: a horizon 1e-9 past a grid point ends on it.)
         let past = sc.horizon_hours - whole * grid_hours > 1e-9 * sc.horizon_hours.max(1.0);
