@@ -369,15 +369,40 @@ fn an_idle_bottleneck_is_not_offered_as_a_source_of_spare_booths() {
         idle[0]
     );
     // The secondary screening, which few need, is idle most of its hours too, but
-    // people still queue there when they come in bunches: hours to spare, not booths.
+    // people still queue there when they come in bunches: its idle hours are no booths
+    // to spare, and the booth more it names does shorten the waits.
     let waited = mean(&batch, "checkpoint.secondary-screening.waiting_person_hours");
     assert!(waited > 0.0);
     let screening = f
         .iter()
         .find(|s| s.contains("secondary-screening` is idle"))
         .unwrap_or_else(|| panic!("{f:?}"));
-    assert!(screening.contains("hours to spare, not booths"), "{screening}");
+    assert!(
+        screening.contains("not booths to spare: more booths would shorten the waits"),
+        "{screening}"
+    );
     assert!(!screening.contains("moved elsewhere"), "{screening}");
+    let booths = sc
+        .checkpoints
+        .iter()
+        .find(|k| k.name == "secondary-screening")
+        .unwrap()
+        .servers;
+    let lever = format!("--vs-set checkpoint.secondary-screening.servers={}`", booths + 1);
+    assert!(screening.contains(&lever), "{screening}");
+    let text = std::fs::read_to_string(repo("scenarios/examples/border-post.toml")).unwrap();
+    let more =
+        repatsim::scenario::params::Override::number("checkpoint.secondary-screening.servers", f64::from(booths + 1));
+    let wider = run(
+        &parse(&repatsim::scenario::params::apply(&text, &[more]).unwrap()),
+        20,
+        2,
+    );
+    let waited_wider = mean(&wider, "checkpoint.secondary-screening.waiting_person_hours");
+    assert!(
+        waited_wider < 0.8 * waited,
+        "{waited} -> {waited_wider} person-hours with a booth more"
+    );
 }
 
 /// "Everyone is home by DATE in at least 90% of replications" is true for any number of

@@ -531,10 +531,15 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
                         "; and it turns away {} people per replication (its line full or patience out): when they come it lacks booths, whatever its idle hours",
                         fmt_num(turned_away)
                     )
-                } else if most > 1 {
-                    "; it has hours to spare, not booths: fewer booths would lengthen those waits".to_string()
                 } else {
-                    String::new()
+                    // Idle hours averaged over the run read as slack; a tester added a
+                    // booth to a post "idle 88%" and cut its waiting by 39%: the idle
+                    // hours were before and after the bunch, which kept every booth busy.
+                    format!(
+                        "; its idle hours are hours when nobody came, not booths to spare: more booths would shorten the waits while every booth is busy, fewer would lengthen them (`compare --vs-set checkpoint.{}.servers={}` shows by how much)",
+                        k.name,
+                        k.servers + 1
+                    )
                 }
             )
         } else if most == 1 {
