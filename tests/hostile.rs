@@ -344,6 +344,62 @@ fn trace_and_junit_files_are_not_overwritten_without_force() {
     assert_eq!(std::fs::read_to_string(&junit).unwrap(), "mine");
 }
 
+/// `trace --out` names a pipe, a terminal or a link as often as a file: a tester's
+/// `--out /dev/stdout` (as root) replaced the system's /dev/stdout link with a CSV file,
+/// a FIFO was replaced by a file nobody read, and `--force` on a link replaced the link
+/// and left the file it named unchanged. A stream is written into; a link keeps its
+/// target, whose contents are replaced.
+#[cfg(unix)]
+#[test]
+fn trace_out_writes_into_pipes_and_through_links_without_replacing_them() {
+    let (tmp, f) = file_with(SMALL);
+    let trace = |out: &std::path::Path| {
+        let mut c = repatsim();
+        c.arg("trace").arg(&f).args(["--replication", "0", "--out"]).arg(out);
+        c.timeout(Duration::from_secs(20));
+        c
+    };
+    // A FIFO, read by another thread.
+    let fifo = tmp.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    assert!(trace(&fifo).output().unwrap().status.success());
+    let read = reader.join().unwrap();
+    assert!(read.starts_with("time_hours,") && read.lines().count() > 10, "{read}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    // A link to a file: refused without --force, then the file it names is replaced.
+    let target = tmp.path().join("target.csv");
+    std::fs::write(&target, "mine").unwrap();
+    let link = tmp.path().join("link.csv");
+    std::os::unix::fs::symlink("target.csv", &link).unwrap();
+    let err = refused(&mut trace(&link), 10);
+    assert!(err.contains("exists") && err.contains("--force"), "{err}");
+    assert!(trace(&link).arg("--force").output().unwrap().status.success());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        read,
+        "the same replication, the same trace"
+    );
+    // A link to a pipe (as /dev/stdout is) is written into, not replaced.
+    let to_stdout = tmp.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &to_stdout).unwrap();
+    let o = trace(&to_stdout).output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), read);
+    assert!(std::fs::symlink_metadata(&to_stdout).unwrap().file_type().is_symlink());
+}
+
 /// `--out DIR/.` is DIR: the run used to go through to its end and then fail renaming
 /// its output into place ("internal error: Invalid argument").
 #[test]

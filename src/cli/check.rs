@@ -402,13 +402,11 @@ fn write_junit(path: &std::path::Path, results: &[PlanResult]) -> Result<(), Fai
         x.push_str("  </testsuite>\n");
     }
     x.push_str("</testsuites>\n");
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Failure::BadInput(format!("--junit {}: not a file name", path.display())))?;
-    crate::report::dir::write_atomic(dir, &name.to_string_lossy(), x.as_bytes())
-        .map_err(|e| Failure::BadInput(format!("--junit: {e}")))
+    if path.file_name().is_none() {
+        return Err(Failure::BadInput(format!(
+            "--junit {}: not a file name",
+            path.display()
+        )));
+    }
+    crate::report::dir::write_file(path, x.as_bytes()).map_err(|e| Failure::BadInput(format!("--junit: {e}")))
 }

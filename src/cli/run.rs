@@ -634,14 +634,10 @@ pub fn trace(args: TraceArgs) -> Result<(), Failure> {
                     path.display()
                 )));
             }
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .ok_or_else(|| Failure::BadInput(format!("--out {}: not a file name", path.display())))?;
-            dir::write_atomic(dir, &name.to_string_lossy(), &bytes)
+            if path.file_name().is_none() {
+                return Err(Failure::BadInput(format!("--out {}: not a file name", path.display())));
+            }
+            dir::write_file(path, &bytes)
                 .map_err(|e| Failure::BadInput(format!("--out {}: cannot write it: {e}", path.display())))?;
         }
         None => write_stdout(&String::from_utf8_lossy(&bytes))?,

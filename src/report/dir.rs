@@ -68,7 +68,7 @@ pub fn scenario_sha256(text: &str) -> String {
         .collect()
 }
 
-pub use super::outdir::{OutputDir, write_atomic, write_atomic_with};
+pub use super::outdir::{OutputDir, write_atomic, write_atomic_with, write_file};
 
 /// What `merge` needs besides `replications.csv`.
 #[derive(Debug, Serialize, Deserialize)]

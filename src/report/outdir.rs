@@ -263,6 +263,40 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// Writes `bytes` to the file a user named (`trace --out`, `check --junit`): an existing
+/// pipe, terminal or other non-file (`/dev/stdout`, a FIFO, or a link to one) is written
+/// into as a stream, not replaced by a file; a regular file, or one a symbolic link
+/// names, is replaced whole through a temporary file and a rename beside the file itself,
+/// so a link keeps pointing at the new contents instead of being replaced.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(io(path))?;
+        return f.write_all(bytes).and_then(|_| f.flush()).map_err(io(path));
+    }
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    // A dangling link is followed to where it points, as a plain write would.
+    let resolved = if is_link {
+        let target = std::fs::read_link(path).map_err(io(path))?;
+        match path.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        }
+    } else {
+        path.to_path_buf()
+    };
+    let dir = resolved
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = resolved
+        .file_name()
+        .ok_or_else(|| io(path)(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name")))?;
+    write_atomic(dir, &name.to_string_lossy(), bytes)
+}
+
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomic_with(dir, name, |w| w.write_all(bytes))
