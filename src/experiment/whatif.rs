@@ -437,16 +437,33 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
             sc.sites[*s as usize].name,
             legs.join(", ")
         ))
-    } else if let Some(Scope::Leg(l)) = out.first()
-        && let Some(t) = batch.network.reserve_target[*l as usize]
-        && batch.mean_of(MetricKey::new(Scope::Leg(*l), Stat::BedHoldPersonHours)) > 0.0
-    {
-        // A leg that reserves beds: the table counts its waits while the beds hold them
-        // back at the beds; here they count whole, as that share may move to transport.
-        Some(format!(
-            "waiting to board `{}` (all of it, also while held back for beds at `{}`)",
-            sc.legs[*l as usize].name, sc.sites[t as usize].name
-        ))
+    } else if let Some((l, t)) = out.iter().find_map(|x| match *x {
+        Scope::Leg(l) => batch.network.reserve_target[l as usize]
+            .filter(|_| batch.mean_of(MetricKey::new(Scope::Leg(l), Stat::BedHoldPersonHours)) > 0.0)
+            .map(|t| (l, t)),
+        _ => None,
+    }) {
+        // A leg that reserves beds (perhaps after the feeders that reserve its seats,
+        // which make up the bottleneck with it): the table counts its waits while the
+        // beds hold them back at the beds; here they count whole, as that share may
+        // move to transport.
+        let legs: Vec<String> = out
+            .iter()
+            .filter_map(|x| match *x {
+                Scope::Leg(l) => Some(format!("`{}`", sc.legs[l as usize].name)),
+                _ => None,
+            })
+            .collect();
+        let (name, site) = (&sc.legs[l as usize].name, &sc.sites[t as usize].name);
+        Some(if legs.len() == 1 {
+            format!("waiting to board `{name}` (all of it, also while held back for beds at `{site}`)")
+        } else {
+            let (last, rest) = legs.split_last().expect("two legs or more");
+            format!(
+                "waiting to board {} and {last} (all of it, also while `{name}` held people back for beds at `{site}`)",
+                rest.join(", ")
+            )
+        })
     } else {
         None
     };
