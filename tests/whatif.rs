@@ -193,6 +193,7 @@ fn undefined_numbers_survive_a_json_round_trip() {
         tied: vec!["e".into()],
         command: "cmd".into(),
         waiting_at: None,
+        at_runner_up: None,
     };
     let json = serde_json::to_string(&w).unwrap();
     assert!(json.contains("\"p90_days_after\":null"), "{json}");
@@ -725,5 +726,117 @@ route = ["bus", "post", "home"]
     assert!(
         post.contains("and it turns away") && !post.contains("booths to spare"),
         "{post}"
+    );
+}
+
+/// A feeder bus that reserves seats on a weekly charter, and an exit control between
+/// them that can serve only in the hour where its opening hours (22:00-06:00) meet the
+/// charter's check-in window (05:00-09:00): people queue longest for the bus (their seats
+/// are held by those stuck at the control), so the bottleneck is the charter, whose own
+/// steps can hardly help (a tester's case: the what-if offered a flight nobody could
+/// catch). The runner-up's booth is tried too, ranks first, and the sentence says where.
+#[test]
+fn the_runner_up_stages_step_is_tried_and_said_to_be_off_the_bottleneck() {
+    let text = r#"
+[scenario]
+name = "one-hour-control"
+start = 2024-01-01T00:00:00
+horizon_days = 42
+
+[[site]]
+name = "embassy"
+kind = "origin"
+
+[[site]]
+name = "hub"
+kind = "transit"
+beds = 250
+
+[[site]]
+name = "quarantine"
+kind = "quarantine"
+beds = 200
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "feeder"
+from = "embassy"
+to = "hub"
+mode = "bus"
+vehicles = 4
+seats = 50
+travel_hours = 3
+reserve_seats_on = "charter"
+
+[[leg]]
+name = "charter"
+from = "hub"
+to = "quarantine"
+mode = "flight"
+vehicles = 1
+seats = 180
+travel_hours = 4
+departure = "timetable"
+timetable = ["wed 10:00"]
+admission = "reserve"
+
+[[checkpoint]]
+name = "exit-control"
+site = "hub"
+servers = 1
+service_minutes = 3
+open_hours = "22:00-06:00"
+checkin = { leg = "charter", opens_hours_before = 5, closes_hours_before = 1 }
+
+[[cohort]]
+name = "nationals"
+origin = "embassy"
+size = 1000
+route = ["feeder", "hub", "exit-control", "charter", "quarantine", "home"]
+
+[[wave]]
+cohort = "nationals"
+at_day = 0
+notify = 300
+lead_hours = 48
+every_days = 7
+count = 4
+"#;
+    let b = run(&parse(text), 10, 2);
+    let stages = repatsim::report::waiting::waiting_by_stage(&b);
+    assert_eq!(stages[0].stage, "charter", "{stages:?}");
+    assert_eq!(stages[1].stage, "exit-control", "{stages:?}");
+    assert!(
+        stages[1].share >= repatsim::report::findings::RUNNER_UP_SHARE,
+        "{stages:?}"
+    );
+    let options = repatsim::report::ReportOptions {
+        threads: Some(2),
+        ..Default::default()
+    };
+    let w = repatsim::report::findings::what_if_for(&b, &options, "t.toml")
+        .unwrap()
+        .unwrap();
+    assert_eq!(w.path, "checkpoint.exit-control.servers", "{w:?}");
+    assert_eq!(w.at_runner_up.as_deref(), Some("service at `exit-control`"));
+    // It ranked first because it buys more: more people home within the horizon and
+    // less waiting everywhere than the charter's steps.
+    assert!(w.total_waiting_days_change[2] < 0.0, "{w:?}");
+    assert!(
+        w.also_tried
+            .iter()
+            .all(|t| t.contains("on `charter`") || t.contains("on charter")),
+        "{:?}",
+        w.also_tried
+    );
+    let sentence = repatsim::report::findings::what_if_sentence(&w, b.scenario());
+    assert!(
+        sentence.contains(
+            "(not at the bottleneck but at the second place people wait, service at `exit-control`: it ranked above the bottleneck's own steps)"
+        ),
+        "{sentence}"
     );
 }

@@ -116,6 +116,12 @@ pub struct WhatIf {
     /// beds too).
     #[serde(default)]
     pub waiting_at: Option<String>,
+    /// The stage the step is at, in words, when it is not the bottleneck but the
+    /// runner-up of "where people wait", whose steps are tried too when it holds a
+    /// large share (where people queue is not always what holds them up: a line
+    /// upstream of a tighter stage can be the longer one).
+    #[serde(default)]
+    pub at_runner_up: Option<String>,
     /// The command that reproduces the comparison (run where the scenario file it
     /// names is: the output directory for a run written with `--out`).
     pub command: String,
@@ -754,6 +760,7 @@ fn one_what_if(
         also_tried: Vec::new(),
         tied: Vec::new(),
         waiting_at: measured_stages(batch, scopes).1,
+        at_runner_up: None,
     }))
 }
 
