@@ -78,7 +78,30 @@ pub fn check_sites(ck: &mut Checker, raw: &RawFile, names: &Names) -> Vec<Site> 
                 );
                 None
             }
-            Some(d) => ck.dist(&format!("{l}.stay_hours"), d, 1.0),
+            Some(d) => {
+                let stay = ck.dist(&format!("{l}.stay_hours"), d, 1.0);
+                // A quarantine nobody stays in passes people straight through: its beds
+                // never fill and "nobody waits" reads as a plan that works.
+                if kind == SiteKind::Quarantine
+                    && let Some(x) = &stay
+                    && x.is_fixed()
+                    && x.mean() == 0.0
+                {
+                    ck.warn(
+                        format!("{l}.stay_hours"),
+                        span(d),
+                        format!(
+                            "quarantine `{}` keeps people 0 hours: they pass straight through and its beds never fill",
+                            r.name.get_ref()
+                        ),
+                        Some(
+                            "give the quarantine's length (stay_hours = 168 is a week), or make it a transit site"
+                                .into(),
+                        ),
+                    );
+                }
+                stay
+            }
             None => Dist::fixed(if kind == SiteKind::Quarantine { 168.0 } else { 0.0 }).ok(),
         };
         let cost_per_bed_night = match &r.cost_per_bed_night {
