@@ -740,3 +740,46 @@ route = ["desk", "home"]
         "{f:#?}"
     );
 }
+
+/// Evasion runs from notice: a cohort with an evasion hazard but no waves is never
+/// notified, so nobody can slip away (validation warns so), and no label may say they
+/// could: a tester's train evacuation read "Days until everyone is home or slipped away"
+/// with 0 evaded throughout. With a wave the same hazard does make it possible.
+#[test]
+fn labels_offer_slipping_away_only_where_someone_can() {
+    let head = origin_and_home("no-waves", 10, 1, "");
+    let cohort =
+        "\n[[cohort]]\nname = \"c\"\norigin = \"origin\"\nsize = 5\nevasion_per_hour = 0.01\nroute = [\"home\"]\n";
+    let without = parse(&(head.clone() + cohort));
+    assert_eq!(repatsim::metrics::catalogue::ended_otherwise(&without), None);
+    assert!(!repatsim::metrics::catalogue::everyone_home(&without).contains("slipped"));
+    let wave = "\n[[wave]]\ncohort = \"c\"\nat_day = 0\nnotify = 5\nlead_hours = 24\n";
+    let with = parse(&(head + cohort + wave));
+    assert_eq!(
+        repatsim::metrics::catalogue::ended_otherwise(&with),
+        Some("or slipped away")
+    );
+    let b = run(&without, 5, 1);
+    assert_eq!(mean(&b, "evaded"), 0.0);
+}
+
+/// A quarantine that keeps people 0 hours passes them straight through: a tester's
+/// validated without a word and then read "Nobody waits anywhere". It is warned of, at
+/// the field; a real stay is not.
+#[test]
+fn a_quarantine_of_no_hours_is_warned_of() {
+    let text = |stay: &str| {
+        origin_and_home("pass-through", 10, 1, "")
+            + &format!("\n[[site]]\nname = \"q\"\nkind = \"quarantine\"\nbeds = 10\nstay_hours = {stay}\n")
+            + "\n[[leg]]\nname = \"bus\"\nfrom = \"origin\"\nto = \"q\"\nmode = \"bus\"\nvehicles = 1\nseats = 50\ntravel_hours = 1\n"
+            + "\n[[cohort]]\nname = \"c\"\norigin = \"origin\"\nsize = 100\nroute = [\"bus\", \"q\", \"home\"]\n"
+    };
+    let w = repatsim::scenario::parse(&text("0"), "q.toml").unwrap().warnings;
+    let d = w
+        .iter()
+        .find(|d| d.field == "site.q.stay_hours")
+        .unwrap_or_else(|| panic!("{w:?}"));
+    assert!(d.message.contains("keeps people 0 hours"), "{d:?}");
+    let w = repatsim::scenario::parse(&text("168"), "q.toml").unwrap().warnings;
+    assert!(w.iter().all(|d| d.field != "site.q.stay_hours"), "{w:?}");
+}

@@ -301,7 +301,7 @@ fn stat_props(key: MetricKey) -> Props {
         Stat::PeakQueue if leg => props("Most people waiting to board", People, Level, Lower, false, "The most people waiting to board{} at once (held for a positive time: people who board the moment they arrive do not count)."),
         Stat::PeakQueue => props("Longest line", People, Level, Lower, false, "The most people in the line of{} at once (held for a positive time: people served the moment they arrive do not count)."),
         Stat::Utilization if pool => props("Unit utilisation", Fraction, Share, Neither, true, "Unit-hours in use divided by units times hours on duty for{} (a job under way when a shift ends is finished, so it can exceed 1 with shifts)."),
-        Stat::Utilization => props("Booth utilisation", Fraction, Share, Neither, true, "Busy booth-hours divided by booths times open hours at{}."),
+        Stat::Utilization => props("Booth utilisation", Fraction, Share, Neither, true, "Busy booth-hours divided by booths times open hours at{} (a service under way at closing is finished, so it can exceed 1 where services run past short opening hours)."),
         Stat::MeanServiceMinutes => props("Mean service time", Minutes, Duration, Neither, false, "Mean service time per person at{}."),
         Stat::PeakHolding => props("Most people held for beds", People, Level, Lower, true, "The most people at once who came through{} and waited for a bed at the next site (held for a positive time)."),
         Stat::MeanHolding => props("Mean people held for beds", People, Level, Lower, false, "People who came through{} waiting for a bed at the next site, averaged over time."),
@@ -512,8 +512,16 @@ pub fn capitalized(s: &str) -> String {
 /// How else than home a journey can end in `sc`, in words ("or slipped away"), if it
 /// can: evasion before pickup, or giving up at a checkpoint that turns people away.
 pub fn ended_otherwise(sc: &Scenario) -> Option<&'static str> {
-    let evade = sc.cohorts.iter().any(|c| c.evasion_per_hour > 0.0)
-        || sc.uncertain.iter().any(|u| u.path.ends_with("evasion_per_hour"));
+    // Evasion runs from notice: a cohort without waves is never notified, so its
+    // hazard (warned of) makes nobody slip away, and no label may say they could.
+    let evade = sc.cohorts.iter().enumerate().any(|(i, c)| {
+        let hazard = c.evasion_per_hour > 0.0
+            || sc
+                .uncertain
+                .iter()
+                .any(|u| u.path == format!("cohort.{}.evasion_per_hour", c.name));
+        hazard && sc.waves.iter().any(|w| w.cohort.0 as usize == i)
+    });
     let turn_away = sc.checkpoints.iter().any(|k| {
         (k.patience_hours.is_some() || k.max_line.is_some()) && k.give_up == crate::scenario::GiveUp::TurnedAway
     });
