@@ -148,6 +148,53 @@ fn every_type_error_is_reported_at_once_and_located() {
     assert_eq!(fields, ["cohort.people.size", "target[0].value"], "{err}");
 }
 
+/// Every missing field is told at once, each at the header of its table: the reader
+/// stops at the first table that lacks one, so a tester's file missing `start` and
+/// `horizon_days` was told of `start` alone (and would then have met the rest one by
+/// one).
+#[test]
+fn every_missing_field_is_reported_at_once() {
+    let text = "[scenario]\nname = \"t\"\n\n\
+                [[site]]\nname = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n\n\
+                [[cohort]]\nname = \"people\"\norigin = \"origin\"\nroute = [\"home\"]\n";
+    let err = match scenario::parse(text, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let told: Vec<(&str, &str)> = err
+        .diagnostics
+        .iter()
+        .map(|d| (d.field.as_str(), d.message.as_str()))
+        .collect();
+    for want in [
+        ("scenario", "missing field `start`"),
+        ("scenario", "missing field `horizon_days`"),
+        ("site.origin", "missing field `kind`"),
+        ("cohort.people", "missing field `size`"),
+    ] {
+        assert!(told.contains(&want), "{want:?} in {told:?}");
+    }
+    assert_eq!(told.len(), 4, "{err}");
+    let at = |field: &str| {
+        let d = err.diagnostics.iter().find(|d| d.field == field).unwrap();
+        &text[d.span.clone().unwrap()]
+    };
+    assert_eq!(at("site.origin"), "[[site]]");
+    assert_eq!(at("cohort.people"), "[[cohort]]");
+    // A value of the wrong type may be read only after them (the reader's order is
+    // its own): the missing fields are all told even so.
+    let typed = text.replace(
+        "name = \"t\"\n",
+        "name = \"t\"\nstart = 2024-01-01T00:00:00\nhorizon_days = \"10\"\n",
+    );
+    let err = match scenario::parse(&typed, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
+    assert!(fields.ends_with(&["site.origin", "cohort.people"]), "{err}");
+}
+
 /// A choice written as a number (`kind = 5`) is answered with the choices, not the
 /// reader's "wanted string or table"; an unknown word keeps its "did you mean".
 #[test]

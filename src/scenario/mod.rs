@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod error;
 pub mod locate;
+mod missing;
 pub mod params;
 pub mod raw;
 pub mod schema;
@@ -246,6 +247,15 @@ fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
         }
         out.push(d);
         err = next;
+    }
+    // The reader stops at the first table missing a field: every other one is found
+    // from the schema.
+    if out.iter().any(|d| d.message.starts_with("missing field")) {
+        for d in missing::missing_fields(text) {
+            if !out.iter().any(|o| o.span == d.span && o.message == d.message) {
+                out.push(d);
+            }
+        }
     }
     // In the order of the file.
     out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
