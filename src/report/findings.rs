@@ -1,7 +1,8 @@
 //! Sentences a planner can act on, each computed from the numbers beside it: when
 //! everyone is home (with calendar dates), the one bottleneck (the stage people wait
 //! for longest in total, waits still under way at the end included) and what one step
-//! more of it buys, the sites that are full, idle checkpoints, evasion and cost.
+//! more of it (or of the second place people wait, when that buys more) buys, the sites
+//! that are full, idle checkpoints, evasion and cost.
 
 use super::waiting::{Wait, WaitKind, bottleneck, waiting_by_stage};
 use crate::experiment::Batch;
