@@ -14,6 +14,8 @@ use repatsim::model::Network;
 use repatsim::report::{self, ReportOptions};
 use repatsim::scenario::params::{self, Override, ParamValue};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 create_exception!(
     _native,
@@ -60,6 +62,50 @@ fn with_seed(set: &[String], seed: Option<u64>) -> PyResult<Vec<Override>> {
 
 fn options(n: u64, threads: Option<usize>) -> RunOptions {
     RunOptions::new(0..n).threads(threads)
+}
+
+/// Runs `work` on a thread of its own while the calling thread checks for Ctrl-C every
+/// 50 ms (holding the GIL only for the check). On an interrupt, the stop flag handed to
+/// `work` (for its `RunOptions`) stops the replications still to run; the partial
+/// result is dropped and KeyboardInterrupt is raised. Without this, a long batch in a
+/// notebook could not be interrupted: Python saw Ctrl-C only when the call returned.
+fn interruptible<T: Send>(py: Python<'_>, work: impl FnOnce(Arc<AtomicBool>) -> T + Send) -> PyResult<T> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let handle = s.spawn(|| {
+            let out = work(Arc::clone(&stop));
+            done.store(true, Ordering::Release);
+            out
+        });
+        loop {
+            py.detach(|| {
+                let since = Instant::now();
+                while !done.load(Ordering::Acquire) && since.elapsed() < Duration::from_millis(50) {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            });
+            if done.load(Ordering::Acquire) {
+                break;
+            }
+            if let Err(interrupt) = py.check_signals() {
+                stop.store(true, Ordering::Relaxed);
+                // The replications under way finish (each takes milliseconds to a few
+                // seconds), then the work returns and is dropped.
+                let _ = py.detach(|| handle.join());
+                return Err(interrupt);
+            }
+        }
+        py.detach(|| handle.join())
+            .map_err(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// `options(n, threads)` stopped by `stop`.
+fn stoppable(n: u64, threads: Option<usize>, stop: Arc<AtomicBool>) -> RunOptions {
+    let mut o = options(n, threads);
+    o.stop = Some(stop);
+    o
 }
 
 fn csv_text(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> PyResult<String> {
@@ -151,25 +197,25 @@ fn run<'py>(
             repatsim::report::people::MAX_PEOPLE_RECORDS
         )));
     }
-    let (batch, what_if) = py
-        .detach(|| {
-            let batch = experiment::run_network(&net, &options(n, threads), None).map_err(|e| e.to_string())?;
-            let options = ReportOptions {
-                what_if,
-                timeline: false,
-                threads,
-                known_what_if: None,
-                people: None,
-                stop: None,
-            };
-            let w = if what_if {
-                report::findings::what_if_for(&batch, &options, label).map_err(|e| e.to_string())?
-            } else {
-                None
-            };
-            Ok::<_, String>((batch, w))
-        })
-        .map_err(internal)?;
+    let (batch, what_if) = interruptible(py, |stop| {
+        let batch = experiment::run_network(&net, &stoppable(n, threads, Arc::clone(&stop)), None)
+            .map_err(|e| e.to_string())?;
+        let options = ReportOptions {
+            what_if,
+            timeline: false,
+            threads,
+            known_what_if: None,
+            people: None,
+            stop: Some(stop),
+        };
+        let w = if what_if {
+            report::findings::what_if_for(&batch, &options, label).map_err(|e| e.to_string())?
+        } else {
+            None
+        };
+        Ok::<_, String>((batch, w))
+    })?
+    .map_err(internal)?;
     let out = PyDict::new(py);
     out.set_item(
         "replications_csv",
@@ -238,9 +284,7 @@ fn compare(
     }
     let n = replications.unwrap_or(u64::from(a.replications)).max(2);
     at_most(n)?;
-    let c = py
-        .detach(|| cmp::compare(&a, &b, &options(n, threads)))
-        .map_err(compare_error)?;
+    let c = interruptible(py, |stop| cmp::compare(&a, &b, &stoppable(n, threads, stop)))?.map_err(compare_error)?;
     String::from_utf8(report::study::compare_csv(&c).map_err(internal)?).map_err(internal)
 }
 
@@ -293,9 +337,10 @@ fn sweep(
         .max(2),
     };
     at_most(n)?;
-    let result = py
-        .detach(|| sweeping::sweep(text, label, &base, &axes, &metrics, &options(n, threads), None))
-        .map_err(compare_error)?;
+    let result = interruptible(py, |stop| {
+        sweeping::sweep(text, label, &base, &axes, &metrics, &stoppable(n, threads, stop), None)
+    })?
+    .map_err(compare_error)?;
     String::from_utf8(report::study::sweep_csv(&axes, &result).map_err(internal)?).map_err(internal)
 }
 
@@ -338,22 +383,21 @@ fn plan(
         .max(2),
     };
     at_most(n)?;
-    let result = py
-        .detach(|| {
-            planning::plan(
-                text,
-                label,
-                &base,
-                &axis.path,
-                lo,
-                hi,
-                &target,
-                &options(n, threads),
-                confirm.unwrap_or(n),
-                tolerance,
-            )
-        })
-        .map_err(compare_error)?;
+    let result = interruptible(py, |stop| {
+        planning::plan(
+            text,
+            label,
+            &base,
+            &axis.path,
+            lo,
+            hi,
+            &target,
+            &stoppable(n, threads, stop),
+            confirm.unwrap_or(n),
+            tolerance,
+        )
+    })?
+    .map_err(compare_error)?;
     serde_json::to_string(&result).map_err(internal)
 }
 

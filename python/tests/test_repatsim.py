@@ -2,7 +2,9 @@
 shape, located errors, the study commands, and the GIL released while simulating."""
 
 import os
+import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -122,6 +124,41 @@ def test_the_gil_is_released_while_simulating():
     # ran; released, it counts all along (millions of times per second).
     assert elapsed > 0.2, elapsed
     assert counted[0] > 100_000 * elapsed, (counted[0], elapsed)
+
+
+INTERRUPTED_CHILD = """
+import sys, repatsim
+call = {
+    "run": lambda: repatsim.run(sys.argv[1], replications=100_000, threads=1),
+    "compare": lambda: repatsim.compare(sys.argv[1], vs_set={"leg.hotel-customs-shuttle.vehicles": 7},
+                                        replications=100_000, threads=1),
+}[sys.argv[2]]
+print("started", flush=True)
+try:
+    call()
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(0)
+print("finished", flush=True)
+sys.exit(1)
+"""
+
+
+@pytest.mark.parametrize("call", ["run", "compare"])
+def test_ctrl_c_interrupts_a_long_batch(call):
+    # 100,000 replications on one thread take half a minute or more; Ctrl-C (SIGINT)
+    # a second in must raise KeyboardInterrupt within a few seconds. It used to be seen
+    # only when the call returned.
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD, FIRST_WAVE, call],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "started"
+    time.sleep(1.0)
+    child.send_signal(signal.SIGINT)
+    sent = time.perf_counter()
+    out, err = child.communicate(timeout=60)
+    waited = time.perf_counter() - sent
+    assert child.returncode == 0 and out.strip() == "interrupted", (child.returncode, out, err)
+    assert waited < 5.0, waited
 
 
 def test_bad_arguments_are_named_before_anything_runs():
