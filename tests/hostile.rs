@@ -398,6 +398,52 @@ fn trace_out_writes_into_pipes_and_through_links_without_replacing_them() {
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stdout), read);
     assert!(std::fs::symlink_metadata(&to_stdout).unwrap().file_type().is_symlink());
+    // A dangling link is there too: written through without --force, it created a file
+    // wherever it pointed.
+    let dangling = tmp.path().join("dangling.csv");
+    std::os::unix::fs::symlink("nowhere.csv", &dangling).unwrap();
+    let err = refused(&mut trace(&dangling), 10);
+    assert!(err.contains("exists") && err.contains("--force"), "{err}");
+    assert!(!tmp.path().join("nowhere.csv").exists());
+    // A directory that is not there is named as such (not by a temporary file's name).
+    let err = refused(&mut trace(&tmp.path().join("nodir").join("t.csv")), 10);
+    assert!(
+        err.contains("the directory") && err.contains("does not exist") && !err.contains(".tmp-"),
+        "{err}"
+    );
+}
+
+/// `run --out LINK` where LINK names a directory writes into that directory (it failed
+/// at the end of the run: "internal error: Not a directory", putting the run in place by
+/// a rename onto the link); a dangling link is refused before the run.
+#[cfg(unix)]
+#[test]
+fn run_out_through_a_link_to_a_directory_writes_there() {
+    let (tmp, f) = file_with(SMALL);
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink("real", &link).unwrap();
+    let run = |out: &std::path::Path| {
+        let mut c = repatsim();
+        c.arg("run")
+            .arg(&f)
+            .args(["-n", "2", "--no-what-if", "-q", "--out"])
+            .arg(out);
+        c.timeout(Duration::from_secs(20));
+        c
+    };
+    let o = run(&link).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(real.join("summary.json").is_file());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let dangling = tmp.path().join("dangling");
+    std::os::unix::fs::symlink("missing", &dangling).unwrap();
+    let err = refused(&mut run(&dangling), 10);
+    assert!(
+        err.contains("a symbolic link to missing, which does not exist"),
+        "{err}"
+    );
 }
 
 /// `--out DIR/.` is DIR: the run used to go through to its end and then fail renaming

@@ -319,7 +319,8 @@ fn junit_place(path: &std::path::Path, force: bool) -> Result<(), Failure> {
     if path.is_dir() {
         return Err(bad("is a directory; name a file, e.g. plan-checks.xml"));
     }
-    if path.exists() && !force {
+    // (A dangling link counts: written through, it would create a file where it points.)
+    if (path.exists() || std::fs::symlink_metadata(path).is_ok()) && !force {
         return Err(bad("exists; name a new file, or give --force to replace it"));
     }
     match path.parent() {

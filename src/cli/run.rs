@@ -609,8 +609,11 @@ pub fn report(path: &Path) -> Result<(), Failure> {
 pub fn trace(args: TraceArgs) -> Result<(), Failure> {
     // Refused before the run: an existing file (a run's summary.json, say) is replaced
     // only when asked.
+    // (A dangling link is there too: written through, it would create a file wherever
+    // it points.)
+    let dangling = |p: &Path| std::fs::symlink_metadata(p).is_ok() && !p.exists();
     if let Some(path) = &args.out
-        && path.is_file()
+        && (path.is_file() || dangling(path))
         && !args.force
     {
         return Err(Failure::BadInput(format!(

@@ -49,6 +49,28 @@ impl OutputDir {
         // `DIR/.` is DIR: its name, parent and staging sibling are those of DIR (read
         // as written, the run failed at its end renaming into `DIR/.`).
         let path: &Path = &path.components().collect::<PathBuf>();
+        // A link to a directory is that directory: the run is put in place by renames
+        // beside it, which a link in its place would refuse ("internal error: Not a
+        // directory" after the whole run). A dangling link names nothing to write.
+        let resolved;
+        let path: &Path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            match std::fs::canonicalize(path) {
+                Ok(target) => {
+                    resolved = target;
+                    &resolved
+                }
+                Err(_) => {
+                    let target = std::fs::read_link(path).unwrap_or_default();
+                    return Err(OutputError::BadOut(format!(
+                        "{}: a symbolic link to {}, which does not exist: create that directory, or name another --out",
+                        path.display(),
+                        target.display()
+                    )));
+                }
+            }
+        } else {
+            path
+        };
         if path.exists() && !path.is_dir() {
             return Err(OutputError::BadOut(format!(
                 "{}: --out names a file; name a directory (new or empty, or an earlier run with --force)",
@@ -277,7 +299,8 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         return f.write_all(bytes).and_then(|_| f.flush()).map_err(io(path));
     }
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    // A dangling link is followed to where it points, as a plain write would.
+    // A link is followed to where it points, a dangling one too (the callers ask for
+    // --force before writing through one).
     let resolved = if is_link {
         let target = std::fs::read_link(path).map_err(io(path))?;
         match path.parent() {
@@ -291,6 +314,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(OutputError::BadOut(format!(
+            "{}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
     let name = resolved
         .file_name()
         .ok_or_else(|| io(path)(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name")))?;
