@@ -224,3 +224,42 @@ fn a_choice_written_as_a_number_lists_the_choices() {
         "{err}"
     );
 }
+
+/// A second tester's files: missing fields behind values of the wrong type were not
+/// told; elements of inline arrays were named by the array alone (`checkpoint`, not
+/// `checkpoint.c` or `checkpoint[0]`); and a file without `[scenario]` blamed its first
+/// site for it.
+#[test]
+fn missing_fields_are_told_beside_wrong_types_and_named_as_checks_name_them() {
+    let text = "checkpoint = [{ name = \"c\", service_minutes = 3 }, { servers = 1, service_minutes = 3 }]\n\n\
+                [scenario]\nname = 3\nstart = 2024-01-01T00:00:00\n\n[[site]]\nname = \"a\"\n";
+    let err = match scenario::parse(text, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let told: Vec<(&str, &str)> = err
+        .diagnostics
+        .iter()
+        .map(|d| (d.field.as_str(), d.message.as_str()))
+        .collect();
+    assert!(told.iter().any(|(f, _)| *f == "scenario.name"), "{told:?}");
+    for want in [
+        ("checkpoint.c", "missing field `servers`"),
+        ("checkpoint[1]", "missing field `name`"),
+        ("scenario", "missing field `horizon_days`"),
+        ("site.a", "missing field `kind`"),
+    ] {
+        assert!(told.contains(&want), "{want:?} in {told:?}");
+    }
+    let no_header = "[[site]]\nname = \"a\"\nkind = \"origin\"\n";
+    let err = match scenario::parse(no_header, "t.toml") {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    };
+    let d = &err.diagnostics[0];
+    assert_eq!(
+        (d.field.as_str(), d.message.as_str()),
+        ("scenario", "missing field `scenario`"),
+        "{err}"
+    );
+}

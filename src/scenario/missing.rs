@@ -115,16 +115,17 @@ fn walk(root: &Json, schema: &Json, node: &Node, path: &mut Vec<String>, out: &m
     let Some(obj) = object(root, schema) else {
         return;
     };
-    let field = if path.is_empty() {
-        "scenario file".to_string()
-    } else {
-        path.join(".")
-    };
     for key in obj.get("required").and_then(Json::as_array).into_iter().flatten() {
         let Some(key) = key.as_str() else { continue };
         if !node.has(key) {
+            // A table missing at the top (`[scenario]`) is named itself, at the start.
+            let (field, span) = if path.is_empty() {
+                (key.to_string(), Some(0..0))
+            } else {
+                (path.join("."), node.span())
+            };
             out.push(
-                Diagnostic::new(field.clone(), node.span(), format!("missing field `{key}`"))
+                Diagnostic::new(field, span, format!("missing field `{key}`"))
                     .help("see the scenario field reference in README.md"),
             );
         }

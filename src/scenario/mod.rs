@@ -248,14 +248,14 @@ fn type_errors(text: &str, first: toml::de::Error) -> Vec<Diagnostic> {
         out.push(d);
         err = next;
     }
-    // The reader stops at the first table missing a field: every other one is found
-    // from the schema.
-    if out.iter().any(|d| d.message.starts_with("missing field")) {
-        for d in missing::missing_fields(text) {
-            if !out.iter().any(|o| o.span == d.span && o.message == d.message) {
-                out.push(d);
-            }
-        }
+    // The reader stops at the first table missing a field, and may meet a value of the
+    // wrong type before it: every missing field is found from the schema instead, named
+    // as the checks name elements (`checkpoint.booth`, `target[0]`, also in inline
+    // tables, where the reader's position named only the array).
+    let missing = missing::missing_fields(text);
+    if !missing.is_empty() {
+        out.retain(|d| !d.message.starts_with("missing field"));
+        out.extend(missing);
     }
     // In the order of the file.
     out.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
