@@ -761,6 +761,12 @@ fn labels_offer_slipping_away_only_where_someone_can() {
     );
     let b = run(&without, 5, 1);
     assert_eq!(mean(&b, "evaded"), 0.0);
+    // Nor where every category the cohort is made of has an evasion multiplier of 0.
+    let unwilling = "\n[[category]]\nname = \"loyal\"\nevasion_multiplier = 0\n";
+    let cohort_of = cohort.replace("route = [", "mix = { loyal = 1.0 }\nroute = [");
+    let sc = parse(&(origin_and_home("loyal", 10, 1, "") + unwilling + &cohort_of + wave));
+    assert!(!repatsim::metrics::catalogue::can_slip_away(&sc));
+    assert_eq!(repatsim::metrics::catalogue::ended_otherwise(&sc), None);
 }
 
 /// A quarantine that keeps people 0 hours passes them straight through: a tester's
@@ -782,4 +788,65 @@ fn a_quarantine_of_no_hours_is_warned_of() {
     assert!(d.message.contains("keeps people 0 hours"), "{d:?}");
     let w = repatsim::scenario::parse(&text("168"), "q.toml").unwrap().warnings;
     assert!(w.iter().all(|d| d.field != "site.q.stay_hours"), "{w:?}");
+}
+
+/// A post whose staff come from a pool that serves it alone: its booths wait for staff
+/// busy at its own other booths, not "busy elsewhere" (a tester's one-officer pool read
+/// "while its staff (a shared pool) are busy elsewhere", with no elsewhere).
+#[test]
+fn staff_of_a_pool_serving_one_post_are_not_said_to_be_busy_elsewhere() {
+    let text = r#"
+[scenario]
+name = "staff-post"
+start = 2024-03-04T06:00:00
+horizon_days = 60
+seed = 5
+replications = 50
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "post"
+kind = "transit"
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "post"
+mode = "bus"
+vehicles = 5
+seats = 40
+travel_hours = 2
+
+[[checkpoint]]
+name = "customs"
+site = "post"
+servers = 4
+service_minutes = { dist = "exponential", mean = 5 }
+open_hours = "08:00-18:00"
+staff_from = "officers"
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 600
+route = ["bus", "customs", "home"]
+
+[[pool]]
+name = "officers"
+size = 1
+"#;
+    let f = repatsim::report::findings::findings(&run(&parse(text), 20, 2), None);
+    let post = f
+        .iter()
+        .find(|s| s.contains("`customs` is idle"))
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(post.contains("while every one of its staff (a pool) is busy"), "{post}");
+    assert!(!post.contains("elsewhere"), "{post}");
 }

@@ -509,19 +509,31 @@ pub fn capitalized(s: &str) -> String {
         .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
 
-/// How else than home a journey can end in `sc`, in words ("or slipped away"), if it
-/// can: evasion before pickup, or giving up at a checkpoint that turns people away.
-pub fn ended_otherwise(sc: &Scenario) -> Option<&'static str> {
-    // Evasion runs from notice: a cohort without waves is never notified, so its
-    // hazard (warned of) makes nobody slip away, and no label may say they could.
-    let evade = sc.cohorts.iter().enumerate().any(|(i, c)| {
+/// True if someone in `sc` can slip away: a cohort with an evasion hazard, waves to
+/// notify it (evasion runs from notice, so without waves its hazard, warned of, makes
+/// nobody slip away) and people of a category whose multiplier is not 0. Labels and
+/// findings speak of slipping away only then.
+pub fn can_slip_away(sc: &Scenario) -> bool {
+    sc.cohorts.iter().enumerate().any(|(i, c)| {
         let hazard = c.evasion_per_hour > 0.0
             || sc
                 .uncertain
                 .iter()
                 .any(|u| u.path == format!("cohort.{}.evasion_per_hour", c.name));
-        hazard && sc.waves.iter().any(|w| w.cohort.0 as usize == i)
-    });
+        let notified = sc.waves.iter().any(|w| w.cohort.0 as usize == i);
+        let willing = c.mix.is_empty()
+            || sc.uncertain.iter().any(|u| u.path.ends_with(".evasion_multiplier"))
+            || c.mix
+                .iter()
+                .any(|&(cat, n)| n > 0 && sc.categories[cat.0 as usize].evasion_multiplier > 0.0);
+        hazard && notified && willing
+    })
+}
+
+/// How else than home a journey can end in `sc`, in words ("or slipped away"), if it
+/// can: evasion before pickup, or giving up at a checkpoint that turns people away.
+pub fn ended_otherwise(sc: &Scenario) -> Option<&'static str> {
+    let evade = can_slip_away(sc);
     let turn_away = sc.checkpoints.iter().any(|k| {
         (k.patience_hours.is_some() || k.max_line.is_some()) && k.give_up == crate::scenario::GiveUp::TurnedAway
     });

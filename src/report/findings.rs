@@ -221,7 +221,7 @@ pub fn what_if_sentence(w: &WhatIf, sc: &Scenario) -> String {
         crate::metrics::catalogue::everyone_home(sc),
         p90_effect(w)
     );
-    if w.evaded_before.is_finite() {
+    if w.evaded_before.is_finite() && crate::metrics::catalogue::can_slip_away(sc) {
         s.push_str(&format!(
             "; the number of people who slip away {}",
             effect(w.evaded_change, "")
@@ -568,7 +568,14 @@ fn idle_checkpoint(batch: &Batch, out: &mut Vec<String>) {
                     // booth to a post "idle 88%" and cut its waiting by 39%: the idle
                     // hours were before and after the bunch, which kept every booth busy.
                     format!(
-                        "; its idle hours are hours when nobody came, not booths to spare: more booths would shorten the waits while every booth is busy, fewer would lengthen them (`compare --vs-set checkpoint.{}.servers={}` shows by how much)",
+                        "; its idle hours are hours when nobody came, not booths to spare: more booths would shorten the waits while every booth is busy{}, fewer would lengthen them (`compare --vs-set checkpoint.{}.servers={}` shows by how much)",
+                        // A tester's post open two hours a day: all of its waiting was
+                        // while closed, and a booth more bought nothing.
+                        if can_close(batch, i) {
+                            " (not those while it is closed)"
+                        } else {
+                            ""
+                        },
                         k.name,
                         k.servers + 1
                     )
@@ -618,18 +625,24 @@ fn booths(batch: &Batch, i: usize) -> (String, u32) {
 /// hours: in its open hours a free booth takes the next person at once, so they wait
 /// while every booth is busy (arrivals in bunches, idle hours between them), while it is
 /// closed, once its quota is used up, while away after giving up, or for its staff.
+fn can_close(batch: &Batch, i: usize) -> bool {
+    let sc = batch.scenario();
+    let k = &sc.checkpoints[i];
+    let me = crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(i as u16));
+    !k.open.is_always_open()
+        || !k.closed.is_empty()
+        || k.checkin.is_some()
+        || sc.closures.iter().any(|c| c.applies_to.contains(&me))
+        || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me))
+}
+
 fn waits_when(batch: &Batch, i: usize) -> String {
     let sc = batch.scenario();
     let k = &sc.checkpoints[i];
     // While open with a booth free nobody waits in line, so the waiting happens
     // while every booth is busy (arrivals in bunches, idle hours between them), while
     // it is closed, its quota is used up, or people are away after giving up.
-    let me = crate::scenario::Closable::Checkpoint(crate::scenario::CheckpointId(i as u16));
-    let can_close = !k.open.is_always_open()
-        || !k.closed.is_empty()
-        || k.checkin.is_some()
-        || sc.closures.iter().any(|c| c.applies_to.contains(&me))
-        || sc.outbreaks.iter().any(|o| o.applies_to.contains(&me));
+    let can_close = can_close(batch, i);
     let mut when = vec![if booths(batch, i).1 == 1 {
         "while the booth is busy"
     } else {
@@ -658,10 +671,22 @@ fn waits_when(batch: &Batch, i: usize) -> String {
         when.push("while away after giving up");
     }
     if let Some(p) = k.staff_from {
-        when.push(if sc.pools[p.0 as usize].on_duty.is_always_open() {
-            "while its staff (a shared pool) are busy elsewhere"
-        } else {
-            "while its staff (a shared pool) are busy elsewhere or off duty"
+        // "Elsewhere" only where the pool serves another stage too.
+        let shared = sc
+            .checkpoints
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && o.staff_from == Some(p))
+            || sc
+                .legs
+                .iter()
+                .any(|l| l.needs.iter().any(|n| n.pool == p) || l.fleet == Some(p));
+        let off_duty = !sc.pools[p.0 as usize].on_duty.is_always_open();
+        when.push(match (shared, off_duty) {
+            (true, false) => "while its staff (a shared pool) are busy elsewhere",
+            (true, true) => "while its staff (a shared pool) are busy elsewhere or off duty",
+            (false, false) => "while every one of its staff (a pool) is busy",
+            (false, true) => "while every one of its staff (a pool) is busy or off duty",
         });
     }
     let idle_between = if k.servers == 1 {
