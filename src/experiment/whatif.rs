@@ -411,6 +411,15 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
         Scope::Leg(_) | Scope::Checkpoint(_) => batch.mean_of(MetricKey::new(*s, Stat::PoolWaitPersonHours)) > 0.0,
         _ => false,
     };
+    // The legs among the measured stages, quoted, in order.
+    let leg_names = |out: &[Scope]| -> Vec<String> {
+        out.iter()
+            .filter_map(|x| match *x {
+                Scope::Leg(l) => Some(format!("`{}`", sc.legs[l as usize].name)),
+                _ => None,
+            })
+            .collect()
+    };
     let note = if pools {
         let names: Vec<String> = out
             .iter()
@@ -431,13 +440,7 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
     {
         // Beds and the legs that reserve them: the legs' waiting counts whole, as the
         // bottleneck's share of it may move to their transport.
-        let legs: Vec<String> = out
-            .iter()
-            .filter_map(|x| match *x {
-                Scope::Leg(l) => Some(format!("`{}`", sc.legs[l as usize].name)),
-                _ => None,
-            })
-            .collect();
+        let legs = leg_names(&out);
         Some(format!(
             "waiting for beds at `{}` and to board {} (all of it, also while waiting for transport)",
             sc.sites[*s as usize].name,
@@ -453,13 +456,7 @@ fn measured_stages(batch: &Batch, scopes: &[Scope]) -> (Vec<Scope>, Option<Strin
         // which make up the bottleneck with it): the table counts its waits while the
         // beds hold them back at the beds; here they count whole, as that share may
         // move to transport.
-        let legs: Vec<String> = out
-            .iter()
-            .filter_map(|x| match *x {
-                Scope::Leg(l) => Some(format!("`{}`", sc.legs[l as usize].name)),
-                _ => None,
-            })
-            .collect();
+        let legs = leg_names(&out);
         let (name, site) = (&sc.legs[l as usize].name, &sc.sites[t as usize].name);
         Some(if legs.len() == 1 {
             format!("waiting to board `{name}` (all of it, also while held back for beds at `{site}`)")
