@@ -39,6 +39,14 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
+/// The error `text` (named `name`) is refused with; panics if it is accepted.
+fn refused(text: &str, name: &str) -> scenario::error::ScenarioError {
+    match scenario::parse(text, name) {
+        Err(e) => e,
+        Ok(_) => panic!("accepted"),
+    }
+}
+
 #[test]
 fn corpus_is_large_enough() {
     assert!(
@@ -106,10 +114,7 @@ fn every_type_error_is_reported_at_once_and_located() {
         .replacen(&format!("seats = {}", sc.legs[0].seats), "seats = \"20\"", 1)
         .replacen(&format!("vehicles = {}", sc.legs[0].vehicles), "vehicles = 2.5", 1);
     assert_ne!(broken, text, "the test's edits did not apply");
-    let err = match scenario::parse(&broken, "broken.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(&broken, "broken.toml");
     let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
     let seats = format!("leg.{leg}.seats");
     let vehicles = format!("leg.{leg}.vehicles");
@@ -128,10 +133,7 @@ fn every_type_error_is_reported_at_once_and_located() {
     let inline = "site = [{ name = \"camp\", kind = \"origin\" }, { name = \"home\", kind = \"home\" }]\n\
                   checkpoint = [{ name = \"booth\", servers = 2.5, service_minutes = 6 }]\n\n\
                   [scenario]\nname = \"x\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 2\n";
-    let err = match scenario::parse(inline, "inline.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(inline, "inline.toml");
     assert_eq!(err.diagnostics[0].field, "checkpoint.booth.servers", "{err}");
 
     // A required field of the wrong type stood in for, not blanked: the problems after
@@ -140,10 +142,7 @@ fn every_type_error_is_reported_at_once_and_located() {
                 [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n\n\
                 [[cohort]]\nname = \"people\"\norigin = \"origin\"\nsize = \"200\"\nroute = [\"home\"]\n\n\
                 [[target]]\nmetric = \"makespan_days\"\nop = \"<=\"\nvalue = \"3\"\n";
-    let err = match scenario::parse(text, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(text, "t.toml");
     let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields, ["cohort.people.size", "target[0].value"], "{err}");
 }
@@ -157,10 +156,7 @@ fn every_missing_field_is_reported_at_once() {
     let text = "[scenario]\nname = \"t\"\n\n\
                 [[site]]\nname = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = \"home\"\n\n\
                 [[cohort]]\nname = \"people\"\norigin = \"origin\"\nroute = [\"home\"]\n";
-    let err = match scenario::parse(text, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(text, "t.toml");
     let told: Vec<(&str, &str)> = err
         .diagnostics
         .iter()
@@ -187,10 +183,7 @@ fn every_missing_field_is_reported_at_once() {
         "name = \"t\"\n",
         "name = \"t\"\nstart = 2024-01-01T00:00:00\nhorizon_days = \"10\"\n",
     );
-    let err = match scenario::parse(&typed, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(&typed, "t.toml");
     let fields: Vec<&str> = err.diagnostics.iter().map(|d| d.field.as_str()).collect();
     assert!(fields.ends_with(&["site.origin", "cohort.people"]), "{err}");
 }
@@ -202,10 +195,7 @@ fn a_choice_written_as_a_number_lists_the_choices() {
     let text = "[scenario]\nname = \"t\"\nstart = 2024-01-01T00:00:00\nhorizon_days = 10\n\n\
                 [[site]]\nname = \"origin\"\nkind = \"origin\"\n\n[[site]]\nname = \"home\"\nkind = 5\n\n\
                 [[cohort]]\nname = \"people\"\norigin = \"origin\"\nsize = 20\nroute = [\"home\"]\n";
-    let err = match scenario::parse(text, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(text, "t.toml");
     let d = &err.diagnostics[0];
     assert_eq!(d.field, "site.home.kind", "{err}");
     let help = d.help.clone().unwrap_or_default();
@@ -214,10 +204,7 @@ fn a_choice_written_as_a_number_lists_the_choices() {
     }
     assert!(!d.message.contains("wanted string or table"), "{err}");
     let typo = text.replace("kind = 5", "kind = \"hom\"");
-    let err = match scenario::parse(&typo, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(&typo, "t.toml");
     assert_eq!(
         err.diagnostics[0].help.as_deref(),
         Some("did you mean `home`?"),
@@ -233,10 +220,7 @@ fn a_choice_written_as_a_number_lists_the_choices() {
 fn missing_fields_are_told_beside_wrong_types_and_named_as_checks_name_them() {
     let text = "checkpoint = [{ name = \"c\", service_minutes = 3 }, { servers = 1, service_minutes = 3 }]\n\n\
                 [scenario]\nname = 3\nstart = 2024-01-01T00:00:00\n\n[[site]]\nname = \"a\"\n";
-    let err = match scenario::parse(text, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(text, "t.toml");
     let told: Vec<(&str, &str)> = err
         .diagnostics
         .iter()
@@ -252,10 +236,7 @@ fn missing_fields_are_told_beside_wrong_types_and_named_as_checks_name_them() {
         assert!(told.contains(&want), "{want:?} in {told:?}");
     }
     let no_header = "[[site]]\nname = \"a\"\nkind = \"origin\"\n";
-    let err = match scenario::parse(no_header, "t.toml") {
-        Err(e) => e,
-        Ok(_) => panic!("accepted"),
-    };
+    let err = refused(no_header, "t.toml");
     let d = &err.diagnostics[0];
     assert_eq!(
         (d.field.as_str(), d.message.as_str()),
