@@ -356,7 +356,7 @@ arrival = { process = "all_at_once", at_hours = 48 }
     let b = run(&sc, 2, 1);
     assert_eq!(b.summary("home").unwrap().max, 0.0);
     let g = b.stuck.first().expect("people left behind");
-    let line = repatsim::report::console::describe_stuck(&b.network, g);
+    let line = repatsim::report::console::describe_stuck(&b.network, g, b.rows.len() as u64);
     assert!(
         line.contains("closed by `border-shut` until 2024-04-01 00:00 (past the horizon)"),
         "{line}"

@@ -47,8 +47,24 @@ fn people(mean: f64) -> String {
 }
 
 /// One line about people left behind, e.g. "45.0 at site `hotel`, waiting for leg `bus`".
-pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
-    let mean = g.people as f64 / g.replications as f64;
+///
+/// The number of people is averaged over all `replications` of the batch, as the
+/// `in_stage` metrics are, so the lines add up to those not home; when only some
+/// replications left anyone there, the line says in how many and how many in those.
+pub fn describe_stuck(net: &Network, g: &StuckGroup, replications: u64) -> String {
+    let mean = g.people as f64 / replications.max(1) as f64;
+    let in_how_many = if replications == 1 {
+        "in the one replication".to_string()
+    } else if g.replications >= replications {
+        format!("in all {}", fmt_quantity(replications, "replication"))
+    } else {
+        format!(
+            "in {} of {}, {} on average in those",
+            g.replications,
+            fmt_quantity(replications, "replication"),
+            fmt_value(g.people as f64 / g.replications as f64, Unit::People)
+        )
+    };
     let place = format!("{} `{}`", step_kind(g.at), net.step_name(g.at));
     // At an origin of cohorts with waves, those not released are those no wave notified.
     let waves_here = net
@@ -58,7 +74,7 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
         .any(|c| c.has_waves && Step::Origin(c.origin.0) == g.at);
     match g.waiting_for {
         Some(w) if matches!(g.phase, Phase::Done | Phase::NotReleased | Phase::Notified) => format!(
-            "{} on average at {place}, {} {} `{}`{} (in {})",
+            "{} on average at {place}, {} {} `{}`{} ({})",
             people(mean),
             match g.phase {
                 Phase::NotReleased if waves_here => "not yet released or notified, to go on to",
@@ -74,10 +90,10 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             } else {
                 why(net, w)
             },
-            fmt_quantity(g.replications, "replication")
+            in_how_many
         ),
         _ => format!(
-            "{} on average at {place}, {}{} (in {})",
+            "{} on average at {place}, {}{} ({})",
             people(mean),
             phase_word(g.phase),
             if g.phase == Phase::Queued {
@@ -85,7 +101,7 @@ pub fn describe_stuck(net: &Network, g: &StuckGroup) -> String {
             } else {
                 String::new()
             },
-            fmt_quantity(g.replications, "replication")
+            in_how_many
         ),
     }
 }
@@ -240,7 +256,7 @@ pub fn summary_table(batch: &Batch, what_if: Option<&WhatIf>, all: bool) -> Stri
     if !batch.stuck.is_empty() {
         out.push_str("Left behind at the end:\n");
         for g in batch.stuck.iter().take(if all { usize::MAX } else { 5 }) {
-            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g)));
+            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g, batch.rows.len() as u64)));
         }
         if !all && batch.stuck.len() > 5 {
             out.push_str(&format!(

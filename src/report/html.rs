@@ -142,7 +142,7 @@ pub fn report_html(r: &RunReport) -> String {
     if !batch.stuck.is_empty() {
         h.push_str("<h3 id=\"left-behind\">Left behind at the end</h3>\n<ul class=\"findings\">\n");
         for g in &batch.stuck {
-            let line = super::console::describe_stuck(&batch.network, g);
+            let line = super::console::describe_stuck(&batch.network, g, batch.rows.len() as u64);
             let _ = writeln!(h, "<li>{}</li>", escape(&line).replace('`', ""));
         }
         h.push_str("</ul>\n");

@@ -63,6 +63,7 @@ pub fn summary_json(batch: &Batch) -> Value {
             "doing": phase_word(g.phase),
             "replications": g.replications,
             "mean_people": g.people as f64 / g.replications as f64,
+            "people_per_replication": g.people as f64 / batch.rows.len().max(1) as f64,
         })).collect::<Vec<_>>(),
         "uncertain_inputs": super::inputs::input_effects(batch).iter().map(|e| json!({
             "path": e.path,
