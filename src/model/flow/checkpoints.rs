@@ -131,9 +131,9 @@ impl Flow {
         None
     }
 
-    /// Someone joined the line of check-in checkpoint `k`: the end of the current (or
+    /// Person `p` joined the line of check-in checkpoint `k`: the end of the current (or
     /// next) window is scheduled, to count who misses it.
-    pub(super) fn watch_checkin(&mut self, sim: &mut Simulation<Event>, k: u16) {
+    pub(super) fn watch_checkin(&mut self, sim: &mut Simulation<Event>, k: u16, p: usize) {
         let now = sim.now_hours();
         let spec = &self.net.scenario.checkpoints[k as usize];
         let Some(c) = spec.checkin else {
@@ -147,7 +147,7 @@ impl Flow {
             && !spec.open.is_open(now)
         {
             self.checkpoints[k as usize].missed_checkins += 1;
-            self.note(now, TraceKind::CheckinMissed, TraceStage::Checkpoint(k), None, None);
+            self.note(now, TraceKind::CheckinMissed, TraceStage::Checkpoint(k), Some(p), None);
         }
         if !self.checkpoints[k as usize].close_scheduled {
             self.watch_checkin_after(sim, k, now);

@@ -53,7 +53,7 @@ impl Flow {
                 );
             }
         }
-        self.watch_checkin(sim, k);
+        self.watch_checkin(sim, k, p);
         self.push_serve(k);
     }
 
