@@ -149,8 +149,12 @@ where
     Ok(())
 }
 
-/// `text` broken into lines of at most about `width` characters, at spaces.
+/// `text` broken into lines of at most about `width` characters, at spaces; a word
+/// longer than a line (a parameter path such as `site.capital-quarantine.beds=198`) is
+/// broken after a `.`, `-`, `=`, `_`, `/`, `,` or `:` within the line, or else cut, so
+/// no text runs past the legend panel.
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut lines: Vec<String> = Vec::new();
     for word in text.split(' ') {
         match lines.last_mut() {
@@ -158,10 +162,26 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
                 l.push(' ');
                 l.push_str(word);
             }
-            _ => lines.push(word.to_string()),
+            _ => lines.extend(break_word(word, width)),
         }
     }
     lines
+}
+
+/// `word` in pieces of at most `width` characters, each ending after a punctuation mark
+/// where there is one in it.
+fn break_word(word: &str, width: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest: Vec<char> = word.chars().collect();
+    while rest.len() > width {
+        let cut = rest[..width]
+            .iter()
+            .rposition(|c| ".-=_/,:".contains(*c))
+            .map_or(width, |i| i + 1);
+        pieces.push(rest.drain(..cut).collect());
+    }
+    pieces.push(rest.into_iter().collect());
+    pieces
 }
 
 /// Draws one chart on a given area and returns the hover texts (in pixels).
@@ -256,6 +276,17 @@ pub(crate) fn day_label(start: chrono::NaiveDateTime, day: f64) -> String {
     }
 }
 
+/// How many day labels fit under a plot of days `0..x_max` without running into each
+/// other: a start at a clock time other than midnight makes every label longer ("10 (16
+/// May 06:00)"), so a long run gets fewer of them (at most 8, at least 3).
+pub(crate) fn day_label_count(start: chrono::NaiveDateTime, x_max: f64) -> usize {
+    // The plot is about 640 px wide; axis labels are 12 px DejaVu Sans, about 6.6 px a
+    // character; a label with a fraction of a day ("2.5 (...)") is two characters longer.
+    let widest = day_label(start, x_max.floor()).chars().count() + 2;
+    let per_label_px = widest as f64 * 6.6 + 24.0;
+    ((640.0 / per_label_px).floor() as usize).clamp(3, 8)
+}
+
 /// A moment as a date, with its clock time unless it is midnight ("9 Sep" is the start
 /// of that day; "9 Sep 06:00" is not).
 pub(crate) fn date_label(at: chrono::NaiveDateTime) -> String {
@@ -308,6 +339,31 @@ mod tests {
         assert_eq!(date_of(start, 7.75), "5 Sep 2023");
         assert_eq!(axis(104000.0), "104,000");
         assert_eq!(percent(0.321), "32%");
+    }
+
+    #[test]
+    fn a_word_longer_than_a_line_is_broken_at_its_punctuation() {
+        assert_eq!(
+            wrap("B: site.capital-quarantine.beds=198", 26),
+            vec!["B:", "site.capital-quarantine.", "beds=198"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        for line in wrap("a site.with-a-very-long-name-and-no-end=12345678901234567890", 26) {
+            assert!(line.chars().count() <= 26, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_long_run_starting_at_a_clock_time_gets_fewer_day_labels() {
+        let six = chrono::NaiveDate::from_ymd_opt(2023, 5, 6)
+            .unwrap()
+            .and_hms_opt(6, 0, 0)
+            .unwrap();
+        let midnight = six.date().and_hms_opt(0, 0, 0).unwrap();
+        // "35 (10 Jun 06:00)": 17 characters, about 140 px with the gap: 4 fit in 640.
+        assert_eq!(day_label_count(six, 38.0), 4);
+        assert_eq!(day_label_count(midnight, 9.0), 6);
+        assert!(day_label_count(midnight, 38.0) > day_label_count(six, 38.0));
     }
 
     #[test]

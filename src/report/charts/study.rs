@@ -47,7 +47,7 @@ pub fn compare_chart(a: &Batch, b: &Batch, label_a: &str, label_b: &str) -> Resu
                 .configure_mesh()
                 .x_desc("day since the start (date)")
                 .y_desc("people home")
-                .x_labels(8)
+                .x_labels(day_label_count(start, x_max))
                 .x_label_formatter(&|v| day_label(start, *v))
                 .y_label_formatter(&|v| axis(*v))
                 .light_line_style(WHITE.mix(0.0))
