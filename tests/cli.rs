@@ -133,22 +133,57 @@ fn validate_accepts_every_shipped_scenario() {
     }
 }
 
-/// A shard left with no replications (2 split 3 ways) is refused, not run into a folder
-/// of findings about nothing.
+/// A shard left with no replications (2 split 3 ways) succeeds without writing a folder
+/// of findings about nothing (a failed task would stop a cluster's array and the merge
+/// waiting on it), and the merge of the others is the whole run.
 #[test]
-fn an_empty_shard_is_refused() {
-    let o = repatsim()
-        .arg("run")
-        .arg(repo("scenarios/first-wave-2023.toml"))
-        .args(["-n", "2", "--shard", "1/3", "-q"])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+fn an_empty_shard_writes_nothing_and_the_merge_does_without_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], out: &std::path::Path| {
+        repatsim()
+            .arg("run")
+            .arg(repo("scenarios/first-wave-2023.toml"))
+            .args(["-n", "2", "-q", "--no-what-if"])
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--shard", "1/3"], &tmp.path().join("part-1"));
+    assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("--shard 1/3: 2 replications split 3 ways leave this shard none"),
+        err.contains("--shard 1/3: 2 replications split 3 ways leave this shard none: nothing to run"),
         "{err}"
     );
+    assert!(!tmp.path().join("part-1").exists());
+    for i in [2, 3] {
+        let o = run(&["--shard", &format!("{i}/3")], &tmp.path().join(format!("part-{i}")));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(run(&[], &tmp.path().join("whole")).status.success());
+    let merged = tmp.path().join("merged");
+    repatsim()
+        .arg("merge")
+        .arg(tmp.path().join("part-3"))
+        .arg(tmp.path().join("part-2"))
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    let read = |d: &std::path::Path| std::fs::read(d.join("replications.csv")).unwrap();
+    assert_eq!(read(&merged), read(&tmp.path().join("whole")));
+    // A shard that did run is still asked for.
+    let o = repatsim()
+        .arg("merge")
+        .arg(tmp.path().join("part-3"))
+        .arg("--out")
+        .arg(tmp.path().join("m2"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing: --shard 2/3"));
 }
 
 /// `--set` and `plan --vary` on a value a `[[change]]` sets again later warn that only

@@ -109,14 +109,17 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(s) = shard
         && range.is_empty()
     {
-        // A shard with nothing to run would write a folder of findings about nothing.
-        return Err(Failure::BadInput(format!(
-            "--shard {}/{}: {} split {} ways leave this shard none; use at most {n} shards, or more replications",
+        // A folder of findings about nothing would mislead, and a failed task would stop
+        // a cluster's array (and the merge waiting on it): the shard succeeds, writing
+        // nothing, and `merge` does not ask for it.
+        eprintln!(
+            "--shard {}/{}: {} split {} ways leave this shard none: nothing to run, no folder written (merge the other shards without it)",
             s.index,
             s.count,
             fmt_quantity(n, "replication"),
             s.count
-        )));
+        );
+        return Ok(());
     }
     // Before the run, not after it: a replication outside the range lost the whole run.
     if let Some(k) = people.iter().flatten().find(|k| !range.contains(k)) {

@@ -282,19 +282,34 @@ fn part_shard(dir: &Path) -> Option<super::json::ShardInfo> {
     serde_json::from_value(v.get("shard")?.clone()).ok()
 }
 
+/// The replication after the last one a part holds, from its `summary.json`.
+fn part_end(dir: &Path) -> Option<u64> {
+    let text = std::fs::read(dir.join(SUMMARY)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    Some(v.get("first_replication")?.as_u64()? + v.get("replications")?.as_u64()?)
+}
+
 /// Refuses a merge of shards of one run that leaves some out: the result would read as
 /// the whole run (a tester's 2 of 3 shards merged into "66 replications", unmarked).
 /// Shards of one split are checked by index; of different splits, that the first and
-/// the last are there (the parts' ranges must then join, which merging checks).
+/// the last are there (the parts' ranges must then join, which merging checks). A shard
+/// left without replications (2 split 3 ways) writes nothing and is not asked for: the
+/// last shard, never empty, says how many the run had.
 fn missing_shards(dirs: &[PathBuf]) -> Result<(), OutputError> {
     let shards: Vec<super::json::ShardInfo> = dirs.iter().filter_map(|d| part_shard(d)).collect();
     if shards.is_empty() || shards.len() != dirs.len() {
         return Ok(());
     }
     let count = shards[0].count;
+    let total = dirs
+        .iter()
+        .zip(&shards)
+        .find(|(_, s)| s.index == s.count)
+        .and_then(|(d, _)| part_end(d));
+    let empty = |i: u64| total.is_some_and(|n| crate::experiment::shard_range(n, i, count).is_empty());
     let missing: Vec<String> = if shards.iter().all(|s| s.count == count) {
         (1..=count)
-            .filter(|i| !shards.iter().any(|s| s.index == *i))
+            .filter(|i| !shards.iter().any(|s| s.index == *i) && !empty(*i))
             .map(|i| format!("{i}/{count}"))
             .collect()
     } else {
