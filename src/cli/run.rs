@@ -31,6 +31,9 @@ fn parse_precision(s: &str, max_replications: u64, net: &Network) -> Result<Prec
         bad("write METRIC[@STAT]=HALF_WIDTH, e.g. makespan_days=0.25 or makespan_days@p90=0.5".into())
     })?;
     let ms = crate::experiment::MetricStat::parse(metric).map_err(bad)?;
+    if let Some(why) = ms.stat.never_bounded() {
+        return Err(bad(why));
+    }
     let half_width: f64 = value
         .trim()
         .parse()

@@ -27,6 +27,24 @@ impl StatSpec {
         Ok(StatSpec::Quantile(q / 100.0))
     }
 
+    /// Why a bound on this statistic could never be shown to hold: p0 and p100 are the
+    /// smallest and largest of the replications, which no number of them gives a
+    /// confidence interval (a later one may always go beyond). `None` for the others.
+    pub fn never_bounded(self) -> Option<String> {
+        let StatSpec::Quantile(q) = self else {
+            return None;
+        };
+        let (which, beyond, instead) = match q {
+            q if q >= 1.0 => ("largest", "higher", "p99"),
+            q if q <= 0.0 => ("smallest", "lower", "p1"),
+            _ => return None,
+        };
+        Some(format!(
+            "{} is the {which} value over the replications, which no number of them gives a confidence interval (the next one may always go {beyond}), so a target or precision on it could never be settled; use e.g. {instead}",
+            self.label()
+        ))
+    }
+
     /// The statistic over `values` (missing values left out; NaN when none is left).
     pub fn of(self, values: &[f64]) -> f64 {
         let mut xs: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
@@ -188,6 +206,9 @@ impl Target {
         let value = value + 0.0;
         let (metric, stat) = left.split_once('@').unwrap_or((left, "mean"));
         let stat = StatSpec::parse(stat).map_err(|m| bad(&m))?;
+        if let Some(why) = stat.never_bounded() {
+            return Err(bad(&why));
+        }
         let metric = metric.trim();
         if metric.is_empty() {
             return Err(bad("no metric"));
@@ -309,6 +330,11 @@ mod tests {
         assert_eq!((t.stat, t.op), (StatSpec::Mean, Op::Lt));
         assert_eq!(t.to_string(), "evaded@mean<50");
         assert!(Target::parse("x@p101<=1").is_err());
+        for never in ["x@p100<=9", "x@p0>=1"] {
+            let e = Target::parse(never).unwrap_err();
+            assert!(e.contains("no number of them gives a confidence interval"), "{e}");
+        }
+        assert!(Target::parse("x@p99.9<=9").is_ok());
         assert!(Target::parse("x@median<=1").is_err());
         assert!(Target::parse("x=1").is_err());
         assert!(Target::parse("<=3").is_err());
