@@ -527,4 +527,14 @@ fn a_time_grid_that_would_write_gigabytes_is_refused_before_the_run() {
         .arg(&out)
         .assert()
         .success();
+    // Without --out the series are built all the same: refused as well, not run for
+    // seconds into nothing.
+    let o = repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "2", "-q", "--no-what-if", "--grid-hours", "0.0005"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--grid-hours 0.0005: 1,440,001 grid points x"));
 }

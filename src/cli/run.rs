@@ -174,9 +174,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.yes,
         args.until_ci.is_none(),
     )?;
-    if out.is_some() {
-        check_grid_size(&net, args.grid_hours, args.yes)?;
-    }
+    // Without --out too: the series are built (and cost their time) whether or not
+    // they are written (a tester's 0.001-hour grid ran 11 s for five replications).
+    check_grid_size(&net, args.grid_hours, args.yes)?;
     if args.until_ci.is_some() {
         // The time of the first block, at least, is known before starting.
         let first_block = args.block.max(2).min(args.max_replications);
@@ -721,8 +721,9 @@ fn count(n: usize, word: &str) -> String {
 /// Rows of `timeseries.csv` beyond which a run asks for `--yes`: about 450 MB of text.
 const MAX_TIMESERIES_ROWS: usize = 1_000_000;
 
-/// Refuses (unless `yes`) a time grid so fine that `timeseries.csv` would run to
-/// gigabytes: a tester's `--grid-hours 0.0001` wrote 2.2 GB for 40 people, silently.
+/// Refuses (unless `yes`) a time grid so fine that the time series (`timeseries.csv`
+/// with `--out`) would run to gigabytes: a tester's `--grid-hours 0.0001` wrote 2.2 GB
+/// for 40 people, silently.
 fn check_grid_size(net: &Arc<Network>, grid_hours: Option<f64>, yes: bool) -> Result<(), Failure> {
     let spec = crate::model::timeseries::SeriesSpec::new(net, grid_hours);
     let rows = spec.points.saturating_mul(spec.names.len());
@@ -737,7 +738,7 @@ fn check_grid_size(net: &Arc<Network>, grid_hours: Option<f64>, yes: bool) -> Re
     let step = 10f64.powi(-digits);
     let coarsest_needed = format!("{:.*}", digits.max(0) as usize, (least / step).ceil() * step);
     Err(Failure::BadInput(format!(
-        "--grid-hours {}: {} grid points x {} series make {} rows of timeseries.csv (about {:.1} GB); \
+        "--grid-hours {}: {} grid points x {} series make {} rows of time series (timeseries.csv, about {:.1} GB); \
          use --grid-hours {} or more, or --yes to write them anyway",
         spec.grid_hours,
         crate::metrics::fmt_count(spec.points as u64),
