@@ -229,6 +229,52 @@ fn ctrl_c_leaves_valid_outputs_for_the_completed_replications() {
     assert_eq!(merged_summary["partial"], true);
 }
 
+/// Starts shard `shard` of a long first-wave run into `out` and stops it with Ctrl-C
+/// after `after`; the part is left marked partial.
+fn stopped_shard(shard: &str, out: &std::path::Path, after: Duration) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "200000", "--shard", shard, "--threads", "1", "-q", "--out"])
+        .arg(out)
+        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130), "shard {shard} was not stopped");
+}
+
+/// A merge whose gap is a shard stopped early says so, and how to finish it, instead of
+/// only "a part is missing or overlaps".
+#[test]
+fn a_merge_after_a_stopped_shard_says_to_resume_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("part-1"), tmp.path().join("part-2"));
+    stopped_shard("1/2", &a, Duration::from_millis(1500));
+    stopped_shard("2/2", &b, Duration::from_millis(1500));
+    let o = repatsim()
+        .arg("merge")
+        .arg(&b)
+        .arg(&a)
+        .arg("--out")
+        .arg(tmp.path().join("merged"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("{} was stopped before its range was done", a.display()))
+            && err.contains(&format!("--resume {}", a.display())),
+        "{err}"
+    );
+}
+
 /// SIGTERM (what cluster schedulers send) and SIGHUP stop a run as Ctrl-C does.
 #[test]
 fn sigterm_and_sighup_stop_a_run_as_ctrl_c_does() {

@@ -332,6 +332,22 @@ fn missing_shards(dirs: &[PathBuf]) -> Result<(), OutputError> {
     )))
 }
 
+/// When the part in `dir` (the last appended to `merged`) was stopped early, what to do
+/// about it: a gap after it is the rest of its range, which `--resume` runs.
+fn last_dir_stopped(merged: &Batch, dir: &Path) -> Option<String> {
+    let text = std::fs::read(dir.join(SUMMARY)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    if v.get("partial") != Some(&serde_json::Value::Bool(true)) {
+        return None;
+    }
+    let end = merged.first_replication + merged.rows.len() as u64;
+    Some(format!(
+        "{} was stopped before its range was done (at replication {end}; marked partial): finish it with `repatsim run ... --resume {}` (the same scenario, -n and --shard), then merge",
+        dir.display(),
+        dir.display()
+    ))
+}
+
 /// Combines parts (in any order) into one batch covering their replications, which
 /// must be contiguous and come from the same scenario, seed and grid; shards of
 /// one run must all be there.
@@ -355,10 +371,16 @@ pub fn merge_parts(dirs: &[PathBuf]) -> Result<Batch, OutputError> {
         }
     }
     missing_shards(dirs)?;
-    let mut iter = parts.into_iter().map(|(b, _)| b);
-    let mut merged = iter.next().expect("checked non-empty");
-    for p in iter {
-        merged.append(p).map_err(OutputError::Mismatch)?;
+    let mut iter = parts.into_iter();
+    let (mut merged, mut last_dir) = iter.next().expect("checked non-empty");
+    for (p, dir) in iter {
+        let stopped = last_dir_stopped(&merged, last_dir);
+        merged.append(p).map_err(|m| match stopped {
+            // The gap is a part that was stopped before its range was done.
+            Some(hint) => OutputError::Mismatch(format!("{m}; {hint}")),
+            None => OutputError::Mismatch(m),
+        })?;
+        last_dir = dir;
     }
     Ok(merged)
 }
