@@ -229,25 +229,52 @@ fn ctrl_c_leaves_valid_outputs_for_the_completed_replications() {
     assert_eq!(merged_summary["partial"], true);
 }
 
-/// Starts shard `shard` of a long first-wave run into `out` and stops it with Ctrl-C
-/// after `after`; the part is left marked partial.
-fn stopped_shard(shard: &str, out: &std::path::Path, after: Duration) {
+/// Starts shard `shard` of a long first-wave run into `out` (or resuming it, `resume`)
+/// and stops it with Ctrl-C after `after`; the part is left marked partial. Returns
+/// what the run said.
+fn stopped_shard(shard: &str, out: &std::path::Path, after: Duration, resume: bool) -> String {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
         .arg("run")
         .arg(repo("scenarios/first-wave-2023.toml"))
-        .args(["-n", "200000", "--shard", shard, "--threads", "1", "-q", "--out"])
+        .args(["-n", "200000", "--shard", shard, "--threads", "1", "-q"])
+        .arg(if resume { "--resume" } else { "--out" })
         .arg(out)
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(after);
+    // Unoptimised, a block takes longer: give it time to finish some replications.
+    std::thread::sleep(if cfg!(debug_assertions) { after * 4 } else { after });
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    assert_eq!(child.wait().unwrap().code(), Some(130), "shard {shard} was not stopped");
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(130), "shard {shard} was not stopped: {err}");
+    err
+}
+
+/// A stopped run says how to go on: with --resume after --out, and "repeat this
+/// command" after a --resume (not "--resume DIR instead of --out").
+#[test]
+fn a_stopped_resume_says_to_repeat_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("part-1");
+    let first = stopped_shard("1/2", &out, Duration::from_millis(1500), false);
+    assert!(
+        first.contains(&format!(
+            "repeat the command with --resume {} instead of --out",
+            out.display()
+        )),
+        "{first}"
+    );
+    let again = stopped_shard("1/2", &out, Duration::from_millis(1500), true);
+    assert!(
+        again.contains("repeat this command") && !again.contains("instead of --out"),
+        "{again}"
+    );
 }
 
 /// A merge whose gap is a shard stopped early says so, and how to finish it, instead of
@@ -256,8 +283,8 @@ fn stopped_shard(shard: &str, out: &std::path::Path, after: Duration) {
 fn a_merge_after_a_stopped_shard_says_to_resume_it() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("part-1"), tmp.path().join("part-2"));
-    stopped_shard("1/2", &a, Duration::from_millis(1500));
-    stopped_shard("2/2", &b, Duration::from_millis(1500));
+    stopped_shard("1/2", &a, Duration::from_millis(1500), false);
+    stopped_shard("2/2", &b, Duration::from_millis(1500), false);
     let o = repatsim()
         .arg("merge")
         .arg(&b)

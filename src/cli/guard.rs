@@ -3,6 +3,7 @@
 
 use super::Failure;
 use crate::experiment;
+use crate::metrics::fmt_quantity;
 use crate::model::Network;
 use crate::scenario::params::{self, Override};
 use std::io::{IsTerminal, Write};
@@ -133,13 +134,18 @@ pub fn check_resources(
         let hours = s / 3600.0;
         if hours > 24.0 && !yes {
             return Err(Failure::BadInput(format!(
-                "this run would take about {hours:.0} hours on {threads} threads (one replication took {:.2} s); \
+                "this run would take about {hours:.0} hours on {} (one replication took {:.2} s); \
                  split it with --shard across machines, run fewer replications, or --yes to start anyway",
+                fmt_quantity(threads as u64, "thread"),
                 s * threads as f64 / replications.max(1) as f64
             )));
         }
         if s > 60.0 {
-            eprintln!("estimated run time: {:.1} minutes on {threads} threads", s / 60.0);
+            eprintln!(
+                "estimated run time: {:.1} minutes on {}",
+                s / 60.0,
+                fmt_quantity(threads as u64, "thread")
+            );
         }
     }
     Ok(())

@@ -288,6 +288,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             .is_some_and(|p| p.end == batch.first_replication + batch.len() as u64);
         let rest = if all_done { "try the what-if" } else { "run the rest" };
         let resume = match (&out, batch.planned.is_some()) {
+            (Some(d), true) if args.resume.is_some() => {
+                format!("; to {rest}, repeat this command (--resume {})", d.path().display())
+            }
             (Some(d), true) => format!(
                 "; to {rest}, repeat the command with --resume {} instead of --out",
                 d.path().display()
@@ -295,14 +298,14 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             _ => String::new(),
         };
         return Err(Failure::Interrupted(format!(
-            "interrupted{}: {} replications completed (from {}); {} those and marked partial{resume}",
+            "interrupted{}: {} completed (from {}); {}{resume}",
             if all_done { " during the what-if" } else { "" },
-            batch.len(),
+            fmt_quantity(batch.len() as u64, "replication"),
             batch.first_replication,
             if out.is_some() {
-                "the summary and the output files cover"
+                "the summary and the output files cover those and are marked partial"
             } else {
-                "the summary covers"
+                "the summary covers those and is marked partial"
             }
         )));
     }

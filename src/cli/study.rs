@@ -80,8 +80,9 @@ fn check_study_resources(
         && seconds > 60.0
     {
         eprintln!(
-            "estimated run time: {:.1} minutes on {threads} threads ({total} replications in all)",
-            seconds / 60.0
+            "estimated run time: {:.1} minutes on {} ({total} replications in all)",
+            seconds / 60.0,
+            crate::metrics::fmt_quantity(threads as u64, "thread")
         );
     }
     Ok(())

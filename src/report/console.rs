@@ -256,7 +256,10 @@ pub fn summary_table(batch: &Batch, what_if: Option<&WhatIf>, all: bool) -> Stri
     if !batch.stuck.is_empty() {
         out.push_str("Left behind at the end:\n");
         for g in batch.stuck.iter().take(if all { usize::MAX } else { 5 }) {
-            out.push_str(&format!("  {}\n", describe_stuck(&batch.network, g, batch.rows.len() as u64)));
+            out.push_str(&format!(
+                "  {}\n",
+                describe_stuck(&batch.network, g, batch.rows.len() as u64)
+            ));
         }
         if !all && batch.stuck.len() > 5 {
             out.push_str(&format!(

@@ -340,14 +340,15 @@ pub fn write_atomic_with(
 ) -> Result<(), OutputError> {
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let target = dir.join(name);
-    let f = File::create(&tmp).map_err(io(&tmp))?;
+    // Errors name the file asked for, not the temporary one beside it.
+    let f = File::create(&tmp).map_err(io(&target))?;
     let mut w = std::io::BufWriter::new(f);
     let result = write(&mut w)
         .and_then(|_| w.flush())
         .and_then(|_| w.get_ref().sync_all());
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io(&tmp)(e));
+        return Err(io(&target)(e));
     }
     drop(w);
     std::fs::rename(&tmp, &target).map_err(io(&target))

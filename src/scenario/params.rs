@@ -129,6 +129,8 @@ impl ParamValue {
     /// The value as a person reads it: `10`, `tue,fri 10:00`, `mon 10:00; thu 16:00`.
     pub fn plain(&self) -> String {
         match self {
+            // 1e308 as written, not its 309 digits.
+            ParamValue::Number(x) if *x != 0.0 && (x.abs() >= 1e15 || x.abs() < 1e-6) => format!("{x:e}"),
             ParamValue::Number(x) => format!("{x}"),
             ParamValue::Whole(i) => format!("{i}"),
             ParamValue::Text(t) => t.clone(),
@@ -748,6 +750,15 @@ notify = 10
 
     fn set1(path: &str, v: f64) -> Result<String, ParamError> {
         apply(TEXT, &[Override::number(path, v)])
+    }
+
+    #[test]
+    fn a_value_in_a_message_reads_as_written() {
+        let label = |v: f64| rewritten_label("a.toml", &[Override::number("site.s.stay_hours", v)]);
+        assert_eq!(label(1e308), "a.toml (as changed by site.s.stay_hours=1e308)");
+        assert_eq!(label(2.5e-9), "a.toml (as changed by site.s.stay_hours=2.5e-9)");
+        assert_eq!(label(168.0), "a.toml (as changed by site.s.stay_hours=168)");
+        assert_eq!(label(0.25), "a.toml (as changed by site.s.stay_hours=0.25)");
     }
 
     #[test]

@@ -26,7 +26,12 @@ pub fn check_targets(ck: &mut Checker, raw: &RawFile) -> Vec<PlanTarget> {
             Some(s) => match StatSpec::parse(s.get_ref()) {
                 Ok(stat) if stat.never_bounded().is_some() => {
                     let why = stat.never_bounded().unwrap_or_default();
-                    ck.error(format!("{l}.stat"), span(s), why, Some("e.g. stat = \"p90\" or \"mean\"".into()));
+                    ck.error(
+                        format!("{l}.stat"),
+                        span(s),
+                        why,
+                        Some("e.g. stat = \"p90\" or \"mean\"".into()),
+                    );
                     None
                 }
                 Ok(stat) => Some(stat),
