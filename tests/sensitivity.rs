@@ -205,7 +205,11 @@ fn a_design_run_in_parts_gives_the_same_answer_as_in_one_go() {
     // A missing part, or a part of another design, is refused with what is wrong.
     let o = sensitivity_cmd(&file, &["--from", &a, "--from", &c]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("do not join up"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("do not join up: the parts before hold points 0 to 4 (--points 0..5, the end left out), so the next should start at point 5, not 20 (points are missing)"),
+        "{err}"
+    );
     let o = sensitivity_cmd(&file, &["--from", &a, "--from", &b, "--from", &c, "--seed", "9"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another design"));

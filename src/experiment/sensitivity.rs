@@ -346,8 +346,17 @@ pub fn join(mut parts: Vec<PointValues>) -> Result<PointValues, CompareError> {
         let next = all.start + all.values.first().map_or(0, Vec::len);
         if p.start != next {
             return Err(CompareError::Usage(format!(
-                "the parts do not join up: points {}..{} then a part from point {}",
-                all.start, next, p.start
+                "the parts do not join up: the parts before hold points {} to {} (--points {}..{}, the end left out), so the next should start at point {next}, not {}{}",
+                all.start,
+                next.saturating_sub(1),
+                all.start,
+                next,
+                p.start,
+                if p.start > next {
+                    " (points are missing)"
+                } else {
+                    " (points overlap)"
+                }
             )));
         }
         for (a, b) in all.values.iter_mut().zip(p.values) {
