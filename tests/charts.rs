@@ -160,6 +160,35 @@ fn every_chart_is_drawn_and_the_report_holds_them_all() {
     assert_eq!(std::fs::read_to_string(dir.join("report.html")).unwrap(), html);
 }
 
+/// `report` on one shard's part redraws it as it was written: no timeline appears that
+/// the shard never drew (its replications are not the whole run's).
+#[test]
+fn report_redraws_a_shard_part_as_it_was_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let part = tmp.path().join("part-2");
+    repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "6", "--shard", "2/3", "-q", "--no-what-if", "--out"])
+        .arg(&part)
+        .assert()
+        .success();
+    let listing = |d: &std::path::Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let (files, html) = (listing(&part), std::fs::read(part.join("report.html")).unwrap());
+    assert!(!files.contains(&"timeline.svg".to_string()), "{files:?}");
+    std::fs::remove_file(part.join("report.html")).unwrap();
+    repatsim().arg("report").arg(&part).assert().success();
+    assert_eq!(listing(&part), files);
+    assert_eq!(std::fs::read(part.join("report.html")).unwrap(), html);
+}
+
 /// The chart of a level draws the table's peak as its peak line, and the largest count
 /// in any window of any replication is exactly the table's largest peak: short peaks
 /// between grid points are not lost.

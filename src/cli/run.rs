@@ -604,7 +604,10 @@ pub fn report(path: &Path) -> Result<(), Failure> {
         known_what_if,
         ..ReportOptions::default()
     };
-    let charts = report::export::redraw(&OutputDir::existing(path), &batch, &options)?;
+    // A shard's part is redrawn as it was written (no timeline: its replications are
+    // not the whole run's).
+    let shard = dir::part_shard(path);
+    let charts = report::export::redraw(&OutputDir::existing(path), &batch, shard, &options)?;
     eprintln!(
         "wrote {} and {} charts ({}) as PNG and SVG",
         path.join(dir::REPORT).display(),

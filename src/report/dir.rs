@@ -276,7 +276,7 @@ fn read_rows(
 }
 
 /// The shard a part was run as (`run --shard I/N`), from its `summary.json`.
-fn part_shard(dir: &Path) -> Option<super::json::ShardInfo> {
+pub fn part_shard(dir: &Path) -> Option<super::json::ShardInfo> {
     let text = std::fs::read(dir.join(SUMMARY)).ok()?;
     let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
     serde_json::from_value(v.get("shard")?.clone()).ok()

@@ -251,9 +251,15 @@ pub fn write_run<'a>(
     written
 }
 
-/// Redraws the charts and `report.html` of an output directory; returns the chart names.
-pub fn redraw(dir: &OutputDir, batch: &Batch, options: &ReportOptions) -> Result<Vec<String>, OutputError> {
-    let report = RunReport::new(batch, None, options)?;
+/// Redraws the charts and `report.html` of an output directory (of shard `shard`, as
+/// it was written: without the timeline); returns the chart names.
+pub fn redraw(
+    dir: &OutputDir,
+    batch: &Batch,
+    shard: Option<ShardInfo>,
+    options: &ReportOptions,
+) -> Result<Vec<String>, OutputError> {
+    let report = RunReport::new(batch, shard, options)?;
     ChartFiles.export(&report, dir)?;
     HtmlReport.export(&report, dir)?;
     Ok(report.charts.iter().map(|c| c.name.clone()).collect())
