@@ -508,4 +508,17 @@ fn a_part_named_twice_is_refused() {
         10,
     );
     assert!(err.contains("named twice"), "{err}");
+    // Nor may --out (with --force) name a part: the merge would replace it.
+    let before = std::fs::read(part.join("replications.csv")).unwrap();
+    let err = refused(
+        repatsim()
+            .arg("merge")
+            .arg(&part)
+            .arg("--out")
+            .arg(&again)
+            .arg("--force"),
+        10,
+    );
+    assert!(err.contains("one of the parts being merged"), "{err}");
+    assert_eq!(std::fs::read(part.join("replications.csv")).unwrap(), before);
 }

@@ -515,6 +515,15 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
         }
         seen.push(key);
     }
+    // --force replaces --out as a whole: naming a part would destroy it (a tester's
+    // `merge c1 c2 c3 --out c1 --force`), leaving no part to merge again.
+    let out_key = std::fs::canonicalize(&args.out).unwrap_or_else(|_| args.out.clone());
+    if seen.contains(&out_key) {
+        return Err(Failure::BadInput(format!(
+            "--out {}: one of the parts being merged; name a new directory (the parts are kept, to merge again)",
+            args.out.display()
+        )));
+    }
     let mut out = OutputDir::prepare(&args.out, args.force)?;
     let batch = dir::merge_parts(&args.parts)?;
     // The what-if only if every part's run asked for it.
