@@ -781,6 +781,52 @@ route = ["bus", "airport", "exit", "flight", "home"]
     assert_eq!(missed, expected);
 }
 
+/// Those still in a check-in's line at the horizon are told why: it serves only in the
+/// window before each departure, and at most its quota. 100 people, 10 a week on the
+/// Monday flight: 9 weeks of the 60 days serve 90 (the ninth window, day 56, inside the
+/// horizon), so 10 are left in line.
+#[test]
+fn people_left_in_a_checkins_line_are_told_its_window_and_quota() {
+    let sc = scenario(
+        r#"
+[[leg]]
+name = "flight"
+from = "camp"
+to = "home"
+mode = "flight"
+vehicles = 1
+seats = 200
+travel_hours = 2
+return_hours = 2
+departure = "timetable"
+timetable = ["mon 10:00"]
+
+[[checkpoint]]
+name = "exit"
+servers = 1
+service_minutes = 6
+quota_per_week = 10
+checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }
+
+[[cohort]]
+name = "workers"
+origin = "camp"
+size = 100
+route = ["exit", "flight", "home"]
+"#,
+    );
+    let b = run(&sc, 1, 1);
+    assert_eq!(b.summary("checkpoint.exit.served").unwrap().mean, 90.0);
+    let g = b.stuck.first().expect("people left in line");
+    assert_eq!(g.people, 10);
+    let line = repatsim::report::console::describe_stuck(&b.network, g, 1);
+    assert!(
+        line.contains("it serves only from 4 h to 1 h before each departure of leg `flight` (a check-in)")
+            && line.contains("it serves at most 10 a week"),
+        "{line}"
+    );
+}
+
 /// An airport holding area: a transit site with 100 beds at 24 per bed-night (1 an
 /// hour). 150 people come off a bus at hour 1: 100 get in, 50 wait off the bus; the
 /// Monday 10:00 flight takes the 100, the 50 then wait in the hall a week.

@@ -4,7 +4,7 @@
 use super::waiting::{WaitKind, bottleneck, waiting_by_stage};
 use crate::experiment::whatif::WhatIf;
 use crate::experiment::{Batch, StuckGroup};
-use crate::metrics::{MetricInfo, MetricKey, Scope, Stat, Unit, fmt_num, fmt_quantity, fmt_value};
+use crate::metrics::{MetricInfo, MetricKey, Scope, Stat, Unit, fmt_count, fmt_num, fmt_quantity, fmt_value};
 use crate::model::{Network, Phase, Step};
 use crate::stats::Summary;
 
@@ -202,6 +202,19 @@ fn why(net: &Network, step: Step) -> String {
                 .any(|&(a, b)| a <= sc.horizon_hours && b >= sc.horizon_hours)
             {
                 reasons.push("closed on its closed_dates at the horizon".to_string());
+            }
+            if let Some(c) = cp.checkin {
+                reasons.push(format!(
+                    "it serves only from {} h to {} h before each departure of leg `{}` (a check-in)",
+                    c.opens_hours_before, c.closes_hours_before, sc.legs[c.leg.0 as usize].name
+                ));
+            }
+            if let Some(q) = cp.quota {
+                reasons.push(format!(
+                    "it serves at most {} a {}",
+                    fmt_count(u64::from(q.count)),
+                    if q.period_hours > 24.0 { "week" } else { "day" }
+                ));
             }
             if let Some(p) = cp.staff_from {
                 reasons.push(pool_words(net, p, "each service", 1));
