@@ -106,9 +106,10 @@ pub fn check_checkpoints(
                         ck.error(
                             format!("{l}.checkin"),
                             r.checkin.as_ref().map(|c| c.span()),
-                            "no check-in window falls within the checkpoint's open hours, so nobody could ever pass",
+                            "no check-in window falls within the checkpoint's open hours and days, so nobody could ever pass",
                             Some(
-                                "widen open_hours, or move the window (opens_hours_before, closes_hours_before)".into(),
+                                "widen open_hours or open_days, or move the window (opens_hours_before, closes_hours_before)"
+                                    .into(),
                             ),
                         );
                     }
