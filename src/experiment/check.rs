@@ -294,13 +294,15 @@ fn decide(out: &mut Checked, target: &Target, xs: &[f64], proportion: bool, spre
         };
         return;
     }
-    let num = crate::metrics::fmt_statistic;
+    // Decimals enough to tell the interval's ends, the estimate and the bound apart.
+    let texts = crate::metrics::fmt_statistics_apart(&[lo, hi, e.value, v]);
+    let (lo_text, hi_text, value_text) = (&texts[0], &texts[1], &texts[2]);
     let interval = match (open_low, open_high) {
-        (false, false) => format!("95% CI {} to {}", num(lo), num(hi)),
-        (true, _) => format!("95% CI up to {}; {} values give no lower bound", num(hi), xs.len()),
-        (_, true) => format!("95% CI from {}; {} values give no upper bound", num(lo), xs.len()),
+        (false, false) => format!("95% CI {lo_text} to {hi_text}"),
+        (true, _) => format!("95% CI up to {hi_text}; {} values give no lower bound", xs.len()),
+        (_, true) => format!("95% CI from {lo_text}; {} values give no upper bound", xs.len()),
     };
-    let ci = format!("{} {} ({interval})", target.stat.label(), num(e.value));
+    let ci = format!("{} {value_text} ({interval})", target.stat.label());
     if lo_ok && hi_ok {
         out.verdict = Verdict::Pass;
         out.reason = format!("{ci}: the whole interval is {} {vt}", target.op.as_str());

@@ -49,6 +49,41 @@ pub fn fmt_statistic(x: f64) -> String {
     }
 }
 
+/// `xs` as [`fmt_statistic`] writes them, with more decimals (up to 9) when two that
+/// differ would read alike: "95% CI 8.38 to 8.39 straddles 8.39" says nothing, "8.3812
+/// to 8.3904" does. Infinite and missing values are written as [`fmt_statistic`] does.
+pub fn fmt_statistics_apart(xs: &[f64]) -> Vec<String> {
+    let plain: Vec<String> = xs.iter().map(|&x| fmt_statistic(x)).collect();
+    let clash = |texts: &[String]| (0..xs.len()).any(|i| (0..i).any(|j| xs[i] != xs[j] && texts[i] == texts[j]));
+    if !clash(&plain) {
+        return plain;
+    }
+    for decimals in 3..=9 {
+        let texts: Vec<String> = xs
+            .iter()
+            .map(|&x| {
+                if x.is_finite() {
+                    format!("{x:.decimals$}")
+                } else {
+                    fmt_statistic(x)
+                }
+            })
+            .collect();
+        if !clash(&texts) {
+            return texts;
+        }
+    }
+    xs.iter()
+        .map(|&x| {
+            if x.is_finite() {
+                format!("{x}")
+            } else {
+                fmt_statistic(x)
+            }
+        })
+        .collect()
+}
+
 /// A statistic in a table cell: [`fmt_num`], except +inf (as in [`fmt_statistic`]),
 /// which reads "> horizon" as [`fmt_value`] writes it.
 pub fn fmt_cell(x: f64) -> String {
@@ -168,6 +203,22 @@ fn no_negative_zero(s: String) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::fmt_statistics_apart;
+
+    #[test]
+    fn statistics_that_differ_never_read_alike() {
+        assert_eq!(fmt_statistics_apart(&[8.38, 8.45, 8.4]), ["8.38", "8.45", "8.40"]);
+        assert_eq!(
+            fmt_statistics_apart(&[8.3812, 8.3904, 8.3858, 8.39]),
+            ["8.3812", "8.3904", "8.3858", "8.3900"]
+        );
+        assert_eq!(fmt_statistics_apart(&[2.0, 2.0]), ["2.00", "2.00"]);
+        assert_eq!(
+            fmt_statistics_apart(&[f64::INFINITY, 3.0]),
+            ["beyond the horizon", "3.00"]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -14,6 +14,6 @@ pub mod key;
 pub use catalogue::{Catalogue, MetricInfo, SeriesInfo};
 pub use format::{
     fmt_cell, fmt_count, fmt_days, fmt_days_span, fmt_num, fmt_people, fmt_quantity, fmt_replications, fmt_statistic,
-    fmt_value,
+    fmt_statistics_apart, fmt_value,
 };
 pub use key::{Better, Kind, MetricKey, Place, Scope, SeriesKey, Stat, TimeUse, Unit};
