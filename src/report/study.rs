@@ -136,7 +136,11 @@ fn beyond_or_num(x: f64) -> String {
 /// A metric's mean in the comparison table: a share (`share`) as a percentage (0.9999 is "99.99%",
 /// never "1.000", which reads as all), anything else as [`fmt_num`].
 fn mean_cell(x: f64, share: bool) -> String {
-    if share {
+    if share && x.is_finite() {
+        // As precise as the difference in pp beside it, so the two means subtract to it
+        // as printed (a tester read "62%" and "68%" next to "5.00 pp").
+        format!("{}%", fmt_num(100.0 * x))
+    } else if share {
         crate::metrics::fmt_value(x, Unit::Fraction)
     } else {
         fmt_num(x)
