@@ -154,7 +154,7 @@ fn one_unfinished_replication_with_one_uncertain_input_reads_right() {
         console.contains("In the one replication, not everyone is home"),
         "{console}"
     );
-    assert!(console.contains("(in 1 replication)"), "{console}");
+    assert!(console.contains("(in the one replication)"), "{console}");
     let wrong = plurals_of_one(&texts);
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(!texts.iter().any(|t| t.1.contains("the 1 uncertain")));
