@@ -606,6 +606,42 @@ route = ["post", "bus", "q", "home"]
     assert_eq!(svg.matches("stroke-dasharray=\"5 3\" marker-end").count(), 2, "{svg}");
 }
 
+/// A sweep over a fractional parameter (a hazard per hour, 0.0001 to 0.0007) spreads
+/// its points across the plot (a fixed half-unit of padding squeezed them into one
+/// vertical line), and its values read as written, each apart (not 0.002 for 0.0015).
+#[test]
+fn a_sweep_over_small_fractions_spreads_its_points_and_names_them_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sw");
+    let o = repatsim()
+        .arg("sweep")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args([
+            "--vary",
+            "cohort.yanbian-workers.evasion_per_hour=0.0005..0.0015:0.00025",
+        ])
+        .args(["--metric", "evaded@mean", "-n", "4", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("sweep-evaded-mean.svg")).unwrap();
+    let xs: Vec<i64> = svg
+        .split("<circle cx=\"")
+        .skip(1)
+        .map(|c| c.split('"').next().unwrap().parse().unwrap())
+        .filter(|&x| x < 740)
+        .collect();
+    assert_eq!(xs.len(), 5, "{xs:?}");
+    assert!(
+        xs.windows(2).all(|w| w[1] - w[0] > 100),
+        "points squeezed together: {xs:?}"
+    );
+    for v in ["0.0005", "0.00075", "0.001", "0.00125", "0.0015"] {
+        assert!(svg.contains(&format!("at {v}")), "no {v} in the alt text");
+    }
+}
+
 /// A sweep's makespan percentile beyond the horizon is marked above the horizon, which
 /// is drawn (the mark sat at the top of an axis ending below the horizon, reading as a
 /// value before it); a mean unknown at every point leaves the axis without numbers (an

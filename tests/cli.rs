@@ -452,7 +452,10 @@ fn people_no_wave_notifies_are_not_called_home_or_blamed_on_the_next_leg() {
         .lines()
         .find(|l| l.contains("not yet released or notified"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(left.ends_with("to go on to leg `bus` (in all 4 replications)"), "{left}");
+    assert!(
+        left.ends_with("to go on to leg `bus` (in all 4 replications)"),
+        "{left}"
+    );
     assert!(!out.contains("Everyone home"), "{out}");
 
     // Waves for everyone: the words are as before, and nothing is warned of.

@@ -36,7 +36,7 @@ impl Axis {
     /// for ("" between alternatives, for chart ticks).
     pub fn label(&self, v: f64) -> String {
         if self.choices.is_empty() {
-            return crate::metrics::fmt_num(v);
+            return crate::metrics::fmt_param(v);
         }
         let i = v.round();
         if (v - i).abs() > 1e-9 || i < 0.0 {

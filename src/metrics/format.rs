@@ -49,6 +49,20 @@ pub fn fmt_statistic(x: f64) -> String {
     }
 }
 
+/// A parameter's value as a planner would write it: its shortest decimal form after
+/// rounding away the last bits a grid's arithmetic adds (0.0015, not 0.002 or
+/// 0.0015000000000000002; 3, not 3.00), with thousands grouped from 10,000.
+pub fn fmt_param(v: f64) -> String {
+    if !v.is_finite() {
+        return fmt_num(v);
+    }
+    let rounded: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+    if rounded.fract() == 0.0 && rounded.abs() >= 10_000.0 && rounded.abs() < 1e15 {
+        return fmt_num(rounded);
+    }
+    format!("{rounded}")
+}
+
 /// `xs` as [`fmt_statistic`] writes them, with more decimals (up to 9) when two that
 /// differ would read alike: "95% CI 8.38 to 8.39 straddles 8.39" says nothing, "8.3812
 /// to 8.3904" does. Infinite and missing values are written as [`fmt_statistic`] does.
@@ -204,6 +218,17 @@ fn no_negative_zero(s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::fmt_statistics_apart;
+
+    #[test]
+    fn parameters_read_as_written() {
+        use super::fmt_param;
+        assert_eq!(fmt_param(0.0005 + 2.0 * 0.0005), "0.0015");
+        assert_eq!(fmt_param(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_param(3.0), "3");
+        assert_eq!(fmt_param(1195.0), "1195");
+        assert_eq!(fmt_param(120_000.0), "120,000");
+        assert_eq!(fmt_param(2.5), "2.5");
+    }
 
     #[test]
     fn statistics_that_differ_never_read_alike() {

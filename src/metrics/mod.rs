@@ -13,7 +13,7 @@ pub mod key;
 
 pub use catalogue::{Catalogue, MetricInfo, SeriesInfo};
 pub use format::{
-    fmt_cell, fmt_count, fmt_days, fmt_days_span, fmt_num, fmt_people, fmt_quantity, fmt_replications, fmt_statistic,
-    fmt_statistics_apart, fmt_value,
+    fmt_cell, fmt_count, fmt_days, fmt_days_span, fmt_num, fmt_param, fmt_people, fmt_quantity, fmt_replications,
+    fmt_statistic, fmt_statistics_apart, fmt_value,
 };
 pub use key::{Better, Kind, MetricKey, Place, Scope, SeriesKey, Stat, TimeUse, Unit};

@@ -148,8 +148,17 @@ pub fn sweep_chart(
         xs.iter().copied().fold(f64::INFINITY, f64::min),
         xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     );
-    let pad = ((x1 - x0) * 0.05).max(0.5);
     let whole_xs = xs.iter().all(|x| x.fract() == 0.0);
+    // Half a step of room for whole values (vehicles, booths); 5% of the range for
+    // fractions, whose whole range may be 0.0006 (a hazard per hour), not a fixed 0.5
+    // that squeezed such a sweep into one vertical line.
+    let pad = if whole_xs {
+        ((x1 - x0) * 0.05).max(0.5)
+    } else if x1 > x0 {
+        (x1 - x0) * 0.05
+    } else {
+        (x0.abs() * 0.05).max(1e-9)
+    };
     let finite = |x: f64| x.is_finite().then_some(x);
     let values = points
         .iter()
@@ -204,7 +213,7 @@ pub fn sweep_chart(
                     } else if whole_xs && v.fract() != 0.0 {
                         String::new() // no 2.5 booths between 2 and 3
                     } else {
-                        axis(*v)
+                        crate::metrics::fmt_param(*v)
                     }
                 })
                 .y_label_formatter(&|v| if no_scale { String::new() } else { fmt_value(*v, unit) })
@@ -445,9 +454,13 @@ pub fn heatmap(
                 (0..(ny - 1).max(1)).into_segmented()
             );
             let centre = |v: &SegmentValue<i32>, vals: &[f64], a: &crate::experiment::sweep::Axis| match v {
-                SegmentValue::CenterOf(i) => vals
-                    .get(*i as usize)
-                    .map_or(String::new(), |x| if a.is_choice() { a.label(*x) } else { axis(*x) }),
+                SegmentValue::CenterOf(i) => vals.get(*i as usize).map_or(String::new(), |x| {
+                    if a.is_choice() {
+                        a.label(*x)
+                    } else {
+                        crate::metrics::fmt_param(*x)
+                    }
+                }),
                 _ => String::new(),
             };
             chart
