@@ -606,6 +606,39 @@ route = ["post", "bus", "q", "home"]
     assert_eq!(svg.matches("stroke-dasharray=\"5 3\" marker-end").count(), 2, "{svg}");
 }
 
+/// The people-home chart's words give the day the median reaches its final count, as
+/// timeseries.csv shows it, not the chart's right edge (a tester read "1,000 by day
+/// 31.50; the target is day 30" as a missed target; the median was there on day 28.67).
+#[test]
+fn the_people_home_caption_dates_when_the_median_got_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    repatsim()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "20", "-q", "--no-what-if", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (day, p50) = (col("time_days"), col("p50"));
+    let home: Vec<(f64, f64)> = csv
+        .lines()
+        .filter(|l| l.starts_with("people_home,"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[day].parse().unwrap(), f[p50].parse().unwrap())
+        })
+        .collect();
+    let last = home.last().unwrap().1;
+    let settled = home[home.iter().rposition(|h| h.1 != last).unwrap() + 1].0;
+    let svg = std::fs::read_to_string(out.join("people-home.svg")).unwrap();
+    let said = format!("the median reaches {} by day {settled:.2}", last.round() as u64);
+    assert!(svg.contains(&said), "no \"{said}\" in {}", &svg[..300]);
+}
+
 /// A sweep over a fractional parameter (a hazard per hour, 0.0001 to 0.0007) spreads
 /// its points across the plot (a fixed half-unit of padding squeezed them into one
 /// vertical line), and its values read as written, each apart (not 0.002 for 0.0015).

@@ -235,11 +235,19 @@ fn people_home(batch: &Batch, out: &mut Vec<Chart>) -> Result<(), Box<dyn Error>
     let shown: Vec<&(f64, [f64; 5])> = points.iter().filter(|(d, _)| *d <= x_max).collect();
     let title = format!("{}: people home", sc.name);
     let target = sc.target_days;
+    // The first grid point from which the median stays at its final value (the chart's
+    // right edge, which a tester read as a missed target, runs on past it).
+    let median_settled = points
+        .iter()
+        .rposition(|p| p.1[2] != final_values[2])
+        .and_then(|i| points.get(i + 1))
+        .or(points.first())
+        .map_or(0.0, |p| p.0);
     let alt = format!(
         "People home over time across {}: the median reaches {} by day {}{}.",
         fmt_quantity(batch.len() as u64, "replication"),
         fmt_value(final_values[2], Unit::People),
-        crate::metrics::fmt_num(x_max),
+        crate::metrics::fmt_num(median_settled),
         target.map_or(String::new(), |t| format!(
             "; the target is day {}",
             crate::metrics::fmt_num(t)
