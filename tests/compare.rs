@@ -234,6 +234,7 @@ fn plan_finds_the_hand_computed_number_of_booths() {
         three.statistic * 24.0
     );
     assert!(r.confirmation.as_ref().unwrap().met);
+    assert_eq!((r.met_on_fresh, r.confirmed), (Some(true), Some(true)));
     // Judged as check judges it: the two fresh replications agree exactly, so the CI of
     // the mean is the point and it confirms. A P90 has no CI from two: met, but the
     // answer is not said to be confirmed.
@@ -259,6 +260,8 @@ fn plan_finds_the_hand_computed_number_of_booths() {
     .unwrap();
     assert_eq!(r.answer, Some(4.0), "{}", r.message);
     assert!(r.message.contains("met, but not with 95% confidence"), "{}", r.message);
+    // --json says the same: met on the fresh replications' point value, not confirmed.
+    assert_eq!((r.met_on_fresh, r.confirmed), (Some(true), Some(false)));
     // A target the range cannot meet is said so.
     let impossible = Target::parse("makespan_days@mean<=0.5").unwrap();
     let r = plan::plan(

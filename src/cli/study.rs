@@ -433,7 +433,7 @@ pub fn plan(args: PlanArgs) -> Result<(), Failure> {
     if result.answer.is_none() {
         return Err(Failure::NotMet("no value in the range meets the target".into()));
     }
-    if result.confirmed == Some(false) {
+    if result.met_on_fresh == Some(false) {
         return Err(Failure::NotMet(
             "the answer did not hold on the fresh replications of the confirmation".into(),
         ));

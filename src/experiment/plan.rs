@@ -35,7 +35,12 @@ pub struct PlanResult {
     pub trials: Vec<Trial>,
     /// The answer rerun on fresh replications.
     pub confirmation: Option<Trial>,
-    /// Whether the answer still met the target on them (`None` without an answer).
+    /// Whether the answer's statistic still met the target on them, on its point value
+    /// (`None` without an answer).
+    pub met_on_fresh: Option<bool>,
+    /// Whether it did with 95% confidence, as the console's "confirmed" says: met on
+    /// the fresh replications and the whole CI meets the target (`confirmation_check`
+    /// passes). A point value that meets it alone is not a confirmation.
     pub confirmed: Option<bool>,
     /// The answer's target judged on the fresh replications as `check` judges it: pass
     /// only when the statistic's whole 95% CI meets it (a bisection decides on point
@@ -276,7 +281,10 @@ pub fn plan(
         one_way: switches <= 1,
         direction,
         trials,
-        confirmed: confirmation.as_ref().map(|t| t.met),
+        met_on_fresh: confirmation.as_ref().map(|t| t.met),
+        confirmed: confirmation
+            .as_ref()
+            .map(|t| t.met && confirmation_check.as_ref().map(|k| k.verdict) == Some(super::check::Verdict::Pass)),
         confirmation,
         confirmation_check,
         confirm_replications,
