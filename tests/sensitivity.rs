@@ -325,3 +325,33 @@ fn varying_a_cost_does_not_shift_the_metrics_read() {
         "a share's variance: {utilization}"
     );
 }
+
+/// A Sobol index estimated above 1 (a share of the variance cannot be) is said to be a
+/// small design's sampling error, in the console and on the chart, not left to read as
+/// "more than all of it" (a tester's 32-sample design gave 1.35).
+#[test]
+fn an_index_above_one_is_called_sampling_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sob");
+    let o = Command::cargo_bin("repatsim")
+        .unwrap()
+        .arg("sensitivity")
+        .arg(common::repo("scenarios/first-wave-2023.toml"))
+        .args(["--vary", "leg.hotel-customs-shuttle.vehicles=3..7"])
+        .args(["--vary", "checkpoint.dandong-customs.servers=2..8"])
+        .args(["--vary", "cohort.yanbian-workers.evasion_per_hour=0.0005..0.003"])
+        .args(["--metric", "evaded@mean", "--samples", "32", "-n", "10", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let console = String::from_utf8_lossy(&o.stdout);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sensitivity.json")).unwrap()).unwrap();
+    let above = json.to_string().contains("first_order\":1.") || json.to_string().contains("total\":1.");
+    assert!(above, "this design no longer gives an index above 1: pick another");
+    assert!(console.contains("a share cannot pass 1"), "{console}");
+    assert!(console.contains("0.0005..0.003"), "the range as written: {console}");
+    let svg = std::fs::read_to_string(out.join("sensitivity-evaded-mean.svg")).unwrap();
+    assert!(svg.contains("A share cannot pass 1"), "no word in the alt text");
+}

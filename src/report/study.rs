@@ -586,7 +586,11 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
         let width = m.parameters.iter().map(|p| p.path.len()).max().unwrap_or(9).max(9);
         let range = |p: &crate::experiment::sensitivity::ParamEffect| {
             if p.dist.starts_with("uniform(") {
-                format!("{}..{}", fmt_num(p.lo), fmt_num(p.hi))
+                format!(
+                    "{}..{}",
+                    crate::metrics::fmt_param(p.lo),
+                    crate::metrics::fmt_param(p.hi)
+                )
             } else {
                 p.dist.clone()
             }
@@ -610,6 +614,13 @@ pub fn sensitivity_table(r: &crate::experiment::sensitivity::SensitivityResult) 
                         ci(p.total_ci95),
                         if p.within_noise { "  within noise" } else { "" }
                     ));
+                }
+                let beyond_one = m
+                    .parameters
+                    .iter()
+                    .any(|p| p.first_order.unwrap_or(0.0) > 1.0 || p.total.unwrap_or(0.0) > 1.0);
+                if beyond_one {
+                    s.push_str("  (a share cannot pass 1: estimates above it are sampling error of a small design; more --samples narrow them)\n");
                 }
             }
             Method::Morris => {
@@ -663,9 +674,9 @@ pub fn sensitivity_html(
         r.replications,
         r.seed,
         if sobol {
-            "A total effect is the share of the statistic's variance over the design that goes away if the parameter is known; first-order counts the parameter alone, without its interactions."
+            "A total effect is the share of the statistic's variance over the design that goes away if the parameter is known; first-order counts the parameter alone, without its interactions. Shares lie between 0 and 1: an estimate below 0 or above 1 is sampling error of a small design (more --samples narrow it)."
         } else {
-            "mu* is in the statistic's unit: the change it sees when the parameter moves across two thirds of its range."
+            "mu* is in the statistic's unit per the parameter's whole range: the mean size of the change over a step of two thirds of the range, scaled up to the whole range as if the response were straight (where it bends, mu* need not equal the change from one end to the other). sigma is the spread of those effects: large against mu*, the effect depends on where the other parameters are (interactions) or bends."
         }
     );
     h.push_str("<nav><h2>Contents</h2><ol>");

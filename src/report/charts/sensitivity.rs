@@ -43,6 +43,10 @@ pub fn sensitivity_chart(method: Method, m: &MetricEffects) -> Result<Chart, Box
     } else {
         0.0
     };
+    let beyond_one = sobol
+        && m.parameters
+            .iter()
+            .any(|p| p.total.unwrap_or(0.0) > 1.0 || p.first_order.unwrap_or(0.0) > 1.0);
     let title = if sobol {
         format!("What drives {}: Sobol indices", m.metric)
     } else {
@@ -53,11 +57,16 @@ pub fn sensitivity_chart(method: Method, m: &MetricEffects) -> Result<Chart, Box
         format!("{}{}", p.path, if p.within_noise { " (within noise)" } else { "" })
     };
     let alt = format!(
-        "{title}: {}.",
+        "{title}: {}.{}",
         (0..n)
             .map(|i| format!("{} {}", label(i), fmt_num(value(i))))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if beyond_one {
+            " A share cannot pass 1: estimates above it are sampling error of a small design (more --samples narrow them)."
+        } else {
+            ""
+        }
     );
     // Parameters from the top (most important) down: row i is drawn at y = n - 1 - i.
     let y_of = |i: usize| (n - 1 - i) as f64;
@@ -77,7 +86,7 @@ pub fn sensitivity_chart(method: Method, m: &MetricEffects) -> Result<Chart, Box
                 .x_desc(if sobol {
                     "share of the statistic's variance"
                 } else {
-                    "mean absolute change over the range (mu*)"
+                    "mean absolute change, scaled to the whole range (mu*)"
                 })
                 .y_labels(n)
                 .y_label_formatter(&|y| {
@@ -146,13 +155,29 @@ pub fn sensitivity_chart(method: Method, m: &MetricEffects) -> Result<Chart, Box
                     },
                 });
             }
+            // A share cannot pass 1: past it, an estimate shows the design's sampling
+            // error, said on the chart, not left to read as "more than all of it".
+            if beyond_one {
+                for k in 0..12 {
+                    let (a, b) = (k as f64 / 12.0, (k as f64 + 0.5) / 12.0);
+                    let y = |t: f64| -0.6 + t * n as f64;
+                    chart.draw_series(LineSeries::new([(1.0, y(a)), (1.0, y(b))], BLACK.stroke_width(1)))?;
+                }
+            }
             let legend = if sobol {
-                vec![
+                let mut l = vec![
                     ("total effect".to_string(), Mark::Fill(palette::SPREAD, 0.6)),
                     ("first-order".to_string(), Mark::Fill(palette::TYPICAL, 1.0)),
                     ("95% CI of the total".to_string(), Mark::Line(BLACK, 2)),
                     ("within noise".to_string(), Mark::Fill(palette::OTHER, 0.6)),
-                ]
+                ];
+                if beyond_one {
+                    l.push((
+                        "1: all of the variance; beyond it, sampling error (more --samples)".to_string(),
+                        Mark::Dashed(BLACK),
+                    ));
+                }
+                l
             } else {
                 vec![
                     ("mu*".to_string(), Mark::Fill(palette::SPREAD, 0.6)),
