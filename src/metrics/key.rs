@@ -89,7 +89,7 @@ impl TimeUse {
             TimeUse::WaitingAtCheckpoint => "waiting at a checkpoint",
             TimeUse::InCheckpoint => "being checked",
             TimeUse::WaitingForBed => "waiting for a bed",
-            TimeUse::AtAssembly => "at assembly or transit sites",
+            TimeUse::AtAssembly => "on a planned stay at assembly or transit sites",
             TimeUse::InQuarantine => "in quarantine",
         }
     }
