@@ -667,17 +667,15 @@ route = ["bus", "flight", "home"]
     assert_eq!(m(&fed, "leg.bus.trips"), 9.0);
 }
 
-/// Exit control as a check-in for a Monday 10:00 flight, open from 4 h to 1 h before it
-/// (06:00-09:00): one booth of 6 minutes serves 30 per window. Of 100 people waiting
-/// from the start, 70 miss the first window, 40 the second, 10 the third; the last ten
-/// fly in week four (home at hour 3 x 168 + 12).
-#[test]
-fn a_checkin_window_serves_only_before_its_departure_and_counts_who_miss_it() {
-    let sc = scenario(
+/// A Monday 10:00 flight from `from` home with exit control as its check-in, open from
+/// 4 h to 1 h before it (one booth of 6 minutes), `checkpoint_extra` added to the
+/// checkpoint, then `rest` (the cohorts and anything else).
+fn checkin_flight(from: &str, checkpoint_extra: &str, rest: &str) -> repatsim::scenario::Scenario {
+    scenario(&format!(
         r#"
 [[leg]]
 name = "flight"
-from = "camp"
+from = "{from}"
 to = "home"
 mode = "flight"
 vehicles = 1
@@ -691,15 +689,28 @@ timetable = ["mon 10:00"]
 name = "exit"
 servers = 1
 service_minutes = 6
-checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }
+checkin = {{ leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }}
+{checkpoint_extra}
+{rest}"#
+    ))
+}
 
+/// A hundred workers at the camp, through exit control onto the flight home.
+const COHORT_OF_100: &str = r#"
 [[cohort]]
 name = "workers"
 origin = "camp"
 size = 100
 route = ["exit", "flight", "home"]
-"#,
-    );
+"#;
+
+/// Exit control as a check-in for a Monday 10:00 flight, open from 4 h to 1 h before it
+/// (06:00-09:00): one booth of 6 minutes serves 30 per window. Of 100 people waiting
+/// from the start, 70 miss the first window, 40 the second, 10 the third; the last ten
+/// fly in week four (home at hour 3 x 168 + 12).
+#[test]
+fn a_checkin_window_serves_only_before_its_departure_and_counts_who_miss_it() {
+    let sc = checkin_flight("camp", "", COHORT_OF_100);
     let b = run(&sc, 2, 1);
     let m = |k: &str| b.summary(k).unwrap().mean;
     assert_eq!(m("checkpoint.exit.missed_checkins"), 120.0);
@@ -727,7 +738,9 @@ route = ["exit", "flight", "home"]
 /// 10:00 flight; they clear it in next Monday's window and are home at 168 + 12 hours.
 #[test]
 fn a_late_arrival_at_a_checkin_is_traced_by_name() {
-    let sc = scenario(
+    let sc = checkin_flight(
+        "airport",
+        "",
         r#"
 [[site]]
 name = "airport"
@@ -741,24 +754,6 @@ mode = "bus"
 vehicles = 1
 seats = 10
 travel_hours = 9.5
-
-[[leg]]
-name = "flight"
-from = "airport"
-to = "home"
-mode = "flight"
-vehicles = 1
-seats = 200
-travel_hours = 2
-return_hours = 2
-departure = "timetable"
-timetable = ["mon 10:00"]
-
-[[checkpoint]]
-name = "exit"
-servers = 1
-service_minutes = 6
-checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }
 
 [[cohort]]
 name = "workers"
@@ -787,34 +782,7 @@ route = ["bus", "airport", "exit", "flight", "home"]
 /// horizon), so 10 are left in line.
 #[test]
 fn people_left_in_a_checkins_line_are_told_its_window_and_quota() {
-    let sc = scenario(
-        r#"
-[[leg]]
-name = "flight"
-from = "camp"
-to = "home"
-mode = "flight"
-vehicles = 1
-seats = 200
-travel_hours = 2
-return_hours = 2
-departure = "timetable"
-timetable = ["mon 10:00"]
-
-[[checkpoint]]
-name = "exit"
-servers = 1
-service_minutes = 6
-quota_per_week = 10
-checkin = { leg = "flight", opens_hours_before = 4, closes_hours_before = 1 }
-
-[[cohort]]
-name = "workers"
-origin = "camp"
-size = 100
-route = ["exit", "flight", "home"]
-"#,
-    );
+    let sc = checkin_flight("camp", "quota_per_week = 10", COHORT_OF_100);
     let b = run(&sc, 1, 1);
     assert_eq!(b.summary("checkpoint.exit.served").unwrap().mean, 90.0);
     let g = b.stuck.first().expect("people left in line");
