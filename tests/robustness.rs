@@ -233,7 +233,7 @@ fn ctrl_c_leaves_valid_outputs_for_the_completed_replications() {
 /// and stops it with Ctrl-C after `after`; the part is left marked partial. Returns
 /// what the run said.
 fn stopped_shard(shard: &str, out: &std::path::Path, after: Duration, resume: bool) -> String {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"))
         .arg("run")
         .arg(repo("scenarios/first-wave-2023.toml"))
         .args(["-n", "200000", "--shard", shard, "--threads", "1", "-q"])
