@@ -275,17 +275,20 @@ fn read_rows(
     Ok(())
 }
 
+/// A part's `summary.json`, parsed (`None` if it has none or it does not parse).
+fn part_summary(dir: &Path) -> Option<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(dir.join(SUMMARY)).ok()?).ok()
+}
+
 /// The shard a part was run as (`run --shard I/N`), from its `summary.json`.
 pub fn part_shard(dir: &Path) -> Option<super::json::ShardInfo> {
-    let text = std::fs::read(dir.join(SUMMARY)).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let v = part_summary(dir)?;
     serde_json::from_value(v.get("shard")?.clone()).ok()
 }
 
 /// The replication after the last one a part holds, from its `summary.json`.
 fn part_end(dir: &Path) -> Option<u64> {
-    let text = std::fs::read(dir.join(SUMMARY)).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let v = part_summary(dir)?;
     Some(v.get("first_replication")?.as_u64()? + v.get("replications")?.as_u64()?)
 }
 
@@ -335,8 +338,7 @@ fn missing_shards(dirs: &[PathBuf]) -> Result<(), OutputError> {
 /// When the part in `dir` (the last appended to `merged`) was stopped early, what to do
 /// about it: a gap after it is the rest of its range, which `--resume` runs.
 fn last_dir_stopped(merged: &Batch, dir: &Path) -> Option<String> {
-    let text = std::fs::read(dir.join(SUMMARY)).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let v = part_summary(dir)?;
     if v.get("partial") != Some(&serde_json::Value::Bool(true)) {
         return None;
     }
