@@ -422,6 +422,46 @@ fn the_day_for_90_percent_is_met_by_90_percent() {
     assert!(f[0].contains(&want), "{want} in {}", f[0]);
     let at = b.scenario().start + chrono::Duration::minutes((days[4] * 1440.0).round() as i64);
     assert!(f[0].contains(&at.format("by %Y-%m-%d %H:%M ").to_string()), "{}", f[0]);
+    // The table's P90 (summary.json, metrics.csv, the console) is the same day.
+    let p90 = b.summary("makespan_days").unwrap().p90;
+    assert_eq!(p90, days[4], "the table's P90 is the finding's day");
+}
+
+/// With some replications unfinished, the table's P90 of the makespan, the finding's
+/// day and `check`'s statistic are one order statistic: 36 of 40 finished is a P90
+/// within the horizon everywhere (an interpolated P90 read "> horizon" in the table
+/// beside a finding of "day 8.40 (36 of 40)").
+#[test]
+fn the_makespan_p90_is_one_day_in_table_finding_and_target() {
+    use repatsim::scenario::params::{Override, apply};
+    let text = std::fs::read_to_string(repo("scenarios/first-wave-2023.toml")).unwrap();
+    // A horizon some replications miss: a few hours after the median makespan.
+    let b = run(&parse(&text), 40, 2);
+    let mut days = b.column(b.metric_index("makespan_days").unwrap());
+    days.sort_by(f64::total_cmp);
+    let horizon = (days[35] + days[36]) / 2.0;
+    assert!(days[35] < days[36], "two replications apart: {days:?}");
+    let short = apply(&text, &[Override::number("scenario.horizon_days", horizon)]).unwrap();
+    let b = run(&parse(&short), 40, 2);
+    let i = b.metric_index("makespan_days").unwrap();
+    let column = b.column(i);
+    let finished = column.iter().filter(|x| x.is_finite()).count();
+    assert_eq!(finished, 36, "the same replications, 36 within the horizon");
+    let mut done: Vec<f64> = column.iter().copied().filter(|x| x.is_finite()).collect();
+    done.sort_by(f64::total_cmp);
+    let s = b.summary("makespan_days").unwrap();
+    assert_eq!(s.p90, done[35], "36 of 40 is 90%: the 36th makespan");
+    assert!(s.mean.is_nan(), "the mean is unknown with unfinished replications");
+    assert_eq!(s.p95, f64::INFINITY, "95% is beyond the 36 that finished");
+    let f = repatsim::report::findings::findings(&b, None);
+    let want = format!("(36 of 40; day {}", repatsim::metrics::fmt_num(done[35]));
+    assert!(f[0].contains(&want), "{want} in {}", f[0]);
+    let target = repatsim::experiment::Target::parse(&format!("makespan_days@p90<={horizon}")).unwrap();
+    assert_eq!(
+        repatsim::experiment::check::censored_statistic(&b, &target),
+        done[35],
+        "plan and check see the same P90"
+    );
 }
 
 /// The starter template: customs (3 booths, open 08:00-18:00) is not the bottleneck and

@@ -13,7 +13,7 @@ use super::{Batch, ExperimentError, RunOptions, run_network};
 use crate::metrics::{MetricKey, Stat};
 use crate::model::Network;
 use crate::stats::target::{Estimate, StatSpec, Target, bound_text};
-use crate::stats::{Summary, Support, quantile_ci, quantile_sorted};
+use crate::stats::{Summary, Support, quantile_ci, quantile_inverted_cdf};
 use std::sync::Arc;
 
 /// How a target came out.
@@ -128,13 +128,12 @@ pub fn censored_statistic(batch: &Batch, target: &Target) -> f64 {
         return f64::NAN;
     };
     let column = batch.column(index);
-    let censored = is_censored(batch, index);
-    let missing = column.iter().any(|x| !x.is_finite());
-    if !(censored && missing) {
+    if !is_censored(batch, index) {
         return target.statistic(&column);
     }
+    let missing = column.iter().any(|x| !x.is_finite());
     let horizon_days = batch.scenario().horizon_hours / 24.0;
-    if horizon_days < target.value {
+    if missing && horizon_days < target.value {
         return f64::NAN;
     }
     censored_value(&column, target.stat)
@@ -184,17 +183,17 @@ pub fn is_censored(batch: &Batch, index: usize) -> bool {
 
 /// `stat` with its 95% CI over a censored column (see [`is_censored`]): replications
 /// without a value count as later than any with one, as `check` counts them. A
-/// percentile and its bounds are order statistics (+inf where they fall among the
-/// unfinished; `n` is then every replication); a mean, which the unfinished leave
-/// unknown, is NaN (`n` is every replication too, as in `summary.json`: the mean is
-/// unknown from all of them; a sweep's mean row said 13 where its p90 row said 20).
-/// With every replication finished, the plain estimate.
+/// percentile is the order statistic [`quantile_inverted_cdf`] (whether or not any
+/// replication is unfinished, so that it never changes its definition; +inf where it
+/// falls among the unfinished) with the order statistics' CI; `n` is every
+/// replication. A mean, which the unfinished leave unknown, is then NaN (`n` is every
+/// replication too, as in `summary.json`: the mean is unknown from all of them; a
+/// sweep's mean row said 13 where its p90 row said 20); with every replication
+/// finished, the plain mean.
 pub fn censored_estimate(column: &[f64], stat: StatSpec, support: Support) -> Estimate {
-    if column.iter().all(|x| x.is_finite()) {
-        return stat.estimate(column, support);
-    }
-    let xs = sorted_values(column, true);
+    let all_finished = column.iter().all(|x| x.is_finite());
     match stat {
+        StatSpec::Mean if all_finished => stat.estimate(column, support),
         StatSpec::Mean => Estimate {
             value: f64::NAN,
             ci95_low: f64::NAN,
@@ -202,9 +201,10 @@ pub fn censored_estimate(column: &[f64], stat: StatSpec, support: Support) -> Es
             n: column.len() as u64,
         },
         StatSpec::Quantile(q) => {
+            let xs = sorted_values(column, true);
             let (lo, hi) = quantile_ci(&xs, q);
             Estimate {
-                value: quantile_sorted(&xs, q),
+                value: quantile_inverted_cdf(&xs, q),
                 ci95_low: lo,
                 ci95_high: hi,
                 n: xs.len() as u64,
@@ -213,32 +213,43 @@ pub fn censored_estimate(column: &[f64], stat: StatSpec, support: Support) -> Es
     }
 }
 
-/// The summary of a censored column (see [`is_censored`]): with any replication
-/// unfinished, its percentiles and maximum count those as later than everything else
-/// (+inf where they fall among them) and its mean, deviation and CI are unknown (NaN).
+/// The summary of a censored column (see [`is_censored`]): its percentiles are order
+/// statistics ([`quantile_inverted_cdf`]) with unfinished replications counted as later
+/// than everything else (+inf where they fall among them, as the maximum then is); with
+/// any replication unfinished its mean, deviation and CI are unknown (NaN).
 pub fn censored_summary(column: &[f64], support: Support) -> Summary {
-    if column.iter().all(|x| x.is_finite()) {
-        return Summary::of_on(column, support);
-    }
+    let xs = sorted_values(column, true);
+    let base = if column.iter().all(|x| x.is_finite()) {
+        Summary::of_on(column, support)
+    } else {
+        Summary {
+            mean: f64::NAN,
+            sd: f64::NAN,
+            ci95_low: f64::NAN,
+            ci95_high: f64::NAN,
+            ..Summary::of(&xs)
+        }
+    };
+    let p = |q: f64| quantile_inverted_cdf(&xs, q);
     Summary {
-        mean: f64::NAN,
-        sd: f64::NAN,
-        ci95_low: f64::NAN,
-        ci95_high: f64::NAN,
-        ..Summary::of(&sorted_values(column, true))
+        p05: p(0.05),
+        p10: p(0.1),
+        p50: p(0.5),
+        p90: p(0.9),
+        p95: p(0.95),
+        ..base
     }
 }
 
-/// A statistic of the makespan over replications of which some did not get everyone
-/// home: those count as later than anything observed, so a mean is unknown (NaN) and a
-/// percentile is the order statistic (infinite when it falls among the unfinished).
+/// A statistic of the makespan over replications of which some may not have got
+/// everyone home: those count as later than anything observed, so a mean is then
+/// unknown (NaN) and a percentile is the order statistic [`quantile_inverted_cdf`]
+/// (infinite when it falls among the unfinished).
 pub fn censored_value(column: &[f64], stat: StatSpec) -> f64 {
-    if column.iter().all(|x| x.is_finite()) {
-        return stat.of(column);
-    }
     match stat {
+        StatSpec::Mean if column.iter().all(|x| x.is_finite()) => stat.of(column),
         StatSpec::Mean => f64::NAN,
-        StatSpec::Quantile(q) => quantile_sorted(&sorted_values(column, true), q),
+        StatSpec::Quantile(q) => quantile_inverted_cdf(&sorted_values(column, true), q),
     }
 }
 

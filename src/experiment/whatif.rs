@@ -14,7 +14,7 @@ use crate::metrics::{MetricKey, Scope, Stat};
 use crate::model::Network;
 use crate::scenario::Departure;
 use crate::scenario::params::{Override, ParamValue};
-use crate::stats::{Summary, quantile_sorted};
+use crate::stats::Summary;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -350,15 +350,12 @@ fn column(batch: &Batch, key: MetricKey, m: usize) -> Option<Vec<f64>> {
     Some(batch.rows.iter().take(m).map(|r| r[i]).collect())
 }
 
-/// The P90 of makespans, a replication without one (not everyone home within the
-/// horizon) counting as later than every other: +inf when it falls among those.
+/// The P90 of makespans as every output gives it (see
+/// [`crate::experiment::check::censored_value`]): a replication without one (not
+/// everyone home within the horizon) counts as later than every other, and the P90 is
+/// the order statistic, +inf when it falls among those.
 fn p90(xs: &[f64]) -> f64 {
-    let mut v: Vec<f64> = xs
-        .iter()
-        .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
-        .collect();
-    v.sort_by(f64::total_cmp);
-    quantile_sorted(&v, 0.9)
+    super::check::censored_value(xs, crate::stats::target::StatSpec::Quantile(0.9))
 }
 
 /// The change in P90 between paired samples `a` and `b` with its 95% bootstrap CI.

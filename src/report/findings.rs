@@ -396,18 +396,11 @@ fn when_home(batch: &Batch, out: &mut Vec<String>) {
             date(batch, horizon_days)
         ));
     } else {
-        // The day by which at least 90% of replications have everyone home: the
-        // ceil(0.9 n)-th smallest makespan, those not finished counting as later than
-        // any (an interpolated P90 of 5 replications lies below the fifth: 80%).
-        let mut sorted: Vec<f64> = column
-            .iter()
-            .map(|&x| if x.is_finite() { x } else { f64::INFINITY })
-            .collect();
-        sorted.sort_by(f64::total_cmp);
-        let k = (0.9 * n as f64).ceil().max(1.0) as usize;
-        let p90 = sorted[k - 1];
+        // The day by which at least 90% of replications have everyone home: the P90
+        // of the tables (an order statistic), those not finished counting as later.
+        let p90 = crate::experiment::check::censored_value(&column, crate::stats::target::StatSpec::Quantile(0.9));
         // How many meet it (ties included: all 20 when all have the same makespan).
-        let k = sorted.iter().filter(|&&x| x <= p90).count();
+        let k = column.iter().filter(|&&x| x <= p90).count();
         let finished = crate::stats::Summary::of_on(&done, crate::stats::Support::NonNegative);
         let ci = if finished.ci95_low.is_finite() {
             format!(

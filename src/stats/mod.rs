@@ -14,6 +14,6 @@ pub mod target;
 pub use bootstrap::paired_change;
 pub use online::{Level, LevelSummary, Tally};
 pub use summary::{
-    Summary, Support, quantile_ci, quantile_ci_ranks, quantile_sorted, quantile_sorted_by,
+    Summary, Support, quantile_ci, quantile_ci_ranks, quantile_inverted_cdf, quantile_sorted, quantile_sorted_by,
     replications_for_quantile_ci, t975, wilson_at, wilson_interval,
 };

@@ -146,6 +146,33 @@ pub fn quantile_sorted_by(n: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
     }
 }
 
+/// The `q` quantile of sorted `xs` as the smallest of them that at least a share `q`
+/// do not exceed: the `ceil(q n)`-th smallest (Hyndman & Fan type 1, NumPy's
+/// `method="inverted_cdf"`). The makespan's percentiles are these: a replication in
+/// which not everyone got home is later than the horizon (+inf), and between it and a
+/// finished one there is nothing to interpolate (this is the Kaplan-Meier quantile
+/// with every unfinished replication censored at the horizon). So "everyone home by
+/// day X in at least 90% of replications" holds for X = the P90 with any number of
+/// replications, and the P90 is beyond the horizon only when fewer than 90% finished
+/// (interpolated, 36 of 40 finished gave "> horizon" beside a finding of day 8.40).
+/// NaN for no values.
+pub fn quantile_inverted_cdf(xs: &[f64], q: f64) -> f64 {
+    let n = xs.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let share = q.clamp(0.0, 1.0) * n as f64;
+    // q n is a whole number more often than its floating-point product says
+    // (0.7 * 10 = 7.000000000000001): within rounding of one, it is that number.
+    let whole = share.round();
+    let rank = if (share - whole).abs() <= 1e-9 * whole.max(1.0) {
+        whole
+    } else {
+        share.ceil()
+    };
+    xs[(rank as usize).clamp(1, n) - 1]
+}
+
 /// A distribution-free 95% confidence interval for the `q` quantile of the population
 /// that sorted `xs` were drawn from: order statistics `X(l)` and `X(u)` whose ranks come
 /// from the exact binomial distribution of how many of `n` values fall below the
@@ -339,6 +366,39 @@ mod tests {
         assert_eq!(quantile_sorted(&xs, 0.6), 1.4);
         assert_eq!(quantile_sorted(&xs, 0.9), f64::INFINITY);
         assert_eq!(quantile_sorted(&[1.0, f64::INFINITY], 0.5), f64::INFINITY);
+    }
+
+    /// The smallest value at least a share q of them do not exceed, exactly on the
+    /// boundary when q n is whole (0.7 * 10 is 7.000000000000001 in floating point),
+    /// and +inf only when fewer than q of them are finite.
+    #[test]
+    fn inverted_cdf_quantiles_are_order_statistics() {
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(quantile_inverted_cdf(&ten, 0.7), 7.0);
+        assert_eq!(quantile_inverted_cdf(&ten, 0.71), 8.0);
+        assert_eq!(quantile_inverted_cdf(&ten, 0.9), 9.0);
+        assert_eq!(quantile_inverted_cdf(&ten, 0.0), 1.0);
+        assert_eq!(quantile_inverted_cdf(&ten, 1.0), 10.0);
+        assert_eq!(quantile_inverted_cdf(&ten, 0.5), 5.0);
+        let five = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile_inverted_cdf(&five, 0.9), 5.0, "4 of 5 is not 90%");
+        let mut forty: Vec<f64> = (1..=36).map(f64::from).collect();
+        forty.extend([f64::INFINITY; 4]);
+        assert_eq!(quantile_inverted_cdf(&forty, 0.9), 36.0, "36 of 40 finished is 90%");
+        assert_eq!(quantile_inverted_cdf(&forty, 0.91), f64::INFINITY);
+        assert!(quantile_inverted_cdf(&[], 0.5).is_nan());
+        for n in 1..=2000usize {
+            for q in [0.05, 0.1, 0.5, 0.9, 0.95, 0.975, 0.99] {
+                let xs: Vec<f64> = (1..=n).map(|i| i as f64).collect();
+                let x = quantile_inverted_cdf(&xs, q);
+                let at_most = x as usize;
+                assert!(at_most as f64 >= q * n as f64 - 1e-9, "n {n} q {q}: {x}");
+                assert!(
+                    ((at_most - 1) as f64) < q * n as f64 - 1e-9 || at_most == 1,
+                    "n {n} q {q}: {x}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::run::push;
 use super::*;
 use crate::experiment::Batch;
 use crate::metrics::{MetricKey, Stat, fmt_quantity};
-use crate::stats::quantile_sorted;
+use crate::stats::quantile_inverted_cdf;
 
 /// The makespan distribution: a histogram with the mean, median, 90th percentile and
 /// the target day.
@@ -72,7 +72,7 @@ fn censored_median_p90(xs: &[f64], unfinished: usize) -> (f64, f64) {
         .copied()
         .chain(std::iter::repeat_n(f64::INFINITY, unfinished))
         .collect();
-    (quantile_sorted(&all, 0.5), quantile_sorted(&all, 0.9))
+    (quantile_inverted_cdf(&all, 0.5), quantile_inverted_cdf(&all, 0.9))
 }
 
 /// The histogram; `what` names the quantity on the x axis.
