@@ -338,3 +338,96 @@ fn a_timetabled_bus_short_of_escorts_holds_only_those_it_leaves_behind() {
     // and the late 5 x 68 h.
     assert_eq!(mean(&b, "leg.bus.waiting_person_hours"), 1300.0);
 }
+
+/// A pool that a `[[change]]` grows is quoted with every size it has: "up to 2 of its
+/// 1→2 units", never "up to 2 of its 1 unit", which read as more in use than it had.
+#[test]
+fn a_pool_grown_by_a_change_is_quoted_with_every_size() {
+    let text = r#"
+# C: capacity changes mid-run and an escort pool on a day shift. Everything fixed.
+[scenario]
+name = "c-change"
+start = 2024-01-01T00:00:00   # Monday
+horizon_days = 10
+seed = 5
+replications = 3
+
+[[pool]]
+name = "guards"
+size = 1
+on_duty_hours = "08:00-16:00"
+cost_per_unit_hour = 10
+
+[[site]]
+name = "camp"
+kind = "origin"
+
+[[site]]
+name = "border"
+kind = "transit"
+area = "b"
+
+[[site]]
+name = "q"
+kind = "quarantine"
+area = "b"
+beds = 20
+stay_hours = 24
+cost_per_bed_night = 24
+
+[[site]]
+name = "home"
+kind = "home"
+
+[[leg]]
+name = "bus"
+from = "camp"
+to = "border"
+mode = "bus"
+vehicles = 1
+seats = 10
+travel_hours = 1
+return_hours = 1
+needs = [{ pool = "guards", units = 1, held = "round_trip" }]
+
+[[checkpoint]]
+name = "post"
+site = "border"
+servers = 1
+service_minutes = 6
+
+[[cohort]]
+name = "campers"
+origin = "camp"
+size = 60
+route = ["bus", "post", "q", "home"]
+
+[[change]]
+at = 2024-01-01T11:00:00
+leg = "bus"
+vehicles = 2
+
+[[change]]
+at = 2024-01-01T11:00:00
+pool = "guards"
+size = 2
+
+[[change]]
+at = 2024-01-01T12:00:00
+checkpoint = "post"
+servers = 2
+
+[[change]]
+at = 2024-01-02T00:00:00
+site = "q"
+beds = 60
+"#;
+    let b = run(&parse(text), 3, 2);
+    let f = repatsim::report::findings::findings(&b, None);
+    let peaks = f
+        .iter()
+        .find(|l| l.contains("binds at peaks"))
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(peaks.contains("of its 1→2 units in use at once"), "{peaks}");
+    assert!(!peaks.contains("of its 1 unit"), "{peaks}");
+}

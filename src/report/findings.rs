@@ -724,12 +724,23 @@ fn pool_at_peaks(batch: &Batch, out: &mut Vec<String>) {
                 super::network::describe_hours(&pool.on_duty)
             )
         };
+        // Its size in words, every value a `[[change]]` gives it ("1→2 units"): the
+        // start's alone read "up to 2 of its 1 unit" when a change had added one.
+        let of = |c: &crate::scenario::ChangeWhat| match c {
+            crate::scenario::ChangeWhat::PoolSize { pool, size } if pool.0 == b.index => Some(*size),
+            _ => None,
+        };
+        let (shown, later) = super::network::capacity(batch, pool.size, of);
+        let size = if later.is_empty() {
+            fmt_quantity(pool.size.into(), "unit")
+        } else {
+            format!("{shown} units")
+        };
         out.push(format!(
-            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {} in use at once), when departures or services need more units at the same time than it has{shift}.",
+            "`{}` holds people up most although its units are in use only {} of their hours on duty: it binds at peaks (up to {} of its {size} in use at once), when departures or services need more units at the same time than it has{shift}.",
             pool.name,
             pct(used),
             fmt_value(peak, Unit::Units),
-            fmt_quantity(pool.size.into(), "unit")
         ));
     }
 }
