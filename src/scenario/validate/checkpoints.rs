@@ -215,6 +215,9 @@ fn check_checkin(
     ))
 }
 
+/// The shortest average time away before a retry: one minute.
+const MIN_RETRY_HOURS: f64 = 1.0 / 60.0;
+
 /// `give_up` and `retry_after_hours`: retry needs the time away, and neither means
 /// anything without patience or a line limit.
 fn give_up(ck: &mut Checker, l: &str, r: &RawCheckpoint) -> Option<GiveUp> {
@@ -232,7 +235,23 @@ fn give_up(ck: &mut Checker, l: &str, r: &RawCheckpoint) -> Option<GiveUp> {
         return None;
     }
     match (&r.retry_after_hours, retry) {
-        (Some(d), true) => ck.dist(&format!("{l}.retry_after_hours"), d, 1.0).map(GiveUp::Retry),
+        (Some(d), true) => {
+            let field = format!("{l}.retry_after_hours");
+            let dist = ck.dist(&field, d, 1.0)?;
+            // Back at once, a person who gives up at once (patience 0, or a full line)
+            // gives up and returns again at the same instant: the run never ends (a
+            // tester's `retry_after_hours = 0` hung, growing by 280 MB/s).
+            if dist.mean() < MIN_RETRY_HOURS {
+                ck.error(
+                    field,
+                    span(d),
+                    "retry_after_hours averages less than a minute: people who give up must stay away at least a minute on average (sooner, giving up and coming back repeat without end while the booths are busy)",
+                    Some("e.g. retry_after_hours = 0.5, or { dist = \"exponential\", mean = 4 }".into()),
+                );
+                return None;
+            }
+            Some(GiveUp::Retry(dist))
+        }
         (None, true) => {
             ck.error(
                 format!("{l}.give_up"),
