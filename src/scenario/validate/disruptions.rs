@@ -47,6 +47,33 @@ fn closable(ck: &mut Checker, names: &Names, field: &str, list: &Spanned<Vec<Spa
 }
 
 /// Checks every `[[closure]]` and `[[outbreak]]`.
+/// Refuses a closure's or outbreak's `name` used by an earlier one of its kind: `--set
+/// outbreak.NAME...` and `paths` name them, and reached only the first of two (a
+/// tester's second outbreak of the same name kept its own probability, unlisted).
+fn named_once<'a>(
+    ck: &mut Checker,
+    kind: &str,
+    l: &str,
+    name: &Spanned<String>,
+    earlier: impl Iterator<Item = &'a Spanned<String>>,
+) {
+    for other in earlier {
+        if other.get_ref() == name.get_ref() {
+            ck.error(
+                format!("{l}.name"),
+                span(name),
+                format!(
+                    "{} {kind} named `{}` is already declared",
+                    if kind == "outbreak" { "an" } else { "a" },
+                    name.get_ref()
+                ),
+                Some(format!("give each {kind} its own name")),
+            );
+            return;
+        }
+    }
+}
+
 pub fn check_disruptions(
     ck: &mut Checker,
     raw: &RawFile,
@@ -58,6 +85,13 @@ pub fn check_disruptions(
     for (i, c) in raw.closure.iter().enumerate() {
         let r = c.get_ref();
         let l = label("closure", i, r.name.get_ref());
+        named_once(
+            ck,
+            "closure",
+            &l,
+            &r.name,
+            raw.closure[..i].iter().map(|o| &o.get_ref().name),
+        );
         let applies_to = closable(ck, names, &format!("{l}.applies_to"), &r.applies_to);
         let from = local_datetime(ck, &format!("{l}.from"), &r.from);
         let to = local_datetime(ck, &format!("{l}.to"), &r.to);
@@ -82,6 +116,13 @@ pub fn check_disruptions(
     for (i, o) in raw.outbreak.iter().enumerate() {
         let r = o.get_ref();
         let l = label("outbreak", i, r.name.get_ref());
+        named_once(
+            ck,
+            "outbreak",
+            &l,
+            &r.name,
+            raw.outbreak[..i].iter().map(|o| &o.get_ref().name),
+        );
         let applies_to = closable(ck, names, &format!("{l}.applies_to"), &r.applies_to);
         let p = ck.probability(&format!("{l}.probability_per_week"), &r.probability_per_week);
         let d = ck.dist(&format!("{l}.duration_days"), &r.duration_days, 24.0);
