@@ -73,6 +73,25 @@
 //! -> [`stats`] -> [`report`] (console, JSON, CSV, charts, HTML). [`cli`] is the thin
 //! command line; [`validation`] checks the simulator against queueing theory.
 
+/// `eprintln!` that never panics: a closed or full standard error (`2>&1 | head`, `|
+/// true`) loses the message instead of ending the command with a panic and exit code
+/// 101 after its work (and its files) were done. Shadows the standard macro in every
+/// module below.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics, as `eprintln!` above.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod engine;
 pub mod experiment;

@@ -541,3 +541,37 @@ fn a_time_grid_that_would_write_gigabytes_is_refused_before_the_run() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--grid-hours 0.0005: 1,440,001 grid points x"));
 }
+
+/// A closed standard error (`2>&1 | true`) loses the messages, not the exit code:
+/// a refused file still exits 2, a run still exits 0 with its files written (both
+/// panicked with 101 while printing).
+#[test]
+fn a_closed_stderr_keeps_the_exit_code() {
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let bin = || std::process::Command::new(assert_cmd::cargo::cargo_bin("repatsim"));
+    let bad = bin()
+        .arg("validate")
+        .arg(repo("tests/bad_scenarios/79-retry-without-time-away.toml"))
+        .stdout(closed())
+        .stderr(closed())
+        .status()
+        .unwrap();
+    assert_eq!(bad.code(), Some(2));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let ok = bin()
+        .arg("run")
+        .arg(repo("scenarios/first-wave-2023.toml"))
+        .args(["-n", "4", "--no-what-if", "--out"])
+        .arg(&out)
+        .stdout(closed())
+        .stderr(closed())
+        .status()
+        .unwrap();
+    assert_eq!(ok.code(), Some(0));
+    assert!(out.join("summary.json").is_file() && out.join("report.html").is_file());
+}
